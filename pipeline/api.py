@@ -1,0 +1,166 @@
+"""What the command line does, callable from Python (a notebook, a script) without files.
+
+>>> from pipeline import extract
+>>> r = extract("카카오는 2020년 3월 기부했다.", published="2021-06")
+>>> r.dates[0]["value"]
+'2020-03'
+
+``extract_folder(path)`` gives pandas DataFrames for a folder; ``run(inputs, out)`` writes the CSVs.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .events import link_events
+from .export import COLUMNS, CsvSet, event_rows, span_rows
+from .ingest import Document, DocumentError, InputError, iter_documents, validate_published
+from .nlp import annotate
+
+TABLES = ("dates", "organizations", "amounts", "events")
+
+
+@dataclass
+class Result:
+    """The records of one document, as rows keyed like the CSV columns."""
+
+    doc_id: str
+    text: str
+    published: str | None = None
+    path: str = ""
+    title: str = ""
+    sentences: int = 0
+    dates: list[dict] = field(default_factory=list)
+    organizations: list[dict] = field(default_factory=list)
+    amounts: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    doc: object = None  # the spaCy Doc, for displaCy and further analysis
+
+    def document_row(self) -> dict:
+        return {"doc_id": self.doc_id, "path": self.path, "title": self.title,
+                "published": self.published or "", "chars": len(self.text),
+                "sentences": self.sentences, "status": "ok", "error": ""}
+
+    def frames(self) -> dict:
+        """This document's tables as pandas DataFrames."""
+        return _frames([self])
+
+
+def process(document: Document) -> Result:
+    """Annotate one document and link its events."""
+    doc = annotate(document.text, document.published)
+    rows = span_rows(doc, document.doc_id)
+    return Result(
+        doc_id=document.doc_id,
+        text=document.text,
+        published=document.published,
+        path=document.path,
+        title=document.title,
+        sentences=sum(1 for _ in doc.sents),
+        events=event_rows(link_events(doc), document.doc_id),
+        doc=doc,
+        **rows,
+    )
+
+
+def extract(text: str, published: str | None = None, doc_id: str = "text") -> Result:
+    """Records from one string; ``published`` (YYYY[-MM[-DD]]) anchors relative dates."""
+    published = validate_published(published, doc_id)
+    return process(Document(doc_id=doc_id, text=text, published=published))
+
+
+def iter_results(inputs, published: str | None = None) -> Iterator[Result | DocumentError]:
+    """Results document by document; a failing document comes out as a :class:`DocumentError`."""
+    for item in iter_documents(inputs, published):
+        if isinstance(item, DocumentError):
+            yield item
+            continue
+        try:
+            yield process(item)
+        except Exception as exc:  # one bad document never costs the others their results
+            yield DocumentError(item.doc_id, item.path, f"{item.path or item.doc_id}: extraction failed ({type(exc).__name__}: {exc})")
+
+
+def _error_row(err: DocumentError) -> dict:
+    return {"doc_id": err.doc_id, "path": err.path, "title": "", "published": "", "chars": "",
+            "sentences": "", "status": "error", "error": err.error}
+
+
+def _frames(items: Iterable[Result | DocumentError]) -> dict:
+    import pandas as pd
+
+    rows: dict[str, list[dict]] = {name: [] for name in COLUMNS}
+    for item in items:
+        if isinstance(item, DocumentError):
+            rows["documents"].append(_error_row(item))
+            continue
+        rows["documents"].append(item.document_row())
+        for table in TABLES:
+            rows[table].extend(getattr(item, table))
+    return {name: pd.DataFrame(rows[name], columns=cols) for name, cols in COLUMNS.items()}
+
+
+def extract_folder(inputs, published: str | None = None) -> dict:
+    """All tables for files or folders as pandas DataFrames, keyed by table name."""
+    return _frames(iter_results(inputs, published))
+
+
+@dataclass
+class RunSummary:
+    ok: int = 0
+    failed: int = 0
+    records: dict = field(default_factory=lambda: {t: 0 for t in TABLES})
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    out: str = ""
+
+    def line(self) -> str:
+        recs = ", ".join(f"{n} {t}" for t, n in self.records.items())
+        return (f"{self.ok + self.failed} documents: {self.ok} ok, {self.failed} failed; {recs}; "
+                f"written to {self.out} in {self.seconds:.1f} s")
+
+
+def run(
+    inputs,
+    out: str | Path = "extracted",
+    published: str | None = None,
+    on_error: Callable[[str], None] | None = None,
+    progress: Callable[[Iterator], Iterator] | None = None,
+) -> RunSummary:
+    """Extract every document under ``inputs`` and write the five CSVs to ``out`` atomically."""
+    t0 = time.perf_counter()
+    summary = RunSummary(out=str(out))
+    results = iter_results(inputs, published)
+    if progress is not None:
+        results = progress(results)
+    try:
+        csvs = CsvSet(out)
+    except OSError as exc:
+        raise InputError(out, f"cannot write output folder ({exc.strerror or exc})") from None
+    with csvs:
+        for item in results:
+            if isinstance(item, DocumentError):
+                summary.failed += 1
+                summary.errors.append(item.error)
+                csvs.write("documents", [_error_row(item)])
+                if on_error:
+                    on_error(item.error)
+                continue
+            summary.ok += 1
+            csvs.write("documents", [item.document_row()])
+            for table in TABLES:
+                rows = getattr(item, table)
+                summary.records[table] += len(rows)
+                csvs.write(table, rows)
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _stderr_is_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -1,0 +1,72 @@
+"""Command line: ``python -m pipeline run [INPUT ...]`` (see ``--help``)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+DESCRIPTION = """\
+Extract dated events, organisations, dates and amounts from Korean CSR articles.
+
+Inputs are .txt/.md files (one article each, optional NAME.meta.json sidecar with title,
+published as YYYY[-MM[-DD]] and source) and .jsonl files (one article a line: id, text,
+optional metadata), or folders holding them. Outputs are CSV files (UTF-8 with BOM, for Excel):
+documents, dates, organizations, amounts, events. See README.md for every column.
+"""
+
+
+def _progress(quiet: bool):
+    """A progress bar on stderr when it is a terminal and not ``--quiet``."""
+    from .api import _stderr_is_tty
+
+    if quiet or not _stderr_is_tty():
+        return None
+    from tqdm import tqdm
+
+    def wrap(items):
+        bar = tqdm(items, unit="doc", file=sys.stderr, leave=False, dynamic_ncols=True)
+        yield from bar
+        bar.close()
+
+    return wrap
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .api import run
+    from .ingest import InputError
+
+    def on_error(msg: str) -> None:
+        print(f"error: {msg}", file=sys.stderr)
+
+    try:
+        summary = run(args.inputs, args.out, args.published, on_error=on_error, progress=_progress(args.quiet))
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not args.quiet:
+        print(summary.line(), file=sys.stderr)
+    return 1 if summary.failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = sub.add_parser("run", help="extract records from articles into CSV files",
+                         description="Extract records from articles into CSV files. The exit status is 0 "
+                                     "when every document was read, 1 when some failed (they are listed "
+                                     "in documents.csv with status=error), 2 when nothing could be run.")
+    run.add_argument("inputs", nargs="*", default=["raw"], metavar="INPUT",
+                     help="files or folders to read (default: raw/)")
+    run.add_argument("--out", default="extracted", metavar="DIR",
+                     help="folder for the CSV files (default: extracted/); files are replaced atomically")
+    run.add_argument("--published", metavar="DATE",
+                     help="document date (YYYY, YYYY-MM or YYYY-MM-DD) for documents whose metadata "
+                          "has none; relative dates (올해, 지난 19일) resolve against it")
+    run.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
+    run.set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

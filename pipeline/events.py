@@ -1,0 +1,207 @@
+"""EVENT: a dated statement of what an organisation did, does or plans (ANNOTATION.md, EVENT).
+
+For each sentence with a DATE other than a bare duration: the anchor date (a range ``A부터 B까지``
+/ ``A~B`` gives ``date_start``/``date_end``; a start plus a duration ends one unit of the start's
+precision before start + duration), the organisations (with the dropped-subject carry-over),
+the amounts, a category from ``data/event_categories.tsv`` and the evidence sentence.
+A sentence gives at most one event, anchored by its first date that is neither a bare duration
+nor a comparison year (``지난해보다``, ``2019년 대비``); a reporting date (``…했다고 8일 밝혔다``)
+anchors only a sentence with no other date.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+
+from .lexicon import read_table
+from .numbers import format_number
+
+_SUBJECT_PARTICLE = re.compile(r"^(?:은|는|이|가|도|에서는|에서도)(?![가-힣])")
+_REPORT_AFTER = re.compile(r"^\s+(?:[가-힣]+\s+){0,3}?(?:밝혔|발표했|전했|말했|알렸)")
+_RANGE_JOIN = re.compile(r"^\s*(?:부터|에서|이래|[~∼〜\-–])\s*$")
+_FROM_THEN_DURATION = re.compile(r"^\s*부터\s*$")
+_CITED = re.compile(r"에\s*따르면")
+_BYLINE_BEFORE = re.compile(r"=\s*$")
+_BYLINE_AFTER = re.compile(r"^\s*[가-힣]{2,4}\s*(?:기자|특파원)")
+_COMPARISON_AFTER = re.compile(r"^\s*(?:보다|대비|에\s*비해|와\s*비교|과\s*비교)")
+
+
+@dataclass
+class Event:
+    event_id: int
+    sentence_id: int
+    date_text: str
+    date_value: str
+    date_start: str | None
+    date_end: str | None
+    orgs: list[str]
+    amounts: list[str]
+    category: str
+    sentence: str
+    start: int = 0
+    end: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def _category_cues() -> list[tuple[str, re.Pattern]]:
+    return [(r["category"], re.compile(r["cue"])) for r in read_table("event_categories.tsv")]
+
+
+def categorize(text: str, mentions_product: bool = False) -> str:
+    """The category of an event sentence: the first matching cue in ``event_categories.tsv``;
+    else ``service`` when it is about a product or app (``카카오톡은 …``), else ``other``.
+    Organisation names should be masked out first (사회복지공동모금회 is no fundraising cue)."""
+    text = text.lower()
+    for category, rx in _category_cues():
+        if rx.search(text):
+            return category
+    return "service" if mentions_product else "other"
+
+
+def sentence_category(doc: Doc, start: int, end: int) -> str:
+    """:func:`categorize` for ``doc.text[start:end]`` with ORG spans masked."""
+    chars = list(doc.text[start:end])
+    for org in doc.spans.get("ORG", []):
+        for i in range(max(org.start_char, start), min(org.end_char, end)):
+            chars[i - start] = " "
+    products = any(start <= p.start_char < end for p in doc.spans.get("PRODUCT", []))
+    return categorize("".join(chars), products)
+
+
+# ---------------------------------------------------------------------------------------------
+# Date arithmetic on normalised values
+
+
+def _parse_value(value: str) -> tuple[int, int | None, int | None] | None:
+    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", value or "")
+    if not m:
+        return None
+    y, mo, d = m.groups()
+    return int(y), int(mo) if mo else None, int(d) if d else None
+
+
+def end_after_duration(start: str, duration: str) -> str | None:
+    """``2020-09-22`` + ``P1M`` → ``2020-10-21``; ``2023-05`` + ``P2Y`` → ``2025-04``; None if unknown."""
+    parsed = _parse_value(start)
+    m = re.match(r"^P(\d+)([YMWD])$", duration or "")
+    if parsed is None or not m:
+        return None
+    n, unit = int(m.group(1)), m.group(2)
+    y, mo, d = parsed
+    if unit in ("W", "D"):
+        days = n * 7 if unit == "W" else n
+        first = _dt.date(y, mo or 1, d or 1)
+        last = first + _dt.timedelta(days=days - 1)
+        return last.isoformat()
+    months = n * 12 if unit == "Y" else n
+    if d is not None:
+        idx = y * 12 + mo - 1 + months
+        ny, nm = idx // 12, idx % 12 + 1
+        nd = min(d, calendar.monthrange(ny, nm)[1])
+        last = _dt.date(ny, nm, nd) - _dt.timedelta(days=1)
+        return last.isoformat()
+    if mo is not None:
+        idx = y * 12 + mo - 1 + months - 1
+        return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+    if unit == "Y":
+        return f"{y + n - 1:04d}"
+    idx = y * 12 + months - 1
+    return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Linking
+
+
+def _is_byline(text: str, org: Span) -> bool:
+    before = text[max(0, org.start_char - 3):org.start_char]
+    after = text[org.end_char:org.end_char + 12]
+    return bool(_BYLINE_BEFORE.search(before) or _BYLINE_AFTER.match(after))
+
+
+def _is_subject(text: str, org: Span) -> bool:
+    return bool(_SUBJECT_PARTICLE.match(text[org.end_char:org.end_char + 4]))
+
+
+def _amount_item(span: Span) -> str:
+    return f"{format_number(span._.value)} {span._.unit}"
+
+
+def _anchors(doc: Doc, dates: list[Span]) -> list[tuple[Span, Span | None, str | None, str | None]]:
+    """Candidate anchors of one sentence: (anchor, last span of its group, date_start, date_end)."""
+    text = doc.text
+    points = [d for d in dates if not d._.value.startswith("P")
+              and not _COMPARISON_AFTER.match(text[d.end_char:d.end_char + 8])]
+    non_report = [d for d in points if not _REPORT_AFTER.match(text[d.end_char:d.end_char + 20])]
+    if non_report:
+        points = non_report
+    out = []
+    used: set[int] = set()
+    for i, a in enumerate(points):
+        if a.start in used:
+            continue
+        group_end, start, end = None, None, None
+        if i + 1 < len(points):
+            b = points[i + 1]
+            between = text[a.end_char:b.start_char]
+            after_b = text[b.end_char:b.end_char + 3]
+            if _RANGE_JOIN.match(between) and ("부터" not in between or after_b.startswith("까지")) \
+                    and ("에서" not in between or after_b.startswith("까지")):
+                group_end, start, end = b, a._.value, b._.value
+                used.add(b.start)
+        if group_end is None:
+            # a start plus a duration: 2020년 9월 22일부터 1개월 동안
+            for d in dates:
+                if d.start_char > a.end_char and d._.value.startswith("P") \
+                        and _FROM_THEN_DURATION.match(text[a.end_char:d.start_char]):
+                    group_end, start, end = d, a._.value, end_after_duration(a._.value, d._.value)
+                    break
+        out.append((a, group_end, start, end))
+    return out
+
+
+def link_events(doc: Doc) -> list[Event]:
+    """Events of one annotated Doc, in text order."""
+    text = doc.text
+    events: list[Event] = []
+    actor: str | None = None
+    spans = {label: list(doc.spans[label]) if label in doc.spans else [] for label in ("DATE", "ORG", "MONEY", "QUANTITY")}
+    for sid, sent in enumerate(doc.sents, start=1):
+        def inside(label, lo=sent.start_char, hi=sent.end_char):
+            return [s for s in spans[label] if lo <= s.start_char and s.end_char <= hi]
+
+        orgs = [o for o in inside("ORG") if not _is_byline(text, o)]
+        subjects = [o for o in orgs if _is_subject(text, o)]
+        dates = inside("DATE")
+        anchors = _anchors(doc, dates)
+        content = re.sub(r"[\s.,!?·…\"'()\[\]-]", "", "".join(
+            ch for i, ch in enumerate(sent.text) if not any(d.start_char <= sent.start_char + i < d.end_char for d in dates)))
+        if anchors and content and not _CITED.search(sent.text):
+            a, g, start, end = anchors[0]
+            names = [o._.name for o in orgs]
+            if not subjects and actor and actor not in names:
+                names.append(actor)
+            amounts = sorted(inside("MONEY") + inside("QUANTITY"), key=lambda s: s.start_char)
+            events.append(Event(
+                event_id=len(events) + 1,
+                sentence_id=sid,
+                date_text=text[a.start_char:(g or a).end_char],
+                date_value=a._.value,
+                date_start=start,
+                date_end=end,
+                orgs=sorted(set(names)),
+                amounts=[_amount_item(s) for s in amounts],
+                category=sentence_category(doc, sent.start_char, sent.end_char),
+                sentence=sent.text,
+                start=sent.start_char,
+                end=sent.end_char,
+            ))
+        if subjects:
+            actor = subjects[0]._.name
+    return events

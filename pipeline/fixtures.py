@@ -1,0 +1,159 @@
+"""Gold fixtures: hand-labelled documents (format in tests/fixtures/README.md).
+
+``python -m pipeline.fixtures locate FILE...`` computes span offsets (never typed by hand);
+``python -m pipeline.fixtures check DIR`` validates every fixture and exits non-zero on a problem.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+LABELS = ("DATE", "ORG", "MONEY", "QUANTITY")
+ORG_KINDS = {"company", "government", "public", "nonprofit", "academic", "international", "other"}
+QUALIFIERS = {"exact", "approx", "at_least", "more_than", "at_most", "less_than"}
+MODS = {None, "START", "MID", "END"}
+CATEGORIES = {"partnership", "donation", "fundraising", "fee_relief", "support", "service", "other"}
+GENRES = {"news_wire", "press_release", "newsroom", "sustainability_report"}
+
+_DATE_VALUE = re.compile(
+    r"^(?:(?:\d{4}|XXXX)(?:-(?:H[12]|Q[1-4]|(?:0[1-9]|1[0-2]|XX)(?:-(?:0[1-9]|[12]\d|3[01]|XX))?))?"
+    r"|P\d+(?:\.\d+)?[YMWD])$"
+)
+_PUBLISHED = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
+_AMOUNT_ITEM = re.compile(r"^\d+(?:\.\d+)? \S+$")
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fixture_text(fx: dict, root: Path = ROOT) -> str:
+    """The document text of a fixture: inline ``text`` or the file named by ``path``."""
+    if "text" in fx:
+        return fx["text"]
+    from .ingest import decode_bytes
+
+    return decode_bytes((root / fx["path"]).read_bytes(), fx["path"])
+
+
+def load(path: Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def locate(fx: dict, text: str) -> list[str]:
+    """Fill ``start``/``end`` of every span by searching in document order. Returns problems."""
+    problems = []
+    pos = 0
+    for i, span in enumerate(fx.get("spans", [])):
+        surface = span.get("text", "")
+        at = pos
+        found = -1
+        for _ in range(int(span.get("skip", 0)) + 1):
+            found = text.find(surface, at)
+            if found < 0:
+                break
+            at = found + 1
+        if not surface or found < 0:
+            problems.append(f"span {i} {surface!r}: not found after offset {pos}")
+            continue
+        span["start"], span["end"] = found, found + len(surface)
+        pos = found
+    return problems
+
+
+def check(fx: dict, text: str) -> list[str]:
+    """Every problem with one fixture: offsets, labels, values, events."""
+    problems = []
+    if ("text" in fx) == ("path" in fx):
+        problems.append("exactly one of 'text' or 'path' is required")
+    if not fx.get("id"):
+        problems.append("missing 'id'")
+    if fx.get("genre") not in GENRES:
+        problems.append(f"genre {fx.get('genre')!r} not one of {sorted(GENRES)}")
+    pub = fx.get("published")
+    if pub is not None and not _PUBLISHED.match(str(pub)):
+        problems.append(f"published {pub!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
+    last = -1
+    for i, s in enumerate(fx.get("spans", [])):
+        where = f"span {i} {s.get('text')!r}"
+        if s.get("label") not in LABELS:
+            problems.append(f"{where}: unknown label {s.get('label')!r}")
+            continue
+        start, end = s.get("start"), s.get("end")
+        if not isinstance(start, int) or not isinstance(end, int):
+            problems.append(f"{where}: no offsets (run locate)")
+        elif text[start:end] != s.get("text"):
+            problems.append(f"{where}: text[{start}:{end}] is {text[start:end]!r}")
+        elif start < last:
+            problems.append(f"{where}: not in document order")
+        else:
+            last = start
+        label = s["label"]
+        if label == "DATE":
+            if not isinstance(s.get("value"), str) or not _DATE_VALUE.match(s["value"]):
+                problems.append(f"{where}: malformed DATE value {s.get('value')!r}")
+            if s.get("mod") not in MODS:
+                problems.append(f"{where}: mod {s.get('mod')!r} not one of START MID END null")
+        elif label == "ORG":
+            if not s.get("name"):
+                problems.append(f"{where}: ORG without name")
+            if s.get("kind") not in ORG_KINDS:
+                problems.append(f"{where}: kind {s.get('kind')!r} not one of {sorted(ORG_KINDS)}")
+        else:
+            v = s.get("value")
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
+                problems.append(f"{where}: value {v!r} is not a non-negative number")
+            if not s.get("unit"):
+                problems.append(f"{where}: no unit")
+            if s.get("qualifier") not in QUALIFIERS:
+                problems.append(f"{where}: qualifier {s.get('qualifier')!r} unknown")
+    for i, e in enumerate(fx.get("events", [])):
+        where = f"event {i}"
+        sent = e.get("sentence")
+        if not sent or text.count(sent) != 1:
+            problems.append(f"{where}: sentence {sent!r} must occur exactly once in the text")
+        for key in ("date_value", "date_start", "date_end"):
+            v = e.get(key)
+            if v is not None and not _DATE_VALUE.match(str(v)):
+                problems.append(f"{where}: malformed {key} {v!r}")
+        if not e.get("date_value"):
+            problems.append(f"{where}: no date_value")
+        if e.get("category") not in CATEGORIES:
+            problems.append(f"{where}: category {e.get('category')!r} unknown")
+        if not isinstance(e.get("orgs"), list) or not isinstance(e.get("amounts"), list):
+            problems.append(f"{where}: orgs and amounts must be lists")
+        else:
+            for a in e["amounts"]:
+                if not _AMOUNT_ITEM.match(str(a)):
+                    problems.append(f"{where}: amount {a!r} is not 'VALUE UNIT'")
+    return problems
+
+
+def fixture_paths(target: Path) -> list[Path]:
+    target = Path(target)
+    return sorted(target.glob("*.json")) if target.is_dir() else [target]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in ("locate", "check"):
+        print("usage: python -m pipeline.fixtures {locate FILE...|check DIR|FILE...}", file=sys.stderr)
+        return 2
+    cmd, targets = argv[0], [p for t in argv[1:] for p in fixture_paths(Path(t))]
+    bad = 0
+    for path in targets:
+        fx = load(path)
+        text = fixture_text(fx)
+        problems = locate(fx, text) if cmd == "locate" else []
+        if cmd == "locate" and not problems:
+            path.write_text(json.dumps(fx, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        problems += check(fx, text)
+        for p in problems:
+            print(f"{path}: {p}", file=sys.stderr)
+        bad += bool(problems)
+    print(f"{len(targets) - bad} ok, {bad} with problems", file=sys.stderr)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Korean numerals as numbers: ``53.9억`` → 5390000000, ``1조 2천억`` → 1.2e12, ``세`` → 3.
+
+Pure functions shared by the amount and date extractors. Values are :class:`decimal.Decimal`
+so that ``53.9억`` is exact; :func:`format_number` writes them without exponent or separators.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from .lexicon import read_table
+
+SCALES = {"thousand": Decimal(10**3), "million": Decimal(10**6), "billion": Decimal(10**9), "trillion": Decimal(10**12)}
+_ENGLISH_SCALE = re.compile(r"^(\S+)\s*(thousand|million|billion|trillion)$", re.I)
+_ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+
+
+@lru_cache(maxsize=None)
+def _roles() -> dict[str, dict[str, int]]:
+    roles: dict[str, dict[str, int]] = {}
+    for row in read_table("numerals.tsv"):
+        roles.setdefault(row["role"], {})[row["surface"]] = int(row["value"])
+    return roles
+
+
+def native_numeral_pattern() -> str:
+    """A regex for native numerals: units (세), tens (열, 스무) and tens + units (열두, 스물한)."""
+    r = _roles()
+
+    def alt(words):
+        return "|".join(sorted(words, key=len, reverse=True))
+
+    units = [w for w, v in r["native"].items() if v < 10]
+    return rf"(?:(?:{alt(r['native_ten'])})(?:{alt(units)})?|{alt(r['native'])})"
+
+
+def parse_native(word: str) -> int | None:
+    """A native numeral word (``세``, ``열두``, ``스물한``) → int, else None."""
+    r = _roles()
+    if word in r["native"]:
+        return r["native"][word]
+    for ten, tv in r["native_ten"].items():
+        if word == ten:
+            return tv
+        if word.startswith(ten) and word[len(ten):] in r["native"]:
+            unit = r["native"][word[len(ten):]]
+            if unit < 10:
+                return tv + unit
+    return None
+
+
+def parse_number(text: str) -> Decimal | None:
+    """Arabic, Sino-Korean or mixed numerals → Decimal; None when it is not a numeral.
+
+    ``3,000만`` → 30000000, ``1억5천만`` → 150000000, ``십오만`` → 150000, ``천`` → 1000,
+    ``세`` → 3. Spaces between groups are allowed (``1조 2천억``).
+    """
+    m = _ENGLISH_SCALE.match(text.strip())
+    if m:
+        base = parse_number(m.group(1))
+        return None if base is None else base * SCALES[m.group(2).lower()]
+    s = text.replace(" ", "").replace("\u00a0", "")
+    if not s:
+        return None
+    native = parse_native(s)
+    if native is not None:
+        return Decimal(native)
+    r = _roles()
+    digits, small, big = r["digit"], r["small"], r["big"]
+    total = Decimal(0)
+    section = Decimal(0)
+    num: Decimal | None = None
+    i = 0
+    seen_unit_or_digit = False
+    while i < len(s):
+        m = _ARABIC.match(s, i)
+        if m:
+            if num is not None:
+                return None
+            try:
+                num = Decimal(m.group().replace(",", ""))
+            except InvalidOperation:
+                return None
+            i = m.end()
+            seen_unit_or_digit = True
+            continue
+        ch = s[i]
+        if ch in digits:
+            if num is not None:
+                return None
+            num = Decimal(digits[ch])
+        elif ch in small:
+            section += (num if num is not None else Decimal(1)) * small[ch]
+            num = None
+        elif ch in big:
+            section += num if num is not None else Decimal(0)
+            if section == 0:
+                section = Decimal(1)
+            total += section * big[ch]
+            section = Decimal(0)
+            num = None
+        else:
+            return None
+        seen_unit_or_digit = True
+        i += 1
+    if not seen_unit_or_digit:
+        return None
+    return total + section + (num if num is not None else Decimal(0))
+
+
+def format_number(value: Decimal | int | float) -> str:
+    """A plain decimal string: no exponent, no thousands separators, no trailing zeros."""
+    d = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    if d == d.to_integral_value():
+        return str(d.quantize(Decimal(1)))
+    return format(d.normalize(), "f")
+
+
+def to_json_number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)

@@ -1,0 +1,152 @@
+"""Kiwi as a spaCy tokenizer: morphemes → tokens, Kiwi's sentences → ``Token.is_sent_start``.
+
+spaCy's own Korean language class needs mecab; we use Kiwi (kiwipiepy, whose model ships in
+the ``kiwipiepy-model`` package, so nothing is fetched at run time). Kiwi loads once per process
+(:func:`get_kiwi`). Morphemes that share characters (``했`` → ``하/XSV`` + ``었/EP``) become one
+token whose ``tag_`` and ``lemma_`` join the parts with ``+`` (as spaCy's MeCab wrapper does), so
+``doc.text`` is always the input text, character for character.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+# Kiwi's SERIAL pattern swallows "2020. 3. 15. 20.9.22" and phone numbers whole, across spaces;
+# dates and amounts are found by our own rules, so we keep it off.
+_MATCH = None
+
+# Tags of tokens that may make up a scraped date fragment trailing its sentence ("… 2020.3 .").
+_FRAGMENT_TAGS = {"SN", "SF", "SP", "SO", "SW", "SSO", "SSC"}
+
+
+@lru_cache(maxsize=1)
+def get_kiwi():
+    """The process's one Kiwi instance (about a second to load)."""
+    from kiwipiepy import Kiwi, Match
+
+    global _MATCH
+    _MATCH = Match.URL | Match.EMAIL | Match.HASHTAG | Match.MENTION | Match.EMOJI | Match.NORMALIZING_CODA
+    return Kiwi()
+
+
+def kiwi_sentences(text: str) -> list[list[tuple[int, int, str, str]]]:
+    """Kiwi's analysis as sentences of ``(start, end, form, tag)`` morphemes."""
+    kiwi = get_kiwi()
+    out = []
+    for sent in kiwi.tokenize(text, split_sents=True, match_options=_MATCH):
+        morphs = [(t.start, t.start + t.len, t.form, t.tag) for t in sent]
+        if morphs:
+            out.append(morphs)
+    return out
+
+
+def _merge_fragments(sents: list[list[tuple]], text: str) -> list[list[tuple]]:
+    """Join a numbers-only fragment (``2020.3 .``) to the sentence before it when that sentence
+    has no final punctuation: scraped text writes the date after the sentence it belongs to."""
+    merged: list[list[tuple]] = []
+    for sent in sents:
+        is_fragment = all(m[3] in _FRAGMENT_TAGS for m in sent) and any(m[3] == "SN" for m in sent)
+        if merged and is_fragment and merged[-1][-1][3] != "SF":
+            merged[-1] = merged[-1] + sent
+        else:
+            merged.append(sent)
+    return merged
+
+
+class KiwiTokenizer:
+    """Callable ``text → Doc`` for ``nlp.tokenizer``."""
+
+    def __init__(self, vocab: Vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        tags: list[str] = []
+        lemmas: list[str] = []
+        sent_starts: list[bool] = []
+        pos = 0
+
+        def add(start: int, end: int, tag: str, lemma: str, sent_start: bool) -> None:
+            words.append(text[start:end])
+            spaces.append(False)
+            tags.append(tag)
+            lemmas.append(lemma)
+            sent_starts.append(sent_start)
+
+        def gap(upto: int) -> None:
+            nonlocal pos
+            chunk = text[pos:upto]
+            i = 0
+            while i < len(chunk):
+                if chunk[i].isspace():
+                    j = i
+                    while j < len(chunk) and chunk[j].isspace():
+                        j += 1
+                    ws = chunk[i:j]
+                    if ws.startswith(" ") and words and not spaces[-1] and not words[-1].isspace():
+                        spaces[-1] = True
+                        ws = ws[1:]
+                    if ws:
+                        add(pos + j - len(ws), pos + j, "_SP", ws, False)
+                    i = j
+                else:
+                    j = i
+                    while j < len(chunk) and not chunk[j].isspace():
+                        j += 1
+                    add(pos + i, pos + j, "UNK", chunk[i:j], False)
+                    i = j
+            pos = upto
+
+        for sent in _merge_fragments(kiwi_sentences(text), text):
+            first = True
+            groups: list[list[tuple]] = []
+            for m in sent:
+                start, end = m[0], max(m[1], m[0])
+                if groups and (start < groups[-1][-1][1] or start == end):
+                    groups[-1].append((start, end, m[2], m[3]))
+                else:
+                    groups.append([(start, end, m[2], m[3])])
+            for g in groups:
+                start = max(g[0][0], pos)
+                end = max(x[1] for x in g)
+                if end <= start:
+                    continue
+                gap(start)
+                add(start, end, "+".join(x[3] for x in g), "+".join(x[2] for x in g), first)
+                first = False
+                pos = end
+        gap(len(text))
+        if sent_starts:
+            sent_starts[0] = True
+        doc = Doc(self.vocab, words=words, spaces=spaces, sent_starts=sent_starts)
+        for token, tag, lemma in zip(doc, tags, lemmas):
+            token.tag_ = tag
+            token.lemma_ = lemma
+        if doc.text != text:  # pragma: no cover - a broken invariant, never expected
+            raise AssertionError("tokenizer changed the text")
+        return doc
+
+    # spaCy serialises the tokenizer with the pipeline; Kiwi itself needs no state.
+    def to_bytes(self, **kwargs) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs) -> "KiwiTokenizer":
+        return self
+
+    def to_disk(self, path, **kwargs) -> None:
+        pass
+
+    def from_disk(self, path, **kwargs) -> "KiwiTokenizer":
+        return self
+
+
+@spacy.registry.tokenizers("csr.KiwiTokenizer.v1")
+def create_kiwi_tokenizer():
+    def make(nlp):
+        return KiwiTokenizer(nlp.vocab)
+
+    return make
