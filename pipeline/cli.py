@@ -47,6 +47,32 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .evaluate import evaluate, format_table, write_csv
+
+    try:
+        report = evaluate(args.gold, args.pred)
+    except (OSError, KeyError, ValueError) as exc:
+        print(f"error: cannot evaluate: {exc}", file=sys.stderr)
+        return 2
+    print(format_table(report))
+    out = Path(args.pred or args.out) / "evaluation.csv"
+    write_csv(report, out)
+    print(f"\nwritten to {out}", file=sys.stderr)
+    if args.show_errors:
+        print("\nlabel\tkind\tdoc_id\tspan\ttext\tvalue\tcontext")
+        for line in report.errors:
+            print(line)
+    if args.fail_under is not None:
+        low = [r["label"] for r in report.rows if isinstance(r["exact_f1"], float) and r["exact_f1"] < args.fail_under]
+        if low:
+            print(f"error: exact-span F1 below {args.fail_under} for {', '.join(low)}", file=sys.stderr)
+            return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -64,6 +90,19 @@ def build_parser() -> argparse.ArgumentParser:
                           "has none; relative dates (올해, 지난 19일) resolve against it")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     run.set_defaults(func=cmd_run)
+
+    ev = sub.add_parser("evaluate", help="score extraction against hand-labelled gold fixtures",
+                        description="Precision, recall and F1 per label (exact and overlapping spans), value "
+                                    "accuracy over exactly matched spans, and event link scores, against the "
+                                    "gold fixtures (format: tests/fixtures/README.md).")
+    ev.add_argument("--gold", default="tests/fixtures", metavar="DIR", help="gold fixtures (default: tests/fixtures)")
+    ev.add_argument("--pred", metavar="DIR", help="score existing CSV outputs in DIR instead of running the pipeline")
+    ev.add_argument("--out", default="extracted", metavar="DIR",
+                    help="where evaluation.csv goes when --pred is not given (default: extracted/)")
+    ev.add_argument("--show-errors", action="store_true", help="list every missed, spurious and wrong-valued span")
+    ev.add_argument("--fail-under", type=float, metavar="F1",
+                    help="exit 1 when any label's exact-span F1 is below this value")
+    ev.set_defaults(func=cmd_evaluate)
     return parser
 
 

@@ -12,7 +12,8 @@ from spacy.tokens import Doc, Span
 
 LABELS = ("DATE", "ORG", "MONEY", "QUANTITY")
 
-for _attr in ("value", "mod", "unit", "qualifier", "name", "kind"):
+_ATTRS = ("value", "mod", "unit", "qualifier", "name", "kind")
+for _attr in _ATTRS:
     if not Span.has_extension(_attr):
         Span.set_extension(_attr, default=None)
 if not Doc.has_extension("published"):
@@ -45,6 +46,23 @@ def split_tokens_at(doc: Doc, offsets: set[int]) -> None:
             todo[t.i] = cuts
     if not todo:
         return
+    # span groups hold token indices, which a split shifts: keep them by characters and rebuild
+    saved = {
+        name: [(s.start_char, s.end_char, s.label_, {a: getattr(s._, a) for a in _ATTRS}) for s in group]
+        for name, group in doc.spans.items()
+    }
+    _split(doc, todo)
+    for name, items in saved.items():
+        spans = []
+        for start, end, label, attrs in items:
+            span = doc.char_span(start, end, label=label)
+            for key, val in attrs.items():
+                setattr(span._, key, val)
+            spans.append(span)
+        doc.spans[name] = spans
+
+
+def _split(doc: Doc, todo: dict[int, list[int]]) -> None:
     with doc.retokenize() as retok:
         for i, cuts in todo.items():
             tok = doc[i]

@@ -1,0 +1,124 @@
+"""`python -m pipeline run`: outputs, exit codes, error rows, atomic writes, and the committed
+`extracted/` kept in step with the code."""
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline import api
+from pipeline.export import COLUMNS
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = "카카오페이는 2020년 3월부터 6월까지 가맹점 수수료 100%를 면제했다."
+
+
+def run_cli(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+def read(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_help_explains_the_command():
+    out = run_cli("run", "--help")
+    assert out.returncode == 0
+    for word in ("--out", "--published", "--quiet", "raw/"):
+        assert word in out.stdout
+
+
+def test_run_writes_five_csvs_with_bom_and_headers(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(TEXT, encoding="utf-8")
+    out = run_cli("run", src, "--out", tmp_path / "out", "--published", "2021-06")
+    assert out.returncode == 0, out.stderr
+    assert "1 documents: 1 ok, 0 failed" in out.stderr
+    for name, cols in COLUMNS.items():
+        raw = (tmp_path / "out" / f"{name}.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        assert raw[3:].decode("utf-8").splitlines()[0] == ",".join(cols)
+    (event,) = read(tmp_path / "out" / "events.csv")
+    assert (event["date_start"], event["date_end"], event["orgs"], event["amounts"], event["category"]) == \
+        ("2020-03", "2020-06", "카카오페이", "100 %", "fee_relief")
+    doc = read(tmp_path / "out" / "documents.csv")[0]
+    assert doc["status"] == "ok" and doc["published"] == "2021-06" and int(doc["chars"]) == len(TEXT)
+
+
+def test_a_bad_document_is_recorded_and_the_others_still_come_out(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(TEXT, encoding="utf-8")
+    (src / "empty.txt").write_bytes(b"")
+    (src / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    out = run_cli("run", src, "--out", tmp_path / "out")
+    assert out.returncode == 1
+    errors = [ln for ln in out.stderr.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 2 and any("empty.txt: empty file" in e for e in errors)
+    docs = {d["doc_id"]: d for d in read(tmp_path / "out" / "documents.csv")}
+    assert docs["good"]["status"] == "ok"
+    assert docs["empty"]["status"] == "error" and "empty file" in docs["empty"]["error"]
+    assert docs["photo"]["status"] == "error" and "unsupported file type" in docs["photo"]["error"]
+    assert len(read(tmp_path / "out" / "events.csv")) == 1
+
+
+@pytest.mark.parametrize("setup,message", [
+    (lambda p: p / "missing", "no such file or folder"),
+    (lambda p: p, "no .txt, .md or .jsonl files"),
+])
+def test_nothing_to_run_exits_2_with_one_line(tmp_path, setup, message):
+    out = run_cli("run", setup(tmp_path), "--out", tmp_path / "out")
+    assert out.returncode == 2
+    assert out.stderr.strip().count("\n") == 0 and message in out.stderr
+
+
+def test_unwritable_output_folder(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    out = run_cli("run", tmp_path / "a.txt", "--out", blocker / "out")
+    assert out.returncode == 2 and "cannot write output folder" in out.stderr
+
+
+def test_quiet_prints_nothing_on_success(tmp_path):
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    out = run_cli("run", tmp_path / "a.txt", "--out", tmp_path / "out", "--quiet")
+    assert out.returncode == 0 and out.stderr == ""
+
+
+def test_interrupted_run_leaves_previous_outputs(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"d{i}.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    api.run(src, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def interrupt_after_first(items):
+        for n, item in enumerate(items):
+            if n == 1:
+                raise KeyboardInterrupt
+            yield item
+
+    (src / "d9.txt").write_text("새 문서 2022년 5월.", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        api.run(src, out, progress=interrupt_after_first)
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert after == before  # same files, same bytes, no temp files left behind
+
+
+def test_committed_extracted_matches_a_fresh_run(tmp_path):
+    """`extracted/` is the pipeline's output on `raw/`; regenerate it when the code changes:
+    python -m pipeline run"""
+    out = run_cli("run", "raw", "--out", tmp_path, "--quiet")
+    assert out.returncode == 0, out.stderr
+    for name in COLUMNS:
+        assert (tmp_path / f"{name}.csv").read_bytes() == (ROOT / "extracted" / f"{name}.csv").read_bytes(), \
+            f"extracted/{name}.csv is stale: run `python -m pipeline run` and commit the result"

@@ -1,0 +1,60 @@
+"""The gold fixtures are valid, and accuracy on them never slides below the committed baseline.
+
+Raising a figure in tests/baseline.json is a deliberate, reviewed change: run
+`python -m pipeline evaluate` and copy the new figures (rounded down) into it.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.evaluate import evaluate
+from pipeline.fixtures import check, fixture_paths, fixture_text, load, locate
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BASELINE = json.loads((Path(__file__).parent / "baseline.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", fixture_paths(FIXTURES), ids=lambda p: p.stem)
+def test_fixture_is_valid(path):
+    fx = load(path)
+    text = fixture_text(fx)
+    assert check(fx, text) == []
+    relocated = copy.deepcopy(fx)
+    assert locate(relocated, text) == [] and relocated == fx, "offsets drifted: run python -m pipeline.fixtures locate"
+
+
+def test_fixture_set_covers_what_the_issue_asks():
+    fxs = [load(p) for p in fixture_paths(FIXTURES)]
+    assert len(fxs) >= 16
+    assert sum(fx.get("published") is None for fx in fxs) >= 3
+    assert {fx["genre"] for fx in fxs} == {"news_wire", "press_release", "newsroom", "sustainability_report"}
+
+
+@pytest.mark.parametrize("broken,problem", [
+    (lambda fx: fx["spans"][0].update(start=fx["spans"][0]["start"] + 1), "text["),
+    (lambda fx: fx["spans"][0].update(label="PERSON"), "unknown label"),
+    (lambda fx: [s.update(value="2020-13") for s in fx["spans"] if s["label"] == "DATE"][:1], "malformed DATE value"),
+    (lambda fx: [s.update(kind="firm") for s in fx["spans"] if s["label"] == "ORG"][:1], "kind 'firm'"),
+    (lambda fx: [s.update(value=-1) for s in fx["spans"] if s["label"] == "MONEY"][:1], "not a non-negative number"),
+    (lambda fx: fx["events"][0].update(category="charity"), "category 'charity'"),
+])
+def test_validator_catches_broken_fixtures(broken, problem):
+    fx = load(FIXTURES / "kakao_covid19_csr.json")
+    broken(fx)
+    assert any(problem in p for p in check(fx, fixture_text(fx)))
+
+
+@pytest.fixture(scope="module")
+def report():
+    return evaluate(FIXTURES)
+
+
+@pytest.mark.parametrize("label", sorted(BASELINE))
+def test_accuracy_does_not_slide_below_baseline(report, label):
+    row = report.row(label)
+    for metric, floor in BASELINE[label].items():
+        assert row[metric] >= floor, f"{label} {metric} fell to {row[metric]:.3f} (baseline {floor})"
