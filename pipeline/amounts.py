@@ -44,7 +44,7 @@ def _alt(words) -> str:
 def _tables() -> dict:
     counters = {r["counter"].lower(): r for r in read_table("counters.tsv")}
     currencies = read_table("currencies.tsv")
-    after = {r["surface"]: r["unit"] for r in currencies if r["position"] == "after"}
+    after = {r["surface"].lower(): r["unit"] for r in currencies if r["position"] == "after"}
     before = {r["surface"].lower(): r["unit"] for r in currencies if r["position"] == "before"}
     exceptions: dict[str, list[str]] = {}
     for r in read_table("counter_exceptions.tsv"):
@@ -125,7 +125,7 @@ def find_amounts(text: str, bounds: Boundaries | None = None, skip: list[tuple[i
             if unit in t["exceptions"] and t["exceptions"][unit].match(text[m.end():]):
                 continue  # 20대 여성 (an age bracket), 10대 원칙 (the ten principles)
         else:
-            kind, unit = "MONEY", t["after"][unit_word]
+            kind, unit = "MONEY", t["after"][key]
         found.append(Amount(m.start(), m.end(), kind, value, unit, _qualifier(text, m.start(), m.end(), m.group("infix"))))
     for m in rx_before.finditer(text):
         value = parse_number(m.group("num"))

@@ -26,7 +26,7 @@ _REPORT_AFTER = re.compile(r"^\s+(?:[가-힣]+\s+){0,3}?(?:밝혔|발표했|전�
 _RANGE_JOIN = re.compile(r"^\s*(?:부터|에서|이래|[~∼〜\-–])\s*$")
 _FROM_THEN_DURATION = re.compile(r"^\s*부터\s*$")
 _CITED = re.compile(r"에\s*따르면")
-_BYLINE_BEFORE = re.compile(r"=\s*$")
+_BYLINE_BEFORE = re.compile(r"[가-힣]=\s*$")  # 서울=연합뉴스 (but not 기자 = 하나금융그룹은)
 _BYLINE_AFTER = re.compile(r"^\s*[가-힣]{2,4}\s*(?:기자|특파원)")
 _COMPARISON_AFTER = re.compile(r"^\s*(?:보다|대비|에\s*비해|와\s*비교|과\s*비교)")
 
@@ -125,8 +125,27 @@ def _is_byline(text: str, org: Span) -> bool:
     return bool(_BYLINE_BEFORE.search(before) or _BYLINE_AFTER.match(after))
 
 
+@lru_cache(maxsize=1)
+def _actor_words() -> tuple[re.Pattern, dict[str, str]]:
+    rows = read_table("actor_words.tsv")
+    staff = "|".join(sorted((r["word"] for r in rows if r["role"] == "staff"), key=len, reverse=True))
+    staff_rx = re.compile(rf"^\s*(?:등\s+)?(?:관계사\s+|계열사\s+)?(?:{staff})(?:\s*[\d,.]+[만천]?\s*여?\s*명)?"
+                          rf"(?:은|는|이|가|도|들은|들이)(?![가-힣])")
+    anaphors = {r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"}
+    return staff_rx, anaphors
+
+
 def _is_subject(text: str, org: Span) -> bool:
-    return bool(_SUBJECT_PARTICLE.match(text[org.end_char:org.end_char + 4]))
+    """The ORG acts: a subject/topic particle on it, or on its staff (롯데케미칼 임직원 300여 명은)."""
+    after = text[org.end_char:org.end_char + 30]
+    return bool(_SUBJECT_PARTICLE.match(after) or _actor_words()[0].match(after))
+
+
+def _anaphor_kind(sentence: str) -> str | None:
+    """``회사는 …`` refers back to the latest acting company: the kind of organisation it names."""
+    _, anaphors = _actor_words()
+    m = re.match(r"^\s*(?:이\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)(?:은|는|이|가|도)\s", sentence)
+    return anaphors.get(m.group(1)) if m else None
 
 
 def _amount_item(span: Span) -> str:
@@ -171,6 +190,7 @@ def link_events(doc: Doc) -> list[Event]:
     text = doc.text
     events: list[Event] = []
     actor: str | None = None
+    actor_by_kind: dict[str, str] = {}
     spans = {label: list(doc.spans[label]) if label in doc.spans else [] for label in ("DATE", "ORG", "MONEY", "QUANTITY")}
     for sid, sent in enumerate(doc.sents, start=1):
         def inside(label, lo=sent.start_char, hi=sent.end_char):
@@ -178,6 +198,9 @@ def link_events(doc: Doc) -> list[Event]:
 
         orgs = [o for o in inside("ORG") if not _is_byline(text, o)]
         subjects = [o for o in orgs if _is_subject(text, o)]
+        anaphor = _anaphor_kind(sent.text)
+        if not subjects and anaphor and anaphor in actor_by_kind:
+            actor = actor_by_kind[anaphor]
         dates = inside("DATE")
         anchors = _anchors(doc, dates)
         content = re.sub(r"[\s.,!?·…\"'()\[\]-]", "", "".join(
@@ -204,4 +227,5 @@ def link_events(doc: Doc) -> list[Event]:
             ))
         if subjects:
             actor = subjects[0]._.name
+            actor_by_kind[subjects[0]._.kind] = actor
     return events

@@ -74,6 +74,7 @@ def check(fx: dict, text: str) -> list[str]:
     if pub is not None and not _PUBLISHED.match(str(pub)):
         problems.append(f"published {pub!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
     last = -1
+    last_end = -1
     for i, s in enumerate(fx.get("spans", [])):
         where = f"span {i} {s.get('text')!r}"
         if s.get("label") not in LABELS:
@@ -86,8 +87,10 @@ def check(fx: dict, text: str) -> list[str]:
             problems.append(f"{where}: text[{start}:{end}] is {text[start:end]!r}")
         elif start < last:
             problems.append(f"{where}: not in document order")
+        elif start < last_end:
+            problems.append(f"{where}: overlaps the span before it (add \"skip\" and run locate)")
         else:
-            last = start
+            last, last_end = start, end
         label = s["label"]
         if label == "DATE":
             if not isinstance(s.get("value"), str) or not _DATE_VALUE.match(s["value"]):

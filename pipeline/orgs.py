@@ -77,7 +77,7 @@ def _trie() -> dict:
 @lru_cache(maxsize=1)
 def _suffixes() -> list[tuple[str, str, bool, int]]:
     rows = read_table("org_suffixes.tsv")
-    return sorted(((r["suffix"], r["kind"], r["needs_proper"] == "yes", int(r["min_len"])) for r in rows),
+    return sorted(((r["suffix"], r["kind"], r["needs_proper"], int(r["min_len"])) for r in rows),
                   key=lambda r: -len(r[0]))
 
 
@@ -255,13 +255,15 @@ def find_orgs(doc: Doc) -> tuple[list[Org], list[tuple[int, int]]]:
 def _suffix_kind(key: str, word: _Word, after_org: bool) -> str | None:
     if key in _generic():
         return None
-    for suffix, kind, needs_proper, min_len in _suffixes():
+    for suffix, kind, needs, min_len in _suffixes():
         if key.endswith(suffix) and len(key) > len(suffix):
-            if needs_proper and not (word.has_proper or after_org) or len(key) < min_len:
+            if needs == "parent" and not after_org:
+                return None
+            if needs == "yes" and not (word.has_proper or after_org) or len(key) < min_len:
                 return None
             return kind
         if key == suffix:
-            return None
+            return kind if needs == "parent" and after_org else None
     return None
 
 
@@ -279,6 +281,13 @@ def _suffix_orgs(text: str, words: list[_Word], found: list[Org], blocked: list)
         if prev is not None and prev.word_end == prev.end and text[prev.end:w.start].isspace():
             parent = by_end.get(prev.end)
         kind = _suffix_kind(key, w, parent is not None)
+        if kind is None and w.word_end > w.end:
+            # Kiwi may read the end of a name as a particle (건축공학|과): try the whole word
+            full = text[w.start:w.word_end]
+            kind = _suffix_kind(normalise(full), w, parent is not None)
+            if kind is not None:
+                w = _Word(w.start, w.word_end, w.word_end, w.tokens)
+                surface, key = full, normalise(full)
         if kind is None:
             continue
         if _is_company_venue(key):
@@ -312,8 +321,20 @@ def _canonical_unknown(surface: str) -> str:
     return re.sub(r"[A-Za-z]+", lambda m: m.group().upper(), re.sub(r"\s+", "", surface))
 
 
+_AFFILIATE = re.compile(r"(?:계열사|자회사|손자회사|관계사)\s+$")
+
+
 def _company_forms(text: str, words: list[_Word], found: list[Org]) -> list[Org]:
     out = list(found)
+    taken = [(o.start, o.end) for o in found]
+    for w in words:
+        # an affiliate introduced as one: 계열사 교보dts
+        if _AFFILIATE.search(text[max(0, w.start - 8):w.start]) and not any(s < w.end and w.start < e for s, e in taken):
+            surface = text[w.start:w.end]
+            if len(normalise(surface)) >= 2 and w.has_proper:
+                known = gazetteer().get(normalise(surface))
+                out.append(Org(w.start, w.end, known[0] if known else _canonical_unknown(surface),
+                               known[1] if known else "company", "affiliate"))
     for m in _COMPANY_PREFIX.finditer(text):
         w = next((w for w in words if w.start == m.end() or (w.start <= m.start() < w.end and w.end > m.end())), None)
         if w is None:

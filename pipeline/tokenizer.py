@@ -48,10 +48,16 @@ def _merge_fragments(sents: list[list[tuple]], text: str) -> list[list[tuple]]:
     has no final punctuation: scraped text writes the date after the sentence it belongs to."""
     merged: list[list[tuple]] = []
     for sent in sents:
-        is_fragment = all(m[3] in _FRAGMENT_TAGS for m in sent) and any(m[3] == "SN" for m in sent)
-        if merged and is_fragment and merged[-1][-1][3] != "SF":
-            merged[-1] = merged[-1] + sent
-        else:
+        lead = 0
+        while lead < len(sent) and sent[lead][3] in _FRAGMENT_TAGS:
+            lead += 1
+        has_number = any(m[3] == "SN" for m in sent[:lead])
+        if merged and has_number and merged[-1][-1][3] != "SF":
+            # the whole sentence is the fragment, or Kiwi put the fragment at the start of the next
+            # sentence ("… 했습니다 2022. 10. 통신업계의 …")
+            merged[-1] = merged[-1] + sent[:lead]
+            sent = sent[lead:]
+        if sent:
             merged.append(sent)
     return merged
 

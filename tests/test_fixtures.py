@@ -41,6 +41,8 @@ def test_fixture_set_covers_what_the_issue_asks():
     (lambda fx: [s.update(kind="firm") for s in fx["spans"] if s["label"] == "ORG"][:1], "kind 'firm'"),
     (lambda fx: [s.update(value=-1) for s in fx["spans"] if s["label"] == "MONEY"][:1], "not a non-negative number"),
     (lambda fx: fx["events"][0].update(category="charity"), "category 'charity'"),
+    (lambda fx: fx["spans"][1].update(start=fx["spans"][0]["start"], end=fx["spans"][0]["end"],
+                                      text=fx["spans"][0]["text"]), "overlaps the span before it"),
 ])
 def test_validator_catches_broken_fixtures(broken, problem):
     fx = load(FIXTURES / "kakao_covid19_csr.json")
