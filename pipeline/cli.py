@@ -50,14 +50,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .evaluate import evaluate, format_table, write_csv
+    from .evaluate import evaluate, format_markdown, format_table, load_gold, write_csv
 
     try:
         report = evaluate(args.gold, args.pred)
     except (OSError, KeyError, ValueError) as exc:
         print(f"error: cannot evaluate: {exc}", file=sys.stderr)
         return 2
-    print(format_table(report))
+    print(format_markdown(report, len(load_gold(args.gold))) if args.markdown else format_table(report))
     out = Path(args.pred or args.out) / "evaluation.csv"
     write_csv(report, out)
     print(f"\nwritten to {out}", file=sys.stderr)
@@ -71,6 +71,51 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             print(f"error: exact-span F1 below {args.fail_under} for {', '.join(low)}", file=sys.stderr)
             return 1
     return 0
+
+
+def cmd_export_annotations(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    from .api import iter_results
+    from .ingest import DocumentError, InputError
+    from .labelstudio import LABEL_CONFIG, to_tasks
+
+    try:
+        items = list(iter_results(args.inputs, args.published))
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for item in items:
+        if isinstance(item, DocumentError):
+            print(f"error: {item.error}", file=sys.stderr)
+    results = [i for i in items if not isinstance(i, DocumentError)]
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(json.dumps(to_tasks(results), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(out)
+    config = out.with_name("labeling-config.xml")
+    config.write_text(LABEL_CONFIG, encoding="utf-8")
+    print(f"{len(results)} tasks written to {out}; labelling configuration: {config}", file=sys.stderr)
+    return 1 if len(results) < len(items) else 0
+
+
+def cmd_import_annotations(args: argparse.Namespace) -> int:
+    from .labelstudio import import_export
+
+    try:
+        written = import_export(args.file, args.gold, args.genre)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return 2
+    bad = 0
+    for path, problems in written:
+        for p in problems:
+            print(f"error: {path}: {p}", file=sys.stderr)
+        bad += bool(problems)
+    print(f"{len(written)} fixtures written to {args.gold}, {bad} with problems", file=sys.stderr)
+    return 1 if bad else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,9 +145,29 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", default="extracted", metavar="DIR",
                     help="where evaluation.csv goes when --pred is not given (default: extracted/)")
     ev.add_argument("--show-errors", action="store_true", help="list every missed, spurious and wrong-valued span")
+    ev.add_argument("--markdown", action="store_true", help="print the table as Markdown (as README.md shows it)")
     ev.add_argument("--fail-under", type=float, metavar="F1",
                     help="exit 1 when any label's exact-span F1 is below this value")
     ev.set_defaults(func=cmd_evaluate)
+
+    ex = sub.add_parser("export-annotations", help="write predictions as Label Studio tasks to correct",
+                        description="Run the pipeline and write its spans as Label Studio tasks with "
+                                    "pre-annotations (JSON), plus labeling-config.xml beside them. Import the "
+                                    "JSON into a Label Studio project that uses that configuration.")
+    ex.add_argument("inputs", nargs="*", default=["raw"], metavar="INPUT", help="files or folders (default: raw/)")
+    ex.add_argument("--out", default="extracted/labelstudio-tasks.json", metavar="FILE",
+                    help="tasks file (default: extracted/labelstudio-tasks.json)")
+    ex.add_argument("--published", metavar="DATE", help="document date where metadata has none")
+    ex.set_defaults(func=cmd_export_annotations)
+
+    im = sub.add_parser("import-annotations", help="turn a Label Studio JSON export into gold fixtures",
+                        description="Read Label Studio's JSON export of corrected tasks and write one gold "
+                                    "fixture per task (the latest annotation) into --gold, replacing the "
+                                    "fixture of the same document id (whose events and genre are kept).")
+    im.add_argument("file", metavar="FILE", help="Label Studio JSON export")
+    im.add_argument("--gold", default="tests/fixtures", metavar="DIR", help="fixture folder (default: tests/fixtures)")
+    im.add_argument("--genre", default="newsroom", help="genre of new documents (default: newsroom)")
+    im.set_defaults(func=cmd_import_annotations)
     return parser
 
 

@@ -190,6 +190,21 @@ def format_table(report: Report) -> str:
     return "\n".join(lines)
 
 
+def format_markdown(report: Report, n_docs: int) -> str:
+    """The report as the Markdown table README.md shows (``evaluate --markdown``)."""
+    def f(x):
+        return f"{x:.3f}" if isinstance(x, float) else ""
+
+    lines = [f"{n_docs} gold documents.", "",
+             "| label | gold | predicted | P | R | F1 | overlap P | overlap R | overlap F1 | value accuracy |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in report.rows:
+        lines.append(f"| {r['label']} | {r['gold']} | {r['pred']} | {f(r['exact_p'])} | {f(r['exact_r'])} | "
+                     f"{f(r['exact_f1'])} | {f(r['overlap_p'])} | {f(r['overlap_r'])} | {f(r['overlap_f1'])} | "
+                     f"{f(r['value_acc'])} |")
+    return "\n".join(lines)
+
+
 def write_csv(report: Report, path: str | Path) -> None:
     import os
 

@@ -122,3 +122,32 @@ def test_committed_extracted_matches_a_fresh_run(tmp_path):
     for name in COLUMNS:
         assert (tmp_path / f"{name}.csv").read_bytes() == (ROOT / "extracted" / f"{name}.csv").read_bytes(), \
             f"extracted/{name}.csv is stale: run `python -m pipeline run` and commit the result"
+
+
+def test_evaluate_scores_existing_outputs_and_fails_under_a_threshold(tmp_path):
+    """--pred scores CSVs on disk; the seed's committed outputs against its gold fixture."""
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "seed.json").write_bytes((ROOT / "tests" / "fixtures" / "kakao_covid19_csr.json").read_bytes())
+    pred = tmp_path / "pred"
+    pred.mkdir()
+    for name in COLUMNS:
+        (pred / f"{name}.csv").write_bytes((ROOT / "extracted" / f"{name}.csv").read_bytes())
+    out = run_cli("evaluate", "--gold", gold, "--pred", pred, "--show-errors")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[0].split()[:3] == ["label", "gold", "pred"]
+    assert "DATE" in out.stdout and "EVENT-ORG" in out.stdout
+    assert (pred / "evaluation.csv").exists()
+    strict = run_cli("evaluate", "--gold", gold, "--pred", pred, "--fail-under", "1.01")
+    assert strict.returncode == 1 and "below 1.01" in strict.stderr
+
+
+def test_evaluate_writes_evaluation_csv(tmp_path):
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "a1.json").write_bytes((ROOT / "tests" / "fixtures" / "a1_hana_winter_donation.json").read_bytes())
+    out = run_cli("evaluate", "--gold", gold, "--out", tmp_path / "out")
+    assert out.returncode == 0, out.stderr
+    rows = {r["label"]: r for r in read(tmp_path / "out" / "evaluation.csv")}
+    assert set(rows) == {"DATE", "ORG", "MONEY", "QUANTITY", "EVENT-ORG", "EVENT-AMOUNT"}
+    assert 0.0 <= float(rows["DATE"]["exact_f1"]) <= 1.0

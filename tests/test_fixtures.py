@@ -60,3 +60,13 @@ def test_accuracy_does_not_slide_below_baseline(report, label):
     row = report.row(label)
     for metric, floor in BASELINE[label].items():
         assert row[metric] >= floor, f"{label} {metric} fell to {row[metric]:.3f} (baseline {floor})"
+
+
+def test_readme_shows_the_current_evaluation(report):
+    """README.md's table is the command's output, never typed: regenerate it with
+    python -m pipeline evaluate --markdown"""
+    from pipeline.evaluate import format_markdown, load_gold
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- evaluation:start -->\n")[1].split("\n<!-- evaluation:end -->")[0]
+    assert block == format_markdown(report, len(load_gold(FIXTURES)))
