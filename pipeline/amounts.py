@@ -17,13 +17,13 @@ from spacy.tokens import Doc
 
 from .lexicon import read_table
 from .numbers import SCALES as _SCALES, native_numeral_pattern, parse_native, parse_number
-from .spans import Boundaries, set_spans
+from .spans import Boundaries, doc_text, set_spans, token_index
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SINO = "일이삼사오육칠팔구십백천만억조"
 # a numeral: Arabic digits or 십/백/천 first, then more digits and group units; a space may
 # separate groups (1조 2천억)
-_NUMEXPR = rf"(?:{_ARABIC}|[십백천])(?:{_ARABIC}|[{_SINO}]|\s(?=(?:{_ARABIC}|[{_SINO}])*[만억조천]))*"
+_NUMEXPR = rf"(?:{_ARABIC}|[십백천])(?:{_ARABIC}|[{_SINO}]|\s(?=(?:{_ARABIC}|[{_SINO}])*[만억조천])|(?<=[만억조])\s(?=\d))*"
 
 
 @dataclass
@@ -165,9 +165,9 @@ class AmountRecognizer:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        bounds = Boundaries(doc)
+        bounds = token_index(doc)
         dates = [(s.start_char, s.end_char) for s in doc.spans.get("DATE", [])]
-        amounts = find_amounts(doc.text, bounds, dates)
+        amounts = find_amounts(doc_text(doc), bounds, dates)
         for kind in ("MONEY", "QUANTITY"):
             set_spans(doc, kind, [
                 (a.start, a.end, {"value": a.value, "unit": a.unit, "qualifier": a.qualifier})

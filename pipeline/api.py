@@ -19,6 +19,7 @@ from .events import link_events
 from .export import COLUMNS, CsvSet, event_rows, span_rows
 from .ingest import Document, DocumentError, InputError, iter_documents, validate_published
 from .nlp import annotate
+from .spans import token_index
 
 TABLES = ("dates", "organizations", "amounts", "events")
 
@@ -59,7 +60,7 @@ def process(document: Document) -> Result:
         published=document.published,
         path=document.path,
         title=document.title,
-        sentences=sum(1 for _ in doc.sents),
+        sentences=len(token_index(doc).sent_starts) if len(doc) else 0,
         events=event_rows(link_events(doc), document.doc_id),
         doc=doc,
         **rows,
@@ -72,16 +73,46 @@ def extract(text: str, published: str | None = None, doc_id: str = "text") -> Re
     return process(Document(doc_id=doc_id, text=text, published=published))
 
 
-def iter_results(inputs, published: str | None = None) -> Iterator[Result | DocumentError]:
-    """Results document by document; a failing document comes out as a :class:`DocumentError`."""
-    for item in iter_documents(inputs, published):
-        if isinstance(item, DocumentError):
-            yield item
-            continue
-        try:
-            yield process(item)
-        except Exception as exc:  # one bad document never costs the others their results
-            yield DocumentError(item.doc_id, item.path, f"{item.path or item.doc_id}: extraction failed ({type(exc).__name__}: {exc})")
+def _safe_process(item: Document | DocumentError, keep_doc: bool = True) -> Result | DocumentError:
+    if isinstance(item, DocumentError):
+        return item
+    try:
+        result = process(item)
+    except Exception as exc:  # one bad document never costs the others their results
+        return DocumentError(item.doc_id, item.path,
+                             f"{item.path or item.doc_id}: extraction failed ({type(exc).__name__}: {exc})")
+    if not keep_doc:
+        result.doc = None  # a worker sends rows back, not the spaCy Doc
+    return result
+
+
+def _process_in_worker(item: Document | DocumentError) -> Result | DocumentError:
+    return _safe_process(item, keep_doc=False)
+
+
+def iter_results(inputs, published: str | None = None, workers: int = 1) -> Iterator[Result | DocumentError]:
+    """Results document by document, in input order; a failing document comes out as a
+    :class:`DocumentError`. With ``workers > 1`` documents are extracted in that many processes
+    (each loads Kiwi once); at most a few documents per worker are in flight, so memory stays
+    flat on any corpus size, and the results are the same as in one process."""
+    items = iter_documents(inputs, published)
+    if workers <= 1:
+        for item in items:
+            yield _safe_process(item)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    window = workers * 4
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        pending: deque = deque()
+        for item in items:
+            pending.append(pool.submit(_process_in_worker, item))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _error_row(err: DocumentError) -> dict:
@@ -103,9 +134,9 @@ def _frames(items: Iterable[Result | DocumentError]) -> dict:
     return {name: pd.DataFrame(rows[name], columns=cols) for name, cols in COLUMNS.items()}
 
 
-def extract_folder(inputs, published: str | None = None) -> dict:
+def extract_folder(inputs, published: str | None = None, workers: int = 1) -> dict:
     """All tables for files or folders as pandas DataFrames, keyed by table name."""
-    return _frames(iter_results(inputs, published))
+    return _frames(iter_results(inputs, published, workers))
 
 
 @dataclass
@@ -129,11 +160,12 @@ def run(
     published: str | None = None,
     on_error: Callable[[str], None] | None = None,
     progress: Callable[[Iterator], Iterator] | None = None,
+    workers: int = 1,
 ) -> RunSummary:
     """Extract every document under ``inputs`` and write the five CSVs to ``out`` atomically."""
     t0 = time.perf_counter()
     summary = RunSummary(out=str(out))
-    results = iter_results(inputs, published)
+    results = iter_results(inputs, published, workers)
     if progress is not None:
         results = progress(results)
     try:

@@ -31,14 +31,21 @@ def _progress(quiet: bool):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from .kiwi import get_kiwi, warm_up_in_background
+
+    warm_up_in_background()  # Kiwi loads while spaCy is imported and the inputs are read
     from .api import run
+
+    if args.workers > 1:
+        get_kiwi()  # load once in the parent: forked workers share it instead of loading their own
     from .ingest import InputError
 
     def on_error(msg: str) -> None:
         print(f"error: {msg}", file=sys.stderr)
 
     try:
-        summary = run(args.inputs, args.out, args.published, on_error=on_error, progress=_progress(args.quiet))
+        summary = run(args.inputs, args.out, args.published, on_error=on_error, progress=_progress(args.quiet),
+                      workers=args.workers)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -57,7 +64,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     except (OSError, KeyError, ValueError) as exc:
         print(f"error: cannot evaluate: {exc}", file=sys.stderr)
         return 2
-    print(format_markdown(report, len(load_gold(args.gold))) if args.markdown else format_table(report))
+    markdown = format_markdown(report, len(load_gold(args.gold)))
+    print(markdown if args.markdown else format_table(report))
+    if args.write:
+        from .markdown import write_section
+
+        write_section(Path(args.write), "evaluation", markdown)
+        print(f"evaluation table written into {args.write}", file=sys.stderr)
     out = Path(args.pred or args.out) / "evaluation.csv"
     write_csv(report, out)
     print(f"\nwritten to {out}", file=sys.stderr)
@@ -133,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--published", metavar="DATE",
                      help="document date (YYYY, YYYY-MM or YYYY-MM-DD) for documents whose metadata "
                           "has none; relative dates (올해, 지난 19일) resolve against it")
+    run.add_argument("-w", "--workers", type=int, default=1, metavar="N",
+                     help="extract in N processes (default 1); outputs are identical, in input order")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     run.set_defaults(func=cmd_run)
 
@@ -146,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="where evaluation.csv goes when --pred is not given (default: extracted/)")
     ev.add_argument("--show-errors", action="store_true", help="list every missed, spurious and wrong-valued span")
     ev.add_argument("--markdown", action="store_true", help="print the table as Markdown (as README.md shows it)")
+    ev.add_argument("--write", metavar="FILE", help="also paste the Markdown table into FILE's evaluation section "
+                                                    "(README.md)")
     ev.add_argument("--fail-under", type=float, metavar="F1",
                     help="exit 1 when any label's exact-span F1 is below this value")
     ev.set_defaults(func=cmd_evaluate)

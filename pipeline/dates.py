@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from .lexicon import read_table
 from .numbers import native_numeral_pattern, parse_native
-from .spans import Boundaries, set_spans
+from .spans import Boundaries, doc_text, set_spans, token_index
 
 
 @dataclass
@@ -139,13 +139,28 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
 
 
 _UNIT_CODE = {"년": "Y", "개월": "M", "달": "M", "주": "W", "일": "D"}
-_FIGURATIVE_FOLLOW_OK = re.compile(r"(?:\s+(?![도은는이가을를의과와])|부터|까지|\s*오전|\s*오후)")
+_FIGURATIVE_FOLLOW_OK = re.compile(r"(?:\s+(?![도은는이가을를의과와])|부터|까지|\s*오전|\s*오후|\s*\()")
+_DAY_COUNT_AFTER = re.compile(
+    r"\s*(?:간|동안|째|만[에인의]|만|이내|가량|정도|여|남짓|씩|분|치|이상|미만|이하|넘|에\s*걸쳐|[이가]\s*(?:지나|걸리|걸렸|남)"
+    r"|\d+\s*회|\s*\d+\s*시간)")
+_DAY_COUNT_BEFORE = re.compile(r"(?:\d\s*박|매월|매달|매주|하루|일주일에|주\s*\d|월)\s*$")
 _REPORT_FOLLOW = re.compile(r"\s+(?:[가-힣]+\s+){0,3}?(?:밝혔|발표했|전했|말했|알렸|개최했|열었|진행했|공개했|체결했|출범했|선포했|시작했|개최한|열린|진행된)")
-_PARTICLE_AFTER_DUR = re.compile(r"\s*동안")
+_PARTICLE_AFTER_DUR = re.compile(r"\s*(?:동안|만[에인의])")
 
 
 _RANGE_BEFORE = re.compile(r"(?:부터\s*|[~∼〜\-–]\s*)$")
 _TWO_DIGIT_YEAR_NOT = re.compile(r"\s*(?:전|후|뒤|만|째|간|동안|이상|이내|넘|가까이|여|가량|정도|차|치|이\s*지난|이\s*넘)")
+
+
+def _is_reporting_day(text: str, start: int, end: int) -> bool:
+    """A bare day that dates the report itself (``…했다고 8일 밝혔다``, ``포스코는 7일 …``, a
+    sentence opening ``16일 경찰은 …``): it resolves against the document date, not the dates
+    before it. Other bare days (``5일과 7일``, ``…부터 31일까지``) take the month of the context."""
+    before = text[max(0, start - 8):start]
+    if _is_range_end(text, start) or re.search(r"[일월]\s*(?:과|와|및|,)\s*$", before):
+        return False
+    return bool(_REPORT_FOLLOW.match(text[end:end + 24]) or re.search(r"[가-힣](?:은|는|이|가)\s+$", before)
+                or re.search(r"(?:^|[.!?\n]\s*|=\s*|\]\s*)$", text[max(0, start - 4):start]) or start == 0)
 
 
 def _is_range_end(text: str, start: int) -> bool:
@@ -171,12 +186,9 @@ def _match_is_valid(name: str, m: re.Match, text: str, bounds: Boundaries | None
         if _lexicon()["words"].get(word, {}).get("figurative") == "yes" and not _FIGURATIVE_FOLLOW_OK.match(after):
             return False
     if name == "d":
-        # a bare day is a date only as a range end or a reporting date
-        prev = text[max(0, start - 6):start]
-        is_range_end = _is_range_end(text, start)
-        coordinated = bool(re.search(r"[일월]\s*(?:과|와|및|,)\s*$", prev))
-        after_subject = bool(re.search(r"[가-힣](?:은|는|이|가)\s+$", text[max(0, start - 8):start]))
-        if not is_range_end and not coordinated and not after_subject and not _REPORT_FOLLOW.match(after):
+        # a bare day (news: "5일 발표했다", "16일 경찰은", "9일(현지시각)") is a date unless it
+        # counts days (3일 동안, 2박 3일, 1일 1회, 20일 정도 걸린다)
+        if _DAY_COUNT_AFTER.match(after) or _DAY_COUNT_BEFORE.search(text[max(0, start - 8):start]):
             return False
     if name == "dur":
         unit = gd["u"]
@@ -189,7 +201,7 @@ def _match_is_valid(name: str, m: re.Match, text: str, bounds: Boundaries | None
             return False
         if unit == "년" and n.isdigit() and len(n) == 4:
             return False
-        if re.match(r"\s*(?:째|만에)", after) and unit != "개월":
+        if re.match(r"\s*째", after) and unit != "개월":
             return False
     if name in ("y", "ym", "m", "md", "ymd") and re.match(r"\s*(?:째)", after):
         return False
@@ -285,8 +297,7 @@ def _parts(name: str, m: re.Match, text: str) -> DateParts | None:
             p.next_day, p.day = p.day, None
         else:
             p.rel_unit, p.rel_offset = "month", 0
-    if name == "d" and not _is_range_end(text, m.start()) and not re.search(
-            r"[일월]\s*(?:과|와|및|,)\s*$", text[max(0, m.start() - 6):m.start()]):
+    if name == "d" and _is_reporting_day(text, m.start(), m.end()):
         p.report_day, p.day = p.day, None
     if name == "dur":
         n = g["n"]
@@ -442,7 +453,7 @@ class DateRecognizer:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        bounds = Boundaries(doc)
-        dates = resolve_dates(find_dates(doc.text, bounds), doc._.published, bounds.sentence_of)
+        bounds = token_index(doc)
+        dates = resolve_dates(find_dates(doc_text(doc), bounds), doc._.published, bounds.sentence_of)
         set_spans(doc, "DATE", [(p.start, p.end, {"value": p.value, "mod": p.mod}) for p in dates])
         return doc

@@ -16,16 +16,18 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from .lexicon import read_table
 from .numbers import format_number
+from .spans import doc_text, token_index
 
 _SUBJECT_PARTICLE = re.compile(r"^(?:은|는|이|가|도|에서는|에서도)(?![가-힣])")
 _REPORT_AFTER = re.compile(r"^\s+(?:[가-힣]+\s+){0,3}?(?:밝혔|발표했|전했|말했|알렸)")
 _RANGE_JOIN = re.compile(r"^\s*(?:부터|에서|이래|[~∼〜\-–])\s*$")
 _FROM_THEN_DURATION = re.compile(r"^\s*부터\s*$")
 _CITED = re.compile(r"에\s*따르면")
+_NON_CONTENT = re.compile(r"[\s.,!?·…\"'()\[\]-]")
 _BYLINE_BEFORE = re.compile(r"[가-힣]=\s*$")  # 서울=연합뉴스 (but not 기자 = 하나금융그룹은)
 _BYLINE_AFTER = re.compile(r"^\s*[가-힣]{2,4}\s*(?:기자|특파원)")
 _COMPARISON_AFTER = re.compile(r"^\s*(?:보다|대비|에\s*비해|와\s*비교|과\s*비교)")
@@ -62,16 +64,6 @@ def categorize(text: str, mentions_product: bool = False) -> str:
         if rx.search(text):
             return category
     return "service" if mentions_product else "other"
-
-
-def sentence_category(doc: Doc, start: int, end: int) -> str:
-    """:func:`categorize` for ``doc.text[start:end]`` with ORG spans masked."""
-    chars = list(doc.text[start:end])
-    for org in doc.spans.get("ORG", []):
-        for i in range(max(org.start_char, start), min(org.end_char, end)):
-            chars[i - start] = " "
-    products = any(start <= p.start_char < end for p in doc.spans.get("PRODUCT", []))
-    return categorize("".join(chars), products)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,9 +111,31 @@ def end_after_duration(start: str, duration: str) -> str | None:
 # Linking
 
 
-def _is_byline(text: str, org: Span) -> bool:
-    before = text[max(0, org.start_char - 3):org.start_char]
-    after = text[org.end_char:org.end_char + 12]
+@dataclass
+class Mention:
+    """A span as plain data (reading ``Span._`` attributes repeatedly is slow)."""
+
+    label: str
+    start: int
+    end: int
+    value: object = None
+    name: str = ""
+    kind: str = ""
+    unit: str = ""
+
+
+def mentions(doc: Doc) -> list[Mention]:
+    out = []
+    for label in ("DATE", "ORG", "MONEY", "QUANTITY", "PRODUCT"):
+        for sp in doc.spans.get(label, []):
+            ext = sp._
+            out.append(Mention(label, sp.start_char, sp.end_char, ext.value, ext.name or "", ext.kind or "", ext.unit or ""))
+    return out
+
+
+def _is_byline(text: str, org: Mention) -> bool:
+    before = text[max(0, org.start - 3):org.start]
+    after = text[org.end:org.end + 12]
     return bool(_BYLINE_BEFORE.search(before) or _BYLINE_AFTER.match(after))
 
 
@@ -135,9 +149,9 @@ def _actor_words() -> tuple[re.Pattern, dict[str, str]]:
     return staff_rx, anaphors
 
 
-def _is_subject(text: str, org: Span) -> bool:
+def _is_subject(text: str, org: Mention) -> bool:
     """The ORG acts: a subject/topic particle on it, or on its staff (롯데케미칼 임직원 300여 명은)."""
-    after = text[org.end_char:org.end_char + 30]
+    after = text[org.end:org.end + 30]
     return bool(_SUBJECT_PARTICLE.match(after) or _actor_words()[0].match(after))
 
 
@@ -148,84 +162,91 @@ def _anaphor_kind(sentence: str) -> str | None:
     return anaphors.get(m.group(1)) if m else None
 
 
-def _amount_item(span: Span) -> str:
-    return f"{format_number(span._.value)} {span._.unit}"
+def _amount_item(m: Mention) -> str:
+    return f"{format_number(m.value)} {m.unit}"
 
 
-def _anchors(doc: Doc, dates: list[Span]) -> list[tuple[Span, Span | None, str | None, str | None]]:
-    """Candidate anchors of one sentence: (anchor, last span of its group, date_start, date_end)."""
-    text = doc.text
-    points = [d for d in dates if not d._.value.startswith("P")
-              and not _COMPARISON_AFTER.match(text[d.end_char:d.end_char + 8])]
-    non_report = [d for d in points if not _REPORT_AFTER.match(text[d.end_char:d.end_char + 20])]
-    if non_report:
-        points = non_report
-    out = []
-    used: set[int] = set()
-    for i, a in enumerate(points):
-        if a.start in used:
-            continue
-        group_end, start, end = None, None, None
-        if i + 1 < len(points):
-            b = points[i + 1]
-            between = text[a.end_char:b.start_char]
-            after_b = text[b.end_char:b.end_char + 3]
-            if _RANGE_JOIN.match(between) and ("부터" not in between or after_b.startswith("까지")) \
-                    and ("에서" not in between or after_b.startswith("까지")):
-                group_end, start, end = b, a._.value, b._.value
-                used.add(b.start)
-        if group_end is None:
-            # a start plus a duration: 2020년 9월 22일부터 1개월 동안
-            for d in dates:
-                if d.start_char > a.end_char and d._.value.startswith("P") \
-                        and _FROM_THEN_DURATION.match(text[a.end_char:d.start_char]):
-                    group_end, start, end = d, a._.value, end_after_duration(a._.value, d._.value)
-                    break
-        out.append((a, group_end, start, end))
-    return out
+def _anchor(text: str, dates: list[Mention]) -> tuple[Mention, Mention | None, str | None, str | None] | None:
+    """The sentence's anchor: (first date, last span of its range or duration, date_start, date_end)."""
+    points = [d for d in dates if not d.value.startswith("P") and not _COMPARISON_AFTER.match(text[d.end:d.end + 8])]
+    non_report = [d for d in points if not _REPORT_AFTER.match(text[d.end:d.end + 20])]
+    points = non_report or points
+    if not points:
+        return None
+    a = points[0]
+    if len(points) > 1:
+        b = points[1]
+        between = text[a.end:b.start]
+        after_b = text[b.end:b.end + 3]
+        if _RANGE_JOIN.match(between) and ("부터" not in between or after_b.startswith("까지")) \
+                and ("에서" not in between or after_b.startswith("까지")):
+            return a, b, a.value, b.value
+    for d in dates:  # a start plus a duration: 2020년 9월 22일부터 1개월 동안
+        if d.start > a.end and d.value.startswith("P") and _FROM_THEN_DURATION.match(text[a.end:d.start]):
+            return a, d, a.value, end_after_duration(a.value, d.value)
+    return a, None, None, None
+
+
+def _category(text: str, start: int, end: int, orgs: list[Mention], products: list[Mention]) -> str:
+    """:func:`categorize` for ``text[start:end]`` with the sentence's ORG names masked."""
+    chunk = text[start:end]
+    for org in sorted(orgs, key=lambda o: -o.start):
+        chunk = chunk[:org.start - start] + " " * (org.end - org.start) + chunk[org.end - start:]
+    return categorize(chunk, bool(products))
+
+
+def sentence_category(doc: Doc, start: int, end: int) -> str:
+    """The category of ``doc.text[start:end]`` as an event would get it."""
+    ms = [m for m in mentions(doc) if start <= m.start < end]
+    return _category(doc_text(doc), start, end, [m for m in ms if m.label == "ORG"], [m for m in ms if m.label == "PRODUCT"])
 
 
 def link_events(doc: Doc) -> list[Event]:
     """Events of one annotated Doc, in text order."""
-    text = doc.text
+    text = doc_text(doc)
+    index = token_index(doc)
+    n_sents = len(index.sent_starts)
+    by_sent: list[list[Mention]] = [[] for _ in range(n_sents)]
+    for m in mentions(doc):
+        by_sent[index.sentence_of(m.start)].append(m)
     events: list[Event] = []
     actor: str | None = None
     actor_by_kind: dict[str, str] = {}
-    spans = {label: list(doc.spans[label]) if label in doc.spans else [] for label in ("DATE", "ORG", "MONEY", "QUANTITY")}
-    for sid, sent in enumerate(doc.sents, start=1):
-        def inside(label, lo=sent.start_char, hi=sent.end_char):
-            return [s for s in spans[label] if lo <= s.start_char and s.end_char <= hi]
-
-        orgs = [o for o in inside("ORG") if not _is_byline(text, o)]
+    for i in range(n_sents):
+        lo, hi = index.sentence_bounds(i, len(text))
+        sentence = text[lo:hi].strip()
+        ms = sorted(by_sent[i], key=lambda m: m.start)
+        orgs = [m for m in ms if m.label == "ORG" and not _is_byline(text, m)]
         subjects = [o for o in orgs if _is_subject(text, o)]
-        anaphor = _anaphor_kind(sent.text)
+        anaphor = _anaphor_kind(sentence)
         if not subjects and anaphor and anaphor in actor_by_kind:
             actor = actor_by_kind[anaphor]
-        dates = inside("DATE")
-        anchors = _anchors(doc, dates)
-        content = re.sub(r"[\s.,!?·…\"'()\[\]-]", "", "".join(
-            ch for i, ch in enumerate(sent.text) if not any(d.start_char <= sent.start_char + i < d.end_char for d in dates)))
-        if anchors and content and not _CITED.search(sent.text):
-            a, g, start, end = anchors[0]
-            names = [o._.name for o in orgs]
+        dates = [m for m in ms if m.label == "DATE"]
+        anchor = _anchor(text, dates) if dates else None
+        rest = text[lo:hi]
+        for d in reversed(dates):
+            rest = rest[:d.start - lo] + rest[d.end - lo:]
+        has_content = bool(_NON_CONTENT.sub("", rest))
+        if anchor and has_content and not _CITED.search(sentence):
+            a, g, start, end = anchor
+            names = [o.name for o in orgs]
             if not subjects and actor and actor not in names:
                 names.append(actor)
-            amounts = sorted(inside("MONEY") + inside("QUANTITY"), key=lambda s: s.start_char)
             events.append(Event(
                 event_id=len(events) + 1,
-                sentence_id=sid,
-                date_text=text[a.start_char:(g or a).end_char],
-                date_value=a._.value,
+                sentence_id=i + 1,
+                date_text=text[a.start:(g or a).end],
+                date_value=a.value,
                 date_start=start,
                 date_end=end,
                 orgs=sorted(set(names)),
-                amounts=[_amount_item(s) for s in amounts],
-                category=sentence_category(doc, sent.start_char, sent.end_char),
-                sentence=sent.text,
-                start=sent.start_char,
-                end=sent.end_char,
+                amounts=[_amount_item(m) for m in ms if m.label in ("MONEY", "QUANTITY")],
+                category=_category(text, lo, hi, orgs, [m for m in ms if m.label == "PRODUCT"]),
+                sentence=sentence,
+                start=lo,
+                end=hi,
             ))
         if subjects:
-            actor = subjects[0]._.name
-            actor_by_kind[subjects[0]._.kind] = actor
+            actor = subjects[0].name
+            actor_by_kind[subjects[0].kind] = actor
     return events

@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 
 from .events import Event
 from .numbers import format_number
+from .spans import doc_text, token_index
 
 COLUMNS: dict[str, list[str]] = {
     "documents": ["doc_id", "path", "title", "published", "chars", "sentences", "status", "error"],
@@ -26,21 +27,12 @@ __doc__ += "\n".join(f"- ``{name}.csv``: {', '.join(cols)}" for name, cols in CO
 
 def span_rows(doc: Doc, doc_id: str) -> dict[str, list[dict]]:
     """Rows for dates, organizations and amounts; sentence ids count from 1."""
-    starts = [s.start_char for s in doc.sents]
-
-    def sentence_id(char: int) -> int:
-        lo, hi = 0, len(starts)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if starts[mid] <= char:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+    index = token_index(doc)
+    text = doc_text(doc)
 
     def base(s):
-        return {"doc_id": doc_id, "sentence_id": sentence_id(s.start_char), "start": s.start_char,
-                "end": s.end_char, "text": s.text}
+        return {"doc_id": doc_id, "sentence_id": index.sentence_of(s.start_char) + 1, "start": s.start_char,
+                "end": s.end_char, "text": text[s.start_char:s.end_char]}
 
     rows: dict[str, list[dict]] = {"dates": [], "organizations": [], "amounts": []}
     for s in doc.spans.get("DATE", []):

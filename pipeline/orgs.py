@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .lexicon import DATA_DIR, read_table
-from .spans import set_spans
+from .spans import doc_text, set_spans, token_index
 
 # Kiwi tags that end a noun phrase: particles, endings, copula, punctuation.
 _TAIL_TAGS = ("J", "E", "VCP", "XSV", "XSA", "SF", "SP", "SS", "SE", "SO", "_SP", "VV", "VA", "MAG")
@@ -75,10 +75,10 @@ def _trie() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _suffixes() -> list[tuple[str, str, bool, int]]:
-    rows = read_table("org_suffixes.tsv")
-    return sorted(((r["suffix"], r["kind"], r["needs_proper"], int(r["min_len"])) for r in rows),
-                  key=lambda r: -len(r[0]))
+def _suffixes() -> tuple[dict[str, tuple[str, str, int]], list[int]]:
+    """Suffix → (kind, needs_proper, min_len), and the suffix lengths, longest first."""
+    table = {r["suffix"]: (r["kind"], r["needs_proper"], int(r["min_len"])) for r in read_table("org_suffixes.tsv")}
+    return table, sorted({len(s) for s in table}, reverse=True)
 
 
 @lru_cache(maxsize=1)
@@ -117,10 +117,13 @@ class _Word:
 
     @property
     def has_proper(self) -> bool:
-        return any(t[2].startswith(("NNP", "SL")) for t in self.tokens)
+        """A proper noun or Latin inside, or a compound of three or more nouns (농림축산검역본부):
+        Kiwi tags many unknown names as common nouns."""
+        return any(t[2].startswith(("NNP", "SL", "SN")) for t in self.tokens) or len(self.tokens) >= 3
 
 
 def _words(doc: Doc) -> list[_Word]:
+    index = token_index(doc)
     words: list[_Word] = []
     current: list = []
 
@@ -137,15 +140,16 @@ def _words(doc: Doc) -> list[_Word]:
             words.append(_Word(toks[0][0], toks[-1][1], current[-1][1], toks))
         current.clear()
 
-    for t in doc:
-        if t.is_space:
+    for start, end, tag, space, ws in zip(index.start_list, index.end_list, index.tags, index.is_space,
+                                          index.whitespace):
+        if space:
             flush()
             continue
-        if t.tag_.startswith("SS"):  # brackets and quotes separate names: 재단(HNF)은
+        if tag.startswith("SS"):  # brackets and quotes separate names: 재단(HNF)은
             flush()
             continue
-        current.append((t.idx, t.idx + len(t.text), t.tag_))
-        if t.whitespace_:
+        current.append((start, end, tag))
+        if ws:
             flush()
     flush()
     return words
@@ -172,11 +176,15 @@ def _particles() -> frozenset[str]:
 
 
 def _ends_name(text: str, end: int, token_ends: set[int], sorted_ends: list[int]) -> bool:
-    """A name may end at a token end, or before a particle Kiwi glued to it (녹십자|가)."""
+    """A name may end at a token end, or before a particle or title Kiwi glued to it (녹십자|가,
+    하나은행|장)."""
     if end in token_ends:
         return True
     i = bisect_right(sorted_ends, end)
-    return i < len(sorted_ends) and text[end:sorted_ends[i]] in _particles()
+    if i >= len(sorted_ends):
+        return False
+    rest = text[end:sorted_ends[i]]
+    return rest in _particles() or _titles().fullmatch(rest) is not None
 
 
 def _gazetteer_matches(text: str, token_starts: set[int], token_ends: set[int]) -> list[tuple[int, int, tuple | None]]:
@@ -207,9 +215,18 @@ def _gazetteer_matches(text: str, token_starts: set[int], token_ends: set[int]) 
     return out
 
 
+@lru_cache(maxsize=1)
+def _titles() -> re.Pattern:
+    lines = (DATA_DIR / "org_titles.txt").read_text(encoding="utf-8").splitlines()
+    words = sorted((ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")), key=len, reverse=True)
+    particles = "|".join(sorted(_particles(), key=len, reverse=True))
+    return re.compile(rf"(?:{'|'.join(words)})(?:{particles})?(?![가-힣A-Za-z0-9])")
+
+
 def _glued_to_noun(text: str, end: int, tag_at: dict[int, str]) -> bool:
-    """True when a name is directly followed by more name material (카카오맵, 카카오t블루)."""
-    if end >= len(text) or text[end].isspace():
+    """True when a name is directly followed by more name material (카카오맵, 카카오t블루); a
+    glued title (하나은행장) leaves the name an ORG."""
+    if end >= len(text) or text[end].isspace() or _titles().match(text, end):
         return False
     tag = tag_at.get(end, "")
     first = tag.split("+")[0]
@@ -218,12 +235,12 @@ def _glued_to_noun(text: str, end: int, tag_at: dict[int, str]) -> bool:
 
 def find_orgs(doc: Doc) -> tuple[list[Org], list[tuple[int, int]]]:
     """Organisations, and the product/service names (``카카오톡``) that blocked one."""
-    text = doc.text
-    token_starts = {t.idx for t in doc}
-    token_ends = {t.idx + len(t.text) for t in doc}
-    tag_at = {t.idx: t.tag_ for t in doc}
+    text = doc_text(doc)
+    index = token_index(doc)
+    token_starts, token_ends, tag_at = index.starts, index.ends, index.tag_at
     found: list[Org] = []
     blocked: list[tuple[int, int]] = []
+    suppressed: list[tuple[int, int]] = []
     for start, end, entry in _gazetteer_matches(text, token_starts, token_ends):
         if entry is None:
             blocked.append((start, end))
@@ -232,6 +249,7 @@ def find_orgs(doc: Doc) -> tuple[list[Org], list[tuple[int, int]]]:
             blocked.append((start, end))
             continue
         if _not_org_in_context(text, start, end, entry[1]):
+            suppressed.append((start, end))  # the suffix rules must not bring it back (삼성전자 서초사옥)
             continue
         found.append(Org(start, end, entry[0], entry[1]))
     # a company name before a product name is part of it: 현대차 아이오닉 5, 삼성 갤럭시
@@ -239,8 +257,9 @@ def find_orgs(doc: Doc) -> tuple[list[Org], list[tuple[int, int]]]:
     found = [o for o in found if not (text[o.end:o.end + 1] == " " and
                                       len(text[o.end:]) - len(text[o.end:].lstrip()) + o.end in product_starts)]
 
+    found += _national_governments(text, found)
     words = _words(doc)
-    found = _suffix_orgs(text, words, found, blocked)
+    found = _suffix_orgs(text, words, found, blocked + suppressed)
     found = _company_forms(text, words, found)
     found = _acronyms(text, found, token_starts, token_ends)
     found.sort(key=lambda o: (o.start, -(o.end - o.start)))
@@ -252,34 +271,62 @@ def find_orgs(doc: Doc) -> tuple[list[Org], list[tuple[int, int]]]:
     return out, blocked
 
 
+@lru_cache(maxsize=1)
+def _government_rx() -> tuple[re.Pattern, dict[str, str]]:
+    """``일본 정부``, ``미국 행정부``: a named national government (a bare ``정부`` is generic)."""
+    canonical = {}
+    for row in read_table("countries.tsv"):
+        for alias in [row["name"], *filter(None, row["aliases"].split("|"))]:
+            canonical[alias] = row["name"]
+    names = "|".join(re.escape(a) for a in sorted(canonical, key=len, reverse=True))
+    return re.compile(rf"(?<![가-힣A-Za-z])({names})\s*(정부|행정부)(?=$|[^가-힣]|은|는|이|가|와|과|의|에|도|를|을|로)"), canonical
+
+
+def _national_governments(text: str, found: list[Org]) -> list[Org]:
+    rx, canonical = _government_rx()
+    taken = [(o.start, o.end) for o in found]
+    out = []
+    for m in rx.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        out.append(Org(m.start(), m.end(), f"{canonical[m.group(1)]} {m.group(2)}", "government", "government"))
+    return out
+
+
 def _suffix_kind(key: str, word: _Word, after_org: bool) -> str | None:
     if key in _generic():
         return None
-    for suffix, kind, needs, min_len in _suffixes():
-        if key.endswith(suffix) and len(key) > len(suffix):
-            if needs == "parent" and not after_org:
-                return None
-            if needs == "yes" and not (word.has_proper or after_org) or len(key) < min_len:
-                return None
-            return kind
-        if key == suffix:
+    table, lengths = _suffixes()
+    for n in lengths:  # the longest suffix decides (사회적협동조합 before 협동조합)
+        if n > len(key) or key[-n:] not in table:
+            continue
+        kind, needs, min_len = table[key[-n:]]
+        if len(key) == n:
             return kind if needs == "parent" and after_org else None
+        if needs == "parent" and not after_org:
+            return None
+        if needs == "yes" and not (word.has_proper or after_org) or len(key) < min_len:
+            return None
+        return kind
     return None
 
 
 def _suffix_orgs(text: str, words: list[_Word], found: list[Org], blocked: list) -> list[Org]:
     by_end = {o.end: o for o in found}
-    covered = [(o.start, o.end) for o in found] + blocked
+    covered = sorted([(o.start, o.end) for o in found] + blocked)
+    covered_starts = [s for s, _ in covered]
     out = list(found)
     for i, w in enumerate(words):
+        k = bisect_right(covered_starts, w.start) - 1
+        if k >= 0 and any(w.end <= e for _, e in covered[max(0, k - 2):k + 1]):
+            continue  # inside a gazetteer match or a product name
         surface = text[w.start:w.end]
         key = normalise(surface)
-        if any(s <= w.start and w.end <= e for s, e in covered):
-            continue
         prev = words[i - 1] if i else None
         parent = None
-        if prev is not None and prev.word_end == prev.end and text[prev.end:w.start].isspace():
-            parent = by_end.get(prev.end)
+        if prev is not None and text[prev.word_end:w.start].isspace():
+            # a unit right after an organisation: 서울대학교 행복연구센터, … 건축공학과 친환경건축연구실
+            parent = by_end.get(prev.word_end)
         kind = _suffix_kind(key, w, parent is not None)
         if kind is None and w.word_end > w.end:
             # Kiwi may read the end of a name as a particle (건축공학|과): try the whole word

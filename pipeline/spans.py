@@ -3,11 +3,14 @@
 Every extractor writes ``doc.spans[LABEL]`` with ``Span._`` attributes:
 DATE ``value``/``mod``; MONEY and QUANTITY ``value``/``unit``/``qualifier``; ORG ``name``/``kind``.
 ``Doc._.published`` carries the document date the relative dates resolve against.
+:func:`token_index` gives the components plain lists of token offsets, tags and sentence starts,
+built once per Doc from arrays (iterating spaCy tokens in Python is what made the first version slow).
 """
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
+from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START, SPACY, TAG
 from spacy.tokens import Doc, Span
 
 LABELS = ("DATE", "ORG", "MONEY", "QUANTITY")
@@ -19,31 +22,75 @@ for _attr in _ATTRS:
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)
 
+_INDEX_KEY = ("csr", "token_index")
+TEXT_KEY = ("csr", "text")
 
-class Boundaries:
-    """Token start/end offsets of a Doc, for asking whether a match sits on token edges."""
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text`` without rebuilding it token by token (the tokenizer keeps the input)."""
+    text = doc.user_data.get(TEXT_KEY)
+    return text if text is not None else doc.text
+
+
+class TokenIndex:
+    """Token start/end offsets, tags, whitespace and sentence starts of a Doc, as plain lists."""
 
     def __init__(self, doc: Doc):
-        self.starts = {t.idx for t in doc}
-        self.ends = {t.idx + len(t.text) for t in doc}
-        self._starts_sorted = sorted(self.starts)
-        self.sent_ids = [0] * len(doc.text)
-        self.sent_starts = sorted(s.start_char for s in doc.sents) if doc.has_annotation("SENT_START") else [0]
+        arr = doc.to_array([IDX, LENGTH, TAG, SPACY, SENT_START, IS_SPACE]).tolist() if len(doc) else []
+        strings = doc.vocab.strings
+        self.n_tokens = len(doc)
+        self.start_list = [r[0] for r in arr]
+        self.end_list = [r[0] + r[1] for r in arr]
+        self.starts = set(self.start_list)
+        self.ends = set(self.end_list)
+        self.tags = [strings[r[2]] if r[2] else "" for r in arr]
+        self.whitespace = [bool(r[3]) for r in arr]
+        self.is_space = [bool(r[5]) for r in arr]
+        self.sent_starts = [r[0] for i, r in enumerate(arr) if i == 0 or r[4] == 1] or [0]
+        self.tag_at = dict(zip(self.start_list, self.tags))
 
     def sentence_of(self, char: int) -> int:
+        """0-based index of the sentence holding character ``char``."""
         return max(0, bisect_right(self.sent_starts, char) - 1)
 
     def same_sentence(self, start: int, end: int) -> bool:
         return self.sentence_of(start) == self.sentence_of(max(start, end - 1))
 
+    def sentence_bounds(self, i: int, text_len: int) -> tuple[int, int]:
+        end = self.sent_starts[i + 1] if i + 1 < len(self.sent_starts) else text_len
+        return self.sent_starts[i], end
+
+    def next_end_after(self, char: int) -> int | None:
+        i = bisect_right(self.end_list, char)
+        return self.end_list[i] if i < len(self.end_list) else None
+
+    def token_at(self, char: int) -> int | None:
+        """Index of the token whose characters include ``char``."""
+        i = bisect_right(self.start_list, char) - 1
+        return i if i >= 0 and char < self.end_list[i] else None
+
+
+def token_index(doc: Doc) -> TokenIndex:
+    """The Doc's :class:`TokenIndex`, rebuilt only when its tokens changed."""
+    cached = doc.user_data.get(_INDEX_KEY)
+    if cached is None or cached.n_tokens != len(doc):
+        cached = TokenIndex(doc)
+        doc.user_data[_INDEX_KEY] = cached
+    return cached
+
+
+# Kept for the extractors' signatures: a TokenIndex is what they call "bounds".
+Boundaries = TokenIndex
+
 
 def split_tokens_at(doc: Doc, offsets: set[int]) -> None:
     """Split tokens so that every offset in ``offsets`` is a token boundary."""
-    todo = {}
-    for t in doc:
-        cuts = sorted(o - t.idx for o in offsets if t.idx < o < t.idx + len(t.text))
-        if cuts:
-            todo[t.i] = cuts
+    index = token_index(doc)
+    todo: dict[int, list[int]] = {}
+    for o in offsets:
+        i = index.token_at(o)
+        if i is not None and index.start_list[i] < o:
+            todo.setdefault(i, []).append(o - index.start_list[i])
     if not todo:
         return
     # span groups hold token indices, which a split shifts: keep them by characters and rebuild
@@ -51,7 +98,12 @@ def split_tokens_at(doc: Doc, offsets: set[int]) -> None:
         name: [(s.start_char, s.end_char, s.label_, {a: getattr(s._, a) for a in _ATTRS}) for s in group]
         for name, group in doc.spans.items()
     }
-    _split(doc, todo)
+    with doc.retokenize() as retok:
+        for i, cuts in todo.items():
+            tok = doc[i]
+            bounds = [0, *sorted(set(cuts)), len(tok.text)]
+            orths = [tok.text[a:b] for a, b in zip(bounds, bounds[1:])]
+            retok.split(tok, orths, heads=[(tok, k) for k in range(len(orths))])
     for name, items in saved.items():
         spans = []
         for start, end, label, attrs in items:
@@ -62,23 +114,15 @@ def split_tokens_at(doc: Doc, offsets: set[int]) -> None:
         doc.spans[name] = spans
 
 
-def _split(doc: Doc, todo: dict[int, list[int]]) -> None:
-    with doc.retokenize() as retok:
-        for i, cuts in todo.items():
-            tok = doc[i]
-            bounds = [0, *cuts, len(tok.text)]
-            orths = [tok.text[a:b] for a, b in zip(bounds, bounds[1:])]
-            heads = [(tok, k) for k in range(len(orths))]
-            retok.split(tok, orths, heads=heads)
-
-
 def set_spans(doc: Doc, label: str, found: list[tuple[int, int, dict]]) -> None:
     """Write ``found`` (start, end, attrs) as ``doc.spans[label]``, splitting tokens if needed."""
     split_tokens_at(doc, {o for s, e, _ in found for o in (s, e)})
+    index = token_index(doc)
     spans = []
     for start, end, attrs in sorted(found, key=lambda f: (f[0], f[1])):
-        span = doc.char_span(start, end, label=label)
-        if span is None:  # pragma: no cover - split_tokens_at makes every offset a boundary
+        i, j = bisect_left(index.start_list, start), bisect_left(index.end_list, end)
+        span = Span(doc, i, j + 1, label=label)
+        if span.start_char != start or span.end_char != end:  # pragma: no cover - split makes them align
             raise AssertionError(f"cannot align {label} span {start}:{end}")
         for key, val in attrs.items():
             setattr(span._, key, val)

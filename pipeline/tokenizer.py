@@ -2,45 +2,21 @@
 
 spaCy's own Korean language class needs mecab; we use Kiwi (kiwipiepy, whose model ships in
 the ``kiwipiepy-model`` package, so nothing is fetched at run time). Kiwi loads once per process
-(:func:`get_kiwi`). Morphemes that share characters (``했`` → ``하/XSV`` + ``었/EP``) become one
+(:func:`pipeline.kiwi.get_kiwi`). Morphemes that share characters (``했`` → ``하/XSV`` + ``었/EP``) become one
 token whose ``tag_`` and ``lemma_`` join the parts with ``+`` (as spaCy's MeCab wrapper does), so
 ``doc.text`` is always the input text, character for character.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import spacy
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-# Kiwi's SERIAL pattern swallows "2020. 3. 15. 20.9.22" and phone numbers whole, across spaces;
-# dates and amounts are found by our own rules, so we keep it off.
-_MATCH = None
+from .kiwi import get_kiwi, kiwi_sentences  # noqa: F401  (get_kiwi is part of this module's API)
+from .spans import TEXT_KEY
 
 # Tags of tokens that may make up a scraped date fragment trailing its sentence ("… 2020.3 .").
 _FRAGMENT_TAGS = {"SN", "SF", "SP", "SO", "SW", "SSO", "SSC"}
-
-
-@lru_cache(maxsize=1)
-def get_kiwi():
-    """The process's one Kiwi instance (about a second to load)."""
-    from kiwipiepy import Kiwi, Match
-
-    global _MATCH
-    _MATCH = Match.URL | Match.EMAIL | Match.HASHTAG | Match.MENTION | Match.EMOJI | Match.NORMALIZING_CODA
-    return Kiwi()
-
-
-def kiwi_sentences(text: str) -> list[list[tuple[int, int, str, str]]]:
-    """Kiwi's analysis as sentences of ``(start, end, form, tag)`` morphemes."""
-    kiwi = get_kiwi()
-    out = []
-    for sent in kiwi.tokenize(text, split_sents=True, match_options=_MATCH):
-        morphs = [(t.start, t.start + t.len, t.form, t.tag) for t in sent]
-        if morphs:
-            out.append(morphs)
-    return out
 
 
 def _merge_fragments(sents: list[list[tuple]], text: str) -> list[list[tuple]]:
@@ -128,12 +104,12 @@ class KiwiTokenizer:
         gap(len(text))
         if sent_starts:
             sent_starts[0] = True
-        doc = Doc(self.vocab, words=words, spaces=spaces, sent_starts=sent_starts)
-        for token, tag, lemma in zip(doc, tags, lemmas):
-            token.tag_ = tag
-            token.lemma_ = lemma
-        if doc.text != text:  # pragma: no cover - a broken invariant, never expected
+        if not words:
+            return Doc(self.vocab, words=[], spaces=[])
+        doc = Doc(self.vocab, words=words, spaces=spaces, tags=tags, lemmas=lemmas, sent_starts=sent_starts)
+        if sum(len(w) for w in words) + sum(spaces) != len(text):  # pragma: no cover - never expected
             raise AssertionError("tokenizer changed the text")
+        doc.user_data[TEXT_KEY] = text
         return doc
 
     # spaCy serialises the tokenizer with the pipeline; Kiwi itself needs no state.

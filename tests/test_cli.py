@@ -151,3 +151,15 @@ def test_evaluate_writes_evaluation_csv(tmp_path):
     rows = {r["label"]: r for r in read(tmp_path / "out" / "evaluation.csv")}
     assert set(rows) == {"DATE", "ORG", "MONEY", "QUANTITY", "EVENT-ORG", "EVENT-AMOUNT"}
     assert 0.0 <= float(rows["DATE"]["exact_f1"]) <= 1.0
+
+
+def test_workers_give_identical_outputs(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i, text in enumerate([TEXT, "LG화학은 2023년 5월부터 2년간 10억 원을 지원한다.", "", "카카오는 올해 3월 협약을 맺었다."] * 3):
+        (src / f"d{i:02d}.txt").write_text(text, encoding="utf-8")
+    one = run_cli("run", src, "--out", tmp_path / "one", "--quiet", "--published", "2022-01")
+    two = run_cli("run", src, "--out", tmp_path / "two", "--quiet", "--published", "2022-01", "--workers", "2")
+    assert one.returncode == two.returncode == 1  # the empty files fail in both
+    for name in COLUMNS:
+        assert (tmp_path / "one" / f"{name}.csv").read_bytes() == (tmp_path / "two" / f"{name}.csv").read_bytes()

@@ -67,6 +67,8 @@ def test_readme_shows_the_current_evaluation(report):
     python -m pipeline evaluate --markdown"""
     from pipeline.evaluate import format_markdown, load_gold
 
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
-    block = readme.split("<!-- evaluation:start -->\n")[1].split("\n<!-- evaluation:end -->")[0]
-    assert block == format_markdown(report, len(load_gold(FIXTURES)))
+    from pipeline.markdown import read_section
+
+    block = read_section(Path(__file__).parent.parent / "README.md", "evaluation")
+    assert block == format_markdown(report, len(load_gold(FIXTURES))), \
+        "README.md is stale: python -m pipeline evaluate --write README.md"

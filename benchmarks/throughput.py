@@ -1,0 +1,142 @@
+"""Speed, in one run on the same text: bare Kiwi, the pipeline in one process, and `run --workers N`.
+
+    python benchmarks/throughput.py [--min-chars 1000000] [--write BENCHMARKS.md]
+
+The text is the seed article plus every gold fixture document, repeated until it reaches
+``--min-chars`` characters. Figures: characters per second of bare Kiwi tokenisation
+(``Kiwi.tokenize`` with sentence splitting, as the pipeline calls it), of the full pipeline in one
+process (tokenise, extract, link events), and of ``python -m pipeline run --workers N`` for N = 1, 2
+on the same text written as files (so reading and writing CSVs count too); the cold-start time of
+``python -m pipeline run`` on the seed alone; peak memory (max RSS) per process; and the ratios
+the targets are stated in (pipeline ÷ Kiwi, workers 2 ÷ workers 1).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def corpus(min_chars: int) -> list[str]:
+    from pipeline.fixtures import fixture_paths, fixture_text, load
+
+    texts = [(ROOT / "raw" / "kakao_covid19_csr.txt").read_text(encoding="utf-8")]
+    texts += [fixture_text(load(p)) for p in fixture_paths(ROOT / "tests" / "fixtures")]
+    out, n = [], 0
+    while n < min_chars:
+        for t in texts:
+            out.append(t)
+            n += len(t)
+    return out
+
+
+def timed_run(args: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MiB) of the largest process of a `python -m pipeline` command."""
+    code = (
+        "import resource, runpy, sys, json, time\n"
+        "sys.argv = ['pipeline'] + json.loads(sys.argv[1])\n"
+        "t = time.perf_counter()\n"
+        "try:\n"
+        "    runpy.run_module('pipeline', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(json.dumps([time.perf_counter() - t, max(own, kids)]), file=sys.stderr)\n"
+    )
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code, json.dumps(args)], cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    _, rss_kib = json.loads(out.stderr.strip().splitlines()[-1])
+    return wall, rss_kib // 1024
+
+
+def measure(min_chars: int) -> dict:
+    from pipeline.events import link_events
+    from pipeline.nlp import annotate
+    from pipeline.tokenizer import get_kiwi, kiwi_sentences
+
+    texts = corpus(min_chars)
+    chars = sum(map(len, texts))
+    get_kiwi()
+    annotate("워밍업 2020년 3월 카카오")
+    t = time.perf_counter()
+    for x in texts:
+        kiwi_sentences(x)
+    kiwi_s = time.perf_counter() - t
+    t = time.perf_counter()
+    for x in texts:
+        link_events(annotate(x, "2021-06"))
+    pipe_s = time.perf_counter() - t
+    in_process_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    figures = {"chars": chars, "documents": len(texts), "kiwi_cps": chars / kiwi_s, "pipeline_cps": chars / pipe_s,
+               "in_process_rss_mib": in_process_rss}
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in"
+        src.mkdir()
+        for i, x in enumerate(texts):
+            (src / f"d{i:05d}.txt").write_text(x, encoding="utf-8")
+        for n in (1, 2):
+            wall, rss = timed_run(["run", str(src), "--out", str(Path(tmp) / f"out{n}"), "--quiet",
+                                   "--published", "2021-06", "--workers", str(n)])
+            figures[f"workers{n}_cps"] = chars / wall
+            figures[f"workers{n}_s"] = wall
+            figures[f"workers{n}_rss_mib"] = rss
+        same = all((Path(tmp) / "out1" / f).read_bytes() == (Path(tmp) / "out2" / f).read_bytes()
+                   for f in os.listdir(Path(tmp) / "out1"))
+        figures["workers_identical"] = same
+        cold, cold_rss = timed_run(["run", "raw", "--out", str(Path(tmp) / "seed"), "--quiet"])
+        figures["cold_start_s"], figures["cold_start_rss_mib"] = cold, cold_rss
+    figures["pipeline_over_kiwi"] = figures["pipeline_cps"] / figures["kiwi_cps"]
+    figures["workers2_over_workers1"] = figures["workers2_cps"] / figures["workers1_cps"]
+    return figures
+
+
+def table(f: dict) -> str:
+    return "\n".join([
+        f"{f['chars']:,} characters in {f['documents']:,} documents; {os.cpu_count()} cores.",
+        "",
+        "| measure | figure | target |",
+        "|---|---|---|",
+        f"| bare Kiwi tokenisation | {f['kiwi_cps']:,.0f} chars/s | |",
+        f"| full pipeline, one process | {f['pipeline_cps']:,.0f} chars/s | |",
+        f"| **pipeline ÷ Kiwi** | **{f['pipeline_over_kiwi']:.2f}** | ≥ 0.6 |",
+        f"| `run --workers 1` (files in, CSVs out) | {f['workers1_cps']:,.0f} chars/s ({f['workers1_s']:.1f} s) | |",
+        f"| `run --workers 2` | {f['workers2_cps']:,.0f} chars/s ({f['workers2_s']:.1f} s) | |",
+        f"| **workers 2 ÷ workers 1** | **{f['workers2_over_workers1']:.2f}** | ≥ 1.7 |",
+        f"| outputs of 1 and 2 workers identical | {'yes' if f['workers_identical'] else 'NO'} | yes |",
+        f"| cold start, `python -m pipeline run` on the seed | {f['cold_start_s']:.2f} s | ≤ 4 s |",
+        f"| peak memory: benchmark process (pipeline in process) | {f['in_process_rss_mib']} MiB | |",
+        f"| peak memory: `run --workers 1` | {f['workers1_rss_mib']} MiB | |",
+        f"| peak memory: largest process of `run --workers 2` | {f['workers2_rss_mib']} MiB | |",
+        f"| peak memory: cold start on the seed | {f['cold_start_rss_mib']} MiB | |",
+    ])
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--min-chars", type=int, default=1_000_000, help="size of the text (default 1,000,000)")
+    ap.add_argument("--write", metavar="FILE", help="also write the table into FILE (BENCHMARKS.md)")
+    args = ap.parse_args(argv)
+    figures = measure(args.min_chars)
+    body = table(figures)
+    print(body)
+    if args.write:
+        from pipeline.markdown import write_section
+
+        write_section(Path(args.write), "throughput", "## Throughput\n\nGenerated by "
+                      "`python benchmarks/throughput.py --write BENCHMARKS.md`.\n\n" + body)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
