@@ -23,7 +23,9 @@ _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SINO = "일이삼사오육칠팔구십백천만억조"
 # a numeral: Arabic digits or 십/백/천 first, then more digits and group units; a space may
 # separate groups (1조 2천억)
-_NUMEXPR = rf"(?:{_ARABIC}|[십백천])(?:{_ARABIC}|[{_SINO}]|\s(?=(?:{_ARABIC}|[{_SINO}])*[만억조천])|(?<=[만억조])\s(?=\d))*"
+# atomic, and never starting inside a number: linear time even on a run of 100,000 digits
+_NUMEXPR = (rf"(?<![\d.,])(?>(?:{_ARABIC}|[십백천])"
+            rf"(?:{_ARABIC}|[{_SINO}]|\s(?=(?:{_ARABIC}|[{_SINO}])*[만억조천])|(?<=[만억조])\s(?=\d))*)")
 
 
 @dataclass

@@ -9,6 +9,8 @@
 """
 from __future__ import annotations
 
+import itertools
+import json
 import sys
 import time
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from typing import Callable, Iterable, Iterator
 
 from .events import link_events
 from .export import COLUMNS, CsvSet, event_rows, span_rows
-from .ingest import Document, DocumentError, InputError, iter_documents, validate_published
+from .ingest import Document, DocumentError, InputError, analysis_text, iter_documents, validate_published
 from .nlp import annotate
 from .spans import token_index
 
@@ -52,8 +54,8 @@ class Result:
 
 def process(document: Document) -> Result:
     """Annotate one document and link its events."""
-    doc = annotate(document.text, document.published)
-    rows = span_rows(doc, document.doc_id)
+    doc = annotate(analysis_text(document.text), document.published)
+    rows = span_rows(doc, document.doc_id, document.text)
     return Result(
         doc_id=document.doc_id,
         text=document.text,
@@ -90,12 +92,14 @@ def _process_in_worker(item: Document | DocumentError) -> Result | DocumentError
     return _safe_process(item, keep_doc=False)
 
 
-def iter_results(inputs, published: str | None = None, workers: int = 1) -> Iterator[Result | DocumentError]:
+def iter_results(inputs, published: str | None = None, workers: int = 1,
+                 skip: int = 0) -> Iterator[Result | DocumentError]:
     """Results document by document, in input order; a failing document comes out as a
     :class:`DocumentError`. With ``workers > 1`` documents are extracted in that many processes
     (each loads Kiwi once); at most a few documents per worker are in flight, so memory stays
-    flat on any corpus size, and the results are the same as in one process."""
-    items = iter_documents(inputs, published)
+    flat on any corpus size, and the results are the same as in one process. ``skip`` passes over
+    the first documents without extracting them (``run --resume``)."""
+    items = itertools.islice(iter_documents(inputs, published), skip, None)
     if workers <= 1:
         for item in items:
             yield _safe_process(item)
@@ -147,10 +151,12 @@ class RunSummary:
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     out: str = ""
+    resumed_after: int = 0
 
     def line(self) -> str:
         recs = ", ".join(f"{n} {t}" for t, n in self.records.items())
-        return (f"{self.ok + self.failed} documents: {self.ok} ok, {self.failed} failed; {recs}; "
+        resumed = f" (resumed after {self.resumed_after})" if self.resumed_after else ""
+        return (f"{self.ok + self.failed} documents{resumed}: {self.ok} ok, {self.failed} failed; {recs}; "
                 f"written to {self.out} in {self.seconds:.1f} s")
 
 
@@ -161,32 +167,46 @@ def run(
     on_error: Callable[[str], None] | None = None,
     progress: Callable[[Iterator], Iterator] | None = None,
     workers: int = 1,
+    resume: bool = False,
 ) -> RunSummary:
-    """Extract every document under ``inputs`` and write the five CSVs to ``out`` atomically."""
+    """Extract every document under ``inputs`` and write the five CSVs to ``out`` atomically.
+
+    ``resume=True`` continues an interrupted run of the same inputs and options without redoing
+    its finished documents; the outputs are the bytes an uninterrupted run writes.
+    """
     t0 = time.perf_counter()
     summary = RunSummary(out=str(out))
-    results = iter_results(inputs, published, workers)
+    inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
+    key = json.dumps({"inputs": [str(Path(i).resolve()) for i in inputs], "published": published})
+    try:
+        csvs = CsvSet(out, key=key, resume=resume)
+    except OSError as exc:
+        raise InputError(out, f"cannot write output folder ({exc.strerror or exc})") from None
+    if csvs.state:
+        summary.ok, summary.failed = csvs.state["ok"], csvs.state["failed"]
+        summary.records.update(csvs.state["records"])
+    summary.resumed_after = csvs.done
+    results = iter_results(inputs, published, workers, skip=csvs.done)
     if progress is not None:
         results = progress(results)
     try:
-        csvs = CsvSet(out)
-    except OSError as exc:
-        raise InputError(out, f"cannot write output folder ({exc.strerror or exc})") from None
-    with csvs:
         for item in results:
             if isinstance(item, DocumentError):
                 summary.failed += 1
                 summary.errors.append(item.error)
-                csvs.write("documents", [_error_row(item)])
+                rows = {"documents": [_error_row(item)]}
                 if on_error:
                     on_error(item.error)
-                continue
-            summary.ok += 1
-            csvs.write("documents", [item.document_row()])
-            for table in TABLES:
-                rows = getattr(item, table)
-                summary.records[table] += len(rows)
-                csvs.write(table, rows)
+            else:
+                summary.ok += 1
+                rows = {"documents": [item.document_row()], **{t: getattr(item, t) for t in TABLES}}
+                for table in TABLES:
+                    summary.records[table] += len(rows[table])
+            csvs.write_document(rows, {"ok": summary.ok, "failed": summary.failed, "records": summary.records})
+    except BaseException:
+        csvs.close()
+        raise
+    csvs.commit()
     summary.seconds = time.perf_counter() - t0
     return summary
 

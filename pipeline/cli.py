@@ -45,10 +45,14 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         summary = run(args.inputs, args.out, args.published, on_error=on_error, progress=_progress(args.quiet),
-                      workers=args.workers)
+                      workers=args.workers, resume=args.resume)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"interrupted: the previous outputs in {args.out} are unchanged; "
+              "run again with --resume to continue", file=sys.stderr)
+        return 130
     if not args.quiet:
         print(summary.line(), file=sys.stderr)
     return 1 if summary.failed else 0
@@ -148,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
                           "has none; relative dates (올해, 지난 19일) resolve against it")
     run.add_argument("-w", "--workers", type=int, default=1, metavar="N",
                      help="extract in N processes (default 1); outputs are identical, in input order")
+    run.add_argument("--resume", action="store_true",
+                     help="continue an interrupted run of the same inputs into the same --out, without "
+                          "redoing the documents it finished")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     run.set_defaults(func=cmd_run)
 

@@ -189,10 +189,19 @@ def _anchor(text: str, dates: list[Mention]) -> tuple[Mention, Mention | None, s
 
 def _category(text: str, start: int, end: int, orgs: list[Mention], products: list[Mention]) -> str:
     """:func:`categorize` for ``text[start:end]`` with the sentence's ORG names masked."""
-    chunk = text[start:end]
-    for org in sorted(orgs, key=lambda o: -o.start):
-        chunk = chunk[:org.start - start] + " " * (org.end - org.start) + chunk[org.end - start:]
-    return categorize(chunk, bool(products))
+    return categorize(_without(text, start, end, orgs, " "), bool(products))
+
+
+def _without(text: str, start: int, end: int, spans: list[Mention], fill: str) -> str:
+    """``text[start:end]`` with the characters of ``spans`` replaced by ``fill`` (linear time)."""
+    parts, pos = [], start
+    for m in sorted(spans, key=lambda m: m.start):
+        if m.start >= pos:
+            parts.append(text[pos:m.start])
+            parts.append(fill * (m.end - m.start) if fill else "")
+            pos = m.end
+    parts.append(text[pos:end])
+    return "".join(parts)
 
 
 def sentence_category(doc: Doc, start: int, end: int) -> str:
@@ -223,10 +232,7 @@ def link_events(doc: Doc) -> list[Event]:
             actor = actor_by_kind[anaphor]
         dates = [m for m in ms if m.label == "DATE"]
         anchor = _anchor(text, dates) if dates else None
-        rest = text[lo:hi]
-        for d in reversed(dates):
-            rest = rest[:d.start - lo] + rest[d.end - lo:]
-        has_content = bool(_NON_CONTENT.sub("", rest))
+        has_content = bool(_NON_CONTENT.sub("", _without(text, lo, hi, dates, "")))
         if anchor and has_content and not _CITED.search(sentence):
             a, g, start, end = anchor
             names = [o.name for o in orgs]

@@ -14,6 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+_MARKUP = re.compile(
+    r"<(script|style)\b[^>]*>.*?</\1\s*>"  # script and style blocks with their content
+    r"|<!--.*?-->"  # comments
+    r"|</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]{0,2000})?/?>"  # tags
+    r"|&(?:[A-Za-z]{2,10}|#\d{1,7}|#x[0-9A-Fa-f]{1,6});",  # entities
+    re.S | re.I,
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\ufeff]")
+
 ARTICLE_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIX = ".jsonl"
 META_SUFFIX = ".meta.json"
@@ -65,6 +74,31 @@ def validate_published(value: object, where: str | Path) -> str | None:
     return m.group(0)
 
 
+_MAGIC = (b"%PDF", b"\x89PNG", b"PK\x03\x04", b"GIF8", b"\xff\xd8\xff", b"\x7fELF", b"\x1f\x8b",
+          b"\xd0\xcf\x11\xe0", b"Rar!", b"7z\xbc\xaf", b"II*\x00", b"MM\x00*")
+_TEXT_CONTROLS = {9, 10, 12, 13, 27}
+
+
+def _looks_binary(head: bytes) -> bool:
+    """A known binary signature, or more than 5% control bytes (a stray NUL in a text is noise)."""
+    if head.startswith(_MAGIC):
+        return True
+    controls = sum(1 for b in head if (b < 32 and b not in _TEXT_CONTROLS) or b == 127)
+    return controls > max(2, len(head) // 20)
+
+
+def analysis_text(text: str) -> str:
+    """The text the extractors read: HTML tags, comments and entities left in by a scraper, and
+    control characters, become spaces of the same length. Offsets therefore stay offsets into the
+    text as read (what every record reports), and nothing is found inside markup."""
+    def blank(m: re.Match) -> str:
+        return "".join("\n" if ch == "\n" else " " for ch in m.group(0))
+
+    if "<" in text or "&" in text:
+        text = _MARKUP.sub(blank, text)
+    return _CONTROL.sub(" ", text)
+
+
 def decode_bytes(data: bytes, where: str | Path) -> str:
     """Decode an article's bytes; raise :class:`InputError` for binary or undecodable input."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -76,7 +110,7 @@ def decode_bytes(data: bytes, where: str | Path) -> str:
         except UnicodeDecodeError as exc:
             raise InputError(where, f"undecodable UTF-16 at byte {exc.start}") from None
     else:
-        if b"\x00" in data[:8192]:
+        if _looks_binary(data[:8192]):
             raise InputError(where, "not a text file (binary content)")
         encodings = ("utf-8", "cp949")
     try:
@@ -166,8 +200,8 @@ def _candidates(root: Path) -> list[Path]:
     files = []
     for p in sorted(root.rglob("*")):
         rel = p.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or not p.is_file():
-            continue
+        if any(part.startswith(".") for part in rel.parts) or p.is_dir():
+            continue  # hidden files; a broken link or unreadable file is kept, to be reported
         files.append(p)
     return files
 
