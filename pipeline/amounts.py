@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from .lexicon import read_table
 from .numbers import SCALES as _SCALES, native_numeral_pattern, parse_native, parse_number
-from .spans import Boundaries, doc_text, set_spans, token_index
+from .spans import TokenIndex, doc_text, set_spans, token_index
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SINO = "일이삼사오육칠팔구십백천만억조"
@@ -98,7 +98,7 @@ def _qualifier(text: str, start: int, end: int, infix: str | None) -> str:
     return "exact"
 
 
-def _valid_edges(text: str, start: int, end: int, bounds: Boundaries | None) -> bool:
+def _valid_edges(text: str, start: int, end: int, bounds: TokenIndex | None) -> bool:
     before = text[start - 1] if start else " "
     if before.isalnum() or before in "-.:/#":
         return False  # inside a word, a name (포스코1%), a phone or model number
@@ -110,7 +110,7 @@ def _valid_edges(text: str, start: int, end: int, bounds: Boundaries | None) -> 
     return True
 
 
-def find_amounts(text: str, bounds: Boundaries | None = None, skip: list[tuple[int, int]] = ()) -> list[Amount]:
+def find_amounts(text: str, bounds: TokenIndex | None = None, skip: list[tuple[int, int]] = ()) -> list[Amount]:
     """MONEY and QUANTITY spans in ``text``; ``skip`` lists ranges (dates) they may not touch."""
     t = _tables()
     rx_after, rx_before, rx_native = t["patterns"]
@@ -171,7 +171,7 @@ class AmountRecognizer:
         dates = [(s.start_char, s.end_char) for s in doc.spans.get("DATE", [])]
         amounts = find_amounts(doc_text(doc), bounds, dates)
         for kind in ("MONEY", "QUANTITY"):
-            set_spans(doc, kind, [
+            doc = set_spans(doc, kind, [
                 (a.start, a.end, {"value": a.value, "unit": a.unit, "qualifier": a.qualifier})
                 for a in amounts if a.kind == kind
             ])

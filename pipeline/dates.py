@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from .lexicon import read_table
 from .numbers import native_numeral_pattern, parse_native
-from .spans import Boundaries, doc_text, set_spans, token_index
+from .spans import TokenIndex, doc_text, set_spans, token_index
 
 
 @dataclass
@@ -168,7 +168,7 @@ def _is_range_end(text: str, start: int) -> bool:
     return bool(_RANGE_BEFORE.search(text[max(0, start - 4):start]))
 
 
-def _match_is_valid(name: str, m: re.Match, text: str, bounds: Boundaries | None) -> bool:
+def _match_is_valid(name: str, m: re.Match, text: str, bounds: TokenIndex | None) -> bool:
     start, end = m.span()
     if name.startswith("range"):
         end = m.end("m1") if "m1" in m.re.groupindex else m.end(1)
@@ -218,7 +218,7 @@ def _match_is_valid(name: str, m: re.Match, text: str, bounds: Boundaries | None
     return True
 
 
-def find_dates(text: str, bounds: Boundaries | None = None) -> list[DateParts]:
+def find_dates(text: str, bounds: TokenIndex | None = None) -> list[DateParts]:
     """Every DATE span in ``text`` (longest match wins where candidates overlap)."""
     cands: list[tuple[int, int, int, str, re.Match]] = []
     for prio, (name, rx) in enumerate(_patterns()):
@@ -455,5 +455,5 @@ class DateRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         bounds = token_index(doc)
         dates = resolve_dates(find_dates(doc_text(doc), bounds), doc._.published, bounds.sentence_of)
-        set_spans(doc, "DATE", [(p.start, p.end, {"value": p.value, "mod": p.mod}) for p in dates])
+        doc = set_spans(doc, "DATE", [(p.start, p.end, {"value": p.value, "mod": p.mod}) for p in dates])
         return doc

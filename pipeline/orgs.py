@@ -444,8 +444,8 @@ class OrgRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         orgs, products = find_orgs(doc)
-        set_spans(doc, "ORG", [(o.start, o.end, {"name": o.name, "kind": o.kind}) for o in orgs])
+        doc = set_spans(doc, "ORG", [(o.start, o.end, {"name": o.name, "kind": o.kind}) for o in orgs])
         # products, services and campaigns that contain a company name: not exported, but the
         # event linker reads them (a sentence about an app feature is a `service` event)
-        set_spans(doc, "PRODUCT", [(s, e, {}) for s, e in products])
+        doc = set_spans(doc, "PRODUCT", [(s, e, {}) for s, e in products])
         return doc

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 
-from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START, SPACY, TAG
+from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, SENT_START, SPACY, TAG
 from spacy.tokens import Doc, Span
 
 LABELS = ("DATE", "ORG", "MONEY", "QUANTITY")
@@ -79,44 +79,42 @@ def token_index(doc: Doc) -> TokenIndex:
     return cached
 
 
-# Kept for the extractors' signatures: a TokenIndex is what they call "bounds".
-Boundaries = TokenIndex
-
-
-def split_tokens_at(doc: Doc, offsets: set[int]) -> None:
-    """Split tokens so that every offset in ``offsets`` is a token boundary."""
+def split_tokens_at(doc: Doc, offsets: set[int]) -> Doc:
+    """A Doc in which every offset in ``offsets`` is a token boundary: ``doc`` itself when it
+    already is, else a copy rebuilt once with the extra cuts (spaCy's retokenizer costs a pass over
+    the whole Doc per split, which made long documents quadratic). Span groups, extension values
+    and user data carry over; a split token's parts keep its tag and lemma."""
     index = token_index(doc)
-    todo: dict[int, list[int]] = {}
+    cuts: dict[int, set[int]] = {}
     for o in offsets:
         i = index.token_at(o)
         if i is not None and index.start_list[i] < o:
-            todo.setdefault(i, []).append(o - index.start_list[i])
-    if not todo:
-        return
-    # span groups hold token indices, which a split shifts: keep them by characters and rebuild
-    saved = {
-        name: [(s.start_char, s.end_char, s.label_, {a: getattr(s._, a) for a in _ATTRS}) for s in group]
-        for name, group in doc.spans.items()
-    }
-    with doc.retokenize() as retok:
-        for i, cuts in todo.items():
-            tok = doc[i]
-            bounds = [0, *sorted(set(cuts)), len(tok.text)]
-            orths = [tok.text[a:b] for a, b in zip(bounds, bounds[1:])]
-            retok.split(tok, orths, heads=[(tok, k) for k in range(len(orths))])
-    for name, items in saved.items():
-        spans = []
-        for start, end, label, attrs in items:
-            span = doc.char_span(start, end, label=label)
-            for key, val in attrs.items():
-                setattr(span._, key, val)
-            spans.append(span)
-        doc.spans[name] = spans
+            cuts.setdefault(i, set()).add(o)
+    if not cuts:
+        return doc
+    text = doc_text(doc)
+    lemmas = [doc.vocab.strings[h] for h in doc.to_array([LEMMA]).tolist()]
+    sent_start_chars = set(index.sent_starts)
+    words, spaces, tags, lems, sent_starts = [], [], [], [], []
+    for i, (start, end) in enumerate(zip(index.start_list, index.end_list)):
+        bounds = [start, *sorted(cuts.get(i, ())), end]
+        for k, (a, b) in enumerate(zip(bounds, bounds[1:])):
+            words.append(text[a:b])
+            spaces.append(index.whitespace[i] and b == end)
+            tags.append(index.tags[i])
+            lems.append(lemmas[i])
+            sent_starts.append(k == 0 and start in sent_start_chars)
+    new = Doc(doc.vocab, words=words, spaces=spaces, tags=tags, lemmas=lems, sent_starts=sent_starts)
+    new.user_data.update({k: v for k, v in doc.user_data.items() if k != _INDEX_KEY})
+    for name, group in doc.spans.items():
+        new.spans[name] = [new.char_span(sp.start_char, sp.end_char, label=sp.label_) for sp in group]
+    return new
 
 
-def set_spans(doc: Doc, label: str, found: list[tuple[int, int, dict]]) -> None:
-    """Write ``found`` (start, end, attrs) as ``doc.spans[label]``, splitting tokens if needed."""
-    split_tokens_at(doc, {o for s, e, _ in found for o in (s, e)})
+def set_spans(doc: Doc, label: str, found: list[tuple[int, int, dict]]) -> Doc:
+    """Write ``found`` (start, end, attrs) as ``doc.spans[label]``, splitting tokens if needed;
+    returns the Doc to go on with (a new one when tokens had to be split)."""
+    doc = split_tokens_at(doc, {o for s, e, _ in found for o in (s, e)})
     index = token_index(doc)
     spans = []
     for start, end, attrs in sorted(found, key=lambda f: (f[0], f[1])):
@@ -128,3 +126,4 @@ def set_spans(doc: Doc, label: str, found: list[tuple[int, int, dict]]) -> None:
             setattr(span._, key, val)
         spans.append(span)
     doc.spans[label] = spans
+    return doc

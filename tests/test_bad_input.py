@@ -136,3 +136,17 @@ def test_a_text_file_with_a_stray_nul_byte_is_read(tmp_path):
     (doc,) = list(iter_documents(tmp_path))
     assert "\x00" in doc.text and not isinstance(doc, DocumentError)
     check_offsets(api.process(doc), doc.text)
+
+
+def test_long_documents_are_analysed_in_pieces_with_offsets_kept():
+    from pipeline.kiwi import CHUNK, chunks
+
+    text = ("카카오는 2020년 3월 5억 원을 기부했다. " * 900) + "끝\n" + ("가" * (CHUNK * 2))
+    pieces = chunks(text)
+    assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+    assert all(e - s <= CHUNK for s, e in pieces)
+    assert text[pieces[0][1] - 2:pieces[0][1]] == ". "  # cut after a sentence end
+    r = extract(text, "2021-06")
+    check_offsets(r, text)
+    assert len(r.dates) == 900 and len(r.amounts) == 900

@@ -52,3 +52,12 @@ def test_throughput_script_runs_and_workers_agree():
     print(tp.table(figures))
     assert figures["workers_identical"]
     assert figures["kiwi_cps"] > 0 and figures["pipeline_cps"] > 0 and figures["cold_start_s"] > 0
+
+
+def test_corpus_scale_run_small_version():
+    """The 10,000-document run, in small: every document accounted for in the summary line."""
+    scale = load_script("scale")
+    report = scale.corpus(60, workers=2)
+    print(report)
+    assert "60 documents: 60 ok, 0 failed" in report
+    assert "| 100% |" in report

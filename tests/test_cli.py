@@ -247,3 +247,14 @@ def test_same_input_same_bytes_whatever_the_order_files_were_written(tmp_path):
         data_a = (tmp_path / "out_a" / f"{name}.csv").read_bytes()
         data_b = (tmp_path / "out_b" / f"{name}.csv").read_bytes().replace(str(b).encode(), str(a).encode())
         assert data_a == data_b
+
+
+def test_progress_bar_only_on_a_terminal_and_not_when_quiet(monkeypatch, capsys):
+    from pipeline import cli
+
+    monkeypatch.setattr(api, "_stderr_is_tty", lambda: True)
+    wrap = cli._progress(quiet=False)
+    assert wrap is not None and list(wrap(iter(range(3)))) == [0, 1, 2]
+    assert cli._progress(quiet=True) is None
+    monkeypatch.setattr(api, "_stderr_is_tty", lambda: False)
+    assert cli._progress(quiet=False) is None

@@ -1,0 +1,157 @@
+"""Scale: time grows linearly with input size, and memory stays flat over a large corpus.
+
+    python benchmarks/scale.py curve [--max-chars 400000] [--write BENCHMARKS.md]
+    python benchmarks/scale.py corpus [--documents 10000] [--workers 2] [--write BENCHMARKS.md]
+
+``curve`` times the pipeline on one article (the seed, repeated) and on one sentence with no
+punctuation at all, each at doubling sizes, and prints characters per second per size and the
+time ratio of each doubling (2.0 is linear; a quadratic step would show as 4.0).
+
+``corpus`` writes N generated documents (sentences of the gold fixtures, shuffled into new
+articles, with metadata sidecars on some), runs ``python -m pipeline run --workers W`` on them and
+samples the resident memory of every process of the run twice a second; it prints the summary
+line of the run and memory at each tenth of the run: flat memory means those figures stay level.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _sentences() -> list[str]:
+    from pipeline.fixtures import fixture_paths, fixture_text, load
+
+    texts = [(ROOT / "raw" / "kakao_covid19_csr.txt").read_text(encoding="utf-8")]
+    texts += [fixture_text(load(p)) for p in fixture_paths(ROOT / "tests" / "fixtures")]
+    out = []
+    for t in texts:
+        out += [s.strip() + "." for s in re.split(r"(?<=[.다])\s+", t) if len(s.strip()) > 20]
+    return out
+
+
+def curve(max_chars: int) -> str:
+    from pipeline import extract
+
+    seed = (ROOT / "raw" / "kakao_covid19_csr.txt").read_text(encoding="utf-8")
+    words = re.sub(r"[.!?]", " ", seed).split()
+    extract("워밍업 2020년 3월")
+    lines = ["| input | characters | seconds | chars/s | time ÷ time at half the size |", "|---|---|---|---|---|"]
+    for kind in ("article", "one sentence, no punctuation"):
+        size, previous = 25_000, None
+        while size <= max_chars:
+            if kind == "article":
+                text = (seed * (size // len(seed) + 1))[:size]
+            else:
+                text = " ".join(words * (size // len(seed) + 2))[:size]
+            t0 = time.perf_counter()
+            extract(text, "2021-06")
+            secs = time.perf_counter() - t0
+            ratio = f"{secs / previous:.2f}" if previous else ""
+            lines.append(f"| {kind} | {size:,} | {secs:.2f} | {size / secs:,.0f} | {ratio} |")
+            previous, size = secs, size * 2
+    return "\n".join(lines)
+
+
+def make_corpus(folder: Path, n: int, seed: int = 7) -> int:
+    rng = random.Random(seed)
+    sentences = _sentences()
+    chars = 0
+    for i in range(n):
+        sub = folder / f"{i // 1000:02d}"
+        sub.mkdir(exist_ok=True)
+        text = " ".join(rng.sample(sentences, rng.randint(4, 12)))
+        (sub / f"a{i:05d}.txt").write_text(text, encoding="utf-8")
+        if i % 3 == 0:
+            (sub / f"a{i:05d}.meta.json").write_text(json.dumps({"published": f"202{i % 5}-0{1 + i % 9}"}),
+                                                     encoding="utf-8")
+        chars += len(text)
+    return chars
+
+
+def _tree_rss_kib(pid: int) -> tuple[int, int]:
+    """Total and largest resident memory (KiB) of ``pid`` and its children."""
+    pids, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        pids.append(p)
+        try:
+            kids = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except OSError:
+            kids = []
+        todo += [int(k) for k in kids]
+    sizes = []
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]))
+        except OSError:
+            pass
+    return sum(sizes), max(sizes, default=0)
+
+
+def corpus(n: int, workers: int) -> str:
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = Path(tmp) / "in", Path(tmp) / "out"
+        src.mkdir()
+        chars = make_corpus(src, n)
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(src), "--out", str(out),
+                                 "--workers", str(workers)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        samples = []
+        while proc.poll() is None:
+            samples.append((time.perf_counter() - t0, *_tree_rss_kib(proc.pid)))
+            time.sleep(0.5)
+        err = proc.stderr.read()
+        secs = time.perf_counter() - t0
+    summary = [ln for ln in err.splitlines() if " documents" in ln]
+    lines = [f"{n:,} generated documents ({chars:,} characters), `run --workers {workers}`: {secs:.1f} s, "
+             f"exit status {proc.returncode}.", "", f"Summary line: `{summary[-1] if summary else err.strip()[-200:]}`",
+             "", "| share of the run | all processes (MiB) | largest process (MiB) |", "|---|---|---|"]
+    if samples:
+        for tenth in range(1, 11):
+            at = secs * tenth / 10
+            s = min(samples, key=lambda x: abs(x[0] - at))
+            lines.append(f"| {tenth * 10}% | {s[1] / 1024:.0f} | {s[2] / 1024:.0f} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="mode", required=True)
+    c = sub.add_parser("curve")
+    c.add_argument("--max-chars", type=int, default=400_000)
+    c.add_argument("--write", metavar="FILE")
+    k = sub.add_parser("corpus")
+    k.add_argument("--documents", type=int, default=10_000)
+    k.add_argument("--workers", type=int, default=2)
+    k.add_argument("--write", metavar="FILE")
+    args = ap.parse_args(argv)
+    if args.mode == "curve":
+        body = curve(args.max_chars)
+        title = "## Time against input size\n\nGenerated by `python benchmarks/scale.py curve --write BENCHMARKS.md`."
+    else:
+        body = corpus(args.documents, args.workers)
+        title = ("## Memory over a corpus\n\nGenerated by "
+                 "`python benchmarks/scale.py corpus --write BENCHMARKS.md`.")
+    print(body)
+    if args.write:
+        from pipeline.markdown import write_section
+
+        write_section(Path(args.write), f"scale-{args.mode}", f"{title}\n\n{body}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
