@@ -135,6 +135,20 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .report import write_report
+
+    try:
+        path = write_report(Path(args.out), docs_per_page=args.per_page)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"report written to {path}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -192,6 +206,17 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--gold", default="tests/fixtures", metavar="DIR", help="fixture folder (default: tests/fixtures)")
     im.add_argument("--genre", default="newsroom", help="genre of new documents (default: newsroom)")
     im.set_defaults(func=cmd_import_annotations)
+
+    rp = sub.add_parser("report", help="write an offline HTML report to check the records against their text",
+                        description="Write DIR/report.html: one self-contained file (no network) with each "
+                                    "document's text and records highlighted, the event timeline, money by "
+                                    "organisation and category, and the records to review first. Texts are read "
+                                    "back from the paths in documents.csv, relative to the current folder.")
+    rp.add_argument("--out", default="extracted", metavar="DIR",
+                    help="folder holding the CSV files of a run (default: extracted/)")
+    rp.add_argument("--per-page", type=int, default=50, metavar="N",
+                    help="documents per page of the document index (default: 50)")
+    rp.set_defaults(func=cmd_report)
     return parser
 
 

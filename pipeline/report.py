@@ -14,8 +14,8 @@ address (``:target``) or holds the target (``:has(:target)``); with no fragment 
   category; events per month/quarter/year, stacked by category, when there are more than
   :data:`TIMELINE_MAX_ROWS` events), money by organisation and by category (KRW in 억/만).
 - ``#events-P``: every event in date order, :data:`EVENTS_PER_PAGE` a page.
-- ``#money``: money by organisation and by category; each organisation opens to the events that
-  make its sum, each linked to its sentence.
+- ``#money``: money by organisation and by category; each organisation opens to the sentences
+  that make its sum, each linked to its place in its document.
 - ``#review``: the records to review first: unresolved values (``XXXX-03``), amounts without a
   unit, events without an organisation, failed documents, texts that could not be read back.
 - ``#docs-P``: the document index, ``docs_per_page`` documents a page.
@@ -37,9 +37,15 @@ listed sentence by sentence without highlighting, and the page says why. Sentenc
 not in the CSVs either: an event's evidence sentence is found in the text; any other sentence is
 the records' extent widened to the nearest ``. ! ?`` or line break (a display aid only).
 
-Money. Amounts are summed from ``events.csv`` (KRW only; other currencies are listed beside):
-an event counts the sum of its sentence's KRW amounts, once for each organisation it names
-(events without one under "(no organisation)"), so organisation totals can overlap.
+Money (:func:`money_by`). The MONEY records of ``amounts.csv`` in KRW are summed by sentence
+(other currencies are listed beside, never converted). A sentence's sum counts once for each of
+its organisations: its event's (which include an actor carried over from the sentence before),
+else the ORG records of the sentence, else "(no organisation)"; so organisation totals can
+overlap, and the page says so. Its category is its event's, or "no event" for a sentence
+without a date. Every sum opens to the sentences behind it.
+
+Size: 1,000 documents of about 800 characters and 45 records each make a file of about 28 MB,
+built in about 4 s, that Chromium opens in a few seconds; each view lays out only its own part.
 """
 from __future__ import annotations
 
@@ -255,8 +261,8 @@ def read_document_text(path: str, base_dir: Path | None = None, _cache: dict | N
         return read_text_file(file)
     except TextUnavailable:
         raise
-    except InputError as exc:
-        raise TextUnavailable(f"cannot read {exc}") from None
+    except InputError as exc:  # "PATH: reason"
+        raise TextUnavailable(str(exc)) from None
     except (OSError, ValueError) as exc:
         raise TextUnavailable(f"cannot read {file}: {exc}") from None
 
@@ -453,7 +459,7 @@ def _sentence_regions(text: str, marks: list[Mark], evidence: Mapping[int, str])
         lo = hi = None
         sentence = evidence.get(sid)
         if sentence:
-            pos = atext.rfind(sentence, prev_hi, c0 + 1)
+            pos = atext.rfind(sentence, prev_hi, c0 + len(sentence))  # the last one starting by c0
             if pos >= 0 and pos + len(sentence) >= c1:
                 lo, hi = pos, pos + len(sentence)
         if lo is None:
@@ -627,11 +633,13 @@ def svg_timeline(items: list[TimelineItem], width: int = 1000, label_px: int = 3
         else:
             out.append(f'<circle cx="{xs:.1f}" cy="{cy:.1f}" r="6" fill="{color}" stroke="#fff" stroke-width="1.5"/>')
             xr = xs + 7
-        dl = it.date_label
-        if xr + 8 + _text_px(dl, 11) < width:
+        dl, w = it.date_label, _text_px(it.date_label, 11)
+        if xr + 8 + w < width:  # right of the mark
             out.append(f'<text x="{xr + 6:.1f}" y="{cy + 4:.1f}" class="dl">{_esc(dl)}</text>')
-        else:
+        elif xs - 9 - w > x0:  # left of it
             out.append(f'<text x="{xs - 9:.1f}" y="{cy + 4:.1f}" class="dl" text-anchor="end">{_esc(dl)}</text>')
+        else:  # a bar across the chart: inside it
+            out.append(f'<text x="{xs + 6:.1f}" y="{cy + 4:.1f}" class="dl in">{_esc(dl)}</text>')
         out.append("</a>")
     out.append("</svg>")
     return "".join(out)
@@ -782,7 +790,7 @@ mark .tag{font-size:10.5px;font-weight:700;margin-left:4px;color:#2c2c2c;white-s
 .chip{display:inline-block;border-radius:4px;padding:0 5px;margin:2px 3px 0 0;font-size:13px}
 svg.chart{max-width:100%;height:auto;display:block;margin:6px 0 10px;font-family:inherit}
 svg .grid{stroke:#e4e8ee;stroke-width:1}svg .band{fill:#f7f9fb}
-svg .tick{font-size:11px;fill:#6b7580}svg .rl{font-size:12px;fill:#222}svg .dl{font-size:11px;fill:#444}
+svg .tick{font-size:11px;fill:#6b7580}svg .rl{font-size:12px;fill:#222}svg .dl{font-size:11px;fill:#444}svg .dl.in{fill:#fff;font-weight:600}
 svg .vl{font-size:12px;fill:#222;font-weight:600}svg .lg{font-size:12px;fill:#333}
 svg a:hover text{fill:var(--accent)}svg a:hover rect,svg a:hover circle{opacity:.8}
 details summary{cursor:pointer;color:var(--accent)}details ul{margin:4px 0 4px 18px;padding:0;font-size:13px}

@@ -217,11 +217,12 @@ def test_committed_report_has_every_record_highlighted_and_linked(committed):
     assert "2020-03 – 2020-06" in html
 
 
-def test_committed_report_uses_no_network_and_escapes_text(committed):
+def test_committed_report_is_self_contained(committed):
     path, _ = committed
     html = path.read_text(encoding="utf-8")
-    assert "http://" not in html and "https://" not in html
-    assert "&lt;" not in html or "<script" not in html
+    assert not re.search(r"""(?i)\b(src|href)\s*=\s*["']?\s*(https?:)?//""", html)
+    assert "<script" not in html and "<link" not in html and "@font-face" not in html
+    assert html.count("<style>") == 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,7 +302,7 @@ def test_changed_or_missing_text_lists_records_without_highlighting(corpus, tmp_
     assert "documents.csv says" in html  # hana: changed since the run
     unreadable = load_texts(tables["documents"], root)[1]
     assert set(unreadable) == {"posco", "lg", "cj"}  # gone, and a JSONL file emptied
-    assert "cannot read" in unreadable["posco"]
+    assert "posco.md" in unreadable["posco"] and "cannot read" in unreadable["posco"]
     review = review_rows(tables, unreadable)
     assert set(review.loc[review["issue"] == "text not readable", "doc_id"]) == {"posco", "lg", "cj"}
     assert ">not highlighted<" in html  # hana, in the report's review list
