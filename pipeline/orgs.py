@@ -16,7 +16,7 @@ Three sources, in this order of trust:
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -156,17 +156,18 @@ def _words(doc: Doc) -> list[_Word]:
 
 
 class _Index:
-    """Original text ↔ normalised text (no spaces, lower-case) offsets."""
+    """Original text ↔ normalised text (no spaces or middle dots, lower-case) offsets."""
 
     def __init__(self, text: str):
-        self.norm_chars: list[str] = []
-        self.orig_pos: list[int] = []
-        for i, ch in enumerate(text):
-            if ch.isspace() or ch in "·ㆍ":
-                continue
-            self.norm_chars.append(ch.lower())
-            self.orig_pos.append(i)
-        self.norm_of = {p: k for k, p in enumerate(self.orig_pos)}
+        lower = text.lower() if len(text.lower()) == len(text) else text
+        self.orig_pos = [m.start() for m in _NAME_CHAR.finditer(text)]
+        self.norm_chars = [lower[i] for i in self.orig_pos]
+
+    def norm_of(self, orig: int) -> int:
+        return bisect_left(self.orig_pos, orig)
+
+
+_NAME_CHAR = re.compile(r"[^\s·ㆍ]")
 
 
 @lru_cache(maxsize=1)
@@ -209,7 +210,7 @@ def _gazetteer_matches(text: str, token_starts: set[int], token_ends: set[int]) 
                         best = (start, end, node[""][1])
         if best:
             out.append(best)
-            k = idx.norm_of[best[1] - 1] + 1
+            k = idx.norm_of(best[1] - 1) + 1
         else:
             k += 1
     return out

@@ -85,20 +85,33 @@ class KiwiTokenizer:
 
         for sent in _merge_fragments(kiwi_sentences(text), text):
             first = True
+            # morphemes sharing characters (했 = 하 + 었) or of zero width merge into one token
             groups: list[list[tuple]] = []
             for m in sent:
-                start, end = m[0], max(m[1], m[0])
-                if groups and (start < groups[-1][-1][1] or start == end):
-                    groups[-1].append((start, end, m[2], m[3]))
+                if groups and (m[0] < groups[-1][-1][1] or m[1] <= m[0]):
+                    groups[-1].append(m)
                 else:
-                    groups.append([(start, end, m[2], m[3])])
+                    groups.append([m])
             for g in groups:
-                start = max(g[0][0], pos)
-                end = max(x[1] for x in g)
+                start = g[0][0] if g[0][0] > pos else pos
+                end = max(x[1] for x in g) if len(g) > 1 else g[0][1]
                 if end <= start:
                     continue
-                gap(start)
-                add(start, end, "+".join(x[3] for x in g), "+".join(x[2] for x in g), first)
+                if start != pos:
+                    if start == pos + 1 and text[pos] == " " and words and not spaces[-1]:
+                        spaces[-1] = True  # the common case: one space between tokens
+                        pos = start
+                    else:
+                        gap(start)
+                words.append(text[start:end])
+                spaces.append(False)
+                if len(g) == 1:
+                    tags.append(g[0][3])
+                    lemmas.append(g[0][2])
+                else:
+                    tags.append("+".join(x[3] for x in g))
+                    lemmas.append("+".join(x[2] for x in g))
+                sent_starts.append(first)
                 first = False
                 pos = end
         gap(len(text))
