@@ -88,8 +88,19 @@ def _safe_process(item: Document | DocumentError, keep_doc: bool = True) -> Resu
     return result
 
 
-def _process_in_worker(item: Document | DocumentError) -> Result | DocumentError:
-    return _safe_process(item, keep_doc=False)
+def _process_batch_in_worker(batch: list[Document | DocumentError]) -> list[Result | DocumentError]:
+    return [_safe_process(item, keep_doc=False) for item in batch]
+
+
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def iter_results(inputs, published: str | None = None, workers: int = 1,
@@ -108,15 +119,15 @@ def iter_results(inputs, published: str | None = None, workers: int = 1,
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    window = workers * 4
+    window = workers * 3  # batches in flight: memory stays flat, workers never wait
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
         pending: deque = deque()
-        for item in items:
-            pending.append(pool.submit(_process_in_worker, item))
+        for batch in _batches(items, 8):  # a few documents per task: less inter-process overhead
+            pending.append(pool.submit(_process_batch_in_worker, batch))
             if len(pending) >= window:
-                yield pending.popleft().result()
+                yield from pending.popleft().result()
         while pending:
-            yield pending.popleft().result()
+            yield from pending.popleft().result()
 
 
 def _error_row(err: DocumentError) -> dict:
