@@ -63,7 +63,7 @@ def timed_run(args: list[str]) -> tuple[float, int]:
 def measure(min_chars: int) -> dict:
     from pipeline.events import link_events
     from pipeline.nlp import annotate
-    from pipeline.tokenizer import get_kiwi, kiwi_sentences
+    from pipeline.kiwi import get_kiwi, kiwi_sentences
 
     texts = corpus(min_chars)
     chars = sum(map(len, texts))

@@ -53,7 +53,7 @@ class DateParts:
     def precision(self) -> str:
         if self.day is not None or self.last_day or self.next_day or self.report_day or self.rel_unit == "day":
             return "day"
-        if self.month is not None or self.rel_unit == "month" or self.extra.get("month_unknown"):
+        if self.month is not None or self.rel_unit == "month":
             return "month"
         return "year"
 
@@ -231,8 +231,7 @@ def find_dates(text: str, bounds: TokenIndex | None = None) -> list[DateParts]:
     cands.sort()
     taken: list[DateParts] = []
     last_end = -1
-    for start, neg_len, _prio, name, m in cands:
-        end = start - neg_len
+    for start, _neg_len, _prio, name, m in cands:
         if start < last_end:
             continue
         parts = _parts(name, m, text)

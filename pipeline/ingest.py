@@ -26,7 +26,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\ufeff]")
 ARTICLE_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIX = ".jsonl"
 META_SUFFIX = ".meta.json"
-META_KEYS = ("title", "published", "source")
 _PUBLISHED = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 

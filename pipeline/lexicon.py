@@ -22,6 +22,3 @@ def read_table(name: str) -> tuple[dict[str, str], ...]:
         rows.append({k: v.strip() for k, v in row.items()})
     return tuple(rows)
 
-
-def column(name: str, key: str) -> list[str]:
-    return [row[key] for row in read_table(name)]

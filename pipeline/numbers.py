@@ -116,6 +116,3 @@ def format_number(value: Decimal | int | float) -> str:
         return str(d.quantize(Decimal(1)))
     return format(d.normalize(), "f")
 
-
-def to_json_number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)

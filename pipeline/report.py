@@ -1152,7 +1152,6 @@ def build_report(tables: Mapping[str, pd.DataFrame], texts: Mapping[str, str],
             continue  # listed above as "text not readable"
         rrows.append(f'<tr data-review="documents:{n - 1}"><td><a href="#{d.anchor}">document</a></td>'
                      f'<td>not highlighted</td><td>{_esc(d.row["doc_id"])}</td><td></td><td class="ev">{_esc(why)}</td></tr>')
-    issue_counts = review["issue"].value_counts().to_dict() if len(review) else {}
     review_section = (
         f'<section class="view" id="review"><h2>Review first</h2><p class="note">Values left unresolved '
         f'(<code>XXXX-03</code>), amounts without a unit, events without an organisation, documents that failed '

@@ -60,10 +60,6 @@ class TokenIndex:
         end = self.sent_starts[i + 1] if i + 1 < len(self.sent_starts) else text_len
         return self.sent_starts[i], end
 
-    def next_end_after(self, char: int) -> int | None:
-        i = bisect_right(self.end_list, char)
-        return self.end_list[i] if i < len(self.end_list) else None
-
     def token_at(self, char: int) -> int | None:
         """Index of the token whose characters include ``char``."""
         i = bisect_right(self.start_list, char) - 1

@@ -12,7 +12,7 @@ import spacy
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from .kiwi import get_kiwi, kiwi_sentences  # noqa: F401  (get_kiwi is part of this module's API)
+from .kiwi import kiwi_sentences
 from .spans import TEXT_KEY
 
 # Tags of tokens that may make up a scraped date fragment trailing its sentence ("… 2020.3 .").

@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 import sys
-from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
 
