@@ -56,16 +56,18 @@ def load_gold(gold_dir: str | Path) -> list[GoldDoc]:
     return docs
 
 
+def _row_spans(dates, organizations, amounts) -> list[Span]:
+    """Spans from output rows (``Result`` rows or CSV rows: both carry ``doc_id``)."""
+    labelled = [("DATE", r) for r in dates] + [("ORG", r) for r in organizations] + [(r["kind"], r) for r in amounts]
+    return [Span(r["doc_id"], label, int(r["start"]), int(r["end"]), r["text"], _value_key(label, r))
+            for label, r in labelled]
+
+
 def predictions_from_results(results) -> tuple[list[Span], list[dict]]:
     spans, events = [], []
     for r in results:
-        for row in r.dates:
-            spans.append(Span(r.doc_id, "DATE", row["start"], row["end"], row["text"], _value_key("DATE", row)))
-        for row in r.organizations:
-            spans.append(Span(r.doc_id, "ORG", row["start"], row["end"], row["text"], _value_key("ORG", row)))
-        for row in r.amounts:
-            spans.append(Span(r.doc_id, row["kind"], row["start"], row["end"], row["text"], _value_key(row["kind"], row)))
-        events.extend(r.events)
+        spans += _row_spans(r.dates, r.organizations, r.amounts)
+        events += r.events
     return spans, events
 
 
@@ -76,14 +78,7 @@ def predictions_from_csv(pred_dir: str | Path) -> tuple[list[Span], list[dict]]:
         with (pred_dir / f"{name}.csv").open(encoding="utf-8-sig", newline="") as fh:
             return list(csv.DictReader(fh))
 
-    spans = []
-    for row in rows("dates"):
-        spans.append(Span(row["doc_id"], "DATE", int(row["start"]), int(row["end"]), row["text"], _value_key("DATE", row)))
-    for row in rows("organizations"):
-        spans.append(Span(row["doc_id"], "ORG", int(row["start"]), int(row["end"]), row["text"], _value_key("ORG", row)))
-    for row in rows("amounts"):
-        spans.append(Span(row["doc_id"], row["kind"], int(row["start"]), int(row["end"]), row["text"], _value_key(row["kind"], row)))
-    return spans, rows("events")
+    return _row_spans(rows("dates"), rows("organizations"), rows("amounts")), rows("events")
 
 
 def _prf(tp_p: int, n_pred: int, tp_g: int, n_gold: int) -> tuple[float, float, float]:

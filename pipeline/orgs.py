@@ -372,6 +372,15 @@ def _canonical_unknown(surface: str) -> str:
 _AFFILIATE = re.compile(r"(?:계열사|자회사|손자회사|관계사)\s+$")
 
 
+def _company(start: int, end: int, name: str, source: str, unknown_name: str | None = None) -> Org:
+    """A company-form or affiliate ORG: the gazetteer's entry when it knows the name, else a
+    company named ``unknown_name`` (default: the name as written)."""
+    known = gazetteer().get(normalise(name))
+    if known:
+        return Org(start, end, known[0], known[1], source)
+    return Org(start, end, unknown_name or name, "company", source)
+
+
 def _company_forms(text: str, words: list[_Word], found: list[Org]) -> list[Org]:
     out = list(found)
     taken = [(o.start, o.end) for o in found]
@@ -380,9 +389,7 @@ def _company_forms(text: str, words: list[_Word], found: list[Org]) -> list[Org]
         if _AFFILIATE.search(text[max(0, w.start - 8):w.start]) and not any(s < w.end and w.start < e for s, e in taken):
             surface = text[w.start:w.end]
             if len(normalise(surface)) >= 2 and w.has_proper:
-                known = gazetteer().get(normalise(surface))
-                out.append(Org(w.start, w.end, known[0] if known else _canonical_unknown(surface),
-                               known[1] if known else "company", "affiliate"))
+                out.append(_company(w.start, w.end, surface, "affiliate", _canonical_unknown(surface)))
     for m in _COMPANY_PREFIX.finditer(text):
         w = next((w for w in words if w.start == m.end() or (w.start <= m.start() < w.end and w.end > m.end())), None)
         if w is None:
@@ -390,10 +397,8 @@ def _company_forms(text: str, words: list[_Word], found: list[Org]) -> list[Org]
         name_start = max(m.end(), w.start)
         if w.end <= name_start:
             continue
-        name = text[name_start:w.end]
-        known = gazetteer().get(normalise(name))
         out = [o for o in out if not (m.start() <= o.start < w.end)]
-        out.append(Org(m.start(), w.end, known[0] if known else name, known[1] if known else "company", "company_form"))
+        out.append(_company(m.start(), w.end, text[name_start:w.end], "company_form"))
     for m in _COMPANY_SUFFIX.finditer(text):
         w = next((w for w in words if w.end == m.start() or w.end == m.end()), None)
         if w is None or w.start >= m.start():
@@ -401,9 +406,8 @@ def _company_forms(text: str, words: list[_Word], found: list[Org]) -> list[Org]
         name = text[w.start:m.start()].strip()
         if not name:
             continue
-        known = gazetteer().get(normalise(name))
         out = [o for o in out if not (w.start <= o.start < m.end())]
-        out.append(Org(w.start, m.end(), known[0] if known else name, known[1] if known else "company", "company_form"))
+        out.append(_company(w.start, m.end(), name, "company_form"))
     return out
 
 
