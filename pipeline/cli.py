@@ -122,17 +122,15 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
     from .labelstudio import import_export
 
     try:
-        written = import_export(args.file, args.gold, args.genre)
-    except (OSError, ValueError, KeyError) as exc:
+        imported = import_export(args.file, args.gold, args.genre)
+    except (OSError, ValueError) as exc:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return 2
-    bad = 0
-    for path, problems in written:
-        for p in problems:
-            print(f"error: {path}: {p}", file=sys.stderr)
-        bad += bool(problems)
-    print(f"{len(written)} fixtures written to {args.gold}, {bad} with problems", file=sys.stderr)
-    return 1 if bad else 0
+    for problem in imported.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    for line in imported.lines():
+        print(line, file=sys.stderr)
+    return 1 if imported.problems else 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -200,8 +198,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     im = sub.add_parser("import-annotations", help="turn a Label Studio JSON export into gold fixtures",
                         description="Read Label Studio's JSON export of corrected tasks and write one gold "
-                                    "fixture per task (the latest annotation) into --gold, replacing the "
-                                    "fixture of the same document id (whose events and genre are kept).")
+                                    "fixture per annotated task (its latest annotation) into --gold, replacing "
+                                    "the fixture of the same document id (whose events and genre are kept). "
+                                    "Tasks nobody annotated and cancelled (skipped) ones are left out and "
+                                    "counted. Every fixture is checked first: when one has a problem, nothing "
+                                    "is written (exit 1). Only the JSON export is read, not JSON-MIN or CSV. "
+                                    "Step by step: docs/labelstudio.md.")
     im.add_argument("file", metavar="FILE", help="Label Studio JSON export")
     im.add_argument("--gold", default="tests/fixtures", metavar="DIR", help="fixture folder (default: tests/fixtures)")
     im.add_argument("--genre", default="newsroom", help="genre of new documents (default: newsroom)")
