@@ -63,6 +63,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     from .evaluate import evaluate, format_markdown, format_table, load_gold, write_csv
 
+    for option, path in (("--gold DIR", args.gold), ("--pred DIR", args.pred)):
+        if path is not None and not Path(path).exists():
+            print(f"error: cannot evaluate: {path} not found (relative to {Path.cwd()}); "
+                  f"give the folder with {option}", file=sys.stderr)
+            return 2
     try:
         report = evaluate(args.gold, args.pred)
     except (OSError, KeyError, ValueError) as exc:
@@ -174,7 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Precision, recall and F1 per label (exact and overlapping spans), value "
                                     "accuracy over exactly matched spans, and event link scores, against the "
                                     "gold fixtures (format: tests/fixtures/README.md).")
-    ev.add_argument("--gold", default="tests/fixtures", metavar="DIR", help="gold fixtures (default: tests/fixtures)")
+    ev.add_argument("--gold", default="tests/fixtures", metavar="DIR",
+                    help="folder of gold fixtures (default: tests/fixtures, relative to the current folder)")
     ev.add_argument("--pred", metavar="DIR", help="score existing CSV outputs in DIR instead of running the pipeline")
     ev.add_argument("--out", default="extracted", metavar="DIR",
                     help="where evaluation.csv goes when --pred is not given (default: extracted/)")

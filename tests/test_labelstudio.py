@@ -270,3 +270,12 @@ def test_new_fixture_needs_no_locate(tmp_path):
     assert check(fx, fx["text"]) == [] and locate(relocated, fx["text"]) == [] and relocated == fx
     assert fx["spans"] == original["spans"] and fx["events"] == [] and fx["title"] == ""
 
+
+def test_evaluate_outside_the_repository_names_the_gold_option(tmp_path, monkeypatch, capsys):
+    from pipeline.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["evaluate"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "tests/fixtures" in line and "--gold DIR" in line
+
