@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -279,3 +280,25 @@ def test_evaluate_outside_the_repository_names_the_gold_option(tmp_path, monkeyp
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert "tests/fixtures" in line and "--gold DIR" in line
 
+
+def test_labelstudio_guide_shows_only_real_options():
+    """docs/labelstudio.md walks through the round trip; every option it shows exists."""
+    from pipeline.cli import build_parser
+
+    guide = (ROOT / "docs" / "labelstudio.md").read_text(encoding="utf-8")
+    sub = next(a for a in build_parser()._actions if a.dest == "command").choices
+    shown = re.findall(r"python -m pipeline (export-annotations|import-annotations|evaluate)([^\n`]*)", guide)
+    assert {c for c, _ in shown} >= {"export-annotations", "import-annotations"}
+    for command, rest in shown:
+        options = {o for a in sub[command]._actions for o in a.option_strings}
+        for flag in re.findall(r"(?<!\S)--?[a-z][\w-]*", rest):
+            assert flag in options, f"{command} has no option {flag}"
+
+
+def test_notebook_extra_installs_the_command_the_readme_names():
+    tomllib = pytest.importorskip("tomllib")
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    names = {re.split(r"[<>=!~\[ ;]", r, maxsplit=1)[0].lower() for r in extra["notebook"]}
+    provides = {"notebook": "notebook", "lab": "jupyterlab"}  # `jupyter SUB` comes from this package
+    for sub in re.findall(r"^jupyter (\w+)", (ROOT / "notebooks" / "README.md").read_text(encoding="utf-8"), re.M):
+        assert provides[sub] in names, f"`jupyter {sub}` needs {provides[sub]} in the notebook extra"
