@@ -63,6 +63,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     from .evaluate import evaluate, format_markdown, format_table, load_gold, write_csv
 
+    for option, path in (("--gold DIR", args.gold), ("--pred DIR", args.pred)):
+        if path is not None and not Path(path).exists():
+            print(f"error: cannot evaluate: {path} not found (relative to {Path.cwd()}); "
+                  f"give the folder with {option}", file=sys.stderr)
+            return 2
     try:
         report = evaluate(args.gold, args.pred)
     except (OSError, KeyError, ValueError) as exc:
@@ -122,17 +127,15 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
     from .labelstudio import import_export
 
     try:
-        written = import_export(args.file, args.gold, args.genre)
-    except (OSError, ValueError, KeyError) as exc:
+        imported = import_export(args.file, args.gold, args.genre)
+    except (OSError, ValueError) as exc:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return 2
-    bad = 0
-    for path, problems in written:
-        for p in problems:
-            print(f"error: {path}: {p}", file=sys.stderr)
-        bad += bool(problems)
-    print(f"{len(written)} fixtures written to {args.gold}, {bad} with problems", file=sys.stderr)
-    return 1 if bad else 0
+    for problem in imported.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    for line in imported.lines():
+        print(line, file=sys.stderr)
+    return 1 if imported.problems else 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -176,7 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Precision, recall and F1 per label (exact and overlapping spans), value "
                                     "accuracy over exactly matched spans, and event link scores, against the "
                                     "gold fixtures (format: tests/fixtures/README.md).")
-    ev.add_argument("--gold", default="tests/fixtures", metavar="DIR", help="gold fixtures (default: tests/fixtures)")
+    ev.add_argument("--gold", default="tests/fixtures", metavar="DIR",
+                    help="folder of gold fixtures (default: tests/fixtures, relative to the current folder)")
     ev.add_argument("--pred", metavar="DIR", help="score existing CSV outputs in DIR instead of running the pipeline")
     ev.add_argument("--out", default="extracted", metavar="DIR",
                     help="where evaluation.csv goes when --pred is not given (default: extracted/)")
@@ -200,8 +204,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     im = sub.add_parser("import-annotations", help="turn a Label Studio JSON export into gold fixtures",
                         description="Read Label Studio's JSON export of corrected tasks and write one gold "
-                                    "fixture per task (the latest annotation) into --gold, replacing the "
-                                    "fixture of the same document id (whose events and genre are kept).")
+                                    "fixture per annotated task (its latest annotation) into --gold, replacing "
+                                    "the fixture of the same document id (whose events and genre are kept). "
+                                    "Tasks nobody annotated and cancelled (skipped) ones are left out and "
+                                    "counted. Every fixture is checked first: when one has a problem, nothing "
+                                    "is written (exit 1). Only the JSON export is read, not JSON-MIN or CSV. "
+                                    "Step by step: docs/labelstudio.md.")
     im.add_argument("file", metavar="FILE", help="Label Studio JSON export")
     im.add_argument("--gold", default="tests/fixtures", metavar="DIR", help="fixture folder (default: tests/fixtures)")
     im.add_argument("--genre", default="newsroom", help="genre of new documents (default: newsroom)")

@@ -61,6 +61,14 @@ def locate(fx: dict, text: str) -> list[str]:
     return problems
 
 
+def skip_for(text: str, surface: str, after: int, start: int) -> int:
+    """The ``skip`` that makes :func:`locate`, searching from ``after``, find ``surface`` at ``start``."""
+    skip, at = 0, text.find(surface, after)
+    while 0 <= at < start:
+        skip, at = skip + 1, text.find(surface, at + 1)
+    return skip
+
+
 def check(fx: dict, text: str) -> list[str]:
     """Every problem with one fixture: offsets, labels, values, events."""
     problems = []

@@ -4,7 +4,10 @@
 "Basic Label Studio JSON format": ``data`` plus ``predictions``), one task per document, for
 researchers to correct with the labelling configuration in :data:`LABEL_CONFIG`.
 ``import-annotations`` reads Label Studio's JSON export of the corrected tasks (``annotations``)
-back into gold fixtures (``tests/fixtures/README.md``), so that corrections become regression tests.
+back into gold fixtures (``tests/fixtures/README.md``), so that corrections become regression tests:
+tasks nobody annotated and cancelled ones are skipped and counted, every fixture is validated before
+any is written, and JSON-MIN is refused (it drops what pairs a span with its values).
+The whole round trip, step by step: ``docs/labelstudio.md``.
 
 Each span is a ``labels`` region (``value.start``/``end``/``text``/``labels``) and its normalised
 value a per-region ``textarea`` with the same region ``id``, written ``key=value`` pairs joined by
@@ -16,11 +19,13 @@ replaces (none for a new document; add them in the JSON).
 from __future__ import annotations
 
 import json
+import math
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .fixtures import LABELS, check
+from .fixtures import LABELS, check, fixture_text, load, skip_for
 
 LABEL_CONFIG = """<View>
   <Labels name="label" toName="text">
@@ -88,47 +93,111 @@ def to_tasks(results, model_version: str = "csr-pipeline") -> list[dict]:
     return tasks
 
 
+NOT_ANNOTATED = "not annotated"
+CANCELLED = "cancelled in Label Studio"
+JSON_MIN = ("a JSON-MIN export, which keeps each span's values apart from the span, without the region id or "
+            "offsets that pair them: export the project as JSON instead")
+
+
+class ExportError(ValueError):
+    """The file is not a Label Studio JSON export of tasks."""
+
+
+def _annotations(task: dict) -> list[dict]:
+    return task.get("annotations", task.get("completions")) or []  # "completions": Label Studio before 1.0
+
+
+def _submitted(task: dict) -> list[dict]:
+    return [a for a in _annotations(task) if not (a.get("was_cancelled") or a.get("skipped"))]
+
+
+def skip_reason(task: dict) -> str | None:
+    """Why a task gives no fixture (:data:`NOT_ANNOTATED`, :data:`CANCELLED`), or None when it gives one."""
+    if _submitted(task):
+        return None
+    return CANCELLED if _annotations(task) else NOT_ANNOTATED
+
+
 def _latest_annotation(task: dict) -> list[dict] | None:
-    annotations = [a for a in task.get("annotations", []) if not a.get("was_cancelled")]
+    annotations = _submitted(task)
     if not annotations:
         return None
     annotations.sort(key=lambda a: (a.get("updated_at") or a.get("created_at") or "", str(a.get("id", ""))))
     return annotations[-1].get("result", [])
 
 
+def _task_name(task: dict) -> str:
+    return str(task["data"].get("doc_id") or f"task{task.get('id')}")
+
+
+def _values(label: str, norm: str) -> dict:
+    try:
+        attrs = _parse_norm(label, norm)
+        if isinstance(attrs.get("value"), float) and not math.isfinite(attrs["value"]):
+            raise ArithmeticError
+    except ArithmeticError:
+        raise ValueError(f"value in {norm!r} is not a number") from None
+    return attrs
+
+
+def _same_text(fx: dict, text: str) -> bool:
+    try:
+        return fixture_text(fx) == text
+    except OSError:
+        return False
+
+
 def task_to_fixture(task: dict, existing: dict | None = None, genre: str = "newsroom") -> dict:
-    """One exported task (with its latest annotation) as a gold fixture."""
+    """One exported task (with its latest annotation) as a gold fixture that passes the fixture test as written.
+
+    Spans carry the ``skip`` that :func:`~pipeline.fixtures.locate` needs to find them again. ``genre`` and events
+    come from ``existing`` (the fixture this one replaces), so does ``title``/``published`` when the task has none,
+    and so does ``path`` when that file still holds the annotated text.
+    """
     data = task["data"]
     text = data["text"]
+    name = _task_name(task)
     result = _latest_annotation(task)
     if result is None:
-        raise ValueError(f"task {data.get('doc_id') or task.get('id')}: no annotation to import")
-    norms = {r["id"]: (r["value"].get("text") or [""])[0] for r in result if r.get("type") == "textarea"}
-    spans = []
+        raise ValueError(f"task {name}: no annotation to import")
+    norms = {r.get("id"): (r["value"].get("text") or [""])[0] for r in result if r.get("type") == "textarea"}
+    regions = []
     for r in result:
         if r.get("type") != "labels":
             continue
         v = r["value"]
-        label = v["labels"][0]
+        start, end, label = v.get("start"), v.get("end"), (v.get("labels") or [None])[0]
         if label not in LABELS:
-            raise ValueError(f"task {data.get('doc_id')}: unknown label {label!r}")
-        span = {"label": label, "text": text[v["start"]:v["end"]], **_parse_norm(label, norms.get(r["id"], ""))}
-        span["start"], span["end"] = v["start"], v["end"]
+            raise ValueError(f"task {name}: unknown label {label!r}")
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+            raise ValueError(f"task {name}: {label} region {start}-{end} is not inside the text")
+        try:
+            regions.append((start, end, label, _values(label, norms.get(r.get("id"), ""))))
+        except ValueError as exc:
+            raise ValueError(f"task {name}: {label} {text[start:end]!r}: {exc}") from None
+    spans = []
+    after = 0
+    for start, end, label, attrs in sorted(regions, key=lambda region: region[:2]):
+        span = {"label": label, "text": text[start:end], **attrs}
+        skip = skip_for(text, span["text"], after, start)
+        if skip:
+            span["skip"] = skip
+        span["start"], span["end"] = start, end
         spans.append(span)
-    spans.sort(key=lambda s: (s["start"], s["end"]))
-    doc_id = str(data.get("doc_id") or f"task{task.get('id')}")
+        after = start
+    old = existing or {}
     fx = {
-        "id": doc_id,
-        "genre": (existing or {}).get("genre", genre),
-        "published": data.get("published"),
-        "title": data.get("title") or "",
+        "id": name,
+        "genre": old.get("genre", genre),
+        "published": data.get("published") or old.get("published"),
+        "title": data.get("title") or old.get("title") or "",
     }
-    if existing and "path" in existing:
-        fx["path"] = existing["path"]
+    if "path" in old and _same_text(old, text):
+        fx["path"] = old["path"]
     else:
         fx["text"] = text
     fx["spans"] = spans
-    fx["events"] = (existing or {}).get("events", [])
+    fx["events"] = old.get("events", [])
     return fx
 
 
@@ -136,22 +205,92 @@ def fixture_name(doc_id: str) -> str:
     return re.sub(r"[^\w.-]+", "_", doc_id) + ".json"
 
 
-def import_export(export_path: str | Path, gold_dir: str | Path, genre: str = "newsroom") -> list[tuple[Path, list[str]]]:
-    """Write one fixture per exported task into ``gold_dir``; returns (path, problems) per task."""
-    tasks = json.loads(Path(export_path).read_text(encoding="utf-8"))
+def read_export(export_path: str | Path) -> list[dict]:
+    """The tasks of a Label Studio JSON export (a list of tasks, or one task); :class:`ExportError` otherwise."""
+    try:
+        tasks = json.loads(Path(export_path).read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        raise ExportError(f"not JSON ({exc}): export the project as JSON") from None
     if isinstance(tasks, dict):
         tasks = [tasks]
-    gold_dir = Path(gold_dir)
-    gold_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for task in tasks:
-        doc_id = str(task.get("data", {}).get("doc_id") or f"task{task.get('id')}")
-        path = gold_dir / fixture_name(doc_id)
-        existing = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-        fx = task_to_fixture(task, existing, genre)
-        problems = check(fx, task["data"]["text"])
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(json.dumps(fx, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if not isinstance(tasks, list) or not all(isinstance(t, dict) for t in tasks):
+        raise ExportError("not a list of Label Studio tasks: export the project as JSON")
+    for i, task in enumerate(tasks):
+        if not isinstance(task.get("data"), dict) or not isinstance(task["data"].get("text"), str):
+            if "annotation_id" in task or "text" in task:  # JSON-MIN puts the task data at the top level
+                raise ExportError(JSON_MIN)
+            raise ExportError(f"task {i + 1} has no data.text: export the project as JSON")
+    return tasks
+
+
+@dataclass
+class Imported:
+    """What :func:`import_export` did. When there are ``problems``, nothing was written."""
+
+    gold_dir: Path
+    written: list[Path] = field(default_factory=list)
+    skipped: dict[str, list[str]] = field(default_factory=dict)  # reason -> task names
+    problems: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The skipped tasks by reason, then a summary line."""
+        out = [f"{_count(len(names), 'task')} {reason}, skipped: {', '.join(names[:5])}{', …' * (len(names) > 5)}"
+               for reason, names in self.skipped.items()]
+        n = sum(len(names) for names in self.skipped.values())
+        skipped = f"; {_count(n, 'task')} skipped ({', '.join(f'{len(v)} {k}' for k, v in self.skipped.items())})"
+        if self.problems:
+            out.append(f"nothing written to {self.gold_dir}: {_count(len(self.problems), 'problem')} to correct in "
+                       f"Label Studio before exporting again{skipped * bool(n)}")
+        else:
+            out.append(f"{_count(len(self.written), 'fixture')} written to {self.gold_dir}{skipped * bool(n)}")
+        return out
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def _write_all(files: dict[Path, str]) -> None:
+    """Write every file or none: all go to temporary files first, then each is renamed into place."""
+    done: list[tuple[Path, Path]] = []
+    try:
+        for path, content in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f".{path.name}.tmp")
+            done.append((tmp, path))
+            tmp.write_text(content, encoding="utf-8")
+    except OSError:
+        for tmp, _ in done:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, path in done:
         tmp.replace(path)
-        written.append((path, problems))
-    return written
+
+
+def import_export(export_path: str | Path, gold_dir: str | Path, genre: str = "newsroom") -> Imported:
+    """One fixture per annotated task of a Label Studio JSON export, written into ``gold_dir`` only when every one
+    is valid. Tasks nobody annotated and tasks whose annotations were all cancelled are skipped and reported."""
+    gold_dir = Path(gold_dir)
+    imported = Imported(gold_dir)
+    files: dict[Path, str] = {}
+    for task in read_export(export_path):
+        name = _task_name(task)
+        reason = skip_reason(task)
+        if reason is not None:
+            imported.skipped.setdefault(reason, []).append(name)
+            continue
+        path = gold_dir / fixture_name(name)
+        if path in files:
+            imported.problems.append(f"{path}: a second task for document {name}")
+            continue
+        try:
+            fx = task_to_fixture(task, load(path) if path.exists() else None, genre)
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            imported.problems.append(f"{path}: {exc if isinstance(exc, ValueError) else repr(exc)}")
+            continue
+        imported.problems += [f"{path}: {p}" for p in check(fx, task["data"]["text"])]
+        files[path] = json.dumps(fx, ensure_ascii=False, indent=2) + "\n"
+    if not imported.problems:
+        _write_all(files)
+        imported.written = list(files)
+    return imported
