@@ -46,6 +46,8 @@ def _event_cell(value) -> object:
 
 
 def event_rows(events: list[Event], doc_id: str) -> list[dict]:
+    """One row per event: each ``events`` column from the :class:`Event` attribute of that name
+    (lists joined with ``;``, None as an empty cell)."""
     columns = [c for c in COLUMNS["events"] if c != "doc_id"]
     return [{"doc_id": doc_id, **{c: _event_cell(getattr(e, c)) for c in columns}} for e in events]
 
