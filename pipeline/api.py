@@ -13,34 +13,51 @@ import itertools
 import json
 import sys
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from .events import link_events
 from .export import COLUMNS, CsvSet, event_rows, span_rows
 from .ingest import Document, DocumentError, InputError, analysis_text, iter_documents, validate_published
 from .nlp import annotate
+from .schema import RECORD_TABLES
 from .spans import token_index
 
-TABLES = ("dates", "organizations", "amounts", "events")
+TABLES = RECORD_TABLES  # the registry's list, kept up to date when a label is registered
 
 
-@dataclass
+@dataclass(init=False)
 class Result:
-    """The records of one document, as rows keyed like the CSV columns."""
+    """The records of one document, as rows keyed like the CSV columns: one list of rows per table
+    in :data:`TABLES` (``dates``, ``organizations``, ``amounts``, ``events`` and any registered
+    label's table), in ``tables`` and as attributes (``r.dates``)."""
 
     doc_id: str
     text: str
-    published: str | None = None
-    path: str = ""
-    title: str = ""
-    sentences: int = 0
-    dates: list[dict] = field(default_factory=list)
-    organizations: list[dict] = field(default_factory=list)
-    amounts: list[dict] = field(default_factory=list)
-    events: list[dict] = field(default_factory=list)
-    doc: object = None  # the spaCy Doc, for displaCy and further analysis
+    published: str | None
+    path: str
+    title: str
+    sentences: int
+    tables: dict[str, list[dict]]
+    doc: object  # the spaCy Doc, for displaCy and further analysis
+
+    def __init__(self, doc_id: str, text: str, published: str | None = None, path: str = "", title: str = "",
+                 sentences: int = 0, doc: object = None, **tables: list[dict]):
+        unknown = tables.keys() - set(TABLES)
+        if unknown:
+            raise TypeError(f"Result() got rows for unknown tables {sorted(unknown)}")
+        self.doc_id, self.text, self.published, self.path, self.title = doc_id, text, published, path, title
+        self.sentences = sentences
+        self.tables = {name: tables.get(name, []) for name in TABLES}
+        self.doc = doc
+
+    def __getattr__(self, name: str) -> list[dict]:
+        # only called for names that are no attribute: the tables (r.dates, r.events, …)
+        tables = self.__dict__.get("tables")
+        if tables is None or name not in TABLES:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return tables.setdefault(name, [])
 
     def document_row(self) -> dict:
         return {"doc_id": self.doc_id, "path": self.path, "title": self.title,
@@ -145,7 +162,7 @@ def _frames(items: Iterable[Result | DocumentError]) -> dict:
             continue
         rows["documents"].append(item.document_row())
         for table in TABLES:
-            rows[table].extend(getattr(item, table))
+            rows[table].extend(item.tables.get(table, []))
     return {name: pd.DataFrame(rows[name], columns=cols) for name, cols in COLUMNS.items()}
 
 

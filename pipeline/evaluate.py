@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
+from . import schema
 from .fixtures import fixture_paths, fixture_text, load
-from .numbers import format_number
-
-LABELS = ("DATE", "ORG", "MONEY", "QUANTITY")
 
 
 @dataclass
@@ -37,36 +34,32 @@ class GoldDoc:
     events: list[dict]
 
 
-def _value_key(label: str, d: dict) -> tuple:
-    if label == "DATE":
-        return (d.get("value") or "", d.get("mod") or "")
-    if label == "ORG":
-        return (d.get("name") or "",)
-    return (format_number(Decimal(str(d.get("value")))), d.get("unit") or "", d.get("qualifier") or "")
-
-
 def load_gold(gold_dir: str | Path) -> list[GoldDoc]:
     docs = []
     for path in fixture_paths(Path(gold_dir)):
         fx = load(path)
         text = fixture_text(fx)
-        spans = [Span(fx["id"], s["label"], s["start"], s["end"], s["text"], _value_key(s["label"], s))
+        spans = [Span(fx["id"], s["label"], s["start"], s["end"], s["text"], schema.LABELS[s["label"]].key(s))
                  for s in fx.get("spans", [])]
         docs.append(GoldDoc(fx["id"], text, fx.get("published"), spans, fx.get("events", [])))
     return docs
 
 
-def _row_spans(dates, organizations, amounts) -> list[Span]:
-    """Spans from output rows (``Result`` rows or CSV rows: both carry ``doc_id``)."""
-    labelled = [("DATE", r) for r in dates] + [("ORG", r) for r in organizations] + [(r["kind"], r) for r in amounts]
-    return [Span(r["doc_id"], label, int(r["start"]), int(r["end"]), r["text"], _value_key(label, r))
-            for label, r in labelled]
+def _row_spans(tables: dict[str, list[dict]]) -> list[Span]:
+    """Spans from the rows of every label table (``Result`` rows or CSV rows: both carry ``doc_id``)."""
+    spans = []
+    for table in schema.span_tables():
+        for r in tables.get(table, []):
+            label = schema.table_label(table, r)
+            spans.append(Span(r["doc_id"], label, int(r["start"]), int(r["end"]), r["text"],
+                              schema.LABELS[label].key(r)))
+    return spans
 
 
 def predictions_from_results(results) -> tuple[list[Span], list[dict]]:
     spans, events = [], []
     for r in results:
-        spans += _row_spans(r.dates, r.organizations, r.amounts)
+        spans += _row_spans(r.tables)
         events += r.events
     return spans, events
 
@@ -78,7 +71,7 @@ def predictions_from_csv(pred_dir: str | Path) -> tuple[list[Span], list[dict]]:
         with (pred_dir / f"{name}.csv").open(encoding="utf-8-sig", newline="") as fh:
             return list(csv.DictReader(fh))
 
-    return _row_spans(rows("dates"), rows("organizations"), rows("amounts")), rows("events")
+    return _row_spans({table: rows(table) for table in schema.span_tables()}), rows("events")
 
 
 def _prf(tp_p: int, n_pred: int, tp_g: int, n_gold: int) -> tuple[float, float, float]:
@@ -117,7 +110,7 @@ def score(gold: list[GoldDoc], pred_spans: list[Span], pred_events: list[dict]) 
     doc_ids = {g.doc_id for g in gold}
     pred_spans = [s for s in pred_spans if s.doc_id in doc_ids]
     texts = {g.doc_id: g.text for g in gold}
-    for label in LABELS:
+    for label in schema.LABELS:
         g_spans = [s for g in gold for s in g.spans if s.label == label]
         p_spans = [s for s in pred_spans if s.label == label]
         g_exact = {(s.doc_id, s.start, s.end): s for s in g_spans}

@@ -12,57 +12,44 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
+from . import schema
 from .events import Event
-from .numbers import format_number
+from .schema import COLUMNS
 from .spans import doc_text, token_index
 
-COLUMNS: dict[str, list[str]] = {
-    "documents": ["doc_id", "path", "title", "published", "chars", "sentences", "status", "error"],
-    "dates": ["doc_id", "sentence_id", "start", "end", "text", "value", "mod"],
-    "organizations": ["doc_id", "sentence_id", "start", "end", "text", "name", "kind"],
-    "amounts": ["doc_id", "sentence_id", "start", "end", "text", "kind", "value", "unit", "qualifier"],
-    "events": ["doc_id", "event_id", "sentence_id", "date_text", "date_value", "date_start", "date_end",
-               "orgs", "amounts", "category", "sentence"],
-}
 __doc__ += "\n".join(f"- ``{name}.csv``: {', '.join(cols)}" for name, cols in COLUMNS.items())
 
 
 def span_rows(doc: Doc, doc_id: str, source_text: str | None = None) -> dict[str, list[dict]]:
-    """Rows for dates, organizations and amounts; sentence ids count from 1. ``text`` is cut from
-    ``source_text`` (the document as read) when the Doc was built from its masked form."""
+    """Rows for every label table (dates, organizations, amounts, …); sentence ids count from 1.
+    ``text`` is cut from ``source_text`` (the document as read) when the Doc was built from its
+    masked form. A table that holds several labels has them in document order and names each
+    row's label in its ``kind`` column."""
     index = token_index(doc)
     text = source_text if source_text is not None else doc_text(doc)
-
-    def base(s):
-        return {"doc_id": doc_id, "sentence_id": index.sentence_of(s.start_char) + 1, "start": s.start_char,
-                "end": s.end_char, "text": text[s.start_char:s.end_char]}
-
-    rows: dict[str, list[dict]] = {"dates": [], "organizations": [], "amounts": []}
-    for s in doc.spans.get("DATE", []):
-        rows["dates"].append({**base(s), "value": s._.value, "mod": s._.mod or ""})
-    for s in doc.spans.get("ORG", []):
-        rows["organizations"].append({**base(s), "name": s._.name, "kind": s._.kind})
-    amounts = list(doc.spans.get("MONEY", [])) + list(doc.spans.get("QUANTITY", []))
-    for s in sorted(amounts, key=lambda s: s.start_char):
-        rows["amounts"].append({**base(s), "kind": s.label_, "value": format_number(s._.value),
-                                "unit": s._.unit, "qualifier": s._.qualifier})
+    rows: dict[str, list[dict]] = {}
+    for table, labels in schema.span_tables().items():
+        spans = sorted(((label, s) for label in labels for s in doc.spans.get(label.name, [])),
+                       key=lambda ls: ls[1].start_char)
+        shared = len(labels) > 1
+        rows[table] = [{"doc_id": doc_id, "sentence_id": index.sentence_of(s.start_char) + 1,
+                        "start": s.start_char, "end": s.end_char, "text": text[s.start_char:s.end_char],
+                        **({schema.LABEL_COLUMN: label.name} if shared else {}), **label.cells(s)}
+                       for label, s in spans]
     return rows
 
 
+def _event_cell(value) -> object:
+    if isinstance(value, list):
+        return ";".join(value)
+    return "" if value is None else value
+
+
 def event_rows(events: list[Event], doc_id: str) -> list[dict]:
-    return [{
-        "doc_id": doc_id,
-        "event_id": e.event_id,
-        "sentence_id": e.sentence_id,
-        "date_text": e.date_text,
-        "date_value": e.date_value,
-        "date_start": e.date_start or "",
-        "date_end": e.date_end or "",
-        "orgs": ";".join(e.orgs),
-        "amounts": ";".join(e.amounts),
-        "category": e.category,
-        "sentence": e.sentence,
-    } for e in events]
+    """One row per event: each ``events`` column from the :class:`Event` attribute of that name
+    (lists joined with ``;``, None as an empty cell)."""
+    columns = [c for c in COLUMNS["events"] if c != "doc_id"]
+    return [{"doc_id": doc_id, **{c: _event_cell(getattr(e, c)) for c in columns}} for e in events]
 
 
 class CsvSet:

@@ -8,19 +8,12 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
-LABELS = ("DATE", "ORG", "MONEY", "QUANTITY")
-ORG_KINDS = {"company", "government", "public", "nonprofit", "academic", "international", "other"}
-QUALIFIERS = {"exact", "approx", "at_least", "more_than", "at_most", "less_than"}
-MODS = {None, "START", "MID", "END"}
-CATEGORIES = {"partnership", "donation", "fundraising", "fee_relief", "support", "service", "other"}
-GENRES = {"news_wire", "press_release", "newsroom", "sustainability_report"}
+from . import schema
+from .schema import DATE_VALUE
 
-_DATE_VALUE = re.compile(
-    r"^(?:(?:\d{4}|XXXX)(?:-(?:H[12]|Q[1-4]|(?:0[1-9]|1[0-2]|XX)(?:-(?:0[1-9]|[12]\d|3[01]|XX))?))?"
-    r"|P\d+(?:\.\d+)?[YMWD])$"
-)
 _PUBLISHED = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
 _AMOUNT_ITEM = re.compile(r"^\d+(?:\.\d+)? \S+$")
 
@@ -69,15 +62,17 @@ def skip_for(text: str, surface: str, after: int, start: int) -> int:
     return skip
 
 
-def check(fx: dict, text: str) -> list[str]:
-    """Every problem with one fixture: offsets, labels, values, events."""
+def check(fx: dict, text: str, vocab: Mapping[str, tuple[str, ...]] | None = None) -> list[str]:
+    """Every problem with one fixture: offsets, labels, values, events. Values are checked against
+    ``vocab`` (:func:`pipeline.schema.vocabularies`, read from the data tables when not given)."""
+    vocab = schema.vocabularies() if vocab is None else vocab
     problems = []
     if ("text" in fx) == ("path" in fx):
         problems.append("exactly one of 'text' or 'path' is required")
     if not fx.get("id"):
         problems.append("missing 'id'")
-    if fx.get("genre") not in GENRES:
-        problems.append(f"genre {fx.get('genre')!r} not one of {sorted(GENRES)}")
+    if fx.get("genre") not in vocab["genres"]:
+        problems.append(schema.not_one_of("genre", fx.get("genre"), vocab["genres"]))
     pub = fx.get("published")
     if pub is not None and not _PUBLISHED.match(str(pub)):
         problems.append(f"published {pub!r} is not YYYY, YYYY-MM or YYYY-MM-DD")
@@ -85,7 +80,7 @@ def check(fx: dict, text: str) -> list[str]:
     last_end = -1
     for i, s in enumerate(fx.get("spans", [])):
         where = f"span {i} {s.get('text')!r}"
-        if s.get("label") not in LABELS:
+        if s.get("label") not in schema.LABELS:
             problems.append(f"{where}: unknown label {s.get('label')!r}")
             continue
         start, end = s.get("start"), s.get("end")
@@ -99,25 +94,7 @@ def check(fx: dict, text: str) -> list[str]:
             problems.append(f"{where}: overlaps the span before it (add \"skip\" and run locate)")
         else:
             last, last_end = start, end
-        label = s["label"]
-        if label == "DATE":
-            if not isinstance(s.get("value"), str) or not _DATE_VALUE.match(s["value"]):
-                problems.append(f"{where}: malformed DATE value {s.get('value')!r}")
-            if s.get("mod") not in MODS:
-                problems.append(f"{where}: mod {s.get('mod')!r} not one of START MID END null")
-        elif label == "ORG":
-            if not s.get("name"):
-                problems.append(f"{where}: ORG without name")
-            if s.get("kind") not in ORG_KINDS:
-                problems.append(f"{where}: kind {s.get('kind')!r} not one of {sorted(ORG_KINDS)}")
-        else:
-            v = s.get("value")
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
-                problems.append(f"{where}: value {v!r} is not a non-negative number")
-            if not s.get("unit"):
-                problems.append(f"{where}: no unit")
-            if s.get("qualifier") not in QUALIFIERS:
-                problems.append(f"{where}: qualifier {s.get('qualifier')!r} unknown")
+        problems += [f"{where}: {p}" for p in schema.LABELS[s["label"]].problems(s, vocab)]
     for i, e in enumerate(fx.get("events", [])):
         where = f"event {i}"
         sent = e.get("sentence")
@@ -125,12 +102,12 @@ def check(fx: dict, text: str) -> list[str]:
             problems.append(f"{where}: sentence {sent!r} must occur exactly once in the text")
         for key in ("date_value", "date_start", "date_end"):
             v = e.get(key)
-            if v is not None and not _DATE_VALUE.match(str(v)):
+            if v is not None and not DATE_VALUE.match(str(v)):
                 problems.append(f"{where}: malformed {key} {v!r}")
         if not e.get("date_value"):
             problems.append(f"{where}: no date_value")
-        if e.get("category") not in CATEGORIES:
-            problems.append(f"{where}: category {e.get('category')!r} unknown")
+        if e.get("category") not in vocab["categories"]:
+            problems.append(f"{where}: {schema.not_one_of('category', e.get('category'), vocab['categories'])}")
         if not isinstance(e.get("orgs"), list) or not isinstance(e.get("amounts"), list):
             problems.append(f"{where}: orgs and amounts must be lists")
         else:
@@ -152,13 +129,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     cmd, targets = argv[0], [p for t in argv[1:] for p in fixture_paths(Path(t))]
     bad = 0
+    vocab = schema.vocabularies()
     for path in targets:
         fx = load(path)
         text = fixture_text(fx)
         problems = locate(fx, text) if cmd == "locate" else []
         if cmd == "locate" and not problems:
             path.write_text(json.dumps(fx, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        problems += check(fx, text)
+        problems += check(fx, text, vocab)
         for p in problems:
             print(f"{path}: {p}", file=sys.stderr)
         bad += bool(problems)

@@ -22,30 +22,34 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
-from .fixtures import LABELS, check, fixture_text, load, skip_for
+from . import schema
+from .fixtures import check, fixture_text, load, skip_for
 
-LABEL_CONFIG = """<View>
+
+def label_config() -> str:
+    """The Label Studio labelling configuration for the registered labels (:data:`LABEL_CONFIG`)."""
+    labels = "".join(f'    <Label value="{lab.name}" background="{lab.colour}"/>\n' for lab in schema.LABELS.values())
+    examples = dict.fromkeys("; ".join(f"{a.name}={a.example}" for a in lab.attrs) for lab in schema.LABELS.values())
+    return f"""<View>
   <Labels name="label" toName="text">
-    <Label value="DATE" background="#f4a261"/>
-    <Label value="ORG" background="#2a9d8f"/>
-    <Label value="MONEY" background="#e9c46a"/>
-    <Label value="QUANTITY" background="#8ab17d"/>
-  </Labels>
+{labels}  </Labels>
   <Text name="text" value="$text"/>
   <TextArea name="norm" toName="text" perRegion="true" editable="true" maxSubmissions="1"
-            placeholder="value=2020-03; mod=END | name=…; kind=company | value=…; unit=KRW; qualifier=exact"/>
+            placeholder="{' | '.join(examples)}"/>
 </View>
 """
 
-_KEYS = {"DATE": ("value", "mod"), "ORG": ("name", "kind"),
-         "MONEY": ("value", "unit", "qualifier"), "QUANTITY": ("value", "unit", "qualifier")}
+
+def __getattr__(name: str) -> str:
+    if name == "LABEL_CONFIG":  # built when asked for, so that it has every registered label
+        return label_config()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _norm_text(label: str, attrs: dict) -> str:
-    return "; ".join(f"{k}={'' if attrs.get(k) is None else attrs.get(k)}" for k in _KEYS[label])
+    return "; ".join(f"{k}={'' if attrs.get(k) is None else attrs.get(k)}" for k in schema.LABELS[label].keys)
 
 
 def _parse_norm(label: str, text: str) -> dict:
@@ -54,11 +58,7 @@ def _parse_norm(label: str, text: str) -> dict:
         if "=" in part:
             k, _, v = part.partition("=")
             attrs[k.strip()] = v.strip()
-    out = {k: attrs.get(k) or None for k in _KEYS[label]}
-    if label in ("MONEY", "QUANTITY") and out["value"] is not None:
-        d = Decimal(out["value"])
-        out["value"] = int(d) if d == d.to_integral_value() else float(d)
-    return out
+    return {a.name: a.parse(attrs.get(a.name) or "") for a in schema.LABELS[label].attrs}
 
 
 def _regions(spans: list[dict]) -> list[dict]:
@@ -75,12 +75,11 @@ def _regions(spans: list[dict]) -> list[dict]:
 def result_spans(result) -> list[dict]:
     """Span dicts (fixture format) from the rows of a pipeline :class:`~pipeline.api.Result`."""
     spans = []
-    for row in result.dates:
-        spans.append({"label": "DATE", **{k: row[k] for k in ("start", "end", "text", "value")}, "mod": row["mod"] or None})
-    for row in result.organizations:
-        spans.append({"label": "ORG", **{k: row[k] for k in ("start", "end", "text", "name", "kind")}})
-    for row in result.amounts:
-        spans.append({"label": row["kind"], **{k: row[k] for k in ("start", "end", "text", "value", "unit", "qualifier")}})
+    for table in schema.span_tables():
+        for row in result.tables.get(table, []):
+            label = schema.table_label(table, row)
+            spans.append({"label": label, **{k: row[k] for k in ("start", "end", "text")},
+                          **{k: row[k] or None for k in schema.LABELS[label].keys}})
     return sorted(spans, key=lambda s: (s["start"], s["end"]))
 
 
@@ -167,7 +166,7 @@ def task_to_fixture(task: dict, existing: dict | None = None, genre: str = "news
             continue
         v = r["value"]
         start, end, label = v.get("start"), v.get("end"), (v.get("labels") or [None])[0]
-        if label not in LABELS:
+        if label not in schema.LABELS:
             raise ValueError(f"task {name}: unknown label {label!r}")
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
             raise ValueError(f"task {name}: {label} region {start}-{end} is not inside the text")

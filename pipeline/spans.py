@@ -1,7 +1,7 @@
 """Span groups and attributes shared by the extractors (spaCy conventions).
 
-Every extractor writes ``doc.spans[LABEL]`` with ``Span._`` attributes:
-DATE ``value``/``mod``; MONEY and QUANTITY ``value``/``unit``/``qualifier``; ORG ``name``/``kind``.
+Every extractor writes ``doc.spans[LABEL]`` with the ``Span._`` attributes :mod:`pipeline.schema`
+registers for the label (importing this module registers them).
 ``Doc._.published`` carries the document date the relative dates resolve against.
 :func:`token_index` gives the components plain lists of token offsets, tags and sentence starts,
 built once per Doc from arrays (iterating spaCy tokens in Python is what made the first version slow).
@@ -9,21 +9,20 @@ built once per Doc from arrays (iterating spaCy tokens in Python is what made th
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from itertools import pairwise
+from typing import Any
 
 from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, SENT_START, SPACY, TAG
 from spacy.tokens import Doc, Span
 
-LABELS = ("DATE", "ORG", "MONEY", "QUANTITY")
+from . import schema  # noqa: F401  (registers every label's Span attributes)
 
-_ATTRS = ("value", "mod", "unit", "qualifier", "name", "kind")
-for _attr in _ATTRS:
-    if not Span.has_extension(_attr):
-        Span.set_extension(_attr, default=None)
 if not Doc.has_extension("published"):
     Doc.set_extension("published", default=None)
 
-_INDEX_KEY = ("csr", "token_index")
-TEXT_KEY = ("csr", "text")
+# user_data keys are tuples, as spaCy's own are (its stubs say str)
+_INDEX_KEY: Any = ("csr", "token_index")
+TEXT_KEY: Any = ("csr", "text")
 
 
 def doc_text(doc: Doc) -> str:
@@ -47,7 +46,7 @@ class TokenIndex:
         self.whitespace = [bool(r[3]) for r in arr]
         self.is_space = [bool(r[5]) for r in arr]
         self.sent_starts = [r[0] for i, r in enumerate(arr) if i == 0 or r[4] == 1] or [0]
-        self.tag_at = dict(zip(self.start_list, self.tags))
+        self.tag_at = dict(zip(self.start_list, self.tags, strict=True))
 
     def sentence_of(self, char: int) -> int:
         """0-based index of the sentence holding character ``char``."""
@@ -91,10 +90,11 @@ def split_tokens_at(doc: Doc, offsets: set[int]) -> Doc:
     text = doc_text(doc)
     lemmas = [doc.vocab.strings[h] for h in doc.to_array([LEMMA]).tolist()]
     sent_start_chars = set(index.sent_starts)
-    words, spaces, tags, lems, sent_starts = [], [], [], [], []
-    for i, (start, end) in enumerate(zip(index.start_list, index.end_list)):
+    words, spaces, tags, lems = [], [], [], []
+    sent_starts: list[bool | int | None] = []
+    for i, (start, end) in enumerate(zip(index.start_list, index.end_list, strict=True)):
         bounds = [start, *sorted(cuts.get(i, ())), end]
-        for k, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        for k, (a, b) in enumerate(pairwise(bounds)):
             words.append(text[a:b])
             spaces.append(index.whitespace[i] and b == end)
             tags.append(index.tags[i])
@@ -103,7 +103,8 @@ def split_tokens_at(doc: Doc, offsets: set[int]) -> Doc:
     new = Doc(doc.vocab, words=words, spaces=spaces, tags=tags, lemmas=lems, sent_starts=sent_starts)
     new.user_data.update({k: v for k, v in doc.user_data.items() if k != _INDEX_KEY})
     for name, group in doc.spans.items():
-        new.spans[name] = [new.char_span(sp.start_char, sp.end_char, label=sp.label_) for sp in group]
+        spans = [new.char_span(sp.start_char, sp.end_char, label=sp.label_) for sp in group]
+        new.spans[name] = [sp for sp in spans if sp is not None]  # all are: the cuts only add boundaries
     return new
 
 
