@@ -49,7 +49,7 @@ class KiwiTokenizer:
         spaces: list[bool] = []
         tags: list[str] = []
         lemmas: list[str] = []
-        sent_starts: list[bool] = []
+        sent_starts: list[bool | int | None] = []  # spaCy's Doc() takes this type
         pos = 0
 
         def add(start: int, end: int, tag: str, lemma: str, sent_start: bool) -> None:
@@ -122,20 +122,20 @@ class KiwiTokenizer:
         doc = Doc(self.vocab, words=words, spaces=spaces, tags=tags, lemmas=lemmas, sent_starts=sent_starts)
         if sum(len(w) for w in words) + sum(spaces) != len(text):  # pragma: no cover - never expected
             raise AssertionError("tokenizer changed the text")
-        doc.user_data[TEXT_KEY] = text
+        doc.user_data[TEXT_KEY] = text  # type: ignore[index]  # spaCy allows tuple keys (its own use them)
         return doc
 
     # spaCy serialises the tokenizer with the pipeline; Kiwi itself needs no state.
     def to_bytes(self, **kwargs) -> bytes:
         return b""
 
-    def from_bytes(self, data: bytes, **kwargs) -> "KiwiTokenizer":
+    def from_bytes(self, data: bytes, **kwargs) -> KiwiTokenizer:
         return self
 
     def to_disk(self, path, **kwargs) -> None:
         pass
 
-    def from_disk(self, path, **kwargs) -> "KiwiTokenizer":
+    def from_disk(self, path, **kwargs) -> KiwiTokenizer:
         return self
 
 
