@@ -142,10 +142,11 @@ class OrgTables:
         particle_rows = read_table("particles.tsv", base)
         particles = frozenset(_words_of(particle_rows, "particle"))
         titles = sorted(_words_of(read_table("org_titles.tsv", base), "title"), key=len, reverse=True)
-        countries = {}
+        countries: dict[str, str] = {}
         for row in read_table("countries.tsv", base):
             for alias in [row["name"], *filter(None, row["aliases"].split("|"))]:
-                countries[alias] = row["name"]
+                if countries.setdefault(alias, row["name"]) != row["name"]:
+                    raise ValueError(f"countries.tsv: {alias!r} names both {countries[alias]} and {row['name']}")
         # a named national government ends before a case particle (일본 정부는, 미국 정부와)
         cases = _alt(r["particle"] for r in particle_rows if "+" not in r["function"])
         forms = _alt(_words_of(read_table("company_forms.tsv", base), "form"))

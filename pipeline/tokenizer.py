@@ -19,7 +19,7 @@ from .spans import TEXT_KEY
 _FRAGMENT_TAGS = {"SN", "SF", "SP", "SO", "SW", "SSO", "SSC"}
 
 
-def _merge_fragments(sents: list[list[tuple]], text: str) -> list[list[tuple]]:
+def _merge_fragments(sents: list[list[tuple]]) -> list[list[tuple]]:
     """Join a numbers-only fragment (``2020.3 .``) to the sentence before it when that sentence
     has no final punctuation: scraped text writes the date after the sentence it belongs to."""
     merged: list[list[tuple]] = []
@@ -83,7 +83,7 @@ class KiwiTokenizer:
                     i = j
             pos = upto
 
-        for sent in _merge_fragments(kiwi_sentences(text), text):
+        for sent in _merge_fragments(kiwi_sentences(text)):
             first = True
             # morphemes sharing characters (했 = 하 + 었) or of zero width merge into one token
             groups: list[list[tuple]] = []
