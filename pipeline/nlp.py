@@ -30,7 +30,7 @@ def build_nlp(config: dict[str, dict] | None = None, data_dir: str | Path | None
     nlp = spacy.blank("xx", config={"nlp": {"tokenizer": {"@tokenizers": "csr.KiwiTokenizer.v1"}}})
     for name in COMPONENTS:
         overrides = dict(config.get(name, {}))
-        if data_dir is not None and "data_dir" in Language.get_factory_meta(name).default_config:
+        if data_dir is not None and "data_dir" in (Language.get_factory_meta(name).default_config or {}):
             overrides.setdefault("data_dir", str(data_dir))
         nlp.add_pipe(name, config=overrides)
     nlp.initialize()
