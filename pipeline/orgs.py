@@ -35,7 +35,6 @@ from .spans import doc_text, set_spans, token_index
 
 # Kiwi tags that end a noun phrase: particles, endings, copula, punctuation.
 _TAIL_TAGS = ("J", "E", "VCP", "XSV", "XSA", "SF", "SP", "SS", "SE", "SO", "_SP", "VV", "VA", "MAG")
-_NOMINAL_TAGS = ("NNP", "NNG", "NNB", "NR", "SL", "SN", "SH", "XPN", "XSN", "SW", "UNK")
 _ACRONYM = re.compile(r"[\s(（\[]*(?P<acr>[A-Za-z][A-Za-z&.\-]{1,11})[)）\]]?")
 _NAME_CHAR = re.compile(r"[^\s·ㆍ]")
 
