@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .events import link_events
 from .export import COLUMNS, CsvSet, event_rows, span_rows
 from .ingest import Document, DocumentError, InputError, analysis_text, iter_documents, validate_published
 from .nlp import annotate
@@ -80,7 +79,7 @@ def process(document: Document) -> Result:
         path=document.path,
         title=document.title,
         sentences=len(token_index(doc).sent_starts) if len(doc) else 0,
-        events=event_rows(link_events(doc), document.doc_id),
+        events=event_rows(doc._.events, document.doc_id),
         doc=doc,
         **rows,
     )

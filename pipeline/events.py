@@ -7,22 +7,34 @@ the amounts, a category from ``data/event_categories.tsv`` and the evidence sent
 A sentence gives at most one event, anchored by its first date that is neither a bare duration
 nor a comparison year (``지난해보다``, ``2019년 대비``); a reporting date (``…했다고 8일 밝혔다``)
 anchors only a sentence with no other date.
+
+:func:`link_events` is a pure function of an annotated Doc and an :class:`EventTables`; the
+``csr_events`` component (last in the pipeline) runs it and writes ``doc._.events``.
 """
 from __future__ import annotations
 
 import calendar
 import datetime as _dt
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+from spacy.language import Language
 from spacy.tokens import Doc
 
-from .lexicon import read_table
+from .component import TableComponent
+from .lexicon import DATA_DIR, read_table
 from .numbers import format_number
+from .settings import SETTINGS
 from .spans import doc_text, token_index
 
-_SUBJECT_PARTICLE = re.compile(r"^(?:은|는|이|가|도|에서는|에서도)(?![가-힣])")
+if not Doc.has_extension("events"):
+    Doc.set_extension("events", default=None)
+
+FILES = ("event_categories.tsv", "actor_words.tsv", "affiliate_words.tsv", "particles.tsv")
+
+# TODO(issue 11): the reporting verbs join data/reporting_verbs.tsv with dates.py's longer list
 _REPORT_AFTER = re.compile(r"^\s+(?:[가-힣]+\s+){0,3}?(?:밝혔|발표했|전했|말했|알렸)")
 _RANGE_JOIN = re.compile(r"^\s*(?:부터|에서|이래|[~∼〜\-–])\s*$")
 _FROM_THEN_DURATION = re.compile(r"^\s*부터\s*$")
@@ -45,22 +57,46 @@ class Event:
     amounts: list[str]
     category: str
     sentence: str
-    start: int = 0
-    end: int = 0
-    extra: dict = field(default_factory=dict)
 
 
-@lru_cache(maxsize=1)
-def _category_cues() -> list[tuple[str, re.Pattern]]:
-    return [(r["category"], re.compile(r["cue"])) for r in read_table("event_categories.tsv")]
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-def categorize(text: str, mentions_product: bool = False) -> str:
+@dataclass(frozen=True)
+class EventTables:
+    """The tables of one ``csr_events`` component, compiled."""
+
+    categories: list[tuple[str, re.Pattern]]  # (category, cue), first match wins
+    subject: re.Pattern  # an acting organisation's particle (카카오는, 단체에서는)
+    staff: re.Pattern  # the organisation's staff acting for it (롯데케미칼 임직원 300여 명은)
+    anaphor: re.Pattern  # a sentence opening with an anaphor as its subject (회사는 …)
+    anaphors: dict[str, str]  # anaphor → the kind of organisation it refers to
+    sources: dict[str, Path]
+
+    @classmethod
+    def load(cls, data_dir: str | Path | None = None) -> EventTables:
+        rows = read_table("actor_words.tsv", data_dir)
+        staff = _alt(r["word"] for r in rows if r["role"] == "staff")
+        affiliates = _alt(r["word"] for r in read_table("affiliate_words.tsv", data_dir))
+        acting = _alt(r["particle"] for r in read_table("particles.tsv", data_dir) if r["actor"] == "yes")
+        return cls(
+            categories=[(r["category"], re.compile(r["cue"])) for r in read_table("event_categories.tsv", data_dir)],
+            subject=re.compile(rf"^(?:{acting})(?![가-힣])"),
+            staff=re.compile(rf"^\s*(?:등\s+)?(?:(?:{affiliates})\s+)?(?:{staff})(?:\s*[\d,.]+[만천]?\s*여?\s*명)?"
+                             rf"(?:들)?(?:{acting})(?![가-힣])"),
+            anaphor=re.compile(rf"^\s*(?:이\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)(?:{acting})\s"),
+            anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
+            sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
+        )
+
+
+def categorize(tables: EventTables, text: str, mentions_product: bool = False) -> str:
     """The category of an event sentence: the first matching cue in ``event_categories.tsv``;
     else ``service`` when it is about a product or app (``카카오톡은 …``), else ``other``.
     Organisation names should be masked out first (사회복지공동모금회 is no fundraising cue)."""
     text = text.lower()
-    for category, rx in _category_cues():
+    for category, rx in tables.categories:
         if rx.search(text):
             return category
     return "service" if mentions_product else "other"
@@ -92,7 +128,7 @@ def end_after_duration(start: str, duration: str) -> str | None:
         last = first + _dt.timedelta(days=days - 1)
         return last.isoformat()
     months = n * 12 if unit == "Y" else n
-    if d is not None:
+    if d is not None and mo is not None:
         idx = y * 12 + mo - 1 + months
         ny, nm = idx // 12, idx % 12 + 1
         nd = min(d, calendar.monthrange(ny, nm)[1])
@@ -118,7 +154,7 @@ class Mention:
     label: str
     start: int
     end: int
-    value: object = None
+    value: Any = None  # DATE: the value string; MONEY, QUANTITY: a Decimal
     name: str = ""
     kind: str = ""
     unit: str = ""
@@ -134,32 +170,21 @@ def mentions(doc: Doc) -> list[Mention]:
 
 
 def _is_byline(text: str, org: Mention) -> bool:
-    before = text[max(0, org.start - 3):org.start]
-    after = text[org.end:org.end + 12]
+    before = text[max(0, org.start - SETTINGS.byline_before):org.start]
+    after = text[org.end:org.end + SETTINGS.byline_after]
     return bool(_BYLINE_BEFORE.search(before) or _BYLINE_AFTER.match(after))
 
 
-@lru_cache(maxsize=1)
-def _actor_words() -> tuple[re.Pattern, dict[str, str]]:
-    rows = read_table("actor_words.tsv")
-    staff = "|".join(sorted((r["word"] for r in rows if r["role"] == "staff"), key=len, reverse=True))
-    staff_rx = re.compile(rf"^\s*(?:등\s+)?(?:관계사\s+|계열사\s+)?(?:{staff})(?:\s*[\d,.]+[만천]?\s*여?\s*명)?"
-                          rf"(?:은|는|이|가|도|들은|들이)(?![가-힣])")
-    anaphors = {r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"}
-    return staff_rx, anaphors
-
-
-def _is_subject(text: str, org: Mention) -> bool:
+def _is_subject(t: EventTables, text: str, org: Mention) -> bool:
     """The ORG acts: a subject/topic particle on it, or on its staff (롯데케미칼 임직원 300여 명은)."""
-    after = text[org.end:org.end + 30]
-    return bool(_SUBJECT_PARTICLE.match(after) or _actor_words()[0].match(after))
+    after = text[org.end:org.end + SETTINGS.subject_after]
+    return bool(t.subject.match(after) or t.staff.match(after))
 
 
-def _anaphor_kind(sentence: str) -> str | None:
+def _anaphor_kind(t: EventTables, sentence: str) -> str | None:
     """``회사는 …`` refers back to the latest acting company: the kind of organisation it names."""
-    _, anaphors = _actor_words()
-    m = re.match(r"^\s*(?:이\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)(?:은|는|이|가|도)\s", sentence)
-    return anaphors.get(m.group(1)) if m else None
+    m = t.anaphor.match(sentence)
+    return t.anaphors.get(m.group(1)) if m else None
 
 
 def _amount_item(m: Mention) -> str:
@@ -168,8 +193,9 @@ def _amount_item(m: Mention) -> str:
 
 def _anchor(text: str, dates: list[Mention]) -> tuple[Mention, Mention | None, str | None, str | None] | None:
     """The sentence's anchor: (first date, last span of its range or duration, date_start, date_end)."""
-    points = [d for d in dates if not d.value.startswith("P") and not _COMPARISON_AFTER.match(text[d.end:d.end + 8])]
-    non_report = [d for d in points if not _REPORT_AFTER.match(text[d.end:d.end + 20])]
+    points = [d for d in dates if not d.value.startswith("P")
+              and not _COMPARISON_AFTER.match(text[d.end:d.end + SETTINGS.comparison_after])]
+    non_report = [d for d in points if not _REPORT_AFTER.match(text[d.end:d.end + SETTINGS.reporting_verb_after])]
     points = non_report or points
     if not points:
         return None
@@ -177,7 +203,7 @@ def _anchor(text: str, dates: list[Mention]) -> tuple[Mention, Mention | None, s
     if len(points) > 1:
         b = points[1]
         between = text[a.end:b.start]
-        after_b = text[b.end:b.end + 3]
+        after_b = text[b.end:b.end + SETTINGS.range_end_after]
         if _RANGE_JOIN.match(between) and ("부터" not in between or after_b.startswith("까지")) \
                 and ("에서" not in between or after_b.startswith("까지")):
             return a, b, a.value, b.value
@@ -187,9 +213,9 @@ def _anchor(text: str, dates: list[Mention]) -> tuple[Mention, Mention | None, s
     return a, None, None, None
 
 
-def _category(text: str, start: int, end: int, orgs: list[Mention], products: list[Mention]) -> str:
+def _category(t: EventTables, text: str, start: int, end: int, orgs: list[Mention], products: list[Mention]) -> str:
     """:func:`categorize` for ``text[start:end]`` with the sentence's ORG names masked."""
-    return categorize(_without(text, start, end, orgs, " "), bool(products))
+    return categorize(t, _without(text, start, end, orgs, " "), bool(products))
 
 
 def _without(text: str, start: int, end: int, spans: list[Mention], fill: str) -> str:
@@ -204,14 +230,26 @@ def _without(text: str, start: int, end: int, spans: list[Mention], fill: str) -
     return "".join(parts)
 
 
-def sentence_category(doc: Doc, start: int, end: int) -> str:
-    """The category of ``doc.text[start:end]`` as an event would get it."""
+def sentence_category(doc: Doc, start: int, end: int, tables: EventTables | None = None) -> str:
+    """The category of ``doc.text[start:end]`` as an event would get it (with the default
+    pipeline's tables unless ``tables`` is given)."""
     ms = [m for m in mentions(doc) if start <= m.start < end]
-    return _category(doc_text(doc), start, end, [m for m in ms if m.label == "ORG"], [m for m in ms if m.label == "PRODUCT"])
+    return _category(tables or _default_tables(), doc_text(doc), start, end,
+                     [m for m in ms if m.label == "ORG"], [m for m in ms if m.label == "PRODUCT"])
 
 
-def link_events(doc: Doc) -> list[Event]:
-    """Events of one annotated Doc, in text order."""
+def _default_tables() -> EventTables:
+    from .nlp import get_nlp
+
+    component = get_nlp().get_pipe("csr_events")
+    assert isinstance(component, EventLinker)
+    return component.tables
+
+
+def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
+    """Events of one annotated Doc, in text order (with the default pipeline's tables unless
+    ``tables`` is given)."""
+    t = tables or _default_tables()
     text = doc_text(doc)
     index = token_index(doc)
     n_sents = len(index.sent_starts)
@@ -226,8 +264,8 @@ def link_events(doc: Doc) -> list[Event]:
         sentence = text[lo:hi].strip()
         ms = sorted(by_sent[i], key=lambda m: m.start)
         orgs = [m for m in ms if m.label == "ORG" and not _is_byline(text, m)]
-        subjects = [o for o in orgs if _is_subject(text, o)]
-        anaphor = _anaphor_kind(sentence)
+        subjects = [o for o in orgs if _is_subject(t, text, o)]
+        anaphor = _anaphor_kind(t, sentence)
         if not subjects and anaphor and anaphor in actor_by_kind:
             actor = actor_by_kind[anaphor]
         dates = [m for m in ms if m.label == "DATE"]
@@ -247,12 +285,25 @@ def link_events(doc: Doc) -> list[Event]:
                 date_end=end,
                 orgs=sorted(set(names)),
                 amounts=[_amount_item(m) for m in ms if m.label in ("MONEY", "QUANTITY")],
-                category=_category(text, lo, hi, orgs, [m for m in ms if m.label == "PRODUCT"]),
+                category=_category(t, text, lo, hi, orgs, [m for m in ms if m.label == "PRODUCT"]),
                 sentence=sentence,
-                start=lo,
-                end=hi,
             ))
         if subjects:
             actor = subjects[0].name
             actor_by_kind[subjects[0].kind] = actor
     return events
+
+
+@Language.factory("csr_events", default_config={"data_dir": None})
+def make_events(nlp: Language, name: str, data_dir: str | None) -> EventLinker:
+    return EventLinker(nlp, name, data_dir=data_dir)
+
+
+class EventLinker(TableComponent[EventTables]):
+    """spaCy component (last in the pipeline): ``doc._.events``, the Doc's :class:`Event` list."""
+
+    tables_type = EventTables
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.events = link_events(doc, self.tables)
+        return doc

@@ -1,35 +1,52 @@
-"""The spaCy pipeline: Kiwi tokenizer, then the DATE, MONEY/QUANTITY and ORG components.
+"""The spaCy pipeline: Kiwi tokenizer, then the DATE, MONEY/QUANTITY, ORG and EVENT components.
 
-:func:`get_nlp` builds it once per process. :func:`annotate` runs it on one text with its
-document date (``published``), which relative dates resolve against.
+:func:`build_nlp` builds and initializes a fresh pipeline (each component loads its own tables,
+so pipelines with different tables live side by side); :func:`get_nlp` keeps the default one per
+process. :func:`annotate` runs it on one text with its document date (``published``), which
+relative dates resolve against; the Doc comes back with ``doc.spans`` and ``doc._.events``.
 """
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import amounts, dates, orgs, tokenizer  # noqa: F401  (registers the factories)
+from . import amounts, dates, events, orgs, tokenizer  # noqa: F401  (registers the factories)
 
-COMPONENTS = ("csr_dates", "csr_amounts", "csr_orgs")
+COMPONENTS = ("csr_dates", "csr_amounts", "csr_orgs", "csr_events")
+
+
+def build_nlp(config: dict[str, dict] | None = None, data_dir: str | Path | None = None) -> Language:
+    """A new, initialized pipeline. ``config`` maps a component name to its config overrides
+    (``{"csr_orgs": {"use_gazetteer": False}}``); ``data_dir`` is where every component reads
+    its tables (default: the packaged ``pipeline/data/``)."""
+    config = config or {}
+    unknown = set(config) - set(COMPONENTS)
+    if unknown:
+        raise ValueError(f"no such component: {', '.join(sorted(unknown))}")
+    nlp = spacy.blank("xx", config={"nlp": {"tokenizer": {"@tokenizers": "csr.KiwiTokenizer.v1"}}})
+    for name in COMPONENTS:
+        overrides = dict(config.get(name, {}))
+        if data_dir is not None and "data_dir" in (Language.get_factory_meta(name).default_config or {}):
+            overrides.setdefault("data_dir", str(data_dir))
+        nlp.add_pipe(name, config=overrides)
+    nlp.initialize()
+    return nlp
 
 
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
-    """The process's pipeline (loads Kiwi once)."""
-    nlp = spacy.blank("xx", config={"nlp": {"tokenizer": {"@tokenizers": "csr.KiwiTokenizer.v1"}}})
-    for name in COMPONENTS:
-        nlp.add_pipe(name)
-    return nlp
+    """The process's default pipeline (loads Kiwi and the tables once)."""
+    return build_nlp()
 
 
-def annotate(text: str, published: str | None = None) -> Doc:
-    """A Doc with ``doc.spans`` for DATE, MONEY, QUANTITY and ORG."""
-    nlp = get_nlp()
+def annotate(text: str, published: str | None = None, nlp: Language | None = None) -> Doc:
+    """A Doc with ``doc.spans`` for DATE, MONEY, QUANTITY and ORG and ``doc._.events``, from
+    ``nlp`` (default: :func:`get_nlp`)."""
+    nlp = nlp or get_nlp()
     doc = nlp.make_doc(text)
     doc._.published = published
-    for _, proc in nlp.pipeline:
-        doc = proc(doc)
-    return doc
+    return nlp(doc)

@@ -2,12 +2,13 @@
 
 Pure functions shared by the amount and date extractors. Values are :class:`decimal.Decimal`
 so that ``53.9억`` is exact; :func:`format_number` writes them without exponent or separators.
+The numerals table (``data/numerals.tsv``) is read once at import: it is normalisation, the same
+for every pipeline, not a component's configurable table.
 """
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
 from .lexicon import read_table
 
@@ -16,28 +17,33 @@ _ENGLISH_SCALE = re.compile(r"^(\S+)\s*(thousand|million|billion|trillion)$", re
 _ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 
-@lru_cache(maxsize=None)
-def _roles() -> dict[str, dict[str, int]]:
+def _read_numerals() -> dict[str, dict[str, int]]:
+    """``data/numerals.tsv`` as role → surface → value."""
     roles: dict[str, dict[str, int]] = {}
     for row in read_table("numerals.tsv"):
         roles.setdefault(row["role"], {})[row["surface"]] = int(row["value"])
     return roles
 
 
+NUMERALS = _read_numerals()
+
+
+def _alt(words) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_NATIVE_UNITS = [w for w, v in NUMERALS["native"].items() if v < 10]
+_NATIVE_PATTERN = rf"(?:(?:{_alt(NUMERALS['native_ten'])})(?:{_alt(_NATIVE_UNITS)})?|{_alt(NUMERALS['native'])})"
+
+
 def native_numeral_pattern() -> str:
     """A regex for native numerals: units (세), tens (열, 스무) and tens + units (열두, 스물한)."""
-    r = _roles()
-
-    def alt(words):
-        return "|".join(sorted(words, key=len, reverse=True))
-
-    units = [w for w, v in r["native"].items() if v < 10]
-    return rf"(?:(?:{alt(r['native_ten'])})(?:{alt(units)})?|{alt(r['native'])})"
+    return _NATIVE_PATTERN
 
 
 def parse_native(word: str) -> int | None:
     """A native numeral word (``세``, ``열두``, ``스물한``) → int, else None."""
-    r = _roles()
+    r = NUMERALS
     if word in r["native"]:
         return r["native"][word]
     for ten, tv in r["native_ten"].items():
@@ -66,7 +72,7 @@ def parse_number(text: str) -> Decimal | None:
     native = parse_native(s)
     if native is not None:
         return Decimal(native)
-    r = _roles()
+    r = NUMERALS
     digits, small, big = r["digit"], r["small"], r["big"]
     total = Decimal(0)
     section = Decimal(0)

@@ -10,28 +10,37 @@ Three sources, in this order of trust:
 2. acronyms defined in the text: a name followed by a Latin acronym (``국제교통포럼 itf``,
    ``세계보건기구(WHO)``) makes the acronym an alias of that name for the rest of the document;
 3. morphology: compounds ending in an organisation suffix (``data/org_suffixes.tsv``: …재단,
-   …협회, …센터, …대학교 …) and company forms (``(주)``, ``㈜``, ``주식회사``); a unit after a known
-   organisation is one nested span (``서울대학교 행복연구센터``).
+   …협회, …센터, …대학교 …) and company forms (``data/company_forms.tsv``: ``(주)``, ``㈜``,
+   ``주식회사``); a unit after a known organisation is one nested span (``서울대학교 행복연구센터``).
+
+Every ORG carries the name of the rule that found it (``span._.rule``: ``org.gazetteer``,
+``org.suffix`` …). The tables belong to the ``csr_orgs`` component (:class:`OrgTables`); its
+config may name another gazetteer file (``gazetteer``) or switch the list off
+(``use_gazetteer = false``: only the morphology and acronym rules find names).
 """
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .component import TableComponent, filter_overlaps
 from .lexicon import DATA_DIR, read_table
+from .settings import SETTINGS
 from .spans import doc_text, set_spans, token_index
 
 # Kiwi tags that end a noun phrase: particles, endings, copula, punctuation.
 _TAIL_TAGS = ("J", "E", "VCP", "XSV", "XSA", "SF", "SP", "SS", "SE", "SO", "_SP", "VV", "VA", "MAG")
-_NOMINAL_TAGS = ("NNP", "NNG", "NNB", "NR", "SL", "SN", "SH", "XPN", "XSN", "SW", "UNK")
 _ACRONYM = re.compile(r"[\s(（\[]*(?P<acr>[A-Za-z][A-Za-z&.\-]{1,11})[)）\]]?")
-_COMPANY_PREFIX = re.compile(r"(?:\(주\)|㈜|（주）|주식회사)\s*")
-_COMPANY_SUFFIX = re.compile(r"\s*(?:\(주\)|㈜|（주）|주식회사)")
+_NAME_CHAR = re.compile(r"[^\s·ㆍ]")
+
+FILES = ("organizations.tsv", "non_organizations.tsv", "org_suffixes.tsv", "org_contexts.tsv",
+         "generic_org_words.tsv", "particles.tsv", "org_titles.tsv", "countries.tsv", "org_venues.tsv",
+         "company_forms.tsv", "affiliate_words.tsv", "acronym_stopwords.tsv")
 
 
 @dataclass
@@ -40,7 +49,7 @@ class Org:
     end: int
     name: str
     kind: str
-    source: str = "gazetteer"
+    rule: str = "org.gazetteer"
 
 
 def normalise(s: str) -> str:
@@ -48,25 +57,36 @@ def normalise(s: str) -> str:
     return re.sub(r"[\s·ㆍ]+", "", s).lower()
 
 
-@lru_cache(maxsize=1)
-def gazetteer() -> dict[str, tuple[str, str] | None]:
-    """Normalised alias → (canonical name, kind); ``None`` marks a blocked (non-ORG) surface."""
+def _alt(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def read_gazetteer(path: Path, non_organizations: Path | None = None) -> dict[str, tuple[str, str] | None]:
+    """Normalised alias → (canonical name, kind) from an ``organizations.tsv``; the surfaces of
+    ``non_organizations`` map to ``None`` (blocked). An alias of two organisations, or a blocked
+    surface that is also an alias, is an error: the table must say which it is."""
     table: dict[str, tuple[str, str] | None] = {}
-    for row in read_table("organizations.tsv"):
+    for row in read_table(path.name, path.parent):
         entry = (row["name"], row["kind"])
         for alias in [row["name"], *row["aliases"].split("|")]:
             key = normalise(alias)
-            if len(key) >= 2:
-                table.setdefault(key, entry)
-    for row in read_table("non_organizations.tsv"):
-        table[normalise(row["surface"])] = None
+            if len(key) < 2:
+                continue
+            if key in table and table[key] != entry:
+                raise ValueError(f"{path}: {alias!r} names both {table[key]} and {entry}")
+            table[key] = entry
+    if non_organizations is not None:
+        for row in read_table(non_organizations.name, non_organizations.parent):
+            key = normalise(row["surface"])
+            if table.get(key) is not None:
+                raise ValueError(f"{non_organizations}: {row['surface']!r} is also an alias of {table[key]}")
+            table[key] = None
     return table
 
 
-@lru_cache(maxsize=1)
-def _trie() -> dict:
+def _trie(gazetteer: dict[str, tuple[str, str] | None]) -> dict:
     root: dict = {}
-    for key, entry in gazetteer().items():
+    for key, entry in gazetteer.items():
         node = root
         for ch in key:
             node = node.setdefault(ch, {})
@@ -74,36 +94,93 @@ def _trie() -> dict:
     return root
 
 
-@lru_cache(maxsize=1)
-def _suffixes() -> tuple[dict[str, tuple[str, str, int]], list[int]]:
-    """Suffix → (kind, needs_proper, min_len), and the suffix lengths, longest first."""
-    table = {r["suffix"]: (r["kind"], r["needs_proper"], int(r["min_len"])) for r in read_table("org_suffixes.tsv")}
-    return table, sorted({len(s) for s in table}, reverse=True)
+def _words_of(rows: tuple[dict[str, str], ...], column: str) -> list[str]:
+    return [r[column] for r in rows]
 
 
-@lru_cache(maxsize=1)
-def _contexts() -> list[tuple[set[str], re.Pattern | None, re.Pattern | None]]:
-    def rx(p: str) -> re.Pattern | None:
-        return None if p == "-" else re.compile(p)
+@dataclass(frozen=True)
+class OrgTables:
+    """The tables of one ``csr_orgs`` component, compiled."""
 
-    return [(set(r["kinds"].split(",")), rx(r["before"]), rx(r["after"])) for r in read_table("org_contexts.tsv")]
+    gazetteer: dict[str, tuple[str, str] | None]  # normalised alias → (name, kind); None = blocked
+    trie: dict
+    suffixes: dict[str, tuple[str, str, int]]  # suffix → (kind, needs_proper, min_len)
+    suffix_lengths: list[int]  # longest first
+    contexts: list[tuple[set[str], re.Pattern | None, re.Pattern | None]]
+    generic: frozenset[str]
+    particles: frozenset[str]  # particles that may follow a name
+    titles: re.Pattern  # a title glued to a name (하나은행장), with its particle
+    government: re.Pattern  # 일본 정부, 미국 행정부
+    countries: dict[str, str]  # country alias → canonical name
+    venues: tuple[str, ...]  # heads that make a company's name a building (…센터, …타워)
+    company_prefix: re.Pattern
+    company_suffix: re.Pattern
+    affiliate: re.Pattern  # 계열사 before an unknown company
+    acronym_stop: frozenset[str]
+    sources: dict[str, Path]
+
+    @classmethod
+    def load(cls, data_dir: str | Path | None = None, *, gazetteer: str | None = None,
+             use_gazetteer: bool = True) -> OrgTables:
+        """Tables from ``data_dir`` (default ``pipeline/data/``); ``gazetteer`` names another
+        organisations file; ``use_gazetteer=False`` lists no organisations at all (products and
+        services in ``non_organizations.tsv`` still block)."""
+        base = Path(data_dir or DATA_DIR)
+        sources = {name: base / name for name in FILES}
+        if gazetteer is not None:
+            sources["organizations.tsv"] = Path(gazetteer)
+        gaz = read_gazetteer(sources["organizations.tsv"], sources["non_organizations.tsv"])
+        if not use_gazetteer:
+            gaz = {k: v for k, v in gaz.items() if v is None}
+        suffixes = {r["suffix"]: (r["kind"], r["needs_proper"], int(r["min_len"]))
+                    for r in read_table("org_suffixes.tsv", base)}
+
+        def rx(p: str) -> re.Pattern | None:
+            return None if p == "-" else re.compile(p)
+
+        particle_rows = read_table("particles.tsv", base)
+        particles = frozenset(_words_of(particle_rows, "particle"))
+        titles = sorted(_words_of(read_table("org_titles.tsv", base), "title"), key=len, reverse=True)
+        countries: dict[str, str] = {}
+        for row in read_table("countries.tsv", base):
+            for alias in [row["name"], *filter(None, row["aliases"].split("|"))]:
+                if countries.setdefault(alias, row["name"]) != row["name"]:
+                    raise ValueError(f"countries.tsv: {alias!r} names both {countries[alias]} and {row['name']}")
+        # a named national government ends before a case particle (일본 정부는, 미국 정부와)
+        cases = _alt(r["particle"] for r in particle_rows if "+" not in r["function"])
+        forms = _alt(_words_of(read_table("company_forms.tsv", base), "form"))
+        return cls(
+            gazetteer=gaz,
+            trie=_trie(gaz),
+            suffixes=suffixes,
+            suffix_lengths=sorted({len(s) for s in suffixes}, reverse=True),
+            contexts=[(set(r["kinds"].split(",")), rx(r["before"]), rx(r["after"]))
+                      for r in read_table("org_contexts.tsv", base)],
+            generic=frozenset(normalise(w) for w in _words_of(read_table("generic_org_words.tsv", base), "word")),
+            particles=particles,
+            titles=re.compile(rf"(?:{'|'.join(titles)})(?:{'|'.join(sorted(particles, key=len, reverse=True))})?"
+                              r"(?![가-힣A-Za-z0-9])"),
+            government=re.compile(rf"(?<![가-힣A-Za-z])({_alt(countries)})\s*(정부|행정부)(?=$|[^가-힣]|{cases})"),
+            countries=countries,
+            venues=tuple(_words_of(read_table("org_venues.tsv", base), "head")),
+            company_prefix=re.compile(rf"(?:{forms})\s*"),
+            company_suffix=re.compile(rf"\s*(?:{forms})"),
+            affiliate=re.compile(rf"(?:{_alt(_words_of(read_table('affiliate_words.tsv', base), 'word'))})\s+$"),
+            acronym_stop=frozenset(w.lower() for w in _words_of(read_table("acronym_stopwords.tsv", base), "word")),
+            sources=sources,
+        )
 
 
-def _not_org_in_context(text: str, start: int, end: int, kind: str) -> bool:
+def _not_org_in_context(t: OrgTables, text: str, start: int, end: int, kind: str) -> bool:
     """A product used as an instrument, a city as a place, a programme named after a company."""
-    before, after = text[max(0, start - 20):start], text[end:end + 40]
-    for kinds, rx_before, rx_after in _contexts():
+    before = text[max(0, start - SETTINGS.org_context_before):start]
+    after = text[end:end + SETTINGS.org_context_after]
+    for kinds, rx_before, rx_after in t.contexts:
         if "*" not in kinds and kind not in kinds:
             continue
         if (rx_before is None or rx_before.search(before)) and (rx_after is None or rx_after.match(after)):
             return True
     return False
-
-
-@lru_cache(maxsize=1)
-def _generic() -> set[str]:
-    lines = (DATA_DIR / "generic_org_words.txt").read_text(encoding="utf-8").splitlines()
-    return {normalise(ln) for ln in lines if ln.strip() and not ln.startswith("#")}
 
 
 @dataclass
@@ -141,7 +218,7 @@ def _words(doc: Doc) -> list[_Word]:
         current.clear()
 
     for start, end, tag, space, ws in zip(index.start_list, index.end_list, index.tags, index.is_space,
-                                          index.whitespace):
+                                          index.whitespace, strict=True):
         if space:
             flush()
             continue
@@ -167,16 +244,7 @@ class _Index:
         return bisect_left(self.orig_pos, orig)
 
 
-_NAME_CHAR = re.compile(r"[^\s·ㆍ]")
-
-
-@lru_cache(maxsize=1)
-def _particles() -> frozenset[str]:
-    lines = (DATA_DIR / "particles.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(ln.strip() for ln in lines if ln.strip() and not ln.startswith("#"))
-
-
-def _ends_name(text: str, end: int, token_ends: set[int], sorted_ends: list[int]) -> bool:
+def _ends_name(t: OrgTables, text: str, end: int, token_ends: set[int], sorted_ends: list[int]) -> bool:
     """A name may end at a token end, or before a particle or title Kiwi glued to it (녹십자|가,
     하나은행|장)."""
     if end in token_ends:
@@ -185,12 +253,13 @@ def _ends_name(text: str, end: int, token_ends: set[int], sorted_ends: list[int]
     if i >= len(sorted_ends):
         return False
     rest = text[end:sorted_ends[i]]
-    return rest in _particles() or _titles().fullmatch(rest) is not None
+    return rest in t.particles or t.titles.fullmatch(rest) is not None
 
 
-def _gazetteer_matches(text: str, token_starts: set[int], token_ends: set[int]) -> list[tuple[int, int, tuple | None]]:
+def _gazetteer_matches(t: OrgTables, text: str, token_starts: set[int],
+                       token_ends: set[int]) -> list[tuple[int, int, tuple | None]]:
     idx = _Index(text)
-    trie = _trie()
+    trie = t.trie
     sorted_ends = sorted(token_ends)
     out = []
     k = 0
@@ -206,7 +275,7 @@ def _gazetteer_matches(text: str, token_starts: set[int], token_ends: set[int]) 
                 j += 1
                 if "" in node:
                     end = idx.orig_pos[j - 1] + 1
-                    if _ends_name(text, end, token_ends, sorted_ends):
+                    if _ends_name(t, text, end, token_ends, sorted_ends):
                         best = (start, end, node[""][1])
         if best:
             out.append(best)
@@ -216,88 +285,73 @@ def _gazetteer_matches(text: str, token_starts: set[int], token_ends: set[int]) 
     return out
 
 
-@lru_cache(maxsize=1)
-def _titles() -> re.Pattern:
-    lines = (DATA_DIR / "org_titles.txt").read_text(encoding="utf-8").splitlines()
-    words = sorted((ln.strip() for ln in lines if ln.strip() and not ln.startswith("#")), key=len, reverse=True)
-    particles = "|".join(sorted(_particles(), key=len, reverse=True))
-    return re.compile(rf"(?:{'|'.join(words)})(?:{particles})?(?![가-힣A-Za-z0-9])")
-
-
-def _glued_to_noun(text: str, end: int, tag_at: dict[int, str]) -> bool:
+def _glued_to_noun(t: OrgTables, text: str, end: int, tag_at: dict[int, str]) -> bool:
     """True when a name is directly followed by more name material (카카오맵, 카카오t블루); a
     glued title (하나은행장) leaves the name an ORG."""
-    if end >= len(text) or text[end].isspace() or _titles().match(text, end):
+    if end >= len(text) or text[end].isspace() or t.titles.match(text, end):
         return False
     tag = tag_at.get(end, "")
     first = tag.split("+")[0]
     return first.startswith(("NNP", "NNG", "SL", "SN", "SH", "VA", "VV", "XR", "UNK")) and not first.startswith("NNB")
 
 
-def find_orgs(doc: Doc) -> tuple[list[Org], list[tuple[int, int]]]:
+@dataclass
+class Product:
+    """A product, service or campaign name that blocked an ORG (``카카오톡``, ``카카오맵``)."""
+
+    start: int
+    end: int
+    rule: str
+
+
+def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     """Organisations, and the product/service names (``카카오톡``) that blocked one."""
     text = doc_text(doc)
     index = token_index(doc)
     token_starts, token_ends, tag_at = index.starts, index.ends, index.tag_at
     found: list[Org] = []
-    blocked: list[tuple[int, int]] = []
+    blocked: list[Product] = []
     suppressed: list[tuple[int, int]] = []
-    for start, end, entry in _gazetteer_matches(text, token_starts, token_ends):
+    for start, end, entry in _gazetteer_matches(t, text, token_starts, token_ends):
         if entry is None:
-            blocked.append((start, end))
+            blocked.append(Product(start, end, "product.non_organization"))
             continue
-        if _glued_to_noun(text, end, tag_at):
-            blocked.append((start, end))
+        if _glued_to_noun(t, text, end, tag_at):
+            blocked.append(Product(start, end, "product.glued_to_noun"))
             continue
-        if _not_org_in_context(text, start, end, entry[1]):
+        if _not_org_in_context(t, text, start, end, entry[1]):
             suppressed.append((start, end))  # the suffix rules must not bring it back (삼성전자 서초사옥)
             continue
         found.append(Org(start, end, entry[0], entry[1]))
     # a company name before a product name is part of it: 현대차 아이오닉 5, 삼성 갤럭시
-    product_starts = {s for s, _ in blocked}
+    product_starts = {p.start for p in blocked}
     found = [o for o in found if not (text[o.end:o.end + 1] == " " and
                                       len(text[o.end:]) - len(text[o.end:].lstrip()) + o.end in product_starts)]
 
-    found += _national_governments(text, found)
+    found += _national_governments(t, text, found)
     words = _words(doc)
-    found = _suffix_orgs(text, words, found, blocked + suppressed)
-    found = _company_forms(text, words, found)
-    found = _acronyms(text, found, token_starts, token_ends)
-    found.sort(key=lambda o: (o.start, -(o.end - o.start)))
-    out: list[Org] = []
-    for o in found:
-        if out and o.start < out[-1].end:
-            continue
-        out.append(o)
-    return out, blocked
+    found = _suffix_orgs(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    found = _company_forms(t, text, words, found)
+    found = _acronyms(t, text, found, token_starts, token_ends)
+    return filter_overlaps(found), blocked
 
 
-@lru_cache(maxsize=1)
-def _government_rx() -> tuple[re.Pattern, dict[str, str]]:
+def _national_governments(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
     """``일본 정부``, ``미국 행정부``: a named national government (a bare ``정부`` is generic)."""
-    canonical = {}
-    for row in read_table("countries.tsv"):
-        for alias in [row["name"], *filter(None, row["aliases"].split("|"))]:
-            canonical[alias] = row["name"]
-    names = "|".join(re.escape(a) for a in sorted(canonical, key=len, reverse=True))
-    return re.compile(rf"(?<![가-힣A-Za-z])({names})\s*(정부|행정부)(?=$|[^가-힣]|은|는|이|가|와|과|의|에|도|를|을|로)"), canonical
-
-
-def _national_governments(text: str, found: list[Org]) -> list[Org]:
-    rx, canonical = _government_rx()
     taken = [(o.start, o.end) for o in found]
     out = []
-    for m in rx.finditer(text):
+    for m in t.government.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
-        out.append(Org(m.start(), m.end(), f"{canonical[m.group(1)]} {m.group(2)}", "government", "government"))
+        out.append(Org(m.start(), m.end(), f"{t.countries[m.group(1)]} {m.group(2)}", "government",
+                       "org.national_government"))
     return out
 
 
-def _suffix_kind(key: str, word: _Word, after_org: bool) -> str | None:
-    if key in _generic():
+def _suffix_kind(t: OrgTables, key: str, word: _Word, after_org: bool) -> str | None:
+    if key in t.generic:
         return None
-    table, lengths = _suffixes()
+    table, lengths = t.suffixes, t.suffix_lengths
     for n in lengths:  # the longest suffix decides (사회적협동조합 before 협동조합)
         if n > len(key) or key[-n:] not in table:
             continue
@@ -306,13 +360,13 @@ def _suffix_kind(key: str, word: _Word, after_org: bool) -> str | None:
             return kind if needs == "parent" and after_org else None
         if needs == "parent" and not after_org:
             return None
-        if needs == "yes" and not (word.has_proper or after_org) or len(key) < min_len:
+        if (needs == "yes" and not (word.has_proper or after_org)) or len(key) < min_len:
             return None
         return kind
     return None
 
 
-def _suffix_orgs(text: str, words: list[_Word], found: list[Org], blocked: list) -> list[Org]:
+def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], blocked: list) -> list[Org]:
     by_end = {o.end: o for o in found}
     covered = sorted([(o.start, o.end) for o in found] + blocked)
     covered_starts = [s for s, _ in covered]
@@ -328,37 +382,34 @@ def _suffix_orgs(text: str, words: list[_Word], found: list[Org], blocked: list)
         if prev is not None and text[prev.word_end:w.start].isspace():
             # a unit right after an organisation: 서울대학교 행복연구센터, … 건축공학과 친환경건축연구실
             parent = by_end.get(prev.word_end)
-        kind = _suffix_kind(key, w, parent is not None)
+        kind = _suffix_kind(t, key, w, parent is not None)
         if kind is None and w.word_end > w.end:
             # Kiwi may read the end of a name as a particle (건축공학|과): try the whole word
             full = text[w.start:w.word_end]
-            kind = _suffix_kind(normalise(full), w, parent is not None)
+            kind = _suffix_kind(t, normalise(full), w, parent is not None)
             if kind is not None:
                 w = _Word(w.start, w.word_end, w.word_end, w.tokens)
                 surface, key = full, normalise(full)
         if kind is None:
             continue
-        if _is_company_venue(key):
+        if _is_company_venue(t, key):
             continue  # CJ제일제당센터: a company's building, not an organisation
-        start, name = w.start, _canonical_unknown(surface)
+        start, name, rule = w.start, _canonical_unknown(surface), "org.suffix"
         if parent is not None:
             out = [o for o in out if o is not parent]
-            start, name = parent.start, f"{parent.name} {name}"
+            start, name, rule = parent.start, f"{parent.name} {name}", "org.suffix_unit"
         # drop any gazetteer match inside the new compound (카카오 in 카카오임팩트재단)
         out = [o for o in out if not (start <= o.start and o.end <= w.end)]
-        org = Org(start, w.end, name, kind, "suffix")
+        org = Org(start, w.end, name, kind, rule)
         out.append(org)
         by_end[w.end] = org
     return out
 
 
-_VENUE_HEADS = {"센터", "타워", "빌딩", "사옥", "홀", "파크", "스퀘어"}
-
-
-def _is_company_venue(key: str) -> bool:
-    for head in _VENUE_HEADS:
+def _is_company_venue(t: OrgTables, key: str) -> bool:
+    for head in t.venues:
         if key.endswith(head):
-            entry = gazetteer().get(key[: -len(head)])
+            entry = t.gazetteer.get(key[: -len(head)])
             if entry is not None and entry[1] == "company":
                 return True
     return False
@@ -369,49 +420,47 @@ def _canonical_unknown(surface: str) -> str:
     return re.sub(r"[A-Za-z]+", lambda m: m.group().upper(), re.sub(r"\s+", "", surface))
 
 
-_AFFILIATE = re.compile(r"(?:계열사|자회사|손자회사|관계사)\s+$")
-
-
-def _company(start: int, end: int, name: str, source: str, unknown_name: str | None = None) -> Org:
+def _company(t: OrgTables, start: int, end: int, name: str, rule: str, unknown_name: str | None = None) -> Org:
     """A company-form or affiliate ORG: the gazetteer's entry when it knows the name, else a
     company named ``unknown_name`` (default: the name as written)."""
-    known = gazetteer().get(normalise(name))
+    known = t.gazetteer.get(normalise(name))
     if known:
-        return Org(start, end, known[0], known[1], source)
-    return Org(start, end, unknown_name or name, "company", source)
+        return Org(start, end, known[0], known[1], rule)
+    return Org(start, end, unknown_name or name, "company", rule)
 
 
-def _company_forms(text: str, words: list[_Word], found: list[Org]) -> list[Org]:
+def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
     out = list(found)
     taken = [(o.start, o.end) for o in found]
     for w in words:
         # an affiliate introduced as one: 계열사 교보dts
-        if _AFFILIATE.search(text[max(0, w.start - 8):w.start]) and not any(s < w.end and w.start < e for s, e in taken):
+        if t.affiliate.search(text[max(0, w.start - SETTINGS.affiliate_before):w.start]) \
+                and not any(s < w.end and w.start < e for s, e in taken):
             surface = text[w.start:w.end]
             if len(normalise(surface)) >= 2 and w.has_proper:
-                out.append(_company(w.start, w.end, surface, "affiliate", _canonical_unknown(surface)))
-    for m in _COMPANY_PREFIX.finditer(text):
-        w = next((w for w in words if w.start == m.end() or (w.start <= m.start() < w.end and w.end > m.end())), None)
-        if w is None:
+                out.append(_company(t, w.start, w.end, surface, "org.affiliate", _canonical_unknown(surface)))
+    for m in t.company_prefix.finditer(text):
+        word = next((w for w in words if w.start == m.end() or (w.start <= m.start() < w.end and w.end > m.end())), None)
+        if word is None:
             continue
-        name_start = max(m.end(), w.start)
-        if w.end <= name_start:
+        name_start = max(m.end(), word.start)
+        if word.end <= name_start:
             continue
-        out = [o for o in out if not (m.start() <= o.start < w.end)]
-        out.append(_company(m.start(), w.end, text[name_start:w.end], "company_form"))
-    for m in _COMPANY_SUFFIX.finditer(text):
-        w = next((w for w in words if w.end == m.start() or w.end == m.end()), None)
-        if w is None or w.start >= m.start():
+        out = [o for o in out if not (m.start() <= o.start < word.end)]
+        out.append(_company(t, m.start(), word.end, text[name_start:word.end], "org.company_form_prefix"))
+    for m in t.company_suffix.finditer(text):
+        word = next((w for w in words if w.end == m.start() or w.end == m.end()), None)
+        if word is None or word.start >= m.start():
             continue
-        name = text[w.start:m.start()].strip()
+        name = text[word.start:m.start()].strip()
         if not name:
             continue
-        out = [o for o in out if not (w.start <= o.start < m.end())]
-        out.append(_company(w.start, m.end(), name, "company_form"))
+        out = [o for o in out if not (word.start <= o.start < m.end())]
+        out.append(_company(t, word.start, m.end(), name, "org.company_form_suffix"))
     return out
 
 
-def _acronyms(text: str, found: list[Org], token_starts: set[int], token_ends: set[int]) -> list[Org]:
+def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int], token_ends: set[int]) -> list[Org]:
     """``국제교통포럼 itf`` / ``세계보건기구(WHO)``: the acronym becomes an alias in this document."""
     aliases: dict[str, Org] = {}
     out = list(found)
@@ -420,11 +469,11 @@ def _acronyms(text: str, found: list[Org], token_starts: set[int], token_ends: s
         if not m or m.start("acr") not in token_starts:
             continue
         acr = m.group("acr")
-        if m.end("acr") not in token_ends or acr.lower() in ("and", "the", "co", "inc", "ltd"):
+        if m.end("acr") not in token_ends or acr.lower() in t.acronym_stop:
             continue
         if acr.lower() in aliases:
             continue
-        known = gazetteer().get(normalise(acr))
+        known = t.gazetteer.get(normalise(acr))
         if known is not None and known[0] != o.name:
             continue
         aliases[acr.lower()] = o
@@ -436,21 +485,30 @@ def _acronyms(text: str, found: list[Org], token_starts: set[int], token_ends: s
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
         o = aliases[m.group(1).lower()]
-        out.append(Org(m.start(), m.end(), o.name, o.kind, "acronym"))
+        out.append(Org(m.start(), m.end(), o.name, o.kind, "org.acronym"))
     return out
 
 
-@Language.factory("csr_orgs")
-class OrgRecognizer:
-    """spaCy component: ``doc.spans["ORG"]`` with ``_.name`` and ``_.kind``."""
+@Language.factory("csr_orgs", default_config={"data_dir": None, "gazetteer": None, "use_gazetteer": True})
+def make_orgs(nlp: Language, name: str, data_dir: str | None, gazetteer: str | None,
+              use_gazetteer: bool) -> OrgRecognizer:
+    """``gazetteer``: an ``organizations.tsv``-shaped file to use instead of the one in
+    ``data_dir``; ``use_gazetteer = false``: no list of organisations at all."""
+    return OrgRecognizer(nlp, name, data_dir=data_dir, gazetteer=gazetteer, use_gazetteer=use_gazetteer)
 
-    def __init__(self, nlp: Language, name: str = "csr_orgs"):
-        self.name = name
+
+class OrgRecognizer(TableComponent[OrgTables]):
+    """spaCy component: ``doc.spans["ORG"]`` with ``_.name``, ``_.kind`` and ``_.rule``."""
+
+    tables_type = OrgTables
+
+    def saved_options(self) -> dict:
+        return {**self.options, "gazetteer": None}  # to_disk saved it as organizations.tsv
 
     def __call__(self, doc: Doc) -> Doc:
-        orgs, products = find_orgs(doc)
-        doc = set_spans(doc, "ORG", [(o.start, o.end, {"name": o.name, "kind": o.kind}) for o in orgs])
+        orgs, products = find_orgs(self.tables, doc)
+        doc = set_spans(doc, "ORG", [(o.start, o.end, {"name": o.name, "kind": o.kind, "rule": o.rule}) for o in orgs])
         # products, services and campaigns that contain a company name: not exported, but the
         # event linker reads them (a sentence about an app feature is a `service` event)
-        doc = set_spans(doc, "PRODUCT", [(s, e, {}) for s, e in products])
+        doc = set_spans(doc, "PRODUCT", [(p.start, p.end, {"rule": p.rule}) for p in products])
         return doc

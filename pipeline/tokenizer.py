@@ -19,7 +19,7 @@ from .spans import TEXT_KEY
 _FRAGMENT_TAGS = {"SN", "SF", "SP", "SO", "SW", "SSO", "SSC"}
 
 
-def _merge_fragments(sents: list[list[tuple]], text: str) -> list[list[tuple]]:
+def _merge_fragments(sents: list[list[tuple]]) -> list[list[tuple]]:
     """Join a numbers-only fragment (``2020.3 .``) to the sentence before it when that sentence
     has no final punctuation: scraped text writes the date after the sentence it belongs to."""
     merged: list[list[tuple]] = []
@@ -49,7 +49,7 @@ class KiwiTokenizer:
         spaces: list[bool] = []
         tags: list[str] = []
         lemmas: list[str] = []
-        sent_starts: list[bool] = []
+        sent_starts: list[bool | int | None] = []  # spaCy's Doc() takes this type
         pos = 0
 
         def add(start: int, end: int, tag: str, lemma: str, sent_start: bool) -> None:
@@ -83,7 +83,7 @@ class KiwiTokenizer:
                     i = j
             pos = upto
 
-        for sent in _merge_fragments(kiwi_sentences(text), text):
+        for sent in _merge_fragments(kiwi_sentences(text)):
             first = True
             # morphemes sharing characters (했 = 하 + 었) or of zero width merge into one token
             groups: list[list[tuple]] = []
@@ -122,20 +122,20 @@ class KiwiTokenizer:
         doc = Doc(self.vocab, words=words, spaces=spaces, tags=tags, lemmas=lemmas, sent_starts=sent_starts)
         if sum(len(w) for w in words) + sum(spaces) != len(text):  # pragma: no cover - never expected
             raise AssertionError("tokenizer changed the text")
-        doc.user_data[TEXT_KEY] = text
+        doc.user_data[TEXT_KEY] = text  # type: ignore[index]  # spaCy allows tuple keys (its own use them)
         return doc
 
     # spaCy serialises the tokenizer with the pipeline; Kiwi itself needs no state.
     def to_bytes(self, **kwargs) -> bytes:
         return b""
 
-    def from_bytes(self, data: bytes, **kwargs) -> "KiwiTokenizer":
+    def from_bytes(self, data: bytes, **kwargs) -> KiwiTokenizer:
         return self
 
     def to_disk(self, path, **kwargs) -> None:
         pass
 
-    def from_disk(self, path, **kwargs) -> "KiwiTokenizer":
+    def from_disk(self, path, **kwargs) -> KiwiTokenizer:
         return self
 
 

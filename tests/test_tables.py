@@ -1,0 +1,139 @@
+"""The data tables themselves: every table parses with its header, no key is listed twice, no
+alias names two organisations, and the closed vocabularies hold only their values."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from pipeline.lexicon import DATA_DIR, read_table
+from pipeline.orgs import OrgTables, normalise, read_gazetteer
+
+# table → (header, the columns that identify a row). A new table gets a line here.
+TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "acronym_stopwords.tsv": (("word",), ("word",)),
+    "actor_words.tsv": (("word", "role", "kind"), ("word",)),
+    "affiliate_words.tsv": (("word",), ("word",)),
+    "company_forms.tsv": (("form", "note"), ("form",)),
+    "counter_exceptions.tsv": (("unit", "next_word", "note"), ("unit", "next_word")),
+    "counters.tsv": (("counter", "unit", "native_ok"), ("counter",)),
+    "countries.tsv": (("name", "aliases"), ("name",)),
+    "currencies.tsv": (("surface", "unit", "position"), ("surface", "position")),
+    "date_parts.tsv": (("word", "kind", "value", "applies_to"), ("word",)),
+    "date_words.tsv": (("word", "unit", "offset", "reference", "figurative"), ("word",)),
+    "durations.tsv": (("word", "value", "needs_span"), ("word",)),
+    "event_categories.tsv": (("category", "cue"), ("cue",)),
+    "generic_org_words.tsv": (("word",), ("word",)),
+    "non_organizations.tsv": (("surface", "note"), ("surface",)),
+    "numerals.tsv": (("surface", "value", "role"), ("surface", "role")),
+    "org_contexts.tsv": (("kinds", "before", "after", "note"), ("kinds", "before", "after")),
+    "org_suffixes.tsv": (("suffix", "kind", "needs_proper", "min_len"), ("suffix",)),
+    "org_titles.tsv": (("title",), ("title",)),
+    "org_venues.tsv": (("head",), ("head",)),
+    "organizations.tsv": (("name", "kind", "aliases"), ("name",)),
+    "particles.tsv": (("particle", "function", "actor"), ("particle",)),
+    "qualifiers.tsv": (("word", "qualifier", "position"), ("word", "position")),
+}
+# keys compared as the code compares them
+FOLD = {"counters.tsv": str.lower, "currencies.tsv": str.lower, "generic_org_words.tsv": normalise,
+        "non_organizations.tsv": normalise, "organizations.tsv": normalise, "acronym_stopwords.tsv": str.lower}
+
+
+def test_every_table_is_listed():
+    present = {p.name for p in DATA_DIR.iterdir() if p.is_file()}
+    assert present == set(TABLES), "a table without an entry in TABLES (or an entry without a table)"
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_table_parses_with_its_header(name):
+    header, _ = TABLES[name]
+    rows = read_table(name)
+    assert rows, f"{name} has no rows"
+    assert tuple(rows[0]) == header
+    for row in rows:
+        for column in header:
+            if column not in ("note", "aliases"):
+                assert row[column], f"{name}: empty {column} in {row}"
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_no_key_twice(name):
+    _, key = TABLES[name]
+    fold = FOLD.get(name, lambda s: s)
+    counts = Counter(tuple(fold(row[c]) for c in key) for row in read_table(name))
+    assert [k for k, n in counts.items() if n > 1] == []
+
+
+def test_read_table_refuses_a_row_with_missing_fields(tmp_path):
+    (tmp_path / "t.tsv").write_text("a\tb\nx\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="wrong number of fields"):
+        read_table("t.tsv", tmp_path)
+
+
+def test_no_alias_names_two_organisations():
+    """The loader refuses a clash, so loading the packaged gazetteer is the check."""
+    gazetteer = read_gazetteer(DATA_DIR / "organizations.tsv", DATA_DIR / "non_organizations.tsv")
+    assert gazetteer[normalise("Samsung Electronics")] == ("삼성전자", "company")
+    assert gazetteer[normalise("카카오톡")] is None
+
+
+def test_gazetteer_loader_refuses_an_alias_clash(tmp_path):
+    (tmp_path / "organizations.tsv").write_text(
+        "name\tkind\taliases\n한국전력공사\tpublic\t한전\n한국전자\tcompany\t한 전\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="names both"):
+        read_gazetteer(tmp_path / "organizations.tsv")
+
+
+def test_gazetteer_loader_refuses_a_blocked_alias(tmp_path):
+    (tmp_path / "organizations.tsv").write_text("name\tkind\taliases\n카카오\tcompany\t카카오톡\n", encoding="utf-8")
+    (tmp_path / "non_organizations.tsv").write_text("surface\tnote\n카카오톡\tmessenger\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="also an alias"):
+        read_gazetteer(tmp_path / "organizations.tsv", tmp_path / "non_organizations.tsv")
+
+
+def test_same_alias_twice_for_one_organisation_is_fine(tmp_path):
+    (tmp_path / "organizations.tsv").write_text("name\tkind\taliases\nOECD\tinternational\toecd|O E C D\n",
+                                                encoding="utf-8")
+    assert read_gazetteer(tmp_path / "organizations.tsv") == {"oecd": ("OECD", "international")}
+
+
+def test_no_country_alias_names_two_countries():
+    seen: dict[str, str] = {}
+    for row in read_table("countries.tsv"):
+        for alias in [row["name"], *filter(None, row["aliases"].split("|"))]:
+            assert seen.setdefault(alias, row["name"]) == row["name"], alias
+
+
+def test_packaged_org_tables_load():
+    t = OrgTables.load()
+    assert t.gazetteer and t.suffixes and t.venues and t.acronym_stop
+
+
+ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
+
+
+@pytest.mark.parametrize("name,column,allowed", [
+    ("counters.tsv", "native_ok", {"yes", "no"}),
+    ("currencies.tsv", "position", {"before", "after"}),
+    ("qualifiers.tsv", "position", {"before", "after", "infix"}),
+    ("org_suffixes.tsv", "needs_proper", {"yes", "no", "parent"}),
+    ("org_suffixes.tsv", "kind", ORG_KINDS),
+    ("actor_words.tsv", "role", {"staff", "anaphor"}),
+    ("actor_words.tsv", "kind", ORG_KINDS | {"-"}),
+    ("particles.tsv", "actor", {"yes", "no"}),
+    ("numerals.tsv", "role", {"digit", "small", "big", "native", "native_ten"}),
+])
+def test_closed_vocabularies(name, column, allowed):
+    values = {row[column] for row in read_table(name)}
+    assert values <= allowed, values - allowed
+
+
+def test_org_context_kinds_are_org_kinds():
+    for row in read_table("org_contexts.tsv"):
+        assert set(row["kinds"].split(",")) <= ORG_KINDS | {"*"}, row
+
+
+def test_no_counter_is_also_a_currency():
+    counters = {r["counter"].lower() for r in read_table("counters.tsv")}
+    currencies = {r["surface"].lower() for r in read_table("currencies.tsv")}
+    assert counters & currencies == set()
