@@ -62,7 +62,6 @@ def timed_run(args: list[str]) -> tuple[float, int]:
 
 
 def measure(min_chars: int) -> dict:
-    from pipeline.events import link_events
     from pipeline.kiwi import get_kiwi, kiwi_sentences
     from pipeline.nlp import annotate
 
@@ -76,7 +75,7 @@ def measure(min_chars: int) -> dict:
     kiwi_s = time.perf_counter() - t
     t = time.perf_counter()
     for x in texts:
-        link_events(annotate(x, "2021-06"))
+        annotate(x, "2021-06")  # the pipeline's last component links the events
     pipe_s = time.perf_counter() - t
     in_process_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     figures = {"chars": chars, "documents": len(texts), "kiwi_cps": chars / kiwi_s, "pipeline_cps": chars / pipe_s,
