@@ -693,9 +693,9 @@ class DateRecognizer:
         self.data_dir = data_dir
         self.grammar: DateGrammar | None = None
 
-    def initialize(self, get_examples: Callable | None = None, *, nlp: Language | None = None,
-                   data_dir: str | Path | None = None) -> None:
-        """Load the tables (from ``data_dir``, else the component's, else the packaged ones)."""
+    def initialize(self, get_examples=None, *, nlp=None, data_dir: str | None = None) -> None:
+        """Load the tables (from ``data_dir``, else the component's, else the packaged ones).
+        (Arguments spaCy validates carry no annotations it could not resolve.)"""
         if data_dir is not None:
             self.data_dir = data_dir
         self.grammar = load_grammar(self.data_dir)
@@ -718,5 +718,5 @@ class DateRecognizer:
             shutil.copyfile(source / name, out / name)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> DateRecognizer:
-        self.initialize(data_dir=ensure_path(path))
+        self.initialize(data_dir=str(path))
         return self
