@@ -146,3 +146,11 @@ def _months(year: int, first: int, n: int) -> tuple[date, date]:
 def is_value(value: str) -> bool:
     """``value`` is a well-formed DATE value."""
     return bool(VALUE.match(value or ""))
+
+
+def try_parse(value: str | None) -> Timex | None:
+    """:meth:`Timex.parse`, or ``None`` for a malformed or empty value (a CSV cell, a fixture field)."""
+    try:
+        return Timex.parse((value or "").strip())
+    except ValueError:
+        return None

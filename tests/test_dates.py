@@ -20,7 +20,7 @@ from pipeline import dates
 from pipeline.dates import RULES, DateRecognizer, Rule, explain, find_dates, load_grammar, resolve_dates
 from pipeline.lexicon import DATA_DIR
 from pipeline.nlp import annotate
-from pipeline.timex import Timex, is_value
+from pipeline.timex import Timex, is_value, try_parse
 from tests.test_corpus import rows, rule_items
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,6 +159,7 @@ def test_timex_parse_and_format(value, timex):
                                  "P01M", "P1.50Y", "P1H", "2020-03-08T10", "XXXX-X3"])
 def test_timex_refuses_malformed_values(bad):
     assert not is_value(bad)
+    assert try_parse(bad) is None
     with pytest.raises(ValueError):
         Timex.parse(bad)
 
