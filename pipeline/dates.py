@@ -493,6 +493,8 @@ class Rule:
     doc: str = ""
 
 
+_BARE_DAY = r"{nb}{dd}{S}일(?!요일|\s*(?:간|동안|째|만에))"  # two rules: a reporting day or not
+
 RULES: tuple[Rule, ...] = (
     # full Korean dates, with 지난/오는 inside (지난 2018년, 오는 2027년 3월)
     Rule("date.ymd", r"{nb}{ago}{yy}{S}년{S}{mo}{S}월{S}{dd}{S}일", checks=(not_ordinal,), doc="2020년 1월 8일"),
@@ -549,9 +551,9 @@ RULES: tuple[Rule, ...] = (
     Rule("date.range_day_start", r"{nb}{dd}{S}[~∼〜]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)", end_group="d",
          doc="7월 1~3일 → 1"),
     # a bare day: the report's own date (8일 밝혔다) or a day in the context's month (…부터 31일까지)
-    Rule("date.reporting_day", r"{nb}{dd}{S}일(?!요일|\s*(?:간|동안|째|만에))", resolve_reporting_day,
+    Rule("date.reporting_day", _BARE_DAY, resolve_reporting_day,
          checks=(not_day_count, is_reporting_day), sets_context=False, doc="…했다고 8일 밝혔다, 포스코는 7일"),
-    Rule("date.day", r"{nb}{dd}{S}일(?!요일|\s*(?:간|동안|째|만에))", checks=(not_day_count, not_reporting_day),
+    Rule("date.day", _BARE_DAY, checks=(not_day_count, not_reporting_day),
          doc="5일과 7일, …부터 31일까지"),
     # durations: 1개월, 3년간, 2주간, 6개월 동안 → 6개월, 나흘, 한 달간
     Rule("date.duration", r"{nb}(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)(?P<gan>간)?", resolve_duration,
@@ -713,7 +715,7 @@ class DateRecognizer:
         """Copies of the tables this component reads."""
         out = ensure_path(path)
         out.mkdir(parents=True, exist_ok=True)
-        source = Path(self.data_dir) if self.data_dir else DATA_DIR
+        source = self.grammar.source if self.grammar else Path(self.data_dir or DATA_DIR)
         for name in TABLES:
             shutil.copyfile(source / name, out / name)
 
