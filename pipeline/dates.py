@@ -1,240 +1,637 @@
 """DATE: calendar time as ANNOTATION.md writes it (``2020-03``, ``2021-Q1``, ``XXXX-03``, ``P1M``).
 
-Finding and normalising are separate. :func:`find_dates` returns raw matches with their parts
-(year, month, day, relative offsets, period parts); :func:`resolve_dates` turns the parts into
-values against the document date and the dates before them (partial dates inherit missing parts
-from the nearest preceding date in the sentence, else the previous sentence, else the document
-date). Both are pure functions; :class:`DateRecognizer` is the spaCy component around them.
-Word lists live in ``data/date_words.tsv``, ``data/date_parts.tsv`` and ``data/durations.tsv``.
+A date expression is one :class:`Rule` value in :data:`RULES`: its name, its pattern (a regex
+template filled from the word tables), the checks a match must pass, how the match's parts are
+read, and how they resolve to a :class:`~pipeline.timex.Timex` against the document date and the
+dates before it. Adding an expression means adding one ``Rule`` and its example rows in
+``tests/corpus/dates.tsv`` (docs/contributing/date-rule.md).
+
+Finding and resolving are separate pure functions: :func:`find_dates` returns what each surface
+says (:class:`DateParts`); :func:`resolve_dates` turns the parts into values in document order
+(partial dates inherit missing parts from the nearest preceding date in the sentence, else the
+previous sentence, else the document date). Both take a :class:`DateGrammar`, the tables and
+compiled rules loaded by :func:`load_grammar`. :class:`DateRecognizer` is the spaCy component
+``csr_dates``, which owns its grammar; every DATE span carries ``span._.rule``, and
+:func:`explain` lists each date of a text with the rule that produced it.
+
+Word lists live in ``data/date_words.tsv``, ``data/date_parts.tsv``, ``data/durations.tsv`` and
+``data/reporting_verbs.tsv``; the widths of text the checks look at are in :class:`DateSettings`.
 """
 from __future__ import annotations
 
 import calendar
+import datetime as _dt
 import re
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+import shutil
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from spacy.util import ensure_path
 
-from .lexicon import read_table
+from .lexicon import DATA_DIR, read_table
 from .numbers import native_numeral_pattern, parse_native
 from .spans import TokenIndex, doc_text, set_spans, token_index
+from .timex import Timex
+
+if not Span.has_extension("rule"):
+    Span.set_extension("rule", default=None)
 
 
-@dataclass
+# ---------------------------------------------------------------------------------------------
+# Settings: how much text around a match the checks read
+
+
+@dataclass(frozen=True)
+class DateSettings:
+    """Widths (in characters) of the text the rule checks read around a match."""
+
+    after: int = 12  # after a match: 3일 동안, 10년 전, 째, the follower of a bare 상반기
+    before: int = 8  # before a match: 2박 3일, 매주 3일, 5일과 7일
+    report_after: int = 24  # after a bare day, for a reporting verb (8일 … 밝혔다)
+    line_start_before: int = 4  # before a bare day, for a sentence or line start (16일 경찰은)
+    range_before: int = 4  # before a date, for a range opener (부터, ~, -)
+
+
+SETTINGS = DateSettings()
+
+#: The tables the component reads (and writes with ``to_disk``).
+TABLES = ("date_words.tsv", "date_parts.tsv", "durations.tsv", "reporting_verbs.tsv")
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables and fragments of patterns
+
+
+@dataclass(frozen=True)
+class DateTables:
+    """The word tables, keyed by word."""
+
+    words: Mapping[str, Mapping[str, str]]  # date_words.tsv: relative words (올해, 지난달, 지난 …)
+    parts: Mapping[str, Mapping[str, str]]  # date_parts.tsv: 초/말/상반기 …
+    durations: Mapping[str, Mapping[str, str]]  # durations.tsv: 나흘, 일주일 …
+    reporting_verbs: tuple[str, ...]  # reporting_verbs.tsv (every kind)
+
+    @classmethod
+    def read(cls, data_dir: str | Path | None = None) -> DateTables:
+        def by_word(name: str) -> dict[str, dict[str, str]]:
+            return {r["word"]: r for r in read_table(name, data_dir)}
+
+        return cls(
+            words=by_word("date_words.tsv"),
+            parts=by_word("date_parts.tsv"),
+            durations=by_word("durations.tsv"),
+            reporting_verbs=tuple(r["stem"] for r in read_table("reporting_verbs.tsv", data_dir)),
+        )
+
+    def word(self, surface: str) -> Mapping[str, str]:
+        """The date_words row of ``surface`` (spacing as written or closed up)."""
+        word = re.sub(r"\s+", " ", surface)
+        return self.words.get(word) or self.words[word.replace(" ", "")]
+
+
+def _alt(words: Iterable[str]) -> str:
+    """Longest first; a space in a word matches any spacing."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in sorted(words, key=len, reverse=True))
+
+
+def fragments(t: DateTables) -> dict[str, str]:
+    """The named pieces rule patterns are written with (``{yy}년 {mo}월``)."""
+    words = t.words.items()
+    parts = t.parts.items()
+
+    def unit(u: str) -> str:
+        return _alt(w for w, r in words if r["unit"] == u)
+
+    last_next = _alt(w for w, r in words if r["unit"] == "following" and r["offset"] != "0")
+    return {
+        "nb": r"(?<![\d.,])",  # no digit before
+        "na": r"(?![\d])",  # no digit after
+        "S": r"\s*",
+        # 지난 2019년, 오는 2027년 3월: inside the span, changes nothing
+        "ago": rf"(?:(?<![가-힣])(?:{last_next})\s+)?",
+        "y4": r"(?P<y>(?:19|20)\d{2})",
+        "yy": r"(?P<y>(?:19|20)\d{2}|\d{2})",  # 20년 12월: two-digit years fit the document date
+        "mo": r"(?P<m>1[0-2]|0?[1-9])",
+        "dd": r"(?P<d>3[01]|[12]\d|0?[1-9])",
+        "rel_year": unit("year"),
+        "rel_month": unit("month"),
+        "rel_day": unit("day"),
+        "last_next": last_next,
+        "this_last_next": unit("following"),
+        "month_mods": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] in ("any", "month")),
+        "year_mods": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] == "any"),
+        "year_words": _alt(w for w, r in parts if r["applies_to"] == "year_word"),
+        "halves": _alt(w for w, r in parts if r["kind"] == "half"),
+        "native_dur": _alt(t.durations),
+        "native_num": native_numeral_pattern(),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# What a surface says, and what it resolves to
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The document date (``published``), parts unknown as ``None``."""
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+
+def parse_published(published: str | None) -> Ref:
+    if not published:
+        return Ref()
+    bits: list[int | None] = [int(b) for b in str(published).split("-")]
+    bits += [None] * (3 - len(bits))
+    return Ref(*bits[:3])
+
+
+@dataclass(frozen=True)
 class DateParts:
     """What a DATE surface says, before resolution. ``None`` = not said."""
 
     start: int
     end: int
+    rule: Rule
     year: int | None = None
     month: int | None = None
     day: int | None = None
     two_digit_year: bool = False
-    rel_unit: str | None = None  # year / month / day: a relative word sets this unit
-    rel_offset: int = 0
-    rel_reference: str = "document"  # or "context"
-    last_day: int | None = None  # 지난 19일
-    next_day: int | None = None  # 오는 19일
-    report_day: int | None = None  # …했다고 8일 밝혔다
-    half: str | None = None
+    offset: int = 0  # a relative word's offset (올해 0, 지난달 -1, 지난 -1, 오는 1)
+    reference: str = "document"  # what a relative word counts from: "document" or "context"
+    half: int | None = None
     quarter: int | None = None
+    mod: str | None = None  # START / MID / END
+    duration: Timex | None = None
+    range_end: bool = False  # the second part of a range (…부터 31일까지, ~6월)
+
+
+@dataclass(frozen=True)
+class Date:
+    """A resolved DATE span."""
+
+    start: int
+    end: int
+    rule: str
+    value: Timex
     mod: str | None = None
-    duration: str | None = None
-    value: str = ""
-    extra: dict = field(default_factory=dict)
 
-    @property
-    def is_duration(self) -> bool:
-        return self.duration is not None
 
-    @property
-    def precision(self) -> str:
-        if self.day is not None or self.last_day or self.next_day or self.report_day or self.rel_unit == "day":
-            return "day"
-        if self.month is not None or self.rel_unit == "month":
-            return "month"
-        return "year"
+Resolver = Callable[[DateParts, Ref, "Timex | None"], Timex]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A match of a rule's pattern, with the text around it, as the checks and readers see it.
+    ``end`` is where the span would end (a range's first part ends before the ``~``)."""
+
+    rule: Rule
+    match: re.Match
+    text: str
+    start: int
+    end: int
+    grammar: DateGrammar
+
+    def group(self, name: str) -> str | None:
+        return self.match.groupdict().get(name)
+
+    def after(self, width: int | None = None) -> str:
+        return self.text[self.end:self.end + (width or self.grammar.settings.after)]
+
+    def before(self, width: int | None = None) -> str:
+        return self.text[max(0, self.start - (width or self.grammar.settings.before)):self.start]
+
+
+Check = Callable[[Found], bool]
+
+
+def read_parts(f: Found) -> DateParts | None:
+    """The parts a match says, read from its named groups (the same names in every pattern):
+    ``y``/``m``/``d``, ``mod``/``mod2``, ``half``, ``q``, and ``ry``/``rm``/``rd``/``dir`` for a
+    relative word. ``None`` for an impossible date (2월 30일)."""
+    g = {k: v for k, v in f.match.groupdict().items() if v is not None}
+    t = f.grammar.tables
+    year = int(g["y"]) if "y" in g else None
+    month = int(g["m"]) if "m" in g else None
+    day = int(g["d"]) if "d" in g else None
+    two_digit = "y" in g and len(g["y"]) == 2
+    if day is not None and month is not None and year is not None and not two_digit \
+            and day > calendar.monthrange(year, month)[1]:
+        return None
+    offset, reference = 0, "document"
+    for key in ("ry", "rm", "rd", "dir"):
+        if key in g:
+            row = t.word(g[key])
+            offset, reference = int(row["offset"]), row["reference"]
+    mod = g.get("mod") or g.get("mod2")
+    return DateParts(
+        start=f.start, end=f.end, rule=f.rule, year=year, month=month, day=day,
+        two_digit_year=two_digit, offset=offset, reference=reference,
+        half=int(t.parts[g["half"]]["value"].lstrip("H")) if "half" in g else None,
+        quarter=int(g["q"]) if "q" in g else None,
+        mod=t.parts[mod]["value"] if mod else None,
+        range_end=_is_range_end(f.text, f.start, f.grammar.settings),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
-# Lexicon
+# Checks (a match is a date only if every check of its rule passes)
 
-
-@lru_cache(maxsize=1)
-def _lexicon() -> dict:
-    words = {r["word"]: r for r in read_table("date_words.tsv")}
-    parts = {r["word"]: r for r in read_table("date_parts.tsv")}
-    durations = {r["word"]: r for r in read_table("durations.tsv")}
-    return {"words": words, "parts": parts, "durations": durations}
-
-
-def _alt(words) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s*") for w in sorted(words, key=len, reverse=True))
-
-
-@lru_cache(maxsize=1)
-def _patterns() -> list[tuple[str, re.Pattern]]:
-    lex = _lexicon()
-    by_unit = {u: [w for w, r in lex["words"].items() if r["unit"] == u] for u in ("year", "month", "day")}
-    rel_year, rel_month, rel_day = (_alt(by_unit[u]) for u in ("year", "month", "day"))
-    month_mods = _alt([w for w, r in lex["parts"].items() if r["kind"] == "mod" and r["applies_to"] in ("any", "month")])
-    year_mods = _alt([w for w, r in lex["parts"].items() if r["kind"] == "mod" and r["applies_to"] == "any"])
-    year_words = _alt([w for w, r in lex["parts"].items() if r["applies_to"] == "year_word"])
-    halves = _alt([w for w, r in lex["parts"].items() if r["kind"] == "half"])
-    native_dur = _alt(lex["durations"])
-    native_num = native_numeral_pattern()
-    nb = r"(?<![\d.,])"  # no digit before
-    ago = r"(?:(?<![가-힣])(?:지난|오는)\s+)?"  # 지난 2019년: inside the span, changes nothing
-    na = r"(?![\d])"
-    y4 = r"(?P<y>(?:19|20)\d{2})"
-    yy = r"(?P<y>(?:19|20)\d{2}|\d{2})"  # 20년 12월: two-digit years fit the document date
-    mo = r"(?P<m>1[0-2]|0?[1-9])"
-    dd = r"(?P<d>3[01]|[12]\d|0?[1-9])"
-    S = r"\s*"
-    P = [
-        # 2020년 1월 8일 / 2020년 3월 (초|중순|말) / 2020년 상반기 / 2021년 1분기 / 2020년 (초|말)
-        ("ymd", rf"{nb}{ago}{yy}{S}년{S}{mo}{S}월{S}{dd}{S}일"),
-        ("ym", rf"{nb}{ago}{yy}{S}년{S}{mo}{S}월(?:\s*(?P<mod>{month_mods}))?"),
-        ("yh", rf"{nb}{ago}{yy}{S}년{S}(?P<half>{halves})"),
-        ("yq", rf"{nb}{ago}{yy}{S}년{S}(?P<q>[1-4])(?:/4)?{S}분기"),
-        ("y", rf"{nb}{ago}{yy}{S}년(?!{S}(?:간|동안))(?:\s*(?P<mod>{year_mods}|{year_words}))?"),
-        ("range_ym", rf"{nb}{y4}{S}년{S}(?P<m1>1[0-2]|0?[1-9]){S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)"),
-        # dotted and ISO: 2020.9.22 / 20.9.22 / 2020. 3. 15. / 2020.3 / 2020. 3. / 2023-12-05
-        ("dot_ymd", rf"{nb}(?P<y>(?:19|20)?\d{{2}})\.{S}{mo}\.{S}{dd}(?:\.(?=[\s(\[),]|$))?{na}"),
-        ("dot_ym_sp", rf"{nb}{y4}\.\s+{mo}\.(?=\s|$)"),
-        ("dot_ym", rf"{nb}{y4}\.{mo}(?!\d|\.\d|\s*[억만천조원%％개명톤])"),
-        ("dot_md", rf"{nb}{mo}\.{dd}(?![\d.])"),
-        ("iso", rf"(?<![\d.,\-]){y4}-(?P<m>1[0-2]|0[1-9])(?:-(?P<d>3[01]|[12]\d|0[1-9]))?(?![\d\-])"),
-        # relative words and their parts: 올해 3월 / 지난해 말 / 다음 달 10일 / 이달 말 / 올해 상반기
-        ("rel_y_m", rf"(?P<ry>{rel_year}){S}{mo}{S}월(?:{S}{dd}{S}일)?(?:\s*(?P<mod>{month_mods}))?"),
-        ("rel_y_h", rf"(?P<ry>{rel_year}){S}(?P<half>{halves})"),
-        ("rel_y_q", rf"(?P<ry>{rel_year}){S}(?P<q>[1-4])(?:/4)?{S}분기"),
-        ("rel_y_mod", rf"(?P<ry>{rel_year})(?:\s*(?P<mod>{year_words})|\s+(?P<mod2>{year_mods})(?!씀))"),
-        ("rel_y", rf"(?P<ry>{rel_year})(?<!올)"),
-        ("rel_m_d", rf"(?P<rm>{rel_month}){S}{dd}{S}일"),
-        ("rel_m_mod", rf"(?P<rm>{rel_month})\s*(?P<mod>{month_mods})(?!씀)"),
-        ("rel_m", rf"(?P<rm>{rel_month})"),
-        ("rel_d", rf"(?P<rd>{rel_day})"),
-        ("last_d", rf"(?P<dir>지난|오는|이번){S}{dd}{S}일"),
-        ("last_m", rf"(?P<dir>지난|오는){S}{mo}{S}월(?:\s*(?P<mod>{month_mods}))?"),
-        # month and day without year: 3월 8일 / 3월 (초|말) / 6월 / 3분기 / 상반기 / 연말
-        ("md", rf"{nb}{mo}{S}월{S}{dd}{S}일"),
-        ("m", rf"{nb}{mo}{S}월(?!{S}(?:간|동안))(?:\s*(?P<mod>{month_mods}))?"),
-        ("q", rf"{nb}(?P<q>[1-4])(?:/4)?{S}분기"),
-        ("h", rf"(?P<half>{halves})"),
-        ("yw", rf"(?P<mod>{year_words})"),
-        # ranges whose first part borrows the unit of the second: 3~5월, 2020~2022년, 7월 1~3일
-        ("range_m", rf"{nb}(?P<m1>1[0-2]|0?[1-9]){S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)"),
-        ("range_y", rf"{nb}(?P<y1>(?:19|20)\d{{2}}){S}[~∼〜]{S}(?=(?:19|20)\d{{2}}{S}년)"),
-        ("range_d", rf"{nb}(?P<d1>3[01]|[12]\d|0?[1-9]){S}[~∼〜]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)"),
-        # day alone: range ends (…부터 31일까지, ~31일) and reporting dates (8일 밝혔다)
-        ("d", rf"{nb}{dd}{S}일(?!요일|\s*(?:간|동안|째|만에))"),
-        # durations: 1개월, 3년간, 2주간, 6개월 동안 → 6개월, 나흘, 한 달간
-        ("dur", rf"{nb}(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)(?P<gan>간)?"),
-        ("dur_native", rf"(?P<nd>{native_dur})(?P<gan>간)?"),
-    ]
-    return [(name, re.compile(rx)) for name, rx in P]
-
-
-_UNIT_CODE = {"년": "Y", "개월": "M", "달": "M", "주": "W", "일": "D"}
 _FIGURATIVE_FOLLOW_OK = re.compile(r"(?:\s+(?![도은는이가을를의과와])|부터|까지|\s*오전|\s*오후|\s*\()")
 _DAY_COUNT_AFTER = re.compile(
     r"\s*(?:간|동안|째|만[에인의]|만|이내|가량|정도|여|남짓|씩|분|치|이상|미만|이하|넘|에\s*걸쳐|[이가]\s*(?:지나|걸리|걸렸|남)"
     r"|\d+\s*회|\s*\d+\s*시간)")
 _DAY_COUNT_BEFORE = re.compile(r"(?:\d\s*박|매월|매달|매주|하루|일주일에|주\s*\d|월)\s*$")
-_REPORT_FOLLOW = re.compile(r"\s+(?:[가-힣]+\s+){0,3}?(?:밝혔|발표했|전했|말했|알렸|개최했|열었|진행했|공개했|체결했|출범했|선포했|시작했|개최한|열린|진행된)")
 _PARTICLE_AFTER_DUR = re.compile(r"\s*(?:동안|만[에인의])")
-
-
 _RANGE_BEFORE = re.compile(r"(?:부터\s*|[~∼〜\-–]\s*)$")
 _TWO_DIGIT_YEAR_NOT = re.compile(r"\s*(?:전|후|뒤|만|째|간|동안|이상|이내|넘|가까이|여|가량|정도|차|치|이\s*지난|이\s*넘)")
+_ORDINAL_AFTER = re.compile(r"\s*(?:째)")
+_HALF_FOLLOW_OK = re.compile(r"(?:에|부터|까지|중|내|의|와|과|는|도|를|동안|까지)")
+_LISTED_BEFORE = re.compile(r"[일월]\s*(?:과|와|및|,)\s*$")  # 5일과 7일
+_TOPIC_BEFORE = re.compile(r"[가-힣](?:은|는|이|가)\s+$")  # 포스코는 7일
+_LINE_START_BEFORE = re.compile(r"(?:^|[.!?\n]\s*|=\s*|\]\s*)$")  # a sentence, byline or tag ends
+_UNIT_CODE = {"년": "Y", "개월": "M", "달": "M", "주": "W", "일": "D"}
 
 
-def _is_reporting_day(text: str, start: int, end: int) -> bool:
+def _is_range_end(text: str, start: int, settings: DateSettings) -> bool:
+    """``…부터 31일까지``, ``~31일``, ``3일-7일``: the second part of a range."""
+    return bool(_RANGE_BEFORE.search(text[max(0, start - settings.range_before):start]))
+
+
+def not_ordinal(f: Found) -> bool:
+    """``2020년째``, ``3월째`` count, they do not date."""
+    return not _ORDINAL_AFTER.match(f.after())
+
+
+def not_year_count(f: Found) -> bool:
+    """``10년 전``, ``20년 만에``: spans of years, not the year 2010 (two-digit years only)."""
+    y = f.match.group("y")
+    return len(y) != 2 or not _TWO_DIGIT_YEAR_NOT.match(f.text[f.match.end("y") + 1:])
+
+
+def is_range_end(f: Found) -> bool:
+    """``10.21`` is a date only as a range end after a dotted date."""
+    return _is_range_end(f.text, f.start, f.grammar.settings)
+
+
+def not_figurative(f: Found) -> bool:
+    """``오늘도 …``, ``더 나은 내일을``: a figurative word is a date only before a space, 부터/까지,
+    오전/오후 or a parenthesis."""
+    return f.grammar.tables.word(f.match.group("rd"))["figurative"] != "yes" \
+        or bool(_FIGURATIVE_FOLLOW_OK.match(f.after()))
+
+
+def not_day_count(f: Found) -> bool:
+    """A bare day (``5일 발표했다``, ``16일 경찰은``, ``9일(현지시각)``) is a date unless it counts
+    days (``3일 동안``, ``2박 3일``, ``1일 1회``, ``20일 정도 걸린다``)."""
+    return not (_DAY_COUNT_AFTER.match(f.after()) or _DAY_COUNT_BEFORE.search(f.before()))
+
+
+def is_reporting_day(f: Found) -> bool:
     """A bare day that dates the report itself (``…했다고 8일 밝혔다``, ``포스코는 7일 …``, a
     sentence opening ``16일 경찰은 …``): it resolves against the document date, not the dates
     before it. Other bare days (``5일과 7일``, ``…부터 31일까지``) take the month of the context."""
-    before = text[max(0, start - 8):start]
-    if _is_range_end(text, start) or re.search(r"[일월]\s*(?:과|와|및|,)\s*$", before):
+    g, text, start = f.grammar, f.text, f.start
+    if _is_range_end(text, start, g.settings) or _LISTED_BEFORE.search(f.before()):
         return False
-    return bool(_REPORT_FOLLOW.match(text[end:end + 24]) or re.search(r"[가-힣](?:은|는|이|가)\s+$", before)
-                or re.search(r"(?:^|[.!?\n]\s*|=\s*|\]\s*)$", text[max(0, start - 4):start]) or start == 0)
+    return bool(g.report_follow.match(f.after(g.settings.report_after)) or _TOPIC_BEFORE.search(f.before())
+                or _LINE_START_BEFORE.search(f.before(g.settings.line_start_before)) or start == 0)
 
 
-def _is_range_end(text: str, start: int) -> bool:
-    """``…부터 31일까지``, ``~31일``, ``3일-7일``: the second part of a range."""
-    return bool(_RANGE_BEFORE.search(text[max(0, start - 4):start]))
+def not_reporting_day(f: Found) -> bool:
+    return not is_reporting_day(f)
 
 
-def _match_is_valid(name: str, m: re.Match, text: str, bounds: TokenIndex | None) -> bool:
-    start, end = m.span()
-    if name.startswith("range"):
-        end = m.end("m1") if "m1" in m.re.groupindex else m.end(1)
+def half_follow_ok(f: Found) -> bool:
+    """A bare ``상반기`` is a date before a particle (에, 부터, 의 …), not inside a longer word."""
+    after = f.after()
+    return not re.match(r"[가-힣]", after[:1] or " ") or bool(_HALF_FOLLOW_OK.match(after))
+
+
+def duration_ok(f: Found) -> bool:
+    """``1개월``, ``3년간``, ``2주간``, ``한 달간``, ``3일 동안``; not ``세 일``, ``2020년``, ``10년째``."""
+    unit, n, after = f.match.group("u"), f.match.group("n"), f.after()
+    if not n.isdigit() and unit not in ("달", "개월"):
+        return False  # 세 일? never; native numbers only with 달/개월 (한 달간)
+    if unit == "달" and n.isdigit():
+        return False
+    if unit in ("년", "주", "일", "달") and not f.group("gan") and not _PARTICLE_AFTER_DUR.match(after):
+        return False
+    if unit == "년" and n.isdigit() and len(n) == 4:
+        return False
+    return not (re.match(r"\s*째", after) and unit != "개월")
+
+
+def duration_word_ok(f: Found) -> bool:
+    """``하루``, ``보름``, ``일주일`` are durations only before 간/동안 (하루 평균 is a rate)."""
+    return f.grammar.tables.durations[f.match.group("nd")]["needs_span"] != "yes" \
+        or bool(f.group("gan") or _PARTICLE_AFTER_DUR.match(f.after()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Readers of durations
+
+
+def read_duration(f: Found) -> DateParts | None:
+    """``3년간`` → P3Y, ``한 달`` → P1M."""
+    n, unit = f.match.group("n"), f.match.group("u")
+    count = int(n) if n.isdigit() else parse_native(n)
+    if not count:
+        return None
+    return DateParts(f.start, f.end, f.rule, duration=Timex.duration(count, _UNIT_CODE[unit]))
+
+
+def read_duration_word(f: Found) -> DateParts:
+    """``나흘`` → P4D (durations.tsv)."""
+    value = f.grammar.tables.durations[f.match.group("nd")]["value"]
+    return DateParts(f.start, f.end, f.rule, duration=Timex.parse(value))
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolvers: parts + document date + context date → value
+
+
+def _shift_month(year: int, month: int, offset: int) -> tuple[int, int]:
+    idx = year * 12 + (month - 1) + offset
+    return idx // 12, idx % 12 + 1
+
+
+def _closest_century(yy: int, ref_year: int | None) -> int:
+    base = ref_year if ref_year is not None else 2000
+    return min((1900 + yy, 2000 + yy, 2100 + yy), key=lambda y: abs(y - base))
+
+
+def _point(p: DateParts, y: int | None, m: int | None, d: int | None, unit: str = "year") -> Timex:
+    """The value of ``p`` with year, month, day ``y``/``m``/``d``, written down to the finest part
+    the surface says (at least ``unit``, the unit of its relative word), or as a half or quarter."""
+    if p.half:
+        return Timex("half", y, m, d, half=p.half)
+    if p.quarter:
+        return Timex("quarter", y, m, d, quarter=p.quarter)
+    if p.day is not None or unit == "day":
+        return Timex("day", y, m, d)
+    if p.month is not None or unit == "month":
+        return Timex("month", y, m, d)
+    return Timex("year", y, m, d)
+
+
+def resolve_absolute(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """Written parts stay; a missing year (and a day's missing month) come from the context date,
+    else the document date. A range's end before its start's month is in the next year
+    (``2020년 11월부터 2월까지``)."""
+    y, m, d = p.year, p.month, p.day
+    if p.two_digit_year and y is not None:
+        y = _closest_century(y, pub.year)
+    if y is None:
+        src_y, src_m = (context.year, context.month) if context is not None else (pub.year, pub.month)
+        y = src_y
+        if m is None and d is not None:
+            m = src_m
+        if p.range_end and context is not None and y is not None and m is not None \
+                and context.month is not None and m < context.month:
+            y += 1
+    return _point(p, y, m, d)
+
+
+def resolve_relative_year(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``올해 3월``, ``지난해 말``: the document's year plus the word's offset (``전년``, ``같은 해``:
+    the context date's year)."""
+    base = pub.year
+    if p.reference == "context" and context is not None and context.year is not None:
+        base = context.year
+    return _point(p, None if base is None else base + p.offset, p.month, p.day)
+
+
+def resolve_relative_month(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``지난달``, ``다음 달 10일``: the document's month plus the word's offset."""
+    if pub.year is None or pub.month is None:
+        y, m = pub.year, None
+    else:
+        y, m = _shift_month(pub.year, pub.month, p.offset)
+    return _point(p, y, m, p.day, "month")
+
+
+def resolve_relative_day(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``어제``, ``이날``: the document date plus the word's offset."""
+    if pub.year is None or pub.month is None or pub.day is None:
+        return _point(p, pub.year, pub.month, None, "day")  # the parts the document date has
+    day = _dt.date(pub.year, pub.month, pub.day) + _dt.timedelta(days=p.offset)
+    return _point(p, day.year, day.month, day.day, "day")
+
+
+def _day_near_document(p: DateParts, pub: Ref, shift: Callable[[int, int], int]) -> Timex:
+    """Day ``p.day`` in the document's month, moved ``shift(day, document day)`` months."""
+    n = p.day
+    if pub.year is None or pub.month is None:
+        return _point(p, pub.year, None, n, "day")
+    y, m = pub.year, pub.month
+    if pub.day is not None and n is not None:
+        y, m = _shift_month(y, m, shift(n, pub.day))
+    return _point(p, y, m, n, "day")
+
+
+def resolve_last_next_day(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``지난 19일``: the latest 19th before the document date; ``오는 19일``: the next one after
+    it; ``이번 19일``: the 19th of the document's month."""
+    def shift(n: int, today: int) -> int:
+        if p.offset < 0 and n >= today:
+            return -1
+        if p.offset > 0 and n <= today:
+            return 1
+        return 0
+    return _day_near_document(p, pub, shift)
+
+
+def resolve_reporting_day(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``8일 밝혔다``: the latest 8th not after the document date."""
+    return _day_near_document(p, pub, lambda n, today: -1 if n > today else 0)
+
+
+def resolve_last_next_month(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``지난 10월``: the latest October before the document date; ``오는 9월``: the next one after."""
+    y = pub.year
+    if y is not None and pub.month is not None and p.month is not None:
+        if p.offset < 0 and p.month >= pub.month:
+            y -= 1
+        elif p.offset > 0 and p.month <= pub.month:
+            y += 1
+    return _point(p, y, p.month, p.day)
+
+
+def resolve_duration(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    assert p.duration is not None
+    return p.duration
+
+
+# ---------------------------------------------------------------------------------------------
+# The rules
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One date expression: everything about it in one value.
+
+    ``pattern`` is a regex template whose ``{name}`` fields are :func:`fragments` (write a literal
+    brace as ``{{``); ``checks`` must all pass for a match to count; ``read`` gives its parts;
+    ``resolve`` its value. ``end_group``: the span ends where that group ends (a range's first
+    part, ``3~5월`` → ``3``). ``sets_context``: later partial dates may borrow from this one.
+    Where matches overlap the longest wins, then the rule listed first."""
+
+    name: str
+    pattern: str
+    resolve: Resolver = resolve_absolute
+    checks: tuple[Check, ...] = ()
+    read: Callable[[Found], DateParts | None] = read_parts
+    end_group: str | None = None
+    sets_context: bool = True
+    doc: str = ""
+
+
+_BARE_DAY = r"{nb}{dd}{S}일(?!요일|\s*(?:간|동안|째|만에))"  # two rules: a reporting day or not
+
+RULES: tuple[Rule, ...] = (
+    # full Korean dates, with 지난/오는 inside (지난 2018년, 오는 2027년 3월)
+    Rule("date.ymd", r"{nb}{ago}{yy}{S}년{S}{mo}{S}월{S}{dd}{S}일", checks=(not_ordinal,), doc="2020년 1월 8일"),
+    Rule("date.ym", r"{nb}{ago}{yy}{S}년{S}{mo}{S}월(?:\s*(?P<mod>{month_mods}))?", checks=(not_ordinal,),
+         doc="2020년 3월, 2020년 3월 말"),
+    Rule("date.year_half", r"{nb}{ago}{yy}{S}년{S}(?P<half>{halves})", checks=(not_year_count,),
+         doc="2020년 상반기"),
+    Rule("date.year_quarter", r"{nb}{ago}{yy}{S}년{S}(?P<q>[1-4])(?:/4)?{S}분기", checks=(not_year_count,),
+         doc="2021년 1분기"),
+    Rule("date.year", r"{nb}{ago}{yy}{S}년(?!{S}(?:간|동안))(?:\s*(?P<mod>{year_mods}|{year_words}))?",
+         checks=(not_ordinal, not_year_count), doc="2020년, 20년, 2020년 말, 2020년 연말"),
+    Rule("date.range_ym_start", r"{nb}{y4}{S}년{S}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m",
+         doc="2020년 3~5월 → 2020년 3"),
+    # dotted and ISO: 2020.9.22 / 20.9.22 / 2020. 3. 15. / 2020.3 / 2020. 3. / 2023-12-05
+    Rule("date.dotted_ymd", r"{nb}(?P<y>(?:19|20)?\d{{2}})\.{S}{mo}\.{S}{dd}(?:\.(?=[\s(\[),]|$))?{na}",
+         doc="2020.9.22, 20.9.22, 2022. 3. 15."),
+    Rule("date.dotted_ym_spaced", r"{nb}{y4}\.\s+{mo}\.(?=\s|$)", doc="2020. 3."),
+    Rule("date.dotted_ym", r"{nb}{y4}\.{mo}(?!\d|\.\d|\s*[억만천조원%％개명톤])", doc="2020.3"),
+    Rule("date.dotted_md", r"{nb}{mo}\.{dd}(?![\d.])", checks=(is_range_end,), doc="2020.10.5~10.21 → 10.21"),
+    Rule("date.iso", r"(?<![\d.,\-]){y4}-(?P<m>1[0-2]|0[1-9])(?:-(?P<d>3[01]|[12]\d|0[1-9]))?(?![\d\-])",
+         doc="2023-12-05, 2020-03"),
+    # relative words and their parts: 올해 3월 / 지난해 말 / 다음 달 10일 / 이달 말 / 올해 상반기
+    Rule("date.rel_year_month", r"(?P<ry>{rel_year}){S}{mo}{S}월(?:{S}{dd}{S}일)?(?:\s*(?P<mod>{month_mods}))?",
+         resolve_relative_year, doc="올해 3월, 지난해 12월 1일"),
+    Rule("date.rel_year_half", r"(?P<ry>{rel_year}){S}(?P<half>{halves})", resolve_relative_year,
+         doc="올해 상반기"),
+    Rule("date.rel_year_quarter", r"(?P<ry>{rel_year}){S}(?P<q>[1-4])(?:/4)?{S}분기", resolve_relative_year,
+         doc="내년 1분기"),
+    Rule("date.rel_year_part", r"(?P<ry>{rel_year})(?:\s*(?P<mod>{year_words})|\s+(?P<mod2>{year_mods})(?!씀))",
+         resolve_relative_year, doc="지난해 말, 올해 연말"),
+    Rule("date.rel_year", r"(?P<ry>{rel_year})(?<!올)", resolve_relative_year, doc="올해, 지난해, 같은 해"),
+    Rule("date.rel_month_day", r"(?P<rm>{rel_month}){S}{dd}{S}일", resolve_relative_month, doc="다음 달 10일"),
+    Rule("date.rel_month_part", r"(?P<rm>{rel_month})\s*(?P<mod>{month_mods})(?!씀)", resolve_relative_month,
+         doc="이달 말, 지난달 중순"),
+    Rule("date.rel_month", r"(?P<rm>{rel_month})", resolve_relative_month, doc="이달, 지난달, 다음 달"),
+    Rule("date.rel_day", r"(?P<rd>{rel_day})", resolve_relative_day, checks=(not_figurative,),
+         doc="어제, 오늘, 이날"),
+    Rule("date.last_next_day", r"(?P<dir>{this_last_next}){S}{dd}{S}일", resolve_last_next_day,
+         doc="지난 19일, 오는 19일, 이번 19일"),
+    Rule("date.last_next_month", r"(?P<dir>{last_next}){S}{mo}{S}월(?:\s*(?P<mod>{month_mods}))?",
+         resolve_last_next_month, doc="지난 10월, 오는 9월 말"),
+    # month and day without year: 3월 8일 / 3월 (초|말) / 6월 / 3분기 / 상반기 / 연말
+    Rule("date.md", r"{nb}{mo}{S}월{S}{dd}{S}일", checks=(not_ordinal,), doc="3월 8일"),
+    Rule("date.month", r"{nb}{mo}{S}월(?!{S}(?:간|동안))(?:\s*(?P<mod>{month_mods}))?", checks=(not_ordinal,),
+         doc="6월, 3월 초"),
+    Rule("date.quarter", r"{nb}(?P<q>[1-4])(?:/4)?{S}분기", doc="3분기"),
+    Rule("date.half", r"(?P<half>{halves})", checks=(half_follow_ok,), doc="상반기에"),
+    Rule("date.year_part", r"(?P<mod>{year_words})", doc="연말, 연초"),
+    # ranges whose first part borrows the unit of the second: 3~5월, 2020~2022년, 7월 1~3일
+    Rule("date.range_month_start", r"{nb}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m",
+         doc="3~5월 → 3"),
+    Rule("date.range_year_start", r"{nb}{y4}{S}[~∼〜]{S}(?=(?:19|20)\d{{2}}{S}년)", end_group="y",
+         doc="2020~2022년 → 2020"),
+    Rule("date.range_day_start", r"{nb}{dd}{S}[~∼〜]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)", end_group="d",
+         doc="7월 1~3일 → 1"),
+    # a bare day: the report's own date (8일 밝혔다) or a day in the context's month (…부터 31일까지)
+    Rule("date.reporting_day", _BARE_DAY, resolve_reporting_day,
+         checks=(not_day_count, is_reporting_day), sets_context=False, doc="…했다고 8일 밝혔다, 포스코는 7일"),
+    Rule("date.day", _BARE_DAY, checks=(not_day_count, not_reporting_day),
+         doc="5일과 7일, …부터 31일까지"),
+    # durations: 1개월, 3년간, 2주간, 6개월 동안 → 6개월, 나흘, 한 달간
+    Rule("date.duration", r"{nb}(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)(?P<gan>간)?", resolve_duration,
+         checks=(duration_ok,), read=read_duration, sets_context=False, doc="1개월, 3년간, 한 달간"),
+    Rule("date.duration_word", r"(?P<nd>{native_dur})(?P<gan>간)?", resolve_duration, checks=(duration_word_ok,),
+         read=read_duration_word, sets_context=False, doc="나흘, 열흘간"),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# The grammar: tables + compiled rules, owned by a component
+
+
+@dataclass(frozen=True)
+class DateGrammar:
+    """The tables, settings and compiled rules a component works with."""
+
+    tables: DateTables
+    rules: tuple[Rule, ...]
+    compiled: tuple[re.Pattern, ...]
+    report_follow: re.Pattern
+    settings: DateSettings = SETTINGS
+    source: Path = DATA_DIR
+
+
+def load_grammar(data_dir: str | Path | None = None, settings: DateSettings = SETTINGS,
+                 rules: Sequence[Rule] = RULES) -> DateGrammar:
+    """Read the tables from ``data_dir`` (the packaged ``pipeline/data/`` by default) and compile
+    ``rules`` against them."""
+    names = [r.name for r in rules]
+    if len(set(names)) != len(names):
+        raise ValueError(f"rule names must be unique: {sorted(n for n in names if names.count(n) > 1)}")
+    tables = DateTables.read(data_dir)
+    frags = fragments(tables)
+    compiled = tuple(re.compile(r.pattern.format(**frags)) for r in rules)
+    verbs = "|".join(re.escape(v) for v in tables.reporting_verbs)
+    report_follow = re.compile(rf"\s+(?:[가-힣]+\s+){{0,3}}?(?:{verbs})")
+    return DateGrammar(tables, tuple(rules), compiled, report_follow, settings,
+                       Path(data_dir) if data_dir else DATA_DIR)
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding and resolving
+
+
+def _found(grammar: DateGrammar, rule: Rule, m: re.Match, text: str, bounds: TokenIndex | None) -> Found | None:
+    """The match as a span candidate, or ``None`` when it cannot be a date here."""
+    start = m.start()
+    end = m.end(rule.end_group) if rule.end_group else m.end()
     if end <= start:
-        return False
-    before = text[start - 1] if start else " "
-    if before.isalnum():
-        return False  # a date never starts inside a word or number (코로나19, 제2020 …)
+        return None
+    if start and text[start - 1].isalnum():
+        return None  # a date never starts inside a word or number (코로나19, 제2020 …)
     if bounds is not None and (start not in bounds.starts or end not in bounds.ends):
-        return False  # e.g. 내달리다 is not 내달
-    after = text[end:end + 12]
-    gd = m.groupdict()
-    if name == "rel_d":
-        word = re.sub(r"\s+", " ", m.group("rd"))
-        if _lexicon()["words"].get(word, {}).get("figurative") == "yes" and not _FIGURATIVE_FOLLOW_OK.match(after):
-            return False
-    if name == "d":
-        # a bare day (news: "5일 발표했다", "16일 경찰은", "9일(현지시각)") is a date unless it
-        # counts days (3일 동안, 2박 3일, 1일 1회, 20일 정도 걸린다)
-        if _DAY_COUNT_AFTER.match(after) or _DAY_COUNT_BEFORE.search(text[max(0, start - 8):start]):
-            return False
-    if name == "dur":
-        unit = gd["u"]
-        n = gd["n"]
-        if not n.isdigit() and unit not in ("달", "개월"):
-            return False  # 세 일? never; native numbers only with 달/개월 (한 달간)
-        if unit == "달" and n.isdigit():
-            return False
-        if unit in ("년", "주", "일", "달") and not gd.get("gan") and not _PARTICLE_AFTER_DUR.match(after):
-            return False
-        if unit == "년" and n.isdigit() and len(n) == 4:
-            return False
-        if re.match(r"\s*째", after) and unit != "개월":
-            return False
-    if name in ("y", "ym", "m", "md", "ymd") and re.match(r"\s*(?:째)", after):
-        return False
-    y = gd.get("y")
-    if y is not None and len(y) == 2 and name in ("y", "yh", "yq") and _TWO_DIGIT_YEAR_NOT.match(text[m.end("y") + 1:]):
-        return False  # 10년 전, 20년 만에: spans of years, not the year 2010
-    if name == "dot_md" and not _is_range_end(text, start):
-        return False  # 10.21 is a date only as a range end after a dotted date
-    if name == "dur_native" and _lexicon()["durations"][m.group("nd")]["needs_span"] == "yes" \
-            and not (gd.get("gan") or _PARTICLE_AFTER_DUR.match(after)):
-        return False
-    if name in ("h",) and re.match(r"[가-힣]", after[:1] or " ") and not re.match(r"(?:에|부터|까지|중|내|의|와|과|는|도|를|동안|까지)", after):
-        return False
-    return True
+        return None  # e.g. 내달리다 is not 내달
+    f = Found(rule, m, text, start, end, grammar)
+    return f if all(check(f) for check in rule.checks) else None
 
 
-def find_dates(text: str, bounds: TokenIndex | None = None) -> list[DateParts]:
-    """Every DATE span in ``text`` (longest match wins where candidates overlap)."""
-    cands: list[tuple[int, int, int, str, re.Match]] = []
-    for prio, (name, rx) in enumerate(_patterns()):
+def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None) -> list[DateParts]:
+    """Every DATE span in ``text``: where candidates overlap the longest match wins, then the rule
+    listed first."""
+    cands: list[tuple[int, int, int, Found]] = []
+    for prio, (rule, rx) in enumerate(zip(grammar.rules, grammar.compiled, strict=True)):
         pos = 0
         while (m := rx.search(text, pos)) is not None:
             # an invalid match must not hide a valid one starting inside it (카카오는 2021년)
-            if _match_is_valid(name, m, text, bounds):
-                cands.append((m.start(), -(m.end() - m.start()), prio, name, m))
+            f = _found(grammar, rule, m, text, bounds)
+            if f is not None:
+                cands.append((m.start(), -(m.end() - m.start()), prio, f))
             pos = m.start() + 1
-    cands.sort()
+    cands.sort(key=lambda c: c[:3])
     taken: list[DateParts] = []
     last_end = -1
-    for start, _neg_len, _prio, name, m in cands:
+    for start, _neg_len, prio, f in cands:
         if start < last_end:
             continue
-        parts = _parts(name, m, text)
+        parts = grammar.rules[prio].read(f)
         if parts is None:
             continue
         if bounds is not None and not bounds.same_sentence(parts.start, parts.end):
@@ -244,215 +641,84 @@ def find_dates(text: str, bounds: TokenIndex | None = None) -> list[DateParts]:
     return taken
 
 
-def _parts(name: str, m: re.Match, text: str) -> DateParts | None:
-    g = {k: v for k, v in m.groupdict().items() if v is not None}
-    lex = _lexicon()
-    p = DateParts(start=m.start(), end=m.end())
-    p.extra["range_end"] = _is_range_end(text, m.start())
-    if "y" in g:
-        y = int(g["y"])
-        if len(g["y"]) == 2:
-            p.two_digit_year = True
-        p.year = y
-    for key, attr in (("m", "month"), ("d", "day")):
-        if key in g:
-            setattr(p, attr, int(g[key]))
-    if name == "range_m":
-        p.month = int(g["m1"])
-        p.end = m.start() + len(g["m1"])
-    elif name == "range_y":
-        p.year = int(g["y1"])
-        p.end = m.start() + len(g["y1"])
-    elif name == "range_ym":
-        p.year, p.month = int(g["y"]), int(g["m1"])
-        p.end = m.start("m1") + len(g["m1"])
-    elif name == "range_d":
-        p.day = int(g["d1"])
-        p.end = m.start() + len(g["d1"])
-    if p.day is not None and p.month is not None and p.year is not None and not p.two_digit_year:
-        if p.day > calendar.monthrange(p.year, p.month)[1]:
-            return None
-    mod = g.get("mod") or g.get("mod2")
-    if mod:
-        part = lex["parts"][mod]
-        p.mod = part["value"]
-    if "half" in g:
-        p.half = lex["parts"][g["half"]]["value"]
-    if "q" in g:
-        p.quarter = int(g["q"])
-    for key, unit in (("ry", "year"), ("rm", "month"), ("rd", "day")):
-        if key in g:
-            word = re.sub(r"\s+", " ", g[key])
-            row = lex["words"].get(word) or lex["words"].get(word.replace(" ", ""))
-            p.rel_unit = unit
-            p.rel_offset = int(row["offset"])
-            p.rel_reference = row["reference"]
-    if name == "last_m":
-        p.extra["month_dir"] = g["dir"]
-    if name == "last_d":
-        if g["dir"] == "지난":
-            p.last_day, p.day = p.day, None
-        elif g["dir"] == "오는":
-            p.next_day, p.day = p.day, None
-        else:
-            p.rel_unit, p.rel_offset = "month", 0
-    if name == "d" and _is_reporting_day(text, m.start(), m.end()):
-        p.report_day, p.day = p.day, None
-    if name == "dur":
-        n = g["n"]
-        num = int(n) if n.isdigit() else parse_native(n)
-        if not num:
-            return None
-        p.duration = f"P{num}{_UNIT_CODE[g['u']]}"
-    if name == "dur_native":
-        p.duration = lex["durations"][g["nd"]]["value"]
-    return p
-
-
-# ---------------------------------------------------------------------------------------------
-# Resolution
-
-
-@dataclass
-class _Ref:
-    year: int | None
-    month: int | None
-    day: int | None
-
-
-def parse_published(published: str | None) -> _Ref:
-    if not published:
-        return _Ref(None, None, None)
-    bits = [int(b) for b in str(published).split("-")]
-    bits += [None] * (3 - len(bits))
-    return _Ref(*bits[:3])
-
-
-def _shift_month(year: int, month: int, offset: int) -> tuple[int, int]:
-    idx = year * 12 + (month - 1) + offset
-    return idx // 12, idx % 12 + 1
-
-
-def _fmt(y, m=None, d=None, half=None, quarter=None, precision: str = "year") -> str:
-    """``2020-03-08``; unknown parts as ``X`` down to ``precision`` (year, month or day)."""
-    ys = "XXXX" if y is None else f"{y:04d}"
-    if half:
-        return f"{ys}-{half}"
-    if quarter:
-        return f"{ys}-Q{quarter}"
-    if precision == "year":
-        return ys
-    ms = "XX" if m is None else f"{m:02d}"
-    if precision == "month":
-        return f"{ys}-{ms}"
-    ds = "XX" if d is None else f"{d:02d}"
-    return f"{ys}-{ms}-{ds}"
-
-
-def _closest_century(yy: int, ref_year: int | None) -> int:
-    base = ref_year if ref_year is not None else 2000
-    options = [1900 + yy, 2000 + yy, 2100 + yy]
-    return min(options, key=lambda y: abs(y - base))
-
-
-def resolve(p: DateParts, pub: _Ref, context: DateParts | None) -> DateParts:
-    """Fill ``p.value`` (and normalised year/month/day) from the document date and context."""
-    if p.duration:
-        p.value = p.duration
-        return p
-    y, m, d = p.year, p.month, p.day
-    if p.two_digit_year and y is not None:
-        y = _closest_century(y, pub.year)
-    if p.rel_unit == "year":
-        base = pub.year
-        if p.rel_reference == "context" and context is not None and context.year is not None:
-            base = context.year
-        y = None if base is None else base + p.rel_offset
-    elif p.rel_unit == "month":
-        if pub.year is None or pub.month is None:
-            y, m = pub.year, None
-        else:
-            y, m = _shift_month(pub.year, pub.month, p.rel_offset)
-    elif p.rel_unit == "day":
-        if pub.year is None:
-            y = m = d = None
-        elif pub.month is None:
-            y, m, d = pub.year, None, None
-        elif pub.day is None:
-            y, m, d = pub.year, pub.month, None
-        else:
-            import datetime as _dt
-
-            day = _dt.date(pub.year, pub.month, pub.day) + _dt.timedelta(days=p.rel_offset)
-            y, m, d = day.year, day.month, day.day
-    elif p.last_day or p.next_day or p.report_day:
-        n = p.last_day or p.next_day or p.report_day
-        d = n
-        if pub.year is None or pub.month is None:
-            y, m = pub.year, None
-        else:
-            y, m = pub.year, pub.month
-            if pub.day is not None:
-                if p.last_day and n >= pub.day or p.report_day and n > pub.day:
-                    y, m = _shift_month(y, m, -1)
-                elif p.next_day and n <= pub.day:
-                    y, m = _shift_month(y, m, 1)
-    elif p.extra.get("month_dir"):
-        # 지난 10월: the latest October before the document date; 오는 9월: the next one after
-        if pub.year is None:
-            y = None
-        else:
-            y = pub.year
-            if pub.month is not None:
-                if p.extra["month_dir"] == "지난" and m >= pub.month:
-                    y -= 1
-                elif p.extra["month_dir"] == "오는" and m <= pub.month:
-                    y += 1
-    elif y is None:
-        # a partial date: take missing parts from the context date, else the document date
-        src_y, src_m = (context.year, context.month) if context is not None else (pub.year, pub.month)
-        if context is not None and context.year is None and context.month is None:
-            src_y, src_m = None, None
-        y = src_y
-        if m is None and d is not None:
-            m = src_m
-        if p.extra.get("range_end") and context is not None and y is not None and m is not None \
-                and context.month is not None and m < context.month:
-            y += 1  # 2020년 11월부터 2월까지: the range ends in the next year
-    precision = p.precision
-    p.year, p.month, p.day = y, m, d
-    p.value = _fmt(y, m, d, p.half, p.quarter, precision)
-    return p
-
-
-def resolve_dates(
-    dates: list[DateParts], published: str | None, sentence_of=lambda off: 0
-) -> list[DateParts]:
-    """Resolve every date in document order (see the module docstring for the rules)."""
+def resolve_dates(dates: list[DateParts], published: str | None,
+                  sentence_of: Callable[[int], int] = lambda off: 0) -> list[Date]:
+    """Resolve every date in document order: each rule's resolver gets the document date and the
+    context date (the latest date of this sentence, else of the previous one, that sets context)."""
     pub = parse_published(published)
-    out: list[DateParts] = []
-    last_in_sentence: dict[int, DateParts] = {}
+    out: list[Date] = []
+    last_in_sentence: dict[int, Timex] = {}
     for p in dates:
         sid = sentence_of(p.start)
         ctx = last_in_sentence.get(sid) or last_in_sentence.get(sid - 1)
-        if p.report_day:
-            ctx = None
-        r = resolve(replace(p), pub, ctx)
-        out.append(r)
-        if not r.is_duration and not r.report_day:
-            last_in_sentence[sid] = r
+        value = p.rule.resolve(p, pub, ctx)
+        out.append(Date(p.start, p.end, p.rule.name, value, p.mod))
+        if p.rule.sets_context:
+            last_in_sentence[sid] = value
     return out
 
 
-@Language.factory("csr_dates")
-class DateRecognizer:
-    """spaCy component: ``doc.spans["DATE"]`` with ``_.value`` and ``_.mod``."""
+def explain_doc(doc: Doc) -> list[dict[str, Any]]:
+    """Each DATE span of an annotated Doc: its text, offsets, value, mod and the rule that fired."""
+    return [{"text": s.text, "start": s.start_char, "end": s.end_char, "value": s._.value, "mod": s._.mod,
+             "rule": s._.rule} for s in doc.spans.get("DATE", [])]
 
-    def __init__(self, nlp: Language, name: str = "csr_dates"):
+
+def explain(text: str, published: str | None = None, nlp: Language | None = None) -> list[dict[str, Any]]:
+    """Why each date of ``text`` came out as it did: for every DATE span, as the pipeline finds it
+    (``nlp``, by default the process's pipeline), its text, offsets, value, mod and rule."""
+    if nlp is None:
+        from .nlp import get_nlp  # late: nlp imports this module
+
+        nlp = get_nlp()
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return explain_doc(doc)
+
+
+# ---------------------------------------------------------------------------------------------
+# The spaCy component
+
+
+@Language.factory("csr_dates", default_config={"data_dir": None})
+def make_dates(nlp: Language, name: str, data_dir: str | None) -> DateRecognizer:
+    return DateRecognizer(nlp, name, data_dir=data_dir)
+
+
+class DateRecognizer:
+    """spaCy component: ``doc.spans["DATE"]`` with ``_.value``, ``_.mod`` and ``_.rule``."""
+
+    def __init__(self, nlp: Language | None = None, name: str = "csr_dates", *, data_dir: str | Path | None = None):
         self.name = name
+        self.data_dir = data_dir
+        self.grammar: DateGrammar | None = None
+
+    def initialize(self, get_examples=None, *, nlp=None, data_dir: str | None = None) -> None:
+        """Load the tables (from ``data_dir``, else the component's, else the packaged ones).
+        (Arguments spaCy validates carry no annotations it could not resolve.)"""
+        if data_dir is not None:
+            self.data_dir = data_dir
+        self.grammar = load_grammar(self.data_dir)
 
     def __call__(self, doc: Doc) -> Doc:
+        if self.grammar is None:
+            self.initialize()
+        assert self.grammar is not None
         bounds = token_index(doc)
-        dates = resolve_dates(find_dates(doc_text(doc), bounds), doc._.published, bounds.sentence_of)
-        doc = set_spans(doc, "DATE", [(p.start, p.end, {"value": p.value, "mod": p.mod}) for p in dates])
-        return doc
+        dates = resolve_dates(find_dates(doc_text(doc), self.grammar, bounds), doc._.published, bounds.sentence_of)
+        return set_spans(doc, "DATE", [(d.start, d.end, {"value": d.value.format(), "mod": d.mod, "rule": d.rule})
+                                       for d in dates])
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        """Copies of the tables this component reads."""
+        out = ensure_path(path)
+        out.mkdir(parents=True, exist_ok=True)
+        source = self.grammar.source if self.grammar else Path(self.data_dir or DATA_DIR)
+        for name in TABLES:
+            shutil.copyfile(source / name, out / name)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> DateRecognizer:
+        self.initialize(data_dir=str(path))
+        return self

@@ -49,11 +49,22 @@ def test_numbers(surface, value):
     assert (format_number(got) if got is not None else "") == value
 
 
-@pytest.mark.parametrize("text,published,expected", params("dates.tsv", "text", "published", "expected"))
-def test_dates(text, published, expected):
+def rule_items(field: str) -> tuple[list[str], list[str]]:
+    """``date.ym ; !date.ymd`` → (rules that fire, in span order; rules that must not fire)."""
+    items = [i.strip() for i in (field or "").split(" ; ") if i.strip()]
+    return [i for i in items if not i.startswith("!")], [i[1:] for i in items if i.startswith("!")]
+
+
+@pytest.mark.parametrize("text,published,expected,rule", params("dates.tsv", "text", "published", "expected", "rule"))
+def test_dates(text, published, expected, rule):
     doc = annotate(text, published or None)
     got = [(s.text, f"{s._.value} {s._.mod}" if s._.mod else s._.value) for s in doc.spans["DATE"]]
     assert got == expected_items(expected)
+    if rule:  # the optional rule column: which rule produced each span, and which must not fire
+        fired = [s._.rule for s in doc.spans["DATE"]]
+        positive, negative = rule_items(rule)
+        assert fired == positive
+        assert not set(fired) & set(negative)
 
 
 @pytest.mark.parametrize("text,expected", params("amounts.tsv", "text", "expected"))
