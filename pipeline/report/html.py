@@ -6,14 +6,12 @@ ever markup.
 """
 from __future__ import annotations
 
-import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cache
-from typing import Any
 
 import jinja2
 import pandas as pd
@@ -145,7 +143,7 @@ def doc_section(d: Doc, page: int, text: str | None, why: str | None) -> DocSect
 
 
 def _money(per_sentence: pd.DataFrame, by_category: pd.DataFrame, tables: Mapping[str, pd.DataFrame],
-           doc_for: Any) -> tuple[list[dict], int, Shape | None, Shape | None]:
+           doc_for: Callable[[str], Doc]) -> tuple[list[dict], int, Shape | None, Shape | None]:
     """Rows of the money table (one per organisation, with the sentences behind its sum) and the
     two bar charts (by organisation, by category)."""
     rows: list[dict] = []
@@ -178,6 +176,102 @@ def _money(per_sentence: pd.DataFrame, by_category: pd.DataFrame, tables: Mappin
     return rows, len(org_bars), charts.bars(org_bars), charts.bars(cat_bars, label_px=140)
 
 
+class Documents:
+    """The rows of ``documents.csv`` as :class:`Doc`, each with its records and events. A doc_id
+    listed twice gets the records on its first ``ok`` row; a doc_id only the records name gets a
+    row of its own (status ``missing``, its text marked unreadable)."""
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame], unreadable: dict[str, str]):
+        self.docs: list[Doc] = []
+        self.first: dict[str, Doc] = {}
+        self.unreadable = unreadable
+        for r in tables["documents"].to_dict("records"):
+            d = Doc(len(self.docs) + 1, {k: ("" if v is None else str(v)) for k, v in r.items()})
+            self.docs.append(d)
+            held = self.first.get(d.row["doc_id"])
+            if held is None or (held.row.get("status") != "ok" and d.row.get("status") == "ok"):
+                self.first[d.row["doc_id"]] = d
+        for m in marks(tables):
+            self.holding(m.doc_id).marks.append(m)
+        self.events: list[tuple[int, dict, Doc]] = []
+        for i, r in enumerate(tables["events"].to_dict("records")):
+            e = {k: ("" if v is None else str(v)) for k, v in r.items()}
+            d = self.holding(e["doc_id"])
+            d.events.append((i, e))
+            self.events.append((i, e, d))
+
+    def holding(self, doc_id: str) -> Doc:
+        """The Doc that shows the records of ``doc_id``."""
+        if doc_id not in self.first:  # records of a document documents.csv does not list
+            d = Doc(len(self.docs) + 1, {**dict.fromkeys(COLUMNS["documents"], ""), "doc_id": doc_id,
+                                         "status": "missing", "error": "no row in documents.csv"})
+            self.docs.append(d)
+            self.first[doc_id] = d
+            self.unreadable.setdefault(doc_id, "documents.csv has no row for this document")
+        return self.first[doc_id]
+
+    def text_of(self, d: Doc, texts: Mapping[str, str]) -> tuple[str | None, str | None]:
+        """(text, why it is missing) of the Doc, both None for a failed or duplicate row."""
+        if d is not self.first.get(d.row["doc_id"]) or d.row.get("status") == "error":
+            return None, None
+        return texts.get(d.row["doc_id"]), self.unreadable.get(d.row["doc_id"])
+
+
+def _in_date_order(events: list[tuple[int, dict, Doc]]) -> list[tuple[int, dict, Doc]]:
+    """Events by start date, unresolved dates last, then by row."""
+    def key(ev: tuple[int, dict, Doc]) -> tuple[int, date, int]:
+        where = event_span(ev[1])
+        return (0, where[0], ev[0]) if where else (1, date.max, ev[0])
+
+    return sorted(events, key=key)
+
+
+def _review(tables: Mapping[str, pd.DataFrame], run: Documents, not_highlighted: Mapping[int, str]) -> list[dict]:
+    """Rows of the review view, each with the link to its sentence or document."""
+    review = []
+    for rec in review_rows(tables, run.unreadable).to_dict("records"):
+        at = run.docs[rec["row"]] if rec["table"] == "documents" and rec["row"] >= 0 else run.first.get(str(rec["doc_id"]))
+        has_sid = rec["sentence_id"] != ""
+        href = at.sent_href(rec["sentence_id"]) if (at and has_sid) else (f"#{at.anchor}" if at else "#review")
+        review.append({**rec, "href": href, "link": f"s{rec['sentence_id']}" if has_sid else "document",
+                       "key": f"{rec['table']}:{rec['row']}"})
+    for n, why in not_highlighted.items():
+        d = run.docs[n - 1]
+        if d.row["doc_id"] in run.unreadable and d is run.first.get(d.row["doc_id"]):
+            continue  # listed above as "text not readable"
+        review.append({"href": f"#{d.anchor}", "link": "document", "issue": "not highlighted",
+                       "doc_id": d.row["doc_id"], "text": "", "detail": why, "key": f"documents:{n - 1}"})
+    return review
+
+
+def _overview_timeline(ordered: list[tuple[int, dict, Doc]], events_per_page: int,
+                       with_doc: bool) -> tuple[Shape | None, str]:
+    """The overview's chart of all events (a row each, or counts per period when there are many)
+    and the note under its heading."""
+    items: list[charts.TimelineItem] = []
+    item_page = {}
+    for k, (_, e, d) in enumerate(ordered):
+        got = charts.timeline_items([e], d.sent_href, prefix=f"{d.row.get('doc_id')}: " if with_doc else "")
+        if got:
+            item_page[len(items)] = k // events_per_page + 1
+            items.extend(got)
+    if len(items) <= TIMELINE_MAX_ROWS:
+        chart = charts.timeline(items)
+        note = "One row per event: a dot for a date, a bar for a range. Click a row for its sentence."
+    else:
+        chart = charts.histogram(items, item_page)
+        note = (f"{len(items)} events by start date, stacked by category. Click a bar for the events of that "
+                f"period; each document has its own timeline.")
+    if len(ordered) > len(items):
+        note += f" {len(ordered) - len(items)} events with unresolved dates are not drawn (see Review)."
+    return chart, note
+
+
+def _pages(items: list, per_page: int) -> list[list]:
+    """``items`` cut into pages of ``per_page`` (at least one page, maybe empty)."""
+    return [items[k: k + per_page] for k in range(0, len(items), per_page)] or [[]]
+
+
 def build_report(tables: Mapping[str, pd.DataFrame], texts: Mapping[str, str],
                  unreadable: Mapping[str, str] | None = None, docs_per_page: int = 50,
                  title: str = "CSR extraction report", events_per_page: int = EVENTS_PER_PAGE) -> str:
@@ -185,109 +279,29 @@ def build_report(tables: Mapping[str, pd.DataFrame], texts: Mapping[str, str],
 
     ``tables``: the five CSVs as DataFrames (:func:`read_tables`); ``texts``: {doc_id: text read
     back}; ``unreadable``: {doc_id: why its text could not be read}."""
-    unreadable = dict(unreadable or {})
     docs_per_page = max(1, int(docs_per_page))
     tables = {name: tables[name] if name in tables else empty_table(name) for name in TABLE_NAMES}
-    docs: list[Doc] = []
-    first_doc: dict[str, Doc] = {}
-    for r in tables["documents"].to_dict("records"):
-        d = Doc(len(docs) + 1, {k: ("" if v is None else str(v)) for k, v in r.items()})
-        docs.append(d)
-        doc_id = d.row["doc_id"]
-        if doc_id not in first_doc or (first_doc[doc_id].row.get("status") != "ok" and d.row.get("status") == "ok"):
-            first_doc[doc_id] = d
-
-    def doc_for(doc_id: str) -> Doc:
-        if doc_id not in first_doc:  # records of a document documents.csv does not list
-            d = Doc(len(docs) + 1, {**dict.fromkeys(COLUMNS["documents"], ""), "doc_id": doc_id,
-                                    "status": "missing", "error": "no row in documents.csv"})
-            docs.append(d)
-            first_doc[doc_id] = d
-            unreadable.setdefault(doc_id, "documents.csv has no row for this document")
-        return first_doc[doc_id]
-
-    for m in marks(tables):
-        doc_for(m.doc_id).marks.append(m)
-    events_all: list[tuple[int, dict]] = []
-    event_doc: dict[int, Doc] = {}
-    for i, e in enumerate(tables["events"].to_dict("records")):
-        e = {k: ("" if v is None else str(v)) for k, v in e.items()}
-        d = doc_for(e["doc_id"])
-        d.events.append((i, e))
-        events_all.append((i, e))
-        event_doc[i] = d
-    n_docs = len(docs)
-    pages = max(1, math.ceil(n_docs / docs_per_page))
-
-    sections = []
-    for d in docs:
-        is_first = d is first_doc.get(d.row["doc_id"])
-        text = texts.get(d.row["doc_id"]) if is_first and d.row.get("status") != "error" else None
-        why = unreadable.get(d.row["doc_id"]) if is_first and d.row.get("status") != "error" else None
-        sections.append(doc_section(d, (d.n - 1) // docs_per_page + 1, text, why))
-    not_highlighted = {s.doc.n: s.reason for s in sections
-                       if s.reason is not None and (s.doc.marks or s.doc.events)}
-
-    # events in date order, paged
-    def ev_key(pair: tuple[int, dict]) -> tuple[int, date, int]:
-        where = event_span(pair[1])
-        return (0, where[0], pair[0]) if where else (1, date.max, pair[0])
-
-    ordered = sorted(events_all, key=ev_key)
-    ev_pages = max(1, math.ceil(len(ordered) / events_per_page))
-    page_of_event = {i: k // events_per_page + 1 for k, (i, _) in enumerate(ordered)}
-    event_pages = [[(i, e, event_doc[i]) for i, e in ordered[(p - 1) * events_per_page: p * events_per_page]]
-                   for p in range(1, ev_pages + 1)]
-
+    run = Documents(tables, dict(unreadable or {}))
+    docs = run.docs
+    sections = [doc_section(d, (d.n - 1) // docs_per_page + 1, *run.text_of(d, texts)) for d in docs]
+    not_highlighted = {s.doc.n: s.reason for s in sections if s.reason is not None and (s.doc.marks or s.doc.events)}
     counts: dict[str, dict[int, int]] = {t: defaultdict(int) for t in ("dates", "organizations", "amounts")}
     for d in docs:
         for m in d.marks:
             counts[m.table][d.n] += 1
-    index_pages = [docs[(p - 1) * docs_per_page: p * docs_per_page] for p in range(1, pages + 1)]
-
-    per_sentence, by_category = money_by(tables)
-    money_rows, money_top, org_chart, cat_chart = _money(per_sentence, by_category, tables, doc_for)
-
-    review = []
-    for rec in review_rows(tables, unreadable).to_dict("records"):
-        at = docs[rec["row"]] if rec["table"] == "documents" and rec["row"] >= 0 else first_doc.get(str(rec["doc_id"]))
-        has_sid = rec["sentence_id"] != ""
-        href = at.sent_href(rec["sentence_id"]) if (at and has_sid) else (f"#{at.anchor}" if at else "#review")
-        review.append({**rec, "href": href, "link": f"s{rec['sentence_id']}" if has_sid else "document",
-                       "key": f"{rec['table']}:{rec['row']}"})
-    for n, why in not_highlighted.items():
-        d = docs[n - 1]
-        if d.row["doc_id"] in unreadable and d is first_doc.get(d.row["doc_id"]):
-            continue  # listed above as "text not readable"
-        review.append({"href": f"#{d.anchor}", "link": "document", "issue": "not highlighted",
-                       "doc_id": d.row["doc_id"], "text": "", "detail": why, "key": f"documents:{n - 1}"})
-
-    items: list[charts.TimelineItem] = []
-    item_page = {}
-    for i, e in ordered:
-        d = event_doc[i]
-        got = charts.timeline_items([e], d.sent_href, prefix=f"{d.row.get('doc_id')}: " if n_docs > 1 else "")
-        if got:
-            item_page[len(items)] = page_of_event[i]
-            items.extend(got)
-    if len(items) <= TIMELINE_MAX_ROWS:
-        timeline = charts.timeline(items)
-        tl_note = "One row per event: a dot for a date, a bar for a range. Click a row for its sentence."
-    else:
-        timeline = charts.histogram(items, item_page)
-        tl_note = (f"{len(items)} events by start date, stacked by category. Click a bar for the events of that "
-                   f"period; each document has its own timeline.")
-    if len(events_all) > len(items):
-        tl_note += f" {len(events_all) - len(items)} events with unresolved dates are not drawn (see Review)."
-    cards = [(n_docs, "documents"), (sum(1 for d in docs if d.row.get("status") == "ok"), "ok"),
-             (sum(1 for d in docs if d.row.get("status") == "error"), "failed"), (len(events_all), "events"),
+    ordered = _in_date_order(run.events)
+    money_rows, money_top, org_chart, cat_chart = _money(*money_by(tables), tables, run.holding)
+    review = _review(tables, run, not_highlighted)
+    timeline, tl_note = _overview_timeline(ordered, events_per_page, with_doc=len(docs) > 1)
+    cards = [(len(docs), "documents"), (sum(1 for d in docs if d.row.get("status") == "ok"), "ok"),
+             (sum(1 for d in docs if d.row.get("status") == "error"), "failed"), (len(ordered), "events"),
              (len(tables["dates"]), "dates"), (len(tables["organizations"]), "organisations"),
              (len(tables["amounts"]), "amounts"), (len(review), "to review")]
     return _template("report.html.j2").render(
-        title=title, n_docs=n_docs, n_events=len(events_all), cards=cards, timeline=timeline, tl_note=tl_note,
+        title=title, n_docs=len(docs), n_events=len(ordered), cards=cards, timeline=timeline, tl_note=tl_note,
         money_top=money_top, org_chart=org_chart, cat_chart=cat_chart, money_rows=money_rows, review=review,
-        index_pages=index_pages, counts=counts, not_highlighted=not_highlighted,
-        event_pages=event_pages, sections=sections, n_pages=pages)
+        index_pages=_pages(docs, docs_per_page), counts=counts, not_highlighted=not_highlighted,
+        event_pages=_pages(ordered, events_per_page), sections=sections)
 
 
 @cache
