@@ -58,13 +58,13 @@ from .records import Mark, non_overlapping, review_rows
 from .tables import TABLE_NAMES, ReportError, read_tables
 from .texts import RUN_INFO, TextUnavailable, load_texts, read_document_text, text_roots
 from .timeline import event_span, period
-from .writer import Written, make_report, write_report
+from .writer import Written, make_report, report_command, write_report
 
 __all__ = [
     "CATEGORIES", "CATEGORY_COLORS", "EVENTS_PER_PAGE", "LABELS", "LABEL_COLORS", "NO_EVENT", "NO_ORG",
     "QUALIFIER_SIGNS", "RUN_INFO", "TABLE_NAMES", "TIMELINE_MAX_ROWS", "TOP_ORGS", "Mark", "ReportError",
     "TextUnavailable", "TimelineItem", "Written", "build_report", "event_span", "fit", "format_amount",
     "format_krw", "format_krw_short", "format_number", "load_texts", "make_report", "money_by",
-    "non_overlapping", "period", "read_document_text", "read_tables", "review_rows", "split_amounts",
+    "non_overlapping", "period", "read_document_text", "read_tables", "report_command", "review_rows", "split_amounts",
     "text_px", "text_roots", "write_report",
 ]

@@ -46,11 +46,16 @@ def read_table(path: Path, name: str) -> pd.DataFrame:
     except UnicodeDecodeError as exc:
         raise ReportError(path, f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}): re-saved in "
                                 "another encoding such as CP949? Save it as 'CSV UTF-8' or run again") from None
+    if text and not text.endswith(("\n", "\r")):
+        raise ReportError(path, "does not end with a line break: cut short? Run again to rewrite it")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
         if header is None:
             raise ReportError(path, "empty file, not even a header: cut short? Run again to rewrite it")
+        twice = sorted({c for c in header if header.count(c) > 1})
+        if twice:
+            raise ReportError(path, f"column {', '.join(repr(c) for c in twice)} appears twice in the header")
         missing = [c for c in REQUIRED[name] if c not in header]
         if missing:
             raise ReportError(path, f"no column {', '.join(repr(c) for c in missing)} (the header has "

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .html import build_report
-from .tables import read_tables
+from .tables import ReportError, read_tables
 from .texts import load_texts, text_roots
 
 
@@ -78,3 +78,21 @@ def _write_atomically(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def report_command(out_dir: Path, docs_per_page: int = 50, base_dir: Path | None = None) -> int:
+    """``python -m pipeline report``: write the report and say so on stderr. Exit status 0 when
+    every text was found, 1 when the report was written but some texts were not found (their
+    records are not highlighted; a warning says why), 2 when there is no report (no run in
+    ``out_dir``, or a damaged CSV: one line naming the file)."""
+    try:
+        written = make_report(out_dir, docs_per_page=docs_per_page, base_dir=base_dir)
+    except (FileNotFoundError, ReportError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"report written to {written.path}", file=sys.stderr)
+    message = written.warning()
+    if message:
+        print(message, file=sys.stderr)
+        return 1
+    return 0
