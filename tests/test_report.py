@@ -370,7 +370,7 @@ DAMAGES = {
 
 def _damaged_copy(corpus: Path, tmp_path: Path, name: str, damage) -> tuple[Path, Path]:
     out = tmp_path / "out"
-    shutil.copytree(corpus / "out", out)
+    shutil.copytree(corpus / "out", out, ignore=shutil.ignore_patterns("*.html"))
     path = out / f"{name}.csv"
     path.write_bytes(damage(path.read_bytes()))
     return out, path
