@@ -148,20 +148,22 @@ def _money(per_sentence: pd.DataFrame, by_category: pd.DataFrame, tables: Mappin
     two bar charts (by organisation, by category)."""
     rows: list[dict] = []
     org_bars: list[tuple[str, dict[str, Decimal], str]] = []
+    sentences = list(tables["events"]["sentence"])
     totals: dict[str, Decimal] = defaultdict(Decimal)
-    for org, v in zip(per_sentence["org"], per_sentence["krw"], strict=True):
-        totals[org] += v
+    by_org: dict[str, list[dict]] = defaultdict(list)
+    for rec in per_sentence.to_dict("records"):
+        totals[rec["org"]] += rec["krw"]
+        by_org[rec["org"]].append(rec)
     for k, (org, total) in enumerate(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])), start=1):
-        sub = per_sentence[per_sentence["org"] == org]
+        sub = by_org[org]
         parts: dict[str, Decimal] = defaultdict(Decimal)
         other: dict[str, Decimal] = defaultdict(Decimal)
         items = []
-        for rec in sub.to_dict("records"):
+        for rec in sub:
             parts[rec["category"]] += rec["krw"]
             for unit, v in rec["other"]:
                 other[unit] += v
-            evidence = (tables["events"].iloc[rec["event_row"]]["sentence"] if rec["event_row"] >= 0
-                        else " · ".join(rec["texts"]))
+            evidence = sentences[rec["event_row"]] if rec["event_row"] >= 0 else " · ".join(rec["texts"])
             items.append({"href": doc_for(rec["doc_id"]).sent_href(rec["sentence_id"]), "doc_id": rec["doc_id"],
                           "sid": rec["sentence_id"], "figure": format_krw(rec["krw"]) if rec["krw"] else "",
                           "category": rec["category"], "evidence": evidence,
