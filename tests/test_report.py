@@ -3,21 +3,38 @@ record is present, every link leads somewhere, nothing is fetched from the netwo
 documents are split into pages and per-document sections."""
 from __future__ import annotations
 
+import io
 import json
-from html import escape as html_escape
 import re
 import shutil
 import subprocess
 import sys
+from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 import pytest
 
 from pipeline.export import COLUMNS
-from pipeline.report import (build_report, event_span, format_krw, load_texts, money_by, period, read_tables,
-                             review_rows, write_report)
+from pipeline.ingest import InputError
+from pipeline.report import (
+    LABEL_COLORS,
+    RUN_INFO,
+    ReportError,
+    build_report,
+    event_span,
+    format_krw,
+    load_texts,
+    make_report,
+    money_by,
+    period,
+    read_tables,
+    report_command,
+    review_rows,
+    write_report,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SPAN_TABLES = ("dates", "organizations", "amounts")
@@ -45,7 +62,7 @@ JSONL = [
 class Page(HTMLParser):
     """Ids, links, record rows and highlighted records of a report, with each element's ancestors."""
 
-    VOID = {"meta", "br", "hr", "img", "input", "link", "area", "base", "col", "embed", "source", "wbr",
+    VOID: ClassVar[set[str]] = {"meta", "br", "hr", "img", "input", "link", "area", "base", "col", "embed", "source", "wbr",
             "rect", "circle", "line", "path"}
 
     def __init__(self, text: str):
@@ -145,7 +162,7 @@ def check_report(html: str, tables: dict[str, pd.DataFrame], highlighted: set[st
     for n in range(1, len(docs) + 1):
         assert f"doc-{n}" in ids
     # every record: a row linking to its sentence, and (when highlighted) a mark inside that sentence
-    for name in SPAN_TABLES + ("events",):
+    for name in (*SPAN_TABLES, "events"):
         for i, r in enumerate(tables[name].to_dict("records")):
             key = f"{name}:{i}"
             assert key in page.rows, f"{key} missing from the report"
@@ -159,7 +176,7 @@ def check_report(html: str, tables: dict[str, pd.DataFrame], highlighted: set[st
                 assert key in page.marks, f"{key} ({r['text']}) not highlighted"
                 assert page.marks[key]["text"].startswith(r["text"]), (key, page.marks[key]["text"])
                 assert page.marks[key]["sent"] == target[1:], (key, page.marks[key]["sent"], target)
-    n_rows = sum(len(tables[n]) for n in SPAN_TABLES + ("events",))
+    n_rows = sum(len(tables[n]) for n in (*SPAN_TABLES, "events"))
     assert len(page.rows) == n_rows
     return page
 
@@ -266,7 +283,7 @@ def test_corpus_report_has_every_record_and_link(corpus):
     # HTML in the source text is shown as text, never as markup
     assert "&lt;b&gt;" in html and "<b>가맹점" not in html
     # money by organisation, in 억/만
-    per_sentence, by_category = money_by(tables)
+    per_sentence, _ = money_by(tables)
     assert "하나금융그룹" in set(per_sentence["org"])
     assert "53억 9,000만 원" in html
 
@@ -319,6 +336,145 @@ def test_write_report_replaces_atomically(corpus, tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
+# Damaged tables: one line naming the file, never a traceback (issue 12, item 9)
+
+
+def _cut(fraction):
+    return lambda data: data[: int(len(data) * fraction)]
+
+
+def _reencode_cp949(data: bytes) -> bytes:
+    return data.decode("utf-8-sig").encode("cp949")
+
+
+def _drop_column(column):
+    def drop(data: bytes) -> bytes:
+        df = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        return df.drop(columns=[column]).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    return drop
+
+
+DAMAGES = {
+    "events cut at 60%": ("events", _cut(0.6), "cut short"),
+    "events cut at 95%": ("events", _cut(0.95), "cut short"),
+    "organizations cut at 50%": ("organizations", _cut(0.5), "cut short"),
+    "amounts cut inside its header": ("amounts", _cut(0.05), ""),
+    "empty documents": ("documents", _cut(0), "empty file"),
+    "documents re-saved as CP949": ("documents", _reencode_cp949, "not UTF-8"),
+    "organizations re-saved as CP949": ("organizations", _reencode_cp949, "not UTF-8"),
+    "dates without start": ("dates", _drop_column("start"), "'start'"),
+    "documents without doc_id": ("documents", _drop_column("doc_id"), "'doc_id'"),
+    "events without sentence_id": ("events", _drop_column("sentence_id"), "'sentence_id'"),
+}
+
+
+def _damaged_copy(corpus: Path, tmp_path: Path, name: str, damage) -> tuple[Path, Path]:
+    out = tmp_path / "out"
+    shutil.copytree(corpus / "out", out, ignore=shutil.ignore_patterns("*.html"))
+    path = out / f"{name}.csv"
+    path.write_bytes(damage(path.read_bytes()))
+    return out, path
+
+
+@pytest.mark.parametrize("case", DAMAGES)
+def test_damaged_table_is_one_line_error(corpus, tmp_path, capsys, case):
+    name, damage, reason = DAMAGES[case]
+    out, path = _damaged_copy(corpus, tmp_path, name, damage)
+    with pytest.raises(ReportError) as err:
+        read_tables(out)
+    message = str(err.value)
+    assert isinstance(err.value, InputError) and err.value.path == str(path)
+    assert message.startswith(f"{path}: ") and "\n" not in message and reason in message
+    # the command: exit 2, one line on stderr, no report written
+    assert report_command(out, base_dir=corpus) == 2
+    stderr = capsys.readouterr().err
+    assert stderr == f"error: {message}\n"
+    assert not (out / "report.html").exists()
+
+
+def test_optional_column_missing_is_read_as_empty(corpus, tmp_path):
+    out, _ = _damaged_copy(corpus, tmp_path, "dates", _drop_column("mod"))
+    tables = read_tables(out)
+    assert set(tables["dates"]["mod"]) == {""}
+    check_report(write_report(out, base_dir=corpus).read_text(encoding="utf-8"), tables)
+
+
+@pytest.mark.xfail(strict=True, reason="cli.cmd_report must catch ReportError (an InputError); "
+                                       "it can call pipeline.report.report_command")
+def test_cli_damaged_table_exits_2_without_traceback(corpus, tmp_path):
+    out, path = _damaged_copy(corpus, tmp_path, "documents", _reencode_cp949)
+    run = subprocess.run([sys.executable, "-m", "pipeline", "report", "--out", str(out)], cwd=corpus,
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.startswith(f"error: {path}: not UTF-8") and run.stderr.count("\n") == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding the texts from another folder (issue 12, item 10)
+
+
+def test_report_from_another_folder_finds_the_texts(corpus, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # paths in documents.csv are relative to corpus/, the run's folder
+    html_path = tmp_path / "r.html"
+    written = make_report(corpus / "out", html_path=html_path)
+    assert written.unreadable == {} and written.warning() is None
+    tables = read_tables(corpus / "out")
+    ok = set(tables["documents"].loc[tables["documents"]["status"] == "ok", "doc_id"])
+    html = html_path.read_text(encoding="utf-8")
+    check_report(html, tables, highlighted=ok)
+    assert "Not highlighted" not in html and "cannot read" not in html
+
+
+def test_report_uses_the_recorded_run_folder(corpus, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "results" / "2024" / "out"  # the outputs moved away from the inputs
+    shutil.copytree(corpus / "out", out)
+    monkeypatch.chdir(tmp_path)
+    # no record of where the run was: every text missing, a warning and exit status 1
+    assert report_command(out) == 1
+    err = capsys.readouterr().err
+    assert "report written to" in err and err.count("\n") == 2
+    assert "warning: 5 of 5 documents' texts could not be read" in err and "in/" in err
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert html.count(">text not readable<") == 5
+    # the run's folder recorded in OUT/run.json: every text found
+    (out / RUN_INFO).write_text(json.dumps({"cwd": str(corpus)}), encoding="utf-8")
+    assert report_command(out) == 0
+    assert "warning" not in capsys.readouterr().err
+    tables = read_tables(out)
+    ok = set(tables["documents"].loc[tables["documents"]["status"] == "ok", "doc_id"])
+    check_report((out / "report.html").read_text(encoding="utf-8"), tables, highlighted=ok)
+
+
+def test_cli_report_from_another_folder(corpus, tmp_path):
+    run = subprocess.run([sys.executable, "-m", "pipeline", "report", "--out", str(corpus / "out")], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    assert "warning" not in run.stderr
+    html = (corpus / "out" / "report.html").read_text(encoding="utf-8")
+    assert "Not highlighted" not in html and ">text not readable<" not in html
+
+
+@pytest.mark.xfail(strict=True, reason="cli.cmd_report must exit 1 when texts are missing; "
+                                       "it can call pipeline.report.report_command")
+def test_cli_report_warns_and_exits_1_when_texts_are_missing(corpus, tmp_path):
+    out = tmp_path / "moved" / "out"
+    shutil.copytree(corpus / "out", out)
+    run = subprocess.run([sys.executable, "-m", "pipeline", "report", "--out", str(out)], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 1 and "warning: 5 of 5 documents' texts could not be read" in run.stderr
+
+
+def test_label_colours_are_defined_once_and_used(committed):
+    path, _ = committed
+    html = path.read_text(encoding="utf-8")
+    for label, color in LABEL_COLORS.items():
+        assert f".e-{label}{{background:{color}}}" in html
+        assert f'<mark class="e-{label}">{label}</mark>' in html
+
+
+# ---------------------------------------------------------------------------------------------
 # Many documents: paging
 
 
@@ -344,7 +500,7 @@ def synthetic(n_docs: int) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
                                   "published": "", "chars": str(len(text)), "sentences": "2", "status": "ok",
                                   "error": ""})
 
-        def span(sub, sid, base=0):
+        def span(sub, sid, base=0, text=text, doc_id=doc_id):
             start = text.index(sub, base)
             return {"doc_id": doc_id, "sentence_id": str(sid), "start": str(start), "end": str(start + len(sub)),
                     "text": sub}

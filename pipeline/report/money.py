@@ -1,0 +1,136 @@
+"""Amounts as Korean readers write them (억/만), and money summed by organisation and category.
+
+:func:`money_by`: the MONEY records of ``amounts.csv`` in KRW are summed by sentence (other
+currencies are listed beside, never converted). A sentence's sum counts once for each of its
+organisations: its event's (which include an actor carried over from the sentence before), else
+the ORG records of the sentence, else "(no organisation)"; so organisation totals can overlap,
+and the page says so. Its category is its event's, or "no event" for a sentence without a date.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+import pandas as pd
+
+from .palette import CATEGORY_COLORS, NO_EVENT, NO_ORG
+
+
+def to_decimal(value: object) -> Decimal | None:
+    try:
+        d = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return d if d.is_finite() else None
+
+
+def format_krw(value: object) -> str:
+    """Won the way Korean readers write it: ``5390000000`` → ``53억 9,000만 원``,
+    ``500000000`` → ``5억 원``, ``1200000000000`` → ``1조 2,000억 원``, ``12345`` → ``1만 2,345 원``."""
+    d = to_decimal(value)
+    if d is None:
+        return f"{value} 원"
+    n = int(d.to_integral_value(rounding=ROUND_HALF_UP))
+    sign, n = ("-" if n < 0 else ""), abs(n)
+    jo, rest = divmod(n, 10**12)
+    eok, rest = divmod(rest, 10**8)
+    man, won = divmod(rest, 10**4)
+    parts = [f"{v:,}{unit}" for v, unit in ((jo, "조"), (eok, "억"), (man, "만")) if v]
+    if won or not parts:
+        parts.append(f"{won:,}")
+    return sign + " ".join(parts) + " 원"
+
+
+def format_krw_short(value: object) -> str:
+    """Axis labels: the two largest units only (``53억 9,000만`` → ``53.9억``)."""
+    d = to_decimal(value)
+    if d is None:
+        return str(value)
+    n = float(d)
+    for size, unit in ((1e12, "조"), (1e8, "억"), (1e4, "만")):
+        if abs(n) >= size:
+            return f"{n / size:,.1f}".rstrip("0").rstrip(".") + unit
+    return f"{n:,.0f}"
+
+
+def format_number(value: object) -> str:
+    d = to_decimal(value)
+    if d is None:
+        return str(value)
+    if d == d.to_integral_value():
+        return f"{int(d):,}"
+    return f"{d:,}"
+
+
+def format_amount(value: object, unit: str) -> str:
+    """``5390000000 KRW`` → ``53억 9,000만 원``; ``120000 개`` → ``120,000 개``; no unit → the number."""
+    if unit == "KRW":
+        return format_krw(value)
+    return f"{format_number(value)} {unit}".strip()
+
+
+def split_amounts(cell: object) -> list[tuple[str, str]]:
+    """An ``events.csv`` ``amounts`` cell (``5390000000 KRW;100 %``) as (value, unit) pairs."""
+    out = []
+    for item in str(cell or "").split(";"):
+        item = item.strip()
+        if item:
+            value, _, unit = item.partition(" ")
+            out.append((value, unit.strip()))
+    return out
+
+
+def money_by(tables: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Money by sentence, from ``amounts.csv``: (one row per sentence × organisation: ``org,
+    category, krw, other, doc_id, sentence_id, texts, n_orgs, event_row``; and KRW per category).
+
+    ``krw`` is the sum of the sentence's KRW amounts, ``other`` the amounts in other currencies as
+    (code, value) pairs; see the module's docstring for organisations and categories."""
+    events: dict[tuple[str, str], tuple[int, dict]] = {}
+    for i, r in enumerate(tables["events"].to_dict("records")):
+        events.setdefault((str(r["doc_id"]), str(r["sentence_id"])), (i, r))
+    org_names: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for r in tables["organizations"].to_dict("records"):
+        key = (str(r["doc_id"]), str(r["sentence_id"]))
+        name = r.get("name") or r.get("text") or ""
+        if name and name not in org_names[key]:
+            org_names[key].append(name)
+    money: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in tables["amounts"].to_dict("records"):
+        if r.get("kind") != "MONEY":
+            continue
+        d = to_decimal(r.get("value"))
+        unit = str(r.get("unit") or "")
+        if d is None or not unit:
+            continue
+        key = (str(r["doc_id"]), str(r["sentence_id"]))
+        m = money.setdefault(key, {"krw": Decimal(0), "other": [], "texts": []})
+        if unit == "KRW":
+            m["krw"] += d
+        else:
+            m["other"].append((unit, d))
+        m["texts"].append(str(r.get("text") or ""))
+    rows = []
+    for key, m in money.items():
+        event_row, event = events.get(key, (-1, None))
+        if event is not None:
+            orgs = [o for o in str(event.get("orgs") or "").split(";") if o]
+            category = event.get("category") if event.get("category") in CATEGORY_COLORS else "other"
+        else:
+            orgs, category = sorted(org_names.get(key, [])), NO_EVENT
+        orgs = orgs or [NO_ORG]
+        for org in orgs:
+            rows.append({"org": org, "category": category, "krw": m["krw"], "other": m["other"],
+                         "doc_id": key[0], "sentence_id": key[1], "texts": m["texts"], "n_orgs": len(orgs),
+                         "event_row": event_row})
+    cols = ["org", "category", "krw", "other", "doc_id", "sentence_id", "texts", "n_orgs", "event_row"]
+    per_sentence = pd.DataFrame(rows, columns=cols)
+    first = per_sentence.drop_duplicates(["doc_id", "sentence_id"])
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for c, v in zip(first["category"], first["krw"], strict=True):
+        totals[c] += v
+    by_category = pd.DataFrame([(c, v) for c, v in sorted(totals.items(), key=lambda kv: -kv[1]) if v > 0],
+                               columns=["category", "krw"])
+    return per_sentence, by_category

@@ -1,0 +1,32 @@
+"""Names and colours the report shows: the one place to change them.
+
+:data:`LABEL_COLORS` is the label registry of the report: the highlighted labels in display
+order, each with its colour (the CSS classes ``e-LABEL``, the legend and the chips are generated
+from it). When :mod:`pipeline.schema` gains per-label colours, point this dict at it.
+"""
+from __future__ import annotations
+
+LABEL_COLORS: dict[str, str] = {"DATE": "#ffd166", "ORG": "#a9cbff", "MONEY": "#8fdca0", "QUANTITY": "#f2b8ee"}
+LABELS: tuple[str, ...] = tuple(LABEL_COLORS)
+LABEL_TAGS: dict[str, str] = {"QUANTITY": "QTY"}  # the name in a highlight's tag, when shorter than the label
+
+CATEGORY_COLORS: dict[str, str] = {
+    "partnership": "#4e79a7", "donation": "#e15759", "fundraising": "#f28e2b", "fee_relief": "#76b7b2",
+    "support": "#59a14f", "service": "#b07aa1", "other": "#9d9d9d", "no event": "#cfd4da",
+}
+NO_EVENT = "no event"  # money in a sentence that is not an event
+CATEGORIES: tuple[str, ...] = tuple(c for c in CATEGORY_COLORS if c != NO_EVENT)
+UNKNOWN_COLOR = "#999"
+NO_ORG = "(no organisation)"
+
+QUALIFIER_SIGNS = {"approx": "≈", "at_least": "≥", "more_than": ">", "at_most": "≤", "less_than": "<"}
+
+
+def category_color(category: str) -> str:
+    return CATEGORY_COLORS.get(category, UNKNOWN_COLOR)
+
+
+def category_rank(category: str) -> int:
+    """Legend and stacking order: the order of :data:`CATEGORY_COLORS`, unknown categories last."""
+    order = list(CATEGORY_COLORS)
+    return order.index(category) if category in order else len(order)

@@ -1,0 +1,205 @@
+"""Records as the text shows them: marks, the sentences around them, and what to review first.
+
+Sentence boundaries are not in the CSVs: an event's evidence sentence is found in the text; any
+other sentence is its records' extent widened to the nearest ``. ! ?`` or line break (a display
+aid only).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from ..ingest import analysis_text
+from .money import format_amount, format_number
+from .palette import LABEL_TAGS, QUALIFIER_SIGNS
+
+
+def to_int(value: object, default: int | None = None) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+
+
+@dataclass
+class Mark:
+    """One DATE/ORG/MONEY/QUANTITY record, as the text highlights it."""
+
+    table: str
+    row: int
+    doc_id: str
+    sid: int
+    start: int
+    end: int
+    text: str
+    label: str
+    tag: str  # what the label shows: the value
+    tip: str  # what the hover shows: everything
+    rec: dict = field(default_factory=dict)  # the CSV row
+
+    @property
+    def short_label(self) -> str:
+        return LABEL_TAGS.get(self.label, self.label)
+
+
+def _date_mark(r: dict) -> tuple[str, str, str]:
+    value, mod = r.get("value") or "", r.get("mod") or ""
+    return "DATE", " ".join(filter(None, (value, mod))), f"DATE {value}" + (f" (mod {mod})" if mod else "")
+
+
+def _org_mark(r: dict) -> tuple[str, str, str]:
+    name, kind = r.get("name") or "", r.get("kind") or ""
+    return "ORG", name if name != r.get("text") else "", f"ORG {name} ({kind})"
+
+
+def _amount_mark(r: dict) -> tuple[str, str, str]:
+    kind = r.get("kind") if r.get("kind") in ("MONEY", "QUANTITY") else "QUANTITY"
+    unit, q = r.get("unit") or "", r.get("qualifier") or ""
+    shown = format_amount(r.get("value"), unit) if unit else f"{format_number(r.get('value'))} (no unit)"
+    return str(kind), QUALIFIER_SIGNS.get(q, "") + shown, f"{kind} {r.get('value')} {unit or '(no unit)'}, {q or 'exact'}"
+
+
+# table → (label, tag, tip) of one of its rows
+MARKERS: dict[str, Callable[[dict], tuple[str, str, str]]] = {
+    "dates": _date_mark, "organizations": _org_mark, "amounts": _amount_mark,
+}
+
+
+def marks(tables: Mapping[str, pd.DataFrame]) -> list[Mark]:
+    out = []
+    for table, marker in MARKERS.items():
+        for i, r in enumerate(tables[table].to_dict("records")):
+            label, tag, tip = marker(r)
+            out.append(Mark(table, i, str(r["doc_id"]), to_int(r["sentence_id"], 0) or 0, _pos(r["start"]),
+                            _pos(r["end"]), r.get("text") or "", label, tag, tip, r))
+    return out
+
+
+def _pos(value: object) -> int:
+    n = to_int(value)
+    return -1 if n is None else n
+
+
+def non_overlapping(spans: Iterable, start: Callable = lambda s: s.start,
+                    end: Callable = lambda s: s.end) -> tuple[list, list]:
+    """Spans that can be highlighted side by side (by start, longer first) and those left over."""
+    kept, dropped, last_end = [], [], -1
+    for s in sorted(spans, key=lambda s: (start(s), -end(s))):
+        if start(s) >= last_end and end(s) > start(s):
+            kept.append(s)
+            last_end = end(s)
+        else:
+            dropped.append(s)
+    return kept, dropped
+
+
+def review_rows(tables: Mapping[str, pd.DataFrame], unreadable: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The records to review first, one row each: ``issue, doc_id, sentence_id, text, detail``
+    (plus ``table`` and ``row``, the record's CSV table and 0-based row)."""
+    rows: list[dict[str, Any]] = []
+    for i, r in enumerate(tables["documents"].to_dict("records")):
+        if r.get("status") == "error":
+            rows.append({"issue": "document failed", "doc_id": r["doc_id"], "sentence_id": "",
+                         "text": r.get("path") or "", "detail": r.get("error") or "", "table": "documents", "row": i})
+    for doc_id, why in (unreadable or {}).items():
+        rows.append({"issue": "text not readable", "doc_id": doc_id, "sentence_id": "", "text": "",
+                     "detail": why, "table": "documents", "row": -1})
+    for i, r in enumerate(tables["dates"].to_dict("records")):
+        if "X" in str(r.get("value") or ""):
+            rows.append({"issue": "unresolved date", "doc_id": r["doc_id"], "sentence_id": r["sentence_id"],
+                         "text": r.get("text") or "", "detail": f"value {r.get('value')}", "table": "dates", "row": i})
+    for i, r in enumerate(tables["amounts"].to_dict("records")):
+        if not str(r.get("unit") or "").strip():
+            rows.append({"issue": "amount without unit", "doc_id": r["doc_id"], "sentence_id": r["sentence_id"],
+                         "text": r.get("text") or "", "detail": f"{r.get('kind')} {r.get('value')}",
+                         "table": "amounts", "row": i})
+    for i, r in enumerate(tables["events"].to_dict("records")):
+        if not str(r.get("orgs") or "").strip():
+            rows.append({"issue": "event without organisation", "doc_id": r["doc_id"],
+                         "sentence_id": r["sentence_id"], "text": r.get("date_text") or "",
+                         "detail": r.get("sentence") or "", "table": "events", "row": i})
+    cols = ["issue", "doc_id", "sentence_id", "text", "detail", "table", "row"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+_BOUNDARY = re.compile(r"[.!?。](?=\s)|\n")
+
+
+def sentence_regions(text: str, marks: list[Mark],
+                     evidence: Mapping[int, str]) -> tuple[dict[int, tuple[int, int]], list[int]]:
+    """Character ranges of the sentences holding records: {sentence_id: (lo, hi)}, and the
+    sentence ids whose place in the text could not be found (an event sentence not found).
+    Raises ValueError when the records of two sentences interleave."""
+    core: dict[int, list[int]] = {}
+    for m in marks:
+        c = core.setdefault(m.sid, [m.start, m.end])
+        c[0], c[1] = min(c[0], m.start), max(c[1], m.end)
+    sids = sorted(core)
+    for a, b in pairwise(sids):
+        if core[a][1] > core[b][0]:
+            raise ValueError(f"records of sentence {a} run past the first record of sentence {b}")
+    ends = [m.end() for m in _BOUNDARY.finditer(text)]
+    atext = analysis_text(text)
+    regions: dict[int, tuple[int, int]] = {}
+    prev_hi = 0
+    for k, sid in enumerate(sids):
+        c0, c1 = core[sid]
+        next_lo = core[sids[k + 1]][0] if k + 1 < len(sids) else len(text)
+        lo = hi = None
+        sentence = evidence.get(sid)
+        if sentence:
+            pos = atext.rfind(sentence, prev_hi, c0 + len(sentence))  # the last one starting by c0
+            if pos >= 0 and pos + len(sentence) >= c1:
+                lo, hi = pos, pos + len(sentence)
+        if lo is None or hi is None:
+            i = bisect_right(ends, c0) - 1
+            lo = ends[i] if i >= 0 else 0
+            j = bisect_left(ends, c1)
+            hi = ends[j] if j < len(ends) else len(text)
+        lo, hi = max(lo, prev_hi), min(hi, next_lo)
+        while lo < c0 and text[lo].isspace():
+            lo += 1
+        while hi > c1 and text[hi - 1].isspace():
+            hi -= 1
+        regions[sid] = (lo, hi)
+        prev_hi = hi
+    unplaced = [sid for sid in evidence if sid not in regions]
+    return regions, unplaced
+
+
+class Piece(NamedTuple):
+    """A piece of a highlighted text: ``text`` (plain text), ``open``/``close`` of a sentence
+    (``sid``) or of a mark (``mark``)."""
+
+    kind: str  # "text", "sent", "/sent", "mark", "/mark"
+    text: str = ""
+    sid: int = 0
+    mark: Mark | None = None
+
+
+def highlight(text: str, marks: list[Mark], regions: Mapping[int, tuple[int, int]]) -> list[Piece]:
+    """``text`` cut into pieces around each mark and each sentence region, in document order.
+    Marks must be disjoint and inside their sentence's region."""
+    bounds: list[tuple[int, int, Piece]] = []  # (position, rank, piece): closings before openings
+    for sid, (lo, hi) in regions.items():
+        bounds.append((lo, 2, Piece("sent", sid=sid)))
+        bounds.append((hi, 1, Piece("/sent", sid=sid)))
+    for m in marks:
+        bounds.append((m.start, 3, Piece("mark", mark=m)))
+        bounds.append((m.end, 0, Piece("/mark", mark=m)))
+    bounds.sort(key=lambda b: (b[0], b[1]))
+    out, pos = [], 0
+    for at, _, piece in bounds:
+        if at > pos:
+            out.append(Piece("text", text[pos:at]))
+        out.append(piece)
+        pos = max(pos, at)
+    if pos < len(text):
+        out.append(Piece("text", text[pos:]))
+    return out

@@ -1,0 +1,94 @@
+"""The CSVs of a run, read back for the report and checked on the way.
+
+:func:`read_tables` gives the five tables as DataFrames of strings. A damaged table (cut short,
+re-saved in another encoding, a required column gone, a row with too many or too few cells)
+raises :class:`ReportError` with one line naming the file and the reason, never a traceback.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from ..export import COLUMNS
+from ..ingest import InputError
+
+TABLE_NAMES = ("documents", "dates", "organizations", "amounts", "events")
+# Without these a table cannot be shown; any other missing column is read as empty cells.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "documents": ("doc_id", "path", "status"),
+    "dates": ("doc_id", "sentence_id", "start", "end", "text"),
+    "organizations": ("doc_id", "sentence_id", "start", "end", "text"),
+    "amounts": ("doc_id", "sentence_id", "start", "end", "text"),
+    "events": ("doc_id", "sentence_id"),
+}
+
+
+class ReportError(InputError):
+    """A table of the run cannot be read; ``str()`` is one line: ``PATH: reason``."""
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS[name]})
+
+
+def read_table(path: Path, name: str) -> pd.DataFrame:
+    """One CSV as a DataFrame of strings (empty cells ""), the columns of ``COLUMNS[name]`` always
+    present. Raises :class:`ReportError`."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReportError(path, f"cannot read ({exc.strerror or exc})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReportError(path, f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}): re-saved in "
+                                "another encoding such as CP949? Save it as 'CSV UTF-8' or run again") from None
+    if text and not text.endswith(("\n", "\r")):
+        raise ReportError(path, "does not end with a line break: cut short? Run again to rewrite it")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise ReportError(path, "empty file, not even a header: cut short? Run again to rewrite it")
+        twice = sorted({c for c in header if header.count(c) > 1})
+        if twice:
+            raise ReportError(path, f"column {', '.join(repr(c) for c in twice)} appears twice in the header")
+        missing = [c for c in REQUIRED[name] if c not in header]
+        if missing:
+            raise ReportError(path, f"no column {', '.join(repr(c) for c in missing)} (the header has "
+                                    f"{', '.join(header) or 'no names'})")
+        rows = []
+        for row in reader:
+            if len(row) != len(header) and row:
+                raise ReportError(path, f"line {reader.line_num} has {len(row)} cells, the header {len(header)}: "
+                                        "cut short or edited? Run again to rewrite it")
+            if row:
+                rows.append(row)
+    except csv.Error as exc:
+        raise ReportError(path, f"damaged CSV at line {reader.line_num} ({exc}): cut short? "
+                                "Run again to rewrite it") from None
+    df = pd.DataFrame(rows, columns=header, dtype=object)
+    for col in COLUMNS[name]:
+        if col not in df.columns:
+            df[col] = ""
+    return df
+
+
+def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
+    """The five CSVs of a run as DataFrames of strings (empty cells ""). ``documents.csv`` must
+    exist (FileNotFoundError); a missing records table is read as empty; a damaged one raises
+    :class:`ReportError`."""
+    out_dir = Path(out_dir)
+    tables = {}
+    for name in TABLE_NAMES:
+        path = out_dir / f"{name}.csv"
+        if not path.exists():
+            if name == "documents":
+                raise FileNotFoundError(f"{path}: not found (run `python -m pipeline run --out {out_dir}` first)")
+            tables[name] = empty_table(name)
+            continue
+        tables[name] = read_table(path, name)
+    return tables
