@@ -33,6 +33,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "organizations.tsv": (("name", "kind", "aliases"), ("name",)),
     "particles.tsv": (("particle", "function", "actor"), ("particle",)),
     "qualifiers.tsv": (("word", "qualifier", "position"), ("word", "position")),
+    "reporting_verbs.tsv": (("stem", "kind"), ("stem",)),
 }
 # keys compared as the code compares them
 FOLD = {"counters.tsv": str.lower, "currencies.tsv": str.lower, "generic_org_words.tsv": normalise,
