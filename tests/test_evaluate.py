@@ -216,12 +216,12 @@ def three_fixtures(tmp_path):
 
 def test_evaluate_runs_the_pipeline_build_nlp_builds(monkeypatch, three_fixtures):
     """The configured pipeline is the one that annotates, and only while evaluate runs."""
-    default = nlp.get_nlp
+    default, pipeline = nlp.get_nlp, nlp.get_nlp()
     built = []
 
-    def build(config):
+    def build(config=None):
         built.append(config)
-        return default()
+        return pipeline
 
     monkeypatch.setattr(nlp, "build_nlp", build, raising=False)
     report = evaluate(three_fixtures, config=WITHOUT_GAZETTEER)
