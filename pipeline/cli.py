@@ -61,7 +61,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .evaluate import evaluate, format_markdown, format_table, load_gold, write_csv
+    from .evaluate import (
+        WITHOUT_GAZETTEER,
+        CannotConfigure,
+        evaluate,
+        format_markdown,
+        format_table,
+        load_gold,
+        write_csv,
+    )
 
     for option, path in (("--gold DIR", args.gold), ("--pred DIR", args.pred)):
         if path is not None and not Path(path).exists():
@@ -69,7 +77,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
                   f"give the folder with {option}", file=sys.stderr)
             return 2
     try:
-        report = evaluate(args.gold, args.pred)
+        report = evaluate(args.gold, args.pred, WITHOUT_GAZETTEER if args.without_gazetteer else None)
+    except CannotConfigure:
+        print("error: this build cannot switch the gazetteer off", file=sys.stderr)
+        return 2
     except (OSError, KeyError, ValueError) as exc:
         print(f"error: cannot evaluate: {exc}", file=sys.stderr)
         return 2
@@ -80,7 +91,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
         write_section(Path(args.write), "evaluation", markdown)
         print(f"evaluation table written into {args.write}", file=sys.stderr)
-    out = Path(args.pred or args.out) / "evaluation.csv"
+    out = Path(args.pred or args.out) / ("evaluation-without-gazetteer.csv" if args.without_gazetteer else "evaluation.csv")
     write_csv(report, out)
     print(f"\nwritten to {out}", file=sys.stderr)
     if args.show_errors:
@@ -190,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
                                                     "(README.md)")
     ev.add_argument("--fail-under", type=float, metavar="F1",
                     help="exit 1 when any label's exact-span F1 is below this value")
+    ev.add_argument("--without-gazetteer", action="store_true",
+                    help="run the pipeline with the organisation list switched off, so ORG recall measures "
+                         "finding organisations by their form alone (not with --pred)")
     ev.set_defaults(func=cmd_evaluate)
 
     ex = sub.add_parser("export-annotations", help="write predictions as Label Studio tasks to correct",

@@ -3,13 +3,18 @@
 Per label: precision, recall and F1 with exact spans and with overlapping spans; value accuracy
 over exactly matched spans (DATE value and mod, ORG canonical name, MONEY/QUANTITY value, unit
 and qualifier); event links (document, date value, organisation) and (document, date value,
-amount) as sets. The same numbers every time: no sampling, no thresholds hidden in code.
+amount) as sets, and the role links (document, date value, actor) and (document, date value,
+counterpart) over the gold documents whose events carry roles (no rows when none does). The same
+numbers every time: no sampling, no thresholds hidden in code.
 """
 from __future__ import annotations
 
 import csv
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 from . import schema
 from .fixtures import fixture_paths, fixture_text, load
@@ -90,19 +95,29 @@ class Report:
         return next(r for r in self.rows if r["label"] == label)
 
 
-def _event_links(events, docs_with_gold: set[str]) -> tuple[set, set]:
-    org_links, amount_links = set(), set()
+# Event links: (document, date value, name) for each name an event's key holds. The roles count
+# only over gold documents whose events carry them (ROLE_LINKS).
+EVENT_LINKS = {"EVENT-ORG": "orgs", "EVENT-AMOUNT": "amounts"}
+ROLE_LINKS = {"EVENT-ACTOR": "actor", "EVENT-COUNTERPART": "counterparts"}
+
+
+def _names(v: str | list[str] | None) -> list[str]:
+    """The names of a gold value (a name, a list or null) or of a predicted cell (``;``-joined, empty = none)."""
+    if isinstance(v, list):
+        return v
+    return [n for n in (v or "").split(";") if n]
+
+
+def _event_links(events: list[dict], doc_ids: set[str], keys: dict[str, str]) -> dict[str, set[tuple]]:
+    """For each link label of ``keys``, the (doc, date value, name) links of the events in ``doc_ids``."""
+    links: dict[str, set[tuple]] = {label: set() for label in keys}
     for e in events:
         doc_id = e["doc_id"] if "doc_id" in e else e["_doc"]
-        if doc_id not in docs_with_gold:
+        if doc_id not in doc_ids:
             continue
-        orgs = e["orgs"] if isinstance(e["orgs"], list) else [o for o in e["orgs"].split(";") if o]
-        amounts = e["amounts"] if isinstance(e["amounts"], list) else [a for a in e["amounts"].split(";") if a]
-        for o in orgs:
-            org_links.add((doc_id, e["date_value"], o))
-        for a in amounts:
-            amount_links.add((doc_id, e["date_value"], a))
-    return org_links, amount_links
+        for label, key in keys.items():
+            links[label].update((doc_id, e["date_value"], n) for n in _names(e.get(key)))
+    return links
 
 
 def score(gold: list[GoldDoc], pred_spans: list[Span], pred_events: list[dict]) -> Report:
@@ -146,19 +161,25 @@ def score(gold: list[GoldDoc], pred_spans: list[Span], pred_events: list[dict]) 
                 s = g_exact[k]
                 report.errors.append(f"{label}\twrong value\t{s.doc_id}\t{s.start}:{s.end}\t{s.text!r}\tgold {'/'.join(s.value)} pred {'/'.join(p_exact[k].value)}\t{_context(texts[s.doc_id], s)}")
     gold_events = [{**e, "_doc": g.doc_id} for g in gold for e in g.events]
-    g_org, g_amt = _event_links(gold_events, doc_ids)
-    p_org, p_amt = _event_links(pred_events, doc_ids)
-    for label, g_links, p_links in (("EVENT-ORG", g_org, p_org), ("EVENT-AMOUNT", g_amt, p_amt)):
-        tp = len(g_links & p_links)
-        p, r, f = _prf(tp, len(p_links), tp, len(g_links))
-        report.rows.append({"label": label, "gold": len(g_links), "pred": len(p_links),
-                            "exact_p": p, "exact_r": r, "exact_f1": f,
-                            "overlap_p": "", "overlap_r": "", "overlap_f1": "", "value_acc": ""})
-        for link in sorted(g_links - p_links):
-            report.errors.append(f"{label}\tmissed\t{link[0]}\t\t{link[2]!r}\t{link[1]}\t")
-        for link in sorted(p_links - g_links):
-            report.errors.append(f"{label}\tspurious\t{link[0]}\t\t{link[2]!r}\t{link[1]}\t")
+    role_docs = {g.doc_id for g in gold if any(k in e for e in g.events for k in ROLE_LINKS.values())}
+    g_links = {**_event_links(gold_events, doc_ids, EVENT_LINKS), **_event_links(gold_events, role_docs, ROLE_LINKS)}
+    p_links = {**_event_links(pred_events, doc_ids, EVENT_LINKS), **_event_links(pred_events, role_docs, ROLE_LINKS)}
+    for label in [*EVENT_LINKS, *(ROLE_LINKS if role_docs else ())]:
+        _link_row(report, label, g_links[label], p_links[label])
     return report
+
+
+def _link_row(report: Report, label: str, g_links: set[tuple], p_links: set[tuple]) -> None:
+    """A link label's row (precision, recall, F1 of the link sets) and its errors."""
+    tp = len(g_links & p_links)
+    p, r, f = _prf(tp, len(p_links), tp, len(g_links))
+    report.rows.append({"label": label, "gold": len(g_links), "pred": len(p_links),
+                        "exact_p": p, "exact_r": r, "exact_f1": f,
+                        "overlap_p": "", "overlap_r": "", "overlap_f1": "", "value_acc": ""})
+    for link in sorted(g_links - p_links):
+        report.errors.append(f"{label}\tmissed\t{link[0]}\t\t{link[2]!r}\t{link[1]}\t")
+    for link in sorted(p_links - g_links):
+        report.errors.append(f"{label}\tspurious\t{link[0]}\t\t{link[2]!r}\t{link[1]}\t")
 
 
 def _context(text: str, s: Span, width: int = 15) -> str:
@@ -168,12 +189,13 @@ def _context(text: str, s: Span, width: int = 15) -> str:
 
 
 def format_table(report: Report) -> str:
-    head = f"{'label':<13}{'gold':>6}{'pred':>6}{'P':>7}{'R':>7}{'F1':>7}{'ovP':>7}{'ovR':>7}{'ovF1':>7}{'value':>7}"
+    w = max([13, *(len(r["label"]) + 1 for r in report.rows)])
+    head = f"{'label':<{w}}{'gold':>6}{'pred':>6}{'P':>7}{'R':>7}{'F1':>7}{'ovP':>7}{'ovR':>7}{'ovF1':>7}{'value':>7}"
     lines = [head, "-" * len(head)]
     for r in report.rows:
         def f(x):
             return f"{x:7.3f}" if isinstance(x, float) else f"{'':>7}"
-        lines.append(f"{r['label']:<13}{r['gold']:>6}{r['pred']:>6}{f(r['exact_p'])}{f(r['exact_r'])}{f(r['exact_f1'])}"
+        lines.append(f"{r['label']:<{w}}{r['gold']:>6}{r['pred']:>6}{f(r['exact_p'])}{f(r['exact_r'])}{f(r['exact_f1'])}"
                      f"{f(r['overlap_p'])}{f(r['overlap_r'])}{f(r['overlap_f1'])}{f(r['value_acc'])}")
     return "\n".join(lines)
 
@@ -208,14 +230,47 @@ def write_csv(report: Report, path: str | Path) -> None:
     os.replace(tmp, path)
 
 
-def evaluate(gold_dir: str | Path, pred_dir: str | Path | None = None) -> Report:
-    """Score the pipeline (or the CSVs in ``pred_dir``) against the fixtures in ``gold_dir``."""
+WITHOUT_GAZETTEER = {"csr_orgs": {"use_gazetteer": False}}
+"""The pipeline configuration of ``evaluate --without-gazetteer``: organisations found by form alone."""
+
+
+class CannotConfigure(ValueError):
+    """This build's pipeline cannot take the configuration asked for."""
+
+
+def build_pipeline(config: dict[str, dict]) -> Any:
+    """A pipeline built by ``pipeline.nlp.build_nlp(config)`` (component config overrides), or
+    :class:`CannotConfigure` when this build has no such function or it rejects ``config``."""
+    from . import nlp
+
+    build = getattr(nlp, "build_nlp", None)
+    if build is None:
+        raise CannotConfigure("this build has no pipeline.nlp.build_nlp")
+    try:
+        return build(config)
+    except (ValueError, TypeError) as exc:  # spaCy's ConfigValidationError is a ValueError
+        raise CannotConfigure(f"pipeline.nlp.build_nlp rejects {config}: {exc}") from exc
+
+
+def evaluate(gold_dir: str | Path, pred_dir: str | Path | None = None,
+             config: dict[str, dict] | None = None) -> Report:
+    """Score the pipeline (or the CSVs in ``pred_dir``) against the fixtures in ``gold_dir``.
+    ``config`` (component config overrides, e.g. :data:`WITHOUT_GAZETTEER`) runs a pipeline built
+    with it instead of the default one; :class:`CannotConfigure` when this build cannot."""
+    if pred_dir is not None and config:
+        raise ValueError("a pipeline configuration does not apply to existing outputs (--pred)")
     gold = load_gold(gold_dir)
     if pred_dir is not None:
         spans, events = predictions_from_csv(pred_dir)
     else:
+        from . import nlp
         from .api import extract
 
-        results = [extract(g.text, g.published, g.doc_id) for g in gold]
+        lent: Any = nullcontext()
+        if config:  # TODO(after merging build_nlp): let api.process take the pipeline instead of lending it
+            built = build_pipeline(config)
+            lent = mock.patch.object(nlp, "get_nlp", lambda: built)
+        with lent:
+            results = [extract(g.text, g.published, g.doc_id) for g in gold]
         spans, events = predictions_from_results(results)
     return score(gold, spans, events)

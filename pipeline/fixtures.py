@@ -114,6 +114,27 @@ def check(fx: dict, text: str, vocab: Mapping[str, tuple[str, ...]] | None = Non
             for a in e["amounts"]:
                 if not _AMOUNT_ITEM.match(str(a)):
                     problems.append(f"{where}: amount {a!r} is not 'VALUE UNIT'")
+            problems += [f"{where}: {p}" for p in role_problems(e)]
+    return problems
+
+
+def role_problems(event: Mapping) -> list[str]:
+    """What is wrong with an event's optional roles (ANNOTATION.md): ``actor`` a canonical name or
+    null and ``counterparts`` a list of the other names, each among ``orgs``; with both given,
+    ``orgs`` is actor + counterparts. An event without the keys has no problem."""
+    orgs, actor = set(event["orgs"]), event.get("actor")
+    counterparts = event.get("counterparts", [])
+    if actor is not None and not (isinstance(actor, str) and actor):
+        return [f"actor {actor!r} is not a name or null"]
+    if not isinstance(counterparts, list) or not all(isinstance(c, str) and c for c in counterparts):
+        return [f"counterparts {counterparts!r} is not a list of names"]
+    problems = [f"actor {actor!r} is not among orgs"] if actor is not None and actor not in orgs else []
+    problems += [f"counterpart {c!r} is not among orgs" for c in counterparts if c not in orgs]
+    if actor is not None and actor in counterparts:
+        problems.append(f"actor {actor!r} is also a counterpart")
+    roles = {*counterparts, *([actor] if actor else [])}
+    if "actor" in event and "counterparts" in event and roles != orgs:
+        problems.append(f"orgs {sorted(orgs)} are not actor + counterparts {sorted(roles)}")
     return problems
 
 

@@ -72,10 +72,11 @@ def vocabularies(data_dir: str | Path | None = None) -> dict[str, tuple[str, ...
     return {name: v.values(data_dir) for name, v in VOCABULARIES.items()}
 
 
-# A normalised date value (ANNOTATION.md): a date, month, quarter or half with XXXX for an unknown
-# year and XX for an unknown month or day, or an ISO duration.
+# A normalised date value (ANNOTATION.md): a date, month, ISO week (W01–W53), quarter or half with
+# XXXX for an unknown year and XX for an unknown month or day, or an ISO duration.
 DATE_VALUE = re.compile(
-    r"^(?:(?:\d{4}|XXXX)(?:-(?:H[12]|Q[1-4]|(?:0[1-9]|1[0-2]|XX)(?:-(?:0[1-9]|[12]\d|3[01]|XX))?))?"
+    r"^(?:(?:\d{4}|XXXX)(?:-(?:H[12]|Q[1-4]|W(?:0[1-9]|[1-4]\d|5[0-3])"
+    r"|(?:0[1-9]|1[0-2]|XX)(?:-(?:0[1-9]|[12]\d|3[01]|XX))?))?"
     r"|P\d+(?:\.\d+)?[YMWD])$"
 )
 
