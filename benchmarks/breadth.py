@@ -1,0 +1,159 @@
+"""Breadth of the date, amount and organisation rules, family by family (issues 9 and 10).
+
+Reads the family tables in ``tests/corpus/`` (``date_families.tsv``, ``amount_families.tsv``,
+``org_families.tsv``: one sentence a row, its family, and every span it must give, in the format
+of ``dates.tsv``/``amounts.tsv``/``orgs.tsv``) and reports for each family the share of expected
+spans found (same surface) and found with exactly the expected value, and the share of negative
+rows (nothing expected) that give nothing.
+
+``--before DIR`` also scores the same rows with the pipeline checked out in DIR (an older commit,
+e.g. ``git worktree add /tmp/before COMMIT``), in a subprocess, so the table shows each family
+before and after a change. The examples are ours, written for these families: the figures say how
+much of each family the rules cover, not how they do on text nobody here wrote.
+
+    python benchmarks/breadth.py --before /tmp/before --write BENCHMARKS.md
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus"  # the rows are always this tree's, also when scoring an older checkout
+if __package__ in (None, ""):
+    sys.path.insert(0, str(ROOT))
+
+TABLES = {  # table → (labels scored, how a span's value is written in the table)
+    "date_families.tsv": ("DATE",),
+    "amount_families.tsv": ("MONEY", "QUANTITY"),
+    "org_families.tsv": ("ORG",),
+}
+
+
+def family_rows(name: str) -> list[dict[str, str]]:
+    """Rows of a family table (header ``family status text published expected``); empty when absent."""
+    path = CORPUS / name
+    if not path.exists():
+        return []
+    lines = [ln.rstrip("\n") for ln in path.open(encoding="utf-8") if ln.strip() and not ln.startswith("#")]
+    header = lines[0].split("\t")
+    return [dict(zip(header, ln.split("\t"), strict=True)) for ln in lines[1:]]
+
+
+def expected_items(field: str) -> list[tuple[str, str]]:
+    """``a => x ; b => y`` → [(a, x), (b, y)] (the corpus tables' format)."""
+    out = []
+    for item in (field or "").split(" ; "):
+        if item.strip():
+            surface, _, value = item.partition(" => ")
+            out.append((surface.strip(), value.strip()))
+    return out
+
+
+def predicted_items(doc, labels: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The Doc's spans of ``labels`` written as the corpus tables write them."""
+    from pipeline.numbers import format_number
+
+    spans = sorted((s for lab in labels for s in doc.spans.get(lab, [])), key=lambda s: s.start_char)
+    out = []
+    for s in spans:
+        if s.label_ == "DATE":
+            value = f"{s._.value} {s._.mod}" if s._.mod else s._.value
+        elif s.label_ == "ORG":
+            value = f"{s._.name} {s._.kind}"
+        else:
+            value = f"{s.label_} {format_number(s._.value)} {s._.unit} {s._.qualifier}"
+        out.append((s.text, value))
+    return out
+
+
+def score_rows() -> dict[str, dict[str, list[int]]]:
+    """{table: {family: [rows, spans, found, valued, negatives, clean]}} with the importable pipeline."""
+    from pipeline.nlp import annotate
+
+    scores: dict[str, dict[str, list[int]]] = {}
+    for name, labels in TABLES.items():
+        for row in family_rows(name):
+            fam = scores.setdefault(name, {}).setdefault(row["family"], [0, 0, 0, 0, 0, 0])
+            expected = expected_items(row["expected"])
+            got = predicted_items(annotate(row["text"], row.get("published") or None), labels)
+            fam[0] += 1
+            if not expected:
+                fam[4] += 1
+                fam[5] += not got
+                continue
+            fam[1] += len(expected)
+            fam[2] += sum((Counter(s for s, _ in expected) & Counter(s for s, _ in got)).values())
+            fam[3] += sum((Counter(expected) & Counter(got)).values())
+    return scores
+
+
+def score_before(checkout: Path) -> dict[str, dict[str, list[int]]]:
+    """The same rows scored by the pipeline in ``checkout``, in a subprocess."""
+    code = ("import importlib.util, json, sys; sys.path.insert(0, sys.argv[1]); import pipeline; "
+            "assert pipeline.__file__.startswith(sys.argv[1]), pipeline.__file__; "
+            "spec = importlib.util.spec_from_file_location('breadth', sys.argv[2]); "
+            "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); print(json.dumps(m.score_rows()))")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run([sys.executable, "-c", code, str(checkout.resolve()), __file__], env=env, check=True,
+                         capture_output=True, text=True, cwd=checkout)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _share(n: int, d: int) -> str:
+    return f"{n / d:.2f}" if d else "–"
+
+
+def _totals(scores: dict) -> dict[str, list[int]]:
+    return {name: [sum(col) for col in zip(*fams.values(), strict=False)] for name, fams in scores.items() if fams}
+
+
+def table(after: dict, before: dict | None) -> str:
+    cols = ["table", "family", "rows", "spans", "found", "valued exactly", "negatives clean"]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+
+    def row(name: str, family: str, a: list[int], b: list[int] | None) -> str:
+        def cell(i: int, d: int) -> str:
+            now = _share(a[i], a[d])
+            return f"{_share(b[i], b[d])} → {now}" if b is not None else now
+
+        return f"| {name.split('_')[0]} | {family} | {a[0]} | {a[1]} | {cell(2, 1)} | {cell(3, 1)} | {cell(5, 4)} |"
+
+    for name in TABLES:
+        for family, a in sorted(after.get(name, {}).items()):
+            lines.append(row(name, family, a, (before or {}).get(name, {}).get(family)))
+    before_totals = _totals(before or {})
+    for name, t in _totals(after).items():
+        lines.append(row(name, "**all**", t, before_totals.get(name) if before else None))
+    note = ("found = share of expected spans found with the same surface; valued exactly = found with exactly "
+            "the expected value; negatives clean = share of rows expecting nothing that give nothing. "
+            "`before → after` when the table was made with `--before`.")
+    return "\n".join(lines) + "\n\n" + note
+
+
+def main(argv: list[str] | None = None) -> int:
+    from benchmarks.common import Figure, argument_parser
+
+    figure = Figure("breadth", "python benchmarks/breadth.py --before DIR --write BENCHMARKS.md",
+                    "## Breadth of the date, amount and organisation rules, by family")
+    ap = argument_parser(__doc__)
+    ap.add_argument("--before", metavar="DIR", type=Path, help="a checkout of the code to compare with")
+    args = ap.parse_args(argv)
+    after = score_rows()
+    before = score_before(args.before) if args.before else None
+    body = table(after, before)
+    if args.before:
+        commit = subprocess.run(["git", "-C", str(args.before), "log", "-1", "--format=%h %s"], capture_output=True,
+                                text=True).stdout.strip()
+        body += f" Before: commit {commit or args.before}."
+    figure.publish(body, args.write)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
