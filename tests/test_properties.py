@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline import extract
@@ -64,5 +64,7 @@ def test_random_unicode_never_breaks_the_pipeline(text, pub):
 
 @SETTINGS
 @given(korean_like, published)
+# Kiwi ends a sentence inside `(주)LG` here; the gazetteer alias and the company form crossed it
+@example("전달했습니다 (주)LG", None)
 def test_random_korean_like_text_gives_well_formed_records(text, pub):
     check(text, pub)
