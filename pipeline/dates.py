@@ -1,4 +1,4 @@
-"""DATE: calendar time as ANNOTATION.md writes it (``2020-03``, ``2021-Q1``, ``XXXX-03``, ``P1M``).
+"""DATE: calendar time as docs/annotation.md writes it (``2020-03``, ``2021-Q1``, ``XXXX-03``, ``P1M``).
 
 A date expression is one :class:`Rule` value in :data:`RULES`: its name, its pattern (a regex
 template filled from the word tables), the checks a match must pass, how the match's parts are
