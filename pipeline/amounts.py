@@ -18,6 +18,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from . import schema
 from .component import TableComponent, filter_overlaps
 from .lexicon import DATA_DIR, read_table
 from .numbers import SCALES as _SCALES
@@ -36,6 +37,7 @@ _NUMEXPR = (rf"(?<![\d.,])(?>(?:{_ARABIC}|[십백천])"
 _BEFORE_MORE_THAN = ("object", "subject", "additive")
 
 FILES = ("counters.tsv", "currencies.tsv", "counter_exceptions.tsv", "qualifiers.tsv", "particles.tsv")
+TABLE = "amounts"  # the output table of the labels this component writes
 
 
 @dataclass
@@ -45,7 +47,7 @@ class Amount:
     kind: str  # MONEY or QUANTITY
     value: Decimal
     unit: str
-    qualifier: str = "exact"
+    qualifier: str = schema.EXACT
     rule: str = ""
 
 
@@ -170,7 +172,7 @@ def _qualifier(t: AmountTables, text: str, start: int, end: int, infix: str | No
     m = t.rx_q_before.search(text[max(0, start - SETTINGS.amount_qualifier_before):start])
     if m:
         return t.q_before[m.group("q")]
-    return "exact"
+    return schema.EXACT
 
 
 def _valid_edges(text: str, start: int, end: int, bounds: TokenIndex | None) -> bool:
@@ -203,6 +205,11 @@ def find_amounts(tables: AmountTables, text: str, bounds: TokenIndex | None = No
     return filter_overlaps(found)
 
 
+def labels() -> tuple[str, ...]:
+    """The registered labels of the :data:`TABLE` table (MONEY, QUANTITY): the span groups written."""
+    return tuple(label.name for label in schema.span_tables()[TABLE])
+
+
 @Language.factory("csr_amounts", default_config={"data_dir": None})
 def make_amounts(nlp: Language, name: str, data_dir: str | None) -> AmountRecognizer:
     return AmountRecognizer(nlp, name, data_dir=data_dir)
@@ -217,7 +224,7 @@ class AmountRecognizer(TableComponent[AmountTables]):
         bounds = token_index(doc)
         dates = [(s.start_char, s.end_char) for s in doc.spans.get("DATE", [])]
         amounts = find_amounts(self.tables, doc_text(doc), bounds, dates)
-        for kind in ("MONEY", "QUANTITY"):
+        for kind in labels():
             doc = set_spans(doc, kind, [
                 (a.start, a.end, {"value": a.value, "unit": a.unit, "qualifier": a.qualifier, "rule": a.rule})
                 for a in amounts if a.kind == kind

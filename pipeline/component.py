@@ -4,7 +4,9 @@
 A component class sets ``tables_type``: a class whose ``load(data_dir, **options)`` reads the
 tables (through :func:`pipeline.lexicon.read_table`) into an immutable object with a ``sources``
 mapping (file name → path read). ``options`` are the component's config values that change what
-is loaded (``csr_orgs``'s ``use_gazetteer``). See docs/contributing/component.md.
+is loaded (``csr_orgs``'s ``use_gazetteer``). The ``span._.rule`` a component writes on every span
+is registered with the other span attributes by :mod:`pipeline.schema` (through :mod:`pipeline.spans`,
+which every component imports). See docs/contributing/component.md.
 """
 from __future__ import annotations
 
@@ -14,11 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 from spacy.language import Language
-from spacy.tokens import Span
 from spacy.util import filter_spans
-
-if not Span.has_extension("rule"):
-    Span.set_extension("rule", default=None)  # the name of the rule that produced the span
 
 
 class Tables(Protocol):

@@ -1,4 +1,4 @@
-"""DATE: calendar time as ANNOTATION.md writes it (``2020-03``, ``2021-Q1``, ``XXXX-03``, ``P1M``).
+"""DATE: calendar time as docs/annotation.md writes it (``2020-03``, ``2021-Q1``, ``XXXX-03``, ``P1M``).
 
 A date expression is one :class:`Rule` value in :data:`RULES`: its name, its pattern (a regex
 template filled from the word tables), the checks a match must pass, how the match's parts are
@@ -15,7 +15,8 @@ compiled rules loaded by :func:`load_grammar`. :class:`DateRecognizer` is the sp
 :func:`explain` lists each date of a text with the rule that produced it.
 
 Word lists live in ``data/date_words.tsv``, ``data/date_parts.tsv``, ``data/durations.tsv`` and
-``data/reporting_verbs.tsv``; the widths of text the checks look at are in :class:`DateSettings`.
+``data/reporting_verbs.tsv``; the widths of text the checks look at are the ``date_*`` fields of
+:class:`pipeline.settings.Settings`.
 """
 from __future__ import annotations
 
@@ -29,34 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.util import ensure_path
 
 from .lexicon import DATA_DIR, read_table
 from .numbers import native_numeral_pattern, parse_native
+from .settings import SETTINGS, Settings
 from .spans import TokenIndex, doc_text, set_spans, token_index
 from .timex import Timex
-
-if not Span.has_extension("rule"):
-    Span.set_extension("rule", default=None)
-
-
-# ---------------------------------------------------------------------------------------------
-# Settings: how much text around a match the checks read
-
-
-@dataclass(frozen=True)
-class DateSettings:
-    """Widths (in characters) of the text the rule checks read around a match."""
-
-    after: int = 12  # after a match: 3일 동안, 10년 전, 째, the follower of a bare 상반기
-    before: int = 8  # before a match: 2박 3일, 매주 3일, 5일과 7일
-    report_after: int = 24  # after a bare day, for a reporting verb (8일 … 밝혔다)
-    line_start_before: int = 4  # before a bare day, for a sentence or line start (16일 경찰은)
-    range_before: int = 4  # before a date, for a range opener (부터, ~, -)
-
-
-SETTINGS = DateSettings()
 
 #: The tables the component reads (and writes with ``to_disk``).
 TABLES = ("date_words.tsv", "date_parts.tsv", "durations.tsv", "reporting_verbs.tsv")
@@ -202,10 +183,10 @@ class Found:
         return self.match.groupdict().get(name)
 
     def after(self, width: int | None = None) -> str:
-        return self.text[self.end:self.end + (width or self.grammar.settings.after)]
+        return self.text[self.end:self.end + (width or self.grammar.settings.date_after)]
 
     def before(self, width: int | None = None) -> str:
-        return self.text[max(0, self.start - (width or self.grammar.settings.before)):self.start]
+        return self.text[max(0, self.start - (width or self.grammar.settings.date_before)):self.start]
 
 
 Check = Callable[[Found], bool]
@@ -259,9 +240,9 @@ _LINE_START_BEFORE = re.compile(r"(?:^|[.!?\n]\s*|=\s*|\]\s*)$")  # a sentence, 
 _UNIT_CODE = {"년": "Y", "개월": "M", "달": "M", "주": "W", "일": "D"}
 
 
-def _is_range_end(text: str, start: int, settings: DateSettings) -> bool:
+def _is_range_end(text: str, start: int, settings: Settings) -> bool:
     """``…부터 31일까지``, ``~31일``, ``3일-7일``: the second part of a range."""
-    return bool(_RANGE_BEFORE.search(text[max(0, start - settings.range_before):start]))
+    return bool(_RANGE_BEFORE.search(text[max(0, start - settings.date_range_before):start]))
 
 
 def not_ordinal(f: Found) -> bool:
@@ -300,8 +281,8 @@ def is_reporting_day(f: Found) -> bool:
     g, text, start = f.grammar, f.text, f.start
     if _is_range_end(text, start, g.settings) or _LISTED_BEFORE.search(f.before()):
         return False
-    return bool(g.report_follow.match(f.after(g.settings.report_after)) or _TOPIC_BEFORE.search(f.before())
-                or _LINE_START_BEFORE.search(f.before(g.settings.line_start_before)) or start == 0)
+    return bool(g.report_follow.match(f.after(g.settings.date_report_after)) or _TOPIC_BEFORE.search(f.before())
+                or _LINE_START_BEFORE.search(f.before(g.settings.date_line_start_before)) or start == 0)
 
 
 def not_reporting_day(f: Found) -> bool:
@@ -575,11 +556,11 @@ class DateGrammar:
     rules: tuple[Rule, ...]
     compiled: tuple[re.Pattern, ...]
     report_follow: re.Pattern
-    settings: DateSettings = SETTINGS
+    settings: Settings = SETTINGS
     source: Path = DATA_DIR
 
 
-def load_grammar(data_dir: str | Path | None = None, settings: DateSettings = SETTINGS,
+def load_grammar(data_dir: str | Path | None = None, settings: Settings = SETTINGS,
                  rules: Sequence[Rule] = RULES) -> DateGrammar:
     """Read the tables from ``data_dir`` (the packaged ``pipeline/data/`` by default) and compile
     ``rules`` against them."""

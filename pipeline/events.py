@@ -1,12 +1,13 @@
-"""EVENT: a dated statement of what an organisation did, does or plans (ANNOTATION.md, EVENT).
+"""EVENT: a dated statement of what an organisation did, does or plans (docs/annotation.md, EVENT).
 
 For each sentence with a DATE other than a bare duration: the anchor date (a range ``A부터 B까지``
 / ``A~B`` gives ``date_start``/``date_end``; a start plus a duration ends one unit of the start's
 precision before start + duration), the organisations (with the dropped-subject carry-over),
 the amounts, a category from ``data/event_categories.tsv`` and the evidence sentence.
 A sentence gives at most one event, anchored by its first date that is neither a bare duration
-nor a comparison year (``지난해보다``, ``2019년 대비``); a reporting date (``…했다고 8일 밝혔다``)
-anchors only a sentence with no other date.
+nor a comparison year (``지난해보다``, ``2019년 대비``); a reporting date (``…했다고 8일 밝혔다``,
+a ``say`` verb of ``data/reporting_verbs.tsv``) anchors only a sentence with no other date. Date
+values are read and computed with :mod:`pipeline.timex`.
 
 :func:`link_events` is a pure function of an annotated Doc and an :class:`EventTables`; the
 ``csr_events`` component (last in the pipeline) runs it and writes ``doc._.events``.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,19 +25,18 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from . import schema
 from .component import TableComponent
 from .lexicon import DATA_DIR, read_table
 from .numbers import format_number
 from .settings import SETTINGS
 from .spans import doc_text, token_index
+from .timex import Timex, try_parse
 
 if not Doc.has_extension("events"):
     Doc.set_extension("events", default=None)
 
-FILES = ("event_categories.tsv", "actor_words.tsv", "affiliate_words.tsv", "particles.tsv")
-
-# TODO(issue 11): the reporting verbs join data/reporting_verbs.tsv with dates.py's longer list
-_REPORT_AFTER = re.compile(r"^\s+(?:[가-힣]+\s+){0,3}?(?:밝혔|발표했|전했|말했|알렸)")
+FILES = ("event_categories.tsv", "actor_words.tsv", "affiliate_words.tsv", "particles.tsv", "reporting_verbs.tsv")
 _RANGE_JOIN = re.compile(r"^\s*(?:부터|에서|이래|[~∼〜\-–])\s*$")
 _FROM_THEN_DURATION = re.compile(r"^\s*부터\s*$")
 _CITED = re.compile(r"에\s*따르면")
@@ -59,7 +60,7 @@ class Event:
     sentence: str
 
 
-def _alt(words) -> str:
+def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
@@ -72,6 +73,7 @@ class EventTables:
     staff: re.Pattern  # the organisation's staff acting for it (롯데케미칼 임직원 300여 명은)
     anaphor: re.Pattern  # a sentence opening with an anaphor as its subject (회사는 …)
     anaphors: dict[str, str]  # anaphor → the kind of organisation it refers to
+    report_after: re.Pattern  # a few words and a verb of saying after a date (8일 밝혔다)
     sources: dict[str, Path]
 
     @classmethod
@@ -80,6 +82,7 @@ class EventTables:
         staff = _alt(r["word"] for r in rows if r["role"] == "staff")
         affiliates = _alt(r["word"] for r in read_table("affiliate_words.tsv", data_dir))
         acting = _alt(r["particle"] for r in read_table("particles.tsv", data_dir) if r["actor"] == "yes")
+        say = _alt(r["stem"] for r in read_table("reporting_verbs.tsv", data_dir) if r["kind"] == "say")
         return cls(
             categories=[(r["category"], re.compile(r["cue"])) for r in read_table("event_categories.tsv", data_dir)],
             subject=re.compile(rf"^(?:{acting})(?![가-힣])"),
@@ -87,60 +90,58 @@ class EventTables:
                              rf"(?:들)?(?:{acting})(?![가-힣])"),
             anaphor=re.compile(rf"^\s*(?:이\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)(?:{acting})\s"),
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
+            report_after=re.compile(rf"^\s+(?:[가-힣]+\s+){{0,3}}?(?:{say})"),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
         )
 
 
 def categorize(tables: EventTables, text: str, mentions_product: bool = False) -> str:
     """The category of an event sentence: the first matching cue in ``event_categories.tsv``;
-    else ``service`` when it is about a product or app (``카카오톡은 …``), else ``other``.
+    else ``service`` when it is about a product or app (``카카오톡은 …``), else
+    :data:`~pipeline.schema.OTHER_CATEGORY`.
     Organisation names should be masked out first (사회복지공동모금회 is no fundraising cue)."""
     text = text.lower()
     for category, rx in tables.categories:
         if rx.search(text):
             return category
-    return "service" if mentions_product else "other"
+    return "service" if mentions_product else schema.OTHER_CATEGORY
 
 
 # ---------------------------------------------------------------------------------------------
 # Date arithmetic on normalised values
 
 
-def _parse_value(value: str) -> tuple[int, int | None, int | None] | None:
-    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", value or "")
-    if not m:
-        return None
-    y, mo, d = m.groups()
-    return int(y), int(mo) if mo else None, int(d) if d else None
+def _is_duration(value: str) -> bool:
+    t = try_parse(value)
+    return t is not None and t.is_duration
 
 
 def end_after_duration(start: str, duration: str) -> str | None:
-    """``2020-09-22`` + ``P1M`` → ``2020-10-21``; ``2023-05`` + ``P2Y`` → ``2025-04``; None if unknown."""
-    parsed = _parse_value(start)
-    m = re.match(r"^P(\d+)([YMWD])$", duration or "")
-    if parsed is None or not m:
+    """``2020-09-22`` + ``P1M`` → ``2020-10-21``; ``2023-05`` + ``P2Y`` → ``2025-04``; None if unknown
+    (a start that is not a known year, month or day, a duration that is not a whole number of units)."""
+    s, dur = try_parse(start), try_parse(duration)
+    if s is None or s.grain not in ("year", "month", "day") or not s.is_resolved or s.year is None \
+            or dur is None or not dur.is_duration or not isinstance(dur.count, int):
         return None
-    n, unit = int(m.group(1)), m.group(2)
-    y, mo, d = parsed
+    n, unit = dur.count, dur.unit
+    y, mo, d = s.year, s.month, s.day
     if unit in ("W", "D"):
         days = n * 7 if unit == "W" else n
         first = _dt.date(y, mo or 1, d or 1)
-        last = first + _dt.timedelta(days=days - 1)
-        return last.isoformat()
+        return (first + _dt.timedelta(days=days - 1)).isoformat()
     months = n * 12 if unit == "Y" else n
     if d is not None and mo is not None:
         idx = y * 12 + mo - 1 + months
         ny, nm = idx // 12, idx % 12 + 1
         nd = min(d, calendar.monthrange(ny, nm)[1])
-        last = _dt.date(ny, nm, nd) - _dt.timedelta(days=1)
-        return last.isoformat()
+        return (_dt.date(ny, nm, nd) - _dt.timedelta(days=1)).isoformat()
     if mo is not None:
         idx = y * 12 + mo - 1 + months - 1
-        return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+        return Timex("month", idx // 12, idx % 12 + 1).format()
     if unit == "Y":
-        return f"{y + n - 1:04d}"
+        return Timex("year", y + n - 1).format()
     idx = y * 12 + months - 1
-    return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+    return Timex("month", idx // 12, idx % 12 + 1).format()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,7 +163,7 @@ class Mention:
 
 def mentions(doc: Doc) -> list[Mention]:
     out = []
-    for label in ("DATE", "ORG", "MONEY", "QUANTITY", "PRODUCT"):
+    for label in (*schema.LABELS, "PRODUCT"):
         for sp in doc.spans.get(label, []):
             ext = sp._
             out.append(Mention(label, sp.start_char, sp.end_char, ext.value, ext.name or "", ext.kind or "", ext.unit or ""))
@@ -191,11 +192,11 @@ def _amount_item(m: Mention) -> str:
     return f"{format_number(m.value)} {m.unit}"
 
 
-def _anchor(text: str, dates: list[Mention]) -> tuple[Mention, Mention | None, str | None, str | None] | None:
+def _anchor(t: EventTables, text: str, dates: list[Mention]) -> tuple[Mention, Mention | None, str | None, str | None] | None:
     """The sentence's anchor: (first date, last span of its range or duration, date_start, date_end)."""
-    points = [d for d in dates if not d.value.startswith("P")
+    points = [d for d in dates if not _is_duration(d.value)
               and not _COMPARISON_AFTER.match(text[d.end:d.end + SETTINGS.comparison_after])]
-    non_report = [d for d in points if not _REPORT_AFTER.match(text[d.end:d.end + SETTINGS.reporting_verb_after])]
+    non_report = [d for d in points if not t.report_after.match(text[d.end:d.end + SETTINGS.reporting_verb_after])]
     points = non_report or points
     if not points:
         return None
@@ -208,7 +209,7 @@ def _anchor(text: str, dates: list[Mention]) -> tuple[Mention, Mention | None, s
                 and ("에서" not in between or after_b.startswith("까지")):
             return a, b, a.value, b.value
     for d in dates:  # a start plus a duration: 2020년 9월 22일부터 1개월 동안
-        if d.start > a.end and d.value.startswith("P") and _FROM_THEN_DURATION.match(text[a.end:d.start]):
+        if d.start > a.end and _is_duration(d.value) and _FROM_THEN_DURATION.match(text[a.end:d.start]):
             return a, d, a.value, end_after_duration(a.value, d.value)
     return a, None, None, None
 
@@ -250,6 +251,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     """Events of one annotated Doc, in text order (with the default pipeline's tables unless
     ``tables`` is given)."""
     t = tables or _default_tables()
+    amount_labels = {name for name, label in schema.LABELS.items() if label.table == "amounts"}
     text = doc_text(doc)
     index = token_index(doc)
     n_sents = len(index.sent_starts)
@@ -269,7 +271,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if not subjects and anaphor and anaphor in actor_by_kind:
             actor = actor_by_kind[anaphor]
         dates = [m for m in ms if m.label == "DATE"]
-        anchor = _anchor(text, dates) if dates else None
+        anchor = _anchor(t, text, dates) if dates else None
         has_content = bool(_NON_CONTENT.sub("", _without(text, lo, hi, dates, "")))
         if anchor and has_content and not _CITED.search(sentence):
             a, g, start, end = anchor
@@ -284,7 +286,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 date_start=start,
                 date_end=end,
                 orgs=sorted(set(names)),
-                amounts=[_amount_item(m) for m in ms if m.label in ("MONEY", "QUANTITY")],
+                amounts=[_amount_item(m) for m in ms if m.label in amount_labels],
                 category=_category(t, text, lo, hi, orgs, [m for m in ms if m.label == "PRODUCT"]),
                 sentence=sentence,
             ))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from spacy.language import Language
@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 from .component import TableComponent, filter_overlaps
 from .lexicon import DATA_DIR, read_table
 from .settings import SETTINGS
-from .spans import doc_text, set_spans, token_index
+from .spans import TokenIndex, doc_text, set_spans, token_index
 
 # Kiwi tags that end a noun phrase: particles, endings, copula, punctuation.
 _TAIL_TAGS = ("J", "E", "VCP", "XSV", "XSA", "SF", "SP", "SS", "SE", "SO", "_SP", "VV", "VA", "MAG")
@@ -333,7 +333,23 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _suffix_orgs(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
     found = _company_forms(t, text, words, found)
     found = _acronyms(t, text, found, token_starts, token_ends)
+    found = [kept for o in found if (kept := _in_one_sentence(t, text, index, o)) is not None]
     return filter_overlaps(found), blocked
+
+
+def _in_one_sentence(t: OrgTables, text: str, index: TokenIndex, o: Org) -> Org | None:
+    """A span never crosses a sentence boundary. Kiwi may end a sentence after a company form
+    (``기부했다. (주)|한빛테크``, ``전달했습니다 (주)|LG``): a name that does is cut to the sentence
+    of its last character, and dropped when only a company form is left there."""
+    if index.same_sentence(o.start, o.end):
+        return o
+    lo, _ = index.sentence_bounds(index.sentence_of(o.end - 1), len(text))
+    start = max(lo, o.start)
+    while start < o.end and text[start].isspace():
+        start += 1
+    if start >= o.end or t.company_suffix.fullmatch(text[start:o.end]):
+        return None
+    return replace(o, start=start)
 
 
 def _national_governments(t: OrgTables, text: str, found: list[Org]) -> list[Org]:

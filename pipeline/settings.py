@@ -15,6 +15,17 @@ class Settings:
     """Look-around widths in characters (a window is ``text[end:end + width]`` or
     ``text[start - width:start]``)."""
 
+    # dates: after a match, for what a rule's checks test by default (`3일 동안`, `10년 전`, `째`,
+    # the follower of a bare `상반기`)
+    date_after: int = 12
+    # dates: before a match, for what a rule's checks test by default (`2박 3일`, `매주 3일`, `5일과 7일`)
+    date_before: int = 8
+    # dates: after a bare day, up to three words and a reporting verb (`8일 … 밝혔다`)
+    date_report_after: int = 24
+    # dates: before a bare day, a sentence or line start (`16일 경찰은`)
+    date_line_start_before: int = 4
+    # dates: before a date, a range opener (`부터`, `~`, `-`)
+    date_range_before: int = 4
     # amounts: a qualifier after an amount, with a particle and spaces (`을 넘어섰다`, ` 이상`)
     amount_qualifier_after: int = 12
     # amounts: a qualifier word before an amount (`약 `, `최대 `)
@@ -34,7 +45,7 @@ class Settings:
     subject_after: int = 30
     # events: a comparison word after a date (`보다`, `에 비해`)
     comparison_after: int = 8
-    # events: up to three words and a reporting verb after a date (`8일 밝혔다`)
+    # events: up to three words and a `say` verb of reporting_verbs.tsv after a date (`8일 밝혔다`)
     reporting_verb_after: int = 20
     # events: `까지` right after the second date of a range
     range_end_after: int = 3

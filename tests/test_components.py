@@ -11,11 +11,12 @@ import spacy
 from pipeline.events import EventTables, link_events
 from pipeline.lexicon import DATA_DIR
 from pipeline.nlp import COMPONENTS, annotate, build_nlp, get_nlp
+from pipeline.spans import token_index
 
 TEXT = ("카카오와 네이버는 2020년 3월 사회복지공동모금회에 53.9억 원을 기부했다. 한빛미래재단(HMF)은 "
         "세 곳의 복지관에 노트북 120여 대를 전달했다. (주)한빛테크 임직원 30명은 봉사활동을 했다. "
         "HMF는 2021년 5월에도 기부했다.")
-RULE = re.compile(r"^(?:org|money|quantity|amount|product)\.[a-z_]+$")
+RULE = re.compile(r"^(?:date|org|money|quantity|amount|product)\.[a-z_]+$")
 
 
 def orgs(doc):
@@ -69,11 +70,28 @@ def test_a_data_dir_changes_the_tables(tmp_path):
     shutil.copytree(DATA_DIR, data)
     counters = (data / "counters.tsv").read_text(encoding="utf-8")
     (data / "counters.tsv").write_text(re.sub(r"(?m)^곳\t.*\n", "", counters), encoding="utf-8")
-    text = "세 곳의 복지관과 복지관 다섯 곳에 노트북 120여 대를 전달했다."
+    durations = (data / "durations.tsv").read_text(encoding="utf-8")
+    (data / "durations.tsv").write_text(re.sub(r"(?m)^나흘\t.*\n", "", durations), encoding="utf-8")
+    text = "세 곳의 복지관과 복지관 다섯 곳에 노트북 120여 대를 나흘간 전달했다."
     doc = annotate(text)
     assert [s.text for s in doc.spans["QUANTITY"]] == ["세 곳", "다섯 곳", "120여 대"]
-    doc = annotate(text, nlp=build_nlp(data_dir=data))
+    assert [(s.text, s._.value) for s in doc.spans["DATE"]] == [("나흘간", "P4D")]
+    nlp = build_nlp(data_dir=data)
+    assert nlp.get_pipe("csr_dates").data_dir == str(data)  # build_nlp passes data_dir to csr_dates too
+    doc = annotate(text, nlp=nlp)
     assert [s.text for s in doc.spans["QUANTITY"]] == ["120여 대"]
+    assert [s.text for s in doc.spans["DATE"]] == []
+
+
+def test_reporting_verbs_of_events_are_the_say_rows_of_the_table(tmp_path):
+    assert EventTables.load().report_after.match(" 기자들에게 밝혔다")
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    verbs = (data / "reporting_verbs.tsv").read_text(encoding="utf-8")
+    (data / "reporting_verbs.tsv").write_text(verbs.replace("밝혔\tsay", "밝혔\tact"), encoding="utf-8")
+    tables = EventTables.load(data)
+    assert not tables.report_after.match(" 기자들에게 밝혔다") and tables.report_after.match(" 전했다")
+    assert not tables.report_after.match(" 개최했다")  # an `act` verb dates the act, not the report
 
 
 def test_gazetteer_switched_off():
@@ -118,13 +136,25 @@ def test_every_span_names_its_rule():
     for text in (TEXT, seed, "카카오톡 선물하기로 1억 달러와 $5 million, 세 곳을 알렸다.",
                  "사용자는 카카오바이크를 탔다."):
         doc = annotate(text, "2021-06-15")
-        for label in ("MONEY", "QUANTITY", "ORG", "PRODUCT"):
+        for label in ("DATE", "MONEY", "QUANTITY", "ORG", "PRODUCT"):
             for span in doc.spans[label]:
                 assert span._.rule and RULE.match(span._.rule), (label, span.text, span._.rule)
                 seen.add(span._.rule)
     assert {"org.gazetteer", "org.suffix", "org.company_form_prefix", "org.acronym", "amount.number_unit",
             "money.currency_number", "quantity.native_counter", "product.non_organization",
-            "product.glued_to_noun"} <= seen
+            "product.glued_to_noun", "date.ymd", "date.ym", "date.duration"} <= seen
+
+
+def test_an_org_stays_in_its_sentence():
+    """Kiwi ends the sentence after `(주)` in `…했다. (주)한빛테크`: the ORG is the name, in the
+    sentence that holds it; a company form left alone is no ORG."""
+    doc = annotate(TEXT)
+    index = token_index(doc)
+    for span in doc.spans["ORG"]:
+        assert index.same_sentence(span.start_char, span.end_char), span.text
+    assert ("한빛테크", "한빛테크", "company", "org.company_form_prefix") in orgs(doc)
+    lg = annotate("전달했습니다 (주)LG")
+    assert [s.text for s in lg.spans["ORG"]] == ["LG"]
 
 
 def test_events_component_writes_doc_events():

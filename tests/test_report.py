@@ -17,6 +17,7 @@ from typing import ClassVar
 import pandas as pd
 import pytest
 
+from pipeline import schema
 from pipeline.export import COLUMNS
 from pipeline.ingest import InputError
 from pipeline.report import (
@@ -202,6 +203,8 @@ def test_periods_and_event_spans():
     assert period("2020-H2")[0] == pd.Timestamp("2020-07-01").date()
     assert period("2020-12-31")[1] == pd.Timestamp("2021-01-01").date()
     assert period("XXXX-03") is None and period("P1M") is None and period("2021-02-30") is None
+    assert period("2021-W05") == (pd.Timestamp("2021-02-01").date(), pd.Timestamp("2021-02-08").date())  # timex
+    assert period("not a date") is None and period("") is None
     start, end = event_span({"date_value": "2020-03", "date_start": "2020-03", "date_end": "2020-06"})
     assert (start.isoformat(), end.isoformat()) == ("2020-03-01", "2020-07-01")
     assert event_span({"date_value": "2024-Q1", "date_start": "2024-Q1", "date_end": ""})[1] is None
@@ -469,6 +472,8 @@ def test_cli_report_warns_and_exits_1_when_texts_are_missing(corpus, tmp_path):
 def test_label_colours_are_defined_once_and_used(committed):
     path, _ = committed
     html = path.read_text(encoding="utf-8")
+    assert dict(LABEL_COLORS) == {name: label.colour for name, label in schema.LABELS.items()}
+    assert list(LABEL_COLORS) == ["DATE", "ORG", "MONEY", "QUANTITY"]
     for label, color in LABEL_COLORS.items():
         assert f".e-{label}{{background:{color}}}" in html
         assert f'<mark class="e-{label}">{label}</mark>' in html

@@ -1,5 +1,5 @@
 """The label registry (pipeline/schema.py): a label registered from outside flows to the CSV
-tables, to evaluation and to Label Studio; the vocabularies come from the data tables."""
+tables, to evaluation, to Label Studio and to the report; the vocabularies come from the data tables."""
 from __future__ import annotations
 
 import csv
@@ -15,6 +15,7 @@ from pipeline.fixtures import check
 from pipeline.labelstudio import label_config, task_to_fixture, to_tasks
 from pipeline.lexicon import DATA_DIR
 from pipeline.nlp import annotate
+from pipeline.report import build_report, read_tables
 
 TEXT = "김철수 대표는 2020년 3월 카카오에 10억 원을 기부했다. 이영희 이사도 참석했다."
 PERSON = schema.Label("PERSON", "people", (schema.text("name"),), colour="#c0ffee")
@@ -117,6 +118,22 @@ def test_a_registered_label_is_scored(person, tmp_path):
     csvs.commit()
     row = evaluate(gold, out).row("PERSON")
     assert (row["exact_p"], row["exact_r"], row["value_acc"]) == (1.0, 1.0, 0.5)
+
+
+def test_a_registered_label_is_highlighted_in_the_report(person, tmp_path):
+    r = result_of(person_doc("김철수", "이영희"))
+    csvs = CsvSet(tmp_path / "out")
+    csvs.write_document({"documents": [r.document_row()], **r.tables}, {})
+    csvs.commit()
+    tables = read_tables(tmp_path / "out")
+    assert list(tables["people"]["name"]) == ["김철수", "이영희"]
+    html = build_report(tables, {"d1": TEXT})
+    assert ".e-PERSON{background:#c0ffee}" in html  # its colour, from the registry
+    assert '<mark class="e-PERSON">PERSON</mark>' in html  # in the legend
+    for row, name in enumerate(["김철수", "이영희"]):  # each span highlighted, its name in the tag
+        assert (f'<mark class="ent e-PERSON" data-rec="people:{row}" title="PERSON name={name}">{name}'
+                f'<span class="tag">PERSON name={name}</span></mark>') in html
+    assert '<mark class="ent e-DATE"' in html  # the built-in labels as before
 
 
 def test_a_registered_label_goes_to_label_studio_and_back(person):

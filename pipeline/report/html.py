@@ -16,12 +16,13 @@ from functools import cache
 import jinja2
 import pandas as pd
 
+from .. import schema
 from ..export import COLUMNS
 from . import charts
 from .charts import Shape
 from .money import format_amount, format_krw, format_number, money_by, split_amounts
 from .palette import LABEL_COLORS, LABELS, category_color
-from .records import MARKERS, Mark, Piece, highlight, marks, non_overlapping, review_rows, sentence_regions, to_int
+from .records import Mark, Piece, highlight, marks, non_overlapping, review_rows, sentence_regions, to_int
 from .tables import TABLE_NAMES, empty_table
 from .timeline import date_label, event_span
 
@@ -136,7 +137,7 @@ def doc_section(d: Doc, page: int, text: str | None, why: str | None) -> DocSect
             sec.mode = "note"
     if d.events:
         sec.timeline = charts.timeline(charts.timeline_items((e for _, e in d.events), d.sent_href))
-    sec.by_table = {table: [] for table in MARKERS}
+    sec.by_table = {table: [] for table in schema.span_tables()}
     for m in sorted(d.marks, key=lambda m: (m.start, m.row)):
         sec.by_table[m.table].append(m)
     return sec
@@ -287,7 +288,7 @@ def build_report(tables: Mapping[str, pd.DataFrame], texts: Mapping[str, str],
     docs = run.docs
     sections = [doc_section(d, (d.n - 1) // docs_per_page + 1, *run.text_of(d, texts)) for d in docs]
     not_highlighted = {s.doc.n: s.reason for s in sections if s.reason is not None and (s.doc.marks or s.doc.events)}
-    counts: dict[str, dict[int, int]] = {t: defaultdict(int) for t in ("dates", "organizations", "amounts")}
+    counts: dict[str, dict[int, int]] = {t: defaultdict(int) for t in schema.span_tables()}
     for d in docs:
         for m in d.marks:
             counts[m.table][d.n] += 1

@@ -15,7 +15,9 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
+from .. import schema
 from ..ingest import analysis_text
+from ..timex import try_parse
 from .money import format_amount, format_number
 from .palette import LABEL_TAGS, QUALIFIER_SIGNS
 
@@ -29,7 +31,7 @@ def to_int(value: object, default: int | None = None) -> int | None:
 
 @dataclass
 class Mark:
-    """One DATE/ORG/MONEY/QUANTITY record, as the text highlights it."""
+    """One record of a label table (DATE, ORG, MONEY, QUANTITY …), as the text highlights it."""
 
     table: str
     row: int
@@ -59,21 +61,38 @@ def _org_mark(r: dict) -> tuple[str, str, str]:
 
 
 def _amount_mark(r: dict) -> tuple[str, str, str]:
-    kind = r.get("kind") if r.get("kind") in ("MONEY", "QUANTITY") else "QUANTITY"
+    kind = r.get("kind") if r.get("kind") in ("MONEY", "QUANTITY") else "QUANTITY"  # the labels of _amount_mark
     unit, q = r.get("unit") or "", r.get("qualifier") or ""
     shown = format_amount(r.get("value"), unit) if unit else f"{format_number(r.get('value'))} (no unit)"
-    return str(kind), QUALIFIER_SIGNS.get(q, "") + shown, f"{kind} {r.get('value')} {unit or '(no unit)'}, {q or 'exact'}"
+    return str(kind), QUALIFIER_SIGNS.get(q, "") + shown, f"{kind} {r.get('value')} {unit or '(no unit)'}, {q or schema.EXACT}"
 
 
-# table → (label, tag, tip) of one of its rows
+# table → (label, tag, tip) of one of its rows: the built-in label tables' own formats
 MARKERS: dict[str, Callable[[dict], tuple[str, str, str]]] = {
     "dates": _date_mark, "organizations": _org_mark, "amounts": _amount_mark,
 }
 
 
+def generic_mark(table: str) -> Callable[[dict], tuple[str, str, str]]:
+    """The marker of a label table with no format of its own: the label, and its attributes as
+    ``key=value`` (the empty ones left out)."""
+
+    def mark(r: dict) -> tuple[str, str, str]:
+        label = schema.table_label(table, r)
+        shown = " ".join(f"{k}={r[k]}" for k in schema.LABELS[label].keys if r.get(k) not in (None, ""))
+        return label, shown, f"{label} {shown}".rstrip()
+
+    return mark
+
+
+def markers() -> dict[str, Callable[[dict], tuple[str, str, str]]]:
+    """The marker of every label table of the registry, in registration order."""
+    return {table: MARKERS.get(table) or generic_mark(table) for table in schema.span_tables()}
+
+
 def marks(tables: Mapping[str, pd.DataFrame]) -> list[Mark]:
     out = []
-    for table, marker in MARKERS.items():
+    for table, marker in markers().items():
         for i, r in enumerate(tables[table].to_dict("records")):
             label, tag, tip = marker(r)
             out.append(Mark(table, i, str(r["doc_id"]), to_int(r["sentence_id"], 0) or 0, _pos(r["start"]),
@@ -111,7 +130,8 @@ def review_rows(tables: Mapping[str, pd.DataFrame], unreadable: Mapping[str, str
         rows.append({"issue": "text not readable", "doc_id": doc_id, "sentence_id": "", "text": "",
                      "detail": why, "table": "documents", "row": -1})
     for i, r in enumerate(tables["dates"].to_dict("records")):
-        if "X" in str(r.get("value") or ""):
+        value = try_parse(str(r.get("value") or ""))
+        if value is not None and not value.is_resolved:
             rows.append({"issue": "unresolved date", "doc_id": r["doc_id"], "sentence_id": r["sentence_id"],
                          "text": r.get("text") or "", "detail": f"value {r.get('value')}", "table": "dates", "row": i})
     for i, r in enumerate(tables["amounts"].to_dict("records")):

@@ -1,6 +1,7 @@
 """The CSVs of a run, read back for the report and checked on the way.
 
-:func:`read_tables` gives the five tables as DataFrames of strings. A damaged table (cut short,
+:func:`read_tables` gives the tables of :data:`pipeline.schema.COLUMNS` (``documents``, one per
+label table, ``events``) as DataFrames of strings. A damaged table (cut short,
 re-saved in another encoding, a required column gone, a row with too many or too few cells)
 raises :class:`ReportError` with one line naming the file and the reason, never a traceback.
 """
@@ -12,18 +13,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..export import COLUMNS
 from ..ingest import InputError
+from ..schema import COLUMNS, SPAN_COLUMNS
 
-TABLE_NAMES = ("documents", "dates", "organizations", "amounts", "events")
-# Without these a table cannot be shown; any other missing column is read as empty cells.
+TABLE_NAMES = COLUMNS  # the tables of a run, in order (the registry's, kept up to date in place)
+# Without these a table cannot be shown; any other missing column is read as empty cells. A label
+# table needs its span columns.
 REQUIRED: dict[str, tuple[str, ...]] = {
     "documents": ("doc_id", "path", "status"),
-    "dates": ("doc_id", "sentence_id", "start", "end", "text"),
-    "organizations": ("doc_id", "sentence_id", "start", "end", "text"),
-    "amounts": ("doc_id", "sentence_id", "start", "end", "text"),
     "events": ("doc_id", "sentence_id"),
 }
+
+
+def required(name: str) -> tuple[str, ...]:
+    return REQUIRED.get(name, SPAN_COLUMNS)
 
 
 class ReportError(InputError):
@@ -56,7 +59,7 @@ def read_table(path: Path, name: str) -> pd.DataFrame:
         twice = sorted({c for c in header if header.count(c) > 1})
         if twice:
             raise ReportError(path, f"column {', '.join(repr(c) for c in twice)} appears twice in the header")
-        missing = [c for c in REQUIRED[name] if c not in header]
+        missing = [c for c in required(name) if c not in header]
         if missing:
             raise ReportError(path, f"no column {', '.join(repr(c) for c in missing)} (the header has "
                                     f"{', '.join(header) or 'no names'})")
@@ -78,7 +81,7 @@ def read_table(path: Path, name: str) -> pd.DataFrame:
 
 
 def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
-    """The five CSVs of a run as DataFrames of strings (empty cells ""). ``documents.csv`` must
+    """The CSVs of a run (:data:`TABLE_NAMES`) as DataFrames of strings (empty cells ""). ``documents.csv`` must
     exist (FileNotFoundError); a missing records table is read as empty; a damaged one raises
     :class:`ReportError`."""
     out_dir = Path(out_dir)

@@ -1,11 +1,10 @@
 """Where events sit in time: date values as periods, events as points or ranges."""
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from datetime import date, timedelta
+from datetime import date
 
-_PERIOD = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-H([12])|-Q([1-4]))?")
+from ..timex import try_parse
 
 
 def add_months(d: date, months: int) -> date:
@@ -15,28 +14,11 @@ def add_months(d: date, months: int) -> date:
 
 
 def period(value: str) -> tuple[date, date] | None:
-    """A date value as [start, end): ``2020-03`` → (2020-03-01, 2020-04-01); ``2021-Q1``,
-    ``2020-H2``, ``2020``, ``2020-03-08`` likewise; unresolved (``XXXX-03``), durations → None."""
-    m = _PERIOD.fullmatch(str(value or "").strip())
-    if not m:
-        return None
-    year, month, day, half, quarter = m.groups()
-    try:
-        if day:
-            d = date(int(year), int(month), int(day))
-            return d, d + timedelta(days=1)
-        if month:
-            d = date(int(year), int(month), 1)
-            return d, add_months(d, 1)
-        if half:
-            d = date(int(year), 1 + 6 * (int(half) - 1), 1)
-            return d, add_months(d, 6)
-        if quarter:
-            d = date(int(year), 1 + 3 * (int(quarter) - 1), 1)
-            return d, add_months(d, 3)
-        return date(int(year), 1, 1), date(int(year) + 1, 1, 1)
-    except ValueError:
-        return None
+    """A date value as [start, end) (:meth:`pipeline.timex.Timex.period`): ``2020-03`` →
+    (2020-03-01, 2020-04-01); ``2021-Q1``, ``2020-H2``, ``2020``, ``2020-03-08`` likewise;
+    unresolved (``XXXX-03``), durations and malformed values → None."""
+    t = try_parse(str(value or ""))
+    return t.period() if t is not None else None
 
 
 def event_span(row: Mapping) -> tuple[date, date | None] | None:
