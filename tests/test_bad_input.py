@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import os
 import zipfile
 from pathlib import Path
 
@@ -84,14 +86,14 @@ def test_a_non_korean_article_extracts_little_and_does_not_fail():
 def test_unreadable_file_is_reported(tmp_path, monkeypatch):
     (tmp_path / "good.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "locked.txt").write_text(TEXT, encoding="utf-8")
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self):
-        if self.name == "locked.txt":
+    def open_(path, *args, **kw):
+        if Path(path).name == "locked.txt":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path, *args, **kw)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", open_)
     summary = api.run(tmp_path, tmp_path / "out")
     docs = {d["doc_id"]: d for d in rows(tmp_path / "out" / "documents.csv")}
     assert summary.failed == 1 and docs["good"]["status"] == "ok"
@@ -123,7 +125,7 @@ def test_a_document_that_crashes_the_extractor_costs_only_itself(tmp_path, monke
 
 
 def test_a_long_single_sentence_without_punctuation():
-    words = TEXT.replace(".", "").split() + ["그리고"]
+    words = [*TEXT.replace(".", "").split(), "그리고"]
     text = " ".join(words * 1200)  # about 40,000 characters, no sentence end
     r = extract(text, "2021-06")
     check_offsets(r, text)
@@ -144,7 +146,7 @@ def test_long_documents_are_analysed_in_pieces_with_offsets_kept():
     text = ("카카오는 2020년 3월 5억 원을 기부했다. " * 900) + "끝\n" + ("가" * (CHUNK * 2))
     pieces = chunks(text)
     assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
-    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(pieces))
     assert all(e - s <= CHUNK for s, e in pieces)
     assert text[pieces[0][1] - 2:pieces[0][1]] == ". "  # cut after a sentence end
     r = extract(text, "2021-06")

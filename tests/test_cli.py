@@ -101,7 +101,7 @@ def test_interrupted_run_leaves_previous_outputs(tmp_path):
     api.run(src, out)
     before = {p.name: p.read_bytes() for p in out.glob("*.csv")}
 
-    def interrupt_after_first(items):
+    def interrupt_after_first(items, total):
         for n, item in enumerate(items):
             if n == 1:
                 raise KeyboardInterrupt
@@ -180,7 +180,7 @@ def test_resume_after_an_interruption_gives_the_uninterrupted_bytes(tmp_path):
     api.run(src, tmp_path / "clean", "2022-01")
 
     def stop_after(n):
-        def wrap(items):
+        def wrap(items, total):
             for k, item in enumerate(items):
                 if k == n:
                     raise KeyboardInterrupt
@@ -192,7 +192,8 @@ def test_resume_after_an_interruption_gives_the_uninterrupted_bytes(tmp_path):
         api.run(src, out, "2022-01", progress=stop_after(5))
     seen = []
 
-    def count(items):
+    def count(items, total):
+        assert total == 7
         for item in items:
             seen.append(item.doc_id)
             yield item
