@@ -83,7 +83,7 @@ def neutralise_formula(value: object) -> object:
 class OutputBusy(Exception):
     """Another live run holds the output folder's lock."""
 
-    def __init__(self, out_dir: Path, pid: str):
+    def __init__(self, pid: str):
         super().__init__(f"another run (pid {pid}) is writing to this folder; wait for it to finish or stop it")
         self.pid = pid
 
@@ -115,7 +115,7 @@ class OutputLock:
                 pid = self.pid_file.read_text(encoding="ascii").strip() or "unknown"
             except OSError:
                 pid = "unknown"
-            raise OutputBusy(self.pid_file.parent, pid) from None
+            raise OutputBusy(pid) from None
         tmp = self.pid_file.with_name(f".run.pid.{os.getpid()}")
         tmp.write_text(f"{os.getpid()}\n", encoding="ascii")
         os.replace(tmp, self.pid_file)
