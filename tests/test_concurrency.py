@@ -80,17 +80,22 @@ def children(pid: int) -> list[int]:
 
 
 def test_a_second_run_into_the_same_folder_refuses_and_the_first_completes(tmp_path):
-    src = corpus(tmp_path / "in", 200, repeat=10)  # long enough to outlast the second run's start
+    src = corpus(tmp_path / "in", 200, repeat=5)
     out = tmp_path / "out"
     first = subprocess.Popen(pipeline_cmd("run", src, "--out", out, "--quiet"), cwd=ROOT, env=env(),
                              stderr=subprocess.PIPE, text=True)
     try:
         wait_for(lambda: journal_lines(out) > 3)
-        second = subprocess.run(pipeline_cmd("run", src, "--out", out, "--quiet"), cwd=ROOT, env=env(),
-                                capture_output=True, text=True, timeout=300)
-        assert second.returncode == 2
+        first.send_signal(signal.SIGSTOP)  # paused mid-run, so the second surely meets it however slow
+        paused_at = journal_lines(out)
+        try:
+            second = subprocess.run(pipeline_cmd("run", src, "--out", out, "--quiet"), cwd=ROOT, env=env(),
+                                    capture_output=True, text=True, timeout=300)
+        finally:
+            first.send_signal(signal.SIGCONT)
+        assert second.returncode == 2, second.stderr
         assert second.stderr.count("\n") == 1 and f"another run (pid {first.pid})" in second.stderr
-        assert first.poll() is None and journal_lines(out) > 3  # the first run's files are untouched
+        assert journal_lines(out) >= paused_at  # the first run's files are untouched
         _, err = first.communicate(timeout=300)
     finally:
         if first.poll() is None:
