@@ -9,16 +9,31 @@
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import itertools
 import json
+import os
 import sys
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .export import COLUMNS, CsvSet, event_rows, span_rows
-from .ingest import Document, DocumentError, InputError, analysis_text, iter_documents, validate_published
+from .export import COLUMNS, CsvSet, OutputBusy, event_rows, span_rows
+from .ingest import (
+    Document,
+    DocumentError,
+    InputError,
+    analysis_text,
+    count_documents,
+    iter_documents,
+    list_sources,
+    read_sources,
+    validate_published,
+)
 from .nlp import annotate
 from .schema import RECORD_TABLES
 from .spans import token_index
@@ -108,6 +123,36 @@ def _process_batch_in_worker(batch: list[Document | DocumentError]) -> list[Resu
     return [_safe_process(item, keep_doc=False) for item in batch]
 
 
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: the worker ends when the process that started it ends, even by
+    ``kill -9`` (which gives the parent no chance to stop its pool). Without this, workers wait
+    forever on a queue nobody writes to, holding their memory and the output folder's lock.
+
+    On Linux the kernel sends SIGKILL to the worker when its parent dies (``prctl`` with
+    ``PR_SET_PDEATHSIG``; the pool is started from the thread that submits work, which lives as long
+    as the pool). Everywhere, a daemon thread checks once a second that the parent is still the
+    worker's parent and exits when it is not."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):  # else the watchdog below still works
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before prctl took effect
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
 def _batches(items: Iterator, size: int) -> Iterator[list]:
     batch: list = []
     for item in items:
@@ -120,23 +165,26 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
 
 
 def iter_results(inputs, published: str | None = None, workers: int = 1,
-                 skip: int = 0) -> Iterator[Result | DocumentError]:
+                 follow_links: bool = False) -> Iterator[Result | DocumentError]:
     """Results document by document, in input order; a failing document comes out as a
     :class:`DocumentError`. With ``workers > 1`` documents are extracted in that many processes
     (each loads Kiwi once); at most a few documents per worker are in flight, so memory stays
-    flat on any corpus size, and the results are the same as in one process. ``skip`` passes over
-    the first documents without extracting them (``run --resume``)."""
-    items = itertools.islice(iter_documents(inputs, published), skip, None)
+    flat on any corpus size, and the results are the same as in one process. Symbolic links out
+    of an input folder are errors unless ``follow_links``."""
+    yield from _results(iter_documents(inputs, published, follow_links), workers)
+
+
+def _results(items: Iterator[Document | DocumentError], workers: int) -> Iterator[Result | DocumentError]:
     if workers <= 1:
         for item in items:
             yield _safe_process(item)
         return
     import multiprocessing
-    from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
     window = workers * 3  # batches in flight: memory stays flat, workers never wait
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         pending: deque = deque()
         for batch in _batches(items, 8):  # a few documents per task: less inter-process overhead
             pending.append(pool.submit(_process_batch_in_worker, batch))
@@ -144,6 +192,18 @@ def iter_results(inputs, published: str | None = None, workers: int = 1,
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+
+
+def content_key(item: Document | DocumentError) -> str:
+    """A hash of everything a document's rows depend on: its id, path, metadata and decoded text
+    (for an unreadable document, its error). ``run --resume`` reuses a finished document only when
+    its key is unchanged."""
+    if isinstance(item, DocumentError):
+        payload: list = ["error", item.doc_id, item.path, item.error]
+    else:
+        payload = ["document", item.doc_id, item.path, item.title, item.published, item.source, item.meta, item.text]
+    data = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _error_row(err: DocumentError) -> dict:
@@ -192,32 +252,63 @@ def run(
     out: str | Path = "extracted",
     published: str | None = None,
     on_error: Callable[[str], None] | None = None,
-    progress: Callable[[Iterator], Iterator] | None = None,
+    progress: Callable[[Iterator, int], Iterator] | None = None,
     workers: int = 1,
     resume: bool = False,
+    follow_links: bool = False,
+    csv_raw: bool = False,
 ) -> RunSummary:
     """Extract every document under ``inputs`` and write the five CSVs to ``out`` atomically.
 
-    ``resume=True`` continues an interrupted run of the same inputs and options without redoing
-    its finished documents; the outputs are the bytes an uninterrupted run writes.
+    The inputs are checked before anything is written (a missing path, a folder without articles
+    or a bad ``published`` raise :class:`InputError` and leave ``out`` as it was), and ``out`` is
+    locked for the run: a second run into it raises :class:`InputError` naming the first one's pid.
+    ``progress(results, total)`` may wrap the results (``total``: how many will come).
+
+    ``resume=True`` continues an interrupted run into ``out`` without redoing the documents it
+    finished, as long as they are unchanged: finished documents are matched against the current
+    inputs by :func:`content_key`, from the first; from the first document that was edited, added
+    or removed on, documents are extracted again. The outputs are always the bytes a fresh run on
+    the current inputs writes. Text cells that a spreadsheet would run as formulas get a leading
+    ``'`` (``csv_raw=True`` writes them untouched).
     """
     t0 = time.perf_counter()
     summary = RunSummary(out=str(out))
     inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
-    key = json.dumps({"inputs": [str(Path(i).resolve()) for i in inputs], "published": published})
+    published = validate_published(published, "--published")
+    sources = list_sources(inputs, follow_links)  # fails here, before the output folder is touched
+    key = json.dumps({"journal": 2, "csv_raw": csv_raw})
     try:
-        csvs = CsvSet(out, key=key, resume=resume)
+        csvs = CsvSet(out, key=key, resume=resume, escape=not csv_raw)
+    except OutputBusy as exc:
+        raise InputError(out, str(exc)) from None
     except OSError as exc:
         raise InputError(out, f"cannot write output folder ({exc.strerror or exc})") from None
-    if csvs.state:
-        summary.ok, summary.failed = csvs.state["ok"], csvs.state["failed"]
-        summary.records.update(csvs.state["records"])
-    summary.resumed_after = csvs.done
-    results = iter_results(inputs, published, workers, skip=csvs.done)
-    if progress is not None:
-        results = progress(results)
     try:
-        for item in results:
+        documents = read_sources(sources, published)
+        keep, first = 0, []
+        for document in documents:  # the finished documents that are still the same, from the first
+            if keep < len(csvs.finished) and content_key(document) == csvs.finished[keep]["doc"]:
+                keep += 1
+            else:
+                first.append(document)
+                break
+        csvs.start(keep)
+        if csvs.state:
+            summary.ok, summary.failed = csvs.state["ok"], csvs.state["failed"]
+            summary.records.update(csvs.state["records"])
+        summary.resumed_after = keep
+        keys: deque[str] = deque()
+
+        def keyed(items: Iterator[Document | DocumentError]) -> Iterator[Document | DocumentError]:
+            for item in items:
+                keys.append(content_key(item))
+                yield item
+
+        results = _results(keyed(itertools.chain(first, documents)), workers)
+        if progress is not None:
+            results = progress(results, count_documents(sources) - keep)
+        for item in results:  # one result per document, in order: its key is the oldest one
             if isinstance(item, DocumentError):
                 summary.failed += 1
                 summary.errors.append(item.error)
@@ -229,7 +320,8 @@ def run(
                 rows = {"documents": [item.document_row()], **{t: getattr(item, t) for t in TABLES}}
                 for table in TABLES:
                     summary.records[table] += len(rows[table])
-            csvs.write_document(rows, {"ok": summary.ok, "failed": summary.failed, "records": summary.records})
+            state = {"ok": summary.ok, "failed": summary.failed, "records": summary.records}
+            csvs.write_document(rows, state, keys.popleft())
     except BaseException:
         csvs.close()
         raise

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 DESCRIPTION = """\
 Extract dated events, organisations, dates and amounts from Korean CSR articles.
@@ -15,19 +17,38 @@ documents, dates, organizations, amounts, events. See README.md for every column
 
 
 def _progress(quiet: bool):
-    """A progress bar on stderr when it is a terminal and not ``--quiet``."""
+    """A progress bar on stderr when it is a terminal and not ``--quiet``; given the number of
+    documents to come, it shows a percentage and the time left."""
     from .api import _stderr_is_tty
 
     if quiet or not _stderr_is_tty():
         return None
     from tqdm import tqdm
 
-    def wrap(items):
-        bar = tqdm(items, unit="doc", file=sys.stderr, leave=False, dynamic_ncols=True)
+    def wrap(items, total=None):
+        bar = tqdm(items, total=total, unit="doc", file=sys.stderr, leave=False, dynamic_ncols=True)
         yield from bar
         bar.close()
 
     return wrap
+
+
+def positive_int(value: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {value!r}")
+    return n
+
+
+def program_name() -> str:
+    """How the user called us, for usage lines: ``csr-pipeline`` from the console script,
+    ``python -m pipeline`` from ``-m`` (whose argv[0] is the path of ``__main__.py``)."""
+    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    return "python -m pipeline" if name in ("", "__main__.py", "-c") else name
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -43,15 +64,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     def on_error(msg: str) -> None:
         print(f"error: {msg}", file=sys.stderr)
 
+    from .export import COLUMNS
+
+    had_outputs = any((Path(args.out) / f"{name}.csv").exists() for name in COLUMNS)
     try:
         summary = run(args.inputs, args.out, args.published, on_error=on_error, progress=_progress(args.quiet),
-                      workers=args.workers, resume=args.resume)
+                      workers=args.workers, resume=args.resume, follow_links=args.follow_links,
+                      csv_raw=args.csv_raw)
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"interrupted: the previous outputs in {args.out} are unchanged; "
-              "run again with --resume to continue", file=sys.stderr)
+        kept = (f"the previous outputs in {args.out} are unchanged" if had_outputs
+                else f"no outputs were written to {args.out} yet")
+        print(f"interrupted: {kept}; run again with --resume to continue", file=sys.stderr)
         return 130
     if not args.quiet:
         print(summary.line(), file=sys.stderr)
@@ -164,7 +190,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description=DESCRIPTION,
+    parser = argparse.ArgumentParser(prog=program_name(), description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser("run", help="extract records from articles into CSV files",
@@ -178,11 +204,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--published", metavar="DATE",
                      help="document date (YYYY, YYYY-MM or YYYY-MM-DD) for documents whose metadata "
                           "has none; relative dates (올해, 지난 19일) resolve against it")
-    run.add_argument("-w", "--workers", type=int, default=1, metavar="N",
+    run.add_argument("-w", "--workers", type=positive_int, default=1, metavar="N",
                      help="extract in N processes (default 1); outputs are identical, in input order")
     run.add_argument("--resume", action="store_true",
-                     help="continue an interrupted run of the same inputs into the same --out, without "
-                          "redoing the documents it finished")
+                     help="continue an interrupted run into the same --out without redoing the documents it "
+                          "finished; documents edited, added or removed since are handled as in a fresh run")
+    run.add_argument("--follow-links", action="store_true",
+                     help="read symbolic links that lead out of an input folder (by default they are errors)")
+    run.add_argument("--csv-raw", action="store_true",
+                     help="write text cells as they are; by default a cell starting with = + - @, a tab or a "
+                          "carriage return gets a leading ' so that Excel does not run it as a formula")
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     run.set_defaults(func=cmd_run)
 
@@ -236,12 +267,17 @@ def build_parser() -> argparse.ArgumentParser:
                                     "back from the paths in documents.csv, relative to the current folder.")
     rp.add_argument("--out", default="extracted", metavar="DIR",
                     help="folder holding the CSV files of a run (default: extracted/)")
-    rp.add_argument("--per-page", type=int, default=50, metavar="N",
+    rp.add_argument("--per-page", type=positive_int, default=50, metavar="N",
                     help="documents per page of the document index (default: 50)")
     rp.set_defaults(func=cmd_report)
+    for command in sub.choices.values():
+        command.set_defaults(parser=command)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # reported by the command's own parser, so the usage shown is the command's
+        args.parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     return args.func(args)

@@ -7,8 +7,10 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 from pathlib import Path
+from typing import TextIO
 
 from spacy.tokens import Doc
 
@@ -52,37 +54,136 @@ def event_rows(events: list[Event], doc_id: str) -> list[dict]:
     return [{"doc_id": doc_id, **{c: _event_cell(getattr(e, c)) for c in columns}} for e in events]
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def neutralise_formula(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula (it begins with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return) gets a leading ``'``, as OWASP recommends against CSV
+    injection; numbers (``-5``, ``1.5e3``) and every other cell are returned unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+class OutputBusy(Exception):
+    """Another live run holds the output folder's lock."""
+
+    def __init__(self, pid: str):
+        super().__init__(f"another run (pid {pid}) is writing to this folder; wait for it to finish or stop it")
+        self.pid = pid
+
+
+class OutputLock:
+    """An exclusive lock on an output folder (``OUT/.run.lock``) for the whole of a run, so two runs
+    never write into the same ``.partial/`` at once; the holder's pid is in ``OUT/.run.pid``.
+
+    The lock is ``filelock``'s, which on Linux and macOS is ``flock(2)`` on an open descriptor: the
+    kernel releases it when the holding process ends in any way, ``kill -9`` included, so a lock
+    left by a dead run is simply free and the next run takes it; no stale-lock guessing by pid or
+    age. (Forked ``--workers`` share the descriptor; they exit with their parent, see ``api``.)
+    The lock file itself stays, empty: deleting it on release would let a waiting run lock a file
+    that a third run has already replaced."""
+
+    def __init__(self, out_dir: Path):
+        from filelock import FileLock
+
+        self.pid_file = out_dir / ".run.pid"
+        self._lock = FileLock(out_dir / ".run.lock", timeout=0)
+
+    def acquire(self) -> None:
+        from filelock import Timeout
+
+        try:
+            self._lock.acquire()
+        except Timeout:
+            try:
+                pid = self.pid_file.read_text(encoding="ascii").strip() or "unknown"
+            except OSError:
+                pid = "unknown"
+            raise OutputBusy(pid) from None
+        tmp = self.pid_file.with_name(f".run.pid.{os.getpid()}")
+        tmp.write_text(f"{os.getpid()}\n", encoding="ascii")
+        os.replace(tmp, self.pid_file)
+
+    def release(self) -> None:
+        if self._lock.is_locked:
+            self.pid_file.unlink(missing_ok=True)  # before unlocking: the next holder writes its own
+            self._lock.release()
+
+
 class CsvSet:
     """The five output CSVs of a run, written document by document into ``OUT/.partial/`` and
     renamed into place together by :meth:`commit`: an interrupted run (Ctrl-C, SIGKILL, a crash)
-    leaves the previous complete outputs untouched.
+    leaves the previous complete outputs untouched. The output folder is locked (:class:`OutputLock`)
+    from the constructor to :meth:`commit`, :meth:`close` or :meth:`discard`.
 
-    After each document a line goes to ``.partial/journal``: how many documents are done, the
-    running totals and the size of every partial file. ``resume=True`` truncates the partial files
-    to the last journal line and continues after that many documents, so the final files are the
-    same bytes an uninterrupted run writes. ``key`` identifies the run (its inputs and options):
-    a journal of another run is never resumed.
+    After each document a line goes to ``.partial/journal``: the document's content key (a hash of
+    its text and metadata, see ``api.content_key``), the running totals and the size of every
+    partial file. ``resume=True`` reads the journal's complete lines (a line torn by a kill is
+    dropped, the ones before it kept) into :attr:`finished`; the caller compares them with the
+    documents of the current inputs and calls :meth:`start` with how many of them, from the first,
+    are unchanged. The partial files are truncated to that point and writing continues there, so
+    the final files are the bytes an uninterrupted run on the current inputs writes. ``key``
+    identifies the options (a journal written with other options is never resumed).
+
+    Text cells are written through :func:`neutralise_formula` unless ``escape=False``.
     """
 
-    def __init__(self, out_dir: str | Path, key: str = "", resume: bool = False):
+    def __init__(self, out_dir: str | Path, key: str = "", resume: bool = False, escape: bool = True):
         self.out_dir = Path(out_dir)
         self.partial = self.out_dir / ".partial"
         self.key = key
+        self.escape = escape
         self.done = 0
         self.state: dict = {}
+        self._files: dict = {}
+        self._writers: dict = {}
+        self._journal: TextIO | None = None
         self.out_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = OutputLock(self.out_dir)
+        self._lock.acquire()
+        self.finished: list[dict] = self._read_journal() if resume else []
+
+    def _read_journal(self) -> list[dict]:
+        """The journal's entries up to the first incomplete or inconsistent one."""
         journal = self.partial / "journal"
-        last = self._last_journal_line(journal) if resume else None
-        if last is None:
+        try:
+            lines = journal.read_bytes().split(b"\n")
+            header = json.loads(lines[0])
+            sizes = {n: (self.partial / f"{n}.csv").stat().st_size for n in COLUMNS}
+        except (OSError, ValueError, IndexError):
+            return []
+        if not isinstance(header, dict) or header.get("key") != self.key:
+            return []
+        entries: list[dict] = []
+        for line in lines[1:]:
+            try:
+                entry = json.loads(line)
+                ok = (entry["done"] == len(entries) + 1 and isinstance(entry["doc"], str)
+                      and all(0 < entry["sizes"][n] <= sizes[n] for n in COLUMNS))
+            except (ValueError, KeyError, TypeError):
+                break  # a line cut by a kill, or an empty last line: the lines before it are good
+            if not ok:
+                break
+            entries.append(entry)
+        return entries
+
+    def start(self, keep: int = 0) -> None:
+        """Open the partial files: fresh ones, or (``keep > 0``) the resumed ones cut back to the
+        first ``keep`` finished documents."""
+        journal = self.partial / "journal"
+        kept = self.finished[:keep]
+        if not kept:
             if self.partial.exists():
                 shutil.rmtree(self.partial)
             self.partial.mkdir()
-            sizes = None
-            journal.write_text(json.dumps({"key": key}, ensure_ascii=False) + "\n", encoding="utf-8")
-        else:
-            self.done, self.state, sizes = last["done"], last["state"], last["sizes"]
-        self._files = {}
-        self._writers = {}
+        header = json.dumps({"key": self.key}, ensure_ascii=False)
+        journal.write_text("\n".join([header] + [json.dumps(e) for e in kept]) + "\n", encoding="utf-8")
+        sizes = kept[-1]["sizes"] if kept else None
+        if kept:
+            self.done, self.state = len(kept), kept[-1]["state"]
         for name, cols in COLUMNS.items():
             path = self.partial / f"{name}.csv"
             if sizes is None:
@@ -98,33 +199,20 @@ class CsvSet:
             self._writers[name] = writer
         self._journal = journal.open("a", encoding="utf-8")
 
-    def _last_journal_line(self, journal: Path) -> dict | None:
-        if not journal.exists():
-            return None
-        lines = journal.read_text(encoding="utf-8").splitlines()
-        try:
-            if json.loads(lines[0]).get("key") != self.key:
-                return None
-            entries = [json.loads(ln) for ln in lines[1:] if ln.strip()]
-        except (ValueError, IndexError):
-            return None  # a journal cut mid-line by a kill: its last full line is still good
-        if not entries:
-            return None
-        last = entries[-1]
-        if any(not (self.partial / f"{n}.csv").exists() for n in COLUMNS):
-            return None
-        return last
-
-    def write_document(self, rows: dict[str, list[dict]], state: dict) -> None:
-        """All rows of one document, then the journal line that makes them count."""
+    def write_document(self, rows: dict[str, list[dict]], state: dict, doc: str = "") -> None:
+        """All rows of one document, then the journal line that makes them count; ``doc`` is the
+        document's content key."""
         for table, table_rows in rows.items():
+            if self.escape:
+                table_rows = [{k: neutralise_formula(v) for k, v in row.items()} for row in table_rows]
             self._writers[table].writerows(table_rows)
         for fh in self._files.values():
             fh.flush()
         self.done += 1
         self.state = state
         sizes = {name: fh.tell() for name, fh in self._files.items()}
-        self._journal.write(json.dumps({"done": self.done, "state": state, "sizes": sizes}) + "\n")
+        assert self._journal is not None, "start() opens the files"
+        self._journal.write(json.dumps({"done": self.done, "doc": doc, "state": state, "sizes": sizes}) + "\n")
         self._journal.flush()
 
     def commit(self) -> list[Path]:
@@ -132,20 +220,24 @@ class CsvSet:
         for fh in self._files.values():
             fh.flush()
             os.fsync(fh.fileno())
-            fh.close()
-        self._journal.close()
+        self._close_files()
         for name in COLUMNS:
             final = self.out_dir / f"{name}.csv"
             os.replace(self.partial / f"{name}.csv", final)
             paths.append(final)
         shutil.rmtree(self.partial, ignore_errors=True)
-        self._files = {}
+        self._lock.release()
         return paths
 
     def close(self) -> None:
         """Stop without committing; the partial files stay for ``resume``."""
+        self._close_files()
+        self._lock.release()
+
+    def _close_files(self) -> None:
         for fh in self._files.values():
             fh.close()
-        self._journal.close()
+        if self._journal is not None:
+            self._journal.close()
         self._files = {}
-
+        self._journal = None

@@ -2,17 +2,23 @@
 
 Inputs are ``*.txt`` / ``*.md`` (one article each, optional sidecar ``NAME.meta.json``) and
 ``*.jsonl`` (one article a line: ``id``, ``text``, optional metadata keys). Bytes are decoded as
-UTF-8 (with or without BOM), UTF-16 with BOM, or CP949/EUC-KR, detected without being told. The
-text is kept exactly as decoded: every offset the pipeline reports points into it.
+UTF-8 (with or without BOM), UTF-16 or UTF-32 with BOM, or CP949/EUC-KR, detected without being
+told. The text is kept exactly as decoded: every offset the pipeline reports points into it.
+
+Only regular files are read (a FIFO or a device would block or never end), and a symbolic link
+that leads out of an input folder is not followed unless asked (``follow_links``): a folder of
+articles must not be able to pull ``/etc/passwd`` into the outputs.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import re
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 _MARKUP = re.compile(
     r"<(script|style)\b[^>]*>.*?</\1\s*>"  # script and style blocks with their content
@@ -100,14 +106,14 @@ def analysis_text(text: str) -> str:
 
 def decode_bytes(data: bytes, where: str | Path) -> str:
     """Decode an article's bytes; raise :class:`InputError` for binary or undecodable input."""
+    encodings: tuple[str, ...]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
         encodings = ("utf-8",)
+    elif data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return _decode_with_bom(data, "utf-32", where)
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InputError(where, f"undecodable UTF-16 at byte {exc.start}") from None
+        return _decode_with_bom(data, "utf-16", where)
     else:
         if _looks_binary(data[:8192]):
             raise InputError(where, "not a text file (binary content)")
@@ -122,16 +128,37 @@ def decode_bytes(data: bytes, where: str | Path) -> str:
         except UnicodeDecodeError:
             continue
     raise InputError(
-        where, f"undecodable bytes at offset {first_error.start} (not UTF-8, UTF-16 or CP949/EUC-KR)"
+        where, f"undecodable bytes at offset {first_error.start} (not UTF-8, UTF-16, UTF-32 or CP949/EUC-KR)"
     )
 
 
-def read_text_file(path: Path) -> str:
+def _decode_with_bom(data: bytes, encoding: str, where: str | Path) -> str:
     try:
-        data = path.read_bytes()
+        return data.decode(encoding)  # the codec reads the BOM for the byte order and drops it
+    except UnicodeDecodeError as exc:
+        raise InputError(where, f"undecodable {encoding.upper()} at byte {exc.start}") from None
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path`` if it is a regular file (after links), else :class:`InputError`.
+
+    The file is opened non-blocking and checked on the open descriptor, so a FIFO is never waited
+    on and a file swapped for one between a check and the read cannot block either."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise InputError(path, f"cannot read ({exc.strerror or exc})") from None
-    text = decode_bytes(data, path)
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputError(path, "not a regular file")
+        try:
+            return fh.read()
+        except OSError as exc:
+            raise InputError(path, f"cannot read ({exc.strerror or exc})") from None
+
+
+def read_text_file(path: Path) -> str:
+    text = decode_bytes(read_regular_file(path), path)
     if not text.strip():
         raise InputError(path, "empty file")
     return text
@@ -142,11 +169,9 @@ def _read_meta(path: Path) -> dict:
     if not meta_path.exists():
         return {}
     try:
-        meta = json.loads(decode_bytes(meta_path.read_bytes(), meta_path))
+        meta = json.loads(decode_bytes(read_regular_file(meta_path), meta_path))
     except json.JSONDecodeError as exc:
         raise InputError(meta_path, f"malformed JSON ({exc.msg} at line {exc.lineno})") from None
-    except OSError as exc:
-        raise InputError(meta_path, f"cannot read ({exc.strerror or exc})") from None
     if not isinstance(meta, dict):
         raise InputError(meta_path, "metadata must be a JSON object")
     meta["published"] = validate_published(meta.get("published"), meta_path)
@@ -166,6 +191,17 @@ def _document(doc_id: str, text: str, path: str, meta: dict, default_published: 
     )
 
 
+def jsonl_id(value: object) -> str | None:
+    """A JSONL ``id`` as a document id: a non-empty string as it is, a whole number as its decimal
+    digits (``12345`` → ``"12345"``, so it meets the string ``"12345"`` as a duplicate id, never
+    silently); anything else (``true``, ``1.5``, a list, an object, null) is not an id."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
 def _iter_jsonl(path: Path, default_published: str | None) -> Iterator[Document | DocumentError]:
     try:
         content = read_text_file(path)
@@ -176,74 +212,159 @@ def _iter_jsonl(path: Path, default_published: str | None) -> Iterator[Document 
         if not line.strip():
             continue
         where = f"{path}:{lineno}"
+        doc_id = None
         try:
             obj = json.loads(line)
             if not isinstance(obj, dict):
                 raise InputError(where, "a JSONL line must be an object with 'id' and 'text'")
-            doc_id, text = obj.get("id"), obj.get("text")
-            if doc_id in (None, "") or not isinstance(text, str):
+            doc_id, text = jsonl_id(obj.get("id")), obj.get("text")
+            if obj.get("id") not in (None, "") and doc_id is None:
+                raise InputError(where, f"'id' must be a string or a whole number, not {json.dumps(obj['id'])[:40]}")
+            if doc_id is None or not isinstance(text, str):
                 raise InputError(where, "a JSONL line needs 'id' and a string 'text'")
             if not text.strip():
                 raise InputError(where, "empty text")
             meta = {k: v for k, v in obj.items() if k not in ("id", "text")}
             meta["published"] = validate_published(meta.get("published"), where)
-            yield _document(str(doc_id), text, where, meta, default_published)
+            yield _document(doc_id, text, where, meta, default_published)
         except json.JSONDecodeError as exc:
             yield DocumentError(f"{path.stem}:{lineno}", where, f"{where}: malformed JSON ({exc.msg})")
         except InputError as exc:
-            doc_id = obj.get("id") if isinstance(obj, dict) and obj.get("id") else f"{path.stem}:{lineno}"
-            yield DocumentError(str(doc_id), where, str(exc))
+            yield DocumentError(doc_id or f"{path.stem}:{lineno}", where, str(exc))
 
 
-def _candidates(root: Path) -> list[Path]:
-    files = []
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts) or p.is_dir():
-            continue  # hidden files; a broken link or unreadable file is kept, to be reported
-        files.append(p)
-    return files
+@dataclass(frozen=True)
+class Source:
+    """One file to read, found by :func:`list_sources`, or a problem found while listing a folder
+    (``error``: an unreadable subfolder, a link leading out of the folder)."""
+
+    path: Path
+    rel: Path
+    error: str = ""
 
 
-def iter_documents(
-    inputs: list[str | Path] | str | Path, default_published: str | None = None
-) -> Iterator[Document | DocumentError]:
-    """Every document under ``inputs`` (files or folders), in a stable order.
+def _inside(path: str, root: str) -> bool:
+    return os.path.commonpath([path, root]) == root
 
-    Unreadable inputs come out as :class:`DocumentError` so that one bad file never costs the
-    others their results. Raises :class:`InputError` only for a missing path or an empty folder.
-    """
+
+def _walk(root: Path, follow_links: bool) -> list[Source]:
+    """Every non-hidden entry under ``root``, in the order of its sorted paths (the same order as
+    ``sorted(root.rglob("*"))``). A symbolic link is read when it leads to a place inside ``root``
+    (a linked folder inside it is not walked twice) and otherwise becomes an error, unless
+    ``follow_links``; a folder that cannot be listed becomes an error instead of being skipped."""
+    real_root = os.path.realpath(root)
+    found: list[Source] = []
+    seen_dirs = {real_root}
+
+    def visit(folder: Path) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as exc:
+            if folder == root:
+                raise InputError(root, f"cannot read folder ({exc.strerror or exc})") from None
+            found.append(Source(folder, folder.relative_to(root),
+                                f"{folder}: cannot read folder ({exc.strerror or exc})"))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # hidden files and folders
+            path = Path(entry.path)
+            rel = path.relative_to(root)
+            if entry.is_symlink():
+                target = os.path.realpath(path)
+                if not os.path.exists(target):
+                    found.append(Source(path, rel))  # a broken link: reported as unreadable
+                    continue
+                if not _inside(target, real_root) and not follow_links:
+                    found.append(Source(path, rel, f"{path}: symbolic link to {target}, outside the input "
+                                                   "folder (not followed; --follow-links reads it)"))
+                    continue
+                if os.path.isdir(target):
+                    if not _inside(target, real_root) and target not in seen_dirs:
+                        seen_dirs.add(target)
+                        visit(path)
+                    continue  # a link to a folder inside the tree: its files are read there
+                found.append(Source(path, rel))
+            elif entry.is_dir(follow_symlinks=False):
+                visit(path)
+            else:
+                found.append(Source(path, rel))
+
+    visit(root)
+    return sorted(found, key=lambda s: s.path)
+
+
+def list_sources(inputs: list[str | Path] | str | Path, follow_links: bool = False) -> list[Source]:
+    """The files that :func:`iter_documents` reads, in order; raises :class:`InputError` for a
+    missing path or a folder with no articles (nothing is read yet: call it to fail early)."""
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
-    default_published = validate_published(default_published, "--published")
-    seen: set[str] = set()
+    sources: list[Source] = []
     for raw in inputs:
         root = Path(raw)
         if not root.exists():
             raise InputError(root, "no such file or folder")
         if root.is_dir():
-            files = _candidates(root)
-            if not any(_is_input(p) for p in files):
+            found = _walk(root, follow_links)
+            if not any(s.error or _is_input(s.path) for s in found):
                 raise InputError(root, "no .txt, .md or .jsonl files in this folder")
-            pairs = [(p, p.relative_to(root)) for p in files]
+            sources.extend(s for s in found if not s.path.name.endswith(META_SUFFIX))
         else:
-            pairs = [(root, Path(root.name))]
-        for path, rel in pairs:
-            for item in _read_one(path, rel, default_published):
-                if item.doc_id in seen:
-                    item = DocumentError(item.doc_id, item.path, f"{item.path}: duplicate document id {item.doc_id!r}")
-                seen.add(item.doc_id)
-                yield item
+            sources.append(Source(root, Path(root.name)))
+    return sources
+
+
+def count_documents(sources: list[Source]) -> int:
+    """How many documents (and error rows) :func:`read_sources` will give, cheaply: one per file,
+    one per non-blank line of a JSONL file (for a progress bar's total)."""
+    n = 0
+    for s in sources:
+        if s.error or s.path.suffix.lower() != JSONL_SUFFIX:
+            n += 1
+            continue
+        try:
+            n += max(1, sum(1 for line in read_text_file(s.path).splitlines() if line.strip()))
+        except InputError:
+            n += 1
+    return n
+
+
+def read_sources(sources: list[Source], default_published: str | None = None
+                 ) -> Iterator[Document | DocumentError]:
+    """The documents of :func:`list_sources`' files; ``default_published`` must be valid."""
+    seen: set[str] = set()
+    for source in sources:
+        for item in _read_one(source, default_published):
+            if item.doc_id in seen:
+                item = DocumentError(item.doc_id, item.path, f"{item.path}: duplicate document id {item.doc_id!r}")
+            seen.add(item.doc_id)
+            yield item
+
+
+def iter_documents(
+    inputs: list[str | Path] | str | Path, default_published: str | None = None, follow_links: bool = False
+) -> Iterator[Document | DocumentError]:
+    """Every document under ``inputs`` (files or folders), in a stable order.
+
+    Unreadable inputs come out as :class:`DocumentError` so that one bad file never costs the
+    others their results. Raises :class:`InputError` only for a missing path, an empty folder or a
+    bad ``default_published``.
+    """
+    default_published = validate_published(default_published, "--published")
+    yield from read_sources(list_sources(inputs, follow_links), default_published)
 
 
 def _is_input(path: Path) -> bool:
-    return path.suffix.lower() in ARTICLE_SUFFIXES + (JSONL_SUFFIX,) and not path.name.endswith(META_SUFFIX)
+    return path.suffix.lower() in (*ARTICLE_SUFFIXES, JSONL_SUFFIX) and not path.name.endswith(META_SUFFIX)
 
 
-def _read_one(path: Path, rel: Path, default_published: str | None) -> Iterator[Document | DocumentError]:
-    if path.name.endswith(META_SUFFIX):
+def _read_one(source: Source, default_published: str | None) -> Iterator[Document | DocumentError]:
+    path = source.path
+    doc_id = source.rel.with_suffix("").as_posix()
+    if source.error:
+        yield DocumentError(doc_id, str(path), source.error)
         return
-    doc_id = rel.with_suffix("").as_posix()
     suffix = path.suffix.lower()
     if suffix == JSONL_SUFFIX:
         yield from _iter_jsonl(path, default_published)

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from pipeline import api, extract
-from pipeline.ingest import DocumentError, analysis_text, iter_documents
+from pipeline.ingest import Document, DocumentError, analysis_text, iter_documents
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TEXT = "카카오는 2020년 3월 보건복지부와 함께 약 53.9억 원을 기부했다."
 
@@ -84,14 +90,14 @@ def test_a_non_korean_article_extracts_little_and_does_not_fail():
 def test_unreadable_file_is_reported(tmp_path, monkeypatch):
     (tmp_path / "good.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "locked.txt").write_text(TEXT, encoding="utf-8")
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self):
-        if self.name == "locked.txt":
+    def open_(path, *args, **kw):
+        if Path(path).name == "locked.txt":
             raise PermissionError(13, "Permission denied")
-        return real(self)
+        return real(path, *args, **kw)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", open_)
     summary = api.run(tmp_path, tmp_path / "out")
     docs = {d["doc_id"]: d for d in rows(tmp_path / "out" / "documents.csv")}
     assert summary.failed == 1 and docs["good"]["status"] == "ok"
@@ -123,7 +129,7 @@ def test_a_document_that_crashes_the_extractor_costs_only_itself(tmp_path, monke
 
 
 def test_a_long_single_sentence_without_punctuation():
-    words = TEXT.replace(".", "").split() + ["그리고"]
+    words = [*TEXT.replace(".", "").split(), "그리고"]
     text = " ".join(words * 1200)  # about 40,000 characters, no sentence end
     r = extract(text, "2021-06")
     check_offsets(r, text)
@@ -144,9 +150,56 @@ def test_long_documents_are_analysed_in_pieces_with_offsets_kept():
     text = ("카카오는 2020년 3월 5억 원을 기부했다. " * 900) + "끝\n" + ("가" * (CHUNK * 2))
     pieces = chunks(text)
     assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
-    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(pieces))
     assert all(e - s <= CHUNK for s, e in pieces)
     assert text[pieces[0][1] - 2:pieces[0][1]] == ". "  # cut after a sentence end
     r = extract(text, "2021-06")
     check_offsets(r, text)
     assert len(r.dates) == 900 and len(r.amounts) == 900
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_in_the_folder_is_an_error_row_and_does_not_block(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(TEXT, encoding="utf-8")
+    os.mkfifo(src / "pipe.txt")  # nobody ever writes to it: opening it for reading would wait forever
+    os.mkfifo(src / "good.meta.json")
+    out = subprocess.run([sys.executable, "-m", "pipeline", "run", str(src), "--out", str(tmp_path / "out")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1, out.stderr
+    docs = {d["doc_id"]: d for d in rows(tmp_path / "out" / "documents.csv")}
+    assert docs["pipe"]["status"] == "error" and docs["pipe"]["error"].endswith("pipe.txt: not a regular file")
+    assert docs["good"]["status"] == "error" and "good.meta.json: not a regular file" in docs["good"]["error"]
+
+
+def test_an_unreadable_subfolder_is_an_error_row(tmp_path, monkeypatch):
+    (tmp_path / "good.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "hidden.txt").write_text(TEXT, encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path="."):
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    items = list(iter_documents(tmp_path))
+    assert [i.doc_id for i in items] == ["good", "locked"]
+    assert isinstance(items[1], DocumentError)
+    assert items[1].error == f"{tmp_path / 'locked'}: cannot read folder (Permission denied)"
+
+
+# spaCy refuses texts over nlp.max_length (1,000,000) in make_doc; pipeline/nlp.py must raise it
+# (this helper does not own that file). Remove the marker with that change.
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="needs nlp.max_length raised in pipeline/nlp.py (spaCy's E088 limit)")
+def test_a_document_over_a_million_characters_is_processed():
+    edge = "카카오는 2020년 3월 5억 원을 기부했다.\n"
+    text = edge + "다음 문단이다.\n" * 112_000 + edge  # about 1,008,000 characters
+    assert len(text) > 1_000_000
+    r = api._safe_process(Document("long", text, published="2021-06"))
+    assert not isinstance(r, DocumentError), r.error
+    check_offsets(r, text)
+    assert [d["start"] for d in r.dates] == [5, len(text) - len(edge) + 5]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -101,7 +102,7 @@ def test_interrupted_run_leaves_previous_outputs(tmp_path):
     api.run(src, out)
     before = {p.name: p.read_bytes() for p in out.glob("*.csv")}
 
-    def interrupt_after_first(items):
+    def interrupt_after_first(items, total):
         for n, item in enumerate(items):
             if n == 1:
                 raise KeyboardInterrupt
@@ -180,7 +181,7 @@ def test_resume_after_an_interruption_gives_the_uninterrupted_bytes(tmp_path):
     api.run(src, tmp_path / "clean", "2022-01")
 
     def stop_after(n):
-        def wrap(items):
+        def wrap(items, total):
             for k, item in enumerate(items):
                 if k == n:
                     raise KeyboardInterrupt
@@ -192,7 +193,8 @@ def test_resume_after_an_interruption_gives_the_uninterrupted_bytes(tmp_path):
         api.run(src, out, "2022-01", progress=stop_after(5))
     seen = []
 
-    def count(items):
+    def count(items, total):
+        assert total == 7
         for item in items:
             seen.append(item.doc_id)
             yield item
@@ -258,3 +260,88 @@ def test_progress_bar_only_on_a_terminal_and_not_when_quiet(monkeypatch, capsys)
     assert cli._progress(quiet=True) is None
     monkeypatch.setattr(api, "_stderr_is_tty", lambda: False)
     assert cli._progress(quiet=False) is None
+
+
+def test_usage_names_the_program_as_it_was_called(monkeypatch, capsys):
+    from pipeline import cli
+
+    assert "usage: python -m pipeline" in run_cli("--help").stdout
+    monkeypatch.setattr(sys, "argv", ["/usr/local/bin/csr-pipeline", "--help"])
+    with pytest.raises(SystemExit):
+        cli.main()
+    assert capsys.readouterr().out.startswith("usage: csr-pipeline ")
+    script = shutil.which("csr-pipeline")
+    if script:  # the installed console script, when there is one
+        out = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=120)
+        assert out.stdout.startswith("usage: csr-pipeline ")
+
+
+def test_an_unknown_option_shows_the_commands_usage():
+    out = run_cli("run", "raw", "--no-such-option")
+    assert out.returncode == 2
+    assert out.stderr.startswith("usage: python -m pipeline run ")
+    assert "unrecognized arguments: --no-such-option" in out.stderr
+
+
+@pytest.mark.parametrize("args", [("run", "--workers", "0"), ("run", "-w", "-1"), ("run", "--workers", "two"),
+                                  ("report", "--per-page", "0")])
+def test_counts_below_one_are_refused(args):
+    out = run_cli(*args)
+    assert out.returncode == 2 and "must be a whole number of at least 1" in out.stderr
+    assert out.stderr.startswith(f"usage: python -m pipeline {args[0]} ")
+
+
+@pytest.mark.parametrize("make_args", [
+    lambda p: [p / "missing"],
+    lambda p: [p / "empty"],
+    lambda p: [p / "in", "--published", "yesterday"],
+])
+def test_a_run_that_exits_2_leaves_no_partial_folder(tmp_path, make_args):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(TEXT, encoding="utf-8")
+    out = run_cli("run", *make_args(tmp_path), "--out", tmp_path / "out")
+    assert out.returncode == 2 and out.stderr.count("\n") == 1
+    assert not (tmp_path / "out" / ".partial").exists()
+
+
+@pytest.mark.parametrize("had_outputs", [True, False])
+def test_ctrl_c_says_what_became_of_the_outputs(tmp_path, monkeypatch, capsys, had_outputs):
+    from pipeline import cli
+
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    if had_outputs:
+        (tmp_path / "out").mkdir()
+        (tmp_path / "out" / "documents.csv").write_text("old\n", encoding="utf-8")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "run", interrupted)
+    assert cli.main(["run", str(tmp_path / "a.txt"), "--out", str(tmp_path / "out")]) == 130
+    err = capsys.readouterr().err
+    assert ("previous outputs" in err and "unchanged" in err) == had_outputs
+    assert ("no outputs were written" in err) == (not had_outputs)
+
+
+def test_the_progress_bar_knows_how_many_documents_come(tmp_path, monkeypatch, capsys):
+    import json
+
+    from pipeline import cli
+
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "b.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    lines = [json.dumps({"id": f"n{i}", "text": TEXT}) for i in range(3)]
+    (tmp_path / "n.jsonl").write_text("\n".join(lines[:2]) + "\n\n" + lines[2] + "\n", encoding="utf-8")
+    totals = []
+
+    def progress(items, total):
+        totals.append(total)
+        return items
+
+    summary = api.run(tmp_path, tmp_path / "out", progress=progress)
+    assert totals == [summary.ok + summary.failed] == [5]
+    monkeypatch.setattr(api, "_stderr_is_tty", lambda: True)
+    wrap = cli._progress(quiet=False)
+    assert list(wrap(iter(range(4)), total=4)) == [0, 1, 2, 3]
+    assert "0%|" in (err := capsys.readouterr().err) and "0/4" in err  # a percentage of a known total

@@ -20,7 +20,9 @@ def docs(path, **kw):
     TEXT.encode("cp949"),
     TEXT.encode("euc-kr"),
     TEXT.encode("utf-16"),  # with BOM
-], ids=["utf8", "utf8-bom", "cp949", "euc-kr", "utf16-bom"])
+    TEXT.encode("utf-32"),  # with BOM (little-endian: its BOM begins with UTF-16-LE's)
+    b"\x00\x00\xfe\xff" + TEXT.encode("utf-32-be"),
+], ids=["utf8", "utf8-bom", "cp949", "euc-kr", "utf16-bom", "utf32-bom", "utf32-be-bom"])
 def test_decodes_without_being_told(data):
     assert decode_bytes(data, "x.txt") == TEXT
 
@@ -117,3 +119,18 @@ def test_missing_path_and_empty_folder_raise(tmp_path):
 def test_bad_published_option_raises():
     with pytest.raises(InputError, match="--published"):
         docs(".", default_published="yesterday")
+
+
+def test_jsonl_ids_are_strings_or_whole_numbers_and_never_collide_silently(tmp_path):
+    ids = [12345, "12345", True, ["a"], 1.5, None, {"a": 1}, "ok"]
+    (tmp_path / "n.jsonl").write_text("\n".join(json.dumps({"id": i, "text": TEXT}) for i in ids), encoding="utf-8")
+    got = docs(tmp_path)
+    assert isinstance(got[0], Document) and got[0].doc_id == "12345"
+    assert isinstance(got[1], DocumentError) and "duplicate document id '12345'" in got[1].error
+    for item, bad in zip(got[2:7], ["true", '["a"]', "1.5", None, '{"a": 1}'], strict=True):
+        assert isinstance(item, DocumentError) and item.doc_id.startswith("n:")
+        if bad is None:
+            assert "needs 'id'" in item.error
+        else:
+            assert f"'id' must be a string or a whole number, not {bad}" in item.error
+    assert isinstance(got[7], Document) and got[7].doc_id == "ok"
