@@ -88,6 +88,7 @@ def test_a_registered_label_gets_a_table_rows_and_a_csv(person, tmp_path):
     assert r.people == rows["people"] and r.tables["events"] == []
 
     csvs = CsvSet(tmp_path / "out")
+    csvs.start()
     csvs.write_document({"documents": [r.document_row()], **r.tables}, {})
     csvs.commit()
     with (tmp_path / "out" / "people.csv").open(encoding="utf-8-sig", newline="") as fh:
@@ -114,6 +115,7 @@ def test_a_registered_label_is_scored(person, tmp_path):
     doc.spans["PERSON"][1]._.name = "이영이"
     out = tmp_path / "pred"
     csvs = CsvSet(out)
+    csvs.start()
     csvs.write_document({"documents": [], **result_of(doc).tables}, {})
     csvs.commit()
     row = evaluate(gold, out).row("PERSON")
@@ -123,6 +125,7 @@ def test_a_registered_label_is_scored(person, tmp_path):
 def test_a_registered_label_is_highlighted_in_the_report(person, tmp_path):
     r = result_of(person_doc("김철수", "이영희"))
     csvs = CsvSet(tmp_path / "out")
+    csvs.start()
     csvs.write_document({"documents": [r.document_row()], **r.tables}, {})
     csvs.commit()
     tables = read_tables(tmp_path / "out")
