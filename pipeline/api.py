@@ -34,7 +34,7 @@ from .ingest import (
     read_sources,
     validate_published,
 )
-from .nlp import annotate
+from .nlp import DocumentTooLong, annotate
 from .schema import RECORD_TABLES
 from .spans import token_index
 
@@ -111,6 +111,8 @@ def _safe_process(item: Document | DocumentError, keep_doc: bool = True) -> Resu
         return item
     try:
         result = process(item)
+    except DocumentTooLong as exc:
+        return DocumentError(item.doc_id, item.path, f"{item.path or item.doc_id}: {exc}")
     except Exception as exc:  # one bad document never costs the others their results
         return DocumentError(item.doc_id, item.path,
                              f"{item.path or item.doc_id}: extraction failed ({type(exc).__name__}: {exc})")

@@ -191,10 +191,6 @@ def test_an_unreadable_subfolder_is_an_error_row(tmp_path, monkeypatch):
     assert items[1].error == f"{tmp_path / 'locked'}: cannot read folder (Permission denied)"
 
 
-# spaCy refuses texts over nlp.max_length (1,000,000) in make_doc; pipeline/nlp.py must raise it
-# (this helper does not own that file). Remove the marker with that change.
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="needs nlp.max_length raised in pipeline/nlp.py (spaCy's E088 limit)")
 def test_a_document_over_a_million_characters_is_processed():
     edge = "카카오는 2020년 3월 5억 원을 기부했다.\n"
     text = edge + "다음 문단이다.\n" * 112_000 + edge  # about 1,008,000 characters
@@ -203,3 +199,12 @@ def test_a_document_over_a_million_characters_is_processed():
     assert not isinstance(r, DocumentError), r.error
     check_offsets(r, text)
     assert [d["start"] for d in r.dates] == [5, len(text) - len(edge) + 5]
+
+
+def test_a_document_over_the_limit_is_one_clear_error_row(monkeypatch):
+    from pipeline import nlp
+
+    monkeypatch.setattr(nlp, "MAX_CHARS", 100)
+    r = api._safe_process(Document("huge", "가" * 101, path="huge.txt"))
+    assert isinstance(r, DocumentError)
+    assert r.error == "huge.txt: document too long (101 characters; the limit is 100): split it"
