@@ -1,11 +1,14 @@
 """MONEY and QUANTITY: numbers with a currency or a counter, their value, unit and qualifier.
 
 ``약 53.9억 원`` → span ``53.9억 원``, 5390000000 KRW, ``approx``; ``120여 개`` → 120 개 approx;
-``100만 명 이상`` → 1000000 명 at_least; ``세 곳`` → 3 곳. Counters, currencies and qualifier
-words live in ``data/counters.tsv``, ``data/currencies.tsv`` and ``data/qualifiers.tsv``.
-Each rule is one :class:`AmountRule` value (name, pattern, resolution); :func:`find_amounts` is a
-pure function of the text and an :class:`AmountTables`, and :class:`AmountRecognizer` the spaCy
-component (``csr_amounts``) that owns the tables.
+``100만 명 이상`` → 1000000 명 at_least; ``세 곳`` → 3 곳; ``100시간`` → 100 시간 (an open counter:
+any bound noun Kiwi tags ``NNB`` after a number, unless ``data/non_counters.tsv`` lists it);
+``15만~73만 원`` → two spans, ``15만`` and ``73만 원``, both KRW. Counters (with the normalised
+unit of each written form), currencies, qualifier words and the bound nouns that are no counters
+live in ``data/counters.tsv``, ``data/currencies.tsv``, ``data/qualifiers.tsv`` and
+``data/non_counters.tsv``. Each rule is one :class:`AmountRule` value (name, pattern, resolution);
+:func:`find_amounts` is a pure function of the text, its tokens and an :class:`AmountTables`, and
+:class:`AmountRecognizer` the spaCy component (``csr_amounts``) that owns the tables.
 """
 from __future__ import annotations
 
@@ -22,21 +25,32 @@ from . import schema
 from .component import TableComponent, filter_overlaps
 from .lexicon import DATA_DIR, read_table
 from .numbers import SCALES as _SCALES
-from .numbers import native_numeral_pattern, parse_native, parse_number
+from .numbers import add, multiply, native_numeral_pattern, parse_native, parse_number
 from .settings import SETTINGS
 from .spans import TokenIndex, doc_text, set_spans, token_index
 
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_SINO = "일이삼사오육칠팔구십백천만억조"
-# a numeral: Arabic digits or 십/백/천 first, then more digits and group units; a space may
-# separate groups (1조 2천억)
-# atomic, and never starting inside a number: linear time even on a run of 100,000 digits
-_NUMEXPR = (rf"(?<![\d.,])(?>(?:{_ARABIC}|[십백천])"
-            rf"(?:{_ARABIC}|[{_SINO}]|\s(?=(?:{_ARABIC}|[{_SINO}])*[만억조천])|(?<=[만억조])\s(?=\d))*)")
-# particles between an amount and 넘다 (50만 명을 넘어섰다): their functions in particles.tsv
-_BEFORE_MORE_THAN = ("object", "subject", "additive")
+_DIGITS = "일이삼사오육칠팔구"  # Sino-Korean digits: 이천, 오천억, 이만칠천
+_SINO = _DIGITS + "십백천만억조"
+# a numeral: Arabic digits, 십/백/천/만, or a Sino digit before a unit (오천억, 이만) first, then
+# more digits and group units; a space may separate groups (1조 2천억). A Sino digit never follows
+# an Arabic one: the 일 of `12일` is the day, not a numeral (12일 5억 원 is a date, then 5억 원).
+# Atomic, and never starting inside a number or a word (항만 12곳 is no 만): linear time even on a
+# run of 100,000 digits.
+_NUMEXPR = (rf"(?<![\w.,])(?>(?:{_ARABIC}|[십백천만]|[{_DIGITS}](?=[십백천만억조]))"
+            rf"(?:{_ARABIC}|[십백천만억조]|(?<!\d)[{_DIGITS}]"
+            rf"|\s(?=(?:{_ARABIC}|[{_SINO}])*[만억조천])|(?<=[만억조])\s(?=\d))*)")
+_NUMBER = re.compile(_NUMEXPR)
+_GROUP_UNIT = re.compile(r"[만억조]$")
+# the first end of a range, right before the second end's span: `15만~` in 15만~73만 원
+_RANGE_START = re.compile(rf"(?P<num>{_NUMEXPR})\s*[~∼〜～]\s*$")
+# particles between an amount and a verb qualifier (50만 명을 넘어섰다, 1조 원에 육박): their
+# functions in particles.tsv
+_BEFORE_VERB = ("object", "subject", "additive", "locative")
+_NNB = "NNB"  # Kiwi's tag for a bound noun: the open counters (시간, 평, 실, 기, 가지 …)
 
-FILES = ("counters.tsv", "currencies.tsv", "counter_exceptions.tsv", "qualifiers.tsv", "particles.tsv")
+FILES = ("counters.tsv", "currencies.tsv", "counter_exceptions.tsv", "qualifiers.tsv", "particles.tsv",
+         "non_counters.tsv")
 TABLE = "amounts"  # the output table of the labels this component writes
 
 
@@ -51,8 +65,20 @@ class Amount:
     rule: str = ""
 
 
-# A rule's resolution: (match, tables) → (kind, value, unit, infix qualifier word) or None
-Resolution = Callable[[re.Match, "AmountTables"], "tuple[str, Decimal, str, str | None] | None"]
+@dataclass(frozen=True)
+class Reading:
+    """What a rule makes of a match: the kind, value and unit, the infix qualifier word (``여``),
+    and where the span ends when not at the match's end (an open counter ends with its token)."""
+
+    kind: str
+    value: Decimal
+    unit: str
+    infix: str | None = None
+    end: int | None = None
+
+
+# A rule's resolution: (match, tables, the text's tokens or None) → a Reading, or None
+Resolution = Callable[[re.Match, "AmountTables", "TokenIndex | None"], "Reading | None"]
 
 
 @dataclass(frozen=True)
@@ -68,42 +94,83 @@ def _alt(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-def _number_unit(m: re.Match, t: AmountTables) -> tuple[str, Decimal, str, str | None] | None:
-    """``53.9억 원``, ``120여 개``: a number, then a currency word or a counter."""
-    value = parse_number(m.group("num").rstrip() + (m.group("tail") or ""))
+def _value(m: re.Match) -> Decimal | None:
+    """The number of a match: ``num``, and the group units after an infix ``여`` (2억5천여만)."""
+    groups = m.groupdict()
+    return parse_number(m.group("num").rstrip() + (groups.get("tail") or ""))
+
+
+def _excepted(t: AmountTables, unit: str, text: str, end: int) -> bool:
+    """``20대 여성`` (an age bracket), ``10대 원칙`` (the ten principles), ``만원 버스`` (a full bus)."""
+    exception = t.exceptions.get(unit)
+    return exception is not None and exception.match(text, end) is not None
+
+
+def _number_unit(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
+    """``53.9억 원``, ``120여 개``, ``100㎾``: a number, then a currency word or a listed counter."""
+    value = _value(m)
+    key = m.group("unit").lower()
     if value is None:
         return None
-    key = m.group("unit").lower()
     if key in t.counters:
-        unit = t.counters[key]
-        exception = t.exceptions.get(unit)
-        if exception is not None and exception.match(m.string, m.end()):
-            return None  # 20대 여성 (an age bracket), 10대 원칙 (the ten principles)
-        return "QUANTITY", value, unit, m.group("infix")
-    return "MONEY", value, t.after[key], m.group("infix")
+        unit, kind = t.counters[key], "QUANTITY"
+    else:
+        (unit, scale), kind = t.after[key], "MONEY"
+        value = multiply(value, scale)
+    if _excepted(t, unit, m.string, m.end()):
+        return None
+    return Reading(kind, value, unit, m.group("infix"))
 
 
-def _currency_number(m: re.Match, t: AmountTables) -> tuple[str, Decimal, str, str | None] | None:
+def _dollar_cent(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
+    """``2달러 23센트``: dollars and cents, one amount of 2.23 USD."""
+    dollars, cents = parse_number(m.group("num")), parse_number(m.group("cent"))
+    if dollars is None or cents is None:
+        return None
+    unit, scale = t.after[m.group("cent_unit").lower()]
+    return Reading("MONEY", add(dollars, multiply(cents, scale)), unit)
+
+
+def _currency_number(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
     """``$1.5 million``, ``US$ 300만``: a currency symbol, then a number and maybe a scale."""
     value = parse_number(m.group("num"))
     if value is None:
         return None
     scale = (m.group("scale") or "").lower()
     if scale in _SCALES:
-        value *= _SCALES[scale]
+        value = multiply(value, _SCALES[scale])
     elif scale:
         value = parse_number(m.group("num") + scale)
         if value is None:
             return None
-    return "MONEY", value, t.before[m.group("cur").lower()], None
+    return Reading("MONEY", value, t.before[m.group("cur").lower()])
 
 
-def _native_counter(m: re.Match, t: AmountTables) -> tuple[str, Decimal, str, str | None] | None:
+def _native_counter(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
     """``세 곳``, ``스무 명``: a native numeral before a counter that takes one."""
     value = parse_native(m.group("num"))
     if value is None:
         return None
-    return "QUANTITY", Decimal(value), t.counters[m.group("unit").lower()], None
+    return Reading("QUANTITY", Decimal(value), t.counters[m.group("unit").lower()])
+
+
+def _open_counter(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
+    """``100시간``, ``3천 평``, ``20실``: a number, then any bound noun (Kiwi's ``NNB``) that is a
+    counter: not a listed one (their rule reads them), not a date, age, time or ordinal word. The
+    number has digits: a Hangul numeral before an unlisted bound noun is mostly a word (삼천리)."""
+    if bounds is None or bounds.tag_at.get(m.end()) != _NNB or not any(c.isdigit() for c in m.group("num")):
+        return None
+    i = bounds.token_at(m.end())
+    if i is None:
+        return None
+    end = bounds.end_list[i]
+    word = m.string[m.end():end]
+    if word.lower() in t.counters or word.lower() in t.after or word in t.non_counters:
+        return None
+    value = _value(m)
+    if value is None or _excepted(t, word, m.string, end):
+        return None
+    return Reading("QUANTITY", value, word, m.group("infix"), end)
 
 
 @dataclass(frozen=True)
@@ -111,15 +178,17 @@ class AmountTables:
     """The tables of one ``csr_amounts`` component, compiled."""
 
     counters: dict[str, str]  # counter (lower-cased) → unit
-    exceptions: dict[str, re.Pattern]  # unit → words after it that make it no QUANTITY
-    after: dict[str, str]  # currency word after a number → unit
+    exceptions: dict[str, re.Pattern]  # unit → words after it that make it no amount
+    after: dict[str, tuple[str, Decimal]]  # currency word after a number → (unit, its worth in that unit)
     before: dict[str, str]  # currency symbol before a number → unit
+    non_counters: frozenset[str]  # bound nouns after a number that are no counter (년, 세, 차 …)
     q_before: dict[str, str]  # qualifier word → qualifier, by position
     q_after: dict[str, str]
     q_infix: dict[str, str]
     rules: tuple[AmountRule, ...]
     rx_q_before: re.Pattern
     rx_q_after: re.Pattern
+    before_width: int  # how far before an amount its prefix qualifier may start (with a word between)
     sources: dict[str, Path]
 
     @classmethod
@@ -127,7 +196,8 @@ class AmountTables:
         counter_rows = read_table("counters.tsv", data_dir)
         counters = {r["counter"].lower(): r["unit"] for r in counter_rows}
         currencies = read_table("currencies.tsv", data_dir)
-        after = {r["surface"].lower(): r["unit"] for r in currencies if r["position"] == "after"}
+        after = {r["surface"].lower(): (r["unit"], Decimal(r["scale"])) for r in currencies
+                 if r["position"] == "after"}
         before = {r["surface"].lower(): r["unit"] for r in currencies if r["position"] == "before"}
         exceptions: dict[str, list[str]] = {}
         for r in read_table("counter_exceptions.tsv", data_dir):
@@ -136,29 +206,40 @@ class AmountTables:
         q_before = {r["word"]: r["qualifier"] for r in quals if r["position"] == "before"}
         q_after = {r["word"]: r["qualifier"] for r in quals if r["position"] == "after"}
         q_infix = {r["word"]: r["qualifier"] for r in quals if r["position"] == "infix"}
+        between = [r["word"] for r in quals if r["position"] == "between"]
         particles = [r["particle"] for r in read_table("particles.tsv", data_dir)
-                     if r["function"] in _BEFORE_MORE_THAN]
+                     if r["function"] in _BEFORE_VERB]
         native_counters = [r["counter"].lower() for r in counter_rows if r["native_ok"] == "yes"]
+        cents = [w for w, (_, scale) in after.items() if scale < 1]
+        dollars = [w for w, (unit, scale) in after.items() if scale == 1 and unit in {after[c][0] for c in cents}]
+        number = rf"(?P<num>{_NUMEXPR})(?:(?P<infix>{_alt(q_infix)})(?P<tail>[만억조]*))?"
         rules = (
+            AmountRule("money.dollar_cent", re.compile(
+                rf"(?P<num>{_ARABIC})\s*(?:{_alt(dollars)})\s*(?P<cent>\d{{1,2}})\s*(?P<cent_unit>{_alt(cents)})",
+                re.I), _dollar_cent),
             AmountRule("amount.number_unit", re.compile(
-                rf"(?P<num>{_NUMEXPR})(?:(?P<infix>{_alt(q_infix)})(?P<tail>[만억조]*))?\s*"
-                rf"(?P<unit>{_alt(counters)}|{_alt(after)})", re.I), _number_unit),
+                rf"{number}\s*(?P<unit>{_alt(counters)}|{_alt(after)})", re.I), _number_unit),
             AmountRule("money.currency_number", re.compile(
                 rf"(?P<cur>{_alt(before)})\s*(?P<num>{_ARABIC})(?:\s*(?P<scale>{_alt(_SCALES)}|[만억조]|천만|백만))?",
                 re.I), _currency_number),
             AmountRule("quantity.native_counter", re.compile(
                 rf"(?P<num>{native_numeral_pattern()})\s+(?P<unit>{_alt(native_counters)})"), _native_counter),
+            AmountRule("quantity.open_counter", re.compile(rf"{number}\s?(?=[가-힣])"), _open_counter),
         )
-        # a suffix word after a particle is only one of "more than" (50만 명을 넘어섰다)
-        more_than = [w for w in q_after if w.startswith("넘")]
-        rx_q_after = re.compile(rf"^(?:\s*(?P<q>{_alt([w for w in q_after if w not in more_than])})"
-                                rf"|(?:{_alt(particles)})?\s*(?P<q2>{_alt(more_than)}))")
+        # a verb qualifier may follow a particle (50만 명을 넘어섰다, 1조 원에 육박한다)
+        verbs = [r["word"] for r in quals if r["position"] == "after" and r["particle"] == "yes"]
+        rx_q_after = re.compile(rf"^(?:\s*(?P<q>{_alt([w for w in q_after if w not in verbs])})"
+                                rf"|(?:{_alt(particles)})?\s*(?P<q2>{_alt(verbs)}))")
         return cls(
             counters=counters,
             exceptions={u: re.compile(rf"\s*(?:{'|'.join(ws)})") for u, ws in exceptions.items()},
-            after=after, before=before, q_before=q_before, q_after=q_after, q_infix=q_infix, rules=rules,
-            rx_q_before=re.compile(rf"(?:^|\s)(?P<q>{_alt(q_before)})\s*$"),
+            after=after, before=before,
+            non_counters=frozenset(r["word"] for r in read_table("non_counters.tsv", data_dir)),
+            q_before=q_before, q_after=q_after, q_infix=q_infix, rules=rules,
+            # a word may stand between a prefix and the amount: 최대 연 1.0%포인트
+            rx_q_before=re.compile(rf"(?:^|\s)(?P<q>{_alt(q_before)})(?:\s+(?:{_alt(between)}))?\s*$"),
             rx_q_after=rx_q_after,
+            before_width=SETTINGS.amount_qualifier_before + max((len(w) + 1 for w in between), default=0),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
         )
 
@@ -169,7 +250,7 @@ def _qualifier(t: AmountTables, text: str, start: int, end: int, infix: str | No
         return t.q_after[m.group("q") or m.group("q2")]
     if infix:
         return t.q_infix[infix]
-    m = t.rx_q_before.search(text[max(0, start - SETTINGS.amount_qualifier_before):start])
+    m = t.rx_q_before.search(text[max(0, start - t.before_width):start])
     if m:
         return t.q_before[m.group("q")]
     return schema.EXACT
@@ -185,6 +266,26 @@ def _valid_edges(text: str, start: int, end: int, bounds: TokenIndex | None) -> 
     return bounds is None or end in bounds.ends  # 3원칙, 1개월: the counter only starts a longer word
 
 
+def _range_start(tables: AmountTables, text: str, a: Amount) -> Amount | None:
+    """The first end of a range whose second end is ``a``: ``15만`` in ``15만~73만 원``, with the
+    second end's kind and unit. A bare first end takes the second's group unit (30~50만 원: 30만)."""
+    m = _RANGE_START.search(text, max(0, a.start - 40), a.start)
+    if m is None or not _valid_edges(text, m.start(), m.start() + len(m.group("num").rstrip()), None):
+        return None
+    first = m.group("num").rstrip()
+    second = _NUMBER.match(text, a.start)
+    group = _GROUP_UNIT.search(second.group().rstrip()) if second else None
+    if group and not re.search(f"[{_SINO}]", first):
+        first_value = parse_number(first + group.group())
+    else:
+        first_value = parse_number(first)
+    if first_value is None:
+        return None
+    end = m.start() + len(first)
+    return Amount(m.start(), end, a.kind, first_value, a.unit,
+                  _qualifier(tables, text, m.start(), m.start(), None), "amount.range_start")
+
+
 def find_amounts(tables: AmountTables, text: str, bounds: TokenIndex | None = None,
                  skip: Iterable[tuple[int, int]] = ()) -> list[Amount]:
     """MONEY and QUANTITY spans in ``text``; ``skip`` lists ranges (dates) they may not touch."""
@@ -192,14 +293,16 @@ def find_amounts(tables: AmountTables, text: str, bounds: TokenIndex | None = No
     found: list[Amount] = []
     for rule in tables.rules:
         for m in rule.pattern.finditer(text):
-            if not _valid_edges(text, m.start(), m.end(), bounds):
+            reading = rule.resolve(m, tables, bounds)
+            if reading is None:
                 continue
-            resolved = rule.resolve(m, tables)
-            if resolved is None:
+            end = reading.end if reading.end is not None else m.end()
+            if not _valid_edges(text, m.start(), end, bounds):
                 continue
-            kind, value, unit, infix = resolved
-            qualifier = _qualifier(tables, text, m.start(), m.end(), infix)
-            found.append(Amount(m.start(), m.end(), kind, value, unit, qualifier, rule.name))
+            qualifier = _qualifier(tables, text, m.start(), end, reading.infix)
+            found.append(Amount(m.start(), end, reading.kind, reading.value, reading.unit, qualifier, rule.name))
+    found = filter_overlaps(found)
+    found += [r for r in (_range_start(tables, text, a) for a in found) if r is not None]
     found = [a for a in found if not any(a.start < e and s < a.end for s, e in skip)
              and (bounds is None or bounds.same_sentence(a.start, a.end))]
     return filter_overlaps(found)

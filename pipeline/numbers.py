@@ -8,7 +8,8 @@ for every pipeline, not a component's configurable table.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from contextlib import AbstractContextManager
+from decimal import Context, Decimal, InvalidOperation, getcontext, localcontext
 
 from .lexicon import read_table
 
@@ -56,15 +57,29 @@ def parse_native(word: str) -> int | None:
     return None
 
 
+def _exact(text: str) -> AbstractContextManager[Context]:
+    """A decimal context wide enough that no sum or product of ``text``'s numerals is rounded:
+    ``99999999999999999조`` has 29 digits, more than the default context's 28."""
+    ctx = getcontext().copy()
+    ctx.prec = max(28, 2 * len(text) + 40)
+    return localcontext(ctx)
+
+
 def parse_number(text: str) -> Decimal | None:
     """Arabic, Sino-Korean or mixed numerals → Decimal; None when it is not a numeral.
 
     ``3,000만`` → 30000000, ``1억5천만`` → 150000000, ``십오만`` → 150000, ``천`` → 1000,
-    ``세`` → 3. Spaces between groups are allowed (``1조 2천억``).
+    ``세`` → 3. Spaces between groups are allowed (``1조 2천억``). The value is exact however long
+    the number (``99999999999999999조`` → 99999999999999999000000000000).
     """
+    with _exact(text):
+        return _parse_number(text)
+
+
+def _parse_number(text: str) -> Decimal | None:
     m = _ENGLISH_SCALE.match(text.strip())
     if m:
-        base = parse_number(m.group(1))
+        base = _parse_number(m.group(1))
         return None if base is None else base * SCALES[m.group(2).lower()]
     s = text.replace(" ", "").replace("\u00a0", "")
     if not s:
@@ -115,10 +130,23 @@ def parse_number(text: str) -> Decimal | None:
     return total + section + (num if num is not None else Decimal(0))
 
 
+def multiply(a: Decimal, b: Decimal) -> Decimal:
+    """``a × b`` without rounding, however many digits (a scale or a currency's worth)."""
+    with _exact(f"{a}{b}"):
+        return a * b
+
+
+def add(a: Decimal, b: Decimal) -> Decimal:
+    """``a + b`` without rounding (dollars and cents)."""
+    with _exact(f"{a}{b}"):
+        return a + b
+
+
 def format_number(value: Decimal | int | float) -> str:
     """A plain decimal string: no exponent, no thousands separators, no trailing zeros."""
     d = Decimal(str(value)) if not isinstance(value, Decimal) else value
-    if d == d.to_integral_value():
-        return str(d.quantize(Decimal(1)))
-    return format(d.normalize(), "f")
+    with _exact(format(d, "f")):
+        if d == d.to_integral_value():
+            return str(d.quantize(Decimal(1)))
+        return format(d.normalize(), "f")
 

@@ -18,12 +18,13 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "counter_exceptions.tsv": (("unit", "next_word", "note"), ("unit", "next_word")),
     "counters.tsv": (("counter", "unit", "native_ok"), ("counter",)),
     "countries.tsv": (("name", "aliases"), ("name",)),
-    "currencies.tsv": (("surface", "unit", "position"), ("surface", "position")),
+    "currencies.tsv": (("surface", "unit", "position", "scale"), ("surface", "position")),
     "date_parts.tsv": (("word", "kind", "value", "applies_to"), ("word",)),
     "date_words.tsv": (("word", "unit", "offset", "reference", "figurative"), ("word",)),
     "durations.tsv": (("word", "value", "needs_span"), ("word",)),
     "event_categories.tsv": (("category", "cue"), ("cue",)),
     "generic_org_words.tsv": (("word",), ("word",)),
+    "non_counters.tsv": (("word", "reason"), ("word",)),
     "non_organizations.tsv": (("surface", "note"), ("surface",)),
     "numerals.tsv": (("surface", "value", "role"), ("surface", "role")),
     "org_contexts.tsv": (("kinds", "before", "after", "note"), ("kinds", "before", "after")),
@@ -32,7 +33,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "org_venues.tsv": (("head",), ("head",)),
     "organizations.tsv": (("name", "kind", "aliases"), ("name",)),
     "particles.tsv": (("particle", "function", "actor"), ("particle",)),
-    "qualifiers.tsv": (("word", "qualifier", "position"), ("word", "position")),
+    "qualifiers.tsv": (("word", "qualifier", "position", "particle"), ("word", "position")),
     "reporting_verbs.tsv": (("stem", "kind"), ("stem",)),
 }
 # keys compared as the code compares them
@@ -116,7 +117,8 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
 @pytest.mark.parametrize("name,column,allowed", [
     ("counters.tsv", "native_ok", {"yes", "no"}),
     ("currencies.tsv", "position", {"before", "after"}),
-    ("qualifiers.tsv", "position", {"before", "after", "infix"}),
+    ("qualifiers.tsv", "position", {"before", "after", "infix", "between"}),
+    ("qualifiers.tsv", "particle", {"yes", "no"}),
     ("org_suffixes.tsv", "needs_proper", {"yes", "no", "parent"}),
     ("org_suffixes.tsv", "kind", ORG_KINDS),
     ("actor_words.tsv", "role", {"staff", "anaphor"}),
@@ -138,3 +140,14 @@ def test_no_counter_is_also_a_currency():
     counters = {r["counter"].lower() for r in read_table("counters.tsv")}
     currencies = {r["surface"].lower() for r in read_table("currencies.tsv")}
     assert counters & currencies == set()
+
+
+def test_no_counter_is_also_a_non_counter():
+    counters = {r["counter"].lower() for r in read_table("counters.tsv")}
+    assert counters & {r["word"].lower() for r in read_table("non_counters.tsv")} == set()
+
+
+def test_currency_scales_are_positive_numbers():
+    from decimal import Decimal
+
+    assert all(Decimal(r["scale"]) > 0 for r in read_table("currencies.tsv"))
