@@ -478,9 +478,10 @@ def _pub_period(pub: Ref) -> tuple[_dt.date, _dt.date] | None:
 
 def _by_tense(p: DateParts, pub: Ref, value: Timex, shift: Callable[[Timex, int], Timex]) -> Timex:
     """A date whose year (or month) came from the document date moves one unit (``shift``) when the
-    tense of its clause says so: a plan that would fall before the document date is the next one, a
-    past event that would fall after it the previous one (docs/annotation.md, Partial dates)."""
-    here, doc = value.period(), _pub_period(pub)
+    tense of its clause says so: a plan that would fall before the document's month is the next one,
+    a past event that would fall after it the previous one (docs/annotation.md, Partial dates)."""
+    here = value.period()
+    doc = _pub_period(Ref(pub.year, pub.month))  # by month: within the document's month it is unclear
     if not p.tense or here is None or doc is None:
         return value
     if p.tense > 0 and here[1] <= doc[0]:
@@ -987,15 +988,20 @@ def resolve_dates(dates: list[DateParts], published: str | None,
     pub = parse_published(published)
     out: list[Date] = []
     last_in_sentence: dict[int, Timex] = {}
+    last_day: dict[int, Timex] = {}  # the day of the action last reported, reporting days included
     for p in dates:
         sid = sentence_of(p.start)
         ctx = last_in_sentence.get(sid) or last_in_sentence.get(sid - 1)
+        if p.rule.resolve is resolve_relative_day and p.reference == "context":
+            ctx = last_day.get(sid) or last_day.get(sid - 1)
         p = replace(p, tense=tense_at(p.start))
         value = p.rule.resolve(p, pub, ctx)
         end_value = _holiday_value(p, pub)[1] if p.holiday_range else None
         out.append(Date(p.start, p.end, p.rule.name, value, p.mod, end_value))
         if p.rule.sets_context:
             last_in_sentence[sid] = value
+        if value.grain == "day" and value.is_resolved and not p.range_end and p.holiday is None:
+            last_day[sid] = value
     return out
 
 
