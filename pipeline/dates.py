@@ -196,6 +196,7 @@ class DateParts:
     holiday_range: bool = False  # 설 연휴: the official holiday period
     ago: Timex | None = None  # 10년 전: the time counted back from the document date
     tense: int = 0  # of the date's clause: 1 plans or announces, -1 past, 0 neither (set by resolve_dates)
+    coordinated: bool = False  # 상반기와 하반기, 어린이날과 성탄절: every year unless the clause is past
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,7 @@ def read_parts(f: Found) -> DateParts | None:
     year = int(g["y"]) if "y" in g else _sino(g.get("hy"))
     month = int(g["m"]) if "m" in g else (int(t.months[g["hm"]]["month"]) if "hm" in g else None)
     day = int(g["d"]) if "d" in g else _sino(g.get("hd"))
-    if (day is not None and not 1 <= day <= 31) or (year is not None and "hy" in g and year < 1000):
+    if (day is not None and not 1 <= day <= 31) or (year is not None and "hy" in g and not 1900 <= year <= 2099):
         return None
     two_digit = "y" in g and len(g["y"]) == 2
     if day is not None and month is not None and year is not None and not two_digit \
@@ -269,6 +270,7 @@ def read_parts(f: Found) -> DateParts | None:
         weekday=int(t.part(g["wd"])["value"]) if "wd" in g else None,
         nth=0 if "lastday" in g else (int(t.part(g["nth"])["value"]) if "nth" in g else None),
         holiday=_holiday_key(t.holiday(g["hol"])) if "hol" in g else None, holiday_range="yeonhyu" in g,
+        coordinated=("half" in g or "hol" in g) and not {"y", "ry"} & set(g) and is_coordinated(f),
     )
 
 
@@ -363,14 +365,29 @@ def slash_date_ok(f: Found) -> bool:
     return bool(_SLASH_DATE_AROUND.match(f.after()) or _RANGE_BEFORE.search(f.before()))
 
 
-def not_generic_period(f: Found) -> bool:
-    """A period used for every year is no date: ``상반기와 하반기에 선발한다`` (both halves side by side)
-    or a sentence with a frequency word (``매년``, ``해마다``; date_words.tsv unit ``every``)."""
-    halves = f.grammar.fragments["halves"]
-    if re.match(rf"\s*(?:와|과|및|·|,)\s*(?:{halves})", f.after()) or \
-            re.search(rf"(?:{halves})\s*(?:와|과|및|·|,)\s*$", f.before()):
-        return False
+def not_every_year(f: Found) -> bool:
+    """A period in a sentence with a frequency word (``매년 상반기에``, ``해마다 추석에는``; date_words.tsv
+    unit ``every``) is used for every year: no date."""
     return not re.search(rf"(?:{f.grammar.fragments['every']})\s", f.before(f.grammar.settings.date_before * 4))
+
+
+def is_coordinated(f: Found) -> bool:
+    """A half or holiday side by side with another of its kind (``상반기와 하반기``, ``상·하반기``,
+    ``어린이날과 성탄절``)."""
+    kinds = f"{f.grammar.fragments['halves']}|{f.grammar.fragments['holidays']}"
+    return bool(re.match(rf"\s*(?:와|과|및|·|ㆍ|,)\s*(?:{kinds})", f.after())
+                or re.search(rf"(?:{kinds}|상)\s*(?:와|과|및|·|ㆍ|,)\s*$", f.before()))
+
+
+_HOLIDAY_CUE = re.compile(r"\s*(?:연휴|명절|맞이|선물|[을를]\s*(?:맞아|맞이|앞두고|앞둔)|(?:과|와|및|·|,)\s*\S)")
+
+
+def holiday_cue_ok(f: Found) -> bool:
+    """A holiday word that is also an ordinary word (holidays.tsv ``needs_cue``: ``설`` a rumour,
+    ``구정`` a district's administration) is a holiday only before 연휴, 명절, 맞이, 선물, ``을 맞아``,
+    ``을 앞두고``, beside another holiday (``설과 추석``) or after a year (``2022년 설에는``)."""
+    row = f.grammar.tables.holiday(f.match.group("hol"))
+    return row["needs_cue"] != "yes" or bool(f.group("y")) or bool(_HOLIDAY_CUE.match(f.text, f.match.end("hol")))
 
 
 def not_in_title(f: Found) -> bool:
@@ -871,11 +888,11 @@ RULES: tuple[Rule, ...] = (
     Rule("date.quarter_letter", r"{nb}(?P<q>[1-4])Q(?![A-Za-z\d])", doc="4Q"),
     # holidays, resolved from the holidays / korean-lunar-calendar packages (holidays.tsv)
     Rule("date.holiday", r"(?:{nb}{yy}{S}년\s*)?(?P<hol>{holidays})(?P<yeonhyu>\s*연휴)?", resolve_holiday,
-         checks=(not_in_title,), doc="설날, 추석 연휴, 2022년 설, 어버이날"),
+         checks=(not_in_title, not_every_year, holiday_cue_ok), doc="설날, 추석 연휴, 2022년 설, 어버이날"),
     Rule("date.month", r"{nb}{mo}{S}월(?!{S}(?:간|동안))(?:\s*(?P<mod>{month_mods}))?", checks=(not_ordinal,),
          doc="6월, 3월 초"),
     Rule("date.quarter", r"{nb}(?P<q>[1-4])(?:/4)?{S}분기", doc="3분기"),
-    Rule("date.half", r"(?P<half>{halves})", checks=(half_follow_ok, not_generic_period), doc="상반기에"),
+    Rule("date.half", r"(?P<half>{halves})", checks=(half_follow_ok, not_every_year), doc="상반기에"),
     Rule("date.year_part", r"(?P<mod>{year_words})", doc="연말, 연초"),
     # ranges whose first part borrows the unit of the second: 3~5월, 2020~2022년, 7월 1~3일
     Rule("date.range_month_start", r"{nb}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m",
@@ -995,6 +1012,8 @@ def resolve_dates(dates: list[DateParts], published: str | None,
         if p.rule.resolve is resolve_relative_day and p.reference == "context":
             ctx = last_day.get(sid) or last_day.get(sid - 1)
         p = replace(p, tense=tense_at(p.start))
+        if p.coordinated and p.tense >= 0:
+            continue  # 장학생은 상반기와 하반기에 선발한다: every year, no date (in the past: that year's)
         value = p.rule.resolve(p, pub, ctx)
         end_value = _holiday_value(p, pub)[1] if p.holiday_range else None
         out.append(Date(p.start, p.end, p.rule.name, value, p.mod, end_value))

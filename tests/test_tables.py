@@ -24,7 +24,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "durations.tsv": (("word", "value", "needs_span"), ("word",)),
     "event_categories.tsv": (("category", "cue"), ("cue",)),
     "generic_org_words.tsv": (("word",), ("word",)),
-    "holidays.tsv": (("word", "source", "key", "lunar"), ("word",)),
+    "holidays.tsv": (("word", "source", "key", "lunar", "needs_cue"), ("word",)),
     "non_organizations.tsv": (("surface", "note"), ("surface",)),
     "month_names.tsv": (("word", "month", "needs_more"), ("word",)),
     "numerals.tsv": (("surface", "value", "role"), ("surface", "role")),
