@@ -20,27 +20,36 @@ Word lists live in ``data/date_words.tsv``, ``data/date_parts.tsv``, ``data/dura
 """
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as _dt
+import functools
 import re
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import LEMMA
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 from .lexicon import DATA_DIR, read_table
-from .numbers import native_numeral_pattern, parse_native
+from .numbers import native_numeral_pattern, parse_native, parse_number
 from .settings import SETTINGS, Settings
 from .spans import TokenIndex, doc_text, set_spans, token_index
 from .timex import Timex
 
+# ``span._.end_value``: the last day of a holiday period (설 연휴), no column of its own; events.py
+# takes it as the event's date_end.
+if not Span.has_extension("end_value"):
+    Span.set_extension("end_value", default=None)
+
 #: The tables the component reads (and writes with ``to_disk``).
-TABLES = ("date_words.tsv", "date_parts.tsv", "durations.tsv", "reporting_verbs.tsv")
+TABLES = ("date_words.tsv", "date_parts.tsv", "durations.tsv", "reporting_verbs.tsv", "holidays.tsv",
+          "month_names.tsv")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -55,6 +64,8 @@ class DateTables:
     parts: Mapping[str, Mapping[str, str]]  # date_parts.tsv: 초/말/상반기 …
     durations: Mapping[str, Mapping[str, str]]  # durations.tsv: 나흘, 일주일 …
     reporting_verbs: tuple[str, ...]  # reporting_verbs.tsv (every kind)
+    holidays: Mapping[str, Mapping[str, str]]  # holidays.tsv: 설날, 추석, 어버이날 … and where their dates come from
+    months: Mapping[str, Mapping[str, str]]  # month_names.tsv: 삼월, 유월, 시월 …
 
     @classmethod
     def read(cls, data_dir: str | Path | None = None) -> DateTables:
@@ -66,12 +77,31 @@ class DateTables:
             parts=by_word("date_parts.tsv"),
             durations=by_word("durations.tsv"),
             reporting_verbs=tuple(r["stem"] for r in read_table("reporting_verbs.tsv", data_dir)),
+            holidays=by_word("holidays.tsv"),
+            months=by_word("month_names.tsv"),
         )
 
     def word(self, surface: str) -> Mapping[str, str]:
         """The date_words row of ``surface`` (spacing as written or closed up)."""
-        word = re.sub(r"\s+", " ", surface)
-        return self.words.get(word) or self.words[word.replace(" ", "")]
+        return _row(self.words, surface)
+
+    def part(self, surface: str) -> Mapping[str, str]:
+        """The date_parts row of ``surface``."""
+        return _row(self.parts, surface)
+
+    def holiday(self, surface: str) -> Mapping[str, str]:
+        return _row(self.holidays, surface)
+
+
+def _row(table: Mapping[str, Mapping[str, str]], surface: str) -> Mapping[str, str]:
+    """The row of ``surface``, spaced as the table writes it, as written, or closed up."""
+    word = re.sub(r"\s+", " ", surface)
+    if word in table:
+        return table[word]
+    closed = word.replace(" ", "")
+    if closed in table:
+        return table[closed]
+    return next(row for key, row in table.items() if key.replace(" ", "") == closed)
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -109,6 +139,15 @@ def fragments(t: DateTables) -> dict[str, str]:
         "halves": _alt(w for w, r in parts if r["kind"] == "half"),
         "native_dur": _alt(t.durations),
         "native_num": native_numeral_pattern(),
+        "rel_week": unit("week"),
+        "rel_quarter": unit("quarter"),
+        "weekdays": _alt(w for w, r in parts if r["kind"] == "weekday"),
+        "nth": _alt(w for w, r in parts if r["kind"] == "nth"),
+        "holidays": _alt(t.holidays),
+        "hmonth": _alt(t.months),
+        # Sino-Korean numerals (이천이십삼, 이십사): read with numbers.parse_number
+        "sino": r"[일이삼사오육칠팔구십백천]+",
+        "every": unit("every"),
     }
 
 
@@ -151,6 +190,13 @@ class DateParts:
     mod: str | None = None  # START / MID / END
     duration: Timex | None = None
     range_end: bool = False  # the second part of a range (…부터 31일까지, ~6월)
+    weekday: int | None = None  # ISO weekday (1 = Monday) written with the date (19일 화요일, 다음 주 화요일)
+    nth: int | None = None  # which weekday of the month (첫째 1, 마지막 -1); 0 = the month's last day
+    holiday: tuple[str, str, bool] | None = None  # holidays.tsv: (source, key, lunar) of 설날, 추석 …
+    holiday_range: bool = False  # 설 연휴: the official holiday period
+    ago: Timex | None = None  # 10년 전: the time counted back from the document date
+    tense: int = 0  # of the date's clause: 1 plans or announces, -1 past, 0 neither (set by resolve_dates)
+    coordinated: bool = False  # 상반기와 하반기, 어린이날과 성탄절: every year unless the clause is past
 
 
 @dataclass(frozen=True)
@@ -162,6 +208,7 @@ class Date:
     rule: str
     value: Timex
     mod: str | None = None
+    end_value: Timex | None = None  # the last day of a holiday period (설 연휴)
 
 
 Resolver = Callable[[DateParts, Ref, "Timex | None"], Timex]
@@ -196,17 +243,19 @@ def read_parts(f: Found) -> DateParts | None:
     """The parts a match says, read from its named groups (the same names in every pattern):
     ``y``/``m``/``d``, ``mod``/``mod2``, ``half``, ``q``, and ``ry``/``rm``/``rd``/``dir`` for a
     relative word. ``None`` for an impossible date (2월 30일)."""
-    g = {k: v for k, v in f.match.groupdict().items() if v is not None}
+    g = {k: v for k, v in f.match.groupdict().items() if v is not None and f.match.end(k) <= f.end}
     t = f.grammar.tables
-    year = int(g["y"]) if "y" in g else None
-    month = int(g["m"]) if "m" in g else None
-    day = int(g["d"]) if "d" in g else None
+    year = int(g["y"]) if "y" in g else _sino(g.get("hy"))
+    month = int(g["m"]) if "m" in g else (int(t.months[g["hm"]]["month"]) if "hm" in g else None)
+    day = int(g["d"]) if "d" in g else _sino(g.get("hd"))
+    if (day is not None and not 1 <= day <= 31) or (year is not None and "hy" in g and not 1900 <= year <= 2099):
+        return None
     two_digit = "y" in g and len(g["y"]) == 2
     if day is not None and month is not None and year is not None and not two_digit \
             and day > calendar.monthrange(year, month)[1]:
         return None
     offset, reference = 0, "document"
-    for key in ("ry", "rm", "rd", "dir"):
+    for key in ("ry", "rm", "rd", "dir", "rw", "rq"):
         if key in g:
             row = t.word(g[key])
             offset, reference = int(row["offset"]), row["reference"]
@@ -215,20 +264,36 @@ def read_parts(f: Found) -> DateParts | None:
         start=f.start, end=f.end, rule=f.rule, year=year, month=month, day=day,
         two_digit_year=two_digit, offset=offset, reference=reference,
         half=int(t.parts[g["half"]]["value"].lstrip("H")) if "half" in g else None,
-        quarter=int(g["q"]) if "q" in g else None,
-        mod=t.parts[mod]["value"] if mod else None,
+        quarter=int(g["q"]) if "q" in g else _sino(g.get("qh")),
+        mod=t.part(mod)["value"] if mod else None,
         range_end=_is_range_end(f.text, f.start, f.grammar.settings),
+        weekday=int(t.part(g["wd"])["value"]) if "wd" in g else None,
+        nth=0 if "lastday" in g else (int(t.part(g["nth"])["value"]) if "nth" in g else None),
+        holiday=_holiday_key(t.holiday(g["hol"])) if "hol" in g else None, holiday_range="yeonhyu" in g,
+        coordinated=("half" in g or "hol" in g) and not {"y", "ry"} & set(g) and is_coordinated(f),
     )
+
+
+def _holiday_key(row: Mapping[str, str]) -> tuple[str, str, bool]:
+    return row["source"], row["key"], row["lunar"] == "yes"
+
+
+def _sino(word: str | None) -> int | None:
+    """``이천십오`` → 2015; ``None`` when absent or not a number."""
+    if not word:
+        return None
+    n = parse_number(word)
+    return int(n) if n is not None and n == int(n) else None
 
 
 # ---------------------------------------------------------------------------------------------
 # Checks (a match is a date only if every check of its rule passes)
 
-_FIGURATIVE_FOLLOW_OK = re.compile(r"(?:\s+(?![도은는이가을를의과와])|부터|까지|\s*오전|\s*오후|\s*\()")
+_FIGURATIVE_FOLLOW_OK = re.compile(r"(?:\s+(?![도은는이가을를의과와])|부터|까지|\s*오전|\s*오후|\s*\(|\))")
 _DAY_COUNT_AFTER = re.compile(
     r"\s*(?:간|동안|째|만[에인의]|만|이내|가량|정도|여|남짓|씩|분|치|이상|미만|이하|넘|에\s*걸쳐|[이가]\s*(?:지나|걸리|걸렸|남)"
     r"|\d+\s*회|\s*\d+\s*시간)")
-_DAY_COUNT_BEFORE = re.compile(r"(?:\d\s*박|매월|매달|매주|하루|일주일에|주\s*\d|월)\s*$")
+_DAY_COUNT_BEFORE = re.compile(r"(?:\d\s*박|매월|매달|매주|하루|일주일에|주\s*\d|(?<![가-힣])주|월)\s*$")
 _PARTICLE_AFTER_DUR = re.compile(r"\s*(?:동안|만[에인의])")
 _RANGE_BEFORE = re.compile(r"(?:부터\s*|[~∼〜\-–]\s*)$")
 _TWO_DIGIT_YEAR_NOT = re.compile(r"\s*(?:전|후|뒤|만|째|간|동안|이상|이내|넘|가까이|여|가량|정도|차|치|이\s*지난|이\s*넘)")
@@ -289,6 +354,56 @@ def not_reporting_day(f: Found) -> bool:
     return not is_reporting_day(f)
 
 
+_SLASH_DATE_AROUND = re.compile(r"\s*(?:\(|부터|까지|[~∼〜])")
+_HOLIDAY_CUE_AFTER = re.compile(r"\s*(?:을|를|에|의|은|는|이|가|과|와|도|부터|까지|맞이|연휴|명절|전|당일|\s|[,.)]|$)")
+_QUOTES = "'\"‘’“”「」『』《》<>"
+
+
+def slash_date_ok(f: Found) -> bool:
+    """``3/15`` is a date, not a fraction (``응답자의 1/3이``), only as written in schedules: before a
+    weekday in parentheses, 부터/까지 or ``~``, or after ``~``."""
+    return bool(_SLASH_DATE_AROUND.match(f.after()) or _RANGE_BEFORE.search(f.before()))
+
+
+def not_every_year(f: Found) -> bool:
+    """A period in a sentence with a frequency word (``매년 상반기에``, ``해마다 추석에는``; date_words.tsv
+    unit ``every``) is used for every year: no date."""
+    return not re.search(rf"(?:{f.grammar.fragments['every']})\s", f.before(f.grammar.settings.date_before * 4))
+
+
+def is_coordinated(f: Found) -> bool:
+    """A half or holiday side by side with another of its kind (``상반기와 하반기``, ``상·하반기``,
+    ``어린이날과 성탄절``)."""
+    kinds = f"{f.grammar.fragments['halves']}|{f.grammar.fragments['holidays']}"
+    return bool(re.match(rf"\s*(?:와|과|및|·|ㆍ|,)\s*(?:{kinds})", f.after())
+                or re.search(rf"(?:{kinds}|상)\s*(?:와|과|및|·|ㆍ|,)\s*$", f.before()))
+
+
+_HOLIDAY_CUE = re.compile(r"\s*(?:연휴|명절|맞이|선물|[을를]\s*(?:맞아|맞이|앞두고|앞둔)|(?:과|와|및|·|,)\s*\S)")
+
+
+def holiday_cue_ok(f: Found) -> bool:
+    """A holiday word that is also an ordinary word (holidays.tsv ``needs_cue``: ``설`` a rumour,
+    ``구정`` a district's administration) is a holiday only before 연휴, 명절, 맞이, 선물, ``을 맞아``,
+    ``을 앞두고``, beside another holiday (``설과 추석``) or after a year (``2022년 설에는``)."""
+    row = f.grammar.tables.holiday(f.match.group("hol"))
+    return row["needs_cue"] != "yes" or bool(f.group("y")) or bool(_HOLIDAY_CUE.match(f.text, f.match.end("hol")))
+
+
+def not_in_title(f: Found) -> bool:
+    """A holiday inside a quoted title (``'설맞이 사랑 나눔'``) names the programme, not a day
+    (docs/annotation.md: quoted titles are names)."""
+    line = f.text[f.text.rfind("\n", 0, f.start) + 1:f.start]
+    return sum(line.count(q) for q in _QUOTES) % 2 == 0
+
+
+def hangul_month_ok(f: Found) -> bool:
+    """``이월``, ``일월`` are also ordinary words (carrying over, sun and moon): a month only with a
+    year or day written beside it (month_names.tsv ``needs_more``)."""
+    hm = f.group("hm")
+    return not hm or f.grammar.tables.months[hm]["needs_more"] != "yes" or bool(f.group("hy") or f.group("hd"))
+
+
 def half_follow_ok(f: Found) -> bool:
     """A bare ``상반기`` is a date before a particle (에, 부터, 의 …), not inside a longer word."""
     after = f.after()
@@ -302,7 +417,7 @@ def duration_ok(f: Found) -> bool:
         return False  # 세 일? never; native numbers only with 달/개월 (한 달간)
     if unit == "달" and n.isdigit():
         return False
-    if unit in ("년", "주", "일", "달") and not f.group("gan") and not _PARTICLE_AFTER_DUR.match(after):
+    if unit in ("년", "주", "일", "달") and not f.match.group(0).endswith("간") and not _PARTICLE_AFTER_DUR.match(after):
         return False
     if unit == "년" and n.isdigit() and len(n) == 4:
         return False
@@ -326,6 +441,12 @@ def read_duration(f: Found) -> DateParts | None:
     if not count:
         return None
     return DateParts(f.start, f.end, f.rule, duration=Timex.duration(count, _UNIT_CODE[unit]))
+
+
+def read_ago(f: Found) -> DateParts | None:
+    """``10년 전`` → 10 years back from the document date."""
+    parts = read_duration(f)
+    return None if parts is None else replace(parts, ago=parts.duration, duration=None)
 
 
 def read_duration_word(f: Found) -> DateParts:
@@ -362,21 +483,61 @@ def _point(p: DateParts, y: int | None, m: int | None, d: int | None, unit: str 
     return Timex("year", y, m, d)
 
 
+def _pub_period(pub: Ref) -> tuple[_dt.date, _dt.date] | None:
+    if pub.year is None:
+        return None
+    if pub.month is None:
+        return Timex("year", pub.year).period()
+    if pub.day is None:
+        return Timex("month", pub.year, pub.month).period()
+    return Timex("day", pub.year, pub.month, pub.day).period()
+
+
+def _by_tense(p: DateParts, pub: Ref, value: Timex, shift: Callable[[Timex, int], Timex]) -> Timex:
+    """A date whose year (or month) came from the document date moves one unit (``shift``) when the
+    tense of its clause says so: a plan that would fall before the document's month is the next one,
+    a past event that would fall after it the previous one (docs/annotation.md, Partial dates)."""
+    here = value.period()
+    doc = _pub_period(Ref(pub.year, pub.month))  # by month: within the document's month it is unclear
+    if not p.tense or here is None or doc is None:
+        return value
+    if p.tense > 0 and here[1] <= doc[0]:
+        return shift(value, 1)
+    if p.tense < 0 and here[0] >= doc[1]:
+        return shift(value, -1)
+    return value
+
+
+def _shift_year(value: Timex, n: int) -> Timex:
+    return replace(value, year=None if value.year is None else value.year + n)
+
+
+def _shift_value_month(value: Timex, n: int) -> Timex:
+    if value.year is None or value.month is None:
+        return value
+    y, m = _shift_month(value.year, value.month, n)
+    return replace(value, year=y, month=m)
+
+
 def resolve_absolute(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
     """Written parts stay; a missing year (and a day's missing month) come from the context date,
-    else the document date. A range's end before its start's month is in the next year
-    (``2020년 11월부터 2월까지``)."""
+    else the document date, moved by the tense of the clause. A range's end before its start's
+    month is in the next year (``2020년 11월부터 2월까지``)."""
     y, m, d = p.year, p.month, p.day
     if p.two_digit_year and y is not None:
         y = _closest_century(y, pub.year)
     if y is None:
         src_y, src_m = (context.year, context.month) if context is not None else (pub.year, pub.month)
         y = src_y
+        month_from_document = m is None and d is not None and context is None
         if m is None and d is not None:
             m = src_m
         if p.range_end and context is not None and y is not None and m is not None \
                 and context.month is not None and m < context.month:
             y += 1
+        if context is None:
+            value = _point(p, y, m, d)
+            return _by_tense(p, pub, value, _shift_value_month if month_from_document else _shift_year)
     return _point(p, y, m, d)
 
 
@@ -398,12 +559,123 @@ def resolve_relative_month(p: DateParts, pub: Ref, context: Timex | None) -> Tim
     return _point(p, y, m, p.day, "month")
 
 
+def _context_day(context: Timex | None) -> _dt.date | None:
+    """The context date when it is a day the text reported (``지난 6일``), else ``None``."""
+    period = context.period() if context is not None and context.grain == "day" else None
+    return period[0] if period else None
+
+
 def resolve_relative_day(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
-    """``어제``, ``이날``: the document date plus the word's offset."""
-    if pub.year is None or pub.month is None or pub.day is None:
-        return _point(p, pub.year, pub.month, None, "day")  # the parts the document date has
-    day = _dt.date(pub.year, pub.month, pub.day) + _dt.timedelta(days=p.offset)
+    """``어제``, ``모레``: the document date plus the word's offset; ``이날``, ``전날``, ``이튿날``: the
+    day of the action last reported (the context date, when it is a day) plus the offset, else the
+    document date's."""
+    base = _context_day(context) if p.reference == "context" else None
+    if base is None:
+        if pub.year is None or pub.month is None or pub.day is None:
+            return _point(p, pub.year, pub.month, None, "day")  # the parts the document date has
+        base = _dt.date(pub.year, pub.month, pub.day)
+    day = base + _dt.timedelta(days=p.offset)
     return _point(p, day.year, day.month, day.day, "day")
+
+
+def _pub_day(pub: Ref) -> _dt.date | None:
+    return _dt.date(pub.year, pub.month, pub.day) if pub.year and pub.month and pub.day else None
+
+
+def _day(d: _dt.date) -> Timex:
+    return Timex("day", d.year, d.month, d.day)
+
+
+def resolve_relative_week(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``이번 주`` → the document date's ISO week (``2024-W20``), ``지난주``/``다음 주`` the one
+    before/after; with a weekday (``다음 주 화요일``) that day of the week."""
+    today = _pub_day(pub)
+    if today is None:
+        return Timex("day", pub.year, pub.month) if p.weekday else Timex("year", pub.year)
+    iso = (today + _dt.timedelta(weeks=p.offset)).isocalendar()
+    if p.weekday:
+        return _day(_dt.date.fromisocalendar(iso.year, iso.week, p.weekday))
+    return Timex("week", iso.year, week=iso.week)
+
+
+def resolve_last_next_weekday(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``지난 일요일``: the latest Sunday before the document date; ``오는 화요일``: the next one after
+    it; ``이번 수요일``: the one in the document date's week."""
+    today = _pub_day(pub)
+    assert p.weekday is not None
+    if today is None:
+        return Timex("day", pub.year, pub.month)
+    diff = p.weekday - today.isoweekday()
+    if p.offset < 0 and diff >= 0:
+        diff -= 7
+    elif p.offset > 0 and diff <= 0:
+        diff += 7
+    return _day(today + _dt.timedelta(days=diff))
+
+
+def resolve_month_day_of(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``10월 첫째 화요일``, ``3월 마지막 월요일``, ``10월 마지막 날``, ``이달 말일``, ``말일``: a day the
+    month defines. A written month resolves as any partial date; ``이달``/``다음 달`` as relative
+    months; a bare ``말일`` is the last day of the context's month, else the document's."""
+    month_parts = replace(p, day=None, weekday=None, nth=None)
+    if p.month is not None:
+        base = resolve_absolute(month_parts, pub, context)
+    elif p.reference == "document" and p.rule.name == "date.rel_month_last_day":
+        base = resolve_relative_month(month_parts, pub, context)
+    else:
+        src = context if context is not None and context.month is not None else None
+        base = Timex("month", src.year, src.month) if src else Timex("month", pub.year, pub.month)
+    if base.year is None or base.month is None:
+        return Timex("day", base.year, base.month)
+    if p.nth == 0:
+        return Timex("day", base.year, base.month, calendar.monthrange(base.year, base.month)[1])
+    assert p.weekday is not None and p.nth is not None
+    days = [d for d in range(1, calendar.monthrange(base.year, base.month)[1] + 1)
+            if _dt.date(base.year, base.month, d).isoweekday() == p.weekday]
+    if p.nth > len(days):
+        return Timex("day", base.year, base.month)
+    return Timex("day", base.year, base.month, days[p.nth - 1 if p.nth > 0 else -1])
+
+
+def resolve_day_weekday(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``19일 화요일``: the 19th as any bare day, unless the weekday says another month: then the
+    nearest month (the tense's side first) whose 19th is a Tuesday."""
+    plain = resolve_absolute(replace(p, weekday=None), pub, context)
+    if plain.year is None or plain.month is None or p.day is None:
+        return plain
+    order = (1, -1) if p.tense > 0 else (-1, 1)
+    for k in (0, *(sign * n for n in range(1, 12) for sign in order)):
+        y, m = _shift_month(plain.year, plain.month, k)
+        if p.day <= calendar.monthrange(y, m)[1] and _dt.date(y, m, p.day).isoweekday() == p.weekday:
+            return Timex("day", y, m, p.day)
+    return plain
+
+
+def resolve_relative_quarter(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``이번 분기``, ``지난 분기``, ``다음 분기``: the document date's quarter plus the offset."""
+    if pub.year is None or pub.month is None:
+        return Timex("year", pub.year)
+    idx = pub.year * 4 + (pub.month - 1) // 3 + p.offset
+    return Timex("quarter", idx // 4, quarter=idx % 4 + 1)
+
+
+def resolve_ago(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``10년 전`` → the document date's year minus 10, at the unit's precision."""
+    assert p.ago is not None and p.ago.count is not None
+    n, unit = int(p.ago.count), p.ago.unit
+    if pub.year is None:
+        return Timex("year")
+    if unit == "Y":
+        return Timex("year", pub.year - n)
+    if pub.month is None:
+        return Timex("month", None)
+    if unit == "M":
+        y, m = _shift_month(pub.year, pub.month, -n)
+        return Timex("month", y, m)
+    today = _pub_day(pub)
+    if today is None:
+        return Timex("day", pub.year, pub.month)
+    return _day(today - _dt.timedelta(days=n * (7 if unit == "W" else 1)))
 
 
 def _day_near_document(p: DateParts, pub: Ref, shift: Callable[[int, int], int]) -> Timex:
@@ -443,6 +715,72 @@ def resolve_last_next_month(p: DateParts, pub: Ref, context: Timex | None) -> Ti
         elif p.offset > 0 and p.month <= pub.month:
             y += 1
     return _point(p, y, p.month, p.day)
+
+
+@functools.lru_cache(maxsize=64)
+def _kr_holidays(year: int) -> dict[_dt.date, list[str]]:
+    """The public holidays of ``year`` in the ``holidays`` package (KR), names in English."""
+    import holidays as _holidays  # late: only documents that name a holiday pay for it
+
+    kr = _holidays.country_holidays("KR", years=year)
+    return {d: kr.get_list(d) for d in sorted(kr)}
+
+
+def holiday_period(source: str, key: str, year: int) -> tuple[_dt.date, _dt.date, _dt.date] | None:
+    """(the day, the first and the last day of its official period) of a holidays.tsv row in
+    ``year``, from the ``holidays`` package (public holidays, with their eve, following day and
+    substitute days) or ``korean-lunar-calendar`` (lunar days that are no public holiday); a named
+    solar day is its own period. ``None`` when the package has no such day that year."""
+    if source == "solar":
+        mm, dd = (int(x) for x in key.split("-"))
+        day = _dt.date(year, mm, dd)
+        return day, day, day
+    if source == "lunar":
+        from korean_lunar_calendar import KoreanLunarCalendar
+
+        mm, dd = (int(x) for x in key.split("-"))
+        cal = KoreanLunarCalendar()
+        if not cal.setLunarDate(year, mm, dd, False):
+            return None
+        day = _dt.date.fromisoformat(cal.SolarIsoFormat())
+        return day, day, day
+    days = _kr_holidays(year)
+    main = next((d for d, names in days.items() if key in names), None)
+    if main is None:
+        return None
+    period = [d for d, names in days.items() if abs((d - main).days) <= 4 and any(key in n for n in names)]
+    return main, min(period), max(period)
+
+
+def resolve_holiday(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``설날``, ``추석``, ``어버이날``: the holiday in the written year, else its occurrence nearest the
+    document date; ``설 연휴`` the first day of the official period. Undated: a solar day keeps its
+    month and day (``XXXX-05-08``), a lunar one is ``XXXX-XX-XX``."""
+    return _holiday_value(p, pub)[0]
+
+
+def _holiday_value(p: DateParts, pub: Ref) -> tuple[Timex, Timex | None]:
+    assert p.holiday is not None
+    source, key, lunar = p.holiday
+    year = _closest_century(p.year, pub.year) if p.two_digit_year and p.year is not None else p.year
+    if year is None and pub.year is None:
+        if lunar:
+            return Timex("day"), None
+        sample = holiday_period(source, key, 2001)  # any year: a solar day's month and day
+        return (Timex("day", None, sample[0].month, sample[0].day), None) if sample else (Timex("day"), None)
+    if year is not None:
+        found = holiday_period(source, key, year)
+    else:
+        assert pub.year is not None
+        ref = _dt.date(pub.year, pub.month or 7, pub.day or (15 if pub.month else 1))
+        options = [h for y in (pub.year - 1, pub.year, pub.year + 1) if (h := holiday_period(source, key, y))]
+        found = min(options, key=lambda h: abs((h[0] - ref).days)) if options else None
+    if found is None:
+        return Timex("day", year), None
+    day, first, last = found
+    if p.holiday_range:
+        return _day(first), _day(last)
+    return _day(day), None
 
 
 def resolve_duration(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
@@ -485,8 +823,9 @@ RULES: tuple[Rule, ...] = (
          doc="2020년 상반기"),
     Rule("date.year_quarter", r"{nb}{ago}{yy}{S}년{S}(?P<q>[1-4])(?:/4)?{S}분기", checks=(not_year_count,),
          doc="2021년 1분기"),
-    Rule("date.year", r"{nb}{ago}{yy}{S}년(?!{S}(?:간|동안))(?:\s*(?P<mod>{year_mods}|{year_words}))?",
-         checks=(not_ordinal, not_year_count), doc="2020년, 20년, 2020년 말, 2020년 연말"),
+    Rule("date.year", r"{nb}{ago}{yy}{S}년(?:도(?=\s|[,.)]|에|의|부터|까지|$))?(?!{S}(?:간|동안))"
+         r"(?:\s*(?P<mod>{year_mods}|{year_words}))?",
+         checks=(not_ordinal, not_year_count), doc="2020년, 20년, 2023년도, 2020년 말, 2020년 연말"),
     Rule("date.range_ym_start", r"{nb}{y4}{S}년{S}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m",
          doc="2020년 3~5월 → 2020년 3"),
     # dotted and ISO: 2020.9.22 / 20.9.22 / 2020. 3. 15. / 2020.3 / 2020. 3. / 2023-12-05
@@ -495,6 +834,10 @@ RULES: tuple[Rule, ...] = (
     Rule("date.dotted_ym_spaced", r"{nb}{y4}\.\s+{mo}\.(?=\s|$)", doc="2020. 3."),
     Rule("date.dotted_ym", r"{nb}{y4}\.{mo}(?!\d|\.\d|\s*[억만천조원%％개명톤])", doc="2020.3"),
     Rule("date.dotted_md", r"{nb}{mo}\.{dd}(?![\d.])", checks=(is_range_end,), doc="2020.10.5~10.21 → 10.21"),
+    # slashes and unpadded dashes: 2015/3/3, 74/10/31, 2015-3-3, 3/15(금)
+    Rule("date.slash_ymd", r"(?<![\d.,/]){yy}/{mo}/{dd}(?![\d/])", doc="2015/3/3, 74/10/31"),
+    Rule("date.dash_ymd", r"(?<![\d.,\-]){y4}-{mo}-{dd}(?![\d\-])", doc="2015-3-3"),
+    Rule("date.slash_md", r"(?<![\d.,/]){mo}/{dd}(?![\d/])", checks=(slash_date_ok,), doc="3/15(금), 3/15까지"),
     Rule("date.iso", r"(?<![\d.,\-]){y4}-(?P<m>1[0-2]|0[1-9])(?:-(?P<d>3[01]|[12]\d|0[1-9]))?(?![\d\-])",
          doc="2023-12-05, 2020-03"),
     # relative words and their parts: 올해 3월 / 지난해 말 / 다음 달 10일 / 이달 말 / 올해 상반기
@@ -512,17 +855,44 @@ RULES: tuple[Rule, ...] = (
          doc="이달 말, 지난달 중순"),
     Rule("date.rel_month", r"(?P<rm>{rel_month})", resolve_relative_month, doc="이달, 지난달, 다음 달"),
     Rule("date.rel_day", r"(?P<rd>{rel_day})", resolve_relative_day, checks=(not_figurative,),
-         doc="어제, 오늘, 이날"),
+         doc="어제, 오늘, 모레, 이날, 전날, 이튿날"),
+    Rule("date.ago", r"{nb}(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)\s*전(?=$|[\s,.)]|에|부터|까지|의|쯤)",
+         resolve_ago, read=read_ago, doc="10년 전, 석 달 전"),
+    # weeks and weekdays
+    Rule("date.rel_week", r"(?P<rw>{rel_week})(?:\s*(?P<wd>{weekdays}))?", resolve_relative_week,
+         doc="이번 주, 지난주, 다음 주 화요일"),
+    Rule("date.last_next_weekday", r"(?P<dir>{this_last_next}){S}(?P<wd>{weekdays})", resolve_last_next_weekday,
+         doc="지난 일요일, 오는 화요일"),
+    Rule("date.rel_month_last_day", r"(?P<rm>{rel_month})\s*(?P<lastday>말일)", resolve_month_day_of,
+         doc="이달 말일"),
+    Rule("date.last_day", r"(?P<lastday>말일)", resolve_month_day_of, checks=(not_day_count,), doc="말일"),
+    Rule("date.rel_quarter", r"(?P<rq>{rel_quarter})", resolve_relative_quarter, doc="이번 분기, 지난 분기"),
     Rule("date.last_next_day", r"(?P<dir>{this_last_next}){S}{dd}{S}일", resolve_last_next_day,
          doc="지난 19일, 오는 19일, 이번 19일"),
     Rule("date.last_next_month", r"(?P<dir>{last_next}){S}{mo}{S}월(?:\s*(?P<mod>{month_mods}))?",
          resolve_last_next_month, doc="지난 10월, 오는 9월 말"),
     # month and day without year: 3월 8일 / 3월 (초|말) / 6월 / 3분기 / 상반기 / 연말
     Rule("date.md", r"{nb}{mo}{S}월{S}{dd}{S}일", checks=(not_ordinal,), doc="3월 8일"),
+    Rule("date.month_nth_weekday", r"{nb}{mo}{S}월\s*(?P<nth>{nth})\s*(?P<wd>{weekdays})", resolve_month_day_of,
+         doc="10월 첫째 화요일, 3월 마지막 월요일"),
+    Rule("date.month_last_day", r"{nb}{mo}{S}월\s*마지막\s*(?P<lastday>날)", resolve_month_day_of,
+         doc="10월 마지막 날"),
+    Rule("date.day_weekday", r"{nb}{dd}{S}일\s+(?P<wd>{weekdays})", resolve_day_weekday, checks=(not_day_count,),
+         doc="19일 화요일"),
+    # Hangul numerals: 이천십오년 삼월 삼일, 유월, 시월
+    Rule("date.hangul", r"(?:(?P<hy>{sino}){S}년{S})?(?P<hm>{hmonth})"
+         r"(?:{S}(?P<hd>{sino}){S}일)?(?:\s*(?P<mod>{month_mods}))?", checks=(hangul_month_ok,),
+         doc="이천십오년 삼월 삼일, 유월, 시월"),
+    Rule("date.hangul_year", r"(?P<hy>{sino}){S}년(?!{S}(?:간|동안|전|째))", doc="이천이십삼년"),
+    Rule("date.hangul_quarter", r"(?P<qh>[일이삼사])분기", doc="삼분기"),
+    Rule("date.quarter_letter", r"{nb}(?P<q>[1-4])Q(?![A-Za-z\d])", doc="4Q"),
+    # holidays, resolved from the holidays / korean-lunar-calendar packages (holidays.tsv)
+    Rule("date.holiday", r"(?:{nb}{yy}{S}년\s*)?(?P<hol>{holidays})(?P<yeonhyu>\s*연휴)?", resolve_holiday,
+         checks=(not_in_title, not_every_year, holiday_cue_ok), doc="설날, 추석 연휴, 2022년 설, 어버이날"),
     Rule("date.month", r"{nb}{mo}{S}월(?!{S}(?:간|동안))(?:\s*(?P<mod>{month_mods}))?", checks=(not_ordinal,),
          doc="6월, 3월 초"),
     Rule("date.quarter", r"{nb}(?P<q>[1-4])(?:/4)?{S}분기", doc="3분기"),
-    Rule("date.half", r"(?P<half>{halves})", checks=(half_follow_ok,), doc="상반기에"),
+    Rule("date.half", r"(?P<half>{halves})", checks=(half_follow_ok, not_every_year), doc="상반기에"),
     Rule("date.year_part", r"(?P<mod>{year_words})", doc="연말, 연초"),
     # ranges whose first part borrows the unit of the second: 3~5월, 2020~2022년, 7월 1~3일
     Rule("date.range_month_start", r"{nb}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m",
@@ -537,8 +907,8 @@ RULES: tuple[Rule, ...] = (
     Rule("date.day", _BARE_DAY, checks=(not_day_count, not_reporting_day),
          doc="5일과 7일, …부터 31일까지"),
     # durations: 1개월, 3년간, 2주간, 6개월 동안 → 6개월, 나흘, 한 달간
-    Rule("date.duration", r"{nb}(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)(?P<gan>간)?", resolve_duration,
-         checks=(duration_ok,), read=read_duration, sets_context=False, doc="1개월, 3년간, 한 달간"),
+    Rule("date.duration", r"{nb}(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)(?:여(?:\s?간)?|간)?", resolve_duration,
+         checks=(duration_ok,), read=read_duration, sets_context=False, doc="1개월, 3년간, 한 달간, 2년여 간"),
     Rule("date.duration_word", r"(?P<nd>{native_dur})(?P<gan>간)?", resolve_duration, checks=(duration_word_ok,),
          read=read_duration_word, sets_context=False, doc="나흘, 열흘간"),
 )
@@ -558,6 +928,7 @@ class DateGrammar:
     report_follow: re.Pattern
     settings: Settings = SETTINGS
     source: Path = DATA_DIR
+    fragments: Mapping[str, str] = field(default_factory=dict)
 
 
 def load_grammar(data_dir: str | Path | None = None, settings: Settings = SETTINGS,
@@ -573,7 +944,7 @@ def load_grammar(data_dir: str | Path | None = None, settings: Settings = SETTIN
     verbs = "|".join(re.escape(v) for v in tables.reporting_verbs)
     report_follow = re.compile(rf"\s+(?:[가-힣]+\s+){{0,3}}?(?:{verbs})")
     return DateGrammar(tables, tuple(rules), compiled, report_follow, settings,
-                       Path(data_dir) if data_dir else DATA_DIR)
+                       Path(data_dir) if data_dir else DATA_DIR, frags)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -588,6 +959,9 @@ def _found(grammar: DateGrammar, rule: Rule, m: re.Match, text: str, bounds: Tok
         return None
     if start and text[start - 1].isalnum():
         return None  # a date never starts inside a word or number (코로나19, 제2020 …)
+    if bounds is not None and end not in bounds.ends and m.groupdict().get("mod") and not rule.end_group:
+        # 초/중/말 are a period part only as whole words (Kiwi's tokens): 5월 초록우산 is 5월
+        end = len(text[:m.start("mod")].rstrip())
     if bounds is not None and (start not in bounds.starts or end not in bounds.ends):
         return None  # e.g. 내달리다 is not 내달
     f = Found(rule, m, text, start, end, grammar)
@@ -623,20 +997,110 @@ def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None
 
 
 def resolve_dates(dates: list[DateParts], published: str | None,
-                  sentence_of: Callable[[int], int] = lambda off: 0) -> list[Date]:
+                  sentence_of: Callable[[int], int] = lambda off: 0,
+                  tense_at: Callable[[int], int] = lambda off: 0) -> list[Date]:
     """Resolve every date in document order: each rule's resolver gets the document date and the
-    context date (the latest date of this sentence, else of the previous one, that sets context)."""
+    context date (the latest date of this sentence, else of the previous one, that sets context);
+    ``tense_at(offset)`` is the tense of the clause a date stands in (:func:`clause_tenses`)."""
     pub = parse_published(published)
     out: list[Date] = []
     last_in_sentence: dict[int, Timex] = {}
+    last_day: dict[int, Timex] = {}  # the day of the action last reported, reporting days included
     for p in dates:
         sid = sentence_of(p.start)
         ctx = last_in_sentence.get(sid) or last_in_sentence.get(sid - 1)
+        if p.rule.resolve is resolve_relative_day and p.reference == "context":
+            ctx = last_day.get(sid) or last_day.get(sid - 1)
+        p = replace(p, tense=tense_at(p.start))
+        if p.coordinated and p.tense >= 0:
+            continue  # 장학생은 상반기와 하반기에 선발한다: every year, no date (in the past: that year's)
         value = p.rule.resolve(p, pub, ctx)
-        out.append(Date(p.start, p.end, p.rule.name, value, p.mod))
+        end_value = _holiday_value(p, pub)[1] if p.holiday_range else None
+        out.append(Date(p.start, p.end, p.rule.name, value, p.mod, end_value))
         if p.rule.sets_context:
             last_in_sentence[sid] = value
+        if value.grain == "day" and value.is_resolved and not p.range_end and p.holiday is None:
+            last_day[sid] = value
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Tense: Kiwi's analysis of the predicate that closes a date's clause
+
+_PREDICATE_TAGS = {"VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA", "EP", "EF", "EC", "ETM", "ETN"}
+_PAST = {"었", "았", "였"}
+_PROSPECTIVE = {"ᆯ", "을"}  # the adnominal of what is to come: 열 예정, 선발할 계획, 진행할 것
+_MODAL_NOUNS = {"수", "줄"}  # …할 수 있다: what can be done, no plan
+_PRESENT_ENDINGS = {"ᆫ다", "는다", "ᆸ니다", "습니다"}
+_QUOTATIVE = re.compile(r"(?:다|라|자|냐)고$")
+
+
+def _parts(tag: str, lemma: str) -> list[tuple[str, str]]:
+    tags, lemmas = tag.split("+"), lemma.split("+")
+    if len(tags) != len(lemmas):
+        lemmas = [lemma] * len(tags)
+    return [(t.split("-")[0], lem) for t, lem in zip(tags, lemmas, strict=True)]
+
+
+def predicate_tense(tokens: Sequence[tuple[str, str]]) -> int:
+    """The tense of a predicate, its tokens' (tag, lemma) in order up to its final or quotative
+    ending: -1 past (``열었다``, ``마감됐다``: the past marker ``었``/``았``); 1 a plan or announcement
+    (a prospective adnominal before its noun, ``열 예정이다``, ``선발할 계획이다``, ``될 것으로``; the
+    future ``겠``; a present-tense verb, ``연다``, ``모집합니다``); 0 otherwise (``하고 있다``, ``3월이다``)."""
+    parts = [p for tag, lemma in tokens for p in _parts(tag, lemma)]
+    if any(t == "EP" and lem in _PAST for t, lem in parts):
+        return -1
+    prospective = any(t == "ETM" and lem in _PROSPECTIVE and (k + 1 == len(parts) or parts[k + 1][1] not in _MODAL_NOUNS)
+                      for k, (t, lem) in enumerate(parts))
+    if prospective or any(t == "EP" and lem == "겠" for t, lem in parts):
+        return 1
+    verbs = [lem for t, lem in parts if t in ("VV", "XSV", "VX")]
+    ending = parts[-1][1] if parts else ""
+    if verbs and verbs[-1] != "있" and (ending in _PRESENT_ENDINGS or any(ending.endswith(e + "고") for e in
+                                                                          _PRESENT_ENDINGS)):
+        return 1
+    return 0
+
+
+def clause_tenses(doc: Doc, index: TokenIndex) -> list[tuple[int, int]]:
+    """(offset, tense) of every clause end of ``doc``: each final ending (``EF``) and each quotative
+    ending (``…한다고``, ``…이라고``), with the tense of the predicate it closes. The predicate runs
+    back over verbs, endings and a noun the prospective adnominal governs (``열 예정이다``)."""
+    lemmas = [doc.vocab.strings[h] for h in doc.to_array([LEMMA]).tolist()] if len(doc) else []
+    tags = index.tags
+    out = []
+    for i, tag in enumerate(tags):
+        parts = _parts(tag, lemmas[i])
+        if not parts or not (parts[-1][0] == "EF" or (parts[-1][0] == "EC" and _QUOTATIVE.search(parts[-1][1]))):
+            continue
+        j = i
+        while j > 0:
+            prev = _parts(tags[j - 1], lemmas[j - 1])
+            if tags[j - 1] == "_SP" or index.is_space[j - 1]:
+                j -= 1
+                continue
+            noun_of_prospective = prev[0][0] in ("NNG", "NNB") and j - 2 >= 0 and \
+                any(t == "ETM" for t, _ in _parts(tags[j - 2], lemmas[j - 2]))
+            if all(t in _PREDICATE_TAGS for t, _ in prev) or noun_of_prospective:
+                j -= 1
+                continue
+            break
+        group = [(tags[k], lemmas[k]) for k in range(j, i + 1) if not index.is_space[k]]
+        out.append((index.end_list[i], predicate_tense(group)))
+    return out
+
+
+def tense_lookup(ends: list[tuple[int, int]], index: TokenIndex) -> Callable[[int], int]:
+    """``offset → tense`` of the first clause end after ``offset`` in its sentence (0 if none)."""
+    offsets = [o for o, _ in ends]
+
+    def tense_at(offset: int) -> int:
+        k = bisect.bisect_right(offsets, offset)
+        if k < len(ends) and index.sentence_of(ends[k][0] - 1) == index.sentence_of(offset):
+            return ends[k][1]
+        return 0
+
+    return tense_at
 
 
 def explain_doc(doc: Doc) -> list[dict[str, Any]]:
@@ -688,8 +1152,11 @@ class DateRecognizer:
             self.initialize()
         assert self.grammar is not None
         bounds = token_index(doc)
-        dates = resolve_dates(find_dates(doc_text(doc), self.grammar, bounds), doc._.published, bounds.sentence_of)
-        return set_spans(doc, "DATE", [(d.start, d.end, {"value": d.value.format(), "mod": d.mod, "rule": d.rule})
+        found = find_dates(doc_text(doc), self.grammar, bounds)
+        tense_at = tense_lookup(clause_tenses(doc, bounds), bounds) if found else (lambda off: 0)
+        dates = resolve_dates(found, doc._.published, bounds.sentence_of, tense_at)
+        return set_spans(doc, "DATE", [(d.start, d.end, {"value": d.value.format(), "mod": d.mod, "rule": d.rule,
+                                                         "end_value": d.end_value.format() if d.end_value else None})
                                        for d in dates])
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:

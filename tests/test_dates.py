@@ -92,16 +92,16 @@ def test_explain_lists_text_value_mod_and_rule():
 
 
 def test_a_new_expression_is_one_rule_value():
-    """Adding a date expression = adding a Rule: a toy rule for 크리스마스, resolved in the document's
-    year, works without touching anything else."""
-    def christmas(p, pub, context):
-        return Timex("day", pub.year, 12, 25)
+    """Adding a date expression = adding a Rule: a toy rule for 빼빼로데이 (no holiday of holidays.tsv),
+    resolved in the document's year, works without touching anything else."""
+    def pepero_day(p, pub, context):
+        return Timex("day", pub.year, 11, 11)
 
-    toy = Rule("date.toy_christmas", r"크리스마스", christmas)
+    toy = Rule("date.toy_pepero", r"빼빼로데이", pepero_day)
     grammar = load_grammar(rules=(*RULES, toy))
-    found = resolve_dates(find_dates("크리스마스를 맞아 2022년 12월 봉사를 했다.", grammar), "2022-11-03")
-    assert [(d.rule, d.value.format()) for d in found] == [("date.toy_christmas", "2022-12-25"), ("date.ym", "2022-12")]
-    assert not find_dates("크리스마스를 맞아", load_grammar())
+    found = resolve_dates(find_dates("빼빼로데이를 맞아 2022년 11월 봉사를 했다.", grammar), "2022-11-03")
+    assert [(d.rule, d.value.format()) for d in found] == [("date.toy_pepero", "2022-11-11"), ("date.ym", "2022-11")]
+    assert not find_dates("빼빼로데이를 맞아", load_grammar())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -213,3 +213,67 @@ def test_two_pipelines_with_different_tables_live_in_one_process(tmp_path):
     assert [d["value"] for d in explain(text, "2022-03-15", nlp=_pipeline())] == ["2022-04"]
     assert explain(text, "2022-03-15", nlp=_pipeline(tmp_path / "data")) == []
     assert [d["value"] for d in explain(text, "2022-03-15")] == ["2022-04"]  # the default pipeline is untouched
+
+
+# ---------------------------------------------------------------------------------------------
+# Holidays (holidays.tsv: names and where their dates come from, never the dates themselves)
+
+
+@pytest.mark.parametrize("row", dates.DateTables.read().holidays.values(), ids=lambda r: r["word"])
+def test_every_holiday_resolves_in_recent_years(row):
+    assert row["source"] in ("holidays", "solar", "lunar") and row["lunar"] in ("yes", "no")
+    for year in (2015, 2020, 2024, 2025):
+        found = dates.holiday_period(row["source"], row["key"], year)
+        assert found is not None, (row["word"], year)
+        day, first, last = found
+        assert day.year == year and first <= day <= last and (last - first).days <= 5
+
+
+def test_lunar_holidays_move_and_solar_ones_do_not():
+    assert dates.holiday_period("holidays", "Korean New Year", 2025)[0] == date(2025, 1, 29)
+    assert dates.holiday_period("holidays", "Korean New Year", 2024)[0] == date(2024, 2, 10)
+    assert dates.holiday_period("lunar", "01-15", 2024)[0] == date(2024, 2, 24)
+    assert dates.holiday_period("solar", "05-08", 2024)[0] == date(2024, 5, 8)
+
+
+def test_a_holiday_period_gives_its_last_day_as_end_value():
+    """설 연휴: the span's value is the first day of the official period, span._.end_value the last
+    (events.py takes them as date_start and date_end)."""
+    doc = annotate("설 연휴에도 급식소는 문을 연다.", "2025-01-20")
+    (span,) = doc.spans["DATE"]
+    assert (span.text, span._.value, span._.end_value) == ("설 연휴", "2025-01-28", "2025-01-30")
+    other = annotate("설날 전에 선물을 포장했다.", "2025-01-20")
+    (day,) = other.spans["DATE"]
+    assert day._.end_value is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Tense: Kiwi's analysis of the predicate closing a date's clause
+
+
+@pytest.mark.parametrize("sentence,tense", [
+    ("행사를 열었다.", -1),
+    ("접수가 마감됐다.", -1),
+    ("행사를 열 예정이다.", 1),
+    ("장학생을 선발할 계획이다.", 1),
+    ("기금은 전달될 것으로 보인다.", 1),
+    ("공모전을 연다.", 1),
+    ("신청을 받는다.", 1),
+    ("참가자를 모집합니다.", 1),
+    ("신청할 수 있다.", 0),
+    ("봉사를 하고 있다.", 0),
+    ("행사는 3월이다.", 0),
+])
+def test_clause_tense(sentence, tense):
+    from pipeline.spans import token_index
+
+    doc = annotate(sentence)
+    index = token_index(doc)
+    ends = dates.clause_tenses(doc, index)
+    assert ends and ends[-1][1] == tense
+
+
+def test_a_quoted_plan_keeps_its_own_tense():
+    """…열 계획이라고 밝혔다: the date's clause is the plan, not the past verb of saying."""
+    doc = annotate("재단은 3월 장학금을 전달할 계획이라고 밝혔다.", "2024-12-10")
+    assert [(s.text, s._.value) for s in doc.spans["DATE"]] == [("3월", "2025-03")]
