@@ -106,6 +106,23 @@ def extract(text: str, published: str | None = None, doc_id: str = "text") -> Re
     return process(Document(doc_id=doc_id, text=text, published=published))
 
 
+def explain(text: str, published: str | None = None) -> list[dict]:
+    """Why each record of ``text`` came out as it did: every span of every registered label, in text
+    order, with its offsets, surface, main value and ``rule`` (the name of the rule that found it)."""
+    from . import schema
+
+    published = validate_published(published, "published")
+    doc = annotate(analysis_text(text), published)
+    rows = []
+    for label in schema.LABELS.values():
+        for s in doc.spans.get(label.name, []):
+            cells = label.cells(s)
+            value = " ".join(str(cells[a.name]) for a in label.attrs if cells.get(a.name) not in (None, ""))
+            rows.append({"label": label.name, "start": s.start_char, "end": s.end_char,
+                         "text": text[s.start_char:s.end_char], "value": value, "rule": s._.rule})
+    return sorted(rows, key=lambda r: (r["start"], r["end"]))
+
+
 def _safe_process(item: Document | DocumentError, keep_doc: bool = True) -> Result | DocumentError:
     if isinstance(item, DocumentError):
         return item
@@ -328,8 +345,19 @@ def run(
         csvs.close()
         raise
     csvs.commit()
+    _record_run_folder(Path(out))
     summary.seconds = time.perf_counter() - t0
     return summary
+
+
+def _record_run_folder(out: Path) -> None:
+    """``OUT/run.json``: the folder the run was started in, so that ``report`` finds the documents
+    (their ``path`` in documents.csv is relative to it) from any folder. Written atomically."""
+    from .report.texts import RUN_INFO
+
+    tmp = out / f".{RUN_INFO}.tmp"
+    tmp.write_text(json.dumps({"cwd": os.getcwd()}, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, out / RUN_INFO)
 
 
 def _stderr_is_tty() -> bool:

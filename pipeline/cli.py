@@ -178,20 +178,35 @@ def cmd_import_annotations(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .report import write_report
+    from .report import report_command
+
+    return report_command(Path(args.out), docs_per_page=args.per_page,
+                          base_dir=Path(args.texts) if args.texts else None)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .api import explain
+    from .ingest import InputError, read_text_file, validate_published
 
     try:
-        path = write_report(Path(args.out), docs_per_page=args.per_page)
-    except FileNotFoundError as exc:
+        published = validate_published(args.published, "--published")
+        text = args.text if args.text is not None else read_text_file(Path(args.file))
+    except (InputError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"report written to {path}", file=sys.stderr)
+    rows = explain(text, published)
+    print("label\tstart\tend\ttext\tvalue\trule")
+    for r in rows:
+        print(f"{r['label']}\t{r['start']}\t{r['end']}\t{r['text']}\t{r['value']}\t{r['rule'] or ''}")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=program_name(), description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser("run", help="extract records from articles into CSV files",
                          description="Extract records from articles into CSV files. The exit status is 0 "
@@ -264,12 +279,26 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Write DIR/report.html: one self-contained file (no network) with each "
                                     "document's text and records highlighted, the event timeline, money by "
                                     "organisation and category, and the records to review first. Texts are read "
-                                    "back from the paths in documents.csv, relative to the current folder.")
+                                    "back from the paths in documents.csv, relative to the folder the run was "
+                                    "started in (OUT/run.json), else the current folder or the output folder's "
+                                    "parents. Exit status 1 when some texts were not found (their records are "
+                                    "listed without highlighting), 2 when there is no run or a CSV is damaged.")
     rp.add_argument("--out", default="extracted", metavar="DIR",
                     help="folder holding the CSV files of a run (default: extracted/)")
     rp.add_argument("--per-page", type=positive_int, default=50, metavar="N",
                     help="documents per page of the document index (default: 50)")
+    rp.add_argument("--texts", metavar="DIR", help="read the documents' paths relative to DIR instead")
     rp.set_defaults(func=cmd_report)
+
+    xp = sub.add_parser("explain", help="show every span of one text with its value and the rule that found it",
+                        description="Run the pipeline on one text and print, for every DATE, ORG, MONEY and "
+                                    "QUANTITY span, its offsets, surface, value and the name of the rule that "
+                                    "produced it (tab-separated), to see why a value came out as it did.")
+    src = xp.add_mutually_exclusive_group(required=True)
+    src.add_argument("file", nargs="?", metavar="FILE", help="a text file (UTF-8, UTF-16 or CP949)")
+    src.add_argument("--text", help="the text itself, instead of a file")
+    xp.add_argument("--published", metavar="DATE", help="document date (YYYY[-MM[-DD]]) for relative dates")
+    xp.set_defaults(func=cmd_explain)
     for command in sub.choices.values():
         command.set_defaults(parser=command)
     return parser

@@ -402,8 +402,6 @@ def test_optional_column_missing_is_read_as_empty(corpus, tmp_path):
     check_report(write_report(out, base_dir=corpus).read_text(encoding="utf-8"), tables)
 
 
-@pytest.mark.xfail(strict=True, reason="cli.cmd_report must catch ReportError (an InputError); "
-                                       "it can call pipeline.report.report_command")
 def test_cli_damaged_table_exits_2_without_traceback(corpus, tmp_path):
     out, path = _damaged_copy(corpus, tmp_path, "documents", _reencode_cp949)
     run = subprocess.run([sys.executable, "-m", "pipeline", "report", "--out", str(out)], cwd=corpus,
@@ -433,6 +431,8 @@ def test_report_from_another_folder_finds_the_texts(corpus, tmp_path, monkeypatc
 def test_report_uses_the_recorded_run_folder(corpus, tmp_path, monkeypatch, capsys):
     out = tmp_path / "results" / "2024" / "out"  # the outputs moved away from the inputs
     shutil.copytree(corpus / "out", out)
+    assert json.loads((out / RUN_INFO).read_text(encoding="utf-8")) == {"cwd": str(corpus)}  # run wrote it
+    (out / RUN_INFO).unlink()
     monkeypatch.chdir(tmp_path)
     # no record of where the run was: every text missing, a warning and exit status 1
     assert report_command(out) == 1
@@ -459,13 +459,14 @@ def test_cli_report_from_another_folder(corpus, tmp_path):
     assert "Not highlighted" not in html and ">text not readable<" not in html
 
 
-@pytest.mark.xfail(strict=True, reason="cli.cmd_report must exit 1 when texts are missing; "
-                                       "it can call pipeline.report.report_command")
 def test_cli_report_warns_and_exits_1_when_texts_are_missing(corpus, tmp_path):
     out = tmp_path / "moved" / "out"
     shutil.copytree(corpus / "out", out)
-    run = subprocess.run([sys.executable, "-m", "pipeline", "report", "--out", str(out)], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=600)
+    report = [sys.executable, "-m", "pipeline", "report", "--out", str(out)]
+    run = subprocess.run(report, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr  # the folder the run was started in is recorded in run.json
+    (out / RUN_INFO).unlink()
+    run = subprocess.run(report, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert run.returncode == 1 and "warning: 5 of 5 documents' texts could not be read" in run.stderr
 
 
