@@ -47,7 +47,10 @@ _BYLINE_BEFORE = re.compile(r"(?:[가-힣]=|[ⓒ©]|\(c\))\s*$")  # 서울=연�
 _BYLINE_AFTER = re.compile(r"^(?:\s*[가-힣]{2,4}\s*(?:기자|특파원)|=)")  # 투데이에너지 윤철순 기자, 메가경제=
 _LINE_BEFORE = re.compile(r"(?:^|[.!?]\s|\n)\s*$")
 _LINE_AFTER = re.compile(r"^\s*(?:\n|$)")
-_PAREN = r"(?:\s*\([^()]{0,30}\))?"  # 중소기업사랑나눔재단(이사장 김정호)은
+# what may stand between a name and its particle: a parenthesis (중소기업사랑나눔재단(이사장 김정호)은), or its
+# closing bracket when the name is itself in brackets (정보통신산업진흥원(NIPA)과)
+_PAREN = r"(?:\)|\s*\([^()]{0,30}\))?"
+_COUNT = r"(?:\s*[\d,.]+\s*[만천백]?)+\s*여?\s*"  # 300여 명, 1만 2천여 명, 12개
 # a direct quotation: the quoted words and the ending that reports them ("…하겠다"고 말했다)
 _QUOTE = re.compile(r"[“\"][^”\"]*[”\"]\s*(?:이?라?고|이?라며|며|하며)(?![가-힣])")
 
@@ -79,6 +82,7 @@ class EventTables:
     categories: list[tuple[str, re.Pattern]]  # (category, cue), first match wins
     subject: re.Pattern  # an acting organisation's particle (카카오는, 단체에서는, 재단(이사장 …)은)
     staff: re.Pattern  # the organisation's staff acting for it (롯데케미칼 임직원 300여 명은)
+    group: re.Pattern  # the last of a list of organisations acting as a group (A, B 등 12개 기업이)
     joint: re.Pattern  # what joins two organisations of one subject (A와 B는, A·B는, A, B가)
     anaphor: re.Pattern  # a sentence opening with a back-reference as its subject (회사는, 이 회사 직원들은)
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
@@ -92,6 +96,7 @@ class EventTables:
     def load(cls, data_dir: str | Path | None = None) -> EventTables:
         rows = read_table("actor_words.tsv", data_dir)
         staff = _alt(r["word"] for r in rows if r["role"] == "staff")
+        group = _alt(r["word"] for r in rows if r["role"] == "group")
         affiliates = _alt(r["word"] for r in read_table("affiliate_words.tsv", data_dir))
         particles = read_table("particles.tsv", data_dir)
         acting = _alt(r["particle"] for r in particles if r["actor"] == "yes")
@@ -104,9 +109,10 @@ class EventTables:
         return cls(
             categories=[(r["category"], re.compile(r["cue"])) for r in read_table("event_categories.tsv", data_dir)],
             subject=re.compile(rf"^{_PAREN}(?:{acting})(?![가-힣])"),
-            staff=re.compile(rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?(?:{staff})(?:\s*[\d,.]+[만천]?\s*여?\s*명)?"
-                             rf"(?:들)?(?:{acting})(?![가-힣])"),
-            joint=re.compile(rf"^{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+)$"),
+            staff=re.compile(rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?(?:{staff})(?:\s+(?:{staff}))?"
+                             rf"(?:{_COUNT}명)?(?:들)?(?:{acting})(?![가-힣])"),
+            group=re.compile(rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳)\s*)?(?:{group})(?:들)?(?:{acting})(?![가-힣])"),
+            joint=re.compile(rf"^{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*)$"),
             anaphor=re.compile(rf"^\s*(?:이\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)"
                                rf"(?:\s+(?:{staff}))?(?:들)?(?:{acting})\s"),
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
@@ -206,14 +212,32 @@ def _is_byline(text: str, org: Mention) -> bool:
     return bool(_LINE_AFTER.match(text[org.end:]) and _LINE_BEFORE.search(text[max(0, org.start - 3):org.start]))
 
 
-def _subject_strength(t: EventTables, text: str, org: Mention) -> int:
+def _subject_strength(t: EventTables, text: str, org: Mention, index: TokenIndex | None = None) -> int:
     """How the ORG is marked as the acting one: 2 with a topic particle (카카오는, 임직원들은, 재단에서는),
-    1 with a subject or additive one (카카오가, 카카오도), 0 when it does not act here."""
+    1 with a subject or additive one (카카오가, 카카오도), 0 when it does not act in the sentence: no
+    such particle, or a subject particle whose next word is adnominal (보건복지부가 주최한 시상식: the
+    subject of a relative clause; read from Kiwi's ``ETM`` tag when the Doc's ``index`` is given)."""
     after = text[org.end:org.end + SETTINGS.subject_after]
-    m = t.subject.match(after) or t.staff.match(after)
+    m = t.subject.match(after) or t.staff.match(after) or t.group.match(after)
     if not m:
         return 0
-    return 2 if m.group(0).endswith(("은", "는")) else 1
+    if m.group(0).endswith(("은", "는")):
+        return 2
+    return 0 if index is not None and _adnominal_next(index, text, org.end + m.end()) else 1
+
+
+def _adnominal_next(index: TokenIndex, text: str, pos: int) -> bool:
+    """The word starting after ``pos`` (past spaces) ends in an adnominal ending (주관하는, 펴낸)."""
+    while pos < len(text) and text[pos] == " ":
+        pos += 1
+    i = index.token_at(pos)
+    while i is not None and i < index.n_tokens and not index.is_space[i]:
+        if "ETM" in index.tags[i]:
+            return True
+        if index.whitespace[i]:
+            break
+        i += 1
+    return False
 
 
 def _is_subject(t: EventTables, text: str, org: Mention) -> bool:
@@ -241,14 +265,21 @@ def _referent(word: str, kind: str, named: list[Mention], acted: dict[str, str])
     return next((o.name for o in reversed(named) if o.kind == kind), None)
 
 
-def _actor(t: EventTables, text: str, orgs: list[Mention]) -> Mention | None:
-    """The sentence's acting ORG: the first with a topic particle, else the first with a subject
-    particle; of a joint subject (``A와 B는``, ``A·B는``) the first named."""
-    marked = [(s, o) for o in orgs if (s := _subject_strength(t, text, o))]
+def _actor(t: EventTables, text: str, orgs: list[Mention], index: TokenIndex | None = None,
+           anchor: int | None = None) -> Mention | None:
+    """The sentence's acting ORG: the subject of the clause the anchoring date is in, i.e. of the
+    acting ORGs before the date (``anchor``: its offset) the last topic-marked one, else the last
+    subject-marked one (``A는 …하고, B는 2024년 …`` → B); with none before the date, the first
+    topic-marked ORG, else the first subject-marked one. Of a joint subject (``A와 B는``, ``A·B는``,
+    ``A, B 등 12개 기업이``) the first named."""
+    marked = [(s, o) for o in orgs if (s := _subject_strength(t, text, o, index))]
     if not marked:
         return None
-    best = max(s for s, _ in marked)
-    actor = next(o for s, o in marked if s == best)
+    before = [(s, o) for s, o in marked if anchor is not None and o.start < anchor]
+    pool = before or marked
+    best = max(s for s, _ in pool)
+    chosen = [o for s, o in pool if s == best]
+    actor = chosen[-1] if before else chosen[0]
     k = orgs.index(actor)
     while k > 0 and t.joint.match(text[orgs[k - 1].end:orgs[k].start]):
         k -= 1
@@ -355,14 +386,14 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         sentence = text[lo:hi].strip()
         ms = sorted(by_sent[i], key=lambda m: m.start)
         orgs = [m for m in ms if m.label == "ORG" and not _is_byline(text, m)]
-        acting = _actor(t, text, orgs)
+        dates = [m for m in ms if m.label == "DATE"]
+        quoted = [q.span() for q in _QUOTE.finditer(text, lo, hi)]
+        anchor = _anchor(t, text, dates, quoted) if dates else None
+        acting = _actor(t, text, orgs, index, anchor[0].start if anchor else None)
         back = _anaphor(t, sentence) if acting is None else None
         actor = acting.name if acting else _referent(*back, named, acted) if back else None
         if actor is None and not t.person.search(sentence):  # a person as the subject: no organisation acts
             actor = carried
-        dates = [m for m in ms if m.label == "DATE"]
-        quoted = [q.span() for q in _QUOTE.finditer(text, lo, hi)]
-        anchor = _anchor(t, text, dates, quoted) if dates else None
         has_content = bool(_NON_CONTENT.sub("", _without(text, lo, hi, dates, "")))
         if anchor and has_content and not _CITED.search(sentence):
             a, g, start, end = anchor

@@ -12,7 +12,7 @@ from pipeline.orgs import OrgTables, normalise, read_gazetteer
 # table → (header, the columns that identify a row). A new table gets a line here.
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "acronym_stopwords.tsv": (("word",), ("word",)),
-    "actor_words.tsv": (("word", "role", "kind"), ("word",)),
+    "actor_words.tsv": (("word", "role", "kind"), ("word", "role")),
     "affiliate_words.tsv": (("word",), ("word",)),
     "anchor_words.tsv": (("word", "role"), ("word",)),
     "company_forms.tsv": (("form", "note"), ("form",)),
@@ -120,7 +120,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
     ("qualifiers.tsv", "position", {"before", "after", "infix"}),
     ("org_suffixes.tsv", "needs_proper", {"yes", "no", "parent"}),
     ("org_suffixes.tsv", "kind", ORG_KINDS),
-    ("actor_words.tsv", "role", {"staff", "anaphor", "person"}),
+    ("actor_words.tsv", "role", {"staff", "anaphor", "person", "group"}),
     ("anchor_words.tsv", "role", {"comparison", "classifies"}),
     ("actor_words.tsv", "kind", ORG_KINDS | {"-"}),
     ("particles.tsv", "actor", {"yes", "no"}),
