@@ -240,11 +240,6 @@ def _adnominal_next(index: TokenIndex, text: str, pos: int) -> bool:
     return False
 
 
-def _is_subject(t: EventTables, text: str, org: Mention) -> bool:
-    """The ORG acts: a subject/topic particle on it, or on its staff (롯데케미칼 임직원 300여 명은)."""
-    return _subject_strength(t, text, org) > 0
-
-
 def _anaphor(t: EventTables, sentence: str) -> tuple[str, str] | None:
     """``회사는 …``, ``이 회사 직원들은 …``: the back-reference and the kind of organisation it names."""
     m = t.anaphor.match(sentence)
