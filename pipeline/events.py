@@ -2,12 +2,16 @@
 
 For each sentence with a DATE other than a bare duration: the anchor date (a range ``A부터 B까지``
 / ``A~B`` gives ``date_start``/``date_end``; a start plus a duration ends one unit of the start's
-precision before start + duration), the organisations (with the dropped-subject carry-over),
-the amounts, a category from ``data/event_categories.tsv`` and the evidence sentence.
-A sentence gives at most one event, anchored by its first date that is neither a bare duration
-nor a comparison year (``지난해보다``, ``2019년 대비``); a reporting date (``…했다고 8일 밝혔다``,
-a ``say`` verb of ``data/reporting_verbs.tsv``) anchors only a sentence with no other date. Date
-values are read and computed with :mod:`pipeline.timex`.
+precision before start + duration), the organisations (with the dropped-subject carry-over)
+split into the ``actor`` and its ``counterparts``, the amounts, a category from
+``data/event_categories.tsv`` (cues matched at morpheme starts) and the evidence sentence.
+A sentence gives at most one event, anchored by its first date that is neither a bare duration,
+a comparison baseline (``지난해보다``, ``2019년 대비``), a date that classifies a noun
+(``2023년도 신입사원``) nor a date inside a direct quotation (``data/anchor_words.tsv``); a
+reporting date (``…했다고 8일 밝혔다``, a ``say`` verb of ``data/reporting_verbs.tsv``) anchors only
+a sentence with no other date. The actor is read from Kiwi's particles (``data/particles.tsv``)
+and the words of ``data/actor_words.tsv`` (staff, back-references, groups, persons). Date values
+are read and computed with :mod:`pipeline.timex`.
 
 :func:`link_events` is a pure function of an annotated Doc and an :class:`EventTables`; the
 ``csr_events`` component (last in the pipeline) runs it and writes ``doc._.events``.
