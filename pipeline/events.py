@@ -47,7 +47,7 @@ _RANGE_JOIN = re.compile(r"^\s*(?:부터|에서|이래|[~∼〜\-–])\s*$")
 _FROM_THEN_DURATION = re.compile(r"^\s*부터\s*$")
 _CITED = re.compile(r"에\s*따르면")
 _NON_CONTENT = re.compile(r"[\s.,!?·…\"'()\[\]-]")
-_BYLINE_BEFORE = re.compile(r"(?:[가-힣]=|[ⓒ©]|\(c\))\s*$")  # 서울=연합뉴스, ⓒ 서울경제 (but not 기자 = 하나금융그룹은)
+_BYLINE_BEFORE = re.compile(r"(?:[가-힣]=|[ⓒ©]\s*|\(c\)\s*)$")  # 서울=연합뉴스, ⓒ 서울경제 (not 기자 = 하나금융그룹은, 메가경제= 현대건설은)
 _BYLINE_AFTER = re.compile(r"^(?:\s*[가-힣]{2,4}\s*(?:기자|특파원)|=)")  # 투데이에너지 윤철순 기자, 메가경제=
 _LINE_BEFORE = re.compile(r"(?:^|[.!?]\s|\n)\s*$")
 _LINE_AFTER = re.compile(r"^\s*(?:\n|$)")
