@@ -117,7 +117,7 @@ class EventTables:
                              rf"(?:{_COUNT}명)?(?:들)?(?:{acting})(?![가-힣])"),
             group=re.compile(rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳)\s*)?(?:{group})(?:들)?(?:{acting})(?![가-힣])"),
             joint=re.compile(rf"^{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*)$"),
-            anaphor=re.compile(rf"^\s*(?:이\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)"
+            anaphor=re.compile(rf"^\s*(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)"
                                rf"(?:\s+(?:{staff}))?(?:들)?(?:{acting})\s"),
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
             person=re.compile(rf"(?:^|\s)(?:{_alt(r['word'] for r in rows if r['role'] == 'person')})(?:들)?"
