@@ -87,7 +87,7 @@ class EventTables:
     subject: re.Pattern  # an acting organisation's particle (카카오는, 단체에서는, 재단(이사장 …)은)
     staff: re.Pattern  # the organisation's staff acting for it (롯데케미칼 임직원 300여 명은)
     group: re.Pattern  # the last of a list of organisations acting as a group (A, B 등 12개 기업이)
-    joint: re.Pattern  # what joins two organisations of one subject (A와 B는, A·B는, A, B가)
+    joint: re.Pattern  # what joins two organisations of one subject (A와 B는, A·B는, A 이사장과 (이름) B 회장이)
     anaphor: re.Pattern  # a sentence opening with a back-reference as its subject (회사는, 이 회사 직원들은)
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
     person: re.Pattern  # a person as the subject: no organisation acts (한 부부는, 익명의 기부자가)
@@ -116,7 +116,8 @@ class EventTables:
             staff=re.compile(rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?(?:{staff})(?:\s+(?:{staff}))?"
                              rf"(?:{_COUNT}명)?(?:들)?(?:{acting})(?![가-힣])"),
             group=re.compile(rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳)\s*)?(?:{group})(?:들)?(?:{acting})(?![가-힣])"),
-            joint=re.compile(rf"^{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*)$"),
+            joint=re.compile(rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*)"
+                             rf"|\s+(?:{staff}){_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?)$"),
             anaphor=re.compile(rf"^\s*(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)"
                                rf"(?:\s+(?:{staff}))?(?:들)?(?:{acting})\s"),
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
