@@ -2,12 +2,16 @@
 
 For each sentence with a DATE other than a bare duration: the anchor date (a range ``A부터 B까지``
 / ``A~B`` gives ``date_start``/``date_end``; a start plus a duration ends one unit of the start's
-precision before start + duration), the organisations (with the dropped-subject carry-over),
-the amounts, a category from ``data/event_categories.tsv`` and the evidence sentence.
-A sentence gives at most one event, anchored by its first date that is neither a bare duration
-nor a comparison year (``지난해보다``, ``2019년 대비``); a reporting date (``…했다고 8일 밝혔다``,
-a ``say`` verb of ``data/reporting_verbs.tsv``) anchors only a sentence with no other date. Date
-values are read and computed with :mod:`pipeline.timex`.
+precision before start + duration), the organisations (with the dropped-subject carry-over)
+split into the ``actor`` and its ``counterparts``, the amounts, a category from
+``data/event_categories.tsv`` (cues matched at morpheme starts) and the evidence sentence.
+A sentence gives at most one event, anchored by its first date that is neither a bare duration,
+a comparison baseline (``지난해보다``, ``2019년 대비``), a date that classifies a noun
+(``2023년도 신입사원``) nor a date inside a direct quotation (``data/anchor_words.tsv``); a
+reporting date (``…했다고 8일 밝혔다``, a ``say`` verb of ``data/reporting_verbs.tsv``) anchors only
+a sentence with no other date. The actor is read from Kiwi's particles (``data/particles.tsv``)
+and the words of ``data/actor_words.tsv`` (staff, back-references, groups, persons). Date values
+are read and computed with :mod:`pipeline.timex`.
 
 :func:`link_events` is a pure function of an annotated Doc and an :class:`EventTables`; the
 ``csr_events`` component (last in the pipeline) runs it and writes ``doc._.events``.
@@ -17,8 +21,9 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,20 +35,28 @@ from .component import TableComponent
 from .lexicon import DATA_DIR, read_table
 from .numbers import format_number
 from .settings import SETTINGS
-from .spans import doc_text, token_index
+from .spans import TokenIndex, doc_text, token_index
 from .timex import Timex, try_parse
 
 if not Doc.has_extension("events"):
     Doc.set_extension("events", default=None)
 
-FILES = ("event_categories.tsv", "actor_words.tsv", "affiliate_words.tsv", "particles.tsv", "reporting_verbs.tsv")
+FILES = ("event_categories.tsv", "actor_words.tsv", "affiliate_words.tsv", "particles.tsv", "reporting_verbs.tsv",
+         "anchor_words.tsv")
 _RANGE_JOIN = re.compile(r"^\s*(?:부터|에서|이래|[~∼〜\-–])\s*$")
 _FROM_THEN_DURATION = re.compile(r"^\s*부터\s*$")
 _CITED = re.compile(r"에\s*따르면")
 _NON_CONTENT = re.compile(r"[\s.,!?·…\"'()\[\]-]")
-_BYLINE_BEFORE = re.compile(r"[가-힣]=\s*$")  # 서울=연합뉴스 (but not 기자 = 하나금융그룹은)
-_BYLINE_AFTER = re.compile(r"^\s*[가-힣]{2,4}\s*(?:기자|특파원)")
-_COMPARISON_AFTER = re.compile(r"^\s*(?:보다|대비|에\s*비해|와\s*비교|과\s*비교)")
+_BYLINE_BEFORE = re.compile(r"(?:[가-힣]=|[ⓒ©]\s*|\(c\)\s*)$")  # 서울=연합뉴스, ⓒ 서울경제 (not 기자 = 하나금융그룹은, 메가경제= 현대건설은)
+_BYLINE_AFTER = re.compile(r"^(?:\s*[가-힣]{2,4}\s*(?:기자|특파원)|=)")  # 투데이에너지 윤철순 기자, 메가경제=
+_LINE_BEFORE = re.compile(r"(?:^|[.!?]\s|\n)\s*$")
+_LINE_AFTER = re.compile(r"^\s*(?:\n|$)")
+# what may stand between a name and its particle: a parenthesis (중소기업사랑나눔재단(이사장 김정호)은), or its
+# closing bracket when the name is itself in brackets (정보통신산업진흥원(NIPA)과)
+_PAREN = r"(?:\)|\s*\([^()]{0,30}\))?"
+_COUNT = r"(?:\s*[\d,.]+\s*[만천백]?)+\s*여?\s*"  # 300여 명, 1만 2천여 명, 12개
+# a direct quotation: the quoted words and the ending that reports them ("…하겠다"고 말했다)
+_QUOTE = re.compile(r"[“\"][^”\"]*[”\"]\s*(?:이?라?고|이?라며|며|하며)(?![가-힣])")
 
 
 @dataclass
@@ -58,6 +71,8 @@ class Event:
     amounts: list[str]
     category: str
     sentence: str
+    actor: str | None = None  # the organisation that acts; None when no organisation does
+    counterparts: list[str] = field(default_factory=list)  # orgs but the actor, sorted
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -69,40 +84,62 @@ class EventTables:
     """The tables of one ``csr_events`` component, compiled."""
 
     categories: list[tuple[str, re.Pattern]]  # (category, cue), first match wins
-    subject: re.Pattern  # an acting organisation's particle (카카오는, 단체에서는)
+    subject: re.Pattern  # an acting organisation's particle (카카오는, 단체에서는, 재단(이사장 …)은)
     staff: re.Pattern  # the organisation's staff acting for it (롯데케미칼 임직원 300여 명은)
-    anaphor: re.Pattern  # a sentence opening with an anaphor as its subject (회사는 …)
-    anaphors: dict[str, str]  # anaphor → the kind of organisation it refers to
+    group: re.Pattern  # the last of a list of organisations acting as a group (A, B 등 12개 기업이)
+    joint: re.Pattern  # what joins two organisations of one subject (A와 B는, A·B는, A 이사장과 (이름) B 회장이)
+    anaphor: re.Pattern  # a sentence opening with a back-reference as its subject (회사는, 이 회사 직원들은)
+    anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
+    person: re.Pattern  # a person as the subject: no organisation acts (한 부부는, 익명의 기부자가)
     report_after: re.Pattern  # a few words and a verb of saying after a date (8일 밝혔다)
+    comparison_after: re.Pattern  # a comparison word right after a date (지난해 대비)
+    classifies_after: re.Pattern  # a noun after a date that the date only classifies (2023년도 신입사원)
     sources: dict[str, Path]
 
     @classmethod
     def load(cls, data_dir: str | Path | None = None) -> EventTables:
         rows = read_table("actor_words.tsv", data_dir)
         staff = _alt(r["word"] for r in rows if r["role"] == "staff")
+        group = _alt(r["word"] for r in rows if r["role"] == "group")
         affiliates = _alt(r["word"] for r in read_table("affiliate_words.tsv", data_dir))
-        acting = _alt(r["particle"] for r in read_table("particles.tsv", data_dir) if r["actor"] == "yes")
+        particles = read_table("particles.tsv", data_dir)
+        acting = _alt(r["particle"] for r in particles if r["actor"] == "yes")
+        subject = _alt(r["particle"] for r in particles if r["function"] in ("subject", "topic"))
+        comitative = _alt(r["particle"] for r in particles if r["function"] == "comitative")
         say = _alt(r["stem"] for r in read_table("reporting_verbs.tsv", data_dir) if r["kind"] == "say")
+        anchors = read_table("anchor_words.tsv", data_dir)
+        comparison = _alt(r["word"] for r in anchors if r["role"] == "comparison").replace(r"\ ", r"\s*")
+        classified = _alt(r["word"] for r in anchors if r["role"] == "classifies")
         return cls(
             categories=[(r["category"], re.compile(r["cue"])) for r in read_table("event_categories.tsv", data_dir)],
-            subject=re.compile(rf"^(?:{acting})(?![가-힣])"),
-            staff=re.compile(rf"^\s*(?:등\s+)?(?:(?:{affiliates})\s+)?(?:{staff})(?:\s*[\d,.]+[만천]?\s*여?\s*명)?"
-                             rf"(?:들)?(?:{acting})(?![가-힣])"),
-            anaphor=re.compile(rf"^\s*(?:이\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)(?:{acting})\s"),
+            subject=re.compile(rf"^{_PAREN}(?:{acting})(?![가-힣])"),
+            staff=re.compile(rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?(?:{staff})(?:\s+(?:{staff}))?"
+                             rf"(?:{_COUNT}명)?(?:들)?(?:{acting})(?![가-힣])"),
+            group=re.compile(rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳)\s*)?(?:{group})(?:들)?(?:{acting})(?![가-힣])"),
+            joint=re.compile(rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*)"
+                             rf"|\s+(?:{staff}){_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?)$"),
+            anaphor=re.compile(rf"^\s*(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)"
+                               rf"(?:\s+(?:{staff}))?(?:들)?(?:{acting})\s"),
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
+            person=re.compile(rf"(?:^|\s)(?:{_alt(r['word'] for r in rows if r['role'] == 'person')})(?:들)?"
+                              rf"(?:{subject})\s"),
             report_after=re.compile(rf"^\s+(?:[가-힣]+\s+){{0,3}}?(?:{say})"),
+            comparison_after=re.compile(rf"^\s*(?:{comparison})"),
+            classifies_after=re.compile(rf"^\s+(?:{classified})"),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
         )
 
 
-def categorize(tables: EventTables, text: str, mentions_product: bool = False) -> str:
-    """The category of an event sentence: the first matching cue in ``event_categories.tsv``;
-    else ``service`` when it is about a product or app (``카카오톡은 …``), else
-    :data:`~pipeline.schema.OTHER_CATEGORY`.
+def categorize(tables: EventTables, text: str, mentions_product: bool = False,
+               starts: Collection[int] | None = None) -> str:
+    """The category of an event sentence: the first cue in ``event_categories.tsv`` that matches
+    at the start of a morpheme (``starts``: the offsets in ``text`` where a morpheme begins; None:
+    anywhere), so that ``하반기부터`` (하반기 + 부터) holds no ``기부``; else ``service`` when it is about
+    a product or app (``카카오톡은 …``), else :data:`~pipeline.schema.OTHER_CATEGORY`.
     Organisation names should be masked out first (사회복지공동모금회 is no fundraising cue)."""
     text = text.lower()
     for category, rx in tables.categories:
-        if rx.search(text):
+        if any(starts is None or m.start() in starts for m in rx.finditer(text)):
             return category
     return "service" if mentions_product else schema.OTHER_CATEGORY
 
@@ -171,32 +208,106 @@ def mentions(doc: Doc) -> list[Mention]:
 
 
 def _is_byline(text: str, org: Mention) -> bool:
+    """An outlet or byline, never a participant: ``서울=연합뉴스``, ``[투데이에너지 윤철순 기자]``,
+    ``메가경제=``, ``ⓒ 서울경제``, or an organisation alone on the last line (a trailing ``파이낸셜뉴스``)."""
     before = text[max(0, org.start - SETTINGS.byline_before):org.start]
     after = text[org.end:org.end + SETTINGS.byline_after]
-    return bool(_BYLINE_BEFORE.search(before) or _BYLINE_AFTER.match(after))
+    if _BYLINE_BEFORE.search(before) or _BYLINE_AFTER.match(after):
+        return True
+    return bool(_LINE_AFTER.match(text[org.end:]) and _LINE_BEFORE.search(text[max(0, org.start - 3):org.start]))
 
 
-def _is_subject(t: EventTables, text: str, org: Mention) -> bool:
-    """The ORG acts: a subject/topic particle on it, or on its staff (롯데케미칼 임직원 300여 명은)."""
+def _subject_strength(t: EventTables, text: str, org: Mention, index: TokenIndex | None = None) -> int:
+    """How the ORG is marked as the acting one: 2 with a topic particle (카카오는, 임직원들은, 재단에서는),
+    1 with a subject or additive one (카카오가, 카카오도), 0 when it does not act in the sentence: no
+    such particle, or a subject particle whose next word is adnominal (보건복지부가 주최한 시상식: the
+    subject of a relative clause; read from Kiwi's ``ETM`` tag when the Doc's ``index`` is given)."""
     after = text[org.end:org.end + SETTINGS.subject_after]
-    return bool(t.subject.match(after) or t.staff.match(after))
+    m = t.subject.match(after) or t.staff.match(after) or t.group.match(after)
+    if not m:
+        return 0
+    if m.group(0).endswith(("은", "는")):
+        return 2
+    return 0 if index is not None and _adnominal_next(index, text, org.end + m.end()) else 1
 
 
-def _anaphor_kind(t: EventTables, sentence: str) -> str | None:
-    """``회사는 …`` refers back to the latest acting company: the kind of organisation it names."""
+def _adnominal_next(index: TokenIndex, text: str, pos: int) -> bool:
+    """The word starting after ``pos`` (past spaces) ends in an adnominal ending (주관하는, 펴낸)."""
+    while pos < len(text) and text[pos] == " ":
+        pos += 1
+    i = index.token_at(pos)
+    while i is not None and i < index.n_tokens and not index.is_space[i]:
+        if "ETM" in index.tags[i]:
+            return True
+        if index.whitespace[i]:
+            break
+        i += 1
+    return False
+
+
+def _anaphor(t: EventTables, sentence: str) -> tuple[str, str] | None:
+    """``회사는 …``, ``이 회사 직원들은 …``: the back-reference and the kind of organisation it names."""
     m = t.anaphor.match(sentence)
-    return t.anaphors.get(m.group(1)) if m else None
+    if not m or m.group(1) not in t.anaphors:
+        return None
+    return m.group(1), t.anaphors[m.group(1)]
+
+
+def _referent(word: str, kind: str, named: list[Mention], acted: dict[str, str]) -> str | None:
+    """What a back-reference stands for: the latest organisation named before whose name ends with
+    it (공사는 → 한국수자원공사, 재단은 → the 재단 just named as a partner), else the latest acting
+    organisation of its kind, else the latest one of its kind named."""
+    for o in reversed(named):
+        if o.name.endswith(word):
+            return o.name
+    if kind in acted:
+        return acted[kind]
+    return next((o.name for o in reversed(named) if o.kind == kind), None)
+
+
+def _actor(t: EventTables, text: str, orgs: list[Mention], index: TokenIndex | None = None,
+           anchor: int | None = None) -> Mention | None:
+    """The sentence's acting ORG: the subject of the clause the anchoring date is in, i.e. of the
+    acting ORGs before the date (``anchor``: its offset) the last topic-marked one, else the last
+    subject-marked one (``A는 …하고, B는 2024년 …`` → B); with none before the date, the first
+    topic-marked ORG, else the first subject-marked one. Of a joint subject (``A와 B는``, ``A·B는``,
+    ``A, B 등 12개 기업이``) the first named."""
+    marked = [(s, o) for o in orgs if (s := _subject_strength(t, text, o, index))]
+    if not marked:
+        return None
+    before = [(s, o) for s, o in marked if anchor is not None and o.start < anchor]
+    pool = before or marked
+    best = max(s for s, _ in pool)
+    chosen = [o for s, o in pool if s == best]
+    actor = chosen[-1] if before else chosen[0]
+    k = orgs.index(actor)
+    while k > 0 and t.joint.match(text[orgs[k - 1].end:orgs[k].start]):
+        k -= 1
+    return orgs[k]
 
 
 def _amount_item(m: Mention) -> str:
     return f"{format_number(m.value)} {m.unit}"
 
 
-def _anchor(t: EventTables, text: str, dates: list[Mention]) -> tuple[Mention, Mention | None, str | None, str | None] | None:
-    """The sentence's anchor: (first date, last span of its range or duration, date_start, date_end)."""
+def _classifies(t: EventTables, text: str, d: Mention) -> bool:
+    """The date only classifies the noun after it: ``2023년도 신입사원``, ``2023년 신입사원``."""
+    after = text[d.end:d.end + SETTINGS.comparison_after + 4]
+    return bool(t.classifies_after.match(after) or (text[d.start:d.end].endswith("년도") and re.match(r"\s+[가-힣]", after)))
+
+
+def _anchor(t: EventTables, text: str, dates: list[Mention],
+            quoted: Sequence[tuple[int, int]] = ()) -> tuple[Mention, Mention | None, str | None, str | None] | None:
+    """The sentence's anchor: (first date, last span of its range or duration, date_start, date_end).
+    Not a bare duration, a comparison baseline, a date that classifies a noun or a date inside a
+    direct quotation (``quoted``: its character ranges); a reporting date only when nothing else dates the sentence."""
     points = [d for d in dates if not _is_duration(d.value)
-              and not _COMPARISON_AFTER.match(text[d.end:d.end + SETTINGS.comparison_after])]
+              and not t.comparison_after.match(text[d.end:d.end + SETTINGS.comparison_after])
+              and not _classifies(t, text, d)
+              and not any(qs <= d.start < qe for qs, qe in quoted)]
     non_report = [d for d in points if not t.report_after.match(text[d.end:d.end + SETTINGS.reporting_verb_after])]
+    if quoted and not non_report:
+        return None  # a quotation reported on a day is no event
     points = non_report or points
     if not points:
         return None
@@ -214,9 +325,15 @@ def _anchor(t: EventTables, text: str, dates: list[Mention]) -> tuple[Mention, M
     return a, None, None, None
 
 
-def _category(t: EventTables, text: str, start: int, end: int, orgs: list[Mention], products: list[Mention]) -> str:
-    """:func:`categorize` for ``text[start:end]`` with the sentence's ORG names masked."""
-    return categorize(t, _without(text, start, end, orgs, " "), bool(products))
+def _category(t: EventTables, text: str, start: int, end: int, orgs: list[Mention], products: list[Mention],
+              index: TokenIndex | None = None) -> str:
+    """:func:`categorize` for ``text[start:end]`` with the sentence's ORG names masked, its cues
+    matched at morpheme starts when the Doc's ``index`` is given."""
+    starts = None
+    if index is not None:
+        lo, hi = bisect_left(index.start_list, start), bisect_left(index.start_list, end)
+        starts = {s - start for s in index.start_list[lo:hi]}
+    return categorize(t, _without(text, start, end, orgs, " "), bool(products), starts)
 
 
 def _without(text: str, start: int, end: int, spans: list[Mention], fill: str) -> str:
@@ -236,7 +353,7 @@ def sentence_category(doc: Doc, start: int, end: int, tables: EventTables | None
     pipeline's tables unless ``tables`` is given)."""
     ms = [m for m in mentions(doc) if start <= m.start < end]
     return _category(tables or _default_tables(), doc_text(doc), start, end,
-                     [m for m in ms if m.label == "ORG"], [m for m in ms if m.label == "PRODUCT"])
+                     [m for m in ms if m.label == "ORG"], [m for m in ms if m.label == "PRODUCT"], token_index(doc))
 
 
 def _default_tables() -> EventTables:
@@ -249,7 +366,9 @@ def _default_tables() -> EventTables:
 
 def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     """Events of one annotated Doc, in text order (with the default pipeline's tables unless
-    ``tables`` is given)."""
+    ``tables`` is given). The actor of a sentence is its acting ORG (:func:`_actor`), else what a
+    back-reference stands for (:func:`_referent`), else none when a person is the subject, else
+    the last organisation that acted (carried over); the counterparts are the other organisations."""
     t = tables or _default_tables()
     amount_labels = {name for name, label in schema.LABELS.items() if label.table == "amounts"}
     text = doc_text(doc)
@@ -259,25 +378,26 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     for m in mentions(doc):
         by_sent[index.sentence_of(m.start)].append(m)
     events: list[Event] = []
-    actor: str | None = None
-    actor_by_kind: dict[str, str] = {}
+    carried: str | None = None  # the last organisation that acted
+    acted: dict[str, str] = {}  # kind → the last organisation of that kind that acted
+    named: list[Mention] = []  # the organisations of the sentences before
     for i in range(n_sents):
         lo, hi = index.sentence_bounds(i, len(text))
         sentence = text[lo:hi].strip()
         ms = sorted(by_sent[i], key=lambda m: m.start)
         orgs = [m for m in ms if m.label == "ORG" and not _is_byline(text, m)]
-        subjects = [o for o in orgs if _is_subject(t, text, o)]
-        anaphor = _anaphor_kind(t, sentence)
-        if not subjects and anaphor and anaphor in actor_by_kind:
-            actor = actor_by_kind[anaphor]
         dates = [m for m in ms if m.label == "DATE"]
-        anchor = _anchor(t, text, dates) if dates else None
+        quoted = [q.span() for q in _QUOTE.finditer(text, lo, hi)]
+        anchor = _anchor(t, text, dates, quoted) if dates else None
+        acting = _actor(t, text, orgs, index, anchor[0].start if anchor else None)
+        back = _anaphor(t, sentence) if acting is None else None
+        actor = acting.name if acting else _referent(*back, named, acted) if back else None
+        if actor is None and not t.person.search(sentence):  # a person as the subject: no organisation acts
+            actor = carried
         has_content = bool(_NON_CONTENT.sub("", _without(text, lo, hi, dates, "")))
         if anchor and has_content and not _CITED.search(sentence):
             a, g, start, end = anchor
-            names = [o.name for o in orgs]
-            if not subjects and actor and actor not in names:
-                names.append(actor)
+            names = sorted({o.name for o in orgs} | ({actor} if actor else set()))
             events.append(Event(
                 event_id=len(events) + 1,
                 sentence_id=i + 1,
@@ -285,14 +405,19 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 date_value=a.value,
                 date_start=start,
                 date_end=end,
-                orgs=sorted(set(names)),
+                orgs=names,
                 amounts=[_amount_item(m) for m in ms if m.label in amount_labels],
-                category=_category(t, text, lo, hi, orgs, [m for m in ms if m.label == "PRODUCT"]),
+                category=_category(t, text, lo, hi, orgs, [m for m in ms if m.label == "PRODUCT"], index),
                 sentence=sentence,
+                actor=actor,
+                counterparts=[n for n in names if n != actor],
             ))
-        if subjects:
-            actor = subjects[0].name
-            actor_by_kind[subjects[0].kind] = actor
+        if acting is not None:
+            carried = acting.name
+            acted[acting.kind] = acting.name
+        elif back is not None and actor is not None:
+            carried = actor
+        named += orgs
     return events
 
 

@@ -209,7 +209,7 @@ SPAN_COLUMNS = ("doc_id", "sentence_id", "start", "end", "text")
 LABEL_COLUMN = "kind"  # the label, in a table that holds several
 DOCUMENT_COLUMNS = ("doc_id", "path", "title", "published", "chars", "sentences", "status", "error")
 EVENT_COLUMNS = ("doc_id", "event_id", "sentence_id", "date_text", "date_value", "date_start", "date_end",
-                 "orgs", "amounts", "category", "sentence")
+                 "orgs", "amounts", "category", "sentence", "actor", "counterparts")
 
 LABELS: dict[str, Label] = {}
 """The registered labels, in registration order (the order of evaluation rows)."""

@@ -151,7 +151,7 @@ def test_evaluate_writes_evaluation_csv(tmp_path):
     out = run_cli("evaluate", "--gold", gold, "--out", tmp_path / "out")
     assert out.returncode == 0, out.stderr
     rows = {r["label"]: r for r in read(tmp_path / "out" / "evaluation.csv")}
-    assert set(rows) == {"DATE", "ORG", "MONEY", "QUANTITY", "EVENT-ORG", "EVENT-AMOUNT"}
+    assert set(rows) == {"DATE", "ORG", "MONEY", "QUANTITY", "EVENT-ORG", "EVENT-AMOUNT", "EVENT-ACTOR", "EVENT-COUNTERPART"}
     assert 0.0 <= float(rows["DATE"]["exact_f1"]) <= 1.0
 
 

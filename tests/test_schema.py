@@ -68,7 +68,7 @@ def test_builtin_tables_keep_their_columns():
         "organizations": ["doc_id", "sentence_id", "start", "end", "text", "name", "kind"],
         "amounts": ["doc_id", "sentence_id", "start", "end", "text", "kind", "value", "unit", "qualifier"],
         "events": ["doc_id", "event_id", "sentence_id", "date_text", "date_value", "date_start", "date_end",
-                   "orgs", "amounts", "category", "sentence"],
+                   "orgs", "amounts", "category", "sentence", "actor", "counterparts"],
     }
     assert list(schema.LABELS) == ["DATE", "ORG", "MONEY", "QUANTITY"]
     assert api.TABLES == ["dates", "organizations", "amounts", "events"]

@@ -12,8 +12,9 @@ from pipeline.orgs import OrgTables, normalise, read_gazetteer
 # table → (header, the columns that identify a row). A new table gets a line here.
 TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "acronym_stopwords.tsv": (("word",), ("word",)),
-    "actor_words.tsv": (("word", "role", "kind"), ("word",)),
+    "actor_words.tsv": (("word", "role", "kind"), ("word", "role")),
     "affiliate_words.tsv": (("word",), ("word",)),
+    "anchor_words.tsv": (("word", "role"), ("word",)),
     "company_forms.tsv": (("form", "note"), ("form",)),
     "counter_exceptions.tsv": (("unit", "next_word", "note"), ("unit", "next_word")),
     "counters.tsv": (("counter", "unit", "native_ok"), ("counter",)),
@@ -123,7 +124,8 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
     ("qualifiers.tsv", "particle", {"yes", "no"}),
     ("org_suffixes.tsv", "needs_proper", {"yes", "no", "parent"}),
     ("org_suffixes.tsv", "kind", ORG_KINDS),
-    ("actor_words.tsv", "role", {"staff", "anaphor"}),
+    ("actor_words.tsv", "role", {"staff", "anaphor", "person", "group"}),
+    ("anchor_words.tsv", "role", {"comparison", "classifies"}),
     ("actor_words.tsv", "kind", ORG_KINDS | {"-"}),
     ("particles.tsv", "actor", {"yes", "no"}),
     ("numerals.tsv", "role", {"digit", "small", "big", "native", "native_ten"}),

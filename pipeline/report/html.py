@@ -20,7 +20,7 @@ from .. import schema
 from ..export import COLUMNS
 from . import charts
 from .charts import Shape
-from .money import format_amount, format_krw, format_number, money_by, split_amounts
+from .money import GIVEN, NAMED, RECEIVED, ROLES, format_amount, format_krw, format_number, money_by, split_amounts
 from .palette import LABEL_COLORS, LABELS, category_color
 from .records import Mark, Piece, highlight, marks, non_overlapping, review_rows, sentence_regions, to_int
 from .tables import TABLE_NAMES, empty_table
@@ -145,33 +145,40 @@ def doc_section(d: Doc, page: int, text: str | None, why: str | None) -> DocSect
 
 def _money(per_sentence: pd.DataFrame, by_category: pd.DataFrame, tables: Mapping[str, pd.DataFrame],
            doc_for: Callable[[str], Doc]) -> tuple[list[dict], int, Shape | None, Shape | None]:
-    """Rows of the money table (one per organisation, with the sentences behind its sum) and the
-    two bar charts (by organisation, by category)."""
+    """Rows of the money table (one per organisation: KRW given as an event's actor, received as
+    its counterpart, and named in sentences without roles; with the sentences behind each sum) and
+    the two bar charts (KRW given or named by organisation, KRW by category)."""
     rows: list[dict] = []
     org_bars: list[tuple[str, dict[str, Decimal], str]] = []
     sentences = list(tables["events"]["sentence"])
-    totals: dict[str, Decimal] = defaultdict(Decimal)
+    totals: dict[str, dict[str, Decimal]] = defaultdict(lambda: dict.fromkeys(ROLES, Decimal(0)))
     by_org: dict[str, list[dict]] = defaultdict(list)
     for rec in per_sentence.to_dict("records"):
-        totals[rec["org"]] += rec["krw"]
+        totals[rec["org"]][rec["role"]] += rec["krw"]
         by_org[rec["org"]].append(rec)
-    for k, (org, total) in enumerate(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])), start=1):
-        sub = by_org[org]
+
+    def rank(kv: tuple[str, dict[str, Decimal]]) -> tuple:
+        return -(kv[1][GIVEN] + kv[1][NAMED]), -kv[1][RECEIVED], kv[0]
+
+    for k, (org, total) in enumerate(sorted(totals.items(), key=rank), start=1):
         parts: dict[str, Decimal] = defaultdict(Decimal)
         other: dict[str, Decimal] = defaultdict(Decimal)
         items = []
-        for rec in sub:
-            parts[rec["category"]] += rec["krw"]
+        for rec in by_org[org]:
+            if rec["role"] != RECEIVED:
+                parts[rec["category"]] += rec["krw"]
             for unit, v in rec["other"]:
                 other[unit] += v
             evidence = sentences[rec["event_row"]] if rec["event_row"] >= 0 else " · ".join(rec["texts"])
+            shared = f" (shared by {rec['n_orgs']} organisations)" if rec["n_orgs"] > 1 else ""
             items.append({"href": doc_for(rec["doc_id"]).sent_href(rec["sentence_id"]), "doc_id": rec["doc_id"],
                           "sid": rec["sentence_id"], "figure": format_krw(rec["krw"]) if rec["krw"] else "",
-                          "category": rec["category"], "evidence": evidence,
-                          "shared": f" (shared by {rec['n_orgs']} organisations)" if rec["n_orgs"] > 1 else ""})
-        rows.append({"id": f"money-{k}", "org": org, "krw": format_krw(total) if total else "",
+                          "category": rec["category"], "evidence": evidence, "role": rec["role"], "shared": shared})
+        rows.append({"id": f"money-{k}", "org": org,
+                     **{role: format_krw(total[role]) if total[role] else "" for role in ROLES},
                      "other": "; ".join(f"{format_number(v)} {u}" for u, v in other.items()), "items": items})
-        if len(org_bars) < TOP_ORGS and total > 0:
+        bar_total = total[GIVEN] + total[NAMED]
+        if len(org_bars) < TOP_ORGS and bar_total > 0:
             org_bars.append((org, {c: v for c, v in parts.items() if v}, f"#money-{k}"))
     cat_bars = [(c, {c: v}, "#money") for c, v in zip(by_category["category"], by_category["krw"], strict=True)]
     if not org_bars:

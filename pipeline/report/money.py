@@ -1,10 +1,14 @@
 """Amounts as Korean readers write them (억/만), and money summed by organisation and category.
 
 :func:`money_by`: the MONEY records of ``amounts.csv`` in KRW are summed by sentence (other
-currencies are listed beside, never converted). A sentence's sum counts once for each of its
-organisations: its event's (which include an actor carried over from the sentence before), else
-the ORG records of the sentence, else "(no organisation)"; so organisation totals can overlap,
-and the page says so. Its category is its event's, or "no event" for a sentence without a date.
+currencies are listed beside, never converted). An event's sum is credited by role: as
+:data:`GIVEN` to its ``actor`` (the organisation that gives, runs or signs; "(no organisation)"
+when a person does) and as :data:`RECEIVED` to each of its ``counterparts``. A sentence without an
+event, or an event without roles (an ``events.csv`` written before them), credits the sum as
+:data:`NAMED` to each organisation it names (its event's ``orgs``, else its ORG records, else
+"(no organisation)"). So
+given money is counted once, while received and named totals can overlap, and the page says so.
+The category is the event's, or "no event" for a sentence without a date.
 """
 from __future__ import annotations
 
@@ -16,6 +20,11 @@ from typing import Any
 import pandas as pd
 
 from .palette import CATEGORY_COLORS, NO_EVENT, NO_ORG
+
+GIVEN, RECEIVED, NAMED = "given", "received", "named"
+ROLES = (GIVEN, RECEIVED, NAMED)
+"""How a sentence's sum is credited to an organisation: as the event's actor, as one of its
+counterparts, or as one of the organisations named in a sentence whose roles are not known."""
 
 
 def to_decimal(value: object) -> Decimal | None:
@@ -82,12 +91,32 @@ def split_amounts(cell: object) -> list[tuple[str, str]]:
     return out
 
 
+def _names(cell: object) -> list[str]:
+    """The names of an ``events.csv`` cell (``;``-joined; empty, None or NaN = none)."""
+    if cell is None or (isinstance(cell, float) and cell != cell):
+        return []
+    return [n for n in str(cell).split(";") if n]
+
+
+def _credits(event: Mapping[str, Any] | None, named: list[str]) -> list[tuple[str, str]]:
+    """(organisation, role) pairs a sentence's sum is credited to (see the module's docstring)."""
+    if event is None:
+        return [(o, NAMED) for o in sorted(named) or [NO_ORG]]
+    actor, counterparts = _names(event.get("actor")), _names(event.get("counterparts"))
+    if actor or counterparts:
+        return [((actor or [NO_ORG])[0], GIVEN), *((c, RECEIVED) for c in counterparts)]
+    orgs = _names(event.get("orgs"))  # an events.csv without roles
+    return [(o, NAMED) for o in orgs or [NO_ORG]]
+
+
 def money_by(tables: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Money by sentence, from ``amounts.csv``: (one row per sentence × organisation: ``org,
-    category, krw, other, doc_id, sentence_id, texts, n_orgs, event_row``; and KRW per category).
+    """Money by sentence, from ``amounts.csv``: (one row per sentence × credited organisation:
+    ``org, role, category, krw, other, doc_id, sentence_id, texts, n_orgs, event_row``; and KRW per
+    category).
 
     ``krw`` is the sum of the sentence's KRW amounts, ``other`` the amounts in other currencies as
-    (code, value) pairs; see the module's docstring for organisations and categories."""
+    (code, value) pairs, ``role`` one of :data:`ROLES` and ``n_orgs`` how many organisations the
+    sentence credits in that role; see the module's docstring for organisations and categories."""
     events: dict[tuple[str, str], tuple[int, dict]] = {}
     for i, r in enumerate(tables["events"].to_dict("records")):
         events.setdefault((str(r["doc_id"]), str(r["sentence_id"])), (i, r))
@@ -116,16 +145,15 @@ def money_by(tables: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataF
     for key, m in money.items():
         event_row, event = events.get(key, (-1, None))
         if event is not None:
-            orgs = [o for o in str(event.get("orgs") or "").split(";") if o]
             category = event.get("category") if event.get("category") in CATEGORY_COLORS else "other"
         else:
-            orgs, category = sorted(org_names.get(key, [])), NO_EVENT
-        orgs = orgs or [NO_ORG]
-        for org in orgs:
-            rows.append({"org": org, "category": category, "krw": m["krw"], "other": m["other"],
-                         "doc_id": key[0], "sentence_id": key[1], "texts": m["texts"], "n_orgs": len(orgs),
-                         "event_row": event_row})
-    cols = ["org", "category", "krw", "other", "doc_id", "sentence_id", "texts", "n_orgs", "event_row"]
+            category = NO_EVENT
+        credits = _credits(event, org_names.get(key, []))
+        for org, role in credits:
+            rows.append({"org": org, "role": role, "category": category, "krw": m["krw"], "other": m["other"],
+                         "doc_id": key[0], "sentence_id": key[1], "texts": m["texts"],
+                         "n_orgs": sum(r == role for _, r in credits), "event_row": event_row})
+    cols = ["org", "role", "category", "krw", "other", "doc_id", "sentence_id", "texts", "n_orgs", "event_row"]
     per_sentence = pd.DataFrame(rows, columns=cols)
     first = per_sentence.drop_duplicates(["doc_id", "sentence_id"])
     totals: dict[str, Decimal] = defaultdict(Decimal)

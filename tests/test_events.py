@@ -1,0 +1,93 @@
+"""Events: who acts and who the counterparts are, and which date anchors (tests/corpus/event_roles.tsv),
+and the pieces of :mod:`pipeline.events` those rest on."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.events import EventTables, categorize
+from pipeline.nlp import annotate
+from tests.test_corpus import rows
+
+
+def role_params():
+    for r in rows("event_roles.tsv"):
+        marks = [pytest.mark.xfail(strict=True, reason="pending")] if r["status"] == "pending" else []
+        yield pytest.param(r["text"], r["date"], r["actor"], r["counterparts"], marks=marks, id=f"event_roles:{r['_line']}")
+
+
+def last_event(text: str) -> tuple[str, str, str] | None:
+    """(date_value, actor, counterparts) of the event of the text's last sentence, or None."""
+    doc = annotate(text)
+    last = max((e.sentence_id for e in doc._.events), default=0)
+    n_sents = sum(1 for _ in doc.sents)
+    event = next((e for e in doc._.events if e.sentence_id == n_sents), None)
+    assert last <= n_sents
+    if event is None:
+        return None
+    return event.date_value, event.actor or "", " ; ".join(event.counterparts)
+
+
+@pytest.mark.parametrize("text,date,actor,counterparts", list(role_params()))
+def test_event_roles(text, date, actor, counterparts):
+    got = last_event(text)
+    assert got == ((date, actor, counterparts) if date else None)
+
+
+def test_roles_partition_orgs():
+    """``orgs`` is the actor plus the counterparts, the actor never among the counterparts."""
+    text = ("삼성전자와 LG전자는 2022년 11월 한국전자정보통신산업진흥회와 함께 자원순환 협약을 체결했다. "
+            "2023년 1월에는 사회복지공동모금회에 성금 10억 원을 기탁했다.")
+    events = annotate(text)._.events
+    assert len(events) == 2
+    for e in events:
+        assert e.actor == "삼성전자"
+        assert e.actor not in e.counterparts
+        assert sorted([e.actor, *e.counterparts]) == e.orgs
+    assert events[1].counterparts == ["사회복지공동모금회"]
+
+
+def test_category_cues_match_at_morpheme_starts():
+    """``하반기부터`` holds the characters of ``기부`` but not the morpheme: no donation."""
+    tables = EventTables.load()
+    text = "하반기부터 봉사활동을 한다"
+    assert categorize(tables, text) == "donation"  # as a substring the cue matches
+    assert categorize(tables, text, starts={0, 3, 6, 10}) == "support"  # 하반기|부터|봉사|활동…
+    doc = annotate("신한금융그룹은 하반기부터 결식아동 봉사활동을 벌인다.")
+    assert [e.category for e in doc._.events] == ["support"]
+
+
+def test_quotation_and_classifying_dates_do_not_anchor():
+    assert annotate('농협은행 관계자는 "2023년 상반기까지 일자리 1천 개를 만들겠다"고 말했다.')._.events == []
+    events = annotate("한국가스공사는 2023년도 신입사원을 대상으로 2023년 3월 교육을 진행했다.")._.events
+    assert [e.date_value for e in events] == ["2023-03"]
+
+
+def test_money_credits_actor_and_counterparts():
+    """Money by organisation: an event's sum is given by its actor and received by its counterparts
+    (not one sum for every organisation); a sentence without an event credits the organisations named."""
+    import pandas as pd
+
+    from pipeline.report import money_by
+    from pipeline.report.money import GIVEN, NAMED, RECEIVED
+
+    def frame(rows, columns):
+        return pd.DataFrame(rows, columns=columns)
+
+    amounts = frame([["d", "1", "MONEY", "50000000000", "KRW", "500억 원"], ["d", "2", "MONEY", "100000000", "KRW", "1억 원"],
+                     ["d", "3", "MONEY", "200000000", "KRW", "2억 원"]],
+                    ["doc_id", "sentence_id", "kind", "value", "unit", "text"])
+    events = frame([["d", "1", "사회복지공동모금회;삼성", "삼성", "사회복지공동모금회", "donation", "s1"],
+                    ["d", "2", "사회복지공동모금회", "", "사회복지공동모금회", "donation", "s2"]],
+                   ["doc_id", "sentence_id", "orgs", "actor", "counterparts", "category", "sentence"])
+    orgs = frame([["d", "3", "카카오"], ["d", "3", "네이버"]], ["doc_id", "sentence_id", "name"])
+    per_sentence, by_category = money_by({"events": events, "organizations": orgs, "amounts": amounts})
+    credited = {(r.org, r.role, r.sentence_id): int(r.krw) for r in per_sentence.itertuples()}
+    assert credited == {("삼성", GIVEN, "1"): 50000000000, ("사회복지공동모금회", RECEIVED, "1"): 50000000000,
+                        ("(no organisation)", GIVEN, "2"): 100000000, ("사회복지공동모금회", RECEIVED, "2"): 100000000,
+                        ("네이버", NAMED, "3"): 200000000, ("카카오", NAMED, "3"): 200000000}
+    assert dict(zip(by_category.category, by_category.krw, strict=True)) == {"donation": 50100000000, "no event": 200000000}
+    # an events.csv written before the roles credits every organisation of the event, as before
+    old = events.drop(columns=["actor", "counterparts"])
+    per_sentence, _ = money_by({"events": old, "organizations": orgs, "amounts": amounts})
+    assert set(per_sentence[per_sentence.sentence_id == "1"].org) == {"삼성", "사회복지공동모금회"}
+    assert set(per_sentence.role) == {NAMED}
