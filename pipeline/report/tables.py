@@ -47,6 +47,8 @@ def read_table(path: Path, name: str) -> pd.DataFrame:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":  # the last character cut in the middle
+            raise ReportError(path, "ends inside a character: cut short? Run again to rewrite it") from None
         raise ReportError(path, f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}): re-saved in "
                                 "another encoding such as CP949? Save it as 'CSV UTF-8' or run again") from None
     if text and not text.endswith(("\n", "\r")):
