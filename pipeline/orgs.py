@@ -35,15 +35,16 @@ from .spans import TokenIndex, doc_text, set_spans, token_index
 
 # Kiwi tags that end a noun phrase: particles, endings, copula, punctuation.
 _TAIL_TAGS = ("J", "E", "VCP", "XSV", "XSA", "SF", "SP", "SS", "SE", "SO", "_SP", "VV", "VA", "MAG")
-_ACRONYM = re.compile(r"[\s(（\[]*(?P<acr>[A-Za-z][A-Za-z&.\-]{1,11})[)）\]]?")
+_ACRONYM = re.compile(r"[\s(（\[]*(?P<acr>[A-Za-z][A-Za-z&.\-]{1,11})(?P<second>\s[A-Za-z]{2,3}(?![A-Za-z]))?[)）\]]?")
 _NAME_CHAR = re.compile(r"[^\s·ㆍ]")
 
 FILES = ("organizations.tsv", "non_organizations.tsv", "org_suffixes.tsv", "org_contexts.tsv",
          "generic_org_words.tsv", "particles.tsv", "org_titles.tsv", "countries.tsv", "org_venues.tsv",
          "company_forms.tsv", "affiliate_words.tsv", "acronym_stopwords.tsv", "org_history.tsv",
-         "org_roles.tsv", "person_cues.tsv", "org_bylines.tsv")
+         "org_roles.tsv", "acting_exceptions.tsv", "org_bylines.tsv")
 _SHORT_LATIN = re.compile(r"[A-Za-z]{1,2}")  # KB, SK, LG: an ORG only in a context that makes one
 _COORDINATOR = "·ㆍ"  # 신한·우리·하나금융그룹
+_SEPARATORS = _COORDINATOR + "=/"  # signs that end a name inside a word: 사진제공=한빛재단
 
 
 @dataclass
@@ -123,8 +124,9 @@ class OrgTables:
     acronym_stop: frozenset[str]
     forms: dict[str, str]  # legal-form mark → the kind of an unlisted name it marks
     history: dict[str, tuple[str, str, str]]  # normalised former name → (former, since, successor)
-    roles: tuple[tuple[str, re.Pattern], ...]  # (role, pattern after an unlisted proper noun)
+    roles: tuple[tuple[str, bool, re.Pattern], ...]  # (role, needs a proper noun, pattern after an unlisted name)
     surnames: frozenset[str]
+    places: frozenset[str]  # provinces and cities named short (경남): never an acting organisation
     person_titles: re.Pattern  # a title or honorific before or after a person's name
     bylines: tuple[re.Pattern, ...]  # datelines, bylines, credits: group `name` is the outlet
     sources: dict[str, Path]
@@ -158,12 +160,15 @@ class OrgTables:
                     raise ValueError(f"countries.tsv: {alias!r} names both {countries[alias]} and {row['name']}")
         # a named national government ends before a case particle (일본 정부는, 미국 정부와)
         cases = _alt(r["particle"] for r in particle_rows if "+" not in r["function"])
-        form_kinds = {r["form"]: r["kind"] for r in read_table("company_forms.tsv", base)}
+        form_rows = read_table("company_forms.tsv", base)
+        form_kinds = {r["form"]: r["kind"] for r in form_rows}
         forms = _alt(form_kinds)
+        forms_after = _alt(r["form"] for r in form_rows if r["position"] == "both")
         history: dict[str, tuple[str, str, str]] = {}
         for row in read_table("org_history.tsv", base):
             history[normalise(row["former"])] = (row["former"], row["since"], row["current"])
-        cues = read_table("person_cues.tsv", base)
+        cues = read_table("acting_exceptions.tsv", base)
+        heads = _alt(t for t in titles if len(t) > 1)
         person_titles = _alt(r["word"] for r in cues if r["kind"] == "title")
         return cls(
             gazetteer=gaz,
@@ -180,13 +185,15 @@ class OrgTables:
             countries=countries,
             venues=tuple(_words_of(read_table("org_venues.tsv", base), "head")),
             company_prefix=re.compile(rf"(?:{forms})\s*"),
-            company_suffix=re.compile(rf"\s*(?:{forms})"),
+            company_suffix=re.compile(rf"\s*(?:{forms_after})"),
             affiliate=re.compile(rf"(?:{_alt(_words_of(read_table('affiliate_words.tsv', base), 'word'))})\s+$"),
             acronym_stop=frozenset(w.lower() for w in _words_of(read_table("acronym_stopwords.tsv", base), "word")),
             forms=form_kinds,
             history=history,
-            roles=tuple((r["role"], re.compile(r["pattern"])) for r in read_table("org_roles.tsv", base)),
+            roles=tuple((r["role"], r["proper"] == "yes", re.compile(r["pattern"].replace("{title}", heads)))
+                        for r in read_table("org_roles.tsv", base)),
             surnames=frozenset(r["word"] for r in cues if r["kind"] == "surname"),
+            places=frozenset(r["word"] for r in cues if r["kind"] == "place"),
             person_titles=re.compile(rf"(?:{person_titles})"),
             bylines=tuple(re.compile(r["pattern"]) for r in read_table("org_bylines.tsv", base)),
             sources=sources,
@@ -245,7 +252,7 @@ def _words(doc: Doc) -> list[_Word]:
         if space:
             flush()
             continue
-        if tag.startswith("SS") or text[start:end] in _COORDINATOR:
+        if tag.startswith("SS") or text[start:end] in _SEPARATORS:
             # brackets and quotes separate names (재단(HNF)은), and so does a middle dot (삼성·LG)
             flush()
             continue
@@ -331,7 +338,7 @@ def _latin_in_context(t: OrgTables, text: str, end: int) -> bool:
     rest = text[end:end + 12]
     if not rest or rest[0] in _COORDINATOR + ")）],.":
         return True
-    return _particle_follows(t, text, end) or any(role == "staff" and rx.match(rest) for role, rx in t.roles)
+    return _particle_follows(t, text, end) or any(role == "staff" and rx.match(rest) for role, _, rx in t.roles)
 
 
 @dataclass
@@ -369,6 +376,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = [o for o in found if not (text[o.end:o.end + 1] == " " and
                                       len(text[o.end:]) - len(text[o.end:].lstrip()) + o.end in product_starts)]
 
+    found = _agencies_of_umbrella(text, found)
     found += _national_governments(t, text, found)
     words = _words(doc)
     found = _suffix_orgs(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
@@ -457,17 +465,18 @@ def _acting(t: OrgTables, text: str, index: TokenIndex, words: list[_Word], foun
     taken = [(o.start, o.end) for o in found] + blocked
     out = list(found)
     for w in words:
-        if any(s < w.end and w.start < e for s, e in taken):
+        if any(s < w.end and w.start < e for s, e in taken) or w.end - w.start < 2:
             continue
-        if not all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens) or w.end - w.start < 2:
-            continue
+        proper = all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens)
+        nominal = all(tag.startswith(("NN", "SL", "SN", "XSN")) for _, _, tag in w.tokens)
         surface = text[w.start:w.end]
         key = normalise(surface)
-        if surface in t.countries or key in t.generic or key in t.acronym_stop or _is_person(t, text, w.start, w.end):
+        if not nominal or surface in t.countries or surface in t.places or key in t.generic \
+                or key in t.suffixes or key in t.acronym_stop or _is_person(t, text, w.start, w.end):
             continue
         _, hi = index.sentence_bounds(index.sentence_of(w.start), len(text))
         sentence_rest = text[w.end:hi]
-        if any(rx.match(sentence_rest) for _, rx in t.roles):
+        if any(rx.match(sentence_rest) for _, needs_proper, rx in t.roles if proper or not needs_proper):
             out.append(Org(w.start, w.end, _canonical_unknown(surface), "other", "org.acting"))
     return out
 
@@ -501,6 +510,23 @@ def _in_one_sentence(t: OrgTables, text: str, index: TokenIndex, o: Org) -> Org 
     if start >= o.end or t.company_suffix.fullmatch(text[start:o.end]):
         return None
     return replace(o, start=start)
+
+
+_UMBRELLA = frozenset({"국제연합"})  # a body named before its agency: 유엔 unicef is 유니세프
+
+
+def _agencies_of_umbrella(text: str, found: list[Org]) -> list[Org]:
+    """``유엔 unicef``, ``UN 유니세프``: one span, the agency's name (docs/annotation.md, ORG › Spans)."""
+    found = sorted(found, key=lambda o: o.start)
+    out: list[Org] = []
+    for o in found:
+        prev = out[-1] if out else None
+        if prev is not None and prev.name in _UMBRELLA and o.kind == "international" \
+                and text[prev.end:o.start].isspace():
+            out[-1] = replace(o, start=prev.start)
+            continue
+        out.append(o)
+    return out
 
 
 def _national_governments(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
@@ -636,6 +662,8 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             if len(normalise(surface)) >= 2 and w.has_proper:
                 out.append(_company(t, w.start, w.end, surface, "org.affiliate", _canonical_unknown(surface)))
     for m in t.company_prefix.finditer(text):
+        if m.start() and text[m.start() - 1].isalnum():
+            continue  # glued after a name: 한결레미콘㈜
         word = next((w for w in words if w.start == m.end() or (w.start <= m.start() < w.end and w.end > m.end())), None)
         if word is None:
             continue
@@ -646,7 +674,7 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         out.append(_company(t, m.start(), word.end, text[name_start:word.end], "org.company_form_prefix",
                             kind=t.forms[m.group().strip()]))
     for m in t.company_suffix.finditer(text):
-        word = next((w for w in words if w.end == m.start() or w.end == m.end()), None)
+        word = next((w for w in words if w.end in (m.start(), m.end()) or w.start < m.start() < w.end), None)
         if word is None or word.start >= m.start():
             continue
         name = text[word.start:m.start()].strip()
@@ -665,8 +693,11 @@ def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int],
         m = _ACRONYM.match(text, o.end)
         if not m or m.start("acr") not in token_starts:
             continue
-        acr = m.group("acr")
-        if m.end("acr") not in token_ends or acr.lower() in t.acronym_stop:
+        acr, end = m.group("acr"), m.end("acr")
+        second = m.group("second")
+        if second and second.strip().lower() not in t.acronym_stop and m.end("second") in token_ends:
+            acr, end = acr + second, m.end("second")  # two words: 유엔환경계획 금융이니셔티브 unep fi
+        if end not in token_ends or acr.split()[0].lower() in t.acronym_stop:
             continue
         if acr.lower() in aliases:
             continue
@@ -679,8 +710,11 @@ def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int],
     taken = [(o.start, o.end) for o in out]
     rx = re.compile(r"(?<![A-Za-z])(" + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)) + r")(?![A-Za-z])", re.I)
     for m in rx.finditer(text):
-        if any(s < m.end() and m.start() < e for s, e in taken):
+        inside = [o for o in out if m.start() <= o.start and o.end <= m.end() and o.end - o.start < m.end() - m.start()]
+        shorter = {(i.start, i.end) for i in inside}
+        if any(s < m.end() and m.start() < e for s, e in taken if (s, e) not in shorter):
             continue
+        out = [o for o in out if o not in inside]  # unep inside unep fi
         o = aliases[m.group(1).lower()]
         out.append(Org(m.start(), m.end(), o.name, o.kind, "org.acronym"))
     return out
