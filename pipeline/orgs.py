@@ -382,9 +382,10 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _suffix_orgs(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
     found = _company_forms(t, text, words, found)
     found = _coordinated(t, text, words, found)
-    found = _acting(t, text, index, words, found, [(p.start, p.end) for p in blocked] + suppressed)
-    found = _bylines(t, text, found)
     found = _acronyms(t, text, found, token_starts, token_ends)
+    found = _acting(t, text, index, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    found = _repeated(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    found = _bylines(t, text, found)
     found = [kept for o in found if (kept := _in_one_sentence(t, text, index, o)) is not None]
     published = getattr(doc._, "published", None)
     return [_as_of(t, o, text, published) for o in filter_overlaps(found)], blocked
@@ -476,8 +477,27 @@ def _acting(t: OrgTables, text: str, index: TokenIndex, words: list[_Word], foun
             continue
         _, hi = index.sentence_bounds(index.sentence_of(w.start), len(text))
         sentence_rest = text[w.end:hi]
+        if _not_org_in_context(t, text, w.start, w.end, "company"):
+            continue  # a programme or venue named after it (unknown names are checked as companies)
         if any(rx.match(sentence_rest) for _, needs_proper, rx in t.roles if proper or not needs_proper):
             out.append(Org(w.start, w.end, _canonical_unknown(surface), "other", "org.acting"))
+    return out
+
+
+def _repeated(t: OrgTables, text: str, words: list[_Word], found: list[Org], blocked: list[tuple[int, int]]) -> list[Org]:
+    """A name found acting once is an organisation everywhere in the document (``포스코는 …`` after
+    ``포스코는 … 기부했다``), as an acronym defined once is."""
+    acting = {text[o.start:o.end]: o for o in found if o.rule == "org.acting"}
+    if not acting:
+        return found
+    taken = [(o.start, o.end) for o in found] + blocked
+    out = list(found)
+    for w in words:
+        o = acting.get(text[w.start:w.end])
+        if o is None or any(s < w.end and w.start < e for s, e in taken):
+            continue
+        if not _not_org_in_context(t, text, w.start, w.end, "company"):  # 포스코 청년 AI 아카데미
+            out.append(replace(o, start=w.start, end=w.end, rule="org.repeated"))
     return out
 
 
