@@ -1,22 +1,31 @@
-"""ORG: named organisations with a canonical ``name`` and a ``kind``.
+"""ORG: named organisations with a canonical ``name``, a ``kind`` and an ``org_id``.
 
-Three sources, in this order of trust:
+Sources, in this order of trust:
 
 1. the gazetteer ``data/organizations.tsv`` (canonical name, kind, aliases), matched
    case-insensitively and ignoring spaces (``사회복지 공동모금회``, ``oecd``), longest match first;
    ``data/non_organizations.tsv`` lists products, services and campaigns that contain a company
    name (``카카오톡``, ``네이버 지도``) and block it. A company name glued to a following noun
-   (``카카오맵``, ``카카오t블루``) is part of a product name, not an ORG;
-2. acronyms defined in the text: a name followed by a Latin acronym (``국제교통포럼 itf``,
+   (``카카오맵``, ``카카오t블루``) is part of a product name, not an ORG; a listed Latin name of one
+   or two letters (``KB``) needs a context (``KB는``, ``SK 임직원``);
+2. morphology: compounds ending in an organisation suffix (``data/org_suffixes.tsv``: …재단,
+   …협회, …요양원, …대학교 …) and legal-form marks (``data/company_forms.tsv``: ``(주)``, ``㈜``,
+   ``(사)``, ``재단법인`` …); a unit after a known organisation is one nested span
+   (``서울대학교 행복연구센터``, ``대한적십자사 경남지사``), and a unit named again later belongs to
+   the same organisation; elliptical coordination names each member (``신한·우리·하나금융그룹``);
+3. acronyms defined in the text: a name followed by a Latin acronym (``국제교통포럼 itf``,
    ``세계보건기구(WHO)``) makes the acronym an alias of that name for the rest of the document;
-3. morphology: compounds ending in an organisation suffix (``data/org_suffixes.tsv``: …재단,
-   …협회, …센터, …대학교 …) and company forms (``data/company_forms.tsv``: ``(주)``, ``㈜``,
-   ``주식회사``); a unit after a known organisation is one nested span (``서울대학교 행복연구센터``).
+4. acting: an unlisted proper noun in an organisation's role (``data/org_roles.tsv``: ``무학은 …
+   기부했다``, ``무학 관계자는``), unless ``data/acting_exceptions.tsv`` makes it a person or a
+   place; once found, the name is an ORG all through its document;
+5. outlets in datelines, bylines and copyright lines (``data/org_bylines.tsv``: ``(서울=뉴스1)``).
 
-Every ORG carries the name of the rule that found it (``span._.rule``: ``org.gazetteer``,
-``org.suffix`` …). The tables belong to the ``csr_orgs`` component (:class:`OrgTables`); its
-config may name another gazetteer file (``gazetteer``) or switch the list off
-(``use_gazetteer = false``: only the morphology and acronym rules find names).
+Names are then set as of the document's date (``Doc._.published``) from ``data/org_history.tsv``
+(a 2018 ``신한생명`` stays 신한생명), and ``org_id`` is the organisation's current name, shared by
+all its names. Every ORG carries the name of the rule that found it (``span._.rule``:
+``org.gazetteer``, ``org.suffix``, ``org.acting`` …). The tables belong to the ``csr_orgs``
+component (:class:`OrgTables`); its config may name another gazetteer file (``gazetteer``) or
+switch the list off (``use_gazetteer = false``: only the rules find names).
 """
 from __future__ import annotations
 
