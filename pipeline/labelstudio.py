@@ -58,7 +58,8 @@ def _parse_norm(label: str, text: str) -> dict:
         if "=" in part:
             k, _, v = part.partition("=")
             attrs[k.strip()] = v.strip()
-    return {a.name: a.parse(attrs.get(a.name) or "") for a in schema.LABELS[label].attrs}
+    # an unscored attribute left empty (ORG's derived org_id) is not written into the gold
+    return {a.name: a.parse(attrs.get(a.name) or "") for a in schema.LABELS[label].attrs if a.scored or attrs.get(a.name)}
 
 
 def _regions(spans: list[dict]) -> list[dict]:

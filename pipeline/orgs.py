@@ -1,22 +1,31 @@
-"""ORG: named organisations with a canonical ``name`` and a ``kind``.
+"""ORG: named organisations with a canonical ``name``, a ``kind`` and an ``org_id``.
 
-Three sources, in this order of trust:
+Sources, in this order of trust:
 
 1. the gazetteer ``data/organizations.tsv`` (canonical name, kind, aliases), matched
    case-insensitively and ignoring spaces (``사회복지 공동모금회``, ``oecd``), longest match first;
    ``data/non_organizations.tsv`` lists products, services and campaigns that contain a company
    name (``카카오톡``, ``네이버 지도``) and block it. A company name glued to a following noun
-   (``카카오맵``, ``카카오t블루``) is part of a product name, not an ORG;
-2. acronyms defined in the text: a name followed by a Latin acronym (``국제교통포럼 itf``,
+   (``카카오맵``, ``카카오t블루``) is part of a product name, not an ORG; a listed Latin name of one
+   or two letters (``KB``) needs a context (``KB는``, ``SK 임직원``);
+2. morphology: compounds ending in an organisation suffix (``data/org_suffixes.tsv``: …재단,
+   …협회, …요양원, …대학교 …) and legal-form marks (``data/company_forms.tsv``: ``(주)``, ``㈜``,
+   ``(사)``, ``재단법인`` …); a unit after a known organisation is one nested span
+   (``서울대학교 행복연구센터``, ``대한적십자사 경남지사``), and a unit named again later belongs to
+   the same organisation; elliptical coordination names each member (``신한·우리·하나금융그룹``);
+3. acronyms defined in the text: a name followed by a Latin acronym (``국제교통포럼 itf``,
    ``세계보건기구(WHO)``) makes the acronym an alias of that name for the rest of the document;
-3. morphology: compounds ending in an organisation suffix (``data/org_suffixes.tsv``: …재단,
-   …협회, …센터, …대학교 …) and company forms (``data/company_forms.tsv``: ``(주)``, ``㈜``,
-   ``주식회사``); a unit after a known organisation is one nested span (``서울대학교 행복연구센터``).
+4. acting: an unlisted proper noun in an organisation's role (``data/org_roles.tsv``: ``무학은 …
+   기부했다``, ``무학 관계자는``), unless ``data/acting_exceptions.tsv`` makes it a person or a
+   place; once found, the name is an ORG all through its document;
+5. outlets in datelines, bylines and copyright lines (``data/org_bylines.tsv``: ``(서울=뉴스1)``).
 
-Every ORG carries the name of the rule that found it (``span._.rule``: ``org.gazetteer``,
-``org.suffix`` …). The tables belong to the ``csr_orgs`` component (:class:`OrgTables`); its
-config may name another gazetteer file (``gazetteer``) or switch the list off
-(``use_gazetteer = false``: only the morphology and acronym rules find names).
+Names are then set as of the document's date (``Doc._.published``) from ``data/org_history.tsv``
+(a 2018 ``신한생명`` stays 신한생명), and ``org_id`` is the organisation's current name, shared by
+all its names. Every ORG carries the name of the rule that found it (``span._.rule``:
+``org.gazetteer``, ``org.suffix``, ``org.acting`` …). The tables belong to the ``csr_orgs``
+component (:class:`OrgTables`); its config may name another gazetteer file (``gazetteer``) or
+switch the list off (``use_gazetteer = false``: only the rules find names).
 """
 from __future__ import annotations
 
@@ -35,12 +44,16 @@ from .spans import TokenIndex, doc_text, set_spans, token_index
 
 # Kiwi tags that end a noun phrase: particles, endings, copula, punctuation.
 _TAIL_TAGS = ("J", "E", "VCP", "XSV", "XSA", "SF", "SP", "SS", "SE", "SO", "_SP", "VV", "VA", "MAG")
-_ACRONYM = re.compile(r"[\s(（\[]*(?P<acr>[A-Za-z][A-Za-z&.\-]{1,11})[)）\]]?")
+_ACRONYM = re.compile(r"[\s(（\[]*(?P<acr>[A-Za-z][A-Za-z&.\-]{1,11})(?P<second>\s[A-Za-z]{2,3}(?![A-Za-z]))?[)）\]]?")
 _NAME_CHAR = re.compile(r"[^\s·ㆍ]")
 
 FILES = ("organizations.tsv", "non_organizations.tsv", "org_suffixes.tsv", "org_contexts.tsv",
          "generic_org_words.tsv", "particles.tsv", "org_titles.tsv", "countries.tsv", "org_venues.tsv",
-         "company_forms.tsv", "affiliate_words.tsv", "acronym_stopwords.tsv")
+         "company_forms.tsv", "affiliate_words.tsv", "acronym_stopwords.tsv", "org_history.tsv",
+         "org_roles.tsv", "acting_exceptions.tsv", "org_bylines.tsv")
+_SHORT_LATIN = re.compile(r"[A-Za-z]{1,2}")  # KB, SK, LG: an ORG only in a context that makes one
+_COORDINATOR = "·ㆍ"  # 신한·우리·하나금융그룹
+_SEPARATORS = _COORDINATOR + "=/"  # signs that end a name inside a word: 사진제공=한빛재단
 
 
 @dataclass
@@ -50,6 +63,7 @@ class Org:
     name: str
     kind: str
     rule: str = "org.gazetteer"
+    org_id: str = ""  # set by find_orgs: the organisation across renames (as_of)
 
 
 def normalise(s: str) -> str:
@@ -117,6 +131,13 @@ class OrgTables:
     company_suffix: re.Pattern
     affiliate: re.Pattern  # 계열사 before an unknown company
     acronym_stop: frozenset[str]
+    forms: dict[str, str]  # legal-form mark → the kind of an unlisted name it marks
+    history: dict[str, tuple[str, str, str]]  # normalised former name → (former, since, successor)
+    roles: tuple[tuple[str, bool, re.Pattern], ...]  # (role, needs a proper noun, pattern after an unlisted name)
+    surnames: frozenset[str]
+    places: frozenset[str]  # provinces and cities named short (경남): never an acting organisation
+    person_titles: re.Pattern  # a title or honorific before or after a person's name
+    bylines: tuple[re.Pattern, ...]  # datelines, bylines, credits: group `name` is the outlet
     sources: dict[str, Path]
 
     @classmethod
@@ -148,7 +169,16 @@ class OrgTables:
                     raise ValueError(f"countries.tsv: {alias!r} names both {countries[alias]} and {row['name']}")
         # a named national government ends before a case particle (일본 정부는, 미국 정부와)
         cases = _alt(r["particle"] for r in particle_rows if "+" not in r["function"])
-        forms = _alt(_words_of(read_table("company_forms.tsv", base), "form"))
+        form_rows = read_table("company_forms.tsv", base)
+        form_kinds = {r["form"]: r["kind"] for r in form_rows}
+        forms = _alt(form_kinds)
+        forms_after = _alt(r["form"] for r in form_rows if r["position"] == "both")
+        history: dict[str, tuple[str, str, str]] = {}
+        for row in read_table("org_history.tsv", base):
+            history[normalise(row["former"])] = (row["former"], row["since"], row["current"])
+        cues = read_table("acting_exceptions.tsv", base)
+        heads = _alt(t for t in titles if len(t) > 1)
+        person_titles = _alt(r["word"] for r in cues if r["kind"] == "title")
         return cls(
             gazetteer=gaz,
             trie=_trie(gaz),
@@ -164,9 +194,17 @@ class OrgTables:
             countries=countries,
             venues=tuple(_words_of(read_table("org_venues.tsv", base), "head")),
             company_prefix=re.compile(rf"(?:{forms})\s*"),
-            company_suffix=re.compile(rf"\s*(?:{forms})"),
+            company_suffix=re.compile(rf"\s*(?:{forms_after})"),
             affiliate=re.compile(rf"(?:{_alt(_words_of(read_table('affiliate_words.tsv', base), 'word'))})\s+$"),
             acronym_stop=frozenset(w.lower() for w in _words_of(read_table("acronym_stopwords.tsv", base), "word")),
+            forms=form_kinds,
+            history=history,
+            roles=tuple((r["role"], r["proper"] == "yes", re.compile(r["pattern"].replace("{title}", heads)))
+                        for r in read_table("org_roles.tsv", base)),
+            surnames=frozenset(r["word"] for r in cues if r["kind"] == "surname"),
+            places=frozenset(r["word"] for r in cues if r["kind"] == "place"),
+            person_titles=re.compile(rf"(?:{person_titles})"),
+            bylines=tuple(re.compile(r["pattern"]) for r in read_table("org_bylines.tsv", base)),
             sources=sources,
         )
 
@@ -201,6 +239,7 @@ class _Word:
 
 def _words(doc: Doc) -> list[_Word]:
     index = token_index(doc)
+    text = doc_text(doc)
     words: list[_Word] = []
     current: list = []
 
@@ -222,7 +261,8 @@ def _words(doc: Doc) -> list[_Word]:
         if space:
             flush()
             continue
-        if tag.startswith("SS"):  # brackets and quotes separate names: 재단(HNF)은
+        if tag.startswith("SS") or text[start:end] in _SEPARATORS:
+            # brackets and quotes separate names (재단(HNF)은), and so does a middle dot (삼성·LG)
             flush()
             continue
         current.append((start, end, tag))
@@ -288,11 +328,26 @@ def _gazetteer_matches(t: OrgTables, text: str, token_starts: set[int],
 def _glued_to_noun(t: OrgTables, text: str, end: int, tag_at: dict[int, str]) -> bool:
     """True when a name is directly followed by more name material (카카오맵, 카카오t블루); a
     glued title (하나은행장) leaves the name an ORG."""
-    if end >= len(text) or text[end].isspace() or t.titles.match(text, end):
+    if end >= len(text) or text[end].isspace() or t.titles.match(text, end) or _particle_follows(t, text, end):
         return False
     tag = tag_at.get(end, "")
     first = tag.split("+")[0]
     return first.startswith(("NNP", "NNG", "SL", "SN", "SH", "VA", "VV", "XR", "UNK")) and not first.startswith("NNB")
+
+
+def _particle_follows(t: OrgTables, text: str, end: int) -> bool:
+    """A particle and then no more letters (``LGU+는``, which Kiwi reads as the verb 늘)."""
+    return any(text.startswith(p, end) and not text[end + len(p):end + len(p) + 1].isalnum() for p in t.particles)
+
+
+def _latin_in_context(t: OrgTables, text: str, end: int) -> bool:
+    """A short Latin name (``KB``, ``SK``) is an ORG when a particle, a middle dot, a closing bracket
+    or one of its staff follows it (``KB는``, ``삼성·LG·SK``, ``SK 임직원``), not before a plain noun
+    (``KB 디지털 금융교육``)."""
+    rest = text[end:end + 12]
+    if not rest or rest[0] in _COORDINATOR + ")）],.":
+        return True
+    return _particle_follows(t, text, end) or any(role == "staff" and rx.match(rest) for role, _, rx in t.roles)
 
 
 @dataclass
@@ -322,19 +377,153 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
         if _not_org_in_context(t, text, start, end, entry[1]):
             suppressed.append((start, end))  # the suffix rules must not bring it back (삼성전자 서초사옥)
             continue
+        if _SHORT_LATIN.fullmatch(text[start:end]) and not _latin_in_context(t, text, end):
+            continue
         found.append(Org(start, end, entry[0], entry[1]))
     # a company name before a product name is part of it: 현대차 아이오닉 5, 삼성 갤럭시
     product_starts = {p.start for p in blocked}
     found = [o for o in found if not (text[o.end:o.end + 1] == " " and
                                       len(text[o.end:]) - len(text[o.end:].lstrip()) + o.end in product_starts)]
 
+    found = _agencies_of_umbrella(text, found)
     found += _national_governments(t, text, found)
     words = _words(doc)
     found = _suffix_orgs(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
     found = _company_forms(t, text, words, found)
+    found = _coordinated(t, text, words, found)
     found = _acronyms(t, text, found, token_starts, token_ends)
+    found = _acting(t, text, index, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    found = _repeated(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    found = _bylines(t, text, found)
     found = [kept for o in found if (kept := _in_one_sentence(t, text, index, o)) is not None]
-    return filter_overlaps(found), blocked
+    published = getattr(doc._, "published", None)
+    return [_as_of(t, o, text, published) for o in filter_overlaps(found)], blocked
+
+
+def _as_of(t: OrgTables, o: Org, text: str, published: str | None) -> Org:
+    """The name in use at the document's date, and the ``org_id`` shared by all the organisation's
+    names: its current name (the end of its chain of renames in ``org_history.tsv``). A former name
+    in a document dated before the rename stays (``신한생명`` in 2018), and so does a short form of
+    a renamed organisation (``전경련`` in 2019: 전국경제인연합회); without a date the current name."""
+    history = t.history
+    current, seen = o.name, set()
+    while normalise(current) in history and current not in seen:  # ING생명 → 오렌지라이프 → 신한라이프
+        seen.add(current)
+        current = history[normalise(current)][2]
+    name = current
+    day = (published or "")[:10]
+    written = normalise(text[o.start:o.end])
+    if day and written in history:
+        name = history[written][0]
+        while normalise(name) in history and history[normalise(name)][1] <= day:
+            name = history[normalise(name)][2]
+    elif day:
+        formers = [h[0] for h in history.values() if h[2] == current and day < h[1]]
+        if len(formers) == 1:  # one name then in use (two merged names: keep the current one)
+            name = formers[0]
+    return replace(o, name=name if name != current else o.name, org_id=current)
+
+
+def _coordinated(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
+    """Elliptical coordination (``신한·우리·하나금융그룹``): each bare name joined by middle dots to an
+    organisation's name takes that name's tail (``신한`` → 신한금융그룹); a name that is an
+    organisation by itself (``삼성·LG·SK``) stays as it is, unless name + tail is listed
+    (``KB·신한·하나금융그룹``: KB금융그룹)."""
+    by_start = {o.start: o for o in found}
+    out = list(found)
+    for i, w in enumerate(words):
+        last = by_start.get(w.start)
+        if last is None or not i or text[words[i - 1].word_end:w.start] not in _COORDINATOR:
+            continue
+        members: list[_Word] = []
+        j = i - 1
+        while j >= 0 and text[words[j].word_end:words[j + 1].start] in _COORDINATOR and words[j].word_end == words[j].end:
+            members.insert(0, words[j])
+            j -= 1
+        surface = text[last.start:last.end]
+        for m in members:
+            member = text[m.start:m.end]
+            own = next((o for o in out if o.start == m.start and o.end == m.end), None)
+            name = next((entry for k in range(1, len(surface))
+                         if (entry := t.gazetteer.get(normalise(member + surface[k:])))), None)
+            before_last = text[members[-1].start:members[-1].end]
+            if name is None and own is None and len(surface) > len(before_last) + 1:
+                # not listed: the last name's own part is as long as the name before it (우리·하나|금융그룹)
+                name = (_canonical_unknown(member + surface[len(before_last):]), last.kind)
+            if name is None:
+                continue
+            out = [o for o in out if o is not own]
+            out.append(Org(m.start, m.end, name[0], name[1], "org.coordination"))
+    return out
+
+
+def _is_person(t: OrgTables, text: str, start: int, end: int) -> bool:
+    """A name shaped like a person's (김철수), or with a title or honorific beside it (가수 아이유)."""
+    name = text[start:end]
+    if len(name) == 3 and name[0] in t.surnames and all("가" <= c <= "힣" for c in name):
+        return True
+    before = text[max(0, start - 8):start].rstrip()
+    after = text[end:end + 6].lstrip()
+    return bool(re.search(rf"{t.person_titles.pattern}$", before)) or bool(t.person_titles.match(after))
+
+
+def _acting(t: OrgTables, text: str, index: TokenIndex, words: list[_Word], found: list[Org],
+            blocked: list[tuple[int, int]]) -> list[Org]:
+    """An unlisted proper noun that acts as an organisation (``무학은 … 기부했다``, ``무학 관계자는``,
+    ``푸른내일과 협약을 맺었다``): a word of Kiwi proper nouns (or Latin) the table ``org_roles.tsv``
+    finds in an organisation's role. People, countries and places stay out."""
+    taken = [(o.start, o.end) for o in found] + blocked
+    out = list(found)
+    for w in words:
+        if any(s < w.end and w.start < e for s, e in taken) or w.end - w.start < 2:
+            continue
+        proper = all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens)
+        nominal = all(tag.startswith(("NN", "SL", "SN", "XSN")) for _, _, tag in w.tokens)
+        surface = text[w.start:w.end]
+        key = normalise(surface)
+        if not nominal or surface in t.countries or surface in t.places or key in t.generic \
+                or key in t.suffixes or key in t.acronym_stop or _is_person(t, text, w.start, w.end):
+            continue
+        _, hi = index.sentence_bounds(index.sentence_of(w.start), len(text))
+        sentence_rest = text[w.end:hi]
+        if _not_org_in_context(t, text, w.start, w.end, "company"):
+            continue  # a programme or venue named after it (unknown names are checked as companies)
+        if any(rx.match(sentence_rest) for _, needs_proper, rx in t.roles if proper or not needs_proper):
+            out.append(Org(w.start, w.end, _canonical_unknown(surface), "other", "org.acting"))
+    return out
+
+
+def _repeated(t: OrgTables, text: str, words: list[_Word], found: list[Org], blocked: list[tuple[int, int]]) -> list[Org]:
+    """A name found acting once is an organisation everywhere in the document (``포스코는 …`` after
+    ``포스코는 … 기부했다``), as an acronym defined once is."""
+    acting = {text[o.start:o.end]: o for o in found if o.rule == "org.acting"}
+    if not acting:
+        return found
+    taken = [(o.start, o.end) for o in found] + blocked
+    out = list(found)
+    for w in words:
+        o = acting.get(text[w.start:w.end])
+        if o is None or any(s < w.end and w.start < e for s, e in taken):
+            continue
+        if not _not_org_in_context(t, text, w.start, w.end, "company"):  # 포스코 청년 AI 아카데미
+            out.append(replace(o, start=w.start, end=w.end, rule="org.repeated"))
+    return out
+
+
+def _bylines(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """Outlets in datelines, bylines, credits and copyright lines (``(서울=뉴스1)``, ``ⓒ 서울경제``)."""
+    taken = [(o.start, o.end) for o in found]
+    out = list(found)
+    for rx in t.bylines:
+        for m in rx.finditer(text):
+            start, end = m.span("name")
+            if any(s < end and start < e for s, e in taken):
+                continue
+            known = t.gazetteer.get(normalise(m.group("name")))
+            name, kind = known if known else (_canonical_unknown(m.group("name")), "company")
+            out.append(Org(start, end, name, kind, "org.byline"))
+            taken.append((start, end))
+    return out
 
 
 def _in_one_sentence(t: OrgTables, text: str, index: TokenIndex, o: Org) -> Org | None:
@@ -350,6 +539,23 @@ def _in_one_sentence(t: OrgTables, text: str, index: TokenIndex, o: Org) -> Org 
     if start >= o.end or t.company_suffix.fullmatch(text[start:o.end]):
         return None
     return replace(o, start=start)
+
+
+_UMBRELLA = frozenset({"국제연합"})  # a body named before its agency: 유엔 unicef is 유니세프
+
+
+def _agencies_of_umbrella(text: str, found: list[Org]) -> list[Org]:
+    """``유엔 unicef``, ``UN 유니세프``: one span, the agency's name (docs/annotation.md, ORG › Spans)."""
+    found = sorted(found, key=lambda o: o.start)
+    out: list[Org] = []
+    for o in found:
+        prev = out[-1] if out else None
+        if prev is not None and prev.name in _UMBRELLA and o.kind == "international" \
+                and text[prev.end:o.start].isspace():
+            out[-1] = replace(o, start=prev.start)
+            continue
+        out.append(o)
+    return out
 
 
 def _national_governments(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
@@ -373,17 +579,26 @@ def _suffix_kind(t: OrgTables, key: str, word: _Word, after_org: bool) -> str | 
             continue
         kind, needs, min_len = table[key[-n:]]
         if len(key) == n:
-            return kind if needs == "parent" and after_org else None
+            return kind if needs == "parent" and after_org and len(key) >= min_len else None
         if needs == "parent" and not after_org:
             return None
-        if (needs == "yes" and not (word.has_proper or after_org)) or len(key) < min_len:
+        if (needs == "yes" and not (_has_proper(t, key, word) or after_org)) or len(key) < min_len:
             return None
         return kind
     return None
 
 
+def _has_proper(t: OrgTables, key: str, word: _Word) -> bool:
+    """A proper noun inside, other than a Latin word that names no organisation (ESG위원회)."""
+    latin = re.findall(r"[a-z]+", key)
+    if latin and all(w in t.acronym_stop for w in latin) and not any(x[2].startswith("NNP") for x in word.tokens):
+        return len(word.tokens) >= 3
+    return word.has_proper
+
+
 def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], blocked: list) -> list[Org]:
     by_end = {o.end: o for o in found}
+    units: dict[str, Org] = {}  # unit suffix (지사) → the organisation the last such unit belonged to
     covered = sorted([(o.start, o.end) for o in found] + blocked)
     covered_starts = [s for s, _ in covered]
     out = list(found)
@@ -399,6 +614,11 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
             # a unit right after an organisation: 서울대학교 행복연구센터, … 건축공학과 친환경건축연구실
             parent = by_end.get(prev.word_end)
         kind = _suffix_kind(t, key, w, parent is not None)
+        unit = _unit_suffix(t, key)
+        if kind is None and parent is None and unit in units:
+            # a unit named again later without its organisation: 대한적십자사 경남지사 … 울산광역지사
+            parent = units[unit]
+            kind = _suffix_kind(t, key, w, True)
         if kind is None and w.word_end > w.end:
             # Kiwi may read the end of a name as a particle (건축공학|과): try the whole word
             full = text[w.start:w.word_end]
@@ -411,7 +631,13 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
         if _is_company_venue(t, key):
             continue  # CJ제일제당센터: a company's building, not an organisation
         start, name, rule = w.start, _canonical_unknown(surface), "org.suffix"
-        if parent is not None:
+        if kind == "-":  # a branch takes its organisation's kind
+            kind = parent.kind if parent is not None else "other"
+        if parent is not None and parent.end <= w.start and not text[parent.end:w.start].isspace():
+            name, rule = f"{parent.name} {name}", "org.suffix_unit_later"
+        elif parent is not None:
+            if unit:
+                units[unit] = parent
             out = [o for o in out if o is not parent]
             start, name, rule = parent.start, f"{parent.name} {name}", "org.suffix_unit"
         # drop any gazetteer match inside the new compound (카카오 in 카카오임팩트재단)
@@ -420,6 +646,14 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
         out.append(org)
         by_end[w.end] = org
     return out
+
+
+def _unit_suffix(t: OrgTables, key: str) -> str:
+    """The suffix of a unit that belongs to an organisation (지사 in 경남지사), or ``""``."""
+    for n in t.suffix_lengths:
+        if n < len(key) and key[-n:] in t.suffixes:
+            return key[-n:] if t.suffixes[key[-n:]][1] == "parent" else ""
+    return ""
 
 
 def _is_company_venue(t: OrgTables, key: str) -> bool:
@@ -436,13 +670,14 @@ def _canonical_unknown(surface: str) -> str:
     return re.sub(r"[A-Za-z]+", lambda m: m.group().upper(), re.sub(r"\s+", "", surface))
 
 
-def _company(t: OrgTables, start: int, end: int, name: str, rule: str, unknown_name: str | None = None) -> Org:
-    """A company-form or affiliate ORG: the gazetteer's entry when it knows the name, else a
-    company named ``unknown_name`` (default: the name as written)."""
+def _company(t: OrgTables, start: int, end: int, name: str, rule: str, unknown_name: str | None = None,
+             kind: str = "company") -> Org:
+    """A legal-form or affiliate ORG: the gazetteer's entry when it knows the name, else one of
+    ``kind`` named ``unknown_name`` (default: the name as written)."""
     known = t.gazetteer.get(normalise(name))
     if known:
         return Org(start, end, known[0], known[1], rule)
-    return Org(start, end, unknown_name or name, "company", rule)
+    return Org(start, end, unknown_name or name, kind, rule)
 
 
 def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
@@ -456,6 +691,8 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             if len(normalise(surface)) >= 2 and w.has_proper:
                 out.append(_company(t, w.start, w.end, surface, "org.affiliate", _canonical_unknown(surface)))
     for m in t.company_prefix.finditer(text):
+        if m.start() and text[m.start() - 1].isalnum():
+            continue  # glued after a name: 한결레미콘㈜
         word = next((w for w in words if w.start == m.end() or (w.start <= m.start() < w.end and w.end > m.end())), None)
         if word is None:
             continue
@@ -463,16 +700,17 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         if word.end <= name_start:
             continue
         out = [o for o in out if not (m.start() <= o.start < word.end)]
-        out.append(_company(t, m.start(), word.end, text[name_start:word.end], "org.company_form_prefix"))
+        out.append(_company(t, m.start(), word.end, text[name_start:word.end], "org.company_form_prefix",
+                            kind=t.forms[m.group().strip()]))
     for m in t.company_suffix.finditer(text):
-        word = next((w for w in words if w.end == m.start() or w.end == m.end()), None)
+        word = next((w for w in words if w.end in (m.start(), m.end()) or w.start < m.start() < w.end), None)
         if word is None or word.start >= m.start():
             continue
         name = text[word.start:m.start()].strip()
         if not name:
             continue
         out = [o for o in out if not (word.start <= o.start < m.end())]
-        out.append(_company(t, word.start, m.end(), name, "org.company_form_suffix"))
+        out.append(_company(t, word.start, m.end(), name, "org.company_form_suffix", kind=t.forms[m.group().strip()]))
     return out
 
 
@@ -484,8 +722,11 @@ def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int],
         m = _ACRONYM.match(text, o.end)
         if not m or m.start("acr") not in token_starts:
             continue
-        acr = m.group("acr")
-        if m.end("acr") not in token_ends or acr.lower() in t.acronym_stop:
+        acr, end = m.group("acr"), m.end("acr")
+        second = m.group("second")
+        if second and second.strip().lower() not in t.acronym_stop and m.end("second") in token_ends:
+            acr, end = acr + second, m.end("second")  # two words: 유엔환경계획 금융이니셔티브 unep fi
+        if end not in token_ends or acr.split()[0].lower() in t.acronym_stop:
             continue
         if acr.lower() in aliases:
             continue
@@ -498,8 +739,11 @@ def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int],
     taken = [(o.start, o.end) for o in out]
     rx = re.compile(r"(?<![A-Za-z])(" + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)) + r")(?![A-Za-z])", re.I)
     for m in rx.finditer(text):
-        if any(s < m.end() and m.start() < e for s, e in taken):
+        inside = [o for o in out if m.start() <= o.start and o.end <= m.end() and o.end - o.start < m.end() - m.start()]
+        shorter = {(i.start, i.end) for i in inside}
+        if any(s < m.end() and m.start() < e for s, e in taken if (s, e) not in shorter):
             continue
+        out = [o for o in out if o not in inside]  # unep inside unep fi
         o = aliases[m.group(1).lower()]
         out.append(Org(m.start(), m.end(), o.name, o.kind, "org.acronym"))
     return out
@@ -523,7 +767,8 @@ class OrgRecognizer(TableComponent[OrgTables]):
 
     def __call__(self, doc: Doc) -> Doc:
         orgs, products = find_orgs(self.tables, doc)
-        doc = set_spans(doc, "ORG", [(o.start, o.end, {"name": o.name, "kind": o.kind, "rule": o.rule}) for o in orgs])
+        doc = set_spans(doc, "ORG", [(o.start, o.end, {"name": o.name, "kind": o.kind, "rule": o.rule,
+                                                        "org_id": o.org_id}) for o in orgs])
         # products, services and campaigns that contain a company name: not exported, but the
         # event linker reads them (a sentence about an app feature is a `service` event)
         doc = set_spans(doc, "PRODUCT", [(p.start, p.end, {"rule": p.rule}) for p in products])

@@ -296,7 +296,9 @@ _AMOUNT = (number("value"), text("unit", example="KRW"), choice("qualifier", "qu
 
 register(Label("DATE", "dates", (date_value("value"), choice("mod", "date_mods", optional=True, example="END")),
                colour="#ffd166"))
-register(Label("ORG", "organizations", (text("name"), choice("kind", "org_kinds", scored=False, example="company")),
+# org_id: the organisation across renames (orgs.py; gold may leave it out, evaluation does not score it)
+register(Label("ORG", "organizations", (text("name"), choice("kind", "org_kinds", scored=False, example="company"),
+                                        Attr("org_id", check=lambda *_: None, scored=False, example="신한라이프")),
                colour="#a9cbff"))
 register(Label("MONEY", "amounts", _AMOUNT, colour="#8fdca0"))
 register(Label("QUANTITY", "amounts", _AMOUNT, colour="#f2b8ee"))

@@ -65,7 +65,7 @@ def test_builtin_tables_keep_their_columns():
     assert COLUMNS == {
         "documents": ["doc_id", "path", "title", "published", "chars", "sentences", "status", "error"],
         "dates": ["doc_id", "sentence_id", "start", "end", "text", "value", "mod"],
-        "organizations": ["doc_id", "sentence_id", "start", "end", "text", "name", "kind"],
+        "organizations": ["doc_id", "sentence_id", "start", "end", "text", "name", "kind", "org_id"],
         "amounts": ["doc_id", "sentence_id", "start", "end", "text", "kind", "value", "unit", "qualifier"],
         "events": ["doc_id", "event_id", "sentence_id", "date_text", "date_value", "date_start", "date_end",
                    "orgs", "amounts", "category", "sentence", "actor", "counterparts"],
