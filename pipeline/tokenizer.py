@@ -122,7 +122,7 @@ class KiwiTokenizer:
         doc = Doc(self.vocab, words=words, spaces=spaces, tags=tags, lemmas=lemmas, sent_starts=sent_starts)
         if sum(len(w) for w in words) + sum(spaces) != len(text):  # pragma: no cover - never expected
             raise AssertionError("tokenizer changed the text")
-        doc.user_data[TEXT_KEY] = text  # type: ignore[index]  # spaCy allows tuple keys (its own use them)
+        doc.user_data[TEXT_KEY] = text  # spaCy allows tuple keys (its own use them)
         return doc
 
     # spaCy serialises the tokenizer with the pipeline; Kiwi itself needs no state.

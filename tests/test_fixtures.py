@@ -66,7 +66,6 @@ def test_readme_shows_the_current_evaluation(report):
     """README.md's table is the command's output, never typed: regenerate it with
     python -m pipeline evaluate --markdown"""
     from pipeline.evaluate import format_markdown, load_gold
-
     from pipeline.markdown import read_section
 
     block = read_section(Path(__file__).parent.parent / "README.md", "evaluation")
