@@ -95,13 +95,21 @@ def score_rows() -> dict[str, dict[str, list[int]]]:
 
 def score_before(checkout: Path) -> dict[str, dict[str, list[int]]]:
     """The same rows scored by the pipeline in ``checkout``, in a subprocess."""
-    code = ("import importlib.util, json, sys; sys.path.insert(0, sys.argv[1]); import pipeline; "
-            "assert pipeline.__file__.startswith(sys.argv[1]), pipeline.__file__; "
-            "spec = importlib.util.spec_from_file_location('breadth', sys.argv[2]); "
-            "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); print(json.dumps(m.score_rows()))")
+    code = (
+        "import importlib.util, json, sys; sys.path.insert(0, sys.argv[1]); import pipeline; "
+        "assert pipeline.__file__.startswith(sys.argv[1]), pipeline.__file__; "
+        "spec = importlib.util.spec_from_file_location('breadth', sys.argv[2]); "
+        "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); print(json.dumps(m.score_rows()))"
+    )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    out = subprocess.run([sys.executable, "-c", code, str(checkout.resolve()), __file__], env=env, check=True,
-                         capture_output=True, text=True, cwd=checkout)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(checkout.resolve()), __file__],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=checkout,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -130,17 +138,22 @@ def table(after: dict, before: dict | None) -> str:
     before_totals = _totals(before or {})
     for name, t in _totals(after).items():
         lines.append(row(name, "**all**", t, before_totals.get(name) if before else None))
-    note = ("found = share of expected spans found with the same surface; valued exactly = found with exactly "
-            "the expected value; negatives clean = share of rows expecting nothing that give nothing. "
-            "`before → after` when the table was made with `--before`.")
+    note = (
+        "found = share of expected spans found with the same surface; valued exactly = found with exactly "
+        "the expected value; negatives clean = share of rows expecting nothing that give nothing. "
+        "`before → after` when the table was made with `--before`."
+    )
     return "\n".join(lines) + "\n\n" + note
 
 
 def main(argv: list[str] | None = None) -> int:
     from benchmarks.common import Figure, argument_parser
 
-    figure = Figure("breadth", "python benchmarks/breadth.py --before DIR --write BENCHMARKS.md",
-                    "## Breadth of the date, amount and organisation rules, by family")
+    figure = Figure(
+        "breadth",
+        "python benchmarks/breadth.py --before DIR --write BENCHMARKS.md",
+        "## Breadth of the date, amount and organisation rules, by family",
+    )
     ap = argument_parser(__doc__)
     ap.add_argument("--before", metavar="DIR", type=Path, help="a checkout of the code to compare with")
     args = ap.parse_args(argv)
@@ -148,8 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     before = score_before(args.before) if args.before else None
     body = table(after, before)
     if args.before:
-        commit = subprocess.run(["git", "-C", str(args.before), "log", "-1", "--format=%h %s"], capture_output=True,
-                                text=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "-C", str(args.before), "log", "-1", "--format=%h %s"], capture_output=True, text=True
+        ).stdout.strip()
         body += f" Before: commit {commit or args.before}."
     figure.publish(body, args.write)
     return 0

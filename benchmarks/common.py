@@ -4,6 +4,7 @@ own loaders), and writing a generated table into a Markdown file.
 Scores are never computed here: span matching and precision/recall/F1 are
 :func:`pipeline.evaluate.score`'s, so a benchmark and ``python -m pipeline evaluate`` count alike.
 """
+
 from __future__ import annotations
 
 import argparse

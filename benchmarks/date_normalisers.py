@@ -13,6 +13,7 @@ benefit.
 ``--write README.md`` pastes the table (without the seconds, which vary from run to run) into
 README.md; a test fails when that table is stale.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,8 +49,9 @@ def examples() -> list[Case]:
             surface, _, value = item.partition(" => ")
             start = row["text"].find(surface, pos)
             pos = start + 1
-            out.append(Case(row["text"], row["published"] or None, start, start + len(surface), surface,
-                            value.split()[0]))
+            out.append(
+                Case(row["text"], row["published"] or None, start, start + len(surface), surface, value.split()[0])
+            )
     for doc in gold_documents():
         for s in doc.spans:
             if s.label == "DATE":
@@ -150,8 +152,13 @@ def measure(cases: Sequence[Case], name: str, normalise: Callable[[Sequence[Case
         pairs = [(g, c) for g, c in zip(got, cases, strict=True) if keep(c)]
         return sum(g == c.expected for g, c in pairs) / max(1, len(pairs))
 
-    return Row(name, accuracy(lambda c: True), accuracy(lambda c: c.published is None),
-               accuracy(lambda c: c.expected.startswith("X") or "XX" in c.expected), seconds)
+    return Row(
+        name,
+        accuracy(lambda c: True),
+        accuracy(lambda c: c.published is None),
+        accuracy(lambda c: c.expected.startswith("X") or "XX" in c.expected),
+        seconds,
+    )
 
 
 def table(cases: Sequence[Case], rows: Sequence[Row], with_seconds: bool) -> str:
@@ -159,8 +166,15 @@ def table(cases: Sequence[Case], rows: Sequence[Row], with_seconds: bool) -> str
     rule = "|---|---|---|---|"
     if with_seconds:
         head, rule = head + " seconds |", rule + "---|"
-    return "\n".join([f"{len(cases)} gold DATE spans ({sum(c.published is None for c in cases)} in undated text)",
-                      "", head, rule, *(r.cells(with_seconds) for r in rows)])
+    return "\n".join(
+        [
+            f"{len(cases)} gold DATE spans ({sum(c.published is None for c in cases)} in undated text)",
+            "",
+            head,
+            rule,
+            *(r.cells(with_seconds) for r in rows),
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,6 +13,7 @@ languages=['ko'])`` is scored on DT, as the baseline a newcomer would try first.
 KLUE's conventions are not ours (its DT also marks durations and vague periods like 최근; its OG
 marks sports teams and countries as actors): read the numbers with that in mind.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,9 @@ from benchmarks.common import Figure, argument_parser
 from pipeline import evaluate
 from pipeline.lexicon import read_table
 
-FIGURE = Figure("klue", "python benchmarks/klue_ner.py PATH --write BENCHMARKS.md",
-                "## KLUE-NER news sentences (outside text)")
+FIGURE = Figure(
+    "klue", "python benchmarks/klue_ner.py PATH --write BENCHMARKS.md", "## KLUE-NER news sentences (outside text)"
+)
 LABELS = ("DATE", "ORG", "MONEY", "QUANTITY")  # ours that KLUE's tags map to
 Predictor = Callable[[str], list[tuple[str, int, int]]]
 
@@ -52,7 +54,7 @@ def parse_line(line: str) -> Sentence | None:
     text, spans, pos = [], [], 0
     out_len = 0
     for m in _MARK.finditer(marked):
-        chunk = marked[pos:m.start()]
+        chunk = marked[pos : m.start()]
         text.append(chunk)
         out_len += len(chunk)
         surface, tag = m.group(1), m.group(2)
@@ -72,8 +74,30 @@ def load(path: str | Path) -> list[Sentence]:
 # OG spans that docs/annotation.md does not count as ORG: generic bodies and countries acting in
 # the news (one-syllable country abbreviations of headlines included). Used only for the second,
 # "our scope" table; the main table scores against KLUE's labels as they are.
-_GENERIC_OG = {"경찰", "검찰", "정부", "법원", "군", "군 당국", "당국", "재판부", "여당", "야당", "북", "남", "한", "미",
-               "일", "중", "러", "영", "독", "프", "북한군", "국군"}
+_GENERIC_OG = {
+    "경찰",
+    "검찰",
+    "정부",
+    "법원",
+    "군",
+    "군 당국",
+    "당국",
+    "재판부",
+    "여당",
+    "야당",
+    "북",
+    "남",
+    "한",
+    "미",
+    "일",
+    "중",
+    "러",
+    "영",
+    "독",
+    "프",
+    "북한군",
+    "국군",
+}
 
 
 @lru_cache(maxsize=1)
@@ -155,15 +179,21 @@ def dateparser_predictor() -> Predictor:
 
 
 def table(results: dict[str, dict], quantity_recall_only: bool = True) -> list[str]:
-    lines = ["| label | gold | predicted | exact P | exact R | exact F1 | overlap P | overlap R | overlap F1 |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| label | gold | predicted | exact P | exact R | exact F1 | overlap P | overlap R | overlap F1 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for label, r in results.items():
         if label == "QUANTITY" and quantity_recall_only:
-            lines.append(f"| {label} (recall only) | {r['gold']} | {r['pred']} | | {r['exact_r']:.3f} | | "
-                         f"| {r['overlap_r']:.3f} | |")
+            lines.append(
+                f"| {label} (recall only) | {r['gold']} | {r['pred']} | | {r['exact_r']:.3f} | | "
+                f"| {r['overlap_r']:.3f} | |"
+            )
         else:
-            lines.append(f"| {label} | {r['gold']} | {r['pred']} | {r['exact_p']:.3f} | {r['exact_r']:.3f} | "
-                         f"{r['exact_f1']:.3f} | {r['overlap_p']:.3f} | {r['overlap_r']:.3f} | {r['overlap_f1']:.3f} |")
+            lines.append(
+                f"| {label} | {r['gold']} | {r['pred']} | {r['exact_p']:.3f} | {r['exact_r']:.3f} | "
+                f"{r['exact_f1']:.3f} | {r['overlap_p']:.3f} | {r['overlap_r']:.3f} | {r['overlap_f1']:.3f} |"
+            )
     return lines
 
 
@@ -182,17 +212,23 @@ def run(path: str | Path, with_dateparser: bool = True) -> tuple[dict, dict | No
     t_ours = time.perf_counter() - t0
     scoped = score(sentences, cached, our_scope=True)["ORG"]
     base = None
-    lines = [f"{len(sentences)} sentences of `{Path(path).name}`; pipeline {t_ours:.1f} s.", "",
-             "Pipeline:", "", *table(ours), "",
-             "ORG again, without the OG spans docs/annotation.md does not count as organisations (generic "
-             f"경찰, 검찰, 정부 …, and countries): {scoped['gold']} gold spans instead of {ours['ORG']['gold']}.", "",
-             *table({"ORG (our scope)": scoped})]
+    lines = [
+        f"{len(sentences)} sentences of `{Path(path).name}`; pipeline {t_ours:.1f} s.",
+        "",
+        "Pipeline:",
+        "",
+        *table(ours),
+        "",
+        "ORG again, without the OG spans docs/annotation.md does not count as organisations (generic "
+        f"경찰, 검찰, 정부 …, and countries): {scoped['gold']} gold spans instead of {ours['ORG']['gold']}.",
+        "",
+        *table({"ORG (our scope)": scoped}),
+    ]
     if with_dateparser:
         t0 = time.perf_counter()
         base = {"DATE": score(sentences, dateparser_predictor())["DATE"]}
         t_base = time.perf_counter() - t0
-        lines += ["", f"dateparser `search_dates(text, languages=['ko'])` on DT ({t_base:.1f} s):", "",
-                  *table(base)]
+        lines += ["", f"dateparser `search_dates(text, languages=['ko'])` on DT ({t_base:.1f} s):", "", *table(base)]
     return ours, base, "\n".join(lines)
 
 
@@ -203,9 +239,9 @@ def print_errors(path: str | Path, label: str) -> None:
         gold = {(s, e) for lab, s, e in map_gold(sent) if lab == label}
         pred = {(s, e) for lab, s, e in predict(sent.text) if lab == label}
         for s, e in sorted(gold - pred):
-            print(f"miss\t{sent.text[s:e]}\t{sent.text[max(0, s - 12):e + 12]}")
+            print(f"miss\t{sent.text[s:e]}\t{sent.text[max(0, s - 12) : e + 12]}")
         for s, e in sorted(pred - gold):
-            print(f"false\t{sent.text[s:e]}\t{sent.text[max(0, s - 12):e + 12]}")
+            print(f"false\t{sent.text[s:e]}\t{sent.text[max(0, s - 12) : e + 12]}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,6 +12,7 @@ articles, with metadata sidecars on some), runs ``python -m pipeline run --worke
 samples the resident memory of every process of the run twice a second; it prints the summary
 line of the run and memory at each tenth of the run: flat memory means those figures stay level.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,10 +30,12 @@ if __package__ in (None, ""):  # run as a file: make the repository importable
 from benchmarks.common import ROOT, SEED, Figure, argument_parser, article_texts
 
 FIGURES = {
-    "curve": Figure("scale-curve", "python benchmarks/scale.py curve --write BENCHMARKS.md",
-                    "## Time against input size"),
-    "corpus": Figure("scale-corpus", "python benchmarks/scale.py corpus --write BENCHMARKS.md",
-                     "## Memory over a corpus"),
+    "curve": Figure(
+        "scale-curve", "python benchmarks/scale.py curve --write BENCHMARKS.md", "## Time against input size"
+    ),
+    "corpus": Figure(
+        "scale-corpus", "python benchmarks/scale.py corpus --write BENCHMARKS.md", "## Memory over a corpus"
+    ),
 }
 
 
@@ -76,8 +79,9 @@ def make_corpus(folder: Path, n: int, seed: int = 7) -> int:
         text = " ".join(rng.sample(sentences, rng.randint(4, 12)))
         (sub / f"a{i:05d}.txt").write_text(text, encoding="utf-8")
         if i % 3 == 0:
-            (sub / f"a{i:05d}.meta.json").write_text(json.dumps({"published": f"202{i % 5}-0{1 + i % 9}"}),
-                                                     encoding="utf-8")
+            (sub / f"a{i:05d}.meta.json").write_text(
+                json.dumps({"published": f"202{i % 5}-0{1 + i % 9}"}), encoding="utf-8"
+            )
         chars += len(text)
     return chars
 
@@ -110,8 +114,12 @@ def corpus(n: int, workers: int) -> str:
         src.mkdir()
         chars = make_corpus(src, n)
         t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(src), "--out", str(out),
-                                 "--workers", str(workers)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", "run", str(src), "--out", str(out), "--workers", str(workers)],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         samples = []
         while proc.poll() is None:
             samples.append((time.perf_counter() - t0, *_tree_rss_kib(proc.pid)))
@@ -119,9 +127,15 @@ def corpus(n: int, workers: int) -> str:
         err = proc.stderr.read() if proc.stderr else ""
         secs = time.perf_counter() - t0
     summary = [ln for ln in err.splitlines() if " documents" in ln]
-    lines = [f"{n:,} generated documents ({chars:,} characters), `run --workers {workers}`: {secs:.1f} s, "
-             f"exit status {proc.returncode}.", "", f"Summary line: `{summary[-1] if summary else err.strip()[-200:]}`",
-             "", "| share of the run | all processes (MiB) | largest process (MiB) |", "|---|---|---|"]
+    lines = [
+        f"{n:,} generated documents ({chars:,} characters), `run --workers {workers}`: {secs:.1f} s, "
+        f"exit status {proc.returncode}.",
+        "",
+        f"Summary line: `{summary[-1] if summary else err.strip()[-200:]}`",
+        "",
+        "| share of the run | all processes (MiB) | largest process (MiB) |",
+        "|---|---|---|",
+    ]
     if samples:
         for tenth in range(1, 11):
             at = secs * tenth / 10

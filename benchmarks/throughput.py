@@ -10,6 +10,7 @@ on the same text written as files (so reading and writing CSVs count too); the c
 ``python -m pipeline run`` on the seed alone; peak memory (max RSS) per process; and the ratios
 the targets are stated in (pipeline ÷ Kiwi, workers 2 ÷ workers 1).
 """
+
 from __future__ import annotations
 
 import json
@@ -78,21 +79,39 @@ def measure(min_chars: int) -> dict:
         annotate(x, "2021-06")  # the pipeline's last component links the events
     pipe_s = time.perf_counter() - t
     in_process_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    figures = {"chars": chars, "documents": len(texts), "kiwi_cps": chars / kiwi_s, "pipeline_cps": chars / pipe_s,
-               "in_process_rss_mib": in_process_rss}
+    figures = {
+        "chars": chars,
+        "documents": len(texts),
+        "kiwi_cps": chars / kiwi_s,
+        "pipeline_cps": chars / pipe_s,
+        "in_process_rss_mib": in_process_rss,
+    }
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in"
         src.mkdir()
         for i, x in enumerate(texts):
             (src / f"d{i:05d}.txt").write_text(x, encoding="utf-8")
         for n in (1, 2):
-            wall, rss = timed_run(["run", str(src), "--out", str(Path(tmp) / f"out{n}"), "--quiet",
-                                   "--published", "2021-06", "--workers", str(n)])
+            wall, rss = timed_run(
+                [
+                    "run",
+                    str(src),
+                    "--out",
+                    str(Path(tmp) / f"out{n}"),
+                    "--quiet",
+                    "--published",
+                    "2021-06",
+                    "--workers",
+                    str(n),
+                ]
+            )
             figures[f"workers{n}_cps"] = chars / wall
             figures[f"workers{n}_s"] = wall
             figures[f"workers{n}_rss_mib"] = rss
-        same = all((Path(tmp) / "out1" / f).read_bytes() == (Path(tmp) / "out2" / f).read_bytes()
-                   for f in os.listdir(Path(tmp) / "out1"))
+        same = all(
+            (Path(tmp) / "out1" / f).read_bytes() == (Path(tmp) / "out2" / f).read_bytes()
+            for f in os.listdir(Path(tmp) / "out1")
+        )
         figures["workers_identical"] = same
         cold, cold_rss = timed_run(["run", "raw", "--out", str(Path(tmp) / "seed"), "--quiet"])
         figures["cold_start_s"], figures["cold_start_rss_mib"] = cold, cold_rss
@@ -102,24 +121,26 @@ def measure(min_chars: int) -> dict:
 
 
 def table(f: dict) -> str:
-    return "\n".join([
-        f"{f['chars']:,} characters in {f['documents']:,} documents; {os.cpu_count()} cores.",
-        "",
-        "| measure | figure | target |",
-        "|---|---|---|",
-        f"| bare Kiwi tokenisation | {f['kiwi_cps']:,.0f} chars/s | |",
-        f"| full pipeline, one process | {f['pipeline_cps']:,.0f} chars/s | |",
-        f"| **pipeline ÷ Kiwi** | **{f['pipeline_over_kiwi']:.2f}** | ≥ 0.6 |",
-        f"| `run --workers 1` (files in, CSVs out) | {f['workers1_cps']:,.0f} chars/s ({f['workers1_s']:.1f} s) | |",
-        f"| `run --workers 2` | {f['workers2_cps']:,.0f} chars/s ({f['workers2_s']:.1f} s) | |",
-        f"| **workers 2 ÷ workers 1** | **{f['workers2_over_workers1']:.2f}** | ≥ 1.7 |",
-        f"| outputs of 1 and 2 workers identical | {'yes' if f['workers_identical'] else 'NO'} | yes |",
-        f"| cold start, `python -m pipeline run` on the seed | {f['cold_start_s']:.2f} s | ≤ 4 s |",
-        f"| peak memory: benchmark process (pipeline in process) | {f['in_process_rss_mib']} MiB | |",
-        f"| peak memory: `run --workers 1` | {f['workers1_rss_mib']} MiB | |",
-        f"| peak memory: largest process of `run --workers 2` | {f['workers2_rss_mib']} MiB | |",
-        f"| peak memory: cold start on the seed | {f['cold_start_rss_mib']} MiB | |",
-    ])
+    return "\n".join(
+        [
+            f"{f['chars']:,} characters in {f['documents']:,} documents; {os.cpu_count()} cores.",
+            "",
+            "| measure | figure | target |",
+            "|---|---|---|",
+            f"| bare Kiwi tokenisation | {f['kiwi_cps']:,.0f} chars/s | |",
+            f"| full pipeline, one process | {f['pipeline_cps']:,.0f} chars/s | |",
+            f"| **pipeline ÷ Kiwi** | **{f['pipeline_over_kiwi']:.2f}** | ≥ 0.6 |",
+            f"| `run --workers 1` (files in, CSVs out) | {f['workers1_cps']:,.0f} chars/s ({f['workers1_s']:.1f} s) | |",
+            f"| `run --workers 2` | {f['workers2_cps']:,.0f} chars/s ({f['workers2_s']:.1f} s) | |",
+            f"| **workers 2 ÷ workers 1** | **{f['workers2_over_workers1']:.2f}** | ≥ 1.7 |",
+            f"| outputs of 1 and 2 workers identical | {'yes' if f['workers_identical'] else 'NO'} | yes |",
+            f"| cold start, `python -m pipeline run` on the seed | {f['cold_start_s']:.2f} s | ≤ 4 s |",
+            f"| peak memory: benchmark process (pipeline in process) | {f['in_process_rss_mib']} MiB | |",
+            f"| peak memory: `run --workers 1` | {f['workers1_rss_mib']} MiB | |",
+            f"| peak memory: largest process of `run --workers 2` | {f['workers2_rss_mib']} MiB | |",
+            f"| peak memory: cold start on the seed | {f['cold_start_rss_mib']} MiB | |",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@ Library use (what ``python -m pipeline run`` does, without files)::
     result = extract(text, published="2021-06")   # one string → rows (dicts) per table
     frames = extract_folder("raw/")                 # files/folders → pandas DataFrames
 """
+
 from importlib.metadata import PackageNotFoundError, version
 
 from .api import Result, extract, extract_folder, iter_results, process, run

@@ -10,6 +10,7 @@ live in ``data/counters.tsv``, ``data/currencies.tsv``, ``data/qualifiers.tsv`` 
 :func:`find_amounts` is a pure function of the text, its tokens and an :class:`AmountTables`, and
 :class:`AmountRecognizer` the spaCy component (``csr_amounts``) that owns the tables.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,9 +38,11 @@ _SINO = _DIGITS + "십백천만억조"
 # an Arabic one: the 일 of `12일` is the day, not a numeral (12일 5억 원 is a date, then 5억 원).
 # Atomic, and never starting inside a number or a word (항만 12곳 is no 만): linear time even on a
 # run of 100,000 digits.
-_NUMEXPR = (rf"(?<![\w.,])(?>(?:{_ARABIC}|[십백천만]|[{_DIGITS}](?=[십백천만억조]))"
-            rf"(?:{_ARABIC}|[십백천만억조]|(?<!\d)[{_DIGITS}]"
-            rf"|\s(?=(?:{_ARABIC}|[{_SINO}])*[만억조천])|(?<=[만억조])\s(?=\d))*)")
+_NUMEXPR = (
+    rf"(?<![\w.,])(?>(?:{_ARABIC}|[십백천만]|[{_DIGITS}](?=[십백천만억조]))"
+    rf"(?:{_ARABIC}|[십백천만억조]|(?<!\d)[{_DIGITS}]"
+    rf"|\s(?=(?:{_ARABIC}|[{_SINO}])*[만억조천])|(?<=[만억조])\s(?=\d))*)"
+)
 _NUMBER = re.compile(_NUMEXPR)
 _GROUP_UNIT = re.compile(r"[만억조]$")
 # the first end of a range, right before the second end's span: `15만~` in 15만~73만 원
@@ -49,8 +52,14 @@ _RANGE_START = re.compile(rf"(?P<num>{_NUMEXPR})\s*[~∼〜～]\s*$")
 _BEFORE_VERB = ("object", "subject", "additive", "locative")
 _NNB = "NNB"  # Kiwi's tag for a bound noun: the open counters (시간, 평, 실, 기, 가지 …)
 
-FILES = ("counters.tsv", "currencies.tsv", "counter_exceptions.tsv", "qualifiers.tsv", "particles.tsv",
-         "non_counters.tsv")
+FILES = (
+    "counters.tsv",
+    "currencies.tsv",
+    "counter_exceptions.tsv",
+    "qualifiers.tsv",
+    "particles.tsv",
+    "non_counters.tsv",
+)
 TABLE = "amounts"  # the output table of the labels this component writes
 
 
@@ -164,7 +173,7 @@ def _open_counter(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Re
     if i is None:
         return None
     end = bounds.end_list[i]
-    word = m.string[m.end():end]
+    word = m.string[m.end() : end]
     if word.lower() in t.counters or word.lower() in t.after or word in t.non_counters:
         return None
     value = _value(m)
@@ -196,8 +205,7 @@ class AmountTables:
         counter_rows = read_table("counters.tsv", data_dir)
         counters = {r["counter"].lower(): r["unit"] for r in counter_rows}
         currencies = read_table("currencies.tsv", data_dir)
-        after = {r["surface"].lower(): (r["unit"], Decimal(r["scale"])) for r in currencies
-                 if r["position"] == "after"}
+        after = {r["surface"].lower(): (r["unit"], Decimal(r["scale"])) for r in currencies if r["position"] == "after"}
         before = {r["surface"].lower(): r["unit"] for r in currencies if r["position"] == "before"}
         exceptions: dict[str, list[str]] = {}
         for r in read_table("counter_exceptions.tsv", data_dir):
@@ -207,35 +215,56 @@ class AmountTables:
         q_after = {r["word"]: r["qualifier"] for r in quals if r["position"] == "after"}
         q_infix = {r["word"]: r["qualifier"] for r in quals if r["position"] == "infix"}
         between = [r["word"] for r in quals if r["position"] == "between"]
-        particles = [r["particle"] for r in read_table("particles.tsv", data_dir)
-                     if r["function"] in _BEFORE_VERB]
+        particles = [r["particle"] for r in read_table("particles.tsv", data_dir) if r["function"] in _BEFORE_VERB]
         native_counters = [r["counter"].lower() for r in counter_rows if r["native_ok"] == "yes"]
         cents = [w for w, (_, scale) in after.items() if scale < 1]
         dollars = [w for w, (unit, scale) in after.items() if scale == 1 and unit in {after[c][0] for c in cents}]
         number = rf"(?P<num>{_NUMEXPR})(?:(?P<infix>{_alt(q_infix)})(?P<tail>[만억조]*))?"
         rules = (
-            AmountRule("money.dollar_cent", re.compile(
-                rf"(?P<num>{_ARABIC})\s*(?:{_alt(dollars)})\s*(?P<cent>\d{{1,2}})\s*(?P<cent_unit>{_alt(cents)})",
-                re.I), _dollar_cent),
-            AmountRule("amount.number_unit", re.compile(
-                rf"{number}\s*(?P<unit>{_alt(counters)}|{_alt(after)})", re.I), _number_unit),
-            AmountRule("money.currency_number", re.compile(
-                rf"(?P<cur>{_alt(before)})\s*(?P<num>{_ARABIC})(?:\s*(?P<scale>{_alt(_SCALES)}|[만억조]|천만|백만))?",
-                re.I), _currency_number),
-            AmountRule("quantity.native_counter", re.compile(
-                rf"(?P<num>{native_numeral_pattern()})\s+(?P<unit>{_alt(native_counters)})"), _native_counter),
+            AmountRule(
+                "money.dollar_cent",
+                re.compile(
+                    rf"(?P<num>{_ARABIC})\s*(?:{_alt(dollars)})\s*(?P<cent>\d{{1,2}})\s*(?P<cent_unit>{_alt(cents)})",
+                    re.I,
+                ),
+                _dollar_cent,
+            ),
+            AmountRule(
+                "amount.number_unit",
+                re.compile(rf"{number}\s*(?P<unit>{_alt(counters)}|{_alt(after)})", re.I),
+                _number_unit,
+            ),
+            AmountRule(
+                "money.currency_number",
+                re.compile(
+                    rf"(?P<cur>{_alt(before)})\s*(?P<num>{_ARABIC})(?:\s*(?P<scale>{_alt(_SCALES)}|[만억조]|천만|백만))?",
+                    re.I,
+                ),
+                _currency_number,
+            ),
+            AmountRule(
+                "quantity.native_counter",
+                re.compile(rf"(?P<num>{native_numeral_pattern()})\s+(?P<unit>{_alt(native_counters)})"),
+                _native_counter,
+            ),
             AmountRule("quantity.open_counter", re.compile(rf"{number}\s?(?=[가-힣])"), _open_counter),
         )
         # a verb qualifier may follow a particle (50만 명을 넘어섰다, 1조 원에 육박한다)
         verbs = [r["word"] for r in quals if r["position"] == "after" and r["particle"] == "yes"]
-        rx_q_after = re.compile(rf"^(?:\s*(?P<q>{_alt([w for w in q_after if w not in verbs])})"
-                                rf"|(?:{_alt(particles)})?\s*(?P<q2>{_alt(verbs)}))")
+        rx_q_after = re.compile(
+            rf"^(?:\s*(?P<q>{_alt([w for w in q_after if w not in verbs])})"
+            rf"|(?:{_alt(particles)})?\s*(?P<q2>{_alt(verbs)}))"
+        )
         return cls(
             counters=counters,
             exceptions={u: re.compile(rf"\s*(?:{'|'.join(ws)})") for u, ws in exceptions.items()},
-            after=after, before=before,
+            after=after,
+            before=before,
             non_counters=frozenset(r["word"] for r in read_table("non_counters.tsv", data_dir)),
-            q_before=q_before, q_after=q_after, q_infix=q_infix, rules=rules,
+            q_before=q_before,
+            q_after=q_after,
+            q_infix=q_infix,
+            rules=rules,
             # a word may stand between a prefix and the amount: 최대 연 1.0%포인트
             rx_q_before=re.compile(rf"(?:^|\s)(?P<q>{_alt(q_before)})(?:\s+(?:{_alt(between)}))?\s*$"),
             rx_q_after=rx_q_after,
@@ -245,12 +274,12 @@ class AmountTables:
 
 
 def _qualifier(t: AmountTables, text: str, start: int, end: int, infix: str | None) -> str:
-    m = t.rx_q_after.match(text[end:end + SETTINGS.amount_qualifier_after])
+    m = t.rx_q_after.match(text[end : end + SETTINGS.amount_qualifier_after])
     if m:
         return t.q_after[m.group("q") or m.group("q2")]
     if infix:
         return t.q_infix[infix]
-    m = t.rx_q_before.search(text[max(0, start - t.before_width):start])
+    m = t.rx_q_before.search(text[max(0, start - t.before_width) : start])
     if m:
         return t.q_before[m.group("q")]
     return schema.EXACT
@@ -260,7 +289,7 @@ def _valid_edges(text: str, start: int, end: int, bounds: TokenIndex | None) -> 
     before = text[start - 1] if start else " "
     if before.isalnum() or before in "-.:/#":
         return False  # inside a word, a name (포스코1%), a phone or model number
-    after = text[end:end + 1]
+    after = text[end : end + 1]
     if after.isdigit() or after in ("째", "차", "-", ":"):
         return False
     return bounds is None or end in bounds.ends  # 3원칙, 1개월: the counter only starts a longer word
@@ -282,12 +311,20 @@ def _range_start(tables: AmountTables, text: str, a: Amount) -> Amount | None:
     if first_value is None:
         return None
     end = m.start() + len(first)
-    return Amount(m.start(), end, a.kind, first_value, a.unit,
-                  _qualifier(tables, text, m.start(), m.start(), None), "amount.range_start")
+    return Amount(
+        m.start(),
+        end,
+        a.kind,
+        first_value,
+        a.unit,
+        _qualifier(tables, text, m.start(), m.start(), None),
+        "amount.range_start",
+    )
 
 
-def find_amounts(tables: AmountTables, text: str, bounds: TokenIndex | None = None,
-                 skip: Iterable[tuple[int, int]] = ()) -> list[Amount]:
+def find_amounts(
+    tables: AmountTables, text: str, bounds: TokenIndex | None = None, skip: Iterable[tuple[int, int]] = ()
+) -> list[Amount]:
     """MONEY and QUANTITY spans in ``text``; ``skip`` lists ranges (dates) they may not touch."""
     skip = list(skip)
     found: list[Amount] = []
@@ -303,8 +340,12 @@ def find_amounts(tables: AmountTables, text: str, bounds: TokenIndex | None = No
             found.append(Amount(m.start(), end, reading.kind, reading.value, reading.unit, qualifier, rule.name))
     found = filter_overlaps(found)
     found += [r for r in (_range_start(tables, text, a) for a in found) if r is not None]
-    found = [a for a in found if not any(a.start < e and s < a.end for s, e in skip)
-             and (bounds is None or bounds.same_sentence(a.start, a.end))]
+    found = [
+        a
+        for a in found
+        if not any(a.start < e and s < a.end for s, e in skip)
+        and (bounds is None or bounds.same_sentence(a.start, a.end))
+    ]
     return filter_overlaps(found)
 
 
@@ -328,8 +369,13 @@ class AmountRecognizer(TableComponent[AmountTables]):
         dates = [(s.start_char, s.end_char) for s in doc.spans.get("DATE", [])]
         amounts = find_amounts(self.tables, doc_text(doc), bounds, dates)
         for kind in labels():
-            doc = set_spans(doc, kind, [
-                (a.start, a.end, {"value": a.value, "unit": a.unit, "qualifier": a.qualifier, "rule": a.rule})
-                for a in amounts if a.kind == kind
-            ])
+            doc = set_spans(
+                doc,
+                kind,
+                [
+                    (a.start, a.end, {"value": a.value, "unit": a.unit, "qualifier": a.qualifier, "rule": a.rule})
+                    for a in amounts
+                    if a.kind == kind
+                ],
+            )
         return doc

@@ -7,6 +7,7 @@
 
 ``extract_folder(path)`` gives pandas DataFrames for a folder; ``run(inputs, out)`` writes the CSVs.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -56,8 +57,17 @@ class Result:
     tables: dict[str, list[dict]]
     doc: object  # the spaCy Doc, for displaCy and further analysis
 
-    def __init__(self, doc_id: str, text: str, published: str | None = None, path: str = "", title: str = "",
-                 sentences: int = 0, doc: object = None, **tables: list[dict]):
+    def __init__(
+        self,
+        doc_id: str,
+        text: str,
+        published: str | None = None,
+        path: str = "",
+        title: str = "",
+        sentences: int = 0,
+        doc: object = None,
+        **tables: list[dict],
+    ):
         unknown = tables.keys() - set(TABLES)
         if unknown:
             raise TypeError(f"Result() got rows for unknown tables {sorted(unknown)}")
@@ -74,9 +84,16 @@ class Result:
         return tables.setdefault(name, [])
 
     def document_row(self) -> dict:
-        return {"doc_id": self.doc_id, "path": self.path, "title": self.title,
-                "published": self.published or "", "chars": len(self.text),
-                "sentences": self.sentences, "status": "ok", "error": ""}
+        return {
+            "doc_id": self.doc_id,
+            "path": self.path,
+            "title": self.title,
+            "published": self.published or "",
+            "chars": len(self.text),
+            "sentences": self.sentences,
+            "status": "ok",
+            "error": "",
+        }
 
     def frames(self) -> dict:
         """This document's tables as pandas DataFrames."""
@@ -118,8 +135,16 @@ def explain(text: str, published: str | None = None) -> list[dict]:
         for s in doc.spans.get(label.name, []):
             cells = label.cells(s)
             value = " ".join(str(cells[a.name]) for a in label.attrs if cells.get(a.name) not in (None, ""))
-            rows.append({"label": label.name, "start": s.start_char, "end": s.end_char,
-                         "text": text[s.start_char:s.end_char], "value": value, "rule": s._.rule})
+            rows.append(
+                {
+                    "label": label.name,
+                    "start": s.start_char,
+                    "end": s.end_char,
+                    "text": text[s.start_char : s.end_char],
+                    "value": value,
+                    "rule": s._.rule,
+                }
+            )
     return sorted(rows, key=lambda r: (r["start"], r["end"]))
 
 
@@ -131,8 +156,9 @@ def _safe_process(item: Document | DocumentError, keep_doc: bool = True) -> Resu
     except DocumentTooLong as exc:
         return DocumentError(item.doc_id, item.path, f"{item.path or item.doc_id}: {exc}")
     except Exception as exc:  # one bad document never costs the others their results
-        return DocumentError(item.doc_id, item.path,
-                             f"{item.path or item.doc_id}: extraction failed ({type(exc).__name__}: {exc})")
+        return DocumentError(
+            item.doc_id, item.path, f"{item.path or item.doc_id}: extraction failed ({type(exc).__name__}: {exc})"
+        )
     if not keep_doc:
         result.doc = None  # a worker sends rows back, not the spaCy Doc
     return result
@@ -183,8 +209,9 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
         yield batch
 
 
-def iter_results(inputs, published: str | None = None, workers: int = 1,
-                 follow_links: bool = False) -> Iterator[Result | DocumentError]:
+def iter_results(
+    inputs, published: str | None = None, workers: int = 1, follow_links: bool = False
+) -> Iterator[Result | DocumentError]:
     """Results document by document, in input order; a failing document comes out as a
     :class:`DocumentError`. With ``workers > 1`` documents are extracted in that many processes
     (each loads Kiwi once); at most a few documents per worker are in flight, so memory stays
@@ -202,8 +229,12 @@ def _results(items: Iterator[Document | DocumentError], workers: int) -> Iterato
     from concurrent.futures import ProcessPoolExecutor
 
     window = workers * 3  # batches in flight: memory stays flat, workers never wait
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         pending: deque = deque()
         for batch in _batches(items, 8):  # a few documents per task: less inter-process overhead
             pending.append(pool.submit(_process_batch_in_worker, batch))
@@ -226,8 +257,16 @@ def content_key(item: Document | DocumentError) -> str:
 
 
 def _error_row(err: DocumentError) -> dict:
-    return {"doc_id": err.doc_id, "path": err.path, "title": "", "published": "", "chars": "",
-            "sentences": "", "status": "error", "error": err.error}
+    return {
+        "doc_id": err.doc_id,
+        "path": err.path,
+        "title": "",
+        "published": "",
+        "chars": "",
+        "sentences": "",
+        "status": "error",
+        "error": err.error,
+    }
 
 
 def _frames(items: Iterable[Result | DocumentError]) -> dict:
@@ -262,8 +301,10 @@ class RunSummary:
     def line(self) -> str:
         recs = ", ".join(f"{n} {t}" for t, n in self.records.items())
         resumed = f" (resumed after {self.resumed_after})" if self.resumed_after else ""
-        return (f"{self.ok + self.failed} documents{resumed}: {self.ok} ok, {self.failed} failed; {recs}; "
-                f"written to {self.out} in {self.seconds:.1f} s")
+        return (
+            f"{self.ok + self.failed} documents{resumed}: {self.ok} ok, {self.failed} failed; {recs}; "
+            f"written to {self.out} in {self.seconds:.1f} s"
+        )
 
 
 def run(

@@ -1,4 +1,5 @@
 """Command line: ``python -m pipeline run [INPUT ...]`` (see ``--help``)."""
+
 from __future__ import annotations
 
 import argparse
@@ -68,15 +69,26 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     had_outputs = any((Path(args.out) / f"{name}.csv").exists() for name in COLUMNS)
     try:
-        summary = run(args.inputs, args.out, args.published, on_error=on_error, progress=_progress(args.quiet),
-                      workers=args.workers, resume=args.resume, follow_links=args.follow_links,
-                      csv_raw=args.csv_raw)
+        summary = run(
+            args.inputs,
+            args.out,
+            args.published,
+            on_error=on_error,
+            progress=_progress(args.quiet),
+            workers=args.workers,
+            resume=args.resume,
+            follow_links=args.follow_links,
+            csv_raw=args.csv_raw,
+        )
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        kept = (f"the previous outputs in {args.out} are unchanged" if had_outputs
-                else f"no outputs were written to {args.out} yet")
+        kept = (
+            f"the previous outputs in {args.out} are unchanged"
+            if had_outputs
+            else f"no outputs were written to {args.out} yet"
+        )
         print(f"interrupted: {kept}; run again with --resume to continue", file=sys.stderr)
         return 130
     if not args.quiet:
@@ -99,8 +111,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     for option, path in (("--gold DIR", args.gold), ("--pred DIR", args.pred)):
         if path is not None and not Path(path).exists():
-            print(f"error: cannot evaluate: {path} not found (relative to {Path.cwd()}); "
-                  f"give the folder with {option}", file=sys.stderr)
+            print(
+                f"error: cannot evaluate: {path} not found (relative to {Path.cwd()}); give the folder with {option}",
+                file=sys.stderr,
+            )
             return 2
     try:
         report = evaluate(args.gold, args.pred, WITHOUT_GAZETTEER if args.without_gazetteer else None)
@@ -117,7 +131,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
         write_section(Path(args.write), "evaluation", markdown)
         print(f"evaluation table written into {args.write}", file=sys.stderr)
-    out = Path(args.pred or args.out) / ("evaluation-without-gazetteer.csv" if args.without_gazetteer else "evaluation.csv")
+    out = Path(args.pred or args.out) / (
+        "evaluation-without-gazetteer.csv" if args.without_gazetteer else "evaluation.csv"
+    )
     write_csv(report, out)
     print(f"\nwritten to {out}", file=sys.stderr)
     if args.show_errors:
@@ -180,8 +196,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from .report import report_command
 
-    return report_command(Path(args.out), docs_per_page=args.per_page,
-                          base_dir=Path(args.texts) if args.texts else None)
+    return report_command(
+        Path(args.out), docs_per_page=args.per_page, base_dir=Path(args.texts) if args.texts else None
+    )
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
@@ -202,98 +219,163 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=program_name(), description=DESCRIPTION,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog=program_name(), description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     from . import __version__
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = sub.add_parser("run", help="extract records from articles into CSV files",
-                         description="Extract records from articles into CSV files. The exit status is 0 "
-                                     "when every document was read, 1 when some failed (they are listed "
-                                     "in documents.csv with status=error), 2 when nothing could be run.")
-    run.add_argument("inputs", nargs="*", default=["raw"], metavar="INPUT",
-                     help="files or folders to read (default: raw/)")
-    run.add_argument("--out", default="extracted", metavar="DIR",
-                     help="folder for the CSV files (default: extracted/); files are replaced atomically")
-    run.add_argument("--published", metavar="DATE",
-                     help="document date (YYYY, YYYY-MM or YYYY-MM-DD) for documents whose metadata "
-                          "has none; relative dates (올해, 지난 19일) resolve against it")
-    run.add_argument("-w", "--workers", type=positive_int, default=1, metavar="N",
-                     help="extract in N processes (default 1); outputs are identical, in input order")
-    run.add_argument("--resume", action="store_true",
-                     help="continue an interrupted run into the same --out without redoing the documents it "
-                          "finished; documents edited, added or removed since are handled as in a fresh run")
-    run.add_argument("--follow-links", action="store_true",
-                     help="read symbolic links that lead out of an input folder (by default they are errors)")
-    run.add_argument("--csv-raw", action="store_true",
-                     help="write text cells as they are; by default a cell starting with = + - @, a tab or a "
-                          "carriage return gets a leading ' so that Excel does not run it as a formula")
+    run = sub.add_parser(
+        "run",
+        help="extract records from articles into CSV files",
+        description="Extract records from articles into CSV files. The exit status is 0 "
+        "when every document was read, 1 when some failed (they are listed "
+        "in documents.csv with status=error), 2 when nothing could be run.",
+    )
+    run.add_argument(
+        "inputs", nargs="*", default=["raw"], metavar="INPUT", help="files or folders to read (default: raw/)"
+    )
+    run.add_argument(
+        "--out",
+        default="extracted",
+        metavar="DIR",
+        help="folder for the CSV files (default: extracted/); files are replaced atomically",
+    )
+    run.add_argument(
+        "--published",
+        metavar="DATE",
+        help="document date (YYYY, YYYY-MM or YYYY-MM-DD) for documents whose metadata "
+        "has none; relative dates (올해, 지난 19일) resolve against it",
+    )
+    run.add_argument(
+        "-w",
+        "--workers",
+        type=positive_int,
+        default=1,
+        metavar="N",
+        help="extract in N processes (default 1); outputs are identical, in input order",
+    )
+    run.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted run into the same --out without redoing the documents it "
+        "finished; documents edited, added or removed since are handled as in a fresh run",
+    )
+    run.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="read symbolic links that lead out of an input folder (by default they are errors)",
+    )
+    run.add_argument(
+        "--csv-raw",
+        action="store_true",
+        help="write text cells as they are; by default a cell starting with = + - @, a tab or a "
+        "carriage return gets a leading ' so that Excel does not run it as a formula",
+    )
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     run.set_defaults(func=cmd_run)
 
-    ev = sub.add_parser("evaluate", help="score extraction against hand-labelled gold fixtures",
-                        description="Precision, recall and F1 per label (exact and overlapping spans), value "
-                                    "accuracy over exactly matched spans, and event link scores, against the "
-                                    "gold fixtures (format: tests/fixtures/README.md).")
-    ev.add_argument("--gold", default="tests/fixtures", metavar="DIR",
-                    help="folder of gold fixtures (default: tests/fixtures, relative to the current folder)")
+    ev = sub.add_parser(
+        "evaluate",
+        help="score extraction against hand-labelled gold fixtures",
+        description="Precision, recall and F1 per label (exact and overlapping spans), value "
+        "accuracy over exactly matched spans, and event link scores, against the "
+        "gold fixtures (format: tests/fixtures/README.md).",
+    )
+    ev.add_argument(
+        "--gold",
+        default="tests/fixtures",
+        metavar="DIR",
+        help="folder of gold fixtures (default: tests/fixtures, relative to the current folder)",
+    )
     ev.add_argument("--pred", metavar="DIR", help="score existing CSV outputs in DIR instead of running the pipeline")
-    ev.add_argument("--out", default="extracted", metavar="DIR",
-                    help="where evaluation.csv goes when --pred is not given (default: extracted/)")
+    ev.add_argument(
+        "--out",
+        default="extracted",
+        metavar="DIR",
+        help="where evaluation.csv goes when --pred is not given (default: extracted/)",
+    )
     ev.add_argument("--show-errors", action="store_true", help="list every missed, spurious and wrong-valued span")
     ev.add_argument("--markdown", action="store_true", help="print the table as Markdown (as README.md shows it)")
-    ev.add_argument("--write", metavar="FILE", help="also paste the Markdown table into FILE's evaluation section "
-                                                    "(README.md)")
-    ev.add_argument("--fail-under", type=float, metavar="F1",
-                    help="exit 1 when any label's exact-span F1 is below this value")
-    ev.add_argument("--without-gazetteer", action="store_true",
-                    help="run the pipeline with the organisation list switched off, so ORG recall measures "
-                         "finding organisations by their form alone (not with --pred)")
+    ev.add_argument(
+        "--write", metavar="FILE", help="also paste the Markdown table into FILE's evaluation section (README.md)"
+    )
+    ev.add_argument(
+        "--fail-under", type=float, metavar="F1", help="exit 1 when any label's exact-span F1 is below this value"
+    )
+    ev.add_argument(
+        "--without-gazetteer",
+        action="store_true",
+        help="run the pipeline with the organisation list switched off, so ORG recall measures "
+        "finding organisations by their form alone (not with --pred)",
+    )
     ev.set_defaults(func=cmd_evaluate)
 
-    ex = sub.add_parser("export-annotations", help="write predictions as Label Studio tasks to correct",
-                        description="Run the pipeline and write its spans as Label Studio tasks with "
-                                    "pre-annotations (JSON), plus labeling-config.xml beside them. Import the "
-                                    "JSON into a Label Studio project that uses that configuration.")
+    ex = sub.add_parser(
+        "export-annotations",
+        help="write predictions as Label Studio tasks to correct",
+        description="Run the pipeline and write its spans as Label Studio tasks with "
+        "pre-annotations (JSON), plus labeling-config.xml beside them. Import the "
+        "JSON into a Label Studio project that uses that configuration.",
+    )
     ex.add_argument("inputs", nargs="*", default=["raw"], metavar="INPUT", help="files or folders (default: raw/)")
-    ex.add_argument("--out", default="extracted/labelstudio-tasks.json", metavar="FILE",
-                    help="tasks file (default: extracted/labelstudio-tasks.json)")
+    ex.add_argument(
+        "--out",
+        default="extracted/labelstudio-tasks.json",
+        metavar="FILE",
+        help="tasks file (default: extracted/labelstudio-tasks.json)",
+    )
     ex.add_argument("--published", metavar="DATE", help="document date where metadata has none")
     ex.set_defaults(func=cmd_export_annotations)
 
-    im = sub.add_parser("import-annotations", help="turn a Label Studio JSON export into gold fixtures",
-                        description="Read Label Studio's JSON export of corrected tasks and write one gold "
-                                    "fixture per annotated task (its latest annotation) into --gold, replacing "
-                                    "the fixture of the same document id (whose events and genre are kept). "
-                                    "Tasks nobody annotated and cancelled (skipped) ones are left out and "
-                                    "counted. Every fixture is checked first: when one has a problem, nothing "
-                                    "is written (exit 1). Only the JSON export is read, not JSON-MIN or CSV. "
-                                    "Step by step: docs/labelstudio.md.")
+    im = sub.add_parser(
+        "import-annotations",
+        help="turn a Label Studio JSON export into gold fixtures",
+        description="Read Label Studio's JSON export of corrected tasks and write one gold "
+        "fixture per annotated task (its latest annotation) into --gold, replacing "
+        "the fixture of the same document id (whose events and genre are kept). "
+        "Tasks nobody annotated and cancelled (skipped) ones are left out and "
+        "counted. Every fixture is checked first: when one has a problem, nothing "
+        "is written (exit 1). Only the JSON export is read, not JSON-MIN or CSV. "
+        "Step by step: docs/labelstudio.md.",
+    )
     im.add_argument("file", metavar="FILE", help="Label Studio JSON export")
     im.add_argument("--gold", default="tests/fixtures", metavar="DIR", help="fixture folder (default: tests/fixtures)")
     im.add_argument("--genre", default="newsroom", help="genre of new documents (default: newsroom)")
     im.set_defaults(func=cmd_import_annotations)
 
-    rp = sub.add_parser("report", help="write an offline HTML report to check the records against their text",
-                        description="Write DIR/report.html: one self-contained file (no network) with each "
-                                    "document's text and records highlighted, the event timeline, money by "
-                                    "organisation and category, and the records to review first. Texts are read "
-                                    "back from the paths in documents.csv, relative to the folder the run was "
-                                    "started in (OUT/run.json), else the current folder or the output folder's "
-                                    "parents. Exit status 1 when some texts were not found (their records are "
-                                    "listed without highlighting), 2 when there is no run or a CSV is damaged.")
-    rp.add_argument("--out", default="extracted", metavar="DIR",
-                    help="folder holding the CSV files of a run (default: extracted/)")
-    rp.add_argument("--per-page", type=positive_int, default=50, metavar="N",
-                    help="documents per page of the document index (default: 50)")
+    rp = sub.add_parser(
+        "report",
+        help="write an offline HTML report to check the records against their text",
+        description="Write DIR/report.html: one self-contained file (no network) with each "
+        "document's text and records highlighted, the event timeline, money by "
+        "organisation and category, and the records to review first. Texts are read "
+        "back from the paths in documents.csv, relative to the folder the run was "
+        "started in (OUT/run.json), else the current folder or the output folder's "
+        "parents. Exit status 1 when some texts were not found (their records are "
+        "listed without highlighting), 2 when there is no run or a CSV is damaged.",
+    )
+    rp.add_argument(
+        "--out", default="extracted", metavar="DIR", help="folder holding the CSV files of a run (default: extracted/)"
+    )
+    rp.add_argument(
+        "--per-page",
+        type=positive_int,
+        default=50,
+        metavar="N",
+        help="documents per page of the document index (default: 50)",
+    )
     rp.add_argument("--texts", metavar="DIR", help="read the documents' paths relative to DIR instead")
     rp.set_defaults(func=cmd_report)
 
-    xp = sub.add_parser("explain", help="show every span of one text with its value and the rule that found it",
-                        description="Run the pipeline on one text and print, for every DATE, ORG, MONEY and "
-                                    "QUANTITY span, its offsets, surface, value and the name of the rule that "
-                                    "produced it (tab-separated), to see why a value came out as it did.")
+    xp = sub.add_parser(
+        "explain",
+        help="show every span of one text with its value and the rule that found it",
+        description="Run the pipeline on one text and print, for every DATE, ORG, MONEY and "
+        "QUANTITY span, its offsets, surface, value and the name of the rule that "
+        "produced it (tab-separated), to see why a value came out as it did.",
+    )
     src = xp.add_mutually_exclusive_group(required=True)
     src.add_argument("file", nargs="?", metavar="FILE", help="a text file (UTF-8, UTF-16 or CP949)")
     src.add_argument("--text", help="the text itself, instead of a file")

@@ -8,6 +8,7 @@ is loaded (``csr_orgs``'s ``use_gazetteer``). The ``span._.rule`` a component wr
 is registered with the other span attributes by :mod:`pipeline.schema` (through :mod:`pipeline.spans`,
 which every component imports). See docs/contributing/component.md.
 """
+
 from __future__ import annotations
 
 import shutil

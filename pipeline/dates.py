@@ -18,6 +18,7 @@ Word lists live in ``data/date_words.tsv``, ``data/date_parts.tsv``, ``data/dura
 ``data/reporting_verbs.tsv``; the widths of text the checks look at are the ``date_*`` fields of
 :class:`pipeline.settings.Settings`.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -48,8 +49,7 @@ if not Span.has_extension("end_value"):
     Span.set_extension("end_value", default=None)
 
 #: The tables the component reads (and writes with ``to_disk``).
-TABLES = ("date_words.tsv", "date_parts.tsv", "durations.tsv", "reporting_verbs.tsv", "holidays.tsv",
-          "month_names.tsv")
+TABLES = ("date_words.tsv", "date_parts.tsv", "durations.tsv", "reporting_verbs.tsv", "holidays.tsv", "month_names.tsv")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,10 +230,10 @@ class Found:
         return self.match.groupdict().get(name)
 
     def after(self, width: int | None = None) -> str:
-        return self.text[self.end:self.end + (width or self.grammar.settings.date_after)]
+        return self.text[self.end : self.end + (width or self.grammar.settings.date_after)]
 
     def before(self, width: int | None = None) -> str:
-        return self.text[max(0, self.start - (width or self.grammar.settings.date_before)):self.start]
+        return self.text[max(0, self.start - (width or self.grammar.settings.date_before)) : self.start]
 
 
 Check = Callable[[Found], bool]
@@ -251,8 +251,13 @@ def read_parts(f: Found) -> DateParts | None:
     if (day is not None and not 1 <= day <= 31) or (year is not None and "hy" in g and not 1900 <= year <= 2099):
         return None
     two_digit = "y" in g and len(g["y"]) == 2
-    if day is not None and month is not None and year is not None and not two_digit \
-            and day > calendar.monthrange(year, month)[1]:
+    if (
+        day is not None
+        and month is not None
+        and year is not None
+        and not two_digit
+        and day > calendar.monthrange(year, month)[1]
+    ):
         return None
     offset, reference = 0, "document"
     for key in ("ry", "rm", "rd", "dir", "rw", "rq"):
@@ -261,15 +266,23 @@ def read_parts(f: Found) -> DateParts | None:
             offset, reference = int(row["offset"]), row["reference"]
     mod = g.get("mod") or g.get("mod2")
     return DateParts(
-        start=f.start, end=f.end, rule=f.rule, year=year, month=month, day=day,
-        two_digit_year=two_digit, offset=offset, reference=reference,
+        start=f.start,
+        end=f.end,
+        rule=f.rule,
+        year=year,
+        month=month,
+        day=day,
+        two_digit_year=two_digit,
+        offset=offset,
+        reference=reference,
         half=int(t.parts[g["half"]]["value"].lstrip("H")) if "half" in g else None,
         quarter=int(g["q"]) if "q" in g else _sino(g.get("qh")),
         mod=t.part(mod)["value"] if mod else None,
         range_end=_is_range_end(f.text, f.start, f.grammar.settings),
         weekday=int(t.part(g["wd"])["value"]) if "wd" in g else None,
         nth=0 if "lastday" in g else (int(t.part(g["nth"])["value"]) if "nth" in g else None),
-        holiday=_holiday_key(t.holiday(g["hol"])) if "hol" in g else None, holiday_range="yeonhyu" in g,
+        holiday=_holiday_key(t.holiday(g["hol"])) if "hol" in g else None,
+        holiday_range="yeonhyu" in g,
         coordinated=("half" in g or "hol" in g) and not {"y", "ry"} & set(g) and is_coordinated(f),
     )
 
@@ -292,11 +305,14 @@ def _sino(word: str | None) -> int | None:
 _FIGURATIVE_FOLLOW_OK = re.compile(r"(?:\s+(?![도은는이가을를의과와])|부터|까지|\s*오전|\s*오후|\s*\(|\))")
 _DAY_COUNT_AFTER = re.compile(
     r"\s*(?:간|동안|째|만[에인의]|만|이내|가량|정도|여|남짓|씩|분|치|이상|미만|이하|넘|에\s*걸쳐|[이가]\s*(?:지나|걸리|걸렸|남)"
-    r"|\d+\s*회|\s*\d+\s*시간)")
+    r"|\d+\s*회|\s*\d+\s*시간)"
+)
 _DAY_COUNT_BEFORE = re.compile(r"(?:\d\s*박|매월|매달|매주|하루|일주일에|주\s*\d|(?<![가-힣])주|월)\s*$")
 _PARTICLE_AFTER_DUR = re.compile(r"\s*(?:동안|만[에인의])")
 _RANGE_BEFORE = re.compile(r"(?:부터\s*|[~∼〜\-–]\s*)$")
-_TWO_DIGIT_YEAR_NOT = re.compile(r"\s*(?:전|후|뒤|만|째|간|동안|이상|이내|넘|가까이|여|가량|정도|차|치|이\s*지난|이\s*넘)")
+_TWO_DIGIT_YEAR_NOT = re.compile(
+    r"\s*(?:전|후|뒤|만|째|간|동안|이상|이내|넘|가까이|여|가량|정도|차|치|이\s*지난|이\s*넘)"
+)
 _ORDINAL_AFTER = re.compile(r"\s*(?:째)")
 _HALF_FOLLOW_OK = re.compile(r"(?:에|부터|까지|중|내|의|와|과|는|도|를|동안|까지)")
 _LISTED_BEFORE = re.compile(r"[일월]\s*(?:과|와|및|,)\s*$")  # 5일과 7일
@@ -307,7 +323,7 @@ _UNIT_CODE = {"년": "Y", "개월": "M", "달": "M", "주": "W", "일": "D"}
 
 def _is_range_end(text: str, start: int, settings: Settings) -> bool:
     """``…부터 31일까지``, ``~31일``, ``3일-7일``: the second part of a range."""
-    return bool(_RANGE_BEFORE.search(text[max(0, start - settings.date_range_before):start]))
+    return bool(_RANGE_BEFORE.search(text[max(0, start - settings.date_range_before) : start]))
 
 
 def not_ordinal(f: Found) -> bool:
@@ -318,7 +334,7 @@ def not_ordinal(f: Found) -> bool:
 def not_year_count(f: Found) -> bool:
     """``10년 전``, ``20년 만에``: spans of years, not the year 2010 (two-digit years only)."""
     y = f.match.group("y")
-    return len(y) != 2 or not _TWO_DIGIT_YEAR_NOT.match(f.text[f.match.end("y") + 1:])
+    return len(y) != 2 or not _TWO_DIGIT_YEAR_NOT.match(f.text[f.match.end("y") + 1 :])
 
 
 def is_range_end(f: Found) -> bool:
@@ -329,8 +345,9 @@ def is_range_end(f: Found) -> bool:
 def not_figurative(f: Found) -> bool:
     """``오늘도 …``, ``더 나은 내일을``: a figurative word is a date only before a space, 부터/까지,
     오전/오후 or a parenthesis."""
-    return f.grammar.tables.word(f.match.group("rd"))["figurative"] != "yes" \
-        or bool(_FIGURATIVE_FOLLOW_OK.match(f.after()))
+    return f.grammar.tables.word(f.match.group("rd"))["figurative"] != "yes" or bool(
+        _FIGURATIVE_FOLLOW_OK.match(f.after())
+    )
 
 
 def not_day_count(f: Found) -> bool:
@@ -346,8 +363,12 @@ def is_reporting_day(f: Found) -> bool:
     g, text, start = f.grammar, f.text, f.start
     if _is_range_end(text, start, g.settings) or _LISTED_BEFORE.search(f.before()):
         return False
-    return bool(g.report_follow.match(f.after(g.settings.date_report_after)) or _TOPIC_BEFORE.search(f.before())
-                or _LINE_START_BEFORE.search(f.before(g.settings.date_line_start_before)) or start == 0)
+    return bool(
+        g.report_follow.match(f.after(g.settings.date_report_after))
+        or _TOPIC_BEFORE.search(f.before())
+        or _LINE_START_BEFORE.search(f.before(g.settings.date_line_start_before))
+        or start == 0
+    )
 
 
 def not_reporting_day(f: Found) -> bool:
@@ -375,8 +396,10 @@ def is_coordinated(f: Found) -> bool:
     """A half or holiday side by side with another of its kind (``상반기와 하반기``, ``상·하반기``,
     ``어린이날과 성탄절``)."""
     kinds = f"{f.grammar.fragments['halves']}|{f.grammar.fragments['holidays']}"
-    return bool(re.match(rf"\s*(?:와|과|및|·|ㆍ|,)\s*(?:{kinds})", f.after())
-                or re.search(rf"(?:{kinds}|상)\s*(?:와|과|및|·|ㆍ|,)\s*$", f.before()))
+    return bool(
+        re.match(rf"\s*(?:와|과|및|·|ㆍ|,)\s*(?:{kinds})", f.after())
+        or re.search(rf"(?:{kinds}|상)\s*(?:와|과|및|·|ㆍ|,)\s*$", f.before())
+    )
 
 
 _HOLIDAY_CUE = re.compile(r"\s*(?:연휴|명절|맞이|선물|[을를]\s*(?:맞아|맞이|앞두고|앞둔)|(?:과|와|및|·|,)\s*\S)")
@@ -393,7 +416,7 @@ def holiday_cue_ok(f: Found) -> bool:
 def not_in_title(f: Found) -> bool:
     """A holiday inside a quoted title (``'설맞이 사랑 나눔'``) names the programme, not a day
     (docs/annotation.md: quoted titles are names)."""
-    line = f.text[f.text.rfind("\n", 0, f.start) + 1:f.start]
+    line = f.text[f.text.rfind("\n", 0, f.start) + 1 : f.start]
     return sum(line.count(q) for q in _QUOTES) % 2 == 0
 
 
@@ -417,7 +440,11 @@ def duration_ok(f: Found) -> bool:
         return False  # 세 일? never; native numbers only with 달/개월 (한 달간)
     if unit == "달" and n.isdigit():
         return False
-    if unit in ("년", "주", "일", "달") and not f.match.group(0).endswith("간") and not _PARTICLE_AFTER_DUR.match(after):
+    if (
+        unit in ("년", "주", "일", "달")
+        and not f.match.group(0).endswith("간")
+        and not _PARTICLE_AFTER_DUR.match(after)
+    ):
         return False
     if unit == "년" and n.isdigit() and len(n) == 4:
         return False
@@ -426,8 +453,9 @@ def duration_ok(f: Found) -> bool:
 
 def duration_word_ok(f: Found) -> bool:
     """``하루``, ``보름``, ``일주일`` are durations only before 간/동안 (하루 평균 is a rate)."""
-    return f.grammar.tables.durations[f.match.group("nd")]["needs_span"] != "yes" \
-        or bool(f.group("gan") or _PARTICLE_AFTER_DUR.match(f.after()))
+    return f.grammar.tables.durations[f.match.group("nd")]["needs_span"] != "yes" or bool(
+        f.group("gan") or _PARTICLE_AFTER_DUR.match(f.after())
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -532,8 +560,14 @@ def resolve_absolute(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
         month_from_document = m is None and d is not None and context is None
         if m is None and d is not None:
             m = src_m
-        if p.range_end and context is not None and y is not None and m is not None \
-                and context.month is not None and m < context.month:
+        if (
+            p.range_end
+            and context is not None
+            and y is not None
+            and m is not None
+            and context.month is not None
+            and m < context.month
+        ):
             y += 1
         if context is None:
             value = _point(p, y, m, d)
@@ -630,8 +664,11 @@ def resolve_month_day_of(p: DateParts, pub: Ref, context: Timex | None) -> Timex
     if p.nth == 0:
         return Timex("day", base.year, base.month, calendar.monthrange(base.year, base.month)[1])
     assert p.weekday is not None and p.nth is not None
-    days = [d for d in range(1, calendar.monthrange(base.year, base.month)[1] + 1)
-            if _dt.date(base.year, base.month, d).isoweekday() == p.weekday]
+    days = [
+        d
+        for d in range(1, calendar.monthrange(base.year, base.month)[1] + 1)
+        if _dt.date(base.year, base.month, d).isoweekday() == p.weekday
+    ]
     if p.nth > len(days):
         return Timex("day", base.year, base.month)
     return Timex("day", base.year, base.month, days[p.nth - 1 if p.nth > 0 else -1])
@@ -692,12 +729,14 @@ def _day_near_document(p: DateParts, pub: Ref, shift: Callable[[int, int], int])
 def resolve_last_next_day(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
     """``지난 19일``: the latest 19th before the document date; ``오는 19일``: the next one after
     it; ``이번 19일``: the 19th of the document's month."""
+
     def shift(n: int, today: int) -> int:
         if p.offset < 0 and n >= today:
             return -1
         if p.offset > 0 and n <= today:
             return 1
         return 0
+
     return _day_near_document(p, pub, shift)
 
 
@@ -817,20 +856,38 @@ _BARE_DAY = r"{nb}{dd}{S}일(?!요일|\s*(?:간|동안|째|만에))"  # two rule
 RULES: tuple[Rule, ...] = (
     # full Korean dates, with 지난/오는 inside (지난 2018년, 오는 2027년 3월)
     Rule("date.ymd", r"{nb}{ago}{yy}{S}년{S}{mo}{S}월{S}{dd}{S}일", checks=(not_ordinal,), doc="2020년 1월 8일"),
-    Rule("date.ym", r"{nb}{ago}{yy}{S}년{S}{mo}{S}월(?:\s*(?P<mod>{month_mods}))?", checks=(not_ordinal,),
-         doc="2020년 3월, 2020년 3월 말"),
-    Rule("date.year_half", r"{nb}{ago}{yy}{S}년{S}(?P<half>{halves})", checks=(not_year_count,),
-         doc="2020년 상반기"),
-    Rule("date.year_quarter", r"{nb}{ago}{yy}{S}년{S}(?P<q>[1-4])(?:/4)?{S}분기", checks=(not_year_count,),
-         doc="2021년 1분기"),
-    Rule("date.year", r"{nb}{ago}{yy}{S}년(?:도(?=\s|[,.)]|에|의|부터|까지|$))?(?!{S}(?:간|동안))"
-         r"(?:\s*(?P<mod>{year_mods}|{year_words}))?",
-         checks=(not_ordinal, not_year_count), doc="2020년, 20년, 2023년도, 2020년 말, 2020년 연말"),
-    Rule("date.range_ym_start", r"{nb}{y4}{S}년{S}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m",
-         doc="2020년 3~5월 → 2020년 3"),
+    Rule(
+        "date.ym",
+        r"{nb}{ago}{yy}{S}년{S}{mo}{S}월(?:\s*(?P<mod>{month_mods}))?",
+        checks=(not_ordinal,),
+        doc="2020년 3월, 2020년 3월 말",
+    ),
+    Rule("date.year_half", r"{nb}{ago}{yy}{S}년{S}(?P<half>{halves})", checks=(not_year_count,), doc="2020년 상반기"),
+    Rule(
+        "date.year_quarter",
+        r"{nb}{ago}{yy}{S}년{S}(?P<q>[1-4])(?:/4)?{S}분기",
+        checks=(not_year_count,),
+        doc="2021년 1분기",
+    ),
+    Rule(
+        "date.year",
+        r"{nb}{ago}{yy}{S}년(?:도(?=\s|[,.)]|에|의|부터|까지|$))?(?!{S}(?:간|동안))"
+        r"(?:\s*(?P<mod>{year_mods}|{year_words}))?",
+        checks=(not_ordinal, not_year_count),
+        doc="2020년, 20년, 2023년도, 2020년 말, 2020년 연말",
+    ),
+    Rule(
+        "date.range_ym_start",
+        r"{nb}{y4}{S}년{S}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)",
+        end_group="m",
+        doc="2020년 3~5월 → 2020년 3",
+    ),
     # dotted and ISO: 2020.9.22 / 20.9.22 / 2020. 3. 15. / 2020.3 / 2020. 3. / 2023-12-05
-    Rule("date.dotted_ymd", r"{nb}(?P<y>(?:19|20)?\d{{2}})\.{S}{mo}\.{S}{dd}(?:\.(?=[\s(\[),]|$))?{na}",
-         doc="2020.9.22, 20.9.22, 2022. 3. 15."),
+    Rule(
+        "date.dotted_ymd",
+        r"{nb}(?P<y>(?:19|20)?\d{{2}})\.{S}{mo}\.{S}{dd}(?:\.(?=[\s(\[),]|$))?{na}",
+        doc="2020.9.22, 20.9.22, 2022. 3. 15.",
+    ),
     Rule("date.dotted_ym_spaced", r"{nb}{y4}\.\s+{mo}\.(?=\s|$)", doc="2020. 3."),
     Rule("date.dotted_ym", r"{nb}{y4}\.{mo}(?!\d|\.\d|\s*[억만천조원%％개명톤])", doc="2020.3"),
     Rule("date.dotted_md", r"{nb}{mo}\.{dd}(?![\d.])", checks=(is_range_end,), doc="2020.10.5~10.21 → 10.21"),
@@ -838,79 +895,171 @@ RULES: tuple[Rule, ...] = (
     Rule("date.slash_ymd", r"(?<![\d.,/]){yy}/{mo}/{dd}(?![\d/])", doc="2015/3/3, 74/10/31"),
     Rule("date.dash_ymd", r"(?<![\d.,\-]){y4}-{mo}-{dd}(?![\d\-])", doc="2015-3-3"),
     Rule("date.slash_md", r"(?<![\d.,/]){mo}/{dd}(?![\d/])", checks=(slash_date_ok,), doc="3/15(금), 3/15까지"),
-    Rule("date.iso", r"(?<![\d.,\-]){y4}-(?P<m>1[0-2]|0[1-9])(?:-(?P<d>3[01]|[12]\d|0[1-9]))?(?![\d\-])",
-         doc="2023-12-05, 2020-03"),
+    Rule(
+        "date.iso",
+        r"(?<![\d.,\-]){y4}-(?P<m>1[0-2]|0[1-9])(?:-(?P<d>3[01]|[12]\d|0[1-9]))?(?![\d\-])",
+        doc="2023-12-05, 2020-03",
+    ),
     # relative words and their parts: 올해 3월 / 지난해 말 / 다음 달 10일 / 이달 말 / 올해 상반기
-    Rule("date.rel_year_month", r"(?P<ry>{rel_year}){S}{mo}{S}월(?:{S}{dd}{S}일)?(?:\s*(?P<mod>{month_mods}))?",
-         resolve_relative_year, doc="올해 3월, 지난해 12월 1일"),
-    Rule("date.rel_year_half", r"(?P<ry>{rel_year}){S}(?P<half>{halves})", resolve_relative_year,
-         doc="올해 상반기"),
-    Rule("date.rel_year_quarter", r"(?P<ry>{rel_year}){S}(?P<q>[1-4])(?:/4)?{S}분기", resolve_relative_year,
-         doc="내년 1분기"),
-    Rule("date.rel_year_part", r"(?P<ry>{rel_year})(?:\s*(?P<mod>{year_words})|\s+(?P<mod2>{year_mods})(?!씀))",
-         resolve_relative_year, doc="지난해 말, 올해 연말"),
+    Rule(
+        "date.rel_year_month",
+        r"(?P<ry>{rel_year}){S}{mo}{S}월(?:{S}{dd}{S}일)?(?:\s*(?P<mod>{month_mods}))?",
+        resolve_relative_year,
+        doc="올해 3월, 지난해 12월 1일",
+    ),
+    Rule("date.rel_year_half", r"(?P<ry>{rel_year}){S}(?P<half>{halves})", resolve_relative_year, doc="올해 상반기"),
+    Rule(
+        "date.rel_year_quarter",
+        r"(?P<ry>{rel_year}){S}(?P<q>[1-4])(?:/4)?{S}분기",
+        resolve_relative_year,
+        doc="내년 1분기",
+    ),
+    Rule(
+        "date.rel_year_part",
+        r"(?P<ry>{rel_year})(?:\s*(?P<mod>{year_words})|\s+(?P<mod2>{year_mods})(?!씀))",
+        resolve_relative_year,
+        doc="지난해 말, 올해 연말",
+    ),
     Rule("date.rel_year", r"(?P<ry>{rel_year})(?<!올)", resolve_relative_year, doc="올해, 지난해, 같은 해"),
     Rule("date.rel_month_day", r"(?P<rm>{rel_month}){S}{dd}{S}일", resolve_relative_month, doc="다음 달 10일"),
-    Rule("date.rel_month_part", r"(?P<rm>{rel_month})\s*(?P<mod>{month_mods})(?!씀)", resolve_relative_month,
-         doc="이달 말, 지난달 중순"),
+    Rule(
+        "date.rel_month_part",
+        r"(?P<rm>{rel_month})\s*(?P<mod>{month_mods})(?!씀)",
+        resolve_relative_month,
+        doc="이달 말, 지난달 중순",
+    ),
     Rule("date.rel_month", r"(?P<rm>{rel_month})", resolve_relative_month, doc="이달, 지난달, 다음 달"),
-    Rule("date.rel_day", r"(?P<rd>{rel_day})", resolve_relative_day, checks=(not_figurative,),
-         doc="어제, 오늘, 모레, 이날, 전날, 이튿날"),
-    Rule("date.ago", r"{nb}(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)\s*전(?=$|[\s,.)]|에|부터|까지|의|쯤)",
-         resolve_ago, read=read_ago, doc="10년 전, 석 달 전"),
+    Rule(
+        "date.rel_day",
+        r"(?P<rd>{rel_day})",
+        resolve_relative_day,
+        checks=(not_figurative,),
+        doc="어제, 오늘, 모레, 이날, 전날, 이튿날",
+    ),
+    Rule(
+        "date.ago",
+        r"{nb}(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)\s*전(?=$|[\s,.)]|에|부터|까지|의|쯤)",
+        resolve_ago,
+        read=read_ago,
+        doc="10년 전, 석 달 전",
+    ),
     # weeks and weekdays
-    Rule("date.rel_week", r"(?P<rw>{rel_week})(?:\s*(?P<wd>{weekdays}))?", resolve_relative_week,
-         doc="이번 주, 지난주, 다음 주 화요일"),
-    Rule("date.last_next_weekday", r"(?P<dir>{this_last_next}){S}(?P<wd>{weekdays})", resolve_last_next_weekday,
-         doc="지난 일요일, 오는 화요일"),
-    Rule("date.rel_month_last_day", r"(?P<rm>{rel_month})\s*(?P<lastday>말일)", resolve_month_day_of,
-         doc="이달 말일"),
+    Rule(
+        "date.rel_week",
+        r"(?P<rw>{rel_week})(?:\s*(?P<wd>{weekdays}))?",
+        resolve_relative_week,
+        doc="이번 주, 지난주, 다음 주 화요일",
+    ),
+    Rule(
+        "date.last_next_weekday",
+        r"(?P<dir>{this_last_next}){S}(?P<wd>{weekdays})",
+        resolve_last_next_weekday,
+        doc="지난 일요일, 오는 화요일",
+    ),
+    Rule("date.rel_month_last_day", r"(?P<rm>{rel_month})\s*(?P<lastday>말일)", resolve_month_day_of, doc="이달 말일"),
     Rule("date.last_day", r"(?P<lastday>말일)", resolve_month_day_of, checks=(not_day_count,), doc="말일"),
     Rule("date.rel_quarter", r"(?P<rq>{rel_quarter})", resolve_relative_quarter, doc="이번 분기, 지난 분기"),
-    Rule("date.last_next_day", r"(?P<dir>{this_last_next}){S}{dd}{S}일", resolve_last_next_day,
-         doc="지난 19일, 오는 19일, 이번 19일"),
-    Rule("date.last_next_month", r"(?P<dir>{last_next}){S}{mo}{S}월(?:\s*(?P<mod>{month_mods}))?",
-         resolve_last_next_month, doc="지난 10월, 오는 9월 말"),
+    Rule(
+        "date.last_next_day",
+        r"(?P<dir>{this_last_next}){S}{dd}{S}일",
+        resolve_last_next_day,
+        doc="지난 19일, 오는 19일, 이번 19일",
+    ),
+    Rule(
+        "date.last_next_month",
+        r"(?P<dir>{last_next}){S}{mo}{S}월(?:\s*(?P<mod>{month_mods}))?",
+        resolve_last_next_month,
+        doc="지난 10월, 오는 9월 말",
+    ),
     # month and day without year: 3월 8일 / 3월 (초|말) / 6월 / 3분기 / 상반기 / 연말
     Rule("date.md", r"{nb}{mo}{S}월{S}{dd}{S}일", checks=(not_ordinal,), doc="3월 8일"),
-    Rule("date.month_nth_weekday", r"{nb}{mo}{S}월\s*(?P<nth>{nth})\s*(?P<wd>{weekdays})", resolve_month_day_of,
-         doc="10월 첫째 화요일, 3월 마지막 월요일"),
-    Rule("date.month_last_day", r"{nb}{mo}{S}월\s*마지막\s*(?P<lastday>날)", resolve_month_day_of,
-         doc="10월 마지막 날"),
-    Rule("date.day_weekday", r"{nb}{dd}{S}일\s+(?P<wd>{weekdays})", resolve_day_weekday, checks=(not_day_count,),
-         doc="19일 화요일"),
+    Rule(
+        "date.month_nth_weekday",
+        r"{nb}{mo}{S}월\s*(?P<nth>{nth})\s*(?P<wd>{weekdays})",
+        resolve_month_day_of,
+        doc="10월 첫째 화요일, 3월 마지막 월요일",
+    ),
+    Rule(
+        "date.month_last_day", r"{nb}{mo}{S}월\s*마지막\s*(?P<lastday>날)", resolve_month_day_of, doc="10월 마지막 날"
+    ),
+    Rule(
+        "date.day_weekday",
+        r"{nb}{dd}{S}일\s+(?P<wd>{weekdays})",
+        resolve_day_weekday,
+        checks=(not_day_count,),
+        doc="19일 화요일",
+    ),
     # Hangul numerals: 이천십오년 삼월 삼일, 유월, 시월
-    Rule("date.hangul", r"(?:(?P<hy>{sino}){S}년{S})?(?P<hm>{hmonth})"
-         r"(?:{S}(?P<hd>{sino}){S}일)?(?:\s*(?P<mod>{month_mods}))?", checks=(hangul_month_ok,),
-         doc="이천십오년 삼월 삼일, 유월, 시월"),
+    Rule(
+        "date.hangul",
+        r"(?:(?P<hy>{sino}){S}년{S})?(?P<hm>{hmonth})"
+        r"(?:{S}(?P<hd>{sino}){S}일)?(?:\s*(?P<mod>{month_mods}))?",
+        checks=(hangul_month_ok,),
+        doc="이천십오년 삼월 삼일, 유월, 시월",
+    ),
     Rule("date.hangul_year", r"(?P<hy>{sino}){S}년(?!{S}(?:간|동안|전|째))", doc="이천이십삼년"),
     Rule("date.hangul_quarter", r"(?P<qh>[일이삼사])분기", doc="삼분기"),
     Rule("date.quarter_letter", r"{nb}(?P<q>[1-4])Q(?![A-Za-z\d])", doc="4Q"),
     # holidays, resolved from the holidays / korean-lunar-calendar packages (holidays.tsv)
-    Rule("date.holiday", r"(?:{nb}{yy}{S}년\s*)?(?P<hol>{holidays})(?P<yeonhyu>\s*연휴)?", resolve_holiday,
-         checks=(not_in_title, not_every_year, holiday_cue_ok), doc="설날, 추석 연휴, 2022년 설, 어버이날"),
-    Rule("date.month", r"{nb}{mo}{S}월(?!{S}(?:간|동안))(?:\s*(?P<mod>{month_mods}))?", checks=(not_ordinal,),
-         doc="6월, 3월 초"),
+    Rule(
+        "date.holiday",
+        r"(?:{nb}{yy}{S}년\s*)?(?P<hol>{holidays})(?P<yeonhyu>\s*연휴)?",
+        resolve_holiday,
+        checks=(not_in_title, not_every_year, holiday_cue_ok),
+        doc="설날, 추석 연휴, 2022년 설, 어버이날",
+    ),
+    Rule(
+        "date.month",
+        r"{nb}{mo}{S}월(?!{S}(?:간|동안))(?:\s*(?P<mod>{month_mods}))?",
+        checks=(not_ordinal,),
+        doc="6월, 3월 초",
+    ),
     Rule("date.quarter", r"{nb}(?P<q>[1-4])(?:/4)?{S}분기", doc="3분기"),
     Rule("date.half", r"(?P<half>{halves})", checks=(half_follow_ok, not_every_year), doc="상반기에"),
     Rule("date.year_part", r"(?P<mod>{year_words})", doc="연말, 연초"),
     # ranges whose first part borrows the unit of the second: 3~5월, 2020~2022년, 7월 1~3일
-    Rule("date.range_month_start", r"{nb}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m",
-         doc="3~5월 → 3"),
-    Rule("date.range_year_start", r"{nb}{y4}{S}[~∼〜]{S}(?=(?:19|20)\d{{2}}{S}년)", end_group="y",
-         doc="2020~2022년 → 2020"),
-    Rule("date.range_day_start", r"{nb}{dd}{S}[~∼〜]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)", end_group="d",
-         doc="7월 1~3일 → 1"),
+    Rule("date.range_month_start", r"{nb}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m", doc="3~5월 → 3"),
+    Rule(
+        "date.range_year_start",
+        r"{nb}{y4}{S}[~∼〜]{S}(?=(?:19|20)\d{{2}}{S}년)",
+        end_group="y",
+        doc="2020~2022년 → 2020",
+    ),
+    Rule(
+        "date.range_day_start",
+        r"{nb}{dd}{S}[~∼〜]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
+        end_group="d",
+        doc="7월 1~3일 → 1",
+    ),
     # a bare day: the report's own date (8일 밝혔다) or a day in the context's month (…부터 31일까지)
-    Rule("date.reporting_day", _BARE_DAY, resolve_reporting_day,
-         checks=(not_day_count, is_reporting_day), sets_context=False, doc="…했다고 8일 밝혔다, 포스코는 7일"),
-    Rule("date.day", _BARE_DAY, checks=(not_day_count, not_reporting_day),
-         doc="5일과 7일, …부터 31일까지"),
+    Rule(
+        "date.reporting_day",
+        _BARE_DAY,
+        resolve_reporting_day,
+        checks=(not_day_count, is_reporting_day),
+        sets_context=False,
+        doc="…했다고 8일 밝혔다, 포스코는 7일",
+    ),
+    Rule("date.day", _BARE_DAY, checks=(not_day_count, not_reporting_day), doc="5일과 7일, …부터 31일까지"),
     # durations: 1개월, 3년간, 2주간, 6개월 동안 → 6개월, 나흘, 한 달간
-    Rule("date.duration", r"{nb}(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)(?:여(?:\s?간)?|간)?", resolve_duration,
-         checks=(duration_ok,), read=read_duration, sets_context=False, doc="1개월, 3년간, 한 달간, 2년여 간"),
-    Rule("date.duration_word", r"(?P<nd>{native_dur})(?P<gan>간)?", resolve_duration, checks=(duration_word_ok,),
-         read=read_duration_word, sets_context=False, doc="나흘, 열흘간"),
+    Rule(
+        "date.duration",
+        r"{nb}(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)(?:여(?:\s?간)?|간)?",
+        resolve_duration,
+        checks=(duration_ok,),
+        read=read_duration,
+        sets_context=False,
+        doc="1개월, 3년간, 한 달간, 2년여 간",
+    ),
+    Rule(
+        "date.duration_word",
+        r"(?P<nd>{native_dur})(?P<gan>간)?",
+        resolve_duration,
+        checks=(duration_word_ok,),
+        read=read_duration_word,
+        sets_context=False,
+        doc="나흘, 열흘간",
+    ),
 )
 
 
@@ -931,8 +1080,9 @@ class DateGrammar:
     fragments: Mapping[str, str] = field(default_factory=dict)
 
 
-def load_grammar(data_dir: str | Path | None = None, settings: Settings = SETTINGS,
-                 rules: Sequence[Rule] = RULES) -> DateGrammar:
+def load_grammar(
+    data_dir: str | Path | None = None, settings: Settings = SETTINGS, rules: Sequence[Rule] = RULES
+) -> DateGrammar:
     """Read the tables from ``data_dir`` (the packaged ``pipeline/data/`` by default) and compile
     ``rules`` against them."""
     names = [r.name for r in rules]
@@ -943,8 +1093,9 @@ def load_grammar(data_dir: str | Path | None = None, settings: Settings = SETTIN
     compiled = tuple(re.compile(r.pattern.format(**frags)) for r in rules)
     verbs = "|".join(re.escape(v) for v in tables.reporting_verbs)
     report_follow = re.compile(rf"\s+(?:[가-힣]+\s+){{0,3}}?(?:{verbs})")
-    return DateGrammar(tables, tuple(rules), compiled, report_follow, settings,
-                       Path(data_dir) if data_dir else DATA_DIR, frags)
+    return DateGrammar(
+        tables, tuple(rules), compiled, report_follow, settings, Path(data_dir) if data_dir else DATA_DIR, frags
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -961,7 +1112,7 @@ def _found(grammar: DateGrammar, rule: Rule, m: re.Match, text: str, bounds: Tok
         return None  # a date never starts inside a word or number (코로나19, 제2020 …)
     if bounds is not None and end not in bounds.ends and m.groupdict().get("mod") and not rule.end_group:
         # 초/중/말 are a period part only as whole words (Kiwi's tokens): 5월 초록우산 is 5월
-        end = len(text[:m.start("mod")].rstrip())
+        end = len(text[: m.start("mod")].rstrip())
     if bounds is not None and (start not in bounds.starts or end not in bounds.ends):
         return None  # e.g. 내달리다 is not 내달
     f = Found(rule, m, text, start, end, grammar)
@@ -996,9 +1147,12 @@ def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None
     return taken
 
 
-def resolve_dates(dates: list[DateParts], published: str | None,
-                  sentence_of: Callable[[int], int] = lambda off: 0,
-                  tense_at: Callable[[int], int] = lambda off: 0) -> list[Date]:
+def resolve_dates(
+    dates: list[DateParts],
+    published: str | None,
+    sentence_of: Callable[[int], int] = lambda off: 0,
+    tense_at: Callable[[int], int] = lambda off: 0,
+) -> list[Date]:
     """Resolve every date in document order: each rule's resolver gets the document date and the
     context date (the latest date of this sentence, else of the previous one, that sets context);
     ``tense_at(offset)`` is the tense of the clause a date stands in (:func:`clause_tenses`)."""
@@ -1050,14 +1204,19 @@ def predicate_tense(tokens: Sequence[tuple[str, str]]) -> int:
     parts = [p for tag, lemma in tokens for p in _parts(tag, lemma)]
     if any(t == "EP" and lem in _PAST for t, lem in parts):
         return -1
-    prospective = any(t == "ETM" and lem in _PROSPECTIVE and (k + 1 == len(parts) or parts[k + 1][1] not in _MODAL_NOUNS)
-                      for k, (t, lem) in enumerate(parts))
+    prospective = any(
+        t == "ETM" and lem in _PROSPECTIVE and (k + 1 == len(parts) or parts[k + 1][1] not in _MODAL_NOUNS)
+        for k, (t, lem) in enumerate(parts)
+    )
     if prospective or any(t == "EP" and lem == "겠" for t, lem in parts):
         return 1
     verbs = [lem for t, lem in parts if t in ("VV", "XSV", "VX")]
     ending = parts[-1][1] if parts else ""
-    if verbs and verbs[-1] != "있" and (ending in _PRESENT_ENDINGS or any(ending.endswith(e + "고") for e in
-                                                                          _PRESENT_ENDINGS)):
+    if (
+        verbs
+        and verbs[-1] != "있"
+        and (ending in _PRESENT_ENDINGS or any(ending.endswith(e + "고") for e in _PRESENT_ENDINGS))
+    ):
         return 1
     return 0
 
@@ -1079,8 +1238,11 @@ def clause_tenses(doc: Doc, index: TokenIndex) -> list[tuple[int, int]]:
             if tags[j - 1] == "_SP" or index.is_space[j - 1]:
                 j -= 1
                 continue
-            noun_of_prospective = prev[0][0] in ("NNG", "NNB") and j - 2 >= 0 and \
-                any(t == "ETM" for t, _ in _parts(tags[j - 2], lemmas[j - 2]))
+            noun_of_prospective = (
+                prev[0][0] in ("NNG", "NNB")
+                and j - 2 >= 0
+                and any(t == "ETM" for t, _ in _parts(tags[j - 2], lemmas[j - 2]))
+            )
             if all(t in _PREDICATE_TAGS for t, _ in prev) or noun_of_prospective:
                 j -= 1
                 continue
@@ -1105,8 +1267,10 @@ def tense_lookup(ends: list[tuple[int, int]], index: TokenIndex) -> Callable[[in
 
 def explain_doc(doc: Doc) -> list[dict[str, Any]]:
     """Each DATE span of an annotated Doc: its text, offsets, value, mod and the rule that fired."""
-    return [{"text": s.text, "start": s.start_char, "end": s.end_char, "value": s._.value, "mod": s._.mod,
-             "rule": s._.rule} for s in doc.spans.get("DATE", [])]
+    return [
+        {"text": s.text, "start": s.start_char, "end": s.end_char, "value": s._.value, "mod": s._.mod, "rule": s._.rule}
+        for s in doc.spans.get("DATE", [])
+    ]
 
 
 def explain(text: str, published: str | None = None, nlp: Language | None = None) -> list[dict[str, Any]]:
@@ -1155,9 +1319,23 @@ class DateRecognizer:
         found = find_dates(doc_text(doc), self.grammar, bounds)
         tense_at = tense_lookup(clause_tenses(doc, bounds), bounds) if found else (lambda off: 0)
         dates = resolve_dates(found, doc._.published, bounds.sentence_of, tense_at)
-        return set_spans(doc, "DATE", [(d.start, d.end, {"value": d.value.format(), "mod": d.mod, "rule": d.rule,
-                                                         "end_value": d.end_value.format() if d.end_value else None})
-                                       for d in dates])
+        return set_spans(
+            doc,
+            "DATE",
+            [
+                (
+                    d.start,
+                    d.end,
+                    {
+                        "value": d.value.format(),
+                        "mod": d.mod,
+                        "rule": d.rule,
+                        "end_value": d.end_value.format() if d.end_value else None,
+                    },
+                )
+                for d in dates
+            ],
+        )
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         """Copies of the tables this component reads."""

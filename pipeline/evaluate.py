@@ -7,6 +7,7 @@ amount) as sets, and the role links (document, date value, actor) and (document,
 counterpart) over the gold documents whose events carry roles (no rows when none does). The same
 numbers every time: no sampling, no thresholds hidden in code.
 """
+
 from __future__ import annotations
 
 import csv
@@ -44,8 +45,10 @@ def load_gold(gold_dir: str | Path) -> list[GoldDoc]:
     for path in fixture_paths(Path(gold_dir)):
         fx = load(path)
         text = fixture_text(fx)
-        spans = [Span(fx["id"], s["label"], s["start"], s["end"], s["text"], schema.LABELS[s["label"]].key(s))
-                 for s in fx.get("spans", [])]
+        spans = [
+            Span(fx["id"], s["label"], s["start"], s["end"], s["text"], schema.LABELS[s["label"]].key(s))
+            for s in fx.get("spans", [])
+        ]
         docs.append(GoldDoc(fx["id"], text, fx.get("published"), spans, fx.get("events", [])))
     return docs
 
@@ -56,8 +59,9 @@ def _row_spans(tables: dict[str, list[dict]]) -> list[Span]:
     for table in schema.span_tables():
         for r in tables.get(table, []):
             label = schema.table_label(table, r)
-            spans.append(Span(r["doc_id"], label, int(r["start"]), int(r["end"]), r["text"],
-                              schema.LABELS[label].key(r)))
+            spans.append(
+                Span(r["doc_id"], label, int(r["start"]), int(r["end"]), r["text"], schema.LABELS[label].key(r))
+            )
     return spans
 
 
@@ -147,19 +151,36 @@ def score(gold: list[GoldDoc], pred_spans: list[Span], pred_events: list[dict]) 
         op, orr, of = _prf(ov_p, len(p_spans), ov_g, len(g_spans))
         right = [k for k in matched if g_exact[k].value == p_exact[k].value]
         acc = len(right) / len(matched) if matched else 1.0
-        report.rows.append({"label": label, "gold": len(g_spans), "pred": len(p_spans),
-                            "exact_p": ep, "exact_r": er, "exact_f1": ef,
-                            "overlap_p": op, "overlap_r": orr, "overlap_f1": of, "value_acc": acc})
+        report.rows.append(
+            {
+                "label": label,
+                "gold": len(g_spans),
+                "pred": len(p_spans),
+                "exact_p": ep,
+                "exact_r": er,
+                "exact_f1": ef,
+                "overlap_p": op,
+                "overlap_r": orr,
+                "overlap_f1": of,
+                "value_acc": acc,
+            }
+        )
         for k in sorted(g_exact.keys() - p_exact.keys()):
             s = g_exact[k]
-            report.errors.append(f"{label}\tmissed\t{s.doc_id}\t{s.start}:{s.end}\t{s.text!r}\t{'/'.join(s.value)}\t{_context(texts[s.doc_id], s)}")
+            report.errors.append(
+                f"{label}\tmissed\t{s.doc_id}\t{s.start}:{s.end}\t{s.text!r}\t{'/'.join(s.value)}\t{_context(texts[s.doc_id], s)}"
+            )
         for k in sorted(p_exact.keys() - g_exact.keys()):
             s = p_exact[k]
-            report.errors.append(f"{label}\tspurious\t{s.doc_id}\t{s.start}:{s.end}\t{s.text!r}\t{'/'.join(s.value)}\t{_context(texts[s.doc_id], s)}")
+            report.errors.append(
+                f"{label}\tspurious\t{s.doc_id}\t{s.start}:{s.end}\t{s.text!r}\t{'/'.join(s.value)}\t{_context(texts[s.doc_id], s)}"
+            )
         for k in sorted(matched):
             if g_exact[k].value != p_exact[k].value:
                 s = g_exact[k]
-                report.errors.append(f"{label}\twrong value\t{s.doc_id}\t{s.start}:{s.end}\t{s.text!r}\tgold {'/'.join(s.value)} pred {'/'.join(p_exact[k].value)}\t{_context(texts[s.doc_id], s)}")
+                report.errors.append(
+                    f"{label}\twrong value\t{s.doc_id}\t{s.start}:{s.end}\t{s.text!r}\tgold {'/'.join(s.value)} pred {'/'.join(p_exact[k].value)}\t{_context(texts[s.doc_id], s)}"
+                )
     gold_events = [{**e, "_doc": g.doc_id} for g in gold for e in g.events]
     role_docs = {g.doc_id for g in gold if any(k in e for e in g.events for k in ROLE_LINKS.values())}
     g_links = {**_event_links(gold_events, doc_ids, EVENT_LINKS), **_event_links(gold_events, role_docs, ROLE_LINKS)}
@@ -173,9 +194,20 @@ def _link_row(report: Report, label: str, g_links: set[tuple], p_links: set[tupl
     """A link label's row (precision, recall, F1 of the link sets) and its errors."""
     tp = len(g_links & p_links)
     p, r, f = _prf(tp, len(p_links), tp, len(g_links))
-    report.rows.append({"label": label, "gold": len(g_links), "pred": len(p_links),
-                        "exact_p": p, "exact_r": r, "exact_f1": f,
-                        "overlap_p": "", "overlap_r": "", "overlap_f1": "", "value_acc": ""})
+    report.rows.append(
+        {
+            "label": label,
+            "gold": len(g_links),
+            "pred": len(p_links),
+            "exact_p": p,
+            "exact_r": r,
+            "exact_f1": f,
+            "overlap_p": "",
+            "overlap_r": "",
+            "overlap_f1": "",
+            "value_acc": "",
+        }
+    )
     for link in sorted(g_links - p_links):
         report.errors.append(f"{label}\tmissed\t{link[0]}\t\t{link[2]!r}\t{link[1]}\t")
     for link in sorted(p_links - g_links):
@@ -183,9 +215,9 @@ def _link_row(report: Report, label: str, g_links: set[tuple], p_links: set[tupl
 
 
 def _context(text: str, s: Span, width: int = 15) -> str:
-    left = text[max(0, s.start - width):s.start].replace("\n", " ")
-    right = text[s.end:s.end + width].replace("\n", " ")
-    return f"…{left}[{text[s.start:s.end]}]{right}…"
+    left = text[max(0, s.start - width) : s.start].replace("\n", " ")
+    right = text[s.end : s.end + width].replace("\n", " ")
+    return f"…{left}[{text[s.start : s.end]}]{right}…"
 
 
 def format_table(report: Report) -> str:
@@ -193,25 +225,35 @@ def format_table(report: Report) -> str:
     head = f"{'label':<{w}}{'gold':>6}{'pred':>6}{'P':>7}{'R':>7}{'F1':>7}{'ovP':>7}{'ovR':>7}{'ovF1':>7}{'value':>7}"
     lines = [head, "-" * len(head)]
     for r in report.rows:
+
         def f(x):
             return f"{x:7.3f}" if isinstance(x, float) else f"{'':>7}"
-        lines.append(f"{r['label']:<{w}}{r['gold']:>6}{r['pred']:>6}{f(r['exact_p'])}{f(r['exact_r'])}{f(r['exact_f1'])}"
-                     f"{f(r['overlap_p'])}{f(r['overlap_r'])}{f(r['overlap_f1'])}{f(r['value_acc'])}")
+
+        lines.append(
+            f"{r['label']:<{w}}{r['gold']:>6}{r['pred']:>6}{f(r['exact_p'])}{f(r['exact_r'])}{f(r['exact_f1'])}"
+            f"{f(r['overlap_p'])}{f(r['overlap_r'])}{f(r['overlap_f1'])}{f(r['value_acc'])}"
+        )
     return "\n".join(lines)
 
 
 def format_markdown(report: Report, n_docs: int) -> str:
     """The report as the Markdown table README.md shows (``evaluate --markdown``)."""
+
     def f(x):
         return f"{x:.3f}" if isinstance(x, float) else ""
 
-    lines = [f"{n_docs} gold documents.", "",
-             "| label | gold | predicted | P | R | F1 | overlap P | overlap R | overlap F1 | value accuracy |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"{n_docs} gold documents.",
+        "",
+        "| label | gold | predicted | P | R | F1 | overlap P | overlap R | overlap F1 | value accuracy |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in report.rows:
-        lines.append(f"| {r['label']} | {r['gold']} | {r['pred']} | {f(r['exact_p'])} | {f(r['exact_r'])} | "
-                     f"{f(r['exact_f1'])} | {f(r['overlap_p'])} | {f(r['overlap_r'])} | {f(r['overlap_f1'])} | "
-                     f"{f(r['value_acc'])} |")
+        lines.append(
+            f"| {r['label']} | {r['gold']} | {r['pred']} | {f(r['exact_p'])} | {f(r['exact_r'])} | "
+            f"{f(r['exact_f1'])} | {f(r['overlap_p'])} | {f(r['overlap_r'])} | {f(r['overlap_f1'])} | "
+            f"{f(r['value_acc'])} |"
+        )
     return "\n".join(lines)
 
 
@@ -221,7 +263,18 @@ def write_csv(report: Report, path: str | Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    cols = ["label", "gold", "pred", "exact_p", "exact_r", "exact_f1", "overlap_p", "overlap_r", "overlap_f1", "value_acc"]
+    cols = [
+        "label",
+        "gold",
+        "pred",
+        "exact_p",
+        "exact_r",
+        "exact_f1",
+        "overlap_p",
+        "overlap_r",
+        "overlap_f1",
+        "value_acc",
+    ]
     with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=cols, lineterminator="\r\n")
         w.writeheader()
@@ -252,8 +305,7 @@ def build_pipeline(config: dict[str, dict]) -> Any:
         raise CannotConfigure(f"pipeline.nlp.build_nlp rejects {config}: {exc}") from exc
 
 
-def evaluate(gold_dir: str | Path, pred_dir: str | Path | None = None,
-             config: dict[str, dict] | None = None) -> Report:
+def evaluate(gold_dir: str | Path, pred_dir: str | Path | None = None, config: dict[str, dict] | None = None) -> Report:
     """Score the pipeline (or the CSVs in ``pred_dir``) against the fixtures in ``gold_dir``.
     ``config`` (component config overrides, e.g. :data:`WITHOUT_GAZETTEER`) runs a pipeline built
     with it instead of the default one; :class:`CannotConfigure` when this build cannot."""

@@ -16,6 +16,7 @@ are read and computed with :mod:`pipeline.timex`.
 :func:`link_events` is a pure function of an annotated Doc and an :class:`EventTables`; the
 ``csr_events`` component (last in the pipeline) runs it and writes ``doc._.events``.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -41,13 +42,21 @@ from .timex import Timex, try_parse
 if not Doc.has_extension("events"):
     Doc.set_extension("events", default=None)
 
-FILES = ("event_categories.tsv", "actor_words.tsv", "affiliate_words.tsv", "particles.tsv", "reporting_verbs.tsv",
-         "anchor_words.tsv")
+FILES = (
+    "event_categories.tsv",
+    "actor_words.tsv",
+    "affiliate_words.tsv",
+    "particles.tsv",
+    "reporting_verbs.tsv",
+    "anchor_words.tsv",
+)
 _RANGE_JOIN = re.compile(r"^\s*(?:부터|에서|이래|[~∼〜\-–])\s*$")
 _FROM_THEN_DURATION = re.compile(r"^\s*부터\s*$")
 _CITED = re.compile(r"에\s*따르면")
 _NON_CONTENT = re.compile(r"[\s.,!?·…\"'()\[\]-]")
-_BYLINE_BEFORE = re.compile(r"(?:[가-힣]=|[ⓒ©]\s*|\(c\)\s*)$")  # 서울=연합뉴스, ⓒ 서울경제 (not 기자 = 하나금융그룹은, 메가경제= 현대건설은)
+_BYLINE_BEFORE = re.compile(
+    r"(?:[가-힣]=|[ⓒ©]\s*|\(c\)\s*)$"
+)  # 서울=연합뉴스, ⓒ 서울경제 (not 기자 = 하나금융그룹은, 메가경제= 현대건설은)
 _BYLINE_AFTER = re.compile(r"^(?:\s*[가-힣]{2,4}\s*(?:기자|특파원)|=)")  # 투데이에너지 윤철순 기자, 메가경제=
 _LINE_BEFORE = re.compile(r"(?:^|[.!?]\s|\n)\s*$")
 _LINE_AFTER = re.compile(r"^\s*(?:\n|$)")
@@ -113,16 +122,24 @@ class EventTables:
         return cls(
             categories=[(r["category"], re.compile(r["cue"])) for r in read_table("event_categories.tsv", data_dir)],
             subject=re.compile(rf"^{_PAREN}(?:{acting})(?![가-힣])"),
-            staff=re.compile(rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?(?:{staff})(?:\s+(?:{staff}))?"
-                             rf"(?:{_COUNT}명)?(?:들)?(?:{acting})(?![가-힣])"),
+            staff=re.compile(
+                rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?(?:{staff})(?:\s+(?:{staff}))?"
+                rf"(?:{_COUNT}명)?(?:들)?(?:{acting})(?![가-힣])"
+            ),
             group=re.compile(rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳)\s*)?(?:{group})(?:들)?(?:{acting})(?![가-힣])"),
-            joint=re.compile(rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*)"
-                             rf"|\s+(?:{staff}){_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?)$"),
-            anaphor=re.compile(rf"^\s*(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)"
-                               rf"(?:\s+(?:{staff}))?(?:들)?(?:{acting})\s"),
+            joint=re.compile(
+                rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*)"
+                rf"|\s+(?:{staff}){_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?)$"
+            ),
+            anaphor=re.compile(
+                rf"^\s*(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)"
+                rf"(?:\s+(?:{staff}))?(?:들)?(?:{acting})\s"
+            ),
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
-            person=re.compile(rf"(?:^|\s)(?:{_alt(r['word'] for r in rows if r['role'] == 'person')})(?:들)?"
-                              rf"(?:{subject})\s"),
+            person=re.compile(
+                rf"(?:^|\s)(?:{_alt(r['word'] for r in rows if r['role'] == 'person')})(?:들)?"
+                rf"(?:{subject})\s"
+            ),
             report_after=re.compile(rf"^\s+(?:[가-힣]+\s+){{0,3}}?(?:{say})"),
             comparison_after=re.compile(rf"^\s*(?:{comparison})"),
             classifies_after=re.compile(rf"^\s+(?:{classified})"),
@@ -130,8 +147,9 @@ class EventTables:
         )
 
 
-def categorize(tables: EventTables, text: str, mentions_product: bool = False,
-               starts: Collection[int] | None = None) -> str:
+def categorize(
+    tables: EventTables, text: str, mentions_product: bool = False, starts: Collection[int] | None = None
+) -> str:
     """The category of an event sentence: the first cue in ``event_categories.tsv`` that matches
     at the start of a morpheme (``starts``: the offsets in ``text`` where a morpheme begins; None:
     anywhere), so that ``하반기부터`` (하반기 + 부터) holds no ``기부``; else ``service`` when it is about
@@ -157,8 +175,15 @@ def end_after_duration(start: str, duration: str) -> str | None:
     """``2020-09-22`` + ``P1M`` → ``2020-10-21``; ``2023-05`` + ``P2Y`` → ``2025-04``; None if unknown
     (a start that is not a known year, month or day, a duration that is not a whole number of units)."""
     s, dur = try_parse(start), try_parse(duration)
-    if s is None or s.grain not in ("year", "month", "day") or not s.is_resolved or s.year is None \
-            or dur is None or not dur.is_duration or not isinstance(dur.count, int):
+    if (
+        s is None
+        or s.grain not in ("year", "month", "day")
+        or not s.is_resolved
+        or s.year is None
+        or dur is None
+        or not dur.is_duration
+        or not isinstance(dur.count, int)
+    ):
         return None
     n, unit = dur.count, dur.unit
     y, mo, d = s.year, s.month, s.day
@@ -203,18 +228,20 @@ def mentions(doc: Doc) -> list[Mention]:
     for label in (*schema.LABELS, "PRODUCT"):
         for sp in doc.spans.get(label, []):
             ext = sp._
-            out.append(Mention(label, sp.start_char, sp.end_char, ext.value, ext.name or "", ext.kind or "", ext.unit or ""))
+            out.append(
+                Mention(label, sp.start_char, sp.end_char, ext.value, ext.name or "", ext.kind or "", ext.unit or "")
+            )
     return out
 
 
 def _is_byline(text: str, org: Mention) -> bool:
     """An outlet or byline, never a participant: ``서울=연합뉴스``, ``[투데이에너지 윤철순 기자]``,
     ``메가경제=``, ``ⓒ 서울경제``, or an organisation alone on the last line (a trailing ``파이낸셜뉴스``)."""
-    before = text[max(0, org.start - SETTINGS.byline_before):org.start]
-    after = text[org.end:org.end + SETTINGS.byline_after]
+    before = text[max(0, org.start - SETTINGS.byline_before) : org.start]
+    after = text[org.end : org.end + SETTINGS.byline_after]
     if _BYLINE_BEFORE.search(before) or _BYLINE_AFTER.match(after):
         return True
-    return bool(_LINE_AFTER.match(text[org.end:]) and _LINE_BEFORE.search(text[max(0, org.start - 3):org.start]))
+    return bool(_LINE_AFTER.match(text[org.end :]) and _LINE_BEFORE.search(text[max(0, org.start - 3) : org.start]))
 
 
 def _subject_strength(t: EventTables, text: str, org: Mention, index: TokenIndex | None = None) -> int:
@@ -222,7 +249,7 @@ def _subject_strength(t: EventTables, text: str, org: Mention, index: TokenIndex
     1 with a subject or additive one (카카오가, 카카오도), 0 when it does not act in the sentence: no
     such particle, or a subject particle whose next word is adnominal (보건복지부가 주최한 시상식: the
     subject of a relative clause; read from Kiwi's ``ETM`` tag when the Doc's ``index`` is given)."""
-    after = text[org.end:org.end + SETTINGS.subject_after]
+    after = text[org.end : org.end + SETTINGS.subject_after]
     m = t.subject.match(after) or t.staff.match(after) or t.group.match(after)
     if not m:
         return 0
@@ -265,8 +292,9 @@ def _referent(word: str, kind: str, named: list[Mention], acted: dict[str, str])
     return next((o.name for o in reversed(named) if o.kind == kind), None)
 
 
-def _actor(t: EventTables, text: str, orgs: list[Mention], index: TokenIndex | None = None,
-           anchor: int | None = None) -> Mention | None:
+def _actor(
+    t: EventTables, text: str, orgs: list[Mention], index: TokenIndex | None = None, anchor: int | None = None
+) -> Mention | None:
     """The sentence's acting ORG: the subject of the clause the anchoring date is in, i.e. of the
     acting ORGs before the date (``anchor``: its offset) the last topic-marked one, else the last
     subject-marked one (``A는 …하고, B는 2024년 …`` → B); with none before the date, the first
@@ -281,7 +309,7 @@ def _actor(t: EventTables, text: str, orgs: list[Mention], index: TokenIndex | N
     chosen = [o for s, o in pool if s == best]
     actor = chosen[-1] if before else chosen[0]
     k = orgs.index(actor)
-    while k > 0 and t.joint.match(text[orgs[k - 1].end:orgs[k].start]):
+    while k > 0 and t.joint.match(text[orgs[k - 1].end : orgs[k].start]):
         k -= 1
     return orgs[k]
 
@@ -292,20 +320,27 @@ def _amount_item(m: Mention) -> str:
 
 def _classifies(t: EventTables, text: str, d: Mention) -> bool:
     """The date only classifies the noun after it: ``2023년도 신입사원``, ``2023년 신입사원``."""
-    after = text[d.end:d.end + SETTINGS.comparison_after + 4]
-    return bool(t.classifies_after.match(after) or (text[d.start:d.end].endswith("년도") and re.match(r"\s+[가-힣]", after)))
+    after = text[d.end : d.end + SETTINGS.comparison_after + 4]
+    return bool(
+        t.classifies_after.match(after) or (text[d.start : d.end].endswith("년도") and re.match(r"\s+[가-힣]", after))
+    )
 
 
-def _anchor(t: EventTables, text: str, dates: list[Mention],
-            quoted: Sequence[tuple[int, int]] = ()) -> tuple[Mention, Mention | None, str | None, str | None] | None:
+def _anchor(
+    t: EventTables, text: str, dates: list[Mention], quoted: Sequence[tuple[int, int]] = ()
+) -> tuple[Mention, Mention | None, str | None, str | None] | None:
     """The sentence's anchor: (first date, last span of its range or duration, date_start, date_end).
     Not a bare duration, a comparison baseline, a date that classifies a noun or a date inside a
     direct quotation (``quoted``: its character ranges); a reporting date only when nothing else dates the sentence."""
-    points = [d for d in dates if not _is_duration(d.value)
-              and not t.comparison_after.match(text[d.end:d.end + SETTINGS.comparison_after])
-              and not _classifies(t, text, d)
-              and not any(qs <= d.start < qe for qs, qe in quoted)]
-    non_report = [d for d in points if not t.report_after.match(text[d.end:d.end + SETTINGS.reporting_verb_after])]
+    points = [
+        d
+        for d in dates
+        if not _is_duration(d.value)
+        and not t.comparison_after.match(text[d.end : d.end + SETTINGS.comparison_after])
+        and not _classifies(t, text, d)
+        and not any(qs <= d.start < qe for qs, qe in quoted)
+    ]
+    non_report = [d for d in points if not t.report_after.match(text[d.end : d.end + SETTINGS.reporting_verb_after])]
     if quoted and not non_report:
         return None  # a quotation reported on a day is no event
     points = non_report or points
@@ -314,19 +349,29 @@ def _anchor(t: EventTables, text: str, dates: list[Mention],
     a = points[0]
     if len(points) > 1:
         b = points[1]
-        between = text[a.end:b.start]
-        after_b = text[b.end:b.end + SETTINGS.range_end_after]
-        if _RANGE_JOIN.match(between) and ("부터" not in between or after_b.startswith("까지")) \
-                and ("에서" not in between or after_b.startswith("까지")):
+        between = text[a.end : b.start]
+        after_b = text[b.end : b.end + SETTINGS.range_end_after]
+        if (
+            _RANGE_JOIN.match(between)
+            and ("부터" not in between or after_b.startswith("까지"))
+            and ("에서" not in between or after_b.startswith("까지"))
+        ):
             return a, b, a.value, b.value
     for d in dates:  # a start plus a duration: 2020년 9월 22일부터 1개월 동안
-        if d.start > a.end and _is_duration(d.value) and _FROM_THEN_DURATION.match(text[a.end:d.start]):
+        if d.start > a.end and _is_duration(d.value) and _FROM_THEN_DURATION.match(text[a.end : d.start]):
             return a, d, a.value, end_after_duration(a.value, d.value)
     return a, None, None, None
 
 
-def _category(t: EventTables, text: str, start: int, end: int, orgs: list[Mention], products: list[Mention],
-              index: TokenIndex | None = None) -> str:
+def _category(
+    t: EventTables,
+    text: str,
+    start: int,
+    end: int,
+    orgs: list[Mention],
+    products: list[Mention],
+    index: TokenIndex | None = None,
+) -> str:
     """:func:`categorize` for ``text[start:end]`` with the sentence's ORG names masked, its cues
     matched at morpheme starts when the Doc's ``index`` is given."""
     starts = None
@@ -341,7 +386,7 @@ def _without(text: str, start: int, end: int, spans: list[Mention], fill: str) -
     parts, pos = [], start
     for m in sorted(spans, key=lambda m: m.start):
         if m.start >= pos:
-            parts.append(text[pos:m.start])
+            parts.append(text[pos : m.start])
             parts.append(fill * (m.end - m.start) if fill else "")
             pos = m.end
     parts.append(text[pos:end])
@@ -352,8 +397,15 @@ def sentence_category(doc: Doc, start: int, end: int, tables: EventTables | None
     """The category of ``doc.text[start:end]`` as an event would get it (with the default
     pipeline's tables unless ``tables`` is given)."""
     ms = [m for m in mentions(doc) if start <= m.start < end]
-    return _category(tables or _default_tables(), doc_text(doc), start, end,
-                     [m for m in ms if m.label == "ORG"], [m for m in ms if m.label == "PRODUCT"], token_index(doc))
+    return _category(
+        tables or _default_tables(),
+        doc_text(doc),
+        start,
+        end,
+        [m for m in ms if m.label == "ORG"],
+        [m for m in ms if m.label == "PRODUCT"],
+        token_index(doc),
+    )
 
 
 def _default_tables() -> EventTables:
@@ -398,20 +450,22 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if anchor and has_content and not _CITED.search(sentence):
             a, g, start, end = anchor
             names = sorted({o.name for o in orgs} | ({actor} if actor else set()))
-            events.append(Event(
-                event_id=len(events) + 1,
-                sentence_id=i + 1,
-                date_text=text[a.start:(g or a).end],
-                date_value=a.value,
-                date_start=start,
-                date_end=end,
-                orgs=names,
-                amounts=[_amount_item(m) for m in ms if m.label in amount_labels],
-                category=_category(t, text, lo, hi, orgs, [m for m in ms if m.label == "PRODUCT"], index),
-                sentence=sentence,
-                actor=actor,
-                counterparts=[n for n in names if n != actor],
-            ))
+            events.append(
+                Event(
+                    event_id=len(events) + 1,
+                    sentence_id=i + 1,
+                    date_text=text[a.start : (g or a).end],
+                    date_value=a.value,
+                    date_start=start,
+                    date_end=end,
+                    orgs=names,
+                    amounts=[_amount_item(m) for m in ms if m.label in amount_labels],
+                    category=_category(t, text, lo, hi, orgs, [m for m in ms if m.label == "PRODUCT"], index),
+                    sentence=sentence,
+                    actor=actor,
+                    counterparts=[n for n in names if n != actor],
+                )
+            )
         if acting is not None:
             carried = acting.name
             acted[acting.kind] = acting.name

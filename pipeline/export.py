@@ -2,6 +2,7 @@
 
 Tables and columns (downstream tools read them by name; see README.md for their meaning):
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,13 +32,22 @@ def span_rows(doc: Doc, doc_id: str, source_text: str | None = None) -> dict[str
     text = source_text if source_text is not None else doc_text(doc)
     rows: dict[str, list[dict]] = {}
     for table, labels in schema.span_tables().items():
-        spans = sorted(((label, s) for label in labels for s in doc.spans.get(label.name, [])),
-                       key=lambda ls: ls[1].start_char)
+        spans = sorted(
+            ((label, s) for label in labels for s in doc.spans.get(label.name, [])), key=lambda ls: ls[1].start_char
+        )
         shared = len(labels) > 1
-        rows[table] = [{"doc_id": doc_id, "sentence_id": index.sentence_of(s.start_char) + 1,
-                        "start": s.start_char, "end": s.end_char, "text": text[s.start_char:s.end_char],
-                        **({schema.LABEL_COLUMN: label.name} if shared else {}), **label.cells(s)}
-                       for label, s in spans]
+        rows[table] = [
+            {
+                "doc_id": doc_id,
+                "sentence_id": index.sentence_of(s.start_char) + 1,
+                "start": s.start_char,
+                "end": s.end_char,
+                "text": text[s.start_char : s.end_char],
+                **({schema.LABEL_COLUMN: label.name} if shared else {}),
+                **label.cells(s),
+            }
+            for label, s in spans
+        ]
     return rows
 
 
@@ -161,8 +171,11 @@ class CsvSet:
         for line in lines[1:]:
             try:
                 entry = json.loads(line)
-                ok = (entry["done"] == len(entries) + 1 and isinstance(entry["doc"], str)
-                      and all(0 < entry["sizes"][n] <= sizes[n] for n in COLUMNS))
+                ok = (
+                    entry["done"] == len(entries) + 1
+                    and isinstance(entry["doc"], str)
+                    and all(0 < entry["sizes"][n] <= sizes[n] for n in COLUMNS)
+                )
             except (ValueError, KeyError, TypeError):
                 break  # a line cut by a kill, or an empty last line: the lines before it are good
             if not ok:

@@ -3,6 +3,7 @@
 ``python -m pipeline.fixtures locate FILE...`` computes span offsets (never typed by hand);
 ``python -m pipeline.fixtures check DIR`` validates every fixture and exits non-zero on a problem.
 """
+
 from __future__ import annotations
 
 import json
@@ -91,7 +92,7 @@ def check(fx: dict, text: str, vocab: Mapping[str, tuple[str, ...]] | None = Non
         elif start < last:
             problems.append(f"{where}: not in document order")
         elif start < last_end:
-            problems.append(f"{where}: overlaps the span before it (add \"skip\" and run locate)")
+            problems.append(f'{where}: overlaps the span before it (add "skip" and run locate)')
         else:
             last, last_end = start, end
         problems += [f"{where}: {p}" for p in schema.LABELS[s["label"]].problems(s, vocab)]

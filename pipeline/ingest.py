@@ -9,6 +9,7 @@ Only regular files are read (a FIFO or a device would block or never end), and a
 that leads out of an input folder is not followed unless asked (``follow_links``): a folder of
 articles must not be able to pull ``/etc/passwd`` into the outputs.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -79,8 +80,20 @@ def validate_published(value: object, where: str | Path) -> str | None:
     return m.group(0)
 
 
-_MAGIC = (b"%PDF", b"\x89PNG", b"PK\x03\x04", b"GIF8", b"\xff\xd8\xff", b"\x7fELF", b"\x1f\x8b",
-          b"\xd0\xcf\x11\xe0", b"Rar!", b"7z\xbc\xaf", b"II*\x00", b"MM\x00*")
+_MAGIC = (
+    b"%PDF",
+    b"\x89PNG",
+    b"PK\x03\x04",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"\x7fELF",
+    b"\x1f\x8b",
+    b"\xd0\xcf\x11\xe0",
+    b"Rar!",
+    b"7z\xbc\xaf",
+    b"II*\x00",
+    b"MM\x00*",
+)
 _TEXT_CONTROLS = {9, 10, 12, 13, 27}
 
 
@@ -96,6 +109,7 @@ def analysis_text(text: str) -> str:
     """The text the extractors read: HTML tags, comments and entities left in by a scraper, and
     control characters, become spaces of the same length. Offsets therefore stay offsets into the
     text as read (what every record reports), and nothing is found inside markup."""
+
     def blank(m: re.Match) -> str:
         return "".join("\n" if ch == "\n" else " " for ch in m.group(0))
 
@@ -263,8 +277,9 @@ def _walk(root: Path, follow_links: bool) -> list[Source]:
         except OSError as exc:
             if folder == root:
                 raise InputError(root, f"cannot read folder ({exc.strerror or exc})") from None
-            found.append(Source(folder, folder.relative_to(root),
-                                f"{folder}: cannot read folder ({exc.strerror or exc})"))
+            found.append(
+                Source(folder, folder.relative_to(root), f"{folder}: cannot read folder ({exc.strerror or exc})")
+            )
             return
         for entry in entries:
             if entry.name.startswith("."):
@@ -277,8 +292,14 @@ def _walk(root: Path, follow_links: bool) -> list[Source]:
                     found.append(Source(path, rel))  # a broken link: reported as unreadable
                     continue
                 if not _inside(target, real_root) and not follow_links:
-                    found.append(Source(path, rel, f"{path}: symbolic link to {target}, outside the input "
-                                                   "folder (not followed; --follow-links reads it)"))
+                    found.append(
+                        Source(
+                            path,
+                            rel,
+                            f"{path}: symbolic link to {target}, outside the input "
+                            "folder (not followed; --follow-links reads it)",
+                        )
+                    )
                     continue
                 if os.path.isdir(target):
                     if not _inside(target, real_root) and target not in seen_dirs:
@@ -330,8 +351,7 @@ def count_documents(sources: list[Source]) -> int:
     return n
 
 
-def read_sources(sources: list[Source], default_published: str | None = None
-                 ) -> Iterator[Document | DocumentError]:
+def read_sources(sources: list[Source], default_published: str | None = None) -> Iterator[Document | DocumentError]:
     """The documents of :func:`list_sources`' files; ``default_published`` must be valid."""
     seen: set[str] = set()
     for source in sources:
@@ -370,7 +390,9 @@ def _read_one(source: Source, default_published: str | None) -> Iterator[Documen
         yield from _iter_jsonl(path, default_published)
         return
     if suffix not in ARTICLE_SUFFIXES:
-        yield DocumentError(doc_id, str(path), f"{path}: unsupported file type {suffix or '(none)'!r} (expected .txt, .md or .jsonl)")
+        yield DocumentError(
+            doc_id, str(path), f"{path}: unsupported file type {suffix or '(none)'!r} (expected .txt, .md or .jsonl)"
+        )
         return
     try:
         text = read_text_file(path)

@@ -5,6 +5,7 @@ takes about 3.5 s (1.3 s to construct, 2.2 s more on the first analysis, which l
 model lazily), so :func:`warm_up_in_background` lets the command line start it while it imports
 spaCy and reads the inputs. This module does not import spaCy.
 """
+
 from __future__ import annotations
 
 import re
@@ -56,7 +57,7 @@ def chunks(text: str, size: int = CHUNK) -> list[tuple[int, int]]:
         if end >= n:
             out.append((pos, n))
             break
-        window = text[pos + size // 2:end]
+        window = text[pos + size // 2 : end]
         cut = window.rfind("\n")
         if cut < 0:
             ends = list(_SENTENCE_END.finditer(window))

@@ -16,6 +16,7 @@ value a per-region ``textarea`` with the same region ``id``, written ``key=value
 Events are not edited in Label Studio: an imported document keeps the events of the fixture it
 replaces (none for a new document; add them in the JSON).
 """
+
 from __future__ import annotations
 
 import json
@@ -37,7 +38,7 @@ def label_config() -> str:
 {labels}  </Labels>
   <Text name="text" value="$text"/>
   <TextArea name="norm" toName="text" perRegion="true" editable="true" maxSubmissions="1"
-            placeholder="{' | '.join(examples)}"/>
+            placeholder="{" | ".join(examples)}"/>
 </View>
 """
 
@@ -59,17 +60,33 @@ def _parse_norm(label: str, text: str) -> dict:
             k, _, v = part.partition("=")
             attrs[k.strip()] = v.strip()
     # an unscored attribute left empty (ORG's derived org_id) is not written into the gold
-    return {a.name: a.parse(attrs.get(a.name) or "") for a in schema.LABELS[label].attrs if a.scored or attrs.get(a.name)}
+    return {
+        a.name: a.parse(attrs.get(a.name) or "") for a in schema.LABELS[label].attrs if a.scored or attrs.get(a.name)
+    }
 
 
 def _regions(spans: list[dict]) -> list[dict]:
     result = []
     for i, s in enumerate(spans):
         rid = f"r{i}"
-        result.append({"id": rid, "from_name": "label", "to_name": "text", "type": "labels",
-                       "value": {"start": s["start"], "end": s["end"], "text": s["text"], "labels": [s["label"]]}})
-        result.append({"id": rid, "from_name": "norm", "to_name": "text", "type": "textarea",
-                       "value": {"start": s["start"], "end": s["end"], "text": [_norm_text(s["label"], s)]}})
+        result.append(
+            {
+                "id": rid,
+                "from_name": "label",
+                "to_name": "text",
+                "type": "labels",
+                "value": {"start": s["start"], "end": s["end"], "text": s["text"], "labels": [s["label"]]},
+            }
+        )
+        result.append(
+            {
+                "id": rid,
+                "from_name": "norm",
+                "to_name": "text",
+                "type": "textarea",
+                "value": {"start": s["start"], "end": s["end"], "text": [_norm_text(s["label"], s)]},
+            }
+        )
     return result
 
 
@@ -79,8 +96,13 @@ def result_spans(result) -> list[dict]:
     for table in schema.span_tables():
         for row in result.tables.get(table, []):
             label = schema.table_label(table, row)
-            spans.append({"label": label, **{k: row[k] for k in ("start", "end", "text")},
-                          **{k: row[k] or None for k in schema.LABELS[label].keys}})
+            spans.append(
+                {
+                    "label": label,
+                    **{k: row[k] for k in ("start", "end", "text")},
+                    **{k: row[k] or None for k in schema.LABELS[label].keys},
+                }
+            )
     return sorted(spans, key=lambda s: (s["start"], s["end"]))
 
 
@@ -89,14 +111,18 @@ def to_tasks(results, model_version: str = "csr-pipeline") -> list[dict]:
     tasks = []
     for r in results:
         data = {"text": r.text, "doc_id": r.doc_id, "published": r.published, "title": r.title}
-        tasks.append({"data": data, "predictions": [{"model_version": model_version, "result": _regions(result_spans(r))}]})
+        tasks.append(
+            {"data": data, "predictions": [{"model_version": model_version, "result": _regions(result_spans(r))}]}
+        )
     return tasks
 
 
 NOT_ANNOTATED = "not annotated"
 CANCELLED = "cancelled in Label Studio"
-JSON_MIN = ("a JSON-MIN export, which keeps each span's values apart from the span, without the region id or "
-            "offsets that pair them: export the project as JSON instead")
+JSON_MIN = (
+    "a JSON-MIN export, which keeps each span's values apart from the span, without the region id or "
+    "offsets that pair them: export the project as JSON instead"
+)
 
 
 class ExportError(ValueError):
@@ -234,13 +260,17 @@ class Imported:
 
     def lines(self) -> list[str]:
         """The skipped tasks by reason, then a summary line."""
-        out = [f"{_count(len(names), 'task')} {reason}, skipped: {', '.join(names[:5])}{', …' * (len(names) > 5)}"
-               for reason, names in self.skipped.items()]
+        out = [
+            f"{_count(len(names), 'task')} {reason}, skipped: {', '.join(names[:5])}{', …' * (len(names) > 5)}"
+            for reason, names in self.skipped.items()
+        ]
         n = sum(len(names) for names in self.skipped.values())
         skipped = f"; {_count(n, 'task')} skipped ({', '.join(f'{len(v)} {k}' for k, v in self.skipped.items())})"
         if self.problems:
-            out.append(f"nothing written to {self.gold_dir}: {_count(len(self.problems), 'problem')} to correct in "
-                       f"Label Studio before exporting again{skipped * bool(n)}")
+            out.append(
+                f"nothing written to {self.gold_dir}: {_count(len(self.problems), 'problem')} to correct in "
+                f"Label Studio before exporting again{skipped * bool(n)}"
+            )
         else:
             out.append(f"{_count(len(self.written), 'fixture')} written to {self.gold_dir}{skipped * bool(n)}")
         return out

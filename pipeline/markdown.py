@@ -1,5 +1,6 @@
 """Generated sections of Markdown files (README.md, BENCHMARKS.md): figures are pasted by the
 command that computes them, between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``, never typed."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -5,6 +5,7 @@ so pipelines with different tables live side by side); :func:`get_nlp` keeps the
 process. :func:`annotate` runs it on one text with its document date (``published``), which
 relative dates resolve against; the Doc comes back with ``doc.spans`` and ``doc._.events``.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

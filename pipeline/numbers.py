@@ -5,6 +5,7 @@ so that ``53.9억`` is exact; :func:`format_number` writes them without exponent
 The numerals table (``data/numerals.tsv``) is read once at import: it is normalisation, the same
 for every pipeline, not a component's configurable table.
 """
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,8 @@ def parse_native(word: str) -> int | None:
     for ten, tv in r["native_ten"].items():
         if word == ten:
             return tv
-        if word.startswith(ten) and word[len(ten):] in r["native"]:
-            unit = r["native"][word[len(ten):]]
+        if word.startswith(ten) and word[len(ten) :] in r["native"]:
+            unit = r["native"][word[len(ten) :]]
             if unit < 10:
                 return tv + unit
     return None
@@ -149,4 +150,3 @@ def format_number(value: Decimal | int | float) -> str:
         if d == d.to_integral_value():
             return str(d.quantize(Decimal(1)))
         return format(d.normalize(), "f")
-

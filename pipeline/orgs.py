@@ -27,6 +27,7 @@ all its names. Every ORG carries the name of the rule that found it (``span._.ru
 component (:class:`OrgTables`); its config may name another gazetteer file (``gazetteer``) or
 switch the list off (``use_gazetteer = false``: only the rules find names).
 """
+
 from __future__ import annotations
 
 import re
@@ -47,10 +48,24 @@ _TAIL_TAGS = ("J", "E", "VCP", "XSV", "XSA", "SF", "SP", "SS", "SE", "SO", "_SP"
 _ACRONYM = re.compile(r"[\s(（\[]*(?P<acr>[A-Za-z][A-Za-z&.\-]{1,11})(?P<second>\s[A-Za-z]{2,3}(?![A-Za-z]))?[)）\]]?")
 _NAME_CHAR = re.compile(r"[^\s·ㆍ]")
 
-FILES = ("organizations.tsv", "non_organizations.tsv", "org_suffixes.tsv", "org_contexts.tsv",
-         "generic_org_words.tsv", "particles.tsv", "org_titles.tsv", "countries.tsv", "org_venues.tsv",
-         "company_forms.tsv", "affiliate_words.tsv", "acronym_stopwords.tsv", "org_history.tsv",
-         "org_roles.tsv", "acting_exceptions.tsv", "org_bylines.tsv")
+FILES = (
+    "organizations.tsv",
+    "non_organizations.tsv",
+    "org_suffixes.tsv",
+    "org_contexts.tsv",
+    "generic_org_words.tsv",
+    "particles.tsv",
+    "org_titles.tsv",
+    "countries.tsv",
+    "org_venues.tsv",
+    "company_forms.tsv",
+    "affiliate_words.tsv",
+    "acronym_stopwords.tsv",
+    "org_history.tsv",
+    "org_roles.tsv",
+    "acting_exceptions.tsv",
+    "org_bylines.tsv",
+)
 _SHORT_LATIN = re.compile(r"[A-Za-z]{1,2}")  # KB, SK, LG: an ORG only in a context that makes one
 _COORDINATOR = "·ㆍ"  # 신한·우리·하나금융그룹
 _SEPARATORS = _COORDINATOR + "=/"  # signs that end a name inside a word: 사진제공=한빛재단
@@ -141,8 +156,9 @@ class OrgTables:
     sources: dict[str, Path]
 
     @classmethod
-    def load(cls, data_dir: str | Path | None = None, *, gazetteer: str | None = None,
-             use_gazetteer: bool = True) -> OrgTables:
+    def load(
+        cls, data_dir: str | Path | None = None, *, gazetteer: str | None = None, use_gazetteer: bool = True
+    ) -> OrgTables:
         """Tables from ``data_dir`` (default ``pipeline/data/``); ``gazetteer`` names another
         organisations file; ``use_gazetteer=False`` lists no organisations at all (products and
         services in ``non_organizations.tsv`` still block)."""
@@ -153,8 +169,9 @@ class OrgTables:
         gaz = read_gazetteer(sources["organizations.tsv"], sources["non_organizations.tsv"])
         if not use_gazetteer:
             gaz = {k: v for k, v in gaz.items() if v is None}
-        suffixes = {r["suffix"]: (r["kind"], r["needs_proper"], int(r["min_len"]))
-                    for r in read_table("org_suffixes.tsv", base)}
+        suffixes = {
+            r["suffix"]: (r["kind"], r["needs_proper"], int(r["min_len"])) for r in read_table("org_suffixes.tsv", base)
+        }
 
         def rx(p: str) -> re.Pattern | None:
             return None if p == "-" else re.compile(p)
@@ -184,12 +201,16 @@ class OrgTables:
             trie=_trie(gaz),
             suffixes=suffixes,
             suffix_lengths=sorted({len(s) for s in suffixes}, reverse=True),
-            contexts=[(set(r["kinds"].split(",")), rx(r["before"]), rx(r["after"]))
-                      for r in read_table("org_contexts.tsv", base)],
+            contexts=[
+                (set(r["kinds"].split(",")), rx(r["before"]), rx(r["after"]))
+                for r in read_table("org_contexts.tsv", base)
+            ],
             generic=frozenset(normalise(w) for w in _words_of(read_table("generic_org_words.tsv", base), "word")),
             particles=particles,
-            titles=re.compile(rf"(?:{'|'.join(titles)})(?:{'|'.join(sorted(particles, key=len, reverse=True))})?"
-                              r"(?![가-힣A-Za-z0-9])"),
+            titles=re.compile(
+                rf"(?:{'|'.join(titles)})(?:{'|'.join(sorted(particles, key=len, reverse=True))})?"
+                r"(?![가-힣A-Za-z0-9])"
+            ),
             government=re.compile(rf"(?<![가-힣A-Za-z])({_alt(countries)})\s*(정부|행정부)(?=$|[^가-힣]|{cases})"),
             countries=countries,
             venues=tuple(_words_of(read_table("org_venues.tsv", base), "head")),
@@ -199,8 +220,10 @@ class OrgTables:
             acronym_stop=frozenset(w.lower() for w in _words_of(read_table("acronym_stopwords.tsv", base), "word")),
             forms=form_kinds,
             history=history,
-            roles=tuple((r["role"], r["proper"] == "yes", re.compile(r["pattern"].replace("{title}", heads)))
-                        for r in read_table("org_roles.tsv", base)),
+            roles=tuple(
+                (r["role"], r["proper"] == "yes", re.compile(r["pattern"].replace("{title}", heads)))
+                for r in read_table("org_roles.tsv", base)
+            ),
             surnames=frozenset(r["word"] for r in cues if r["kind"] == "surname"),
             places=frozenset(r["word"] for r in cues if r["kind"] == "place"),
             person_titles=re.compile(rf"(?:{person_titles})"),
@@ -211,8 +234,8 @@ class OrgTables:
 
 def _not_org_in_context(t: OrgTables, text: str, start: int, end: int, kind: str) -> bool:
     """A product used as an instrument, a city as a place, a programme named after a company."""
-    before = text[max(0, start - SETTINGS.org_context_before):start]
-    after = text[end:end + SETTINGS.org_context_after]
+    before = text[max(0, start - SETTINGS.org_context_before) : start]
+    after = text[end : end + SETTINGS.org_context_after]
     for kinds, rx_before, rx_after in t.contexts:
         if "*" not in kinds and kind not in kinds:
             continue
@@ -256,8 +279,9 @@ def _words(doc: Doc) -> list[_Word]:
             words.append(_Word(toks[0][0], toks[-1][1], current[-1][1], toks))
         current.clear()
 
-    for start, end, tag, space, ws in zip(index.start_list, index.end_list, index.tags, index.is_space,
-                                          index.whitespace, strict=True):
+    for start, end, tag, space, ws in zip(
+        index.start_list, index.end_list, index.tags, index.is_space, index.whitespace, strict=True
+    ):
         if space:
             flush()
             continue
@@ -292,12 +316,13 @@ def _ends_name(t: OrgTables, text: str, end: int, token_ends: set[int], sorted_e
     i = bisect_right(sorted_ends, end)
     if i >= len(sorted_ends):
         return False
-    rest = text[end:sorted_ends[i]]
+    rest = text[end : sorted_ends[i]]
     return rest in t.particles or t.titles.fullmatch(rest) is not None
 
 
-def _gazetteer_matches(t: OrgTables, text: str, token_starts: set[int],
-                       token_ends: set[int]) -> list[tuple[int, int, tuple | None]]:
+def _gazetteer_matches(
+    t: OrgTables, text: str, token_starts: set[int], token_ends: set[int]
+) -> list[tuple[int, int, tuple | None]]:
     idx = _Index(text)
     trie = t.trie
     sorted_ends = sorted(token_ends)
@@ -337,14 +362,14 @@ def _glued_to_noun(t: OrgTables, text: str, end: int, tag_at: dict[int, str]) ->
 
 def _particle_follows(t: OrgTables, text: str, end: int) -> bool:
     """A particle and then no more letters (``LGU+는``, which Kiwi reads as the verb 늘)."""
-    return any(text.startswith(p, end) and not text[end + len(p):end + len(p) + 1].isalnum() for p in t.particles)
+    return any(text.startswith(p, end) and not text[end + len(p) : end + len(p) + 1].isalnum() for p in t.particles)
 
 
 def _latin_in_context(t: OrgTables, text: str, end: int) -> bool:
     """A short Latin name (``KB``, ``SK``) is an ORG when a particle, a middle dot, a closing bracket
     or one of its staff follows it (``KB는``, ``삼성·LG·SK``, ``SK 임직원``), not before a plain noun
     (``KB 디지털 금융교육``)."""
-    rest = text[end:end + 12]
+    rest = text[end : end + 12]
     if not rest or rest[0] in _COORDINATOR + ")）],.":
         return True
     return _particle_follows(t, text, end) or any(role == "staff" and rx.match(rest) for role, _, rx in t.roles)
@@ -382,8 +407,14 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
         found.append(Org(start, end, entry[0], entry[1]))
     # a company name before a product name is part of it: 현대차 아이오닉 5, 삼성 갤럭시
     product_starts = {p.start for p in blocked}
-    found = [o for o in found if not (text[o.end:o.end + 1] == " " and
-                                      len(text[o.end:]) - len(text[o.end:].lstrip()) + o.end in product_starts)]
+    found = [
+        o
+        for o in found
+        if not (
+            text[o.end : o.end + 1] == " "
+            and len(text[o.end :]) - len(text[o.end :].lstrip()) + o.end in product_starts
+        )
+    ]
 
     found = _agencies_of_umbrella(text, found)
     found += _national_governments(t, text, found)
@@ -412,7 +443,7 @@ def _as_of(t: OrgTables, o: Org, text: str, published: str | None) -> Org:
         current = history[normalise(current)][2]
     name = current
     day = (published or "")[:10]
-    written = normalise(text[o.start:o.end])
+    written = normalise(text[o.start : o.end])
     if day and written in history:
         name = history[written][0]
         while normalise(name) in history and history[normalise(name)][1] <= day:
@@ -433,23 +464,29 @@ def _coordinated(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
     out = list(found)
     for i, w in enumerate(words):
         last = by_start.get(w.start)
-        if last is None or not i or text[words[i - 1].word_end:w.start] not in _COORDINATOR:
+        if last is None or not i or text[words[i - 1].word_end : w.start] not in _COORDINATOR:
             continue
         members: list[_Word] = []
         j = i - 1
-        while j >= 0 and text[words[j].word_end:words[j + 1].start] in _COORDINATOR and words[j].word_end == words[j].end:
+        while (
+            j >= 0
+            and text[words[j].word_end : words[j + 1].start] in _COORDINATOR
+            and words[j].word_end == words[j].end
+        ):
             members.insert(0, words[j])
             j -= 1
-        surface = text[last.start:last.end]
+        surface = text[last.start : last.end]
         for m in members:
-            member = text[m.start:m.end]
+            member = text[m.start : m.end]
             own = next((o for o in out if o.start == m.start and o.end == m.end), None)
-            name = next((entry for k in range(1, len(surface))
-                         if (entry := t.gazetteer.get(normalise(member + surface[k:])))), None)
-            before_last = text[members[-1].start:members[-1].end]
+            name = next(
+                (entry for k in range(1, len(surface)) if (entry := t.gazetteer.get(normalise(member + surface[k:])))),
+                None,
+            )
+            before_last = text[members[-1].start : members[-1].end]
             if name is None and own is None and len(surface) > len(before_last) + 1:
                 # not listed: the last name's own part is as long as the name before it (우리·하나|금융그룹)
-                name = (_canonical_unknown(member + surface[len(before_last):]), last.kind)
+                name = (_canonical_unknown(member + surface[len(before_last) :]), last.kind)
             if name is None:
                 continue
             out = [o for o in out if o is not own]
@@ -462,13 +499,14 @@ def _is_person(t: OrgTables, text: str, start: int, end: int) -> bool:
     name = text[start:end]
     if len(name) == 3 and name[0] in t.surnames and all("가" <= c <= "힣" for c in name):
         return True
-    before = text[max(0, start - 8):start].rstrip()
-    after = text[end:end + 6].lstrip()
+    before = text[max(0, start - 8) : start].rstrip()
+    after = text[end : end + 6].lstrip()
     return bool(re.search(rf"{t.person_titles.pattern}$", before)) or bool(t.person_titles.match(after))
 
 
-def _acting(t: OrgTables, text: str, index: TokenIndex, words: list[_Word], found: list[Org],
-            blocked: list[tuple[int, int]]) -> list[Org]:
+def _acting(
+    t: OrgTables, text: str, index: TokenIndex, words: list[_Word], found: list[Org], blocked: list[tuple[int, int]]
+) -> list[Org]:
     """An unlisted proper noun that acts as an organisation (``무학은 … 기부했다``, ``무학 관계자는``,
     ``푸른내일과 협약을 맺었다``): a word of Kiwi proper nouns (or Latin) the table ``org_roles.tsv``
     finds in an organisation's role. People, countries and places stay out."""
@@ -479,13 +517,20 @@ def _acting(t: OrgTables, text: str, index: TokenIndex, words: list[_Word], foun
             continue
         proper = all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens)
         nominal = all(tag.startswith(("NN", "SL", "SN", "XSN")) for _, _, tag in w.tokens)
-        surface = text[w.start:w.end]
+        surface = text[w.start : w.end]
         key = normalise(surface)
-        if not nominal or surface in t.countries or surface in t.places or key in t.generic \
-                or key in t.suffixes or key in t.acronym_stop or _is_person(t, text, w.start, w.end):
+        if (
+            not nominal
+            or surface in t.countries
+            or surface in t.places
+            or key in t.generic
+            or key in t.suffixes
+            or key in t.acronym_stop
+            or _is_person(t, text, w.start, w.end)
+        ):
             continue
         _, hi = index.sentence_bounds(index.sentence_of(w.start), len(text))
-        sentence_rest = text[w.end:hi]
+        sentence_rest = text[w.end : hi]
         if _not_org_in_context(t, text, w.start, w.end, "company"):
             continue  # a programme or venue named after it (unknown names are checked as companies)
         if any(rx.match(sentence_rest) for _, needs_proper, rx in t.roles if proper or not needs_proper):
@@ -493,16 +538,18 @@ def _acting(t: OrgTables, text: str, index: TokenIndex, words: list[_Word], foun
     return out
 
 
-def _repeated(t: OrgTables, text: str, words: list[_Word], found: list[Org], blocked: list[tuple[int, int]]) -> list[Org]:
+def _repeated(
+    t: OrgTables, text: str, words: list[_Word], found: list[Org], blocked: list[tuple[int, int]]
+) -> list[Org]:
     """A name found acting once is an organisation everywhere in the document (``포스코는 …`` after
     ``포스코는 … 기부했다``), as an acronym defined once is."""
-    acting = {text[o.start:o.end]: o for o in found if o.rule == "org.acting"}
+    acting = {text[o.start : o.end]: o for o in found if o.rule == "org.acting"}
     if not acting:
         return found
     taken = [(o.start, o.end) for o in found] + blocked
     out = list(found)
     for w in words:
-        o = acting.get(text[w.start:w.end])
+        o = acting.get(text[w.start : w.end])
         if o is None or any(s < w.end and w.start < e for s, e in taken):
             continue
         if not _not_org_in_context(t, text, w.start, w.end, "company"):  # 포스코 청년 AI 아카데미
@@ -536,7 +583,7 @@ def _in_one_sentence(t: OrgTables, text: str, index: TokenIndex, o: Org) -> Org 
     start = max(lo, o.start)
     while start < o.end and text[start].isspace():
         start += 1
-    if start >= o.end or t.company_suffix.fullmatch(text[start:o.end]):
+    if start >= o.end or t.company_suffix.fullmatch(text[start : o.end]):
         return None
     return replace(o, start=start)
 
@@ -550,8 +597,12 @@ def _agencies_of_umbrella(text: str, found: list[Org]) -> list[Org]:
     out: list[Org] = []
     for o in found:
         prev = out[-1] if out else None
-        if prev is not None and prev.name in _UMBRELLA and o.kind == "international" \
-                and text[prev.end:o.start].isspace():
+        if (
+            prev is not None
+            and prev.name in _UMBRELLA
+            and o.kind == "international"
+            and text[prev.end : o.start].isspace()
+        ):
             out[-1] = replace(o, start=prev.start)
             continue
         out.append(o)
@@ -565,8 +616,9 @@ def _national_governments(t: OrgTables, text: str, found: list[Org]) -> list[Org
     for m in t.government.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
-        out.append(Org(m.start(), m.end(), f"{t.countries[m.group(1)]} {m.group(2)}", "government",
-                       "org.national_government"))
+        out.append(
+            Org(m.start(), m.end(), f"{t.countries[m.group(1)]} {m.group(2)}", "government", "org.national_government")
+        )
     return out
 
 
@@ -604,13 +656,13 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
     out = list(found)
     for i, w in enumerate(words):
         k = bisect_right(covered_starts, w.start) - 1
-        if k >= 0 and any(w.end <= e for _, e in covered[max(0, k - 2):k + 1]):
+        if k >= 0 and any(w.end <= e for _, e in covered[max(0, k - 2) : k + 1]):
             continue  # inside a gazetteer match or a product name
-        surface = text[w.start:w.end]
+        surface = text[w.start : w.end]
         key = normalise(surface)
         prev = words[i - 1] if i else None
         parent = None
-        if prev is not None and text[prev.word_end:w.start].isspace():
+        if prev is not None and text[prev.word_end : w.start].isspace():
             # a unit right after an organisation: 서울대학교 행복연구센터, … 건축공학과 친환경건축연구실
             parent = by_end.get(prev.word_end)
         kind = _suffix_kind(t, key, w, parent is not None)
@@ -621,7 +673,7 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
             kind = _suffix_kind(t, key, w, True)
         if kind is None and w.word_end > w.end:
             # Kiwi may read the end of a name as a particle (건축공학|과): try the whole word
-            full = text[w.start:w.word_end]
+            full = text[w.start : w.word_end]
             kind = _suffix_kind(t, normalise(full), w, parent is not None)
             if kind is not None:
                 w = _Word(w.start, w.word_end, w.word_end, w.tokens)
@@ -633,7 +685,7 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
         start, name, rule = w.start, _canonical_unknown(surface), "org.suffix"
         if kind == "-":  # a branch takes its organisation's kind
             kind = parent.kind if parent is not None else "other"
-        if parent is not None and parent.end <= w.start and not text[parent.end:w.start].isspace():
+        if parent is not None and parent.end <= w.start and not text[parent.end : w.start].isspace():
             name, rule = f"{parent.name} {name}", "org.suffix_unit_later"
         elif parent is not None:
             if unit:
@@ -670,8 +722,9 @@ def _canonical_unknown(surface: str) -> str:
     return re.sub(r"[A-Za-z]+", lambda m: m.group().upper(), re.sub(r"\s+", "", surface))
 
 
-def _company(t: OrgTables, start: int, end: int, name: str, rule: str, unknown_name: str | None = None,
-             kind: str = "company") -> Org:
+def _company(
+    t: OrgTables, start: int, end: int, name: str, rule: str, unknown_name: str | None = None, kind: str = "company"
+) -> Org:
     """A legal-form or affiliate ORG: the gazetteer's entry when it knows the name, else one of
     ``kind`` named ``unknown_name`` (default: the name as written)."""
     known = t.gazetteer.get(normalise(name))
@@ -685,28 +738,39 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
     taken = [(o.start, o.end) for o in found]
     for w in words:
         # an affiliate introduced as one: 계열사 교보dts
-        if t.affiliate.search(text[max(0, w.start - SETTINGS.affiliate_before):w.start]) \
-                and not any(s < w.end and w.start < e for s, e in taken):
-            surface = text[w.start:w.end]
+        if t.affiliate.search(text[max(0, w.start - SETTINGS.affiliate_before) : w.start]) and not any(
+            s < w.end and w.start < e for s, e in taken
+        ):
+            surface = text[w.start : w.end]
             if len(normalise(surface)) >= 2 and w.has_proper:
                 out.append(_company(t, w.start, w.end, surface, "org.affiliate", _canonical_unknown(surface)))
     for m in t.company_prefix.finditer(text):
         if m.start() and text[m.start() - 1].isalnum():
             continue  # glued after a name: 한결레미콘㈜
-        word = next((w for w in words if w.start == m.end() or (w.start <= m.start() < w.end and w.end > m.end())), None)
+        word = next(
+            (w for w in words if w.start == m.end() or (w.start <= m.start() < w.end and w.end > m.end())), None
+        )
         if word is None:
             continue
         name_start = max(m.end(), word.start)
         if word.end <= name_start:
             continue
         out = [o for o in out if not (m.start() <= o.start < word.end)]
-        out.append(_company(t, m.start(), word.end, text[name_start:word.end], "org.company_form_prefix",
-                            kind=t.forms[m.group().strip()]))
+        out.append(
+            _company(
+                t,
+                m.start(),
+                word.end,
+                text[name_start : word.end],
+                "org.company_form_prefix",
+                kind=t.forms[m.group().strip()],
+            )
+        )
     for m in t.company_suffix.finditer(text):
         word = next((w for w in words if w.end in (m.start(), m.end()) or w.start < m.start() < w.end), None)
         if word is None or word.start >= m.start():
             continue
-        name = text[word.start:m.start()].strip()
+        name = text[word.start : m.start()].strip()
         if not name:
             continue
         out = [o for o in out if not (word.start <= o.start < m.end())]
@@ -737,7 +801,10 @@ def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int],
     if not aliases:
         return out
     taken = [(o.start, o.end) for o in out]
-    rx = re.compile(r"(?<![A-Za-z])(" + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)) + r")(?![A-Za-z])", re.I)
+    rx = re.compile(
+        r"(?<![A-Za-z])(" + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)) + r")(?![A-Za-z])",
+        re.I,
+    )
     for m in rx.finditer(text):
         inside = [o for o in out if m.start() <= o.start and o.end <= m.end() and o.end - o.start < m.end() - m.start()]
         shorter = {(i.start, i.end) for i in inside}
@@ -750,8 +817,9 @@ def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int],
 
 
 @Language.factory("csr_orgs", default_config={"data_dir": None, "gazetteer": None, "use_gazetteer": True})
-def make_orgs(nlp: Language, name: str, data_dir: str | None, gazetteer: str | None,
-              use_gazetteer: bool) -> OrgRecognizer:
+def make_orgs(
+    nlp: Language, name: str, data_dir: str | None, gazetteer: str | None, use_gazetteer: bool
+) -> OrgRecognizer:
     """``gazetteer``: an ``organizations.tsv``-shaped file to use instead of the one in
     ``data_dir``; ``use_gazetteer = false``: no list of organisations at all."""
     return OrgRecognizer(nlp, name, data_dir=data_dir, gazetteer=gazetteer, use_gazetteer=use_gazetteer)
@@ -767,8 +835,11 @@ class OrgRecognizer(TableComponent[OrgTables]):
 
     def __call__(self, doc: Doc) -> Doc:
         orgs, products = find_orgs(self.tables, doc)
-        doc = set_spans(doc, "ORG", [(o.start, o.end, {"name": o.name, "kind": o.kind, "rule": o.rule,
-                                                        "org_id": o.org_id}) for o in orgs])
+        doc = set_spans(
+            doc,
+            "ORG",
+            [(o.start, o.end, {"name": o.name, "kind": o.kind, "rule": o.rule, "org_id": o.org_id}) for o in orgs],
+        )
         # products, services and campaigns that contain a company name: not exported, but the
         # event linker reads them (a sentence about an app feature is a `service` event)
         doc = set_spans(doc, "PRODUCT", [(p.start, p.end, {"rule": p.rule}) for p in products])

@@ -19,6 +19,7 @@ the new label. The vocabularies the values are checked against (organisation kin
 date mods, event categories, genres) are read from the data tables that define them
 (:data:`VOCABULARIES`). The recipe for a new label is ``docs/contributing/entity-type.md``.
 """
+
 from __future__ import annotations
 
 import re
@@ -152,8 +153,7 @@ def text(name: str, *, scored: bool = True, example: str = "…") -> Attr:
 
 def number(name: str, *, example: str = "…") -> Attr:
     """A non-negative number, written as a plain decimal (:func:`~pipeline.numbers.format_number`)."""
-    return Attr(name, cell=format_number, key=_number_key, parse=_parse_number, check=_non_negative,
-                example=example)
+    return Attr(name, cell=format_number, key=_number_key, parse=_parse_number, check=_non_negative, example=example)
 
 
 def date_value(name: str, *, example: str = "2020-03") -> Attr:
@@ -208,8 +208,21 @@ COMMON_ATTRS = ("rule",)  # on every span, no column
 SPAN_COLUMNS = ("doc_id", "sentence_id", "start", "end", "text")
 LABEL_COLUMN = "kind"  # the label, in a table that holds several
 DOCUMENT_COLUMNS = ("doc_id", "path", "title", "published", "chars", "sentences", "status", "error")
-EVENT_COLUMNS = ("doc_id", "event_id", "sentence_id", "date_text", "date_value", "date_start", "date_end",
-                 "orgs", "amounts", "category", "sentence", "actor", "counterparts")
+EVENT_COLUMNS = (
+    "doc_id",
+    "event_id",
+    "sentence_id",
+    "date_text",
+    "date_value",
+    "date_start",
+    "date_end",
+    "orgs",
+    "amounts",
+    "category",
+    "sentence",
+    "actor",
+    "counterparts",
+)
 
 LABELS: dict[str, Label] = {}
 """The registered labels, in registration order (the order of evaluation rows)."""
@@ -261,8 +274,10 @@ def _validate(label: Label) -> None:
         raise ValueError(f"label {label.name}: attribute names {sorted(clash)} are columns already")
     for other in span_tables().get(label.table, ()):
         if other.keys != label.keys:
-            raise ValueError(f"label {label.name} shares table {label.table!r} with {other.name} "
-                             f"but has attributes {label.keys}, not {other.keys}")
+            raise ValueError(
+                f"label {label.name} shares table {label.table!r} with {other.name} "
+                f"but has attributes {label.keys}, not {other.keys}"
+            )
 
 
 def register(label: Label) -> Label:
@@ -294,11 +309,26 @@ def registered(label: Label) -> Iterator[Label]:
 
 _AMOUNT = (number("value"), text("unit", example="KRW"), choice("qualifier", "qualifiers", example=EXACT))
 
-register(Label("DATE", "dates", (date_value("value"), choice("mod", "date_mods", optional=True, example="END")),
-               colour="#ffd166"))
+register(
+    Label(
+        "DATE",
+        "dates",
+        (date_value("value"), choice("mod", "date_mods", optional=True, example="END")),
+        colour="#ffd166",
+    )
+)
 # org_id: the organisation across renames (orgs.py; gold may leave it out, evaluation does not score it)
-register(Label("ORG", "organizations", (text("name"), choice("kind", "org_kinds", scored=False, example="company"),
-                                        Attr("org_id", check=lambda *_: None, scored=False, example="신한라이프")),
-               colour="#a9cbff"))
+register(
+    Label(
+        "ORG",
+        "organizations",
+        (
+            text("name"),
+            choice("kind", "org_kinds", scored=False, example="company"),
+            Attr("org_id", check=lambda *_: None, scored=False, example="신한라이프"),
+        ),
+        colour="#a9cbff",
+    )
+)
 register(Label("MONEY", "amounts", _AMOUNT, colour="#8fdca0"))
 register(Label("QUANTITY", "amounts", _AMOUNT, colour="#f2b8ee"))

@@ -5,6 +5,7 @@ qualifier word after an amount, the verb after a reporting date …). Those widt
 choices, not linguistic facts, so they live here with a note on what they must cover rather than
 as numbers written into slices. The word lists the rules look for are in ``data/``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

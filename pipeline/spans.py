@@ -6,6 +6,7 @@ registers for the label (importing this module registers them).
 :func:`token_index` gives the components plain lists of token offsets, tags and sentence starts,
 built once per Doc from arrays (iterating spaCy tokens in Python is what made the first version slow).
 """
+
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right

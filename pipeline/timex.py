@@ -9,6 +9,7 @@ duration::
 for every ``s`` that :data:`VALUE` matches. ISO weeks (``2021-W05``) are parsed and written; no
 rule produces them yet.
 """
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ the ``kiwipiepy-model`` package, so nothing is fetched at run time). Kiwi loads 
 token whose ``tag_`` and ``lemma_`` join the parts with ``+`` (as spaCy's MeCab wrapper does), so
 ``doc.text`` is always the input text, character for character.
 """
+
 from __future__ import annotations
 
 import spacy

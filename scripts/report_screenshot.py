@@ -8,6 +8,7 @@ highlighted) and stacks them into one PNG. Needs Chromium (Debian: ``apt-get ins
 Korean fonts for it (``fonts-nanum``; without them Hangul shows as boxes) and Pillow (installed
 with matplotlib) to stack the views; without Pillow only the overview is written.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,10 +28,23 @@ WIDTH = 1280
 
 
 def screenshot(browser: str, url: str, png: Path, height: int, profile: Path) -> None:
-    cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           f"--user-data-dir={profile}", "--hide-scrollbars", "--force-device-scale-factor=1",
-           f"--window-size={WIDTH},{height}", f"--screenshot={png}", url]
+    cmd = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+        f"--window-size={WIDTH},{height}",
+        f"--screenshot={png}",
+        url,
+    ]
     subprocess.run(cmd, capture_output=True, timeout=180, check=False)
     if not png.exists() or png.stat().st_size == 0:
         raise SystemExit(f"error: {browser} wrote no screenshot of {url}")
@@ -41,7 +55,7 @@ def _blank_rows(img) -> list[bool]:
     gray = img.convert("L")
     w, h = gray.size
     data = gray.tobytes()
-    return [min(data[y * w:(y + 1) * w]) > 215 for y in range(h)]
+    return [min(data[y * w : (y + 1) * w]) > 215 for y in range(h)]
 
 
 def trim(img, keep_height: int | None = None, margin: int = 18):

@@ -1,5 +1,6 @@
 """The amount rules of issue 9 beyond the example tables: what each rule needs (Kiwi's tags for an
 open counter), that no number is too long to value, and that a range's first end follows its second."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -47,8 +48,18 @@ def test_the_day_before_an_amount_is_no_numeral(tables):
     assert [(a.start, a.end, a.value) for a in found] == [(4, 8, Decimal(500000000))]
 
 
-@pytest.mark.parametrize("written,unit", [("100㎾", "kW"), ("100kw", "kW"), ("100KW", "kW"), ("2㎿", "MW"),
-                                          ("0.5%p", "%포인트"), ("3tCO2-eq", "tCO2eq"), ("3톤CO2", "tCO2eq")])
+@pytest.mark.parametrize(
+    "written,unit",
+    [
+        ("100㎾", "kW"),
+        ("100kw", "kW"),
+        ("100KW", "kW"),
+        ("2㎿", "MW"),
+        ("0.5%p", "%포인트"),
+        ("3tCO2-eq", "tCO2eq"),
+        ("3톤CO2", "tCO2eq"),
+    ],
+)
 def test_written_forms_of_one_unit_are_one_unit(tables, written, unit):
     assert [a.unit for a in find_amounts(tables, written)] == [unit]
 
@@ -56,7 +67,9 @@ def test_written_forms_of_one_unit_are_one_unit(tables, written, unit):
 def test_a_range_gives_both_ends_with_the_second_ends_unit(tables):
     found = find_amounts(tables, "15만~73만 원")
     assert [(a.start, a.end, a.kind, a.value, a.unit) for a in found] == [
-        (0, 3, "MONEY", Decimal(150000), "KRW"), (4, 9, "MONEY", Decimal(730000), "KRW")]
+        (0, 3, "MONEY", Decimal(150000), "KRW"),
+        (4, 9, "MONEY", Decimal(730000), "KRW"),
+    ]
     assert [a.rule for a in found] == ["amount.range_start", "amount.number_unit"]
 
 
@@ -81,8 +94,11 @@ def test_a_run_of_digits_longer_than_any_float_is_valued(tables):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(min_value=0, max_value=10**60), st.sampled_from(["", "만", "억", "조", "억 5천만"]),
-       st.sampled_from([" 원", "원", " 명", "개", " 달러"]))
+@given(
+    st.integers(min_value=0, max_value=10**60),
+    st.sampled_from(["", "만", "억", "조", "억 5천만"]),
+    st.sampled_from([" 원", "원", " 명", "개", " 달러"]),
+)
 def test_no_number_fails_a_document(n, scale, unit):
     """Any integer (up to 60 digits) with any group unit and any counter gives a value, never an error."""
     text = f"회사는 {n:,}{scale}{unit}을 냈다."

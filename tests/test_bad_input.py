@@ -1,5 +1,6 @@
 """Messy real corpora: every odd input either extracts correctly or fails alone with a one-line
 reason, and offsets always point into the text as read."""
+
 from __future__ import annotations
 
 import csv
@@ -28,7 +29,7 @@ def rows(path: Path) -> list[dict]:
 
 def check_offsets(result, text):
     for row in result.dates + result.organizations + result.amounts:
-        assert text[row["start"]:row["end"]] == row["text"]
+        assert text[row["start"] : row["end"]] == row["text"]
 
 
 def zip_bytes() -> bytes:
@@ -38,13 +39,16 @@ def zip_bytes() -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("name,data,reason", [
-    ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "unsupported file type '.pdf'"),
-    ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "unsupported file type '.png'"),
-    ("archive.zip", zip_bytes(), "unsupported file type '.zip'"),
-    ("renamed-zip.txt", zip_bytes(), "not a text file"),
-    ("renamed-pdf.txt", b"%PDF-1.7\n\x00\x01\x02", "not a text file"),
-])
+@pytest.mark.parametrize(
+    "name,data,reason",
+    [
+        ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "unsupported file type '.pdf'"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "unsupported file type '.png'"),
+        ("archive.zip", zip_bytes(), "unsupported file type '.zip'"),
+        ("renamed-zip.txt", zip_bytes(), "not a text file"),
+        ("renamed-pdf.txt", b"%PDF-1.7\n\x00\x01\x02", "not a text file"),
+    ],
+)
 def test_binary_files_in_the_folder(tmp_path, name, data, reason):
     (tmp_path / "good.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / name).write_bytes(data)
@@ -54,13 +58,17 @@ def test_binary_files_in_the_folder(tmp_path, name, data, reason):
     assert reason in errors[0].error and name in errors[0].error
 
 
-@pytest.mark.parametrize("text", [
-    TEXT.replace(" ", "\r\n", 3),  # Windows line endings
-    TEXT.replace(" ", "\r", 3),  # old Mac line endings
-    "첫 줄\r\n" + TEXT + "\n마지막 줄\r",  # mixed
-    TEXT[:10] + "\x00" + TEXT[10:],  # a NUL byte inside
-    TEXT[:5] + "\x07\x1b[0m\u200b" + TEXT[5:],  # bell, an escape sequence, a zero-width space
-], ids=["crlf", "cr", "mixed", "nul", "controls"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        TEXT.replace(" ", "\r\n", 3),  # Windows line endings
+        TEXT.replace(" ", "\r", 3),  # old Mac line endings
+        "첫 줄\r\n" + TEXT + "\n마지막 줄\r",  # mixed
+        TEXT[:10] + "\x00" + TEXT[10:],  # a NUL byte inside
+        TEXT[:5] + "\x07\x1b[0m\u200b" + TEXT[5:],  # bell, an escape sequence, a zero-width space
+    ],
+    ids=["crlf", "cr", "mixed", "nul", "controls"],
+)
 def test_line_endings_and_control_characters_keep_offsets(text):
     r = extract(text, "2021-06")
     check_offsets(r, text)
@@ -70,9 +78,11 @@ def test_line_endings_and_control_characters_keep_offsets(text):
 
 
 def test_html_left_in_is_ignored_and_offsets_point_into_the_file():
-    html = ('<div class="article"><p>카카오는 <b>2020년 3월</b> 보건복지부와 함께</p>\n'
-            '<script>var x = "2019년 1월 1일 10억 원";</script><!-- 2018년 -->'
-            '<p>약 53.9억&nbsp;원을 기부했다 &amp; 알렸다.</p></div>')
+    html = (
+        '<div class="article"><p>카카오는 <b>2020년 3월</b> 보건복지부와 함께</p>\n'
+        '<script>var x = "2019년 1월 1일 10억 원";</script><!-- 2018년 -->'
+        "<p>약 53.9억&nbsp;원을 기부했다 &amp; 알렸다.</p></div>"
+    )
     r = extract(html, "2021-06")
     check_offsets(r, html)
     assert [d["value"] for d in r.dates] == ["2020-03"]  # nothing from the script or the comment
@@ -152,7 +162,7 @@ def test_long_documents_are_analysed_in_pieces_with_offsets_kept():
     assert pieces[0][0] == 0 and pieces[-1][1] == len(text)
     assert all(a[1] == b[0] for a, b in itertools.pairwise(pieces))
     assert all(e - s <= CHUNK for s, e in pieces)
-    assert text[pieces[0][1] - 2:pieces[0][1]] == ". "  # cut after a sentence end
+    assert text[pieces[0][1] - 2 : pieces[0][1]] == ". "  # cut after a sentence end
     r = extract(text, "2021-06")
     check_offsets(r, text)
     assert len(r.dates) == 900 and len(r.amounts) == 900
@@ -165,8 +175,13 @@ def test_a_fifo_in_the_folder_is_an_error_row_and_does_not_block(tmp_path):
     (src / "good.txt").write_text(TEXT, encoding="utf-8")
     os.mkfifo(src / "pipe.txt")  # nobody ever writes to it: opening it for reading would wait forever
     os.mkfifo(src / "good.meta.json")
-    out = subprocess.run([sys.executable, "-m", "pipeline", "run", str(src), "--out", str(tmp_path / "out")],
-                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", str(src), "--out", str(tmp_path / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 1, out.stderr
     docs = {d["doc_id"]: d for d in rows(tmp_path / "out" / "documents.csv")}
     assert docs["pipe"]["status"] == "error" and docs["pipe"]["error"].endswith("pipe.txt: not a regular file")

@@ -6,6 +6,7 @@ $KLUE_NER_TSV, else ../shared/data/klue-ner-news-dev-a.tsv beside the repository
 when it is absent. Speed is measured, never asserted: the throughput test checks only that the
 script runs and that one and two workers give identical outputs.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -31,12 +32,16 @@ def test_klue_line_parser_keeps_offsets():
 
 def test_klue_scoring_is_evaluate_scoring():
     """Exact and overlapping matches pooled over sentences, as ``pipeline.evaluate`` counts them."""
-    sentences = [klue_ner.parse_line("a\t<카카오:OG>는 <2020년 3월:DT>에 기부했다."),
-                 klue_ner.parse_line("b\t<지난 3일:DT> <포스코:OG>가 밝혔다.")]
+    sentences = [
+        klue_ner.parse_line("a\t<카카오:OG>는 <2020년 3월:DT>에 기부했다."),
+        klue_ner.parse_line("b\t<지난 3일:DT> <포스코:OG>가 밝혔다."),
+    ]
     # Sentence a: both found exactly. Sentence b: DATE found without 지난 (overlap only), ORG missed,
     # and one spurious ORG.
-    predicted = {sentences[0].text: [("ORG", 0, 3), ("DATE", 5, 13)],
-                 sentences[1].text: [("DATE", 3, 5), ("ORG", 9, 11)]}
+    predicted = {
+        sentences[0].text: [("ORG", 0, 3), ("DATE", 5, 13)],
+        sentences[1].text: [("DATE", 3, 5), ("ORG", 9, 11)],
+    }
     rows = klue_ner.score(sentences, lambda text: predicted[text])
     assert set(rows) == {"DATE", "ORG"}  # no MONEY or QUANTITY on either side
     assert (rows["DATE"]["gold"], rows["DATE"]["pred"]) == (2, 2)

@@ -1,5 +1,6 @@
 """`python -m pipeline run`: outputs, exit codes, error rows, atomic writes, and the committed
 `extracted/` kept in step with the code."""
+
 from __future__ import annotations
 
 import csv
@@ -18,8 +19,9 @@ TEXT = "카카오페이는 2020년 3월부터 6월까지 가맹점 수수료 100
 
 
 def run_cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
 
 
 def read(path: Path) -> list[dict]:
@@ -46,8 +48,13 @@ def test_run_writes_five_csvs_with_bom_and_headers(tmp_path):
         assert raw.startswith(b"\xef\xbb\xbf")
         assert raw[3:].decode("utf-8").splitlines()[0] == ",".join(cols)
     (event,) = read(tmp_path / "out" / "events.csv")
-    assert (event["date_start"], event["date_end"], event["orgs"], event["amounts"], event["category"]) == \
-        ("2020-03", "2020-06", "카카오페이", "100 %", "fee_relief")
+    assert (event["date_start"], event["date_end"], event["orgs"], event["amounts"], event["category"]) == (
+        "2020-03",
+        "2020-06",
+        "카카오페이",
+        "100 %",
+        "fee_relief",
+    )
     doc = read(tmp_path / "out" / "documents.csv")[0]
     assert doc["status"] == "ok" and doc["published"] == "2021-06" and int(doc["chars"]) == len(TEXT)
 
@@ -69,10 +76,13 @@ def test_a_bad_document_is_recorded_and_the_others_still_come_out(tmp_path):
     assert len(read(tmp_path / "out" / "events.csv")) == 1
 
 
-@pytest.mark.parametrize("setup,message", [
-    (lambda p: p / "missing", "no such file or folder"),
-    (lambda p: p, "no .txt, .md or .jsonl files"),
-])
+@pytest.mark.parametrize(
+    "setup,message",
+    [
+        (lambda p: p / "missing", "no such file or folder"),
+        (lambda p: p, "no .txt, .md or .jsonl files"),
+    ],
+)
 def test_nothing_to_run_exits_2_with_one_line(tmp_path, setup, message):
     out = run_cli("run", setup(tmp_path), "--out", tmp_path / "out")
     assert out.returncode == 2
@@ -122,8 +132,9 @@ def test_committed_extracted_matches_a_fresh_run(tmp_path):
     out = run_cli("run", "raw", "--out", tmp_path, "--quiet")
     assert out.returncode == 0, out.stderr
     for name in COLUMNS:
-        assert (tmp_path / f"{name}.csv").read_bytes() == (ROOT / "extracted" / f"{name}.csv").read_bytes(), \
+        assert (tmp_path / f"{name}.csv").read_bytes() == (ROOT / "extracted" / f"{name}.csv").read_bytes(), (
             f"extracted/{name}.csv is stale: run `python -m pipeline run` and commit the result"
+        )
 
 
 def test_evaluate_scores_existing_outputs_and_fails_under_a_threshold(tmp_path):
@@ -151,14 +162,25 @@ def test_evaluate_writes_evaluation_csv(tmp_path):
     out = run_cli("evaluate", "--gold", gold, "--out", tmp_path / "out")
     assert out.returncode == 0, out.stderr
     rows = {r["label"]: r for r in read(tmp_path / "out" / "evaluation.csv")}
-    assert set(rows) == {"DATE", "ORG", "MONEY", "QUANTITY", "EVENT-ORG", "EVENT-AMOUNT", "EVENT-ACTOR", "EVENT-COUNTERPART"}
+    assert set(rows) == {
+        "DATE",
+        "ORG",
+        "MONEY",
+        "QUANTITY",
+        "EVENT-ORG",
+        "EVENT-AMOUNT",
+        "EVENT-ACTOR",
+        "EVENT-COUNTERPART",
+    }
     assert 0.0 <= float(rows["DATE"]["exact_f1"]) <= 1.0
 
 
 def test_workers_give_identical_outputs(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
-    for i, text in enumerate([TEXT, "LG화학은 2023년 5월부터 2년간 10억 원을 지원한다.", "", "카카오는 올해 3월 협약을 맺었다."] * 3):
+    for i, text in enumerate(
+        [TEXT, "LG화학은 2023년 5월부터 2년간 10억 원을 지원한다.", "", "카카오는 올해 3월 협약을 맺었다."] * 3
+    ):
         (src / f"d{i:02d}.txt").write_text(text, encoding="utf-8")
     one = run_cli("run", src, "--out", tmp_path / "one", "--quiet", "--published", "2022-01")
     two = run_cli("run", src, "--out", tmp_path / "two", "--quiet", "--published", "2022-01", "--workers", "2")
@@ -169,8 +191,13 @@ def test_workers_give_identical_outputs(tmp_path):
 
 def _corpus(src: Path, n: int) -> None:
     src.mkdir()
-    texts = [TEXT, "LG화학은 2023년 5월부터 2년간 10억 원을 지원한다.", "", "카카오는 올해 3월 협약을 맺었다.",
-             "포스코는 7일 서울 포스코센터에서 세 곳에 1천만 원씩 전달했다고 밝혔다."]
+    texts = [
+        TEXT,
+        "LG화학은 2023년 5월부터 2년간 10억 원을 지원한다.",
+        "",
+        "카카오는 올해 3월 협약을 맺었다.",
+        "포스코는 7일 서울 포스코센터에서 세 곳에 1천만 원씩 전달했다고 밝혔다.",
+    ]
     for i in range(n):
         (src / f"d{i:03d}.txt").write_text(texts[i % len(texts)], encoding="utf-8")
 
@@ -186,6 +213,7 @@ def test_resume_after_an_interruption_gives_the_uninterrupted_bytes(tmp_path):
                 if k == n:
                     raise KeyboardInterrupt
                 yield item
+
         return wrap
 
     out = tmp_path / "out"
@@ -217,8 +245,12 @@ def test_killed_run_keeps_old_outputs_and_resumes(tmp_path, sig):
     out = tmp_path / "out"
     out.mkdir()
     (out / "events.csv").write_text("old complete output\n", encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "run", str(src), "--out", str(out), "--quiet"],
-                            cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "run", str(src), "--out", str(out), "--quiet"],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     journal = out / ".partial" / "journal"
     deadline = time.time() + 120
     while time.time() < deadline and (not journal.exists() or journal.read_text().count("\n") < 4):
@@ -283,19 +315,23 @@ def test_an_unknown_option_shows_the_commands_usage():
     assert "unrecognized arguments: --no-such-option" in out.stderr
 
 
-@pytest.mark.parametrize("args", [("run", "--workers", "0"), ("run", "-w", "-1"), ("run", "--workers", "two"),
-                                  ("report", "--per-page", "0")])
+@pytest.mark.parametrize(
+    "args", [("run", "--workers", "0"), ("run", "-w", "-1"), ("run", "--workers", "two"), ("report", "--per-page", "0")]
+)
 def test_counts_below_one_are_refused(args):
     out = run_cli(*args)
     assert out.returncode == 2 and "must be a whole number of at least 1" in out.stderr
     assert out.stderr.startswith(f"usage: python -m pipeline {args[0]} ")
 
 
-@pytest.mark.parametrize("make_args", [
-    lambda p: [p / "missing"],
-    lambda p: [p / "empty"],
-    lambda p: [p / "in", "--published", "yesterday"],
-])
+@pytest.mark.parametrize(
+    "make_args",
+    [
+        lambda p: [p / "missing"],
+        lambda p: [p / "empty"],
+        lambda p: [p / "in", "--published", "yesterday"],
+    ],
+)
 def test_a_run_that_exits_2_leaves_no_partial_folder(tmp_path, make_args):
     (tmp_path / "empty").mkdir()
     (tmp_path / "in").mkdir()

@@ -1,5 +1,6 @@
 """The extractors as spaCy components: configured per pipeline, tables loaded per component,
 saved and loaded with the pipeline, and every span naming the rule that found it."""
+
 from __future__ import annotations
 
 import re
@@ -13,9 +14,11 @@ from pipeline.lexicon import DATA_DIR
 from pipeline.nlp import COMPONENTS, annotate, build_nlp, get_nlp
 from pipeline.spans import token_index
 
-TEXT = ("카카오와 네이버는 2020년 3월 사회복지공동모금회에 53.9억 원을 기부했다. 한빛미래재단(HMF)은 "
-        "세 곳의 복지관에 노트북 120여 대를 전달했다. (주)한빛테크 임직원 30명은 봉사활동을 했다. "
-        "HMF는 2021년 5월에도 기부했다.")
+TEXT = (
+    "카카오와 네이버는 2020년 3월 사회복지공동모금회에 53.9억 원을 기부했다. 한빛미래재단(HMF)은 "
+    "세 곳의 복지관에 노트북 120여 대를 전달했다. (주)한빛테크 임직원 30명은 봉사활동을 했다. "
+    "HMF는 2021년 5월에도 기부했다."
+)
 RULE = re.compile(r"^(?:date|org|money|quantity|amount|product)\.[a-z_]+$")
 
 
@@ -24,9 +27,13 @@ def orgs(doc):
 
 
 def spans(doc):
-    return {label: [(s.start_char, s.end_char, s._.value, s._.unit, s._.qualifier, s._.name, s._.kind, s._.rule)
-                    for s in doc.spans[label]]
-            for label in ("DATE", "MONEY", "QUANTITY", "ORG", "PRODUCT")}
+    return {
+        label: [
+            (s.start_char, s.end_char, s._.value, s._.unit, s._.qualifier, s._.name, s._.kind, s._.rule)
+            for s in doc.spans[label]
+        ]
+        for label in ("DATE", "MONEY", "QUANTITY", "ORG", "PRODUCT")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -133,16 +140,31 @@ def test_loaded_pipeline_reads_the_saved_tables_not_the_packaged_ones(tmp_path, 
 def test_every_span_names_its_rule():
     seed = (DATA_DIR.parent.parent / "raw" / "kakao_covid19_csr.txt").read_text(encoding="utf-8")
     seen = set()
-    for text in (TEXT, seed, "카카오톡 선물하기로 1억 달러와 $5 million, 세 곳을 알렸다.",
-                 "사용자는 카카오바이크를 탔다."):
+    for text in (
+        TEXT,
+        seed,
+        "카카오톡 선물하기로 1억 달러와 $5 million, 세 곳을 알렸다.",
+        "사용자는 카카오바이크를 탔다.",
+    ):
         doc = annotate(text, "2021-06-15")
         for label in ("DATE", "MONEY", "QUANTITY", "ORG", "PRODUCT"):
             for span in doc.spans[label]:
                 assert span._.rule and RULE.match(span._.rule), (label, span.text, span._.rule)
                 seen.add(span._.rule)
-    assert {"org.gazetteer", "org.suffix", "org.company_form_prefix", "org.acronym", "amount.number_unit",
-            "money.currency_number", "quantity.native_counter", "product.non_organization",
-            "product.glued_to_noun", "date.ymd", "date.ym", "date.duration"} <= seen
+    assert {
+        "org.gazetteer",
+        "org.suffix",
+        "org.company_form_prefix",
+        "org.acronym",
+        "amount.number_unit",
+        "money.currency_number",
+        "quantity.native_counter",
+        "product.non_organization",
+        "product.glued_to_noun",
+        "date.ymd",
+        "date.ym",
+        "date.duration",
+    } <= seen
 
 
 def test_an_org_stays_in_its_sentence():

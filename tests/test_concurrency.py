@@ -1,5 +1,6 @@
 """Runs that meet: two runs into one output folder, a run killed with its workers, a resume after
 the inputs changed, a journal torn by a kill. Real processes where the behaviour is about them."""
+
 from __future__ import annotations
 
 import csv
@@ -16,10 +17,12 @@ from pipeline import api
 from pipeline.export import COLUMNS
 
 ROOT = Path(__file__).resolve().parent.parent
-TEXTS = ["카카오페이는 2020년 3월부터 6월까지 가맹점 수수료 100%를 면제했다.",
-         "LG화학은 2023년 5월부터 2년간 10억 원을 지원한다.",
-         "카카오는 올해 3월 협약을 맺었다.",
-         "포스코는 7일 서울 포스코센터에서 세 곳에 1천만 원씩 전달했다고 밝혔다."]
+TEXTS = [
+    "카카오페이는 2020년 3월부터 6월까지 가맹점 수수료 100%를 면제했다.",
+    "LG화학은 2023년 5월부터 2년간 10억 원을 지원한다.",
+    "카카오는 올해 3월 협약을 맺었다.",
+    "포스코는 7일 서울 포스코센터에서 세 곳에 1천만 원씩 전달했다고 밝혔다.",
+]
 
 
 def corpus(src: Path, n: int, repeat: int = 1) -> Path:
@@ -82,15 +85,22 @@ def children(pid: int) -> list[int]:
 def test_a_second_run_into_the_same_folder_refuses_and_the_first_completes(tmp_path):
     src = corpus(tmp_path / "in", 200, repeat=5)
     out = tmp_path / "out"
-    first = subprocess.Popen(pipeline_cmd("run", src, "--out", out, "--quiet"), cwd=ROOT, env=env(),
-                             stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        pipeline_cmd("run", src, "--out", out, "--quiet"), cwd=ROOT, env=env(), stderr=subprocess.PIPE, text=True
+    )
     try:
         wait_for(lambda: journal_lines(out) > 3)
         first.send_signal(signal.SIGSTOP)  # paused mid-run, so the second surely meets it however slow
         paused_at = journal_lines(out)
         try:
-            second = subprocess.run(pipeline_cmd("run", src, "--out", out, "--quiet"), cwd=ROOT, env=env(),
-                                    capture_output=True, text=True, timeout=300)
+            second = subprocess.run(
+                pipeline_cmd("run", src, "--out", out, "--quiet"),
+                cwd=ROOT,
+                env=env(),
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
         finally:
             first.send_signal(signal.SIGCONT)
         assert second.returncode == 2, second.stderr
@@ -110,13 +120,23 @@ def test_the_lock_of_a_killed_run_is_taken_over(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; from pipeline.export import OutputLock; "
-                               "lock = OutputLock(Path(sys.argv[1])); lock.acquire(); print('locked', flush=True); time.sleep(600)",
-         str(out)], cwd=ROOT, env=env(), stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from pipeline.export import OutputLock; "
+            "lock = OutputLock(Path(sys.argv[1])); lock.acquire(); print('locked', flush=True); time.sleep(600)",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
-        busy = subprocess.run(pipeline_cmd("run", src, "--out", out), cwd=ROOT, env=env(),
-                              capture_output=True, text=True, timeout=300)
+        busy = subprocess.run(
+            pipeline_cmd("run", src, "--out", out), cwd=ROOT, env=env(), capture_output=True, text=True, timeout=300
+        )
         assert busy.returncode == 2 and f"pid {holder.pid}" in busy.stderr
         holder.send_signal(signal.SIGKILL)
         holder.wait(timeout=30)
@@ -124,8 +144,9 @@ def test_the_lock_of_a_killed_run_is_taken_over(tmp_path):
         if holder.poll() is None:
             holder.kill()
     assert (out / ".run.pid").read_text().strip() == str(holder.pid)  # left behind by the dead holder
-    after = subprocess.run(pipeline_cmd("run", src, "--out", out), cwd=ROOT, env=env(),
-                           capture_output=True, text=True, timeout=300)
+    after = subprocess.run(
+        pipeline_cmd("run", src, "--out", out), cwd=ROOT, env=env(), capture_output=True, text=True, timeout=300
+    )
     assert after.returncode == 0, after.stderr
     assert doc_ids(out) == ["d000", "d001", "d002"]
 
@@ -134,8 +155,12 @@ def test_the_lock_of_a_killed_run_is_taken_over(tmp_path):
 def test_workers_exit_when_the_parent_is_killed(tmp_path):
     src = corpus(tmp_path / "in", 400)
     out = tmp_path / "out"
-    parent = subprocess.Popen(pipeline_cmd("run", src, "--out", out, "--quiet", "--workers", "2"), cwd=ROOT,
-                              env=env(), stderr=subprocess.DEVNULL)
+    parent = subprocess.Popen(
+        pipeline_cmd("run", src, "--out", out, "--quiet", "--workers", "2"),
+        cwd=ROOT,
+        env=env(),
+        stderr=subprocess.DEVNULL,
+    )
     workers: list[int] = []
     try:
         wait_for(lambda: journal_lines(out) > 3)
@@ -154,8 +179,14 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path):
             if alive(w):
                 os.kill(w, signal.SIGKILL)
     # the workers held the lock's descriptor too: with them gone, the folder can be resumed
-    resumed = subprocess.run(pipeline_cmd("run", src, "--out", out, "--quiet", "--resume"), cwd=ROOT, env=env(),
-                             capture_output=True, text=True, timeout=300)
+    resumed = subprocess.run(
+        pipeline_cmd("run", src, "--out", out, "--quiet", "--resume"),
+        cwd=ROOT,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert resumed.returncode == 0, resumed.stderr
     assert len(doc_ids(out)) == 400
 
@@ -166,6 +197,7 @@ def stop_after(n):
             if k == n:
                 raise KeyboardInterrupt
             yield item
+
     return wrap
 
 

@@ -3,6 +3,7 @@
 Each row is one test: the sentence, and every span the extractor must find in it with its value.
 A row with an empty expectation is a negative example: nothing may be found.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -98,8 +99,11 @@ def test_corpus_is_large_enough():
 # The family tables of issues 9 and 10 (benchmarks/breadth.py scores them family by family). A row
 # whose status is `pending` is a known miss: it must fail today (strict xfail), so it cannot stay
 # marked once the rules cover it.
-FAMILY_LABELS = {"date_families.tsv": ("DATE",), "amount_families.tsv": ("MONEY", "QUANTITY"),
-                 "org_families.tsv": ("ORG",)}
+FAMILY_LABELS = {
+    "date_families.tsv": ("DATE",),
+    "amount_families.tsv": ("MONEY", "QUANTITY"),
+    "org_families.tsv": ("ORG",),
+}
 
 
 def family_params():
@@ -108,8 +112,14 @@ def family_params():
             continue
         for r in rows(name):
             marks = [pytest.mark.xfail(strict=True, reason="pending")] if r.get("status") == "pending" else []
-            yield pytest.param(name, r["text"], r.get("published") or "", r["expected"], marks=marks,
-                               id=f"{name}:{r['_line']}:{r['family']}")
+            yield pytest.param(
+                name,
+                r["text"],
+                r.get("published") or "",
+                r["expected"],
+                marks=marks,
+                id=f"{name}:{r['_line']}:{r['family']}",
+            )
 
 
 @pytest.mark.parametrize("table,text,published,expected", list(family_params()))

@@ -5,6 +5,7 @@ The corpus rows themselves run in tests/test_corpus.py; here: every rule is exem
 names are unique, every span says which rule made it, values round-trip, and a component's tables
 belong to it (a second pipeline with other tables lives beside the default one).
 """
+
 from __future__ import annotations
 
 import json
@@ -94,6 +95,7 @@ def test_explain_lists_text_value_mod_and_rule():
 def test_a_new_expression_is_one_rule_value():
     """Adding a date expression = adding a Rule: a toy rule for 빼빼로데이 (no holiday of holidays.tsv),
     resolved in the document's year, works without touching anything else."""
+
     def pepero_day(p, pub, context):
         return Timex("day", pub.year, 11, 11)
 
@@ -135,28 +137,47 @@ def test_timex_round_trips_every_corpus_and_fixture_value():
         assert Timex.parse(v).format() == v
 
 
-@pytest.mark.parametrize("value,timex", [
-    ("2020-03-08", Timex("day", 2020, 3, 8)),
-    ("2020-03", Timex("month", 2020, 3)),
-    ("2020", Timex("year", 2020)),
-    ("2020-H1", Timex("half", 2020, half=1)),
-    ("2021-Q1", Timex("quarter", 2021, quarter=1)),
-    ("2021-W05", Timex("week", 2021, week=5)),
-    ("XXXX-03", Timex("month", None, 3)),
-    ("XXXX-XX-19", Timex("day", None, None, 19)),
-    ("XXXX", Timex("year")),
-    ("P1M", Timex.duration(1, "M")),
-    ("P4D", Timex.duration(4, "D")),
-    ("P2W", Timex.duration(2, "W")),
-    ("P1.5Y", Timex.duration(1.5, "Y")),
-])
+@pytest.mark.parametrize(
+    "value,timex",
+    [
+        ("2020-03-08", Timex("day", 2020, 3, 8)),
+        ("2020-03", Timex("month", 2020, 3)),
+        ("2020", Timex("year", 2020)),
+        ("2020-H1", Timex("half", 2020, half=1)),
+        ("2021-Q1", Timex("quarter", 2021, quarter=1)),
+        ("2021-W05", Timex("week", 2021, week=5)),
+        ("XXXX-03", Timex("month", None, 3)),
+        ("XXXX-XX-19", Timex("day", None, None, 19)),
+        ("XXXX", Timex("year")),
+        ("P1M", Timex.duration(1, "M")),
+        ("P4D", Timex.duration(4, "D")),
+        ("P2W", Timex.duration(2, "W")),
+        ("P1.5Y", Timex.duration(1.5, "Y")),
+    ],
+)
 def test_timex_parse_and_format(value, timex):
     assert Timex.parse(value) == timex
     assert timex.format() == str(timex) == value
 
 
-@pytest.mark.parametrize("bad", ["", "2020-13", "2020-3", "20-03", "2020-02-32", "2020-Q5", "2020-H3", "2020-W54",
-                                 "P01M", "P1.50Y", "P1H", "2020-03-08T10", "XXXX-X3"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "2020-13",
+        "2020-3",
+        "20-03",
+        "2020-02-32",
+        "2020-Q5",
+        "2020-H3",
+        "2020-W54",
+        "P01M",
+        "P1.50Y",
+        "P1H",
+        "2020-03-08T10",
+        "XXXX-X3",
+    ],
+)
 def test_timex_refuses_malformed_values(bad):
     assert not is_value(bad)
     assert try_parse(bad) is None
@@ -164,17 +185,20 @@ def test_timex_refuses_malformed_values(bad):
         Timex.parse(bad)
 
 
-@pytest.mark.parametrize("value,period", [
-    ("2020-03", (date(2020, 3, 1), date(2020, 4, 1))),
-    ("2020-12", (date(2020, 12, 1), date(2021, 1, 1))),
-    ("2020-03-08", (date(2020, 3, 8), date(2020, 3, 9))),
-    ("2020-H2", (date(2020, 7, 1), date(2021, 1, 1))),
-    ("2021-Q1", (date(2021, 1, 1), date(2021, 4, 1))),
-    ("2021-W05", (date(2021, 2, 1), date(2021, 2, 8))),
-    ("2020", (date(2020, 1, 1), date(2021, 1, 1))),
-    ("XXXX-03", None),
-    ("P1M", None),
-])
+@pytest.mark.parametrize(
+    "value,period",
+    [
+        ("2020-03", (date(2020, 3, 1), date(2020, 4, 1))),
+        ("2020-12", (date(2020, 12, 1), date(2021, 1, 1))),
+        ("2020-03-08", (date(2020, 3, 8), date(2020, 3, 9))),
+        ("2020-H2", (date(2020, 7, 1), date(2021, 1, 1))),
+        ("2021-Q1", (date(2021, 1, 1), date(2021, 4, 1))),
+        ("2021-W05", (date(2021, 2, 1), date(2021, 2, 8))),
+        ("2020", (date(2020, 1, 1), date(2021, 1, 1))),
+        ("XXXX-03", None),
+        ("P1M", None),
+    ],
+)
 def test_timex_period(value, period):
     assert Timex.parse(value).period() == period
 
@@ -196,8 +220,10 @@ def test_to_disk_writes_the_tables_and_from_disk_reads_them(tmp_path):
     for name in dates.TABLES:
         assert (tmp_path / "dates" / name).read_bytes() == (DATA_DIR / name).read_bytes()
     words = tmp_path / "dates" / "date_words.tsv"
-    words.write_text("".join(ln for ln in words.read_text(encoding="utf-8").splitlines(keepends=True)
-                             if not ln.startswith("내달")), encoding="utf-8")
+    words.write_text(
+        "".join(ln for ln in words.read_text(encoding="utf-8").splitlines(keepends=True) if not ln.startswith("내달")),
+        encoding="utf-8",
+    )
     loaded = DateRecognizer().from_disk(tmp_path / "dates")
     assert loaded.grammar is not None and "내달" not in loaded.grammar.tables.words
     loaded.to_disk(tmp_path / "again")
@@ -207,8 +233,10 @@ def test_to_disk_writes_the_tables_and_from_disk_reads_them(tmp_path):
 def test_two_pipelines_with_different_tables_live_in_one_process(tmp_path):
     shutil.copytree(DATA_DIR, tmp_path / "data")
     words = tmp_path / "data" / "date_words.tsv"
-    words.write_text("".join(ln for ln in words.read_text(encoding="utf-8").splitlines(keepends=True)
-                             if not ln.startswith("내달")), encoding="utf-8")
+    words.write_text(
+        "".join(ln for ln in words.read_text(encoding="utf-8").splitlines(keepends=True) if not ln.startswith("내달")),
+        encoding="utf-8",
+    )
     text = "내달 2기 봉사단을 모집한다."
     assert [d["value"] for d in explain(text, "2022-03-15", nlp=_pipeline())] == ["2022-04"]
     assert explain(text, "2022-03-15", nlp=_pipeline(tmp_path / "data")) == []
@@ -251,19 +279,22 @@ def test_a_holiday_period_gives_its_last_day_as_end_value():
 # Tense: Kiwi's analysis of the predicate closing a date's clause
 
 
-@pytest.mark.parametrize("sentence,tense", [
-    ("행사를 열었다.", -1),
-    ("접수가 마감됐다.", -1),
-    ("행사를 열 예정이다.", 1),
-    ("장학생을 선발할 계획이다.", 1),
-    ("기금은 전달될 것으로 보인다.", 1),
-    ("공모전을 연다.", 1),
-    ("신청을 받는다.", 1),
-    ("참가자를 모집합니다.", 1),
-    ("신청할 수 있다.", 0),
-    ("봉사를 하고 있다.", 0),
-    ("행사는 3월이다.", 0),
-])
+@pytest.mark.parametrize(
+    "sentence,tense",
+    [
+        ("행사를 열었다.", -1),
+        ("접수가 마감됐다.", -1),
+        ("행사를 열 예정이다.", 1),
+        ("장학생을 선발할 계획이다.", 1),
+        ("기금은 전달될 것으로 보인다.", 1),
+        ("공모전을 연다.", 1),
+        ("신청을 받는다.", 1),
+        ("참가자를 모집합니다.", 1),
+        ("신청할 수 있다.", 0),
+        ("봉사를 하고 있다.", 0),
+        ("행사는 3월이다.", 0),
+    ],
+)
 def test_clause_tense(sentence, tense):
     from pipeline.spans import token_index
 

@@ -1,5 +1,6 @@
 """Evaluation of event roles (actor and counterpart links), the checker's rules for gold roles, ISO
 week values, and ``evaluate --without-gazetteer`` (pipeline/evaluate.py, pipeline/fixtures.py)."""
+
 from __future__ import annotations
 
 import copy
@@ -45,7 +46,9 @@ def rows(gold: list[GoldDoc], pred: list[dict]) -> dict[str, dict]:
     return {r["label"]: r for r in score(gold, [], pred).rows}
 
 
-SAMSUNG_GIVES = gold_doc("d", gold_event(["사회복지공동모금회", "삼성"], actor="삼성", counterparts=["사회복지공동모금회"]))
+SAMSUNG_GIVES = gold_doc(
+    "d", gold_event(["사회복지공동모금회", "삼성"], actor="삼성", counterparts=["사회복지공동모금회"])
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -53,14 +56,19 @@ SAMSUNG_GIVES = gold_doc("d", gold_event(["사회복지공동모금회", "삼성
 
 
 def test_right_actor_and_counterpart_score_one():
-    r = rows([SAMSUNG_GIVES], [pred_event("d", "삼성;사회복지공동모금회", actor="삼성", counterparts="사회복지공동모금회")])
+    r = rows(
+        [SAMSUNG_GIVES], [pred_event("d", "삼성;사회복지공동모금회", actor="삼성", counterparts="사회복지공동모금회")]
+    )
     for label in ROLE_LINKS:
         assert (r[label]["gold"], r[label]["pred"], r[label]["exact_f1"]) == (1, 1, 1.0)
 
 
 def test_swapped_roles_score_zero_though_the_orgs_are_right():
-    report = score([SAMSUNG_GIVES], [], [pred_event("d", "삼성;사회복지공동모금회", actor="사회복지공동모금회",
-                                                    counterparts="삼성")])
+    report = score(
+        [SAMSUNG_GIVES],
+        [],
+        [pred_event("d", "삼성;사회복지공동모금회", actor="사회복지공동모금회", counterparts="삼성")],
+    )
     r = {row["label"]: row for row in report.rows}
     assert r["EVENT-ORG"]["exact_f1"] == 1.0
     assert (r["EVENT-ACTOR"]["exact_p"], r["EVENT-ACTOR"]["exact_r"]) == (0.0, 0.0)
@@ -115,28 +123,34 @@ def test_table_widens_for_the_longest_label():
 # The checker's role rules
 
 
-@pytest.mark.parametrize("event", [
-    gold_event(["삼성", "사회복지공동모금회"], actor="삼성", counterparts=["사회복지공동모금회"]),
-    gold_event(["삼성"], actor="삼성", counterparts=[]),
-    gold_event(["사랑의열매"], actor=None, counterparts=["사랑의열매"]),
-    gold_event(["삼성", "사회복지공동모금회"], actor="삼성"),  # counterparts not given: orgs may hold more
-    gold_event(["삼성", "사회복지공동모금회"], counterparts=["사회복지공동모금회"]),
-    gold_event(["삼성"]),  # old fixtures: no roles
-])
+@pytest.mark.parametrize(
+    "event",
+    [
+        gold_event(["삼성", "사회복지공동모금회"], actor="삼성", counterparts=["사회복지공동모금회"]),
+        gold_event(["삼성"], actor="삼성", counterparts=[]),
+        gold_event(["사랑의열매"], actor=None, counterparts=["사랑의열매"]),
+        gold_event(["삼성", "사회복지공동모금회"], actor="삼성"),  # counterparts not given: orgs may hold more
+        gold_event(["삼성", "사회복지공동모금회"], counterparts=["사회복지공동모금회"]),
+        gold_event(["삼성"]),  # old fixtures: no roles
+    ],
+)
 def test_well_formed_roles(event):
     assert role_problems(event) == []
 
 
-@pytest.mark.parametrize("event,problem", [
-    (gold_event(["삼성"], actor="LG"), "actor 'LG' is not among orgs"),
-    (gold_event(["삼성"], actor="삼성", counterparts=["LG"]), "counterpart 'LG' is not among orgs"),
-    (gold_event(["삼성", "LG"], actor="삼성", counterparts=[]), "are not actor + counterparts"),
-    (gold_event(["삼성", "LG"], actor=None, counterparts=["LG"]), "are not actor + counterparts"),
-    (gold_event(["삼성", "LG"], actor="삼성", counterparts=["삼성", "LG"]), "also a counterpart"),
-    (gold_event(["삼성"], actor="", counterparts=[]), "not a name or null"),
-    (gold_event(["삼성"], actor=["삼성"]), "not a name or null"),
-    (gold_event(["삼성", "LG"], actor="삼성", counterparts="LG"), "not a list of names"),
-])
+@pytest.mark.parametrize(
+    "event,problem",
+    [
+        (gold_event(["삼성"], actor="LG"), "actor 'LG' is not among orgs"),
+        (gold_event(["삼성"], actor="삼성", counterparts=["LG"]), "counterpart 'LG' is not among orgs"),
+        (gold_event(["삼성", "LG"], actor="삼성", counterparts=[]), "are not actor + counterparts"),
+        (gold_event(["삼성", "LG"], actor=None, counterparts=["LG"]), "are not actor + counterparts"),
+        (gold_event(["삼성", "LG"], actor="삼성", counterparts=["삼성", "LG"]), "also a counterpart"),
+        (gold_event(["삼성"], actor="", counterparts=[]), "not a name or null"),
+        (gold_event(["삼성"], actor=["삼성"]), "not a name or null"),
+        (gold_event(["삼성", "LG"], actor="삼성", counterparts="LG"), "not a list of names"),
+    ],
+)
 def test_broken_roles(event, problem):
     assert any(problem in p for p in role_problems(event)), role_problems(event)
 
@@ -165,8 +179,9 @@ def test_week_values_are_date_values(value):
     assert schema.DATE_VALUE.match(value)
 
 
-@pytest.mark.parametrize("value", ["2024-W00", "2024-W54", "2024-W60", "2024-W1", "2024-W027", "2024-W27-2",
-                                   "2024W27", "XX-W10"])
+@pytest.mark.parametrize(
+    "value", ["2024-W00", "2024-W54", "2024-W60", "2024-W1", "2024-W027", "2024-W27-2", "2024W27", "XX-W10"]
+)
 def test_malformed_week_values(value):
     assert not schema.DATE_VALUE.match(value)
 

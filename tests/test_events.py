@@ -1,5 +1,6 @@
 """Events: who acts and who the counterparts are, and which date anchors (tests/corpus/event_roles.tsv),
 and the pieces of :mod:`pipeline.events` those rest on."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,7 +13,9 @@ from tests.test_corpus import rows
 def role_params():
     for r in rows("event_roles.tsv"):
         marks = [pytest.mark.xfail(strict=True, reason="pending")] if r["status"] == "pending" else []
-        yield pytest.param(r["text"], r["date"], r["actor"], r["counterparts"], marks=marks, id=f"event_roles:{r['_line']}")
+        yield pytest.param(
+            r["text"], r["date"], r["actor"], r["counterparts"], marks=marks, id=f"event_roles:{r['_line']}"
+        )
 
 
 def last_event(text: str) -> tuple[str, str, str] | None:
@@ -35,8 +38,10 @@ def test_event_roles(text, date, actor, counterparts):
 
 def test_roles_partition_orgs():
     """``orgs`` is the actor plus the counterparts, the actor never among the counterparts."""
-    text = ("삼성전자와 LG전자는 2022년 11월 한국전자정보통신산업진흥회와 함께 자원순환 협약을 체결했다. "
-            "2023년 1월에는 사회복지공동모금회에 성금 10억 원을 기탁했다.")
+    text = (
+        "삼성전자와 LG전자는 2022년 11월 한국전자정보통신산업진흥회와 함께 자원순환 협약을 체결했다. "
+        "2023년 1월에는 사회복지공동모금회에 성금 10억 원을 기탁했다."
+    )
     events = annotate(text)._.events
     assert len(events) == 2
     for e in events:
@@ -73,19 +78,36 @@ def test_money_credits_actor_and_counterparts():
     def frame(rows, columns):
         return pd.DataFrame(rows, columns=columns)
 
-    amounts = frame([["d", "1", "MONEY", "50000000000", "KRW", "500억 원"], ["d", "2", "MONEY", "100000000", "KRW", "1억 원"],
-                     ["d", "3", "MONEY", "200000000", "KRW", "2억 원"]],
-                    ["doc_id", "sentence_id", "kind", "value", "unit", "text"])
-    events = frame([["d", "1", "사회복지공동모금회;삼성", "삼성", "사회복지공동모금회", "donation", "s1"],
-                    ["d", "2", "사회복지공동모금회", "", "사회복지공동모금회", "donation", "s2"]],
-                   ["doc_id", "sentence_id", "orgs", "actor", "counterparts", "category", "sentence"])
+    amounts = frame(
+        [
+            ["d", "1", "MONEY", "50000000000", "KRW", "500억 원"],
+            ["d", "2", "MONEY", "100000000", "KRW", "1억 원"],
+            ["d", "3", "MONEY", "200000000", "KRW", "2억 원"],
+        ],
+        ["doc_id", "sentence_id", "kind", "value", "unit", "text"],
+    )
+    events = frame(
+        [
+            ["d", "1", "사회복지공동모금회;삼성", "삼성", "사회복지공동모금회", "donation", "s1"],
+            ["d", "2", "사회복지공동모금회", "", "사회복지공동모금회", "donation", "s2"],
+        ],
+        ["doc_id", "sentence_id", "orgs", "actor", "counterparts", "category", "sentence"],
+    )
     orgs = frame([["d", "3", "카카오"], ["d", "3", "네이버"]], ["doc_id", "sentence_id", "name"])
     per_sentence, by_category = money_by({"events": events, "organizations": orgs, "amounts": amounts})
     credited = {(r.org, r.role, r.sentence_id): int(r.krw) for r in per_sentence.itertuples()}
-    assert credited == {("삼성", GIVEN, "1"): 50000000000, ("사회복지공동모금회", RECEIVED, "1"): 50000000000,
-                        ("(no organisation)", GIVEN, "2"): 100000000, ("사회복지공동모금회", RECEIVED, "2"): 100000000,
-                        ("네이버", NAMED, "3"): 200000000, ("카카오", NAMED, "3"): 200000000}
-    assert dict(zip(by_category.category, by_category.krw, strict=True)) == {"donation": 50100000000, "no event": 200000000}
+    assert credited == {
+        ("삼성", GIVEN, "1"): 50000000000,
+        ("사회복지공동모금회", RECEIVED, "1"): 50000000000,
+        ("(no organisation)", GIVEN, "2"): 100000000,
+        ("사회복지공동모금회", RECEIVED, "2"): 100000000,
+        ("네이버", NAMED, "3"): 200000000,
+        ("카카오", NAMED, "3"): 200000000,
+    }
+    assert dict(zip(by_category.category, by_category.krw, strict=True)) == {
+        "donation": 50100000000,
+        "no event": 200000000,
+    }
     # an events.csv written before the roles credits every organisation of the event, as before
     old = events.drop(columns=["actor", "counterparts"])
     per_sentence, _ = money_by({"events": old, "organizations": orgs, "amounts": amounts})

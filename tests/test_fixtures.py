@@ -3,6 +3,7 @@
 Raising a figure in tests/baseline.json is a deliberate, reviewed change: run
 `python -m pipeline evaluate` and copy the new figures (rounded down) into it.
 """
+
 from __future__ import annotations
 
 import copy
@@ -34,16 +35,29 @@ def test_fixture_set_covers_what_the_issue_asks():
     assert {fx["genre"] for fx in fxs} == {"news_wire", "press_release", "newsroom", "sustainability_report"}
 
 
-@pytest.mark.parametrize("broken,problem", [
-    (lambda fx: fx["spans"][0].update(start=fx["spans"][0]["start"] + 1), "text["),
-    (lambda fx: fx["spans"][0].update(label="PERSON"), "unknown label"),
-    (lambda fx: [s.update(value="2020-13") for s in fx["spans"] if s["label"] == "DATE"][:1], "malformed DATE value"),
-    (lambda fx: [s.update(kind="firm") for s in fx["spans"] if s["label"] == "ORG"][:1], "kind 'firm'"),
-    (lambda fx: [s.update(value=-1) for s in fx["spans"] if s["label"] == "MONEY"][:1], "not a non-negative number"),
-    (lambda fx: fx["events"][0].update(category="charity"), "category 'charity'"),
-    (lambda fx: fx["spans"][1].update(start=fx["spans"][0]["start"], end=fx["spans"][0]["end"],
-                                      text=fx["spans"][0]["text"]), "overlaps the span before it"),
-])
+@pytest.mark.parametrize(
+    "broken,problem",
+    [
+        (lambda fx: fx["spans"][0].update(start=fx["spans"][0]["start"] + 1), "text["),
+        (lambda fx: fx["spans"][0].update(label="PERSON"), "unknown label"),
+        (
+            lambda fx: [s.update(value="2020-13") for s in fx["spans"] if s["label"] == "DATE"][:1],
+            "malformed DATE value",
+        ),
+        (lambda fx: [s.update(kind="firm") for s in fx["spans"] if s["label"] == "ORG"][:1], "kind 'firm'"),
+        (
+            lambda fx: [s.update(value=-1) for s in fx["spans"] if s["label"] == "MONEY"][:1],
+            "not a non-negative number",
+        ),
+        (lambda fx: fx["events"][0].update(category="charity"), "category 'charity'"),
+        (
+            lambda fx: fx["spans"][1].update(
+                start=fx["spans"][0]["start"], end=fx["spans"][0]["end"], text=fx["spans"][0]["text"]
+            ),
+            "overlaps the span before it",
+        ),
+    ],
+)
 def test_validator_catches_broken_fixtures(broken, problem):
     fx = load(FIXTURES / "kakao_covid19_csr.json")
     broken(fx)
@@ -69,5 +83,6 @@ def test_readme_shows_the_current_evaluation(report):
     from pipeline.markdown import read_section
 
     block = read_section(Path(__file__).parent.parent / "README.md", "evaluation")
-    assert block == format_markdown(report, len(load_gold(FIXTURES))), \
+    assert block == format_markdown(report, len(load_gold(FIXTURES))), (
         "README.md is stale: python -m pipeline evaluate --write README.md"
+    )

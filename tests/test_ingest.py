@@ -1,4 +1,5 @@
 """Reading inputs: formats, encodings, metadata, document ids and every error path."""
+
 from __future__ import annotations
 
 import json
@@ -14,15 +15,19 @@ def docs(path, **kw):
     return list(iter_documents(path, **kw))
 
 
-@pytest.mark.parametrize("data", [
-    TEXT.encode("utf-8"),
-    b"\xef\xbb\xbf" + TEXT.encode("utf-8"),
-    TEXT.encode("cp949"),
-    TEXT.encode("euc-kr"),
-    TEXT.encode("utf-16"),  # with BOM
-    TEXT.encode("utf-32"),  # with BOM (little-endian: its BOM begins with UTF-16-LE's)
-    b"\x00\x00\xfe\xff" + TEXT.encode("utf-32-be"),
-], ids=["utf8", "utf8-bom", "cp949", "euc-kr", "utf16-bom", "utf32-bom", "utf32-be-bom"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        TEXT.encode("utf-8"),
+        b"\xef\xbb\xbf" + TEXT.encode("utf-8"),
+        TEXT.encode("cp949"),
+        TEXT.encode("euc-kr"),
+        TEXT.encode("utf-16"),  # with BOM
+        TEXT.encode("utf-32"),  # with BOM (little-endian: its BOM begins with UTF-16-LE's)
+        b"\x00\x00\xfe\xff" + TEXT.encode("utf-32-be"),
+    ],
+    ids=["utf8", "utf8-bom", "cp949", "euc-kr", "utf16-bom", "utf32-bom", "utf32-be-bom"],
+)
 def test_decodes_without_being_told(data):
     assert decode_bytes(data, "x.txt") == TEXT
 
@@ -39,7 +44,8 @@ def test_folder_ids_are_relative_paths_and_sidecars_give_metadata(tmp_path):
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "sub" / "b.md").write_text(TEXT, encoding="utf-8")
     (tmp_path / "sub" / "b.meta.json").write_text(
-        json.dumps({"title": "제목", "published": "2021-06", "source": "newsroom"}), encoding="utf-8")
+        json.dumps({"title": "제목", "published": "2021-06", "source": "newsroom"}), encoding="utf-8"
+    )
     got = docs(tmp_path)
     assert [d.doc_id for d in got] == ["a", "sub/b"]
     assert got[1].title == "제목" and got[1].published == "2021-06" and got[1].source == "newsroom"
@@ -62,7 +68,8 @@ def test_jsonl_one_article_a_line(tmp_path):
         "not json",
     ]
     (tmp_path / "news.jsonl").write_text(
-        "\n".join(json.dumps(x, ensure_ascii=False) if isinstance(x, dict) else x for x in lines), encoding="utf-8")
+        "\n".join(json.dumps(x, ensure_ascii=False) if isinstance(x, dict) else x for x in lines), encoding="utf-8"
+    )
     got = docs(tmp_path)
     assert [type(d).__name__ for d in got] == ["Document", "Document", "DocumentError", "DocumentError"]
     assert got[0].doc_id == "n1" and got[0].published == "2021-06-01"
@@ -70,13 +77,16 @@ def test_jsonl_one_article_a_line(tmp_path):
     assert "news.jsonl:4" in got[3].error and "malformed JSON" in got[3].error
 
 
-@pytest.mark.parametrize("name,content,reason", [
-    ("empty.txt", b"", "empty file"),
-    ("blank.txt", b" \n\t\n", "empty file"),
-    ("scan.pdf", b"%PDF-1.4\n", "unsupported file type '.pdf'"),
-    ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
-    ("latin.txt", b"caf\xe9 \xff\xfe\xfa", "undecodable bytes"),
-])
+@pytest.mark.parametrize(
+    "name,content,reason",
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.txt", b" \n\t\n", "empty file"),
+        ("scan.pdf", b"%PDF-1.4\n", "unsupported file type '.pdf'"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
+        ("latin.txt", b"caf\xe9 \xff\xfe\xfa", "undecodable bytes"),
+    ],
+)
 def test_bad_files_become_one_line_errors_and_others_survive(tmp_path, name, content, reason):
     (tmp_path / "good.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / name).write_bytes(content)
@@ -87,12 +97,15 @@ def test_bad_files_become_one_line_errors_and_others_survive(tmp_path, name, con
     assert "\n" not in errors[0].error
 
 
-@pytest.mark.parametrize("meta,reason", [
-    ("{not json", "malformed JSON"),
-    ('{"published": "2021-13-45"}', "not a real date"),
-    ('{"published": "June 2021"}', "is not YYYY, YYYY-MM or YYYY-MM-DD"),
-    ('["a"]', "must be a JSON object"),
-])
+@pytest.mark.parametrize(
+    "meta,reason",
+    [
+        ("{not json", "malformed JSON"),
+        ('{"published": "2021-13-45"}', "not a real date"),
+        ('{"published": "June 2021"}', "is not YYYY, YYYY-MM or YYYY-MM-DD"),
+        ('["a"]', "must be a JSON object"),
+    ],
+)
 def test_bad_metadata_is_an_error_naming_the_sidecar(tmp_path, meta, reason):
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "a.meta.json").write_text(meta, encoding="utf-8")

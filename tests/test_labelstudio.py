@@ -1,4 +1,5 @@
 """Correction round trip: predictions → Label Studio tasks → (corrected) export → gold fixtures."""
+
 from __future__ import annotations
 
 import copy
@@ -24,15 +25,35 @@ def as_label_studio_export(task: dict, result: list[dict], task_id: int = 7) -> 
         "id": task_id,
         "data": task["data"],
         "annotations": [
-            {"id": 1, "completed_by": 1, "was_cancelled": True, "result": [],
-             "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"},
-            {"id": 2, "completed_by": 1, "was_cancelled": False, "result": result, "ground_truth": False,
-             "created_at": "2026-01-02T09:00:00Z", "updated_at": "2026-01-02T09:05:00Z", "lead_time": 12.5},
+            {
+                "id": 1,
+                "completed_by": 1,
+                "was_cancelled": True,
+                "result": [],
+                "created_at": "2026-01-01T00:00:00Z",
+                "updated_at": "2026-01-01T00:00:00Z",
+            },
+            {
+                "id": 2,
+                "completed_by": 1,
+                "was_cancelled": False,
+                "result": result,
+                "ground_truth": False,
+                "created_at": "2026-01-02T09:00:00Z",
+                "updated_at": "2026-01-02T09:05:00Z",
+                "lead_time": 12.5,
+            },
         ],
         "predictions": task["predictions"],
-        "meta": {}, "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-02T09:05:00Z",
-        "inner_id": 1, "total_annotations": 1, "cancelled_annotations": 1, "total_predictions": 1,
-        "project": 3, "file_upload": "tasks.json",
+        "meta": {},
+        "created_at": "2026-01-01T00:00:00Z",
+        "updated_at": "2026-01-02T09:05:00Z",
+        "inner_id": 1,
+        "total_annotations": 1,
+        "cancelled_annotations": 1,
+        "total_predictions": 1,
+        "project": 3,
+        "file_upload": "tasks.json",
     }
 
 
@@ -45,7 +66,7 @@ def test_export_has_label_studio_prediction_shape():
     assert {r["value"]["labels"][0] for r in labels} == {"DATE", "ORG", "MONEY"}
     for r in labels:
         v = r["value"]
-        assert TEXT[v["start"]:v["end"]] == v["text"]
+        assert TEXT[v["start"] : v["end"]] == v["text"]
         assert r["from_name"] == "label" and r["to_name"] == "text" and r["id"] in norms
     money = next(r for r in labels if r["value"]["labels"] == ["MONEY"])
     assert norms[money["id"]]["value"]["text"] == ["value=5390000000; unit=KRW; qualifier=approx"]
@@ -63,10 +84,22 @@ def test_corrections_come_back_as_a_valid_fixture_with_offsets_preserved():
     result = [r for r in result if r["id"] != org_ids[-1]]
     start = TEXT.index("보고서")
     result += [
-        {"id": "new1", "from_name": "label", "to_name": "text", "type": "labels", "origin": "manual",
-         "value": {"start": start, "end": start + 3, "text": "보고서", "labels": ["ORG"]}},
-        {"id": "new1", "from_name": "norm", "to_name": "text", "type": "textarea", "origin": "manual",
-         "value": {"start": start, "end": start + 3, "text": ["name=보고서; kind=other"]}},
+        {
+            "id": "new1",
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "origin": "manual",
+            "value": {"start": start, "end": start + 3, "text": "보고서", "labels": ["ORG"]},
+        },
+        {
+            "id": "new1",
+            "from_name": "norm",
+            "to_name": "text",
+            "type": "textarea",
+            "origin": "manual",
+            "value": {"start": start, "end": start + 3, "text": ["name=보고서; kind=other"]},
+        },
     ]
     fx = task_to_fixture(as_label_studio_export(task, result))
     assert check(fx, TEXT) == []
@@ -87,8 +120,13 @@ def test_cli_round_trip_reproduces_a_fixture(tmp_path):
     (src / f"{gold['id']}.meta.json").write_text(json.dumps({"published": gold["published"]}), encoding="utf-8")
     tasks_file = tmp_path / "tasks.json"
     run = [sys.executable, "-m", "pipeline"]
-    out = subprocess.run([*run, "export-annotations", str(src), "--out", str(tasks_file)],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [*run, "export-annotations", str(src), "--out", str(tasks_file)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "labeling-config.xml").read_text().startswith("<View>")
     tasks = json.loads(tasks_file.read_text(encoding="utf-8"))
@@ -97,8 +135,13 @@ def test_cli_round_trip_reproduces_a_fixture(tmp_path):
     export_file = tmp_path / "export.json"
     export_file.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
     gold_dir = tmp_path / "gold"
-    out = subprocess.run([*run, "import-annotations", str(export_file), "--gold", str(gold_dir), "--genre", "news_wire"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [*run, "import-annotations", str(export_file), "--gold", str(gold_dir), "--genre", "news_wire"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     fx = load(gold_dir / f"{gold['id']}.json")
     predicted = extract(gold["text"], gold["published"], gold["id"])
@@ -118,12 +161,29 @@ def ls_result(spans: list[dict]) -> list[dict]:
     for i, s in enumerate(spans):
         rid = f"Qx{i:08d}"
         where = {"start": s["start"], "end": s["end"]}
-        values = "; ".join(f"{k}={'' if v is None else v}" for k, v in s.items()
-                           if k not in ("label", "text", "skip", "start", "end"))
-        result.append({"value": {**where, "text": s["text"], "labels": [s["label"]]}, "id": rid,
-                       "from_name": "label", "to_name": "text", "type": "labels", "origin": "prediction"})
-        result.append({"value": {**where, "text": [values]}, "id": rid,
-                       "from_name": "norm", "to_name": "text", "type": "textarea", "origin": "manual"})
+        values = "; ".join(
+            f"{k}={'' if v is None else v}" for k, v in s.items() if k not in ("label", "text", "skip", "start", "end")
+        )
+        result.append(
+            {
+                "value": {**where, "text": s["text"], "labels": [s["label"]]},
+                "id": rid,
+                "from_name": "label",
+                "to_name": "text",
+                "type": "labels",
+                "origin": "prediction",
+            }
+        )
+        result.append(
+            {
+                "value": {**where, "text": [values]},
+                "id": rid,
+                "from_name": "norm",
+                "to_name": "text",
+                "type": "textarea",
+                "origin": "manual",
+            }
+        )
     return result
 
 
@@ -134,12 +194,21 @@ def ls_task(fx: dict, task_id: int, annotations: list[dict] | None) -> dict:
     task = {
         "id": task_id,
         "data": {"text": fixture_text(fx), "doc_id": fx["id"], "published": fx["published"], "title": ""},
-        "drafts": [], "predictions": [], "meta": {},
-        "created_at": "2026-01-01T00:00:00.000000Z", "updated_at": "2026-01-02T09:05:00.000000Z",
-        "inner_id": task_id, "total_annotations": len([a for a in annotations or [] if not a["was_cancelled"]]),
+        "drafts": [],
+        "predictions": [],
+        "meta": {},
+        "created_at": "2026-01-01T00:00:00.000000Z",
+        "updated_at": "2026-01-02T09:05:00.000000Z",
+        "inner_id": task_id,
+        "total_annotations": len([a for a in annotations or [] if not a["was_cancelled"]]),
         "cancelled_annotations": len([a for a in annotations or [] if a["was_cancelled"]]),
-        "total_predictions": 0, "comment_count": 0, "unresolved_comment_count": 0,
-        "last_comment_updated_at": None, "project": 3, "updated_by": 1, "file_upload": "tasks.json",
+        "total_predictions": 0,
+        "comment_count": 0,
+        "unresolved_comment_count": 0,
+        "last_comment_updated_at": None,
+        "project": 3,
+        "updated_by": 1,
+        "file_upload": "tasks.json",
         "comment_authors": [],
     }
     if annotations is not None:
@@ -148,12 +217,29 @@ def ls_task(fx: dict, task_id: int, annotations: list[dict] | None) -> dict:
 
 
 def ls_annotation(result: list[dict], annotation_id: int = 11, cancelled: bool = False) -> dict:
-    return {"id": annotation_id, "completed_by": 1, "result": result, "was_cancelled": cancelled,
-            "ground_truth": False, "created_at": "2026-01-02T09:00:00.000000Z",
-            "updated_at": "2026-01-02T09:05:00.000000Z", "draft_created_at": None, "lead_time": 42.1,
-            "prediction": {}, "result_count": len(result), "unique_id": f"u-{annotation_id}",
-            "import_id": None, "last_action": None, "bulk_created": False, "task": 1, "project": 3,
-            "updated_by": 1, "parent_prediction": None, "parent_annotation": None, "last_created_by": None}
+    return {
+        "id": annotation_id,
+        "completed_by": 1,
+        "result": result,
+        "was_cancelled": cancelled,
+        "ground_truth": False,
+        "created_at": "2026-01-02T09:00:00.000000Z",
+        "updated_at": "2026-01-02T09:05:00.000000Z",
+        "draft_created_at": None,
+        "lead_time": 42.1,
+        "prediction": {},
+        "result_count": len(result),
+        "unique_id": f"u-{annotation_id}",
+        "import_id": None,
+        "last_action": None,
+        "bulk_created": False,
+        "task": 1,
+        "project": 3,
+        "updated_by": 1,
+        "parent_prediction": None,
+        "parent_annotation": None,
+        "last_created_by": None,
+    }
 
 
 def annotated(name: str, task_id: int) -> dict:
@@ -186,17 +272,26 @@ def test_cancelled_task_is_skipped_and_the_rest_imported(tmp_path, capsys):
     export = [annotated("a1_hana_winter_donation", 1), cancelled, annotated("a5_cj_summer_meals", 3)]
     code, err = import_cli(export, tmp_path / "gold", capsys)
     assert code == 0, err
-    assert sorted(p.name for p in (tmp_path / "gold").iterdir()) == ["a1_hana_winter_donation.json",
-                                                                     "a5_cj_summer_meals.json"]
+    assert sorted(p.name for p in (tmp_path / "gold").iterdir()) == [
+        "a1_hana_winter_donation.json",
+        "a5_cj_summer_meals.json",
+    ]
     assert "1 task skipped" in err and "cancelled" in err and "a2_lottechem_recycling" in err
 
 
-@pytest.mark.parametrize("spoil,problem", [
-    (lambda r: r[0]["value"].update(labels=["PERSON"]), "unknown label 'PERSON'"),
-    (lambda r: r[1]["value"].update(text=["name=하나금융그룹; kind=firm"]), "kind 'firm'"),
-    (lambda r: next(x for x in r if x["value"]["text"] == ["value=500000000; unit=KRW; qualifier=approx"])
-     ["value"].update(text=["value=약 5억; unit=KRW; qualifier=approx"]), "not a number"),
-])
+@pytest.mark.parametrize(
+    "spoil,problem",
+    [
+        (lambda r: r[0]["value"].update(labels=["PERSON"]), "unknown label 'PERSON'"),
+        (lambda r: r[1]["value"].update(text=["name=하나금융그룹; kind=firm"]), "kind 'firm'"),
+        (
+            lambda r: next(x for x in r if x["value"]["text"] == ["value=500000000; unit=KRW; qualifier=approx"])[
+                "value"
+            ].update(text=["value=약 5억; unit=KRW; qualifier=approx"]),
+            "not a number",
+        ),
+    ],
+)
 def test_a_bad_task_leaves_every_fixture_as_it_was(tmp_path, capsys, spoil, problem):
     gold = tmp_path / "gold"
     gold.mkdir()
@@ -219,11 +314,17 @@ def test_json_min_export_is_refused_with_a_clear_message(tmp_path, capsys):
     keeps only its text, so which value belongs to which span is lost."""
     task = annotated("a1_hana_winter_donation", 1)
     result = task["annotations"][0]["result"]
-    record = {**task["data"], "id": 1,
-              "label": [{k: v for k, v in r["value"].items()} for r in result if r["type"] == "labels"],
-              "norm": [r["value"]["text"][0] for r in result if r["type"] == "textarea"],
-              "annotator": 1, "annotation_id": 101, "created_at": "2026-01-02T09:00:00.000000Z",
-              "updated_at": "2026-01-02T09:05:00.000000Z", "lead_time": 42.1}
+    record = {
+        **task["data"],
+        "id": 1,
+        "label": [{k: v for k, v in r["value"].items()} for r in result if r["type"] == "labels"],
+        "norm": [r["value"]["text"][0] for r in result if r["type"] == "textarea"],
+        "annotator": 1,
+        "annotation_id": 101,
+        "created_at": "2026-01-02T09:00:00.000000Z",
+        "updated_at": "2026-01-02T09:05:00.000000Z",
+        "lead_time": 42.1,
+    }
     code, err = import_cli([record], tmp_path / "gold", capsys)
     assert code == 2
     (line,) = err.strip().splitlines()

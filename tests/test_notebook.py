@@ -1,5 +1,6 @@
 """notebooks/review.ipynb is committed without outputs and runs top to bottom, headless, on the
 committed extracted/ without edits."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -24,14 +25,17 @@ def test_notebook_is_committed_without_outputs():
     assert 'EXTRACTED = Path("../extracted")' in first and 'Path("extracted")' in first
 
 
-@pytest.mark.skipif(importlib.util.find_spec("nbclient") is None or importlib.util.find_spec("ipykernel") is None,
-                    reason="nbclient and ipykernel are needed to run the notebook")
+@pytest.mark.skipif(
+    importlib.util.find_spec("nbclient") is None or importlib.util.find_spec("ipykernel") is None,
+    reason="nbclient and ipykernel are needed to run the notebook",
+)
 def test_notebook_runs_top_to_bottom_headless():
     from nbclient import NotebookClient
 
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+    client = NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    )
     client.execute()  # raises CellExecutionError on the first cell that fails
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]

@@ -1,6 +1,7 @@
 """Organisations beyond the list (issue 10): names as of the document's date and their org_id, the
 name-history table, the rules that find organisations with the gazetteer switched off, and the
 org_id column of organizations.csv. The sentence-level examples are in tests/corpus/org_families.tsv."""
+
 from __future__ import annotations
 
 import re
@@ -22,13 +23,16 @@ def no_list():
     return build_nlp({"csr_orgs": {"use_gazetteer": False}})
 
 
-@pytest.mark.parametrize("published,name", [
-    (None, "신한라이프"),  # no date: the current name
-    ("2018-05-01", "신한생명"),
-    ("2021-06-30", "신한생명"),  # the day before the merger
-    ("2021-07-01", "신한라이프"),  # the day it took effect
-    ("2024", "신한라이프"),
-])
+@pytest.mark.parametrize(
+    "published,name",
+    [
+        (None, "신한라이프"),  # no date: the current name
+        ("2018-05-01", "신한생명"),
+        ("2021-06-30", "신한생명"),  # the day before the merger
+        ("2021-07-01", "신한라이프"),  # the day it took effect
+        ("2024", "신한라이프"),
+    ],
+)
 def test_a_former_name_is_kept_before_its_rename(published, name):
     doc = annotate("신한생명은 헌혈 캠페인을 열었다.", published)
     assert [(s._.name, s._.org_id) for s in doc.spans["ORG"]] == [(name, "신한라이프")]
@@ -44,13 +48,18 @@ def test_a_chain_of_renames_stops_at_the_name_of_the_day():
 def test_a_short_form_of_a_renamed_organisation_takes_the_name_then_in_use():
     doc = annotate("전경련은 백서를 냈다. 한경협은 보고서를 냈다.", "2019-03-01")
     assert [(s.text, s._.name, s._.org_id) for s in doc.spans["ORG"]] == [
-        ("전경련", "전국경제인연합회", "한국경제인협회"), ("한경협", "전국경제인연합회", "한국경제인협회")]
+        ("전경련", "전국경제인연합회", "한국경제인협회"),
+        ("한경협", "전국경제인연합회", "한국경제인협회"),
+    ]
 
 
 def test_an_organisation_never_renamed_is_its_own_id():
     doc = annotate("카카오는 기부했다. 구글코리아와 구글이 참여했다.", "2020-01-01")
     assert [(s._.name, s._.org_id) for s in doc.spans["ORG"]] == [
-        ("카카오", "카카오"), ("구글코리아", "구글코리아"), ("구글", "구글")]
+        ("카카오", "카카오"),
+        ("구글코리아", "구글코리아"),
+        ("구글", "구글"),
+    ]
 
 
 def test_history_rows_lead_to_listed_organisations():
@@ -69,40 +78,53 @@ def test_org_id_is_the_last_column_of_organizations():
 
 
 def test_open_world_rules_work_without_the_list(no_list):
-    text = ("무학은 지역 아동들에게 장학금 1억 원을 기부했다. 무학 관계자는 \"계속하겠다\"고 말했다. "
-            "(사)한빛나눔과 해오름요양원도 참여했다. 무학의 기부는 3년째다.")
+    text = (
+        '무학은 지역 아동들에게 장학금 1억 원을 기부했다. 무학 관계자는 "계속하겠다"고 말했다. '
+        "(사)한빛나눔과 해오름요양원도 참여했다. 무학의 기부는 3년째다."
+    )
     doc = annotate(text, None, nlp=no_list)
     assert [(s.text, s._.name, s._.kind, s._.rule) for s in doc.spans["ORG"]] == [
         ("무학", "무학", "other", "org.acting"),
         ("무학", "무학", "other", "org.acting"),
         ("(사)한빛나눔", "한빛나눔", "nonprofit", "org.company_form_prefix"),
         ("해오름요양원", "해오름요양원", "nonprofit", "org.suffix"),
-        ("무학", "무학", "other", "org.repeated")]  # found acting once: an ORG all through the document
+        ("무학", "무학", "other", "org.repeated"),
+    ]  # found acting once: an ORG all through the document
 
 
 def test_people_and_places_do_not_act_as_organisations(no_list):
-    for text in ("김철수는 1억 원을 기부했다.", "가수 아이유는 1억 원을 기부했다.", "경남 김철수 대표는 성금을 전달했다.",
-                 "일본은 피해 복구를 지원했다."):
+    for text in (
+        "김철수는 1억 원을 기부했다.",
+        "가수 아이유는 1억 원을 기부했다.",
+        "경남 김철수 대표는 성금을 전달했다.",
+        "일본은 피해 복구를 지원했다.",
+    ):
         assert orgs(annotate(text, None, nlp=no_list)) == [], text
 
 
 def test_elliptical_coordination_without_the_list_shares_the_last_name(no_list):
     doc = annotate("신한·우리·하나금융그룹이 출연했다.", None, nlp=no_list)
     assert [(s.text, s._.name) for s in doc.spans["ORG"]] == [
-        ("신한", "신한금융그룹"), ("우리", "우리금융그룹"), ("하나금융그룹", "하나금융그룹")]
+        ("신한", "신한금융그룹"),
+        ("우리", "우리금융그룹"),
+        ("하나금융그룹", "하나금융그룹"),
+    ]
 
 
 def test_outlets_in_bylines_are_companies(no_list):
     doc = annotate("[한빛타임즈 김하나 기자] 장학금 기탁이 이어졌다.\nⓒ 한빛타임즈 무단전재 금지", None, nlp=no_list)
     assert [(s.text, s._.kind, s._.rule) for s in doc.spans["ORG"]] == [
-        ("한빛타임즈", "company", "org.byline"), ("한빛타임즈", "company", "org.byline")]
+        ("한빛타임즈", "company", "org.byline"),
+        ("한빛타임즈", "company", "org.byline"),
+    ]
 
 
 def test_a_branch_named_again_later_belongs_to_its_organisation():
     doc = annotate("대한적십자사 경남지사에 성금을 전달했다. 이어 울산광역지사에도 전달했다.")
     assert [(s.text, s._.name, s._.kind) for s in doc.spans["ORG"]] == [
         ("대한적십자사 경남지사", "대한적십자사 경남지사", "nonprofit"),
-        ("울산광역지사", "대한적십자사 울산광역지사", "nonprofit")]
+        ("울산광역지사", "대한적십자사 울산광역지사", "nonprofit"),
+    ]
 
 
 def test_a_short_latin_name_needs_a_context():

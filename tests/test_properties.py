@@ -1,6 +1,7 @@
 """Property-based tests (hypothesis): on random Unicode and on random Korean-like text built from
 real morphemes, numbers and date pieces, the pipeline never crashes, every span reproduces its
 text, every value is well-formed, and no span crosses a sentence boundary."""
+
 from __future__ import annotations
 
 import math
@@ -12,13 +13,68 @@ from pipeline import extract, schema
 
 VOCAB = schema.vocabularies()
 PIECES = [
-    "카카오는", "삼성전자가", "보건복지부와", "사회복지공동모금회에", "서울시", "국제교통포럼 itf", "(주)LG",
-    "2020년", "3월", "8일", "2020.3", "20.9.22", "올해", "지난해 말", "지난 19일", "이날", "상반기", "1분기",
-    "부터", "까지", "~", "-", "1개월", "3년간", "나흘", "동안",
-    "53.9억 원", "1조 2천억", "3,000만", "천 명", "세 곳", "120여 개", "100%", "$1.5 million", "약", "이상", "넘게",
-    "코로나19", "4차 산업혁명", "1 1", "65세", "오후 2시", "02-1234-5678", "첫 번째",
-    "기부했다.", "전달했습니다", "밝혔다.", "협약을 맺고", "지원한다", ".", ",", "\n", " ", "  ",
-    "<b>", "</p>", "&amp;", "\r\n", "\t", "은", "의", "를",
+    "카카오는",
+    "삼성전자가",
+    "보건복지부와",
+    "사회복지공동모금회에",
+    "서울시",
+    "국제교통포럼 itf",
+    "(주)LG",
+    "2020년",
+    "3월",
+    "8일",
+    "2020.3",
+    "20.9.22",
+    "올해",
+    "지난해 말",
+    "지난 19일",
+    "이날",
+    "상반기",
+    "1분기",
+    "부터",
+    "까지",
+    "~",
+    "-",
+    "1개월",
+    "3년간",
+    "나흘",
+    "동안",
+    "53.9억 원",
+    "1조 2천억",
+    "3,000만",
+    "천 명",
+    "세 곳",
+    "120여 개",
+    "100%",
+    "$1.5 million",
+    "약",
+    "이상",
+    "넘게",
+    "코로나19",
+    "4차 산업혁명",
+    "1 1",
+    "65세",
+    "오후 2시",
+    "02-1234-5678",
+    "첫 번째",
+    "기부했다.",
+    "전달했습니다",
+    "밝혔다.",
+    "협약을 맺고",
+    "지원한다",
+    ".",
+    ",",
+    "\n",
+    " ",
+    "  ",
+    "<b>",
+    "</p>",
+    "&amp;",
+    "\r\n",
+    "\t",
+    "은",
+    "의",
+    "를",
 ]
 
 korean_like = st.lists(st.sampled_from(PIECES), min_size=1, max_size=60).map(" ".join)
@@ -30,7 +86,7 @@ def check(text: str, pub: str | None) -> None:
     r = extract(text, pub)
     sentence_starts = [0]
     for row in r.dates + r.organizations + r.amounts:
-        assert text[row["start"]:row["end"]] == row["text"]
+        assert text[row["start"] : row["end"]] == row["text"]
         assert 0 <= row["start"] < row["end"] <= len(text)
     for row in r.dates:
         assert schema.DATE_VALUE.match(row["value"]), row

@@ -1,6 +1,7 @@
 """`python -m pipeline report` (pipeline/report.py): one self-contained HTML file in which every
 record is present, every link leads somewhere, nothing is fetched from the network, and 1,000
 documents are split into pages and per-document sections."""
+
 from __future__ import annotations
 
 import io
@@ -42,12 +43,12 @@ SPAN_TABLES = ("dates", "organizations", "amounts")
 
 ARTICLES = {
     "hana.txt": "하나금융그룹은 2023년 12월 20일 사회복지공동모금회에 이웃돕기 성금 53.9억 원을 전달했다.\n"
-                "이 성금은 2024년 1월부터 3월까지 저소득 가구 1,200가구의 난방비로 쓰인다.\n"
-                "하나금융그룹은 지난해에도 5억 원을 기부했다.",
+    "이 성금은 2024년 1월부터 3월까지 저소득 가구 1,200가구의 난방비로 쓰인다.\n"
+    "하나금융그룹은 지난해에도 5억 원을 기부했다.",
     "posco.md": "# 포스코 봉사\n\n포스코는 2022년 임직원 1만 2천여 명이 봉사활동에 참여했다고 밝혔다. "
-                "포스코1%나눈재단은 올해 3월 전국 환경단체 20곳에 모두 12억 원을 기부한다.",
+    "포스코1%나눈재단은 올해 3월 전국 환경단체 20곳에 모두 12억 원을 기부한다.",
     "markup.txt": "<p>카카오는 2020년 3월부터 6월까지 <b>가맹점</b> 수수료 100%를 면제했다.</p>\n"
-                  "<p>카카오페이는 &quot;상생&quot; 캠페인으로 3,000만 원을 모았다.</p>",
+    "<p>카카오페이는 &quot;상생&quot; 캠페인으로 3,000만 원을 모았다.</p>",
 }
 JSONL = [
     {"id": "lg", "text": "LG유플러스는 올해 3월 연탄 1만 6천 장을 전달했다. 서울시와 함께 2023년 10월 협약을 맺었다."},
@@ -63,8 +64,24 @@ JSONL = [
 class Page(HTMLParser):
     """Ids, links, record rows and highlighted records of a report, with each element's ancestors."""
 
-    VOID: ClassVar[set[str]] = {"meta", "br", "hr", "img", "input", "link", "area", "base", "col", "embed", "source", "wbr",
-            "rect", "circle", "line", "path"}
+    VOID: ClassVar[set[str]] = {
+        "meta",
+        "br",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "area",
+        "base",
+        "col",
+        "embed",
+        "source",
+        "wbr",
+        "rect",
+        "circle",
+        "line",
+        "path",
+    }
 
     def __init__(self, text: str):
         super().__init__(convert_charrefs=True)
@@ -100,8 +117,10 @@ class Page(HTMLParser):
         if tag == "tr" and "data-rec" in a:
             self._capture.append(("tr", a, []))
         if tag == "mark" and "data-rec" in a:
-            sent = next((attrs_.get("id") for t, attrs_ in reversed(self.stack)
-                         if "sent" in attrs_.get("class", "").split()), None)
+            sent = next(
+                (attrs_.get("id") for t, attrs_ in reversed(self.stack) if "sent" in attrs_.get("class", "").split()),
+                None,
+            )
             self._capture.append(("mark", {**a, "sent": sent}, []))
         if tag not in self.VOID:
             self.stack.append((tag, a))
@@ -255,13 +274,21 @@ def corpus(tmp_path_factory):
     src.mkdir()
     for name, text in ARTICLES.items():
         (src / name).write_text(text, encoding="utf-8")
-    (src / "hana.meta.json").write_text(json.dumps({"title": "하나금융 성금", "published": "2023-12-21"},
-                                                   ensure_ascii=False), encoding="utf-8")
-    (src / "news.jsonl").write_text("\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False)
-                                              for x in JSONL) + "\n", encoding="utf-8")
+    (src / "hana.meta.json").write_text(
+        json.dumps({"title": "하나금융 성금", "published": "2023-12-21"}, ensure_ascii=False), encoding="utf-8"
+    )
+    (src / "news.jsonl").write_text(
+        "\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in JSONL) + "\n",
+        encoding="utf-8",
+    )
     (src / "empty.txt").write_text("   \n", encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "pipeline", "run", "in", "--out", "out", "--published", "2024-05",
-                          "--quiet"], cwd=root, capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "pipeline", "run", "in", "--out", "out", "--published", "2024-05", "--quiet"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 1, run.stderr  # the empty file and the bad JSONL line fail, the rest is written
     return root
 
@@ -297,8 +324,13 @@ def test_cli_report_via_subprocess_when_wired(corpus):
     if "report" not in help_.stdout:
         pytest.skip("the report subcommand is not wired into pipeline/cli.py yet")
     (corpus / "out" / "report.html").unlink(missing_ok=True)
-    run = subprocess.run([sys.executable, "-m", "pipeline", "report", "--out", "out"], cwd=corpus,
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "pipeline", "report", "--out", "out"],
+        cwd=corpus,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr
     check_report((corpus / "out" / "report.html").read_text(encoding="utf-8"), read_tables(corpus / "out"))
 
@@ -354,6 +386,7 @@ def _drop_column(column):
     def drop(data: bytes) -> bytes:
         df = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
         return df.drop(columns=[column]).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
     return drop
 
 
@@ -404,8 +437,13 @@ def test_optional_column_missing_is_read_as_empty(corpus, tmp_path):
 
 def test_cli_damaged_table_exits_2_without_traceback(corpus, tmp_path):
     out, path = _damaged_copy(corpus, tmp_path, "documents", _reencode_cp949)
-    run = subprocess.run([sys.executable, "-m", "pipeline", "report", "--out", str(out)], cwd=corpus,
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "pipeline", "report", "--out", str(out)],
+        cwd=corpus,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert run.stderr.startswith(f"error: {path}: not UTF-8") and run.stderr.count("\n") == 1
 
@@ -451,8 +489,13 @@ def test_report_uses_the_recorded_run_folder(corpus, tmp_path, monkeypatch, caps
 
 
 def test_cli_report_from_another_folder(corpus, tmp_path):
-    run = subprocess.run([sys.executable, "-m", "pipeline", "report", "--out", str(corpus / "out")], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "pipeline", "report", "--out", str(corpus / "out")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr
     assert "warning" not in run.stderr
     html = (corpus / "out" / "report.html").read_text(encoding="utf-8")
@@ -492,9 +535,18 @@ def synthetic(n_docs: int) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     for k in range(n_docs):
         doc_id = f"doc{k:04d}"
         if k % 10 == 9:
-            rows["documents"].append({"doc_id": doc_id, "path": f"in/{doc_id}.txt", "title": "", "published": "",
-                                      "chars": "", "sentences": "", "status": "error",
-                                      "error": f"in/{doc_id}.txt: empty file"})
+            rows["documents"].append(
+                {
+                    "doc_id": doc_id,
+                    "path": f"in/{doc_id}.txt",
+                    "title": "",
+                    "published": "",
+                    "chars": "",
+                    "sentences": "",
+                    "status": "error",
+                    "error": f"in/{doc_id}.txt: empty file",
+                }
+            )
             continue
         year = 2015 + k % 10
         date_text, value = ("3월", "XXXX-03") if k % 7 == 3 else (f"{year}년 3월", f"{year}-03")
@@ -502,29 +554,73 @@ def synthetic(n_docs: int) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
         s2 = f"재단{k}은 {year}년 5월부터 7월까지 봉사했다."
         text = s1 + " " + s2
         texts[doc_id] = text
-        rows["documents"].append({"doc_id": doc_id, "path": f"in/{doc_id}.txt", "title": f"제목 {k} & <b>",
-                                  "published": "", "chars": str(len(text)), "sentences": "2", "status": "ok",
-                                  "error": ""})
+        rows["documents"].append(
+            {
+                "doc_id": doc_id,
+                "path": f"in/{doc_id}.txt",
+                "title": f"제목 {k} & <b>",
+                "published": "",
+                "chars": str(len(text)),
+                "sentences": "2",
+                "status": "ok",
+                "error": "",
+            }
+        )
 
         def span(sub, sid, base=0, text=text, doc_id=doc_id):
             start = text.index(sub, base)
-            return {"doc_id": doc_id, "sentence_id": str(sid), "start": str(start), "end": str(start + len(sub)),
-                    "text": sub}
+            return {
+                "doc_id": doc_id,
+                "sentence_id": str(sid),
+                "start": str(start),
+                "end": str(start + len(sub)),
+                "text": sub,
+            }
 
         rows["dates"].append({**span(date_text, 1), "value": value, "mod": ""})
         rows["dates"].append({**span(f"{year}년 5월", 2, len(s1)), "value": f"{year}-05", "mod": ""})
         rows["dates"].append({**span("7월", 2, len(s1)), "value": f"{year}-07", "mod": ""})
         rows["organizations"].append({**span(f"재단{k}", 1), "name": f"재단{k}", "kind": "nonprofit"})
         rows["organizations"].append({**span(f"재단{k}", 2, len(s1)), "name": f"재단{k}", "kind": "nonprofit"})
-        rows["amounts"].append({**span(f"{k + 1}억 원", 1), "kind": "MONEY", "value": str((k + 1) * 10**8),
-                                "unit": "KRW", "qualifier": "exact"})
-        rows["events"].append({"doc_id": doc_id, "event_id": "1", "sentence_id": "1", "date_text": date_text,
-                               "date_value": value, "date_start": "", "date_end": "", "orgs": f"재단{k}",
-                               "amounts": f"{(k + 1) * 10**8} KRW", "category": "donation", "sentence": s1})
-        rows["events"].append({"doc_id": doc_id, "event_id": "2", "sentence_id": "2",
-                               "date_text": f"{year}년 5월부터 7월", "date_value": f"{year}-05",
-                               "date_start": f"{year}-05", "date_end": f"{year}-07", "orgs": f"재단{k}",
-                               "amounts": "", "category": "support", "sentence": s2})
+        rows["amounts"].append(
+            {
+                **span(f"{k + 1}억 원", 1),
+                "kind": "MONEY",
+                "value": str((k + 1) * 10**8),
+                "unit": "KRW",
+                "qualifier": "exact",
+            }
+        )
+        rows["events"].append(
+            {
+                "doc_id": doc_id,
+                "event_id": "1",
+                "sentence_id": "1",
+                "date_text": date_text,
+                "date_value": value,
+                "date_start": "",
+                "date_end": "",
+                "orgs": f"재단{k}",
+                "amounts": f"{(k + 1) * 10**8} KRW",
+                "category": "donation",
+                "sentence": s1,
+            }
+        )
+        rows["events"].append(
+            {
+                "doc_id": doc_id,
+                "event_id": "2",
+                "sentence_id": "2",
+                "date_text": f"{year}년 5월부터 7월",
+                "date_value": f"{year}-05",
+                "date_start": f"{year}-05",
+                "date_end": f"{year}-07",
+                "orgs": f"재단{k}",
+                "amounts": "",
+                "category": "support",
+                "sentence": s2,
+            }
+        )
     return {name: pd.DataFrame(r, columns=COLUMNS[name]) for name, r in rows.items()}, texts
 
 
@@ -574,11 +670,26 @@ def test_report_renders_in_headless_chromium(committed, tmp_path):
     shots = {}
     for name, fragment in (("overview", ""), ("document", "#doc-1")):
         png = tmp_path / f"{name}.png"
-        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        f"--user-data-dir={tmp_path / ('profile-' + name)}", "--hide-scrollbars",
-                        "--window-size=1280,1600", f"--screenshot={png}", path.as_uri() + fragment],
-                       capture_output=True, timeout=180)
+        subprocess.run(
+            [
+                "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={tmp_path / ('profile-' + name)}",
+                "--hide-scrollbars",
+                "--window-size=1280,1600",
+                f"--screenshot={png}",
+                path.as_uri() + fragment,
+            ],
+            capture_output=True,
+            timeout=180,
+        )
         assert png.exists() and png.stat().st_size > 10_000, f"{name}: no screenshot"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         shots[name] = png

@@ -1,5 +1,6 @@
 """The label registry (pipeline/schema.py): a label registered from outside flows to the CSV
 tables, to evaluation, to Label Studio and to the report; the vocabularies come from the data tables."""
+
 from __future__ import annotations
 
 import csv
@@ -47,9 +48,11 @@ def result_of(doc) -> api.Result:
 
 def gold_dir(tmp_path):
     """One gold document whose PERSON spans are 김철수 and 이영희 (and its DATE)."""
-    spans = [{"label": "PERSON", "text": "김철수", "name": "김철수"},
-             {"label": "DATE", "text": "2020년 3월", "value": "2020-03", "mod": None},
-             {"label": "PERSON", "text": "이영희", "name": "이영희"}]
+    spans = [
+        {"label": "PERSON", "text": "김철수", "name": "김철수"},
+        {"label": "DATE", "text": "2020년 3월", "value": "2020-03", "mod": None},
+        {"label": "PERSON", "text": "이영희", "name": "이영희"},
+    ]
     for s in spans:
         s["start"] = TEXT.index(s["text"])
         s["end"] = s["start"] + len(s["text"])
@@ -67,8 +70,21 @@ def test_builtin_tables_keep_their_columns():
         "dates": ["doc_id", "sentence_id", "start", "end", "text", "value", "mod"],
         "organizations": ["doc_id", "sentence_id", "start", "end", "text", "name", "kind", "org_id"],
         "amounts": ["doc_id", "sentence_id", "start", "end", "text", "kind", "value", "unit", "qualifier"],
-        "events": ["doc_id", "event_id", "sentence_id", "date_text", "date_value", "date_start", "date_end",
-                   "orgs", "amounts", "category", "sentence", "actor", "counterparts"],
+        "events": [
+            "doc_id",
+            "event_id",
+            "sentence_id",
+            "date_text",
+            "date_value",
+            "date_start",
+            "date_end",
+            "orgs",
+            "amounts",
+            "category",
+            "sentence",
+            "actor",
+            "counterparts",
+        ],
     }
     assert list(schema.LABELS) == ["DATE", "ORG", "MONEY", "QUANTITY"]
     assert api.TABLES == ["dates", "organizations", "amounts", "events"]
@@ -134,14 +150,16 @@ def test_a_registered_label_is_highlighted_in_the_report(person, tmp_path):
     assert ".e-PERSON{background:#c0ffee}" in html  # its colour, from the registry
     assert '<mark class="e-PERSON">PERSON</mark>' in html  # in the legend
     for row, name in enumerate(["김철수", "이영희"]):  # each span highlighted, its name in the tag
-        assert (f'<mark class="ent e-PERSON" data-rec="people:{row}" title="PERSON name={name}">{name}'
-                f'<span class="tag">PERSON name={name}</span></mark>') in html
+        assert (
+            f'<mark class="ent e-PERSON" data-rec="people:{row}" title="PERSON name={name}">{name}'
+            f'<span class="tag">PERSON name={name}</span></mark>'
+        ) in html
     assert '<mark class="ent e-DATE"' in html  # the built-in labels as before
 
 
 def test_a_registered_label_goes_to_label_studio_and_back(person):
     config = label_config()
-    assert '<Label value="PERSON" background="#c0ffee"/>' in config and "| name=…\"" in config
+    assert '<Label value="PERSON" background="#c0ffee"/>' in config and '| name=…"' in config
     (task,) = to_tasks([result_of(person_doc("이영희"))])
     regions = task["predictions"][0]["result"]
     person_region = next(r for r in regions if r["type"] == "labels" and r["value"]["labels"] == ["PERSON"])
@@ -159,8 +177,13 @@ def test_unregistered_labels_are_gone_everywhere(person):
     try:
         assert "people" not in COLUMNS and "people" not in api.TABLES
         assert "PERSON" not in label_config()
-        fx = {"id": "d1", "genre": "newsroom", "text": TEXT, "events": [],
-              "spans": [{"label": "PERSON", "text": "김철수", "name": "김철수", "start": 0, "end": 3}]}
+        fx = {
+            "id": "d1",
+            "genre": "newsroom",
+            "text": TEXT,
+            "events": [],
+            "spans": [{"label": "PERSON", "text": "김철수", "name": "김철수", "start": 0, "end": 3}],
+        }
         assert any("unknown label 'PERSON'" in p for p in check(fx, TEXT))
     finally:
         schema.register(PERSON)  # the fixture unregisters it again
@@ -178,8 +201,15 @@ def test_registration_is_checked():
 
 def test_vocabularies_are_read_from_the_data_tables(tmp_path):
     vocab = schema.vocabularies()
-    assert set(vocab["org_kinds"]) == {"company", "government", "public", "nonprofit", "academic",
-                                       "international", "other"}
+    assert set(vocab["org_kinds"]) == {
+        "company",
+        "government",
+        "public",
+        "nonprofit",
+        "academic",
+        "international",
+        "other",
+    }
     assert vocab["date_mods"] == ("START", "MID", "END")
     assert "exact" in vocab["qualifiers"] and "approx" in vocab["qualifiers"]
     assert vocab["categories"][-1] == "other" and "donation" in vocab["categories"]
@@ -191,5 +221,6 @@ def test_vocabularies_are_read_from_the_data_tables(tmp_path):
     assert "religious" in schema.vocabularies(data)["org_kinds"]
     org = {"label": "ORG", "text": "x", "name": "한국교회봉사단", "kind": "religious"}
     assert schema.LABELS["ORG"].problems(org, vocab) == [
-        "kind 'religious' not one of company government public nonprofit academic international other"]
+        "kind 'religious' not one of company government public nonprofit academic international other"
+    ]
     assert schema.LABELS["ORG"].problems(org, schema.vocabularies(data)) == []

@@ -1,5 +1,6 @@
 """Inputs written by someone else: cells a spreadsheet would run as formulas, and symbolic links
 that reach out of the input folder."""
+
 from __future__ import annotations
 
 import csv
@@ -13,8 +14,16 @@ from pipeline.export import COLUMNS, CsvSet, neutralise_formula
 from pipeline.ingest import DocumentError, iter_documents
 
 TEXT = "카카오는 2020년 3월 보건복지부와 함께 약 53.9억 원을 기부했다."
-PAYLOADS = ["=1+1", '=HYPERLINK("http://evil","click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)",
-            "\t=1+1", "\r=1+1", "=cmd|'/c calc'!A1"]
+PAYLOADS = [
+    "=1+1",
+    '=HYPERLINK("http://evil","click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1,2)",
+    "\t=1+1",
+    "\r=1+1",
+    "=cmd|'/c calc'!A1",
+]
 
 
 def read(path: Path) -> list[dict]:

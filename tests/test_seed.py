@@ -1,5 +1,6 @@
 """The seed article's acceptance list (issue: the extraction pipeline, end to end), and the library
 API a notebook user calls."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,7 +22,7 @@ def test_seed_dates(seed):
     values = {d["value"] for d in seed.dates}
     for v in ("2020-01-08", "2020-03", "2020-07", "2020-09", "2020-06", "2020-09-22", "P1M", "2021-03", "2021-04-01"):
         assert v in values
-    assert not [d for d in seed.dates if "코로나" in SEED[d["start"] - 3:d["end"]]]
+    assert not [d for d in seed.dates if "코로나" in SEED[d["start"] - 3 : d["end"]]]
     assert {d["text"] for d in seed.dates if d["value"] == "2020-06"} == {"6월"}
 
 
@@ -40,8 +41,20 @@ def test_seed_amounts(seed):
 
 def test_seed_organisations(seed):
     names = {o["name"] for o in seed.organizations}
-    assert names == {"카카오", "보건복지부", "카카오모빌리티", "경제협력개발기구", "국제교통포럼", "사회복지공동모금회",
-                     "전국재해구호협회", "서울대학교 행복연구센터", "카카오커머스", "카카오페이", "카카오게임즈", "행정안전부"}
+    assert names == {
+        "카카오",
+        "보건복지부",
+        "카카오모빌리티",
+        "경제협력개발기구",
+        "국제교통포럼",
+        "사회복지공동모금회",
+        "전국재해구호협회",
+        "서울대학교 행복연구센터",
+        "카카오커머스",
+        "카카오페이",
+        "카카오게임즈",
+        "행정안전부",
+    }
     by_text = {o["text"]: o["name"] for o in seed.organizations}
     assert by_text["oecd"] == "경제협력개발기구" and by_text["itf"] == "국제교통포럼"
     surfaces = {o["text"].lower() for o in seed.organizations}
@@ -58,7 +71,7 @@ def test_seed_events(seed):
 
 def test_every_span_reproduces_its_text(seed):
     for row in seed.dates + seed.organizations + seed.amounts:
-        assert SEED[row["start"]:row["end"]] == row["text"]
+        assert SEED[row["start"] : row["end"]] == row["text"]
 
 
 def test_extract_without_document_date_leaves_relative_dates_unresolved():

@@ -1,5 +1,6 @@
 """The data tables themselves: every table parses with its header, no key is listed twice, no
 alias names two organisations, and the closed vocabularies hold only their values."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -44,8 +45,14 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "reporting_verbs.tsv": (("stem", "kind"), ("stem",)),
 }
 # keys compared as the code compares them
-FOLD = {"counters.tsv": str.lower, "currencies.tsv": str.lower, "generic_org_words.tsv": normalise,
-        "non_organizations.tsv": normalise, "organizations.tsv": normalise, "acronym_stopwords.tsv": str.lower}
+FOLD = {
+    "counters.tsv": str.lower,
+    "currencies.tsv": str.lower,
+    "generic_org_words.tsv": normalise,
+    "non_organizations.tsv": normalise,
+    "organizations.tsv": normalise,
+    "acronym_stopwords.tsv": str.lower,
+}
 
 
 def test_every_table_is_listed():
@@ -88,7 +95,8 @@ def test_no_alias_names_two_organisations():
 
 def test_gazetteer_loader_refuses_an_alias_clash(tmp_path):
     (tmp_path / "organizations.tsv").write_text(
-        "name\tkind\taliases\n한국전력공사\tpublic\t한전\n한국전자\tcompany\t한 전\n", encoding="utf-8")
+        "name\tkind\taliases\n한국전력공사\tpublic\t한전\n한국전자\tcompany\t한 전\n", encoding="utf-8"
+    )
     with pytest.raises(ValueError, match="names both"):
         read_gazetteer(tmp_path / "organizations.tsv")
 
@@ -101,8 +109,9 @@ def test_gazetteer_loader_refuses_a_blocked_alias(tmp_path):
 
 
 def test_same_alias_twice_for_one_organisation_is_fine(tmp_path):
-    (tmp_path / "organizations.tsv").write_text("name\tkind\taliases\nOECD\tinternational\toecd|O E C D\n",
-                                                encoding="utf-8")
+    (tmp_path / "organizations.tsv").write_text(
+        "name\tkind\taliases\nOECD\tinternational\toecd|O E C D\n", encoding="utf-8"
+    )
     assert read_gazetteer(tmp_path / "organizations.tsv") == {"oecd": ("OECD", "international")}
 
 
@@ -121,23 +130,26 @@ def test_packaged_org_tables_load():
 ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
 
 
-@pytest.mark.parametrize("name,column,allowed", [
-    ("counters.tsv", "native_ok", {"yes", "no"}),
-    ("currencies.tsv", "position", {"before", "after"}),
-    ("qualifiers.tsv", "position", {"before", "after", "infix", "between"}),
-    ("qualifiers.tsv", "particle", {"yes", "no"}),
-    ("org_suffixes.tsv", "needs_proper", {"yes", "no", "parent"}),
-    ("org_suffixes.tsv", "kind", ORG_KINDS | {"-"}),
-    ("company_forms.tsv", "kind", ORG_KINDS),
-    ("org_roles.tsv", "role", {"staff", "actor", "partner", "owner", "head"}),
-    ("acting_exceptions.tsv", "kind", {"surname", "title", "place"}),
-    ("org_roles.tsv", "proper", {"yes", "no"}),
-    ("actor_words.tsv", "role", {"staff", "anaphor", "person", "group"}),
-    ("anchor_words.tsv", "role", {"comparison", "classifies"}),
-    ("actor_words.tsv", "kind", ORG_KINDS | {"-"}),
-    ("particles.tsv", "actor", {"yes", "no"}),
-    ("numerals.tsv", "role", {"digit", "small", "big", "native", "native_ten"}),
-])
+@pytest.mark.parametrize(
+    "name,column,allowed",
+    [
+        ("counters.tsv", "native_ok", {"yes", "no"}),
+        ("currencies.tsv", "position", {"before", "after"}),
+        ("qualifiers.tsv", "position", {"before", "after", "infix", "between"}),
+        ("qualifiers.tsv", "particle", {"yes", "no"}),
+        ("org_suffixes.tsv", "needs_proper", {"yes", "no", "parent"}),
+        ("org_suffixes.tsv", "kind", ORG_KINDS | {"-"}),
+        ("company_forms.tsv", "kind", ORG_KINDS),
+        ("org_roles.tsv", "role", {"staff", "actor", "partner", "owner", "head"}),
+        ("acting_exceptions.tsv", "kind", {"surname", "title", "place"}),
+        ("org_roles.tsv", "proper", {"yes", "no"}),
+        ("actor_words.tsv", "role", {"staff", "anaphor", "person", "group"}),
+        ("anchor_words.tsv", "role", {"comparison", "classifies"}),
+        ("actor_words.tsv", "kind", ORG_KINDS | {"-"}),
+        ("particles.tsv", "actor", {"yes", "no"}),
+        ("numerals.tsv", "role", {"digit", "small", "big", "native", "native_ten"}),
+    ],
+)
 def test_closed_vocabularies(name, column, allowed):
     values = {row[column] for row in read_table(name)}
     assert values <= allowed, values - allowed

@@ -48,6 +48,7 @@ page says why.
 Size: 1,000 documents of about 800 characters and 45 records each make a file of about 28 MB
 that Chromium opens in a few seconds; each view lays out only its own part.
 """
+
 from __future__ import annotations
 
 from .charts import TimelineItem, fit, text_px
@@ -61,10 +62,41 @@ from .timeline import event_span, period
 from .writer import Written, make_report, report_command, write_report
 
 __all__ = [
-    "CATEGORIES", "CATEGORY_COLORS", "EVENTS_PER_PAGE", "LABELS", "LABEL_COLORS", "NO_EVENT", "NO_ORG",
-    "QUALIFIER_SIGNS", "RUN_INFO", "TABLE_NAMES", "TIMELINE_MAX_ROWS", "TOP_ORGS", "Mark", "ReportError",
-    "TextUnavailable", "TimelineItem", "Written", "build_report", "event_span", "fit", "format_amount",
-    "format_krw", "format_krw_short", "format_number", "load_texts", "make_report", "money_by",
-    "non_overlapping", "period", "read_document_text", "read_tables", "report_command", "review_rows", "split_amounts",
-    "text_px", "text_roots", "write_report",
+    "CATEGORIES",
+    "CATEGORY_COLORS",
+    "EVENTS_PER_PAGE",
+    "LABELS",
+    "LABEL_COLORS",
+    "NO_EVENT",
+    "NO_ORG",
+    "QUALIFIER_SIGNS",
+    "RUN_INFO",
+    "TABLE_NAMES",
+    "TIMELINE_MAX_ROWS",
+    "TOP_ORGS",
+    "Mark",
+    "ReportError",
+    "TextUnavailable",
+    "TimelineItem",
+    "Written",
+    "build_report",
+    "event_span",
+    "fit",
+    "format_amount",
+    "format_krw",
+    "format_krw_short",
+    "format_number",
+    "load_texts",
+    "make_report",
+    "money_by",
+    "non_overlapping",
+    "period",
+    "read_document_text",
+    "read_tables",
+    "report_command",
+    "review_rows",
+    "split_amounts",
+    "text_px",
+    "text_roots",
+    "write_report",
 ]

@@ -4,6 +4,7 @@ The functions here do the geometry only: each returns a :class:`Shape` tree (an 
 its rectangles, texts and links) that the template ``charts.html.j2`` writes out, escaping every
 attribute and text. No script, no font, no URL: the charts are part of the one offline file.
 """
+
 from __future__ import annotations
 
 import math
@@ -44,8 +45,18 @@ def _link(href: str, title: str, *children: Shape) -> Shape:
 
 
 def _svg(width: int, height: float, label: str, children: list[Shape]) -> Shape:
-    return Shape("svg", {"class": "chart", "viewBox": f"0 0 {width} {height:g}", "width": str(width),
-                         "height": f"{height:g}", "role": "img", "aria-label": label}, children=children)
+    return Shape(
+        "svg",
+        {
+            "class": "chart",
+            "viewBox": f"0 0 {width} {height:g}",
+            "width": str(width),
+            "height": f"{height:g}",
+            "role": "img",
+            "aria-label": label,
+        },
+        children=children,
+    )
 
 
 def _text(x: float, y: float, cls: str, text: str, anchor: str | None = None) -> Shape:
@@ -79,8 +90,19 @@ def _legend(categories: Iterable[str], x: float, y: float, width: float) -> tupl
         w = 18 + text_px(name, 12) + 16
         if cx + w > x + width and cx > x:
             cx, cy = x, cy + 18
-        out.append(Shape("rect", {"x": f"{cx:.0f}", "y": f"{cy:.0f}", "width": "12", "height": "12", "rx": "2",
-                                  "fill": category_color(name)}))
+        out.append(
+            Shape(
+                "rect",
+                {
+                    "x": f"{cx:.0f}",
+                    "y": f"{cy:.0f}",
+                    "width": "12",
+                    "height": "12",
+                    "rx": "2",
+                    "fill": category_color(name),
+                },
+            )
+        )
         out.append(Shape("text", {"x": f"{cx + 17:.0f}", "y": f"{cy + 10:.0f}", "class": "lg"}, name))
         cx += w
     return out, cy - y + 18
@@ -135,12 +157,25 @@ def timeline_items(events: Iterable[Mapping], href: Callable[[object], str], pre
         is_range = bool(e.get("date_start"))
         orgs = (e.get("orgs") or "").replace(";", ", ") or NO_ORG
         amounts = "; ".join(format_amount(v, u) for v, u in split_amounts(e.get("amounts")))
-        tip = (f"{e.get('date_text')} ({date_label(e)}) · {e.get('category')} · {orgs}"
-               + (f" · {amounts}" if amounts else "") + f"\n{fit(e.get('sentence') or '', 1600, 12)}")
+        tip = (
+            f"{e.get('date_text')} ({date_label(e)}) · {e.get('category')} · {orgs}"
+            + (f" · {amounts}" if amounts else "")
+            + f"\n{fit(e.get('sentence') or '', 1600, 12)}"
+        )
         single = None if is_range else period(e.get("date_value") or "")
-        items.append(TimelineItem(f"{prefix}{orgs}", start, end if is_range else None, is_range,
-                                  e.get("category") or "other", href(e.get("sentence_id")), tip,
-                                  date_label(e), single[1] if single else None))
+        items.append(
+            TimelineItem(
+                f"{prefix}{orgs}",
+                start,
+                end if is_range else None,
+                is_range,
+                e.get("category") or "other",
+                href(e.get("sentence_id")),
+                tip,
+                date_label(e),
+                single[1] if single else None,
+            )
+        )
     return items
 
 
@@ -150,8 +185,7 @@ def timeline(items: list[TimelineItem], width: int = 1000, label_px: int = 300) 
         return None
     items = sorted(items, key=lambda it: (it.start, it.end or it.start))
     lo = min(it.start for it in items)
-    hi = max((it.end or it.start + timedelta(days=30)) if it.is_range else (it.period_end or it.start)
-             for it in items)
+    hi = max((it.end or it.start + timedelta(days=30)) if it.is_range else (it.period_end or it.start) for it in items)
     if (hi - lo).days < 120:  # a few days: widen to four months so the ticks read as months
         pad = timedelta(days=(120 - (hi - lo).days) / 2)
         lo, hi = lo - pad, hi + pad
@@ -169,28 +203,61 @@ def timeline(items: list[TimelineItem], width: int = 1000, label_px: int = 300) 
     out = list(legend)
     for d, label in _ticks(lo, hi):
         anchor = "start" if x(d) < x0 + 30 else "end" if x(d) > x1 - 30 else "middle"
-        out.append(Shape("line", {"x1": f"{x(d):.1f}", "x2": f"{x(d):.1f}", "y1": f"{top - 6:g}",
-                                  "y2": f"{height - 8:g}", "class": "grid"}))
+        out.append(
+            Shape(
+                "line",
+                {
+                    "x1": f"{x(d):.1f}",
+                    "x2": f"{x(d):.1f}",
+                    "y1": f"{top - 6:g}",
+                    "y2": f"{height - 8:g}",
+                    "class": "grid",
+                },
+            )
+        )
         out.append(_text(x(d), top - 10, "tick", label, anchor))
     for k, it in enumerate(items):
         y = top + k * row_h
         cy = y + row_h / 2
         color = category_color(it.category)
         if k % 2:
-            out.append(Shape("rect", {"x": "0", "y": f"{y:g}", "width": str(width), "height": str(row_h),
-                                      "class": "band"}))
+            out.append(
+                Shape("rect", {"x": "0", "y": f"{y:g}", "width": str(width), "height": str(row_h), "class": "band"})
+            )
         marks = [_text(label_px, cy + 4, "rl", fit(it.label, label_px - 10, 12), "end")]
         xs = x(it.start)
         if it.is_range:
             xe = x(it.end) if it.end else x1
-            marks.append(Shape("rect", {"x": f"{xs:.1f}", "y": f"{cy - 6:.1f}", "width": f"{max(xe - xs, 3):.1f}",
-                                        "height": "12", "rx": "3", "fill": color}))
+            marks.append(
+                Shape(
+                    "rect",
+                    {
+                        "x": f"{xs:.1f}",
+                        "y": f"{cy - 6:.1f}",
+                        "width": f"{max(xe - xs, 3):.1f}",
+                        "height": "12",
+                        "rx": "3",
+                        "fill": color,
+                    },
+                )
+            )
             if not it.end:
                 marks.append(Shape("path", {"d": f"M{x1 - 1:.1f},{cy - 8:.1f} l7,8 l-7,8 z", "fill": color}))
             xr = max(xe, xs + 3)
         else:
-            marks.append(Shape("circle", {"cx": f"{xs:.1f}", "cy": f"{cy:.1f}", "r": "6", "fill": color,
-                                          "stroke": "#fff", "stroke-width": "1.5"}))
+            marks.append(
+                Shape(
+                    "circle",
+                    {
+                        "cx": f"{xs:.1f}",
+                        "cy": f"{cy:.1f}",
+                        "r": "6",
+                        "fill": color,
+                        "stroke": "#fff",
+                        "stroke-width": "1.5",
+                    },
+                )
+            )
             xr = xs + 7
         w = text_px(it.date_label, 11)
         if xr + 8 + w < width:  # right of the mark
@@ -238,8 +305,13 @@ def histogram(items: list[TimelineItem], page_of: Mapping[int, int], width: int 
     label_every = max(1, math.ceil(n_bins / 12))
     for b in range(n_bins):
         d = add_months(date(lo.year, lo.month, 1), b * step - (lo.month - 1) % step)
-        label = (str(d.year) if step == 12 else f"{d.year}-Q{(d.month - 1) // 3 + 1}" if step == 3
-                 else f"{d.year}-{d.month:02d}")
+        label = (
+            str(d.year)
+            if step == 12
+            else f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+            if step == 3
+            else f"{d.year}-{d.month:02d}"
+        )
         if b % label_every == 0:
             out.append(_text(x0 + bw * (b + 0.5), top + plot_h + 16, "tick", label, "middle"))
         if not counts[b]:
@@ -251,11 +323,19 @@ def histogram(items: list[TimelineItem], page_of: Mapping[int, int], width: int 
             if n:
                 h = plot_h * n / peak
                 y -= h
-                bars.append(Shape("rect", {"x": f"{x0 + bw * b + bw * 0.1:.1f}", "y": f"{y:.1f}",
-                                           "width": f"{max(bw * 0.8, 1):.1f}", "height": f"{h:.1f}",
-                                           "fill": category_color(cat)}))
-        out.append(_link(f"#events-{page_of.get(first[b], 1)}", f"{label}: {sum(counts[b].values())} events",
-                         *bars))
+                bars.append(
+                    Shape(
+                        "rect",
+                        {
+                            "x": f"{x0 + bw * b + bw * 0.1:.1f}",
+                            "y": f"{y:.1f}",
+                            "width": f"{max(bw * 0.8, 1):.1f}",
+                            "height": f"{h:.1f}",
+                            "fill": category_color(cat),
+                        },
+                    )
+                )
+        out.append(_link(f"#events-{page_of.get(first[b], 1)}", f"{label}: {sum(counts[b].values())} events", *bars))
     return _svg(width, height, "events per period", out)
 
 
@@ -282,9 +362,19 @@ def bars(rows: list[tuple[str, dict[str, Decimal], str]], width: int = 1000, lab
             v = parts.get(cat)
             if v:
                 w = (x1 - x0) * float(v) / peak
-                shapes.append(Shape("rect", {"x": f"{x:.1f}", "y": f"{cy - 8:.1f}", "width": f"{max(w, 1.5):.1f}",
-                                             "height": "16", "fill": category_color(cat)},
-                                    children=[Shape("title", text=f"{label} · {cat}: {format_krw(v)}")]))
+                shapes.append(
+                    Shape(
+                        "rect",
+                        {
+                            "x": f"{x:.1f}",
+                            "y": f"{cy - 8:.1f}",
+                            "width": f"{max(w, 1.5):.1f}",
+                            "height": "16",
+                            "fill": category_color(cat),
+                        },
+                        children=[Shape("title", text=f"{label} · {cat}: {format_krw(v)}")],
+                    )
+                )
                 x += w
         shapes.append(_text(max(x, x0) + 6, cy + 4, "vl", format_krw(total)))
         out.append(_link(href, f"{label}: {format_krw(total)}", *shapes))

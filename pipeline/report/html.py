@@ -4,6 +4,7 @@
 ``templates/`` write the markup, with autoescaping on, so no value from the CSVs or the texts is
 ever markup.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -88,12 +89,16 @@ def _mismatch(d: Doc, text: str) -> str | None:
     """Why the records cannot be placed in ``text`` (None when they can)."""
     chars = to_int(d.row.get("chars"))
     if chars is not None and chars != len(text):
-        return (f"the text read back has {len(text)} characters, documents.csv says {chars} "
-                f"(the file changed since extraction?)")
+        return (
+            f"the text read back has {len(text)} characters, documents.csv says {chars} "
+            f"(the file changed since extraction?)"
+        )
     for m in d.marks:
-        if not (0 <= m.start < m.end <= len(text)) or text[m.start:m.end] != m.text:
-            return f"the {m.table} record {m.text!r} is not at characters {m.start}–{m.end} of the text " \
-                   f"(the file changed since extraction?)"
+        if not (0 <= m.start < m.end <= len(text)) or text[m.start : m.end] != m.text:
+            return (
+                f"the {m.table} record {m.text!r} is not at characters {m.start}–{m.end} of the text "
+                f"(the file changed since extraction?)"
+            )
     return None
 
 
@@ -101,10 +106,18 @@ def doc_section(d: Doc, page: int, text: str | None, why: str | None) -> DocSect
     """One document's view: its text highlighted when its records sit where they say, else its
     records listed by sentence with the reason (``section.reason``)."""
     r = d.row
-    meta = [x for x in (r.get("path"), r.get("title"), f"published {r.get('published')}" if r.get("published") else "",
-                        f"{r.get('chars')} characters" if r.get("chars") else "",
-                        f"{r.get('sentences')} sentences" if r.get("sentences") else "",
-                        f"status {r.get('status')}") if x]
+    meta = [
+        x
+        for x in (
+            r.get("path"),
+            r.get("title"),
+            f"published {r.get('published')}" if r.get("published") else "",
+            f"{r.get('chars')} characters" if r.get("chars") else "",
+            f"{r.get('sentences')} sentences" if r.get("sentences") else "",
+            f"status {r.get('status')}",
+        )
+        if x
+    ]
     sec = DocSection(d, page, meta, "")
     evidence: dict[int, str] = {}
     for _, e in d.events:
@@ -143,8 +156,12 @@ def doc_section(d: Doc, page: int, text: str | None, why: str | None) -> DocSect
     return sec
 
 
-def _money(per_sentence: pd.DataFrame, by_category: pd.DataFrame, tables: Mapping[str, pd.DataFrame],
-           doc_for: Callable[[str], Doc]) -> tuple[list[dict], int, Shape | None, Shape | None]:
+def _money(
+    per_sentence: pd.DataFrame,
+    by_category: pd.DataFrame,
+    tables: Mapping[str, pd.DataFrame],
+    doc_for: Callable[[str], Doc],
+) -> tuple[list[dict], int, Shape | None, Shape | None]:
     """Rows of the money table (one per organisation: KRW given as an event's actor, received as
     its counterpart, and named in sentences without roles; with the sentences behind each sum) and
     the two bar charts (KRW given or named by organisation, KRW by category)."""
@@ -171,12 +188,27 @@ def _money(per_sentence: pd.DataFrame, by_category: pd.DataFrame, tables: Mappin
                 other[unit] += v
             evidence = sentences[rec["event_row"]] if rec["event_row"] >= 0 else " · ".join(rec["texts"])
             shared = f" (shared by {rec['n_orgs']} organisations)" if rec["n_orgs"] > 1 else ""
-            items.append({"href": doc_for(rec["doc_id"]).sent_href(rec["sentence_id"]), "doc_id": rec["doc_id"],
-                          "sid": rec["sentence_id"], "figure": format_krw(rec["krw"]) if rec["krw"] else "",
-                          "category": rec["category"], "evidence": evidence, "role": rec["role"], "shared": shared})
-        rows.append({"id": f"money-{k}", "org": org,
-                     **{role: format_krw(total[role]) if total[role] else "" for role in ROLES},
-                     "other": "; ".join(f"{format_number(v)} {u}" for u, v in other.items()), "items": items})
+            items.append(
+                {
+                    "href": doc_for(rec["doc_id"]).sent_href(rec["sentence_id"]),
+                    "doc_id": rec["doc_id"],
+                    "sid": rec["sentence_id"],
+                    "figure": format_krw(rec["krw"]) if rec["krw"] else "",
+                    "category": rec["category"],
+                    "evidence": evidence,
+                    "role": rec["role"],
+                    "shared": shared,
+                }
+            )
+        rows.append(
+            {
+                "id": f"money-{k}",
+                "org": org,
+                **{role: format_krw(total[role]) if total[role] else "" for role in ROLES},
+                "other": "; ".join(f"{format_number(v)} {u}" for u, v in other.items()),
+                "items": items,
+            }
+        )
         bar_total = total[GIVEN] + total[NAMED]
         if len(org_bars) < TOP_ORGS and bar_total > 0:
             org_bars.append((org, {c: v for c, v in parts.items() if v}, f"#money-{k}"))
@@ -213,8 +245,15 @@ class Documents:
     def holding(self, doc_id: str) -> Doc:
         """The Doc that shows the records of ``doc_id``."""
         if doc_id not in self.first:  # records of a document documents.csv does not list
-            d = Doc(len(self.docs) + 1, {**dict.fromkeys(COLUMNS["documents"], ""), "doc_id": doc_id,
-                                         "status": "missing", "error": "no row in documents.csv"})
+            d = Doc(
+                len(self.docs) + 1,
+                {
+                    **dict.fromkeys(COLUMNS["documents"], ""),
+                    "doc_id": doc_id,
+                    "status": "missing",
+                    "error": "no row in documents.csv",
+                },
+            )
             self.docs.append(d)
             self.first[doc_id] = d
             self.unreadable.setdefault(doc_id, "documents.csv has no row for this document")
@@ -229,6 +268,7 @@ class Documents:
 
 def _in_date_order(events: list[tuple[int, dict, Doc]]) -> list[tuple[int, dict, Doc]]:
     """Events by start date, unresolved dates last, then by row."""
+
     def key(ev: tuple[int, dict, Doc]) -> tuple[int, date, int]:
         where = event_span(ev[1])
         return (0, where[0], ev[0]) if where else (1, date.max, ev[0])
@@ -240,22 +280,42 @@ def _review(tables: Mapping[str, pd.DataFrame], run: Documents, not_highlighted:
     """Rows of the review view, each with the link to its sentence or document."""
     review = []
     for rec in review_rows(tables, run.unreadable).to_dict("records"):
-        at = run.docs[rec["row"]] if rec["table"] == "documents" and rec["row"] >= 0 else run.first.get(str(rec["doc_id"]))
+        at = (
+            run.docs[rec["row"]]
+            if rec["table"] == "documents" and rec["row"] >= 0
+            else run.first.get(str(rec["doc_id"]))
+        )
         has_sid = rec["sentence_id"] != ""
         href = at.sent_href(rec["sentence_id"]) if (at and has_sid) else (f"#{at.anchor}" if at else "#review")
-        review.append({**rec, "href": href, "link": f"s{rec['sentence_id']}" if has_sid else "document",
-                       "key": f"{rec['table']}:{rec['row']}"})
+        review.append(
+            {
+                **rec,
+                "href": href,
+                "link": f"s{rec['sentence_id']}" if has_sid else "document",
+                "key": f"{rec['table']}:{rec['row']}",
+            }
+        )
     for n, why in not_highlighted.items():
         d = run.docs[n - 1]
         if d.row["doc_id"] in run.unreadable and d is run.first.get(d.row["doc_id"]):
             continue  # listed above as "text not readable"
-        review.append({"href": f"#{d.anchor}", "link": "document", "issue": "not highlighted",
-                       "doc_id": d.row["doc_id"], "text": "", "detail": why, "key": f"documents:{n - 1}"})
+        review.append(
+            {
+                "href": f"#{d.anchor}",
+                "link": "document",
+                "issue": "not highlighted",
+                "doc_id": d.row["doc_id"],
+                "text": "",
+                "detail": why,
+                "key": f"documents:{n - 1}",
+            }
+        )
     return review
 
 
-def _overview_timeline(ordered: list[tuple[int, dict, Doc]], events_per_page: int,
-                       with_doc: bool) -> tuple[Shape | None, str]:
+def _overview_timeline(
+    ordered: list[tuple[int, dict, Doc]], events_per_page: int, with_doc: bool
+) -> tuple[Shape | None, str]:
     """The overview's chart of all events (a row each, or counts per period when there are many)
     and the note under its heading."""
     items: list[charts.TimelineItem] = []
@@ -270,8 +330,10 @@ def _overview_timeline(ordered: list[tuple[int, dict, Doc]], events_per_page: in
         note = "One row per event: a dot for a date, a bar for a range. Click a row for its sentence."
     else:
         chart = charts.histogram(items, item_page)
-        note = (f"{len(items)} events by start date, stacked by category. Click a bar for the events of that "
-                f"period; each document has its own timeline.")
+        note = (
+            f"{len(items)} events by start date, stacked by category. Click a bar for the events of that "
+            f"period; each document has its own timeline."
+        )
     if len(ordered) > len(items):
         note += f" {len(ordered) - len(items)} events with unresolved dates are not drawn (see Review)."
     return chart, note
@@ -279,12 +341,17 @@ def _overview_timeline(ordered: list[tuple[int, dict, Doc]], events_per_page: in
 
 def _pages(items: list, per_page: int) -> list[list]:
     """``items`` cut into pages of ``per_page`` (at least one page, maybe empty)."""
-    return [items[k: k + per_page] for k in range(0, len(items), per_page)] or [[]]
+    return [items[k : k + per_page] for k in range(0, len(items), per_page)] or [[]]
 
 
-def build_report(tables: Mapping[str, pd.DataFrame], texts: Mapping[str, str],
-                 unreadable: Mapping[str, str] | None = None, docs_per_page: int = 50,
-                 title: str = "CSR extraction report", events_per_page: int = EVENTS_PER_PAGE) -> str:
+def build_report(
+    tables: Mapping[str, pd.DataFrame],
+    texts: Mapping[str, str],
+    unreadable: Mapping[str, str] | None = None,
+    docs_per_page: int = 50,
+    title: str = "CSR extraction report",
+    events_per_page: int = EVENTS_PER_PAGE,
+) -> str:
     """The report as one HTML string (pure: no file access).
 
     ``tables``: the five CSVs as DataFrames (:func:`read_tables`); ``texts``: {doc_id: text read
@@ -303,15 +370,34 @@ def build_report(tables: Mapping[str, pd.DataFrame], texts: Mapping[str, str],
     money_rows, money_top, org_chart, cat_chart = _money(*money_by(tables), tables, run.holding)
     review = _review(tables, run, not_highlighted)
     timeline, tl_note = _overview_timeline(ordered, events_per_page, with_doc=len(docs) > 1)
-    cards = [(len(docs), "documents"), (sum(1 for d in docs if d.row.get("status") == "ok"), "ok"),
-             (sum(1 for d in docs if d.row.get("status") == "error"), "failed"), (len(ordered), "events"),
-             (len(tables["dates"]), "dates"), (len(tables["organizations"]), "organisations"),
-             (len(tables["amounts"]), "amounts"), (len(review), "to review")]
+    cards = [
+        (len(docs), "documents"),
+        (sum(1 for d in docs if d.row.get("status") == "ok"), "ok"),
+        (sum(1 for d in docs if d.row.get("status") == "error"), "failed"),
+        (len(ordered), "events"),
+        (len(tables["dates"]), "dates"),
+        (len(tables["organizations"]), "organisations"),
+        (len(tables["amounts"]), "amounts"),
+        (len(review), "to review"),
+    ]
     return _template("report.html.j2").render(
-        title=title, n_docs=len(docs), n_events=len(ordered), cards=cards, timeline=timeline, tl_note=tl_note,
-        money_top=money_top, org_chart=org_chart, cat_chart=cat_chart, money_rows=money_rows, review=review,
-        index_pages=_pages(docs, docs_per_page), counts=counts, not_highlighted=not_highlighted,
-        event_pages=_pages(ordered, events_per_page), sections=sections)
+        title=title,
+        n_docs=len(docs),
+        n_events=len(ordered),
+        cards=cards,
+        timeline=timeline,
+        tl_note=tl_note,
+        money_top=money_top,
+        org_chart=org_chart,
+        cat_chart=cat_chart,
+        money_rows=money_rows,
+        review=review,
+        index_pages=_pages(docs, docs_per_page),
+        counts=counts,
+        not_highlighted=not_highlighted,
+        event_pages=_pages(ordered, events_per_page),
+        sections=sections,
+    )
 
 
 @cache
@@ -319,10 +405,21 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("pipeline.report", "templates"),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=True),
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.globals.update(label_colors=LABEL_COLORS, labels=LABELS, category_color=category_color,
-                       format_amount=format_amount, format_number=format_number, split_amounts=split_amounts,
-                       date_label=date_label, to_int=to_int)
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(
+        label_colors=LABEL_COLORS,
+        labels=LABELS,
+        category_color=category_color,
+        format_amount=format_amount,
+        format_number=format_number,
+        split_amounts=split_amounts,
+        date_label=date_label,
+        to_int=to_int,
+    )
     return env
 
 

@@ -10,6 +10,7 @@ event, or an event without roles (an ``events.csv`` written before them), credit
 given money is counted once, while received and named totals can overlap, and the page says so.
 The category is the event's, or "no event" for a sentence without a date.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -150,15 +151,27 @@ def money_by(tables: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataF
             category = NO_EVENT
         credits = _credits(event, org_names.get(key, []))
         for org, role in credits:
-            rows.append({"org": org, "role": role, "category": category, "krw": m["krw"], "other": m["other"],
-                         "doc_id": key[0], "sentence_id": key[1], "texts": m["texts"],
-                         "n_orgs": sum(r == role for _, r in credits), "event_row": event_row})
+            rows.append(
+                {
+                    "org": org,
+                    "role": role,
+                    "category": category,
+                    "krw": m["krw"],
+                    "other": m["other"],
+                    "doc_id": key[0],
+                    "sentence_id": key[1],
+                    "texts": m["texts"],
+                    "n_orgs": sum(r == role for _, r in credits),
+                    "event_row": event_row,
+                }
+            )
     cols = ["org", "role", "category", "krw", "other", "doc_id", "sentence_id", "texts", "n_orgs", "event_row"]
     per_sentence = pd.DataFrame(rows, columns=cols)
     first = per_sentence.drop_duplicates(["doc_id", "sentence_id"])
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for c, v in zip(first["category"], first["krw"], strict=True):
         totals[c] += v
-    by_category = pd.DataFrame([(c, v) for c, v in sorted(totals.items(), key=lambda kv: -kv[1]) if v > 0],
-                               columns=["category", "krw"])
+    by_category = pd.DataFrame(
+        [(c, v) for c, v in sorted(totals.items(), key=lambda kv: -kv[1]) if v > 0], columns=["category", "krw"]
+    )
     return per_sentence, by_category

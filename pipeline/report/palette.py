@@ -5,6 +5,7 @@ registration order, each with the colour :mod:`pipeline.schema` gives it (the CS
 ``e-LABEL``, the legend and the chips are generated from it). It reads the registry on each use,
 so a label registered later is shown too.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
@@ -30,8 +31,14 @@ LABELS: Mapping[str, str] = LABEL_COLORS  # iterating gives the label names, in 
 LABEL_TAGS: dict[str, str] = {"QUANTITY": "QTY"}  # the name in a highlight's tag, when shorter than the label
 
 CATEGORY_COLORS: dict[str, str] = {
-    "partnership": "#4e79a7", "donation": "#e15759", "fundraising": "#f28e2b", "fee_relief": "#76b7b2",
-    "support": "#59a14f", "service": "#b07aa1", schema.OTHER_CATEGORY: "#9d9d9d", "no event": "#cfd4da",
+    "partnership": "#4e79a7",
+    "donation": "#e15759",
+    "fundraising": "#f28e2b",
+    "fee_relief": "#76b7b2",
+    "support": "#59a14f",
+    "service": "#b07aa1",
+    schema.OTHER_CATEGORY: "#9d9d9d",
+    "no event": "#cfd4da",
 }
 NO_EVENT = "no event"  # money in a sentence that is not an event
 CATEGORIES: tuple[str, ...] = tuple(c for c in CATEGORY_COLORS if c != NO_EVENT)

@@ -4,6 +4,7 @@ Sentence boundaries are not in the CSVs: an event's evidence sentence is found i
 other sentence is its records' extent widened to the nearest ``. ! ?`` or line break (a display
 aid only).
 """
+
 from __future__ import annotations
 
 import re
@@ -64,12 +65,18 @@ def _amount_mark(r: dict) -> tuple[str, str, str]:
     kind = r.get("kind") if r.get("kind") in ("MONEY", "QUANTITY") else "QUANTITY"  # the labels of _amount_mark
     unit, q = r.get("unit") or "", r.get("qualifier") or ""
     shown = format_amount(r.get("value"), unit) if unit else f"{format_number(r.get('value'))} (no unit)"
-    return str(kind), QUALIFIER_SIGNS.get(q, "") + shown, f"{kind} {r.get('value')} {unit or '(no unit)'}, {q or schema.EXACT}"
+    return (
+        str(kind),
+        QUALIFIER_SIGNS.get(q, "") + shown,
+        f"{kind} {r.get('value')} {unit or '(no unit)'}, {q or schema.EXACT}",
+    )
 
 
 # table → (label, tag, tip) of one of its rows: the built-in label tables' own formats
 MARKERS: dict[str, Callable[[dict], tuple[str, str, str]]] = {
-    "dates": _date_mark, "organizations": _org_mark, "amounts": _amount_mark,
+    "dates": _date_mark,
+    "organizations": _org_mark,
+    "amounts": _amount_mark,
 }
 
 
@@ -95,8 +102,21 @@ def marks(tables: Mapping[str, pd.DataFrame]) -> list[Mark]:
     for table, marker in markers().items():
         for i, r in enumerate(tables[table].to_dict("records")):
             label, tag, tip = marker(r)
-            out.append(Mark(table, i, str(r["doc_id"]), to_int(r["sentence_id"], 0) or 0, _pos(r["start"]),
-                            _pos(r["end"]), r.get("text") or "", label, tag, tip, r))
+            out.append(
+                Mark(
+                    table,
+                    i,
+                    str(r["doc_id"]),
+                    to_int(r["sentence_id"], 0) or 0,
+                    _pos(r["start"]),
+                    _pos(r["end"]),
+                    r.get("text") or "",
+                    label,
+                    tag,
+                    tip,
+                    r,
+                )
+            )
     return out
 
 
@@ -105,8 +125,9 @@ def _pos(value: object) -> int:
     return -1 if n is None else n
 
 
-def non_overlapping(spans: Iterable, start: Callable = lambda s: s.start,
-                    end: Callable = lambda s: s.end) -> tuple[list, list]:
+def non_overlapping(
+    spans: Iterable, start: Callable = lambda s: s.start, end: Callable = lambda s: s.end
+) -> tuple[list, list]:
     """Spans that can be highlighted side by side (by start, longer first) and those left over."""
     kept, dropped, last_end = [], [], -1
     for s in sorted(spans, key=lambda s: (start(s), -end(s))):
@@ -124,26 +145,69 @@ def review_rows(tables: Mapping[str, pd.DataFrame], unreadable: Mapping[str, str
     rows: list[dict[str, Any]] = []
     for i, r in enumerate(tables["documents"].to_dict("records")):
         if r.get("status") == "error":
-            rows.append({"issue": "document failed", "doc_id": r["doc_id"], "sentence_id": "",
-                         "text": r.get("path") or "", "detail": r.get("error") or "", "table": "documents", "row": i})
+            rows.append(
+                {
+                    "issue": "document failed",
+                    "doc_id": r["doc_id"],
+                    "sentence_id": "",
+                    "text": r.get("path") or "",
+                    "detail": r.get("error") or "",
+                    "table": "documents",
+                    "row": i,
+                }
+            )
     for doc_id, why in (unreadable or {}).items():
-        rows.append({"issue": "text not readable", "doc_id": doc_id, "sentence_id": "", "text": "",
-                     "detail": why, "table": "documents", "row": -1})
+        rows.append(
+            {
+                "issue": "text not readable",
+                "doc_id": doc_id,
+                "sentence_id": "",
+                "text": "",
+                "detail": why,
+                "table": "documents",
+                "row": -1,
+            }
+        )
     for i, r in enumerate(tables["dates"].to_dict("records")):
         value = try_parse(str(r.get("value") or ""))
         if value is not None and not value.is_resolved:
-            rows.append({"issue": "unresolved date", "doc_id": r["doc_id"], "sentence_id": r["sentence_id"],
-                         "text": r.get("text") or "", "detail": f"value {r.get('value')}", "table": "dates", "row": i})
+            rows.append(
+                {
+                    "issue": "unresolved date",
+                    "doc_id": r["doc_id"],
+                    "sentence_id": r["sentence_id"],
+                    "text": r.get("text") or "",
+                    "detail": f"value {r.get('value')}",
+                    "table": "dates",
+                    "row": i,
+                }
+            )
     for i, r in enumerate(tables["amounts"].to_dict("records")):
         if not str(r.get("unit") or "").strip():
-            rows.append({"issue": "amount without unit", "doc_id": r["doc_id"], "sentence_id": r["sentence_id"],
-                         "text": r.get("text") or "", "detail": f"{r.get('kind')} {r.get('value')}",
-                         "table": "amounts", "row": i})
+            rows.append(
+                {
+                    "issue": "amount without unit",
+                    "doc_id": r["doc_id"],
+                    "sentence_id": r["sentence_id"],
+                    "text": r.get("text") or "",
+                    "detail": f"{r.get('kind')} {r.get('value')}",
+                    "table": "amounts",
+                    "row": i,
+                }
+            )
     for i, r in enumerate(tables["events"].to_dict("records")):
         if not str(r.get("orgs") or "").strip():
-            rows.append({"issue": "event without organisation", "doc_id": r["doc_id"],
-                         "sentence_id": r["sentence_id"], "text": r.get("date_text") or "",
-                         "detail": r.get("sentence") or "", "table": "events", "row": i})
+            rows.append(
+                {
+                    "issue": "event without organisation",
+                    "doc_id": r["doc_id"],
+                    "sentence_id": r["sentence_id"],
+                    "text": r.get("date_text") or "",
+                    "detail": r.get("sentence") or "",
+                    "table": "events",
+                    "row": i,
+                }
+            )
     cols = ["issue", "doc_id", "sentence_id", "text", "detail", "table", "row"]
     return pd.DataFrame(rows, columns=cols)
 
@@ -151,8 +215,9 @@ def review_rows(tables: Mapping[str, pd.DataFrame], unreadable: Mapping[str, str
 _BOUNDARY = re.compile(r"[.!?。](?=\s)|\n")
 
 
-def sentence_regions(text: str, marks: list[Mark],
-                     evidence: Mapping[int, str]) -> tuple[dict[int, tuple[int, int]], list[int]]:
+def sentence_regions(
+    text: str, marks: list[Mark], evidence: Mapping[int, str]
+) -> tuple[dict[int, tuple[int, int]], list[int]]:
     """Character ranges of the sentences holding records: {sentence_id: (lo, hi)}, and the
     sentence ids whose place in the text could not be found (an event sentence not found).
     Raises ValueError when the records of two sentences interleave."""

@@ -5,6 +5,7 @@ label table, ``events``) as DataFrames of strings. A damaged table (cut short,
 re-saved in another encoding, a required column gone, a row with too many or too few cells)
 raises :class:`ReportError` with one line naming the file and the reason, never a traceback.
 """
+
 from __future__ import annotations
 
 import csv
@@ -49,8 +50,11 @@ def read_table(path: Path, name: str) -> pd.DataFrame:
     except UnicodeDecodeError as exc:
         if exc.end == len(exc.object) and exc.reason == "unexpected end of data":  # cut inside a character
             raise ReportError(path, "ends inside a character: cut short? Run again to rewrite it") from None
-        raise ReportError(path, f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}): re-saved in "
-                                "another encoding such as CP949? Save it as 'CSV UTF-8' or run again") from None
+        raise ReportError(
+            path,
+            f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}): re-saved in "
+            "another encoding such as CP949? Save it as 'CSV UTF-8' or run again",
+        ) from None
     if text and not text.endswith(("\n", "\r")):
         raise ReportError(path, "does not end with a line break: cut short? Run again to rewrite it")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -63,18 +67,24 @@ def read_table(path: Path, name: str) -> pd.DataFrame:
             raise ReportError(path, f"column {', '.join(repr(c) for c in twice)} appears twice in the header")
         missing = [c for c in required(name) if c not in header]
         if missing:
-            raise ReportError(path, f"no column {', '.join(repr(c) for c in missing)} (the header has "
-                                    f"{', '.join(header) or 'no names'})")
+            raise ReportError(
+                path,
+                f"no column {', '.join(repr(c) for c in missing)} (the header has {', '.join(header) or 'no names'})",
+            )
         rows = []
         for row in reader:
             if len(row) != len(header) and row:
-                raise ReportError(path, f"line {reader.line_num} has {len(row)} cells, the header {len(header)}: "
-                                        "cut short or edited? Run again to rewrite it")
+                raise ReportError(
+                    path,
+                    f"line {reader.line_num} has {len(row)} cells, the header {len(header)}: "
+                    "cut short or edited? Run again to rewrite it",
+                )
             if row:
                 rows.append(row)
     except csv.Error as exc:
-        raise ReportError(path, f"damaged CSV at line {reader.line_num} ({exc}): cut short? "
-                                "Run again to rewrite it") from None
+        raise ReportError(
+            path, f"damaged CSV at line {reader.line_num} ({exc}): cut short? Run again to rewrite it"
+        ) from None
     df = pd.DataFrame(rows, columns=header, dtype=object)
     for col in COLUMNS[name]:
         if col not in df.columns:

@@ -9,6 +9,7 @@ folder's parent and its ancestors. For each document the first folder holding a 
 length ``documents.csv`` gives wins (else the first holding the file at all, so that a changed
 file is shown as changed rather than missing).
 """
+
 from __future__ import annotations
 
 import json
@@ -89,8 +90,7 @@ def read_document_text(path: str, base_dir: Path | None = None, _cache: dict | N
         raise TextUnavailable(f"cannot read {file}: {exc}") from None
 
 
-def find_document_text(path: str, roots: Iterable[Path], chars: int | None = None,
-                       _cache: dict | None = None) -> str:
+def find_document_text(path: str, roots: Iterable[Path], chars: int | None = None, _cache: dict | None = None) -> str:
     """The text of ``path`` under the first of ``roots`` that holds it with ``chars`` characters
     (else the first that holds it). Raises :class:`TextUnavailable`, naming every folder tried."""
     roots = list(roots)
@@ -130,8 +130,9 @@ def _chars(value: object) -> int | None:
         return None
 
 
-def load_texts(documents: pd.DataFrame, base_dir: Path | None = None,
-               roots: Iterable[Path] | None = None) -> tuple[dict[str, str], dict[str, str]]:
+def load_texts(
+    documents: pd.DataFrame, base_dir: Path | None = None, roots: Iterable[Path] | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
     """Texts of the ``ok`` documents: ({doc_id: text}, {doc_id: why it could not be read}).
 
     Paths are relative to ``base_dir`` when given, else looked up under each of ``roots`` (default:

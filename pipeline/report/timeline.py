@@ -1,4 +1,5 @@
 """Where events sit in time: date values as periods, events as points or ranges."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -1,4 +1,5 @@
 """``python -m pipeline report``: read a run's CSVs and texts, write ``report.html`` atomically."""
+
 from __future__ import annotations
 
 import contextlib
@@ -28,13 +29,16 @@ class Written:
         if not self.unreadable:
             return None
         doc_id, why = next(iter(self.unreadable.items()))
-        return (f"warning: {len(self.unreadable)} of {self.documents} documents' texts could not be read, so their "
-                f"records are not highlighted (first: {doc_id}: {why}); looked in "
-                f"{', '.join(str(r) for r in self.roots[:3])}{', …' if len(self.roots) > 3 else ''}")
+        return (
+            f"warning: {len(self.unreadable)} of {self.documents} documents' texts could not be read, so their "
+            f"records are not highlighted (first: {doc_id}: {why}); looked in "
+            f"{', '.join(str(r) for r in self.roots[:3])}{', …' if len(self.roots) > 3 else ''}"
+        )
 
 
-def make_report(out_dir: Path, html_path: Path | None = None, docs_per_page: int = 50,
-                base_dir: Path | None = None) -> Written:
+def make_report(
+    out_dir: Path, html_path: Path | None = None, docs_per_page: int = 50, base_dir: Path | None = None
+) -> Written:
     """Read the CSVs in ``out_dir``, read the texts back and write ``out_dir/report.html`` (or
     ``html_path``) atomically.
 
@@ -47,14 +51,20 @@ def make_report(out_dir: Path, html_path: Path | None = None, docs_per_page: int
     tables = read_tables(out_dir)
     roots = [Path(base_dir)] if base_dir is not None else text_roots(out_dir)
     texts, unreadable = load_texts(tables["documents"], roots=roots)
-    page = build_report(tables, texts, unreadable, docs_per_page=docs_per_page,
-                        title=f"CSR extraction report: {out_dir.resolve().name}")
+    page = build_report(
+        tables, texts, unreadable, docs_per_page=docs_per_page, title=f"CSR extraction report: {out_dir.resolve().name}"
+    )
     _write_atomically(html_path, page)
     return Written(html_path, len(texts) + len(unreadable), unreadable, roots)
 
 
-def write_report(out_dir: Path, html_path: Path | None = None, docs_per_page: int = 50,
-                 base_dir: Path | None = None, warn: bool = True) -> Path:
+def write_report(
+    out_dir: Path,
+    html_path: Path | None = None,
+    docs_per_page: int = 50,
+    base_dir: Path | None = None,
+    warn: bool = True,
+) -> Path:
     """:func:`make_report`, returning the path written; when texts were not found, says so in one
     line on stderr (unless ``warn`` is False)."""
     written = make_report(out_dir, html_path, docs_per_page, base_dir)
