@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from spacy.language import Language
+
 from .export import COLUMNS, CsvSet, OutputBusy, event_rows, span_rows
 from .ingest import (
     Document,
@@ -100,9 +102,9 @@ class Result:
         return _frames([self])
 
 
-def process(document: Document) -> Result:
-    """Annotate one document and link its events."""
-    doc = annotate(analysis_text(document.text), document.published)
+def process(document: Document, nlp: Language | None = None) -> Result:
+    """Annotate one document and link its events, with ``nlp`` (default: the process's pipeline)."""
+    doc = annotate(analysis_text(document.text), document.published, nlp)
     rows = span_rows(doc, document.doc_id, document.text)
     return Result(
         doc_id=document.doc_id,
@@ -117,10 +119,11 @@ def process(document: Document) -> Result:
     )
 
 
-def extract(text: str, published: str | None = None, doc_id: str = "text") -> Result:
-    """Records from one string; ``published`` (YYYY[-MM[-DD]]) anchors relative dates."""
+def extract(text: str, published: str | None = None, doc_id: str = "text", nlp: Language | None = None) -> Result:
+    """Records from one string; ``published`` (YYYY[-MM[-DD]]) anchors relative dates; ``nlp`` is a
+    pipeline from :func:`pipeline.nlp.build_nlp` (e.g. with the gazetteer off), the default one if None."""
     published = validate_published(published, doc_id)
-    return process(Document(doc_id=doc_id, text=text, published=published))
+    return process(Document(doc_id=doc_id, text=text, published=published), nlp)
 
 
 def explain(text: str, published: str | None = None) -> list[dict]:

@@ -11,13 +11,12 @@ numbers every time: no sampling, no thresholds hidden in code.
 from __future__ import annotations
 
 import csv
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 from . import schema
+from .export import restore_formula
 from .fixtures import fixture_paths, fixture_text, load
 
 
@@ -78,7 +77,7 @@ def predictions_from_csv(pred_dir: str | Path) -> tuple[list[Span], list[dict]]:
 
     def rows(name):
         with (pred_dir / f"{name}.csv").open(encoding="utf-8-sig", newline="") as fh:
-            return list(csv.DictReader(fh))
+            return [{k: restore_formula(v) for k, v in row.items()} for row in csv.DictReader(fh)]
 
     return _row_spans({table: rows(table) for table in schema.span_tables()}), rows("events")
 
@@ -315,14 +314,9 @@ def evaluate(gold_dir: str | Path, pred_dir: str | Path | None = None, config: d
     if pred_dir is not None:
         spans, events = predictions_from_csv(pred_dir)
     else:
-        from . import nlp
         from .api import extract
 
-        lent: Any = nullcontext()
-        if config:  # TODO(after merging build_nlp): let api.process take the pipeline instead of lending it
-            built = build_pipeline(config)
-            lent = mock.patch.object(nlp, "get_nlp", lambda: built)
-        with lent:
-            results = [extract(g.text, g.published, g.doc_id) for g in gold]
+        built = build_pipeline(config) if config else None
+        results = [extract(g.text, g.published, g.doc_id, nlp=built) for g in gold]
         spans, events = predictions_from_results(results)
     return score(gold, spans, events)

@@ -77,6 +77,15 @@ def neutralise_formula(value: object) -> object:
     return value
 
 
+def restore_formula(value: str) -> str:
+    """The cell as extracted, from a cell that :func:`neutralise_formula` escaped (for readers of
+    the CSVs: ``report``, ``evaluate --pred``). A text that really began with ``'=`` reads back
+    without its quote: escaping cannot tell the two apart."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_START) and not _NUMBER.fullmatch(value[1:]):
+        return value[1:]
+    return value
+
+
 class OutputBusy(Exception):
     """Another live run holds the output folder's lock."""
 

@@ -79,6 +79,21 @@ def test_a_run_neutralises_ids_titles_and_sentences_but_the_api_keeps_them(tmp_p
     assert (doc["doc_id"], doc["title"]) == (doc_id, title)
     r = extract(line["text"], "2021-06", doc_id=doc_id)  # the Python API keeps the raw text
     assert r.doc_id == doc_id and r.events[0]["sentence"].startswith("=1+1")
+    # the project's own readers undo the escaping: the report and evaluate --pred see the text as extracted
+    from pipeline.evaluate import predictions_from_csv
+    from pipeline.report.tables import read_tables
+
+    tables = read_tables(tmp_path / "out")
+    assert list(tables["documents"]["title"]) == [title] and set(tables["events"]["doc_id"]) == {doc_id}
+    _, pred_events = predictions_from_csv(tmp_path / "out")
+    assert pred_events and all(e["doc_id"] == doc_id for e in pred_events)
+
+
+@pytest.mark.parametrize("payload", [*PAYLOADS, "-5", "1.5", "plain", "'quoted"])
+def test_restore_formula_undoes_neutralise_formula(payload):
+    from pipeline.export import restore_formula
+
+    assert restore_formula(neutralise_formula(payload)) == payload
 
 
 def links(tmp_path: Path) -> Path:

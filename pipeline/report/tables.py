@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..export import restore_formula
 from ..ingest import InputError
 from ..schema import COLUMNS, SPAN_COLUMNS
 
@@ -80,7 +81,7 @@ def read_table(path: Path, name: str) -> pd.DataFrame:
                     "cut short or edited? Run again to rewrite it",
                 )
             if row:
-                rows.append(row)
+                rows.append([restore_formula(cell) for cell in row])
     except csv.Error as exc:
         raise ReportError(
             path, f"damaged CSV at line {reader.line_num} ({exc}): cut short? Run again to rewrite it"
