@@ -129,8 +129,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.write:
         from .markdown import write_section
 
-        write_section(Path(args.write), "evaluation", markdown)
-        print(f"evaluation table written into {args.write}", file=sys.stderr)
+        write_section(Path(args.write), args.section, markdown)
+        print(f"evaluation table written into {args.write} ({args.section} section)", file=sys.stderr)
     out = Path(args.pred or args.out) / (
         "evaluation-without-gazetteer.csv" if args.without_gazetteer else "evaluation.csv"
     )
@@ -298,8 +298,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument("--show-errors", action="store_true", help="list every missed, spurious and wrong-valued span")
     ev.add_argument("--markdown", action="store_true", help="print the table as Markdown (as README.md shows it)")
+    ev.add_argument("--write", metavar="FILE", help="also paste the Markdown table into a section of FILE (README.md)")
     ev.add_argument(
-        "--write", metavar="FILE", help="also paste the Markdown table into FILE's evaluation section (README.md)"
+        "--section",
+        default="evaluation",
+        metavar="NAME",
+        help="the section --write replaces, between <!-- NAME:start --> and <!-- NAME:end --> "
+        "(default: evaluation; README.md also has held-out, for --gold tests/fixtures_news)",
     )
     ev.add_argument(
         "--fail-under", type=float, metavar="F1", help="exit 1 when any label's exact-span F1 is below this value"

@@ -90,3 +90,18 @@ def test_corpus_scale_run_small_version():
     print(report)
     assert "60 documents: 60 ok, 0 failed" in report
     assert "| 100% |" in report
+
+
+def test_benchmarks_breadth_table_shows_the_current_code():
+    """BENCHMARKS.md's breadth table (written with --before, so each cell is `before → after`) has
+    the current code's figures in its "after" column: python benchmarks/breadth.py --before DIR --write BENCHMARKS.md"""
+    import re
+
+    from benchmarks.breadth import score_rows, table
+    from pipeline.markdown import read_section
+
+    section = read_section(ROOT / "BENCHMARKS.md", "breadth")
+    shown = re.sub(r"[0-9.–]+ → ", "", section.split("\n\n", 2)[2]).split("\n\nfound =")[0]
+    assert shown == table(score_rows(), None).split("\n\nfound =")[0], (
+        "BENCHMARKS.md is stale: python benchmarks/breadth.py --before DIR --write BENCHMARKS.md"
+    )

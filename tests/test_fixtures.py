@@ -86,3 +86,17 @@ def test_readme_shows_the_current_evaluation(report):
     assert block == format_markdown(report, len(load_gold(FIXTURES))), (
         "README.md is stale: python -m pipeline evaluate --write README.md"
     )
+
+
+def test_readme_shows_the_current_held_out_evaluation():
+    """README.md's held-out table (tests/fixtures_news, never used to write rules) is the command's
+    output: python -m pipeline evaluate --gold tests/fixtures_news --write README.md --section held-out"""
+    from pipeline.evaluate import evaluate, format_markdown, load_gold
+    from pipeline.markdown import read_section
+
+    news = Path(__file__).parent / "fixtures_news"
+    block = read_section(Path(__file__).parent.parent / "README.md", "held-out")
+    assert block == format_markdown(evaluate(news), len(load_gold(news))), (
+        "README.md is stale: python -m pipeline evaluate --gold tests/fixtures_news --write README.md "
+        "--section held-out"
+    )
