@@ -688,6 +688,14 @@ def resolve_day_weekday(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
     return plain
 
 
+def resolve_weekday_mark(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``28일(월)``, ``2023. 11. 20.(월)``: the weekday letter in parentheses after a day is a second
+    span with that day's value (docs/annotation.md, DATE: two spans, one value)."""
+    if context is not None and context.grain == "day":
+        return context
+    return Timex("day")
+
+
 def resolve_relative_quarter(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
     """``이번 분기``, ``지난 분기``, ``다음 분기``: the document date's quarter plus the offset."""
     if pub.year is None or pub.month is None:
@@ -989,6 +997,13 @@ RULES: tuple[Rule, ...] = (
         checks=(not_day_count,),
         doc="19일 화요일",
     ),
+    Rule(
+        "date.weekday_mark",
+        r"(?<=[0-9일.]\()(?P<wdm>[월화수목금토일])(?=\))",
+        resolve_weekday_mark,
+        sets_context=False,
+        doc="28일(월), 2023. 11. 20.(월): the weekday letter",
+    ),
     # Hangul numerals: 이천십오년 삼월 삼일, 유월, 시월
     Rule(
         "date.hangul",
@@ -1165,6 +1180,8 @@ def resolve_dates(
         ctx = last_in_sentence.get(sid) or last_in_sentence.get(sid - 1)
         if p.rule.resolve is resolve_relative_day and p.reference == "context":
             ctx = last_day.get(sid) or last_day.get(sid - 1)
+        if p.rule.resolve is resolve_weekday_mark:  # the day whose parenthesis it stands in
+            ctx = out[-1].value if out and out[-1].end == p.start - 1 else None
         p = replace(p, tense=tense_at(p.start))
         if p.coordinated and p.tense >= 0:
             continue  # 장학생은 상반기와 하반기에 선발한다: every year, no date (in the past: that year's)
