@@ -120,7 +120,7 @@ def check(fx: dict, text: str, vocab: Mapping[str, tuple[str, ...]] | None = Non
 
 
 def role_problems(event: Mapping) -> list[str]:
-    """What is wrong with an event's optional roles (ANNOTATION.md): ``actor`` a canonical name or
+    """What is wrong with an event's optional roles (docs/annotation.md, EVENT): ``actor`` a canonical name or
     null and ``counterparts`` a list of the other names, each among ``orgs``; with both given,
     ``orgs`` is actor + counterparts. An event without the keys has no problem."""
     orgs, actor = set(event["orgs"]), event.get("actor")

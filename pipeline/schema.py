@@ -22,7 +22,6 @@ date mods, event categories, genres) are read from the data tables that define t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from spacy.tokens import Span
 
 from .lexicon import read_table
 from .numbers import format_number
+from .timex import VALUE
 
 # ---------------------------------------------------------------------------------------------
 # Vocabularies
@@ -73,13 +73,8 @@ def vocabularies(data_dir: str | Path | None = None) -> dict[str, tuple[str, ...
     return {name: v.values(data_dir) for name, v in VOCABULARIES.items()}
 
 
-# A normalised date value (ANNOTATION.md): a date, month, ISO week (W01–W53), quarter or half with
-# XXXX for an unknown year and XX for an unknown month or day, or an ISO duration.
-DATE_VALUE = re.compile(
-    r"^(?:(?:\d{4}|XXXX)(?:-(?:H[12]|Q[1-4]|W(?:0[1-9]|[1-4]\d|5[0-3])"
-    r"|(?:0[1-9]|1[0-2]|XX)(?:-(?:0[1-9]|[12]\d|3[01]|XX))?))?"
-    r"|P\d+(?:\.\d+)?[YMWD])$"
-)
+# A normalised date value (docs/annotation.md, DATE): one pattern, the date-value type's.
+DATE_VALUE = VALUE
 
 # ---------------------------------------------------------------------------------------------
 # Attributes

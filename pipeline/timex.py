@@ -1,4 +1,4 @@
-"""The DATE value format of ANNOTATION.md, as one small type.
+"""The DATE value format of docs/annotation.md, as one small type.
 
 A value is a calendar point at some grain, with unknown parts written ``X`` (never guessed), or a
 duration::
@@ -91,7 +91,7 @@ class Timex:
         return "X" not in self.format()
 
     def format(self) -> str:
-        """The value as ANNOTATION.md writes it."""
+        """The value as docs/annotation.md writes it."""
         if self.grain == "duration":
             count = self.count
             if isinstance(count, float) and count.is_integer():
