@@ -9,7 +9,8 @@ A sentence gives at most one event, anchored by its first date that is neither a
 a comparison baseline (``지난해보다``, ``2019년 대비``), a date that classifies a noun
 (``2023년도 신입사원``) nor a date inside a direct quotation (``data/anchor_words.tsv``); a
 reporting date (``…했다고 8일 밝혔다``, a ``say`` verb of ``data/reporting_verbs.tsv``) anchors only
-a sentence with no other date. The actor is read from Kiwi's particles (``data/particles.tsv``)
+a sentence with no other date. A sentence citing a source (``X에 따르면``) is an event only when an
+organisation acts in it; the source, and any date or amount of its own, stay out. The actor is read from Kiwi's particles (``data/particles.tsv``)
 and the words of ``data/actor_words.tsv`` (staff, back-references, groups, persons). Date values
 are read and computed with :mod:`pipeline.timex`.
 
@@ -457,8 +458,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         sentence = text[lo:hi].strip()
         ms = sorted(by_sent[i], key=lambda m: m.start)
         outlets = [m for m in ms if m.label == "ORG" and _is_byline(text, m)]
-        orgs = [m for m in ms if m.label == "ORG" and m not in outlets]
-        dates = [m for m in ms if m.label == "DATE"]
+        cited = _CITED.search(text, lo, hi)  # X에 따르면: X, and a date of X's own, are the source
+        told = cited.end() if cited else lo
+        sources = [m for m in ms if m.label == "ORG" and m.start < told and m not in outlets]
+        orgs = [m for m in ms if m.label == "ORG" and m.start >= told and m not in outlets]
+        dates = [m for m in ms if m.label == "DATE" and m.start >= told]
         quoted = [q.span() for q in _QUOTE.finditer(text, lo, hi)]
         anchor = _anchor(t, text, dates, quoted) if dates else None
         acting = _actor(t, text, orgs, index, anchor[0].start if anchor else None)
@@ -467,7 +471,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if actor is None and not t.person.search(sentence):  # a person as the subject: no organisation acts
             actor = carried
         has_content = bool(_CONTENT.search(_without(text, lo, hi, dates + outlets, "")))
-        if anchor and has_content and not _CITED.search(sentence):
+        # through a source, an organisation's dated act is an event; a figure alone is not
+        if anchor and has_content and (cited is None or acting is not None):
             a, g, start, end = anchor
             names = sorted({o.name for o in orgs} | ({actor} if actor else set()))
             events.append(
@@ -479,8 +484,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                     date_start=start,
                     date_end=end,
                     orgs=names,
-                    amounts=[_amount_item(m) for m in ms if m.label in amount_labels],
-                    category=_category(t, text, lo, hi, orgs, [m for m in ms if m.label == "PRODUCT"], index),
+                    amounts=[_amount_item(m) for m in ms if m.label in amount_labels and m.start >= told],
+                    category=_category(t, text, lo, hi, sources + orgs, [m for m in ms if m.label == "PRODUCT"], index),
                     sentence=sentence,
                     actor=actor,
                     counterparts=[n for n in names if n != actor],
