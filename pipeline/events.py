@@ -54,6 +54,7 @@ FILES = (
 _RANGE_JOIN = re.compile(r"^\s*(?:부터|에서|이래|[~∼〜\-–])\s*$")
 _FROM_THEN_DURATION = re.compile(r"^\s*부터\s*$")
 _CITED = re.compile(r"에\s*따르면")
+_TOPIC = re.compile(r"\s*(?:[가-힣]+\s+)?[가-힣]+(?:은|는)\s")  # 이들은, 참가 학생들은, 이번 캠페인은
 _CONTENT = re.compile(r"[가-힣A-Za-z]")  # a sentence of dates, outlets, digits and signs is no event
 _BYLINE_BEFORE = re.compile(
     r"(?:[가-힣]=|[ⓒ©]\s*|\(c\)\s*)$"
@@ -289,6 +290,23 @@ def _adnominal_next(index: TokenIndex, text: str, pos: int) -> bool:
     return False
 
 
+def _relative_subject(t: EventTables, text: str, orgs: list[Mention], index: TokenIndex) -> Mention | None:
+    """The first ORG that is the subject of a relative clause (``넥슨재단이 마련한 교육과정``,
+    ``질병관리청이 주관하는 사업``): the organisation that prepared, hosts or runs what it names."""
+    for o in orgs:
+        m = t.subject.match(text[o.end : o.end + SETTINGS.subject_after])
+        if m and not m.group(0).endswith(("은", "는")) and _adnominal_next(index, text, o.end + m.end()):
+            return o
+    return None
+
+
+def _names_no_org(text: str, lo: int, hi: int, ms: list[Mention]) -> bool:
+    """The sentence opens with a topic that is no organisation, date or amount (``이들은``, ``참가
+    학생들은``, ``이번 캠페인은``): its subject is written, not dropped."""
+    m = _TOPIC.match(text, lo, hi)
+    return bool(m) and not any(x.start < m.end() and m.start() < x.end for x in ms)
+
+
 def _anaphor(t: EventTables, sentence: str) -> tuple[str, str] | None:
     """``회사는 …``, ``이 회사 직원들은 …``: the back-reference and the kind of organisation it names."""
     m = t.anaphor.match(sentence)
@@ -469,7 +487,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         back = _anaphor(t, sentence) if acting is None else None
         actor = acting.name if acting else _referent(*back, named, acted) if back else None
         if actor is None and not t.person.search(sentence):  # a person as the subject: no organisation acts
-            actor = carried
+            # a subject that names no organisation (이들은 넥슨재단이 마련한 교육과정에 따라 배운다): the
+            # organisation that prepared or runs what it speaks of acts, else the one carried over
+            related = _relative_subject(t, text, orgs, index) if _names_no_org(text, lo, hi, ms) else None
+            actor = related.name if related else carried
         has_content = bool(_CONTENT.search(_without(text, lo, hi, dates + outlets, "")))
         # through a source, an organisation's dated act is an event; a figure alone is not
         if anchor and has_content and (cited is None or acting is not None):
