@@ -304,7 +304,7 @@ def _names_no_org(text: str, lo: int, hi: int, ms: list[Mention]) -> bool:
     """The sentence opens with a topic that is no organisation, date or amount (``이들은``, ``참가
     학생들은``, ``이번 캠페인은``): its subject is written, not dropped."""
     m = _TOPIC.match(text, lo, hi)
-    return bool(m) and not any(x.start < m.end() and m.start() < x.end for x in ms)
+    return m is not None and not any(x.start < m.end() and m.start() < x.end for x in ms)
 
 
 def _anaphor(t: EventTables, sentence: str) -> tuple[str, str] | None:
