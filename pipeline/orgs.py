@@ -272,7 +272,8 @@ def _words(doc: Doc) -> list[_Word]:
         if not current:
             return
         toks = list(current)
-        while toks and toks[-1][2].split("+")[0].startswith(_TAIL_TAGS):
+        # a verb made a noun (나눔 = 나누 + ㅁ, 돌봄) ends a name as a noun does: (사)한빛나눔이
+        while toks and toks[-1][2].split("+")[0].startswith(_TAIL_TAGS) and not toks[-1][2].endswith("ETN"):
             toks.pop()
         # leading punctuation (quotes, brackets) is not part of the name
         while toks and toks[0][2].startswith(("SS", "SP", "SF", "SO")):
