@@ -9,7 +9,8 @@ A sentence gives at most one event, anchored by its first date that is neither a
 a comparison baseline (``지난해보다``, ``2019년 대비``), a date that classifies a noun
 (``2023년도 신입사원``) nor a date inside a direct quotation (``data/anchor_words.tsv``); a
 reporting date (``…했다고 8일 밝혔다``, a ``say`` verb of ``data/reporting_verbs.tsv``) anchors only
-a sentence with no other date. The actor is read from Kiwi's particles (``data/particles.tsv``)
+a sentence with no other date. A sentence citing a source (``X에 따르면``) is an event only when an
+organisation acts in it; the source, and any date or amount of its own, stay out. The actor is read from Kiwi's particles (``data/particles.tsv``)
 and the words of ``data/actor_words.tsv`` (staff, back-references, groups, persons). Date values
 are read and computed with :mod:`pipeline.timex`.
 
@@ -53,13 +54,14 @@ FILES = (
 _RANGE_JOIN = re.compile(r"^\s*(?:부터|에서|이래|[~∼〜\-–])\s*$")
 _FROM_THEN_DURATION = re.compile(r"^\s*부터\s*$")
 _CITED = re.compile(r"에\s*따르면")
-_NON_CONTENT = re.compile(r"[\s.,!?·…\"'()\[\]-]")
+_TOPIC = re.compile(r"\s*(?:[가-힣]+\s+)?[가-힣]+(?:은|는)\s")  # 이들은, 참가 학생들은, 이번 캠페인은
+_CONTENT = re.compile(r"[가-힣A-Za-z]")  # a sentence of dates, outlets, digits and signs is no event
 _BYLINE_BEFORE = re.compile(
     r"(?:[가-힣]=|[ⓒ©]\s*|\(c\)\s*)$"
 )  # 서울=연합뉴스, ⓒ 서울경제 (not 기자 = 하나금융그룹은, 메가경제= 현대건설은)
 _BYLINE_AFTER = re.compile(r"^(?:\s*[가-힣]{2,4}\s*(?:기자|특파원)|=)")  # 투데이에너지 윤철순 기자, 메가경제=
 _LINE_BEFORE = re.compile(r"(?:^|[.!?]\s|\n)\s*$")
-_LINE_AFTER = re.compile(r"^\s*(?:\n|$)")
+_LINE_AFTER = re.compile(r"[^\S\n]*(?:\n|$)")  # matched at the name's end
 # what may stand between a name and its particle: a parenthesis (중소기업사랑나눔재단(이사장 김정호)은), or its
 # closing bracket when the name is itself in brackets (정보통신산업진흥원(NIPA)과)
 _PAREN = r"(?:\)|\s*\([^()]{0,30}\))?"
@@ -221,6 +223,8 @@ class Mention:
     name: str = ""
     kind: str = ""
     unit: str = ""
+    rule: str = ""  # the rule that found it (``org.byline``: an outlet, never a participant)
+    end_value: str | None = None  # DATE: the last day of a holiday period (설 연휴)
 
 
 def mentions(doc: Doc) -> list[Mention]:
@@ -228,20 +232,34 @@ def mentions(doc: Doc) -> list[Mention]:
     for label in (*schema.LABELS, "PRODUCT"):
         for sp in doc.spans.get(label, []):
             ext = sp._
+            end_value = ext.end_value if label == "DATE" else None
             out.append(
-                Mention(label, sp.start_char, sp.end_char, ext.value, ext.name or "", ext.kind or "", ext.unit or "")
+                Mention(
+                    label,
+                    sp.start_char,
+                    sp.end_char,
+                    ext.value,
+                    ext.name or "",
+                    ext.kind or "",
+                    ext.unit or "",
+                    ext.rule or "",
+                    end_value,
+                )
             )
     return out
 
 
 def _is_byline(text: str, org: Mention) -> bool:
-    """An outlet or byline, never a participant: ``서울=연합뉴스``, ``[투데이에너지 윤철순 기자]``,
-    ``메가경제=``, ``ⓒ 서울경제``, or an organisation alone on the last line (a trailing ``파이낸셜뉴스``)."""
+    """An outlet or byline, never a participant: one the ORG rules found as such (``org.byline``:
+    ``(서울=연합뉴스)``, ``[여성일보/김하나 기자]``, ``새한신문 / 2021.12.06``), one before ``=`` or after
+    ``ⓒ`` (``메가경제=``, ``ⓒ 서울경제``), or an organisation alone on the last line (a trailing ``파이낸셜뉴스``)."""
+    if org.rule == "org.byline":
+        return True
     before = text[max(0, org.start - SETTINGS.byline_before) : org.start]
     after = text[org.end : org.end + SETTINGS.byline_after]
     if _BYLINE_BEFORE.search(before) or _BYLINE_AFTER.match(after):
         return True
-    return bool(_LINE_AFTER.match(text[org.end :]) and _LINE_BEFORE.search(text[max(0, org.start - 3) : org.start]))
+    return bool(_LINE_AFTER.match(text, org.end) and _LINE_BEFORE.search(text[max(0, org.start - 3) : org.start]))
 
 
 def _subject_strength(t: EventTables, text: str, org: Mention, index: TokenIndex | None = None) -> int:
@@ -270,6 +288,23 @@ def _adnominal_next(index: TokenIndex, text: str, pos: int) -> bool:
             break
         i += 1
     return False
+
+
+def _relative_subject(t: EventTables, text: str, orgs: list[Mention], index: TokenIndex) -> Mention | None:
+    """The first ORG that is the subject of a relative clause (``넥슨재단이 마련한 교육과정``,
+    ``질병관리청이 주관하는 사업``): the organisation that prepared, hosts or runs what it names."""
+    for o in orgs:
+        m = t.subject.match(text[o.end : o.end + SETTINGS.subject_after])
+        if m and not m.group(0).endswith(("은", "는")) and _adnominal_next(index, text, o.end + m.end()):
+            return o
+    return None
+
+
+def _names_no_org(text: str, lo: int, hi: int, ms: list[Mention]) -> bool:
+    """The sentence opens with a topic that is no organisation, date or amount (``이들은``, ``참가
+    학생들은``, ``이번 캠페인은``): its subject is written, not dropped."""
+    m = _TOPIC.match(text, lo, hi)
+    return m is not None and not any(x.start < m.end() and m.start() < x.end for x in ms)
 
 
 def _anaphor(t: EventTables, sentence: str) -> tuple[str, str] | None:
@@ -329,7 +364,8 @@ def _classifies(t: EventTables, text: str, d: Mention) -> bool:
 def _anchor(
     t: EventTables, text: str, dates: list[Mention], quoted: Sequence[tuple[int, int]] = ()
 ) -> tuple[Mention, Mention | None, str | None, str | None] | None:
-    """The sentence's anchor: (first date, last span of its range or duration, date_start, date_end).
+    """The sentence's anchor: (first date, last span of its range or duration, date_start, date_end);
+    a holiday period (``설 연휴``, ``_.end_value``) is a range of its own, and ends a range it closes.
     Not a bare duration, a comparison baseline, a date that classifies a noun or a date inside a
     direct quotation (``quoted``: its character ranges); a reporting date only when nothing else dates the sentence."""
     points = [
@@ -356,10 +392,12 @@ def _anchor(
             and ("부터" not in between or after_b.startswith("까지"))
             and ("에서" not in between or after_b.startswith("까지"))
         ):
-            return a, b, a.value, b.value
+            return a, b, a.value, b.end_value or b.value
     for d in dates:  # a start plus a duration: 2020년 9월 22일부터 1개월 동안
         if d.start > a.end and _is_duration(d.value) and _FROM_THEN_DURATION.match(text[a.end : d.start]):
             return a, d, a.value, end_after_duration(a.value, d.value)
+    if a.end_value:  # 설 연휴: the official holiday period
+        return a, None, a.value, a.end_value
     return a, None, None, None
 
 
@@ -437,17 +475,25 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         lo, hi = index.sentence_bounds(i, len(text))
         sentence = text[lo:hi].strip()
         ms = sorted(by_sent[i], key=lambda m: m.start)
-        orgs = [m for m in ms if m.label == "ORG" and not _is_byline(text, m)]
-        dates = [m for m in ms if m.label == "DATE"]
+        outlets = [m for m in ms if m.label == "ORG" and _is_byline(text, m)]
+        cited = _CITED.search(text, lo, hi)  # X에 따르면: X, and a date of X's own, are the source
+        told = cited.end() if cited else lo
+        sources = [m for m in ms if m.label == "ORG" and m.start < told and m not in outlets]
+        orgs = [m for m in ms if m.label == "ORG" and m.start >= told and m not in outlets]
+        dates = [m for m in ms if m.label == "DATE" and m.start >= told]
         quoted = [q.span() for q in _QUOTE.finditer(text, lo, hi)]
         anchor = _anchor(t, text, dates, quoted) if dates else None
         acting = _actor(t, text, orgs, index, anchor[0].start if anchor else None)
         back = _anaphor(t, sentence) if acting is None else None
         actor = acting.name if acting else _referent(*back, named, acted) if back else None
         if actor is None and not t.person.search(sentence):  # a person as the subject: no organisation acts
-            actor = carried
-        has_content = bool(_NON_CONTENT.sub("", _without(text, lo, hi, dates, "")))
-        if anchor and has_content and not _CITED.search(sentence):
+            # a subject that names no organisation (이들은 넥슨재단이 마련한 교육과정에 따라 배운다): the
+            # organisation that prepared or runs what it speaks of acts, else the one carried over
+            related = _relative_subject(t, text, orgs, index) if _names_no_org(text, lo, hi, ms) else None
+            actor = related.name if related else carried
+        has_content = bool(_CONTENT.search(_without(text, lo, hi, dates + outlets, "")))
+        # through a source, an organisation's dated act is an event; a figure alone is not
+        if anchor and has_content and (cited is None or acting is not None):
             a, g, start, end = anchor
             names = sorted({o.name for o in orgs} | ({actor} if actor else set()))
             events.append(
@@ -459,8 +505,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                     date_start=start,
                     date_end=end,
                     orgs=names,
-                    amounts=[_amount_item(m) for m in ms if m.label in amount_labels],
-                    category=_category(t, text, lo, hi, orgs, [m for m in ms if m.label == "PRODUCT"], index),
+                    amounts=[_amount_item(m) for m in ms if m.label in amount_labels and m.start >= told],
+                    category=_category(t, text, lo, hi, sources + orgs, [m for m in ms if m.label == "PRODUCT"], index),
                     sentence=sentence,
                     actor=actor,
                     counterparts=[n for n in names if n != actor],

@@ -215,7 +215,9 @@ class OrgTables:
             countries=countries,
             venues=tuple(_words_of(read_table("org_venues.tsv", base), "head")),
             company_prefix=re.compile(rf"(?:{forms})\s*"),
-            company_suffix=re.compile(rf"\s*(?:{forms_after})"),
+            # a form after a name, past spaces; a match starts only where a run of spaces starts, so a
+            # long run without a form is read once (linear), not once from each of its characters
+            company_suffix=re.compile(rf"(?<!\s)\s*(?:{forms_after})"),
             affiliate=re.compile(rf"(?:{_alt(_words_of(read_table('affiliate_words.tsv', base), 'word'))})\s+$"),
             acronym_stop=frozenset(w.lower() for w in _words_of(read_table("acronym_stopwords.tsv", base), "word")),
             forms=form_kinds,
@@ -270,7 +272,8 @@ def _words(doc: Doc) -> list[_Word]:
         if not current:
             return
         toks = list(current)
-        while toks and toks[-1][2].split("+")[0].startswith(_TAIL_TAGS):
+        # a verb made a noun (나눔 = 나누 + ㅁ, 돌봄) ends a name as a noun does: (사)한빛나눔이
+        while toks and toks[-1][2].split("+")[0].startswith(_TAIL_TAGS) and not toks[-1][2].endswith("ETN"):
             toks.pop()
         # leading punctuation (quotes, brackets) is not part of the name
         while toks and toks[0][2].startswith(("SS", "SP", "SF", "SO")):
@@ -558,13 +561,17 @@ def _repeated(
 
 
 def _bylines(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
-    """Outlets in datelines, bylines, credits and copyright lines (``(서울=뉴스1)``, ``ⓒ 서울경제``)."""
+    """Outlets in datelines, bylines, credits and copyright lines (``(서울=뉴스1)``, ``ⓒ 서울경제``). A
+    name another rule found there (a listed 연합뉴스, a 여성일보 ending in 일보) becomes ``org.byline``."""
     taken = [(o.start, o.end) for o in found]
     out = list(found)
     for rx in t.bylines:
         for m in rx.finditer(text):
             start, end = m.span("name")
-            if any(s < end and start < e for s, e in taken):
+            same = [i for i, o in enumerate(out) if (o.start, o.end) == (start, end)]
+            for i in same:
+                out[i] = replace(out[i], rule="org.byline")
+            if same or any(s < end and start < e for s, e in taken):
                 continue
             known = t.gazetteer.get(normalise(m.group("name")))
             name, kind = known if known else (_canonical_unknown(m.group("name")), "company")
@@ -767,6 +774,8 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             )
         )
     for m in t.company_suffix.finditer(text):
+        if m.group()[0].isspace() and any(w.start == m.end() for w in words):
+            continue  # apart from the word before, glued to the next: it opens that name (전달 (주)LG)
         word = next((w for w in words if w.end in (m.start(), m.end()) or w.start < m.start() < w.end), None)
         if word is None or word.start >= m.start():
             continue

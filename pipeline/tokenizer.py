@@ -9,11 +9,15 @@ token whose ``tag_`` and ``lemma_`` join the parts with ``+`` (as spaCy's MeCab 
 
 from __future__ import annotations
 
+import functools
+import itertools
+
 import spacy
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from .kiwi import kiwi_sentences
+from .lexicon import read_table
 from .spans import TEXT_KEY
 
 # Tags of tokens that may make up a scraped date fragment trailing its sentence ("… 2020.3 .").
@@ -37,6 +41,36 @@ def _merge_fragments(sents: list[list[tuple]]) -> list[list[tuple]]:
         if sent:
             merged.append(sent)
     return merged
+
+
+@functools.cache
+def _opening_forms() -> tuple[str, ...]:
+    """Legal-form marks that may open a name (``data/company_forms.tsv``: ``(주)``, ``㈜``, ``(사)``,
+    ``(재)``, ``주식회사`` …), longest first."""
+    return tuple(sorted((r["form"] for r in read_table("company_forms.tsv")), key=len, reverse=True))
+
+
+def _keep_forms_with_names(text: str, sents: list[list[tuple]]) -> list[list[tuple]]:
+    """Kiwi may end a sentence right after a legal-form mark that opens the next one's first name
+    (``전달했습니다 (주)|LG는``, ``기부했다. ㈜|한빛테크는``): the mark, glued to that name, moves to
+    the next sentence, so the sentence ends before it. A mark followed by a space or a line break
+    closes the name before it (``한빛테크 ㈜``) and stays."""
+    out = [list(s) for s in sents]
+    for cur, nxt in itertools.pairwise(out):
+        if not cur or not nxt:
+            continue
+        head = nxt[0][0]
+        form = next((f for f in _opening_forms() if text.endswith(f, 0, head)), None)
+        if form is None:
+            continue
+        k = len(cur)
+        while k > 0 and cur[k - 1][0] >= head - len(form):
+            k -= 1
+        if k == 0 or cur[k][0] != head - len(form) or cur[-1][1] > head:
+            continue  # the mark is not whole morphemes at the sentence's end, or is all of it
+        nxt[:0] = cur[k:]
+        del cur[k:]
+    return out
 
 
 class KiwiTokenizer:
@@ -84,7 +118,7 @@ class KiwiTokenizer:
                     i = j
             pos = upto
 
-        for sent in _merge_fragments(kiwi_sentences(text)):
+        for sent in _keep_forms_with_names(text, _merge_fragments(kiwi_sentences(text))):
             first = True
             # morphemes sharing characters (했 = 하 + 었) or of zero width merge into one token
             groups: list[list[tuple]] = []

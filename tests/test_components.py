@@ -168,15 +168,15 @@ def test_every_span_names_its_rule():
 
 
 def test_an_org_stays_in_its_sentence():
-    """Kiwi ends the sentence after `(주)` in `…했다. (주)한빛테크`: the ORG is the name, in the
-    sentence that holds it; a company form left alone is no ORG."""
+    """Kiwi ends the sentence after `(주)` in `…했다. (주)한빛테크`; the tokenizer moves the break
+    before the mark, so the ORG is whole (mark and name) and in one sentence."""
     doc = annotate(TEXT)
     index = token_index(doc)
     for span in doc.spans["ORG"]:
         assert index.same_sentence(span.start_char, span.end_char), span.text
-    assert ("한빛테크", "한빛테크", "company", "org.company_form_prefix") in orgs(doc)
+    assert ("(주)한빛테크", "한빛테크", "company", "org.company_form_prefix") in orgs(doc)
     lg = annotate("전달했습니다 (주)LG")
-    assert [s.text for s in lg.spans["ORG"]] == ["LG"]
+    assert [(s.text, s._.name) for s in lg.spans["ORG"]] == [("(주)LG", "LG")]
 
 
 def test_events_component_writes_doc_events():

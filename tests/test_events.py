@@ -14,7 +14,12 @@ def role_params():
     for r in rows("event_roles.tsv"):
         marks = [pytest.mark.xfail(strict=True, reason="pending")] if r["status"] == "pending" else []
         yield pytest.param(
-            r["text"], r["date"], r["actor"], r["counterparts"], marks=marks, id=f"event_roles:{r['_line']}"
+            r["text"].replace("\\n", "\n"),
+            r["date"],
+            r["actor"],
+            r["counterparts"],
+            marks=marks,
+            id=f"event_roles:{r['_line']}",
         )
 
 
@@ -34,6 +39,27 @@ def last_event(text: str) -> tuple[str, str, str] | None:
 def test_event_roles(text, date, actor, counterparts):
     got = last_event(text)
     assert got == ((date, actor, counterparts) if date else None)
+
+
+@pytest.mark.parametrize(
+    "text,start,end",
+    [
+        ("CJ제일제당은 2025년 설 연휴 기간 푸드뱅크에 즉석밥 1만 개를 보낸다.", "2025-01-28", "2025-01-30"),
+        ("한빛복지재단은 2024년 추석 연휴 동안 무료 급식소를 운영했다.", "2024-09-16", "2024-09-18"),
+        # a holiday period opening a range: the range's end ends the event
+        ("한빛복지재단은 2024년 추석 연휴부터 10월 31일까지 급식소를 운영했다.", "2024-09-16", "2024-10-31"),
+        # ... or closing it: the period's last day
+        ("한빛복지재단은 2025년 1월 20일부터 2025년 설 연휴까지 급식소를 운영한다.", "2025-01-20", "2025-01-30"),
+        # the holiday itself is one day, no period
+        ("한빛복지재단은 2024년 추석에 송편을 나눴다.", None, None),
+    ],
+)
+def test_a_holiday_period_is_the_events_range(text, start, end):
+    """``설 연휴``/``추석 연휴``: date_value is the first day of the official period, date_start and
+    date_end its first and last days (docs/annotation.md, DATE › holidays)."""
+    (event,) = annotate(text)._.events
+    assert (event.date_start, event.date_end) == (start, end)
+    assert event.date_value == (start or event.date_value)
 
 
 def test_roles_partition_orgs():

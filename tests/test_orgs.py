@@ -131,3 +131,39 @@ def test_a_short_latin_name_needs_a_context():
     assert orgs(annotate("KB 디지털 금융교육 수강생을 모집한다.")) == []
     doc = annotate("KB는 기부했다. LGU+와 협약했다.")
     assert [s._.name for s in doc.spans["ORG"]] == ["KB금융지주", "LG유플러스"]
+
+
+def test_an_outlet_any_rule_found_is_marked_as_a_byline():
+    """A byline's outlet is ``org.byline`` even when the list or the suffix rule found the name first
+    (연합뉴스 is listed, 여성일보 ends in 일보), so events can leave every outlet out."""
+    doc = annotate("(서울=연합뉴스) [여성일보/김하나 기자] 한빛복지재단은 장학금을 전달했다. 연합뉴스는 보도했다.")
+    assert [(s.text, s._.rule) for s in doc.spans["ORG"]] == [
+        ("연합뉴스", "org.byline"),
+        ("여성일보", "org.byline"),
+        ("한빛복지재단", "org.suffix"),
+        ("연합뉴스", "org.gazetteer"),  # named in the text, it is no byline
+    ]
+
+
+LONG_WHITESPACE = """
+import sys
+from pipeline.nlp import annotate
+gap = (" " * 7 + "\\n" + "\\t") * 25_000  # 225,000 whitespace characters
+doc = annotate("한빛테크㈜는 2023년 5월 1억 원을 기부했다." + gap + "(주)한빛테크는 쌀을 기부했다.\\n" + gap)
+print("|".join(s.text for s in doc.spans["ORG"]))
+"""
+
+
+def test_long_runs_of_whitespace_take_linear_time():
+    """Runs of whitespace are read once by the legal-form and byline patterns: 225,000 whitespace
+    characters take a few seconds (a pattern that restarts at every character of the run took
+    about 5 minutes). Run in a subprocess under a generous bound, so no timing is asserted here."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]  # this tree's pipeline, whatever is installed
+    out = subprocess.run(
+        [sys.executable, "-c", LONG_WHITESPACE], capture_output=True, text=True, timeout=120, cwd=root, check=True
+    )
+    assert out.stdout.split() == ["한빛테크㈜|(주)한빛테크"]

@@ -216,6 +216,65 @@ def test_krw_in_eok_and_man():
     assert format_krw("5390000000.4") == "53억 9,000만 원"
 
 
+def _amount_rows(rows):
+    return pd.DataFrame(rows, columns=["doc_id", "sentence_id", "start", "end", "text", "kind", "value", "unit"])
+
+
+def _money_tables(amounts):
+    events = pd.DataFrame(
+        [["d", "1", "한빛재단", "한빛재단", "", "support", "s1"]],
+        columns=["doc_id", "sentence_id", "orgs", "actor", "counterparts", "category", "sentence"],
+    )
+    orgs = pd.DataFrame([], columns=["doc_id", "sentence_id", "name"])
+    return {"events": events, "organizations": orgs, "amounts": _amount_rows(amounts)}
+
+
+# 한빛재단은 2023년 5월 가구당 15만~73만 원을 지원했고 별도로 1억 원을 기탁했다.
+RANGE_TEXT = "한빛재단은 2023년 5월 가구당 15만~73만 원을 지원했고 별도로 1억 원을 기탁했다."
+RANGE_ROWS = [
+    ["d", "1", 19, 22, "15만", "MONEY", "150000", "KRW"],
+    ["d", "1", 23, 28, "73만 원", "MONEY", "730000", "KRW"],
+    ["d", "1", 39, 43, "1억 원", "MONEY", "100000000", "KRW"],
+]
+
+
+@pytest.mark.parametrize("texts", [None, {"d": RANGE_TEXT}], ids=["without-texts", "with-texts"])
+def test_money_credits_a_range_once_at_its_upper_end(texts):
+    """``15만~73만 원`` is two MONEY spans; the sentence is credited its upper end once (as ``최대
+    73만 원`` would be), not 88만 원, and the evidence shows the range as written."""
+    assert RANGE_TEXT[19:22] == "15만" and RANGE_TEXT[23:28] == "73만 원" and RANGE_TEXT[39:43] == "1억 원"
+    per_sentence, by_category = money_by(_money_tables(RANGE_ROWS), texts)
+    (row,) = per_sentence.itertuples()
+    assert int(row.krw) == 100730000
+    assert row.texts == ["15만~73만 원", "1억 원"]
+    assert int(by_category.krw.sum()) == 100730000
+
+
+def test_money_range_with_a_unit_on_both_ends_needs_the_text():
+    """``15만 원~73만 원``: both ends carry the unit; the join is read from the document's text."""
+    text = "한빛재단은 2023년 5월 가구당 15만 원~73만 원을 지원했다."
+    rows = [
+        ["d", "1", 19, 24, "15만 원", "MONEY", "150000", "KRW"],
+        ["d", "1", 25, 30, "73만 원", "MONEY", "730000", "KRW"],
+    ]
+    assert text[19:24] == "15만 원" and text[25:30] == "73만 원"
+    (row,) = money_by(_money_tables(rows), {"d": text})[0].itertuples()
+    assert int(row.krw) == 730000
+    # two amounts listed with a comma are two sums
+    listed = text.replace("~", ",")
+    (row,) = money_by(_money_tables(rows), {"d": listed})[0].itertuples()
+    assert int(row.krw) == 880000
+
+
+def test_money_ends_of_different_currencies_are_no_range():
+    rows = [
+        ["d", "1", 19, 22, "15만", "MONEY", "150000", "KRW"],
+        ["d", "1", 23, 29, "73만 달러", "MONEY", "730000", "USD"],
+    ]
+    (row,) = money_by(_money_tables(rows))[0].itertuples()
+    assert int(row.krw) == 150000 and row.other == [("USD", 730000)]
+
+
 def test_periods_and_event_spans():
     assert period("2020-03") == (pd.Timestamp("2020-03-01").date(), pd.Timestamp("2020-04-01").date())
     assert period("2021-Q1")[1] == pd.Timestamp("2021-04-01").date()

@@ -9,10 +9,17 @@ event, or an event without roles (an ``events.csv`` written before them), credit
 "(no organisation)"). So
 given money is counted once, while received and named totals can overlap, and the page says so.
 The category is the event's, or "no event" for a sentence without a date.
+
+A range (``15만~73만 원``, two MONEY records) is credited once, at its upper end, as ``최대 73만 원``
+would be (the report credits amounts as written, whatever their qualifier); its evidence shows the
+range as written. Two MONEY records of one unit are a range when the document's text joins them
+with ``~`` (:data:`RANGE_JOIN`); without the texts, when the first is written without its unit
+(``15만``: only a range's first end is).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -26,6 +33,11 @@ GIVEN, RECEIVED, NAMED = "given", "received", "named"
 ROLES = (GIVEN, RECEIVED, NAMED)
 """How a sentence's sum is credited to an organisation: as the event's actor, as one of its
 counterparts, or as one of the organisations named in a sentence whose roles are not known."""
+
+
+RANGE_JOIN = re.compile(r"\s*[~∼〜～]\s*")
+"""What stands between the two ends of a range (``15만~73만 원``, ``15만 원 ~ 73만 원``)."""
+_UNITLESS = re.compile(r"[\d,.\s]*[만억조천백십]?")  # 15만, 30: a range's first end, the unit left to the second
 
 
 def to_decimal(value: object) -> Decimal | None:
@@ -110,10 +122,49 @@ def _credits(event: Mapping[str, Any] | None, named: list[str]) -> list[tuple[st
     return [(o, NAMED) for o in orgs or [NO_ORG]]
 
 
-def money_by(tables: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _offset(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _is_range(first: Mapping[str, Any], second: Mapping[str, Any], text: str | None) -> bool:
+    """``first`` and ``second`` (MONEY records of one sentence, in text order) are the two ends of
+    one range: one unit, and ``~`` between them in ``text`` (without it, ``first`` written without
+    its unit)."""
+    if str(first.get("unit") or "") != str(second.get("unit") or ""):
+        return False
+    end, start = _offset(first.get("end")), _offset(second.get("start"))
+    if text is not None and end is not None and start is not None and end <= start <= len(text):
+        return bool(RANGE_JOIN.fullmatch(text[end:start]))
+    return bool(_UNITLESS.fullmatch(str(first.get("text") or "")))
+
+
+def _ranges_once(records: list[dict], texts: Mapping[str, str] | None) -> list[dict]:
+    """The MONEY records with each range's two ends as one record: the upper end's value, the
+    range's text (``15만~73만 원``)."""
+    out: list[dict] = []
+    ordered = sorted(records, key=lambda r: (str(r["doc_id"]), str(r["sentence_id"]), _offset(r.get("start")) or 0))
+    for r in ordered:
+        prev = out[-1] if out else {}
+        same = bool(prev) and (prev["doc_id"], prev["sentence_id"]) == (r["doc_id"], r["sentence_id"])
+        if same and not prev.get("_range") and _is_range(prev, r, (texts or {}).get(str(r["doc_id"]))):
+            low, high = to_decimal(prev.get("value")), to_decimal(r.get("value"))
+            value = max(low, high) if low is not None and high is not None else r.get("value")
+            out[-1] = {**r, "value": value, "text": f"{prev.get('text') or ''}~{r.get('text') or ''}", "_range": True}
+        else:
+            out.append(r)
+    return out
+
+
+def money_by(
+    tables: Mapping[str, pd.DataFrame], texts: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Money by sentence, from ``amounts.csv``: (one row per sentence × credited organisation:
     ``org, role, category, krw, other, doc_id, sentence_id, texts, n_orgs, event_row``; and KRW per
-    category).
+    category). ``texts``: {doc_id: document text}, to find the ranges whose both ends carry their
+    unit (``15만 원~73만 원``).
 
     ``krw`` is the sum of the sentence's KRW amounts, ``other`` the amounts in other currencies as
     (code, value) pairs, ``role`` one of :data:`ROLES` and ``n_orgs`` how many organisations the
@@ -128,9 +179,7 @@ def money_by(tables: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataF
         if name and name not in org_names[key]:
             org_names[key].append(name)
     money: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in tables["amounts"].to_dict("records"):
-        if r.get("kind") != "MONEY":
-            continue
+    for r in _ranges_once([r for r in tables["amounts"].to_dict("records") if r.get("kind") == "MONEY"], texts):
         d = to_decimal(r.get("value"))
         unit = str(r.get("unit") or "")
         if d is None or not unit:
