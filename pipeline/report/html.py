@@ -367,7 +367,7 @@ def build_report(
         for m in d.marks:
             counts[m.table][d.n] += 1
     ordered = _in_date_order(run.events)
-    money_rows, money_top, org_chart, cat_chart = _money(*money_by(tables), tables, run.holding)
+    money_rows, money_top, org_chart, cat_chart = _money(*money_by(tables, texts), tables, run.holding)
     review = _review(tables, run, not_highlighted)
     timeline, tl_note = _overview_timeline(ordered, events_per_page, with_doc=len(docs) > 1)
     cards = [
