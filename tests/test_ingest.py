@@ -82,7 +82,7 @@ def test_jsonl_one_article_a_line(tmp_path):
     [
         ("empty.txt", b"", "empty file"),
         ("blank.txt", b" \n\t\n", "empty file"),
-        ("scan.pdf", b"%PDF-1.4\n", "unsupported file type '.pdf'"),
+        ("truncated.pdf", b"%PDF-1.4\n", "cannot read PDF"),
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
         ("latin.txt", b"caf\xe9 \xff\xfe\xfa", "undecodable bytes"),
     ],
@@ -125,7 +125,7 @@ def test_duplicate_ids_across_txt_and_jsonl(tmp_path):
 def test_missing_path_and_empty_folder_raise(tmp_path):
     with pytest.raises(InputError, match="no such file or folder"):
         docs(tmp_path / "nope")
-    with pytest.raises(InputError, match=r"no \.txt, \.md or \.jsonl files"):
+    with pytest.raises(InputError, match=r"no \.txt, \.md, \.jsonl, \.html, \.htm, \.pdf, \.csv or \.xlsx files"):
         docs(tmp_path)
 
 
