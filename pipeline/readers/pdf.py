@@ -12,9 +12,9 @@ article given as ``.txt``:
 - lines that repeat at the top or bottom of several pages (running headers and footers, digits
   ignored so that page numbers match) and lines that are only a page number are dropped;
 - a line break that only wraps a paragraph is undone: after a sentence end it stays a line
-  break; a Latin word hyphenated across lines is joined; between two Hangul words Kiwi's spacing
-  model decides whether the break fell between words (a space) or inside one (nothing:
-  ``보건복지부\\n와`` → ``보건복지부와``); anything else becomes a space.
+  break; a Latin word hyphenated across lines is joined; between Hangul (or a digit) and Hangul,
+  Kiwi's analysis decides whether the break fell between words (a space) or inside one (nothing:
+  ``보건복지부\\n와`` → ``보건복지부와``, see :func:`_word_break`); anything else becomes a space.
 
 Each page's start offset in the text is kept (``Document.page_starts``), so every record gets
 its page. A PDF with no text layer (a scan) and an encrypted PDF that needs a password are error
@@ -40,6 +40,9 @@ _PAGE_NUMBER = re.compile(r"[-–—\s]*(?:p\.?|page)?\s*\d{1,4}(?:\s*/\s*\d{1,4
 _DIGITS = re.compile(r"\d+")
 _SENTENCE_END = re.compile(r"""[.!?。…]["'”’)\]]*$""")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_CLOSING = set(".,!?;:)]}%」』”’")
+_ATTACH = ("J", "E", "XS", "VCP")  # Kiwi tags of morphemes written against the word before them
+_ATTACH_AFTER_DIGIT = (*_ATTACH, "NNB", "NR")
 
 
 def pdf_pages(data: bytes, where: str | Path) -> list[list[str]]:
@@ -105,18 +108,38 @@ def _space_inserted(joined: str, spaced: str, pos: int) -> bool:
     return False
 
 
+def _word_break(left: str, right: str) -> bool:
+    """Whether a line break between the word ends ``left`` and ``right`` was a space, by Kiwi: no
+    when it falls inside a morpheme (``장|학금``) or before one that attaches to what precedes it
+    (a particle, an ending, a suffix, the copula: ``보건복지부|와``, ``기부했|다``; after digits also a
+    counter or a numeral: ``2020|년``); otherwise Kiwi's spacing model decides (``지역|의료진에게``,
+    ``10억|원을``: a space). A break inside a compound noun reads as a space (``사회복지공동
+    모금회``): Kiwi spaces compounds, and most PDFs wrap at spaces."""
+    from ..kiwi import get_kiwi
+
+    kiwi = get_kiwi()
+    joined, at = left + right, len(left)
+    attach = _ATTACH_AFTER_DIGIT if left[-1].isdigit() else _ATTACH
+    for token in kiwi.tokenize(joined):
+        if token.start < at < token.start + token.len:
+            return False
+        if token.start == at and token.tag.startswith(attach):
+            return False
+    return _space_inserted(joined, kiwi.space(joined, reset_whitespace=False), at)
+
+
 def wrap_separator(before: str, after: str) -> str:
-    """What a line break between the lines ``before`` and ``after`` of one paragraph stands for."""
+    """What a line break between the lines ``before`` and ``after`` of one paragraph stands for:
+    a line break after a sentence end, nothing before closing punctuation or inside a word, a
+    hyphen taken out of a hyphenated Latin word (``"\x00"``), else a space."""
     if _SENTENCE_END.search(before):
         return "\n"
+    if after[0] in _CLOSING:
+        return ""
     if before.endswith("-") and before[-2:-1].isalpha() and before[-2:-1].isascii() and after[:1].islower():
         return "\x00"  # a hyphenated Latin word: the hyphen goes, the halves join
-    if _HANGUL.match(before[-1]) and _HANGUL.match(after[0]):
-        from ..kiwi import get_kiwi
-
-        left, right = before.rsplit(" ", 1)[-1], after.split(" ", 1)[0]
-        joined = left + right
-        return " " if _space_inserted(joined, get_kiwi().space(joined, reset_whitespace=False), len(left)) else ""
+    if (_HANGUL.match(before[-1]) or before[-1].isdigit()) and _HANGUL.match(after[0]):
+        return " " if _word_break(before.rsplit(" ", 1)[-1], after.split(" ", 1)[0]) else ""
     return " "
 
 
