@@ -332,3 +332,21 @@ def test_a_document_id_never_writes_outside_the_output_folder(tmp_path):
     assert not Path("/etc/y").exists()
     assert read_texts(out) == dict.fromkeys(ids, PARAGRAPHS[2])
     assert (out / TEXTS_FILE).exists()
+
+
+def test_evaluate_refuses_predictions_made_on_another_text(tmp_path):
+    from pipeline.evaluate import evaluate, load_gold
+
+    gold_dir = Path(__file__).parent / "fixtures"
+    first = load_gold(gold_dir)[0]
+    pred = tmp_path / "pred"
+    pred.mkdir()
+    for name, cols in schema.COLUMNS.items():
+        (pred / f"{name}.csv").write_text(",".join(cols) + "\n", encoding="utf-8-sig")
+    line = {"doc_id": first.doc_id, "text": first.text}
+    (pred / TEXTS_FILE).write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert evaluate(gold_dir, pred).row("DATE")["pred"] == 0  # the same text: scored
+    line["text"] = "<p>" + first.text
+    (pred / TEXTS_FILE).write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=f"another text than the gold fixture for {first.doc_id}"):
+        evaluate(gold_dir, pred)
