@@ -27,6 +27,7 @@ from spacy.language import Language
 
 from .export import COLUMNS, CsvSet, OutputBusy, event_rows, span_rows
 from .ingest import (
+    Columns,
     Document,
     DocumentError,
     InputError,
@@ -40,6 +41,7 @@ from .ingest import (
 from .nlp import DocumentTooLong, annotate
 from .schema import RECORD_TABLES
 from .spans import token_index
+from .texts import TextWriter
 
 TABLES = RECORD_TABLES  # the registry's list, kept up to date when a label is registered
 
@@ -56,6 +58,7 @@ class Result:
     path: str
     title: str
     sentences: int
+    pages: int | None  # the pages of a paged input (PDF), else None
     tables: dict[str, list[dict]]
     doc: object  # the spaCy Doc, for displaCy and further analysis
 
@@ -68,13 +71,14 @@ class Result:
         title: str = "",
         sentences: int = 0,
         doc: object = None,
+        pages: int | None = None,
         **tables: list[dict],
     ):
         unknown = tables.keys() - set(TABLES)
         if unknown:
             raise TypeError(f"Result() got rows for unknown tables {sorted(unknown)}")
         self.doc_id, self.text, self.published, self.path, self.title = doc_id, text, published, path, title
-        self.sentences = sentences
+        self.sentences, self.pages = sentences, pages
         self.tables = {name: tables.get(name, []) for name in TABLES}
         self.doc = doc
 
@@ -95,6 +99,7 @@ class Result:
             "sentences": self.sentences,
             "status": "ok",
             "error": "",
+            "pages": "" if self.pages is None else self.pages,
         }
 
     def frames(self) -> dict:
@@ -105,7 +110,7 @@ class Result:
 def process(document: Document, nlp: Language | None = None) -> Result:
     """Annotate one document and link its events, with ``nlp`` (default: the process's pipeline)."""
     doc = annotate(analysis_text(document.text), document.published, nlp)
-    rows = span_rows(doc, document.doc_id, document.text)
+    rows = span_rows(doc, document.doc_id, document.text, document.page_starts)
     return Result(
         doc_id=document.doc_id,
         text=document.text,
@@ -115,6 +120,7 @@ def process(document: Document, nlp: Language | None = None) -> Result:
         sentences=len(token_index(doc).sent_starts) if len(doc) else 0,
         events=event_rows(doc._.events, document.doc_id),
         doc=doc,
+        pages=len(document.page_starts) or None,
         **rows,
     )
 
@@ -269,6 +275,7 @@ def _error_row(err: DocumentError) -> dict:
         "sentences": "",
         "status": "error",
         "error": err.error,
+        "pages": "",
     }
 
 
@@ -320,6 +327,7 @@ def run(
     resume: bool = False,
     follow_links: bool = False,
     csv_raw: bool = False,
+    columns: Columns | None = None,
 ) -> RunSummary:
     """Extract every document under ``inputs`` and write the five CSVs to ``out`` atomically.
 
@@ -333,14 +341,16 @@ def run(
     inputs by :func:`content_key`, from the first; from the first document that was edited, added
     or removed on, documents are extracted again. The outputs are always the bytes a fresh run on
     the current inputs writes. Text cells that a spreadsheet would run as formulas get a leading
-    ``'`` (``csv_raw=True`` writes them untouched).
+    ``'`` (``csv_raw=True`` writes them untouched). ``columns``: the column names of spreadsheets
+    of articles (default :class:`~pipeline.ingest.Columns`). Every document's text is written to
+    ``OUT/texts.jsonl`` (:mod:`pipeline.texts`), the text the records' offsets count in.
     """
     t0 = time.perf_counter()
     summary = RunSummary(out=str(out))
     inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
     published = validate_published(published, "--published")
     sources = list_sources(inputs, follow_links)  # fails here, before the output folder is touched
-    key = json.dumps({"journal": 2, "csv_raw": csv_raw})
+    key = json.dumps({"journal": 3, "csv_raw": csv_raw, "columns": repr(columns)})
     try:
         csvs = CsvSet(out, key=key, resume=resume, escape=not csv_raw)
     except OutputBusy as exc:
@@ -348,11 +358,17 @@ def run(
     except OSError as exc:
         raise InputError(out, f"cannot write output folder ({exc.strerror or exc})") from None
     try:
-        documents = read_sources(sources, published)
+        texts = TextWriter(out)
+    except OSError as exc:
+        csvs.close()
+        raise InputError(out, f"cannot write output folder ({exc.strerror or exc})") from None
+    try:
+        documents = read_sources(sources, published, columns)
         keep, first = 0, []
         for document in documents:  # the finished documents that are still the same, from the first
             if keep < len(csvs.finished) and content_key(document) == csvs.finished[keep]["doc"]:
                 keep += 1
+                texts.add(document)
             else:
                 first.append(document)
                 break
@@ -366,6 +382,7 @@ def run(
         def keyed(items: Iterator[Document | DocumentError]) -> Iterator[Document | DocumentError]:
             for item in items:
                 keys.append(content_key(item))
+                texts.add(item)
                 yield item
 
         results = _results(keyed(itertools.chain(first, documents)), workers)
@@ -386,8 +403,10 @@ def run(
             state = {"ok": summary.ok, "failed": summary.failed, "records": summary.records}
             csvs.write_document(rows, state, keys.popleft())
     except BaseException:
+        texts.discard()
         csvs.close()
         raise
+    texts.commit()
     csvs.commit()
     _record_run_folder(Path(out))
     summary.seconds = time.perf_counter() - t0

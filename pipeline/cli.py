@@ -11,9 +11,11 @@ DESCRIPTION = """\
 Extract dated events, organisations, dates and amounts from Korean CSR articles.
 
 Inputs are .txt/.md files (one article each, optional NAME.meta.json sidecar with title,
-published as YYYY[-MM[-DD]] and source) and .jsonl files (one article a line: id, text,
-optional metadata), or folders holding them. Outputs are CSV files (UTF-8 with BOM, for Excel):
-documents, dates, organizations, amounts, events. See README.md for every column.
+published as YYYY[-MM[-DD]] and source), .jsonl files (one article a line: id, text,
+optional metadata), saved web pages (.html, .htm), PDF reports (.pdf) and spreadsheets of
+articles (.csv, .xlsx: one article a row), or folders holding them. Outputs are CSV files
+(UTF-8 with BOM, for Excel): documents, dates, organizations, amounts, events, and texts.jsonl
+(the text of every document, which the offsets count in). See README.md for every column.
 """
 
 
@@ -52,6 +54,19 @@ def program_name() -> str:
     return "python -m pipeline" if name in ("", "__main__.py", "-c") else name
 
 
+COLUMN_OPTIONS = {"text": "--text-column", "id": "--id-column", "date": "--date-column", "title": "--title-column"}
+
+
+def _columns(args: argparse.Namespace):
+    """The spreadsheet column names: the defaults, each replaced by its option when given."""
+    import dataclasses
+
+    from .ingest import Columns
+
+    given = {field: (value,) for field in COLUMN_OPTIONS if (value := getattr(args, f"{field}_column", None))}
+    return dataclasses.replace(Columns(), **given)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from .kiwi import get_kiwi, warm_up_in_background
 
@@ -79,6 +94,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             resume=args.resume,
             follow_links=args.follow_links,
             csv_raw=args.csv_raw,
+            columns=_columns(args),
         )
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -273,6 +289,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="write text cells as they are; by default a cell starting with = + - @, a tab or a "
         "carriage return gets a leading ' so that Excel does not run it as a formula",
     )
+    from .ingest import Columns
+
+    for field, option in COLUMN_OPTIONS.items():
+        run.add_argument(
+            option,
+            metavar="NAME",
+            help=f"CSV/XLSX inputs: the column holding the {field} (default: the first of "
+            f"{', '.join(getattr(Columns(), field))})",
+        )
     run.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     run.set_defaults(func=cmd_run)
 

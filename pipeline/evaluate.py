@@ -304,6 +304,20 @@ def build_pipeline(config: dict[str, dict]) -> Any:
         raise CannotConfigure(f"pipeline.nlp.build_nlp rejects {config}: {exc}") from exc
 
 
+def check_saved_texts(gold: list[GoldDoc], pred_dir: str | Path) -> None:
+    """Raise ValueError when the run in ``pred_dir`` saved (``texts.jsonl``) a text for a gold
+    document that is not the gold text: its offsets count in another text and cannot be scored."""
+    from .texts import read_texts
+
+    saved = read_texts(pred_dir)
+    differ = [g.doc_id for g in gold if g.doc_id in saved and saved[g.doc_id] != g.text]
+    if differ:
+        raise ValueError(
+            f"{Path(pred_dir) / 'texts.jsonl'}: the run read another text than the gold fixture for "
+            f"{', '.join(differ[:5])}{' …' if len(differ) > 5 else ''}; its offsets cannot be scored"
+        )
+
+
 def evaluate(gold_dir: str | Path, pred_dir: str | Path | None = None, config: dict[str, dict] | None = None) -> Report:
     """Score the pipeline (or the CSVs in ``pred_dir``) against the fixtures in ``gold_dir``.
     ``config`` (component config overrides, e.g. :data:`WITHOUT_GAZETTEER`) runs a pipeline built
@@ -312,6 +326,7 @@ def evaluate(gold_dir: str | Path, pred_dir: str | Path | None = None, config: d
         raise ValueError("a pipeline configuration does not apply to existing outputs (--pred)")
     gold = load_gold(gold_dir)
     if pred_dir is not None:
+        check_saved_texts(gold, pred_dir)
         spans, events = predictions_from_csv(pred_dir)
     else:
         from .api import extract

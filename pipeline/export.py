@@ -5,6 +5,7 @@ Tables and columns (downstream tools read them by name; see README.md for their 
 
 from __future__ import annotations
 
+import bisect
 import csv
 import json
 import os
@@ -23,13 +24,20 @@ from .spans import doc_text, token_index
 __doc__ += "\n".join(f"- ``{name}.csv``: {', '.join(cols)}" for name, cols in COLUMNS.items())
 
 
-def span_rows(doc: Doc, doc_id: str, source_text: str | None = None) -> dict[str, list[dict]]:
+def span_rows(
+    doc: Doc, doc_id: str, source_text: str | None = None, page_starts: tuple[int, ...] = ()
+) -> dict[str, list[dict]]:
     """Rows for every label table (dates, organizations, amounts, …); sentence ids count from 1.
     ``text`` is cut from ``source_text`` (the document as read) when the Doc was built from its
     masked form. A table that holds several labels has them in document order and names each
-    row's label in its ``kind`` column."""
+    row's label in its ``kind`` column. ``page_starts``: where each page of a paged document
+    begins (``Document.page_starts``), for the ``page`` column (empty without pages)."""
     index = token_index(doc)
     text = source_text if source_text is not None else doc_text(doc)
+
+    def page(offset: int) -> int | str:
+        return bisect.bisect_right(page_starts, offset) if page_starts else ""
+
     rows: dict[str, list[dict]] = {}
     for table, labels in schema.span_tables().items():
         spans = sorted(
@@ -45,6 +53,7 @@ def span_rows(doc: Doc, doc_id: str, source_text: str | None = None) -> dict[str
                 "text": text[s.start_char : s.end_char],
                 **({schema.LABEL_COLUMN: label.name} if shared else {}),
                 **label.cells(s),
+                schema.PAGE_COLUMN: page(s.start_char),
             }
             for label, s in spans
         ]

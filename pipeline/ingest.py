@@ -4,6 +4,9 @@ Inputs are ``*.txt`` / ``*.md`` (one article each, optional sidecar ``NAME.meta.
 ``*.jsonl`` (one article a line: ``id``, ``text``, optional metadata keys). Bytes are decoded as
 UTF-8 (with or without BOM), UTF-16 or UTF-32 with BOM, or CP949/EUC-KR, detected without being
 told. The text is kept exactly as decoded: every offset the pipeline reports points into it.
+Saved web pages, PDF reports and spreadsheets of articles are read by :mod:`pipeline.readers`
+(:data:`pipeline.readers.READERS`: one reader per file suffix); their offsets count characters
+of the text they extract, which ``run`` saves beside the records (:mod:`pipeline.texts`).
 
 Only regular files are read (a FIFO or a device would block or never end), and a symbolic link
 that leads out of an input folder is not followed unless asked (``follow_links``): a folder of
@@ -30,7 +33,6 @@ _MARKUP = re.compile(
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\ufeff]")
 
-ARTICLE_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIX = ".jsonl"
 META_SUFFIX = ".meta.json"
 _PUBLISHED = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -47,6 +49,9 @@ class InputError(Exception):
 
 @dataclass
 class Document:
+    """One article. ``page_starts``: for a paged input (PDF), the offset in ``text`` where each
+    page begins (the first is 0); empty for inputs without pages."""
+
     doc_id: str
     text: str
     path: str = ""
@@ -54,6 +59,28 @@ class Document:
     published: str | None = None
     source: str = ""
     meta: dict = field(default_factory=dict)
+    page_starts: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The column names of a spreadsheet of articles (CSV, XLSX), each a tuple of names tried in
+    order (case and surrounding spaces ignored). ``text`` must exist; the others are optional."""
+
+    text: tuple[str, ...] = ("text", "본문", "내용")
+    id: tuple[str, ...] = ("id", "doc_id")
+    date: tuple[str, ...] = ("published", "date", "날짜", "일자")
+    title: tuple[str, ...] = ("title", "제목")
+    source: tuple[str, ...] = ("source", "url", "출처")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What every reader is told: the date of documents whose metadata gives none, and the
+    spreadsheet column names."""
+
+    default_published: str | None = None
+    columns: Columns = Columns()
 
 
 @dataclass
@@ -178,7 +205,8 @@ def read_text_file(path: Path) -> str:
     return text
 
 
-def _read_meta(path: Path) -> dict:
+def read_meta(path: Path) -> dict:
+    """The sidecar ``NAME.meta.json`` of ``path`` (title, published, source …), or {}."""
     meta_path = path.with_name(path.name[: -len(path.suffix)] + META_SUFFIX)
     if not meta_path.exists():
         return {}
@@ -192,7 +220,7 @@ def _read_meta(path: Path) -> dict:
     return meta
 
 
-def _document(doc_id: str, text: str, path: str, meta: dict, default_published: str | None) -> Document:
+def make_document(doc_id: str, text: str, path: str, meta: dict, default_published: str | None) -> Document:
     published = meta.get("published") or default_published
     return Document(
         doc_id=doc_id,
@@ -216,7 +244,9 @@ def jsonl_id(value: object) -> str | None:
     return None
 
 
-def _iter_jsonl(path: Path, default_published: str | None) -> Iterator[Document | DocumentError]:
+def read_jsonl(path: Path, file_id: str, reading: Reading) -> Iterator[Document | DocumentError]:
+    """One document per non-blank line of a ``.jsonl`` file (``id``, ``text``, metadata keys)."""
+    default_published = reading.default_published
     try:
         content = read_text_file(path)
     except InputError as exc:
@@ -240,11 +270,22 @@ def _iter_jsonl(path: Path, default_published: str | None) -> Iterator[Document 
                 raise InputError(where, "empty text")
             meta = {k: v for k, v in obj.items() if k not in ("id", "text")}
             meta["published"] = validate_published(meta.get("published"), where)
-            yield _document(doc_id, text, where, meta, default_published)
+            yield make_document(doc_id, text, where, meta, default_published)
         except json.JSONDecodeError as exc:
             yield DocumentError(f"{path.stem}:{lineno}", where, f"{where}: malformed JSON ({exc.msg})")
         except InputError as exc:
             yield DocumentError(doc_id or f"{path.stem}:{lineno}", where, str(exc))
+
+
+def read_article(path: Path, doc_id: str, reading: Reading) -> Iterator[Document | DocumentError]:
+    """A ``.txt`` / ``.md`` article with its optional sidecar, its text exactly as decoded."""
+    try:
+        text = read_text_file(path)
+        meta = read_meta(path)
+    except InputError as exc:
+        yield DocumentError(doc_id, str(path), str(exc))
+        return
+    yield make_document(doc_id, text, str(path), meta, reading.default_published)
 
 
 @dataclass(frozen=True)
@@ -329,7 +370,7 @@ def list_sources(inputs: list[str | Path] | str | Path, follow_links: bool = Fal
         if root.is_dir():
             found = _walk(root, follow_links)
             if not any(s.error or _is_input(s.path) for s in found):
-                raise InputError(root, "no .txt, .md or .jsonl files in this folder")
+                raise InputError(root, f"no {_suffix_list()} files in this folder")
             sources.extend(s for s in found if not s.path.name.endswith(META_SUFFIX))
         else:
             sources.append(Source(root, Path(root.name)))
@@ -351,11 +392,15 @@ def count_documents(sources: list[Source]) -> int:
     return n
 
 
-def read_sources(sources: list[Source], default_published: str | None = None) -> Iterator[Document | DocumentError]:
-    """The documents of :func:`list_sources`' files; ``default_published`` must be valid."""
+def read_sources(
+    sources: list[Source], default_published: str | None = None, columns: Columns | None = None
+) -> Iterator[Document | DocumentError]:
+    """The documents of :func:`list_sources`' files; ``default_published`` must be valid;
+    ``columns``: the column names of spreadsheets of articles (default :class:`Columns`)."""
+    reading = Reading(default_published, columns or Columns())
     seen: set[str] = set()
     for source in sources:
-        for item in _read_one(source, default_published):
+        for item in _read_one(source, reading):
             if item.doc_id in seen:
                 item = DocumentError(item.doc_id, item.path, f"{item.path}: duplicate document id {item.doc_id!r}")
             seen.add(item.doc_id)
@@ -363,7 +408,10 @@ def read_sources(sources: list[Source], default_published: str | None = None) ->
 
 
 def iter_documents(
-    inputs: list[str | Path] | str | Path, default_published: str | None = None, follow_links: bool = False
+    inputs: list[str | Path] | str | Path,
+    default_published: str | None = None,
+    follow_links: bool = False,
+    columns: Columns | None = None,
 ) -> Iterator[Document | DocumentError]:
     """Every document under ``inputs`` (files or folders), in a stable order.
 
@@ -372,32 +420,35 @@ def iter_documents(
     bad ``default_published``.
     """
     default_published = validate_published(default_published, "--published")
-    yield from read_sources(list_sources(inputs, follow_links), default_published)
+    yield from read_sources(list_sources(inputs, follow_links), default_published, columns)
+
+
+def _readers() -> dict:
+    from .readers import READERS  # the readers import this module
+
+    return READERS
+
+
+def _suffix_list() -> str:
+    names = list(_readers())
+    return ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def _is_input(path: Path) -> bool:
-    return path.suffix.lower() in (*ARTICLE_SUFFIXES, JSONL_SUFFIX) and not path.name.endswith(META_SUFFIX)
+    return path.suffix.lower() in _readers() and not path.name.endswith(META_SUFFIX)
 
 
-def _read_one(source: Source, default_published: str | None) -> Iterator[Document | DocumentError]:
+def _read_one(source: Source, reading: Reading) -> Iterator[Document | DocumentError]:
     path = source.path
     doc_id = source.rel.with_suffix("").as_posix()
     if source.error:
         yield DocumentError(doc_id, str(path), source.error)
         return
     suffix = path.suffix.lower()
-    if suffix == JSONL_SUFFIX:
-        yield from _iter_jsonl(path, default_published)
-        return
-    if suffix not in ARTICLE_SUFFIXES:
+    reader = _readers().get(suffix)
+    if reader is None:
         yield DocumentError(
-            doc_id, str(path), f"{path}: unsupported file type {suffix or '(none)'!r} (expected .txt, .md or .jsonl)"
+            doc_id, str(path), f"{path}: unsupported file type {suffix or '(none)'!r} (expected {_suffix_list()})"
         )
         return
-    try:
-        text = read_text_file(path)
-        meta = _read_meta(path)
-    except InputError as exc:
-        yield DocumentError(doc_id, str(path), str(exc))
-        return
-    yield _document(doc_id, text, str(path), meta, default_published)
+    yield from reader(path, doc_id, reading)

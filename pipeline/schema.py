@@ -8,7 +8,7 @@ A :class:`Label` says everything the rest of the pipeline needs to know about on
   (:mod:`pipeline.fixtures`);
 - the output table its rows go to. A table's columns are :data:`SPAN_COLUMNS`, then
   :data:`LABEL_COLUMN` when the table holds several labels (``amounts``: MONEY and QUANTITY), then
-  the attributes;
+  the attributes, then :data:`PAGE_COLUMN`;
 - its colour in the review report and in the Label Studio configuration.
 
 Every span also carries the attributes in :data:`COMMON_ATTRS` (``rule``: the rule that produced
@@ -202,7 +202,8 @@ class Label:
 COMMON_ATTRS = ("rule",)  # on every span, no column
 SPAN_COLUMNS = ("doc_id", "sentence_id", "start", "end", "text")
 LABEL_COLUMN = "kind"  # the label, in a table that holds several
-DOCUMENT_COLUMNS = ("doc_id", "path", "title", "published", "chars", "sentences", "status", "error")
+DOCUMENT_COLUMNS = ("doc_id", "path", "title", "published", "chars", "sentences", "status", "error", "pages")
+PAGE_COLUMN = "page"  # last column of every label table: the page of a paged input (PDF), else empty
 EVENT_COLUMNS = (
     "doc_id",
     "event_id",
@@ -251,7 +252,7 @@ def _rebuild() -> None:
     columns: dict[str, list[str]] = {"documents": list(DOCUMENT_COLUMNS)}
     for table, labels in span_tables().items():
         shared = [LABEL_COLUMN] if len(labels) > 1 else []
-        columns[table] = [*SPAN_COLUMNS, *shared, *labels[0].keys]
+        columns[table] = [*SPAN_COLUMNS, *shared, *labels[0].keys, PAGE_COLUMN]
     columns["events"] = list(EVENT_COLUMNS)
     COLUMNS.clear()
     COLUMNS.update(columns)
@@ -263,7 +264,7 @@ def _validate(label: Label) -> None:
         raise ValueError(f"label {label.name} is already registered")
     if label.table in ("documents", "events"):
         raise ValueError(f"label {label.name}: table {label.table!r} is not a label table")
-    reserved = {*SPAN_COLUMNS, *COMMON_ATTRS, LABEL_COLUMN if label.table in span_tables() else ""}
+    reserved = {*SPAN_COLUMNS, *COMMON_ATTRS, PAGE_COLUMN, LABEL_COLUMN if label.table in span_tables() else ""}
     clash = reserved & set(label.keys)
     if clash:
         raise ValueError(f"label {label.name}: attribute names {sorted(clash)} are columns already")

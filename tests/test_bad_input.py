@@ -42,7 +42,7 @@ def zip_bytes() -> bytes:
 @pytest.mark.parametrize(
     "name,data,reason",
     [
-        ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "unsupported file type '.pdf'"),
+        ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "cannot read PDF"),
         ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "unsupported file type '.png'"),
         ("archive.zip", zip_bytes(), "unsupported file type '.zip'"),
         ("renamed-zip.txt", zip_bytes(), "not a text file"),

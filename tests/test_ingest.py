@@ -82,7 +82,7 @@ def test_jsonl_one_article_a_line(tmp_path):
     [
         ("empty.txt", b"", "empty file"),
         ("blank.txt", b" \n\t\n", "empty file"),
-        ("scan.pdf", b"%PDF-1.4\n", "unsupported file type '.pdf'"),
+        ("truncated.pdf", b"%PDF-1.4\n", "cannot read PDF"),
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
         ("latin.txt", b"caf\xe9 \xff\xfe\xfa", "undecodable bytes"),
     ],
@@ -125,7 +125,7 @@ def test_duplicate_ids_across_txt_and_jsonl(tmp_path):
 def test_missing_path_and_empty_folder_raise(tmp_path):
     with pytest.raises(InputError, match="no such file or folder"):
         docs(tmp_path / "nope")
-    with pytest.raises(InputError, match=r"no \.txt, \.md or \.jsonl files"):
+    with pytest.raises(InputError, match=r"no \.txt, \.md, \.jsonl, \.html, \.htm, \.pdf, \.csv or \.xlsx files"):
         docs(tmp_path)
 
 
@@ -147,3 +147,34 @@ def test_jsonl_ids_are_strings_or_whole_numbers_and_never_collide_silently(tmp_p
         else:
             assert f"'id' must be a string or a whole number, not {bad}" in item.error
     assert isinstance(got[7], Document) and got[7].doc_id == "ok"
+
+
+def test_readers_are_one_table_by_suffix(tmp_path):
+    from pipeline.readers import READERS
+
+    assert list(READERS) == [".txt", ".md", ".jsonl", ".html", ".htm", ".pdf", ".csv", ".xlsx"]
+    (tmp_path / "a.docx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "b.TXT").write_text(TEXT, encoding="utf-8")  # suffixes are matched without case
+    got = docs(tmp_path)
+    assert isinstance(got[0], DocumentError) and "expected .txt, .md, .jsonl, .html, .htm, .pdf, .csv or .xlsx" in (
+        got[0].error
+    )
+    assert isinstance(got[1], Document) and got[1].text == TEXT and got[1].page_starts == ()
+
+
+def test_a_missing_optional_library_is_an_error_row_naming_the_extra(tmp_path, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_trafilatura(name, *args, **kwargs):
+        if name == "trafilatura":
+            raise ImportError("No module named 'trafilatura'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_trafilatura)
+    (tmp_path / "page.html").write_text("<html><body><p>" + TEXT + "</p></body></html>", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
+    got = docs(tmp_path)
+    assert [type(d) for d in got] == [Document, DocumentError]
+    assert "pip install 'csr-pipeline[html]'" in got[1].error

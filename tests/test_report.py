@@ -37,6 +37,7 @@ from pipeline.report import (
     review_rows,
     write_report,
 )
+from pipeline.texts import TEXTS_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 SPAN_TABLES = ("dates", "organizations", "amounts")
@@ -400,6 +401,7 @@ def test_changed_or_missing_text_lists_records_without_highlighting(corpus, tmp_
     (root / "in" / "hana.txt").write_text(ARTICLES["hana.txt"] + "\n추가된 문장.", encoding="utf-8")
     (root / "in" / "posco.md").unlink()
     (root / "in" / "news.jsonl").write_text("", encoding="utf-8")
+    (root / "out" / TEXTS_FILE).unlink()  # a run from before texts were saved: read back from the inputs
     path = write_report(root / "out", base_dir=root)
     html = path.read_text(encoding="utf-8")
     tables = read_tables(root / "out")
@@ -531,6 +533,10 @@ def test_report_uses_the_recorded_run_folder(corpus, tmp_path, monkeypatch, caps
     assert json.loads((out / RUN_INFO).read_text(encoding="utf-8")) == {"cwd": str(corpus)}  # run wrote it
     (out / RUN_INFO).unlink()
     monkeypatch.chdir(tmp_path)
+    # the run's saved texts: every text found without the inputs
+    assert report_command(out) == 0
+    assert "warning" not in capsys.readouterr().err
+    (out / TEXTS_FILE).unlink()  # a run from before texts were saved: read back from the inputs
     # no record of where the run was: every text missing, a warning and exit status 1
     assert report_command(out) == 1
     err = capsys.readouterr().err
@@ -568,6 +574,7 @@ def test_cli_report_warns_and_exits_1_when_texts_are_missing(corpus, tmp_path):
     run = subprocess.run(report, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr  # the folder the run was started in is recorded in run.json
     (out / RUN_INFO).unlink()
+    (out / TEXTS_FILE).unlink()  # a run from before texts were saved
     run = subprocess.run(report, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert run.returncode == 1 and "warning: 5 of 5 documents' texts could not be read" in run.stderr
 

@@ -66,10 +66,10 @@ def gold_dir(tmp_path):
 
 def test_builtin_tables_keep_their_columns():
     assert COLUMNS == {
-        "documents": ["doc_id", "path", "title", "published", "chars", "sentences", "status", "error"],
-        "dates": ["doc_id", "sentence_id", "start", "end", "text", "value", "mod"],
-        "organizations": ["doc_id", "sentence_id", "start", "end", "text", "name", "kind", "org_id"],
-        "amounts": ["doc_id", "sentence_id", "start", "end", "text", "kind", "value", "unit", "qualifier"],
+        "documents": ["doc_id", "path", "title", "published", "chars", "sentences", "status", "error", "pages"],
+        "dates": ["doc_id", "sentence_id", "start", "end", "text", "value", "mod", "page"],
+        "organizations": ["doc_id", "sentence_id", "start", "end", "text", "name", "kind", "org_id", "page"],
+        "amounts": ["doc_id", "sentence_id", "start", "end", "text", "kind", "value", "unit", "qualifier", "page"],
         "events": [
             "doc_id",
             "event_id",
@@ -91,13 +91,13 @@ def test_builtin_tables_keep_their_columns():
 
 
 def test_a_registered_label_gets_a_table_rows_and_a_csv(person, tmp_path):
-    assert COLUMNS["people"] == ["doc_id", "sentence_id", "start", "end", "text", "name"]
+    assert COLUMNS["people"] == ["doc_id", "sentence_id", "start", "end", "text", "name", "page"]
     assert list(COLUMNS)[-1] == "events" and "people" in api.TABLES
     rows = span_rows(person_doc("김철수", "이영희"), "d1")
     assert set(rows) == {"dates", "organizations", "amounts", "people"}
     assert rows["people"] == [
-        {"doc_id": "d1", "sentence_id": 1, "start": 0, "end": 3, "text": "김철수", "name": "김철수"},
-        {"doc_id": "d1", "sentence_id": 2, "start": 35, "end": 38, "text": "이영희", "name": "이영희"},
+        {"doc_id": "d1", "sentence_id": 1, "start": 0, "end": 3, "text": "김철수", "name": "김철수", "page": ""},
+        {"doc_id": "d1", "sentence_id": 2, "start": 35, "end": 38, "text": "이영희", "name": "이영희", "page": ""},
     ]
     assert [r["value"] for r in rows["dates"]] == ["2020-03"]  # the built-in labels are untouched
     r = api.Result("d1", TEXT, **rows)

@@ -29,6 +29,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "generic_org_words.tsv": (("word",), ("word",)),
     "non_counters.tsv": (("word", "reason"), ("word",)),
     "holidays.tsv": (("word", "source", "key", "lunar", "needs_cue"), ("word",)),
+    "html_boilerplate.tsv": (("heading",), ("heading",)),
     "non_organizations.tsv": (("surface", "note"), ("surface",)),
     "month_names.tsv": (("word", "month", "needs_more"), ("word",)),
     "numerals.tsv": (("surface", "value", "role"), ("surface", "role")),

@@ -1,6 +1,9 @@
 """Documents' texts read back for highlighting.
 
-The CSVs hold offsets, not text: a ``.txt``/``.md`` path is decoded again with
+The CSVs hold offsets, not text. A run writes every document's text to ``OUT/texts.jsonl``
+(:mod:`pipeline.texts`); :func:`load_texts` takes a document's text from there (``saved``) when
+it has the length ``documents.csv`` gives. For a run without it (an older run), the text is read
+again from the document's path: a ``.txt``/``.md`` path is decoded again with
 :func:`pipeline.ingest.read_text_file`, a ``file.jsonl:LINE`` path gives that line's ``text``.
 A relative path is relative to the folder the run was started in. That folder is not in the CSVs,
 so :func:`text_roots` lists where to look, most likely first: the folder the run recorded in
@@ -131,12 +134,17 @@ def _chars(value: object) -> int | None:
 
 
 def load_texts(
-    documents: pd.DataFrame, base_dir: Path | None = None, roots: Iterable[Path] | None = None
+    documents: pd.DataFrame,
+    base_dir: Path | None = None,
+    roots: Iterable[Path] | None = None,
+    saved: dict[str, str] | None = None,
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Texts of the ``ok`` documents: ({doc_id: text}, {doc_id: why it could not be read}).
 
-    Paths are relative to ``base_dir`` when given, else looked up under each of ``roots`` (default:
+    ``saved``: the run's texts (:func:`pipeline.texts.read_texts`), used first. Other documents'
+    paths are relative to ``base_dir`` when given, else looked up under each of ``roots`` (default:
     :func:`text_roots` without an output folder: the current folder)."""
+    saved = saved or {}
     folders = [Path(base_dir)] if base_dir is not None else list(roots) if roots is not None else text_roots()
     texts: dict[str, str] = {}
     problems: dict[str, str] = {}
@@ -144,6 +152,9 @@ def load_texts(
     for row in documents.to_dict("records"):
         doc_id = str(row["doc_id"])
         if row.get("status") != "ok" or doc_id in texts or doc_id in problems:
+            continue
+        if doc_id in saved and len(saved[doc_id]) == _chars(row.get("chars")):
+            texts[doc_id] = saved[doc_id]
             continue
         try:
             texts[doc_id] = find_document_text(str(row.get("path") or ""), folders, _chars(row.get("chars")), cache)

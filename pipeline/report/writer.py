@@ -9,6 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..texts import read_texts
 from .html import build_report
 from .tables import ReportError, read_tables
 from .texts import load_texts, text_roots
@@ -50,7 +51,7 @@ def make_report(
     html_path = Path(html_path) if html_path is not None else out_dir / "report.html"
     tables = read_tables(out_dir)
     roots = [Path(base_dir)] if base_dir is not None else text_roots(out_dir)
-    texts, unreadable = load_texts(tables["documents"], roots=roots)
+    texts, unreadable = load_texts(tables["documents"], roots=roots, saved=read_texts(out_dir))
     page = build_report(
         tables, texts, unreadable, docs_per_page=docs_per_page, title=f"CSR extraction report: {out_dir.resolve().name}"
     )
