@@ -66,6 +66,10 @@ _LINE_AFTER = re.compile(r"[^\S\n]*(?:\n|$)")  # matched at the name's end
 # closing bracket when the name is itself in brackets (정보통신산업진흥원(NIPA)과)
 _PAREN = r"(?:\)|\s*\([^()]{0,30}\))?"
 _COUNT = r"(?:\s*[\d,.]+\s*[만천백]?)+\s*여?\s*"  # 300여 명, 1만 2천여 명, 12개
+# a word between an organisation and its staff: a unit, a head's name, a title joined by 와/과, 등 (농협은행 IT본부
+# 김영수 본부장과 신규직원 등 임직원봉사단 80명이); not a word closed by another case particle
+_BETWEEN = r"(?:(?![^\s]*(?:을|를|에|에서|의|로|은|는|이|가|도)\s)[^\s()]+\s+){0,5}?"
+_STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
 # a direct quotation: the quoted words and the ending that reports them ("…하겠다"고 말했다)
 _QUOTE = re.compile(r"[“\"][^”\"]*[”\"]\s*(?:이?라?고|이?라며|며|하며)(?![가-힣])")
 
@@ -102,6 +106,8 @@ class EventTables:
     anaphor: re.Pattern  # a sentence opening with a back-reference as its subject (회사는, 이 회사 직원들은)
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
     person: re.Pattern  # a person as the subject: no organisation acts (한 부부는, 익명의 기부자가)
+    owner: re.Pattern  # an organisation owning the subject (한국구세군의 모금 활동은, CJ대한통운의 김장 행사는)
+    plans: frozenset[str]  # nouns a final copula makes a plan or target (지원할 예정이다); others state a fact
     report_after: re.Pattern  # a few words and a verb of saying after a date (8일 밝혔다)
     comparison_after: re.Pattern  # a comparison word right after a date (지난해 대비)
     classifies_after: re.Pattern  # a noun after a date that the date only classifies (2023년도 신입사원)
@@ -121,11 +127,12 @@ class EventTables:
         anchors = read_table("anchor_words.tsv", data_dir)
         comparison = _alt(r["word"] for r in anchors if r["role"] == "comparison").replace(r"\ ", r"\s*")
         classified = _alt(r["word"] for r in anchors if r["role"] == "classifies")
+        term = _alt(r["word"] for r in anchors if r["role"] == "term")
         return cls(
             categories=[(r["category"], re.compile(r["cue"])) for r in read_table("event_categories.tsv", data_dir)],
             subject=re.compile(rf"^{_PAREN}(?:{acting})(?![가-힣])"),
             staff=re.compile(
-                rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?(?:{staff})(?:\s+(?:{staff}))?"
+                rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?{_BETWEEN}(?:{staff})+(?:\s+(?:{staff}))?"
                 rf"(?:{_COUNT}명)?(?:들)?(?:{acting})(?![가-힣])"
             ),
             group=re.compile(rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳)\s*)?(?:{group})(?:들)?(?:{acting})(?![가-힣])"),
@@ -142,9 +149,11 @@ class EventTables:
                 rf"(?:^|\s)(?:{_alt(r['word'] for r in rows if r['role'] == 'person')})(?:들)?"
                 rf"(?:{subject})\s"
             ),
+            owner=re.compile(rf"^{_PAREN}의\s+(?:[가-힣]+\s+)?[가-힣]+?(?:{subject})(?![가-힣])"),
+            plans=frozenset(r["word"] for r in anchors if r["role"] == "plan"),
             report_after=re.compile(rf"^\s+(?:[가-힣]+\s+){{0,3}}?(?:{say})"),
             comparison_after=re.compile(rf"^\s*(?:{comparison})"),
-            classifies_after=re.compile(rf"^\s+(?:{classified})"),
+            classifies_after=re.compile(rf"^\s+(?:\d+(?:{term})\s+)?(?:{classified})"),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
         )
 
@@ -268,12 +277,36 @@ def _subject_strength(t: EventTables, text: str, org: Mention, index: TokenIndex
     such particle, or a subject particle whose next word is adnominal (보건복지부가 주최한 시상식: the
     subject of a relative clause; read from Kiwi's ``ETM`` tag when the Doc's ``index`` is given)."""
     after = text[org.end : org.end + SETTINGS.subject_after]
-    m = t.subject.match(after) or t.staff.match(after) or t.group.match(after)
+    m = t.subject.match(after) or t.staff.match(text[org.end : org.end + _STAFF_AFTER]) or t.group.match(after)
     if not m:
-        return 0
+        owner = t.owner.match(after)
+        return 1 if owner and index is not None and _particle_at(index, org.end + owner.end() - 1) else 0
     if m.group(0).endswith(("은", "는")):
         return 2
     return 0 if index is not None and _adnominal_next(index, text, org.end + m.end()) else 1
+
+
+def _particle_at(index: TokenIndex, pos: int) -> bool:
+    """The character at ``pos`` ends a subject or topic particle (활동은: JX; not 받은: ETM)."""
+    i = index.token_at(pos)
+    return i is not None and index.tags[i].split("+")[-1] in ("JX", "JKS")
+
+
+def _states_fact(t: EventTables, index: TokenIndex, lo: int, hi: int, text: str) -> bool:
+    """The sentence's last predicate is a copula after a word that is no plan (``협약 기간은 12월
+    말까지다``, ``장학생은 300명이다``, ``직접 담근 김치다``; not ``지원할 예정이다``): it states a fact."""
+    i = index.token_at(max(lo, hi - 1))
+    first = index.token_at(lo)
+    while i is not None and first is not None and i >= first:
+        tags = index.tags[i].split("+")
+        if not set(tags) <= {"EF", "EP", "SF", "SE", "SS", "SO", "SW", "SP", "SSC", "SSO", ""}:
+            break
+        i -= 1
+    if i is None or first is None or i < first or "VCP" not in index.tags[i].split("+"):
+        return False
+    start, end = index.start_list[i], index.end_list[i]
+    word = text[start:end] if index.tags[i] != "VCP" else text[index.start_list[i - 1] : index.end_list[i - 1]]
+    return word not in t.plans
 
 
 def _adnominal_next(index: TokenIndex, text: str, pos: int) -> bool:
@@ -354,8 +387,11 @@ def _amount_item(m: Mention) -> str:
 
 
 def _classifies(t: EventTables, text: str, d: Mention) -> bool:
-    """The date only classifies the noun after it: ``2023년도 신입사원``, ``2023년 신입사원``."""
+    """The date, a year, only classifies the noun after it: ``2023년도 신입사원``, ``2023년 2학기 장학생``."""
     after = text[d.end : d.end + SETTINGS.comparison_after + 4]
+    value = try_parse(d.value)
+    if value is None or value.grain != "year":  # 2023년 3월 신입사원 200명을 뽑았다: the act's month
+        return False
     return bool(
         t.classifies_after.match(after) or (text[d.start : d.end].endswith("년도") and re.match(r"\s+[가-힣]", after))
     )
@@ -484,6 +520,9 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         quoted = [q.span() for q in _QUOTE.finditer(text, lo, hi)]
         anchor = _anchor(t, text, dates, quoted) if dates else None
         acting = _actor(t, text, orgs, index, anchor[0].start if anchor else None)
+        reported = t.person.search(text, acting.end, hi) if acting else None
+        if reported and reported.group(0).rstrip()[-1] in "이가":  # X는 한 기부자가 기탁했다고 밝혔다: the person gives
+            acting = None
         back = _anaphor(t, sentence) if acting is None else None
         actor = acting.name if acting else _referent(*back, named, acted) if back else None
         if actor is None and not t.person.search(sentence):  # a person as the subject: no organisation acts
@@ -493,7 +532,12 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             actor = related.name if related else carried
         has_content = bool(_CONTENT.search(_without(text, lo, hi, dates + outlets, "")))
         # through a source, an organisation's dated act is an event; a figure alone is not
-        if anchor and has_content and (cited is None or acting is not None):
+        if (
+            anchor
+            and has_content
+            and (cited is None or acting is not None)
+            and not _states_fact(t, index, lo, hi, text)
+        ):
             a, g, start, end = anchor
             names = sorted({o.name for o in orgs} | ({actor} if actor else set()))
             events.append(
