@@ -53,7 +53,6 @@ FILES = (
 )
 _RANGE_JOIN = re.compile(r"^\s*(?:부터|에서|이래|[~∼〜\-–])\s*$")
 _FROM_THEN_DURATION = re.compile(r"^\s*부터\s*$")
-_CITED = re.compile(r"에\s*따르면")
 _TOPIC = re.compile(r"\s*(?:[가-힣]+\s+)?[가-힣]+(?:은|는)\s")  # 이들은, 참가 학생들은, 이번 캠페인은
 _CONTENT = re.compile(r"[가-힣A-Za-z]")  # a sentence of dates, outlets, digits and signs is no event
 _BYLINE_BEFORE = re.compile(
@@ -108,6 +107,9 @@ class EventTables:
     person: re.Pattern  # a person as the subject: no organisation acts (한 부부는, 익명의 기부자가)
     owner: re.Pattern  # an organisation owning the subject (한국구세군의 모금 활동은, CJ대한통운의 김장 행사는)
     plans: frozenset[str]  # nouns a final copula makes a plan or target (지원할 예정이다); others state a fact
+    cited: re.Pattern  # a source the sentence cites (X에 따르면, X가 조사한 결과)
+    finding: re.Pattern  # the ending of a finding (…한 것으로 나타났다): an event only when an organisation acts
+    occasion_after: re.Pattern  # an occasion word after a date (연말을 맞아, 설을 앞두고): not the act's date
     report_after: re.Pattern  # a few words and a verb of saying after a date (8일 밝혔다)
     comparison_after: re.Pattern  # a comparison word right after a date (지난해 대비)
     classifies_after: re.Pattern  # a noun after a date that the date only classifies (2023년도 신입사원)
@@ -151,6 +153,13 @@ class EventTables:
             ),
             owner=re.compile(rf"^{_PAREN}의\s+(?:[가-힣]+\s+)?[가-힣]+?(?:{subject})(?![가-힣])"),
             plans=frozenset(r["word"] for r in anchors if r["role"] == "plan"),
+            cited=re.compile(_alt(r["word"] for r in anchors if r["role"] == "source").replace(r"\ ", r"\s*")),
+            finding=re.compile(
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'finding')})[^가-힣]*$".replace(r"\ ", r"\s*")
+            ),
+            occasion_after=re.compile(
+                rf"^\s*(?:{_alt(r['word'] for r in anchors if r['role'] == 'occasion')})(?![가-힣])".replace(r"\ ", r"\s*")
+            ),
             report_after=re.compile(rf"^\s+(?:[가-힣]+\s+){{0,3}}?(?:{say})"),
             comparison_after=re.compile(rf"^\s*(?:{comparison})"),
             classifies_after=re.compile(rf"^\s+(?:\d+(?:{term})\s+)?(?:{classified})"),
@@ -398,12 +407,18 @@ def _classifies(t: EventTables, text: str, d: Mention) -> bool:
 
 
 def _anchor(
-    t: EventTables, text: str, dates: list[Mention], quoted: Sequence[tuple[int, int]] = ()
+    t: EventTables,
+    text: str,
+    dates: list[Mention],
+    quoted: Sequence[tuple[int, int]] = (),
+    index: TokenIndex | None = None,
 ) -> tuple[Mention, Mention | None, str | None, str | None] | None:
     """The sentence's anchor: (first date, last span of its range or duration, date_start, date_end);
     a holiday period (``설 연휴``, ``_.end_value``) is a range of its own, and ends a range it closes.
     Not a bare duration, a comparison baseline, a date that classifies a noun or a date inside a
-    direct quotation (``quoted``: its character ranges); a reporting date only when nothing else dates the sentence."""
+    direct quotation (``quoted``: its character ranges). Of the rest the first date of the act anchors; a
+    date in a relative clause (``지난해 진행한 크라우드펀딩``: an adnominal verb follows it, read from the
+    Doc's ``index``) only when no such date does, then a reporting date, then an occasion (``연말을 맞아``)."""
     points = [
         d
         for d in dates
@@ -415,7 +430,10 @@ def _anchor(
     non_report = [d for d in points if not t.report_after.match(text[d.end : d.end + SETTINGS.reporting_verb_after])]
     if quoted and not non_report:
         return None  # a quotation reported on a day is no event
-    points = non_report or points
+    occasions = [d for d in non_report if t.occasion_after.match(text[d.end : d.end + SETTINGS.comparison_after])]
+    relative = [d for d in non_report if index is not None and d not in occasions and _adnominal_next(index, text, d.end)]
+    acts = [d for d in non_report if d not in occasions and d not in relative]
+    points = acts or relative or [d for d in points if d not in non_report] or occasions
     if not points:
         return None
     a = points[0]
@@ -512,13 +530,13 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         sentence = text[lo:hi].strip()
         ms = sorted(by_sent[i], key=lambda m: m.start)
         outlets = [m for m in ms if m.label == "ORG" and _is_byline(text, m)]
-        cited = _CITED.search(text, lo, hi)  # X에 따르면: X, and a date of X's own, are the source
+        cited = t.cited.search(text, lo, hi)  # X에 따르면: X, and a date of X's own, are the source
         told = cited.end() if cited else lo
         sources = [m for m in ms if m.label == "ORG" and m.start < told and m not in outlets]
         orgs = [m for m in ms if m.label == "ORG" and m.start >= told and m not in outlets]
         dates = [m for m in ms if m.label == "DATE" and m.start >= told]
         quoted = [q.span() for q in _QUOTE.finditer(text, lo, hi)]
-        anchor = _anchor(t, text, dates, quoted) if dates else None
+        anchor = _anchor(t, text, dates, quoted, index) if dates else None
         acting = _actor(t, text, orgs, index, anchor[0].start if anchor else None)
         reported = t.person.search(text, acting.end, hi) if acting else None
         if reported and reported.group(0).rstrip()[-1] in "이가":  # X는 한 기부자가 기탁했다고 밝혔다: the person gives
@@ -531,11 +549,12 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             related = _relative_subject(t, text, orgs, index) if _names_no_org(text, lo, hi, ms) else None
             actor = related.name if related else carried
         has_content = bool(_CONTENT.search(_without(text, lo, hi, dates + outlets, "")))
-        # through a source, an organisation's dated act is an event; a figure alone is not
+        # through a source or as a finding (…한 것으로 나타났다), an organisation's dated act is an event; a figure
+        # alone is not
         if (
             anchor
             and has_content
-            and (cited is None or acting is not None)
+            and ((cited is None and not t.finding.search(text, lo, hi)) or acting is not None)
             and not _states_fact(t, index, lo, hi, text)
         ):
             a, g, start, end = anchor
