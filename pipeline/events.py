@@ -110,6 +110,7 @@ class EventTables:
     cited: re.Pattern  # a source the sentence cites (X에 따르면, X가 조사한 결과)
     finding: re.Pattern  # the ending of a finding (…한 것으로 나타났다): an event only when an organisation acts
     occasion_after: re.Pattern  # an occasion word after a date (연말을 맞아, 설을 앞두고): not the act's date
+    stamp_before: re.Pattern  # a page's time-stamp word opening the date's line (입력 2019.02.28 15:26): no act
     report_after: re.Pattern  # a few words and a verb of saying after a date (8일 밝혔다)
     comparison_after: re.Pattern  # a comparison word right after a date (지난해 대비)
     classifies_after: re.Pattern  # a noun after a date that the date only classifies (2023년도 신입사원)
@@ -156,6 +157,9 @@ class EventTables:
             cited=re.compile(_alt(r["word"] for r in anchors if r["role"] == "source").replace(r"\ ", r"\s*")),
             finding=re.compile(
                 rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'finding')})[^가-힣]*$".replace(r"\ ", r"\s*")
+            ),
+            stamp_before=re.compile(
+                rf"(?:^|\n|\d[^\S\n]+)[^\S\n]*[\[(]?(?:{_alt(r['word'] for r in anchors if r['role'] == 'stamp')})[^\S\n]*[:：]?[^\S\n]*$"
             ),
             occasion_after=re.compile(
                 rf"^\s*(?:{_alt(r['word'] for r in anchors if r['role'] == 'occasion')})(?![가-힣])".replace(r"\ ", r"\s*")
@@ -415,8 +419,8 @@ def _anchor(
 ) -> tuple[Mention, Mention | None, str | None, str | None] | None:
     """The sentence's anchor: (first date, last span of its range or duration, date_start, date_end);
     a holiday period (``설 연휴``, ``_.end_value``) is a range of its own, and ends a range it closes.
-    Not a bare duration, a comparison baseline, a date that classifies a noun or a date inside a
-    direct quotation (``quoted``: its character ranges). Of the rest the first date of the act anchors; a
+    Not a bare duration, a comparison baseline, a date that classifies a noun, a page's time stamp
+    (``입력 2019.02.28 15:26``) or a date inside a direct quotation (``quoted``: its character ranges). Of the rest the first date of the act anchors; a
     date in a relative clause (``지난해 진행한 크라우드펀딩``: an adnominal verb follows it, read from the
     Doc's ``index``) only when no such date does, then a reporting date, then an occasion (``연말을 맞아``)."""
     points = [
@@ -426,6 +430,7 @@ def _anchor(
         and not t.comparison_after.match(text[d.end : d.end + SETTINGS.comparison_after])
         and not _classifies(t, text, d)
         and not any(qs <= d.start < qe for qs, qe in quoted)
+        and not t.stamp_before.search(text, max(0, d.start - SETTINGS.subject_after), d.start)
     ]
     non_report = [d for d in points if not t.report_after.match(text[d.end : d.end + SETTINGS.reporting_verb_after])]
     if quoted and not non_report:
