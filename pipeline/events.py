@@ -106,7 +106,8 @@ class EventTables:
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
     person: re.Pattern  # a person as the subject: no organisation acts (한 부부는, 익명의 기부자가)
     owner: re.Pattern  # an organisation owning the subject (한국구세군의 모금 활동은, CJ대한통운의 김장 행사는)
-    plans: frozenset[str]  # nouns a final copula makes a plan or target (지원할 예정이다); others state a fact
+    plans: frozenset[str]  # nouns a final copula makes a plan, target or ongoing act (지원할 예정이다, 운영 중이다)
+    futures: frozenset[str]  # nouns that do so only after a future adnominal (지원할 것이다, not 늘어난 것이다)
     cited: re.Pattern  # a source the sentence cites (X에 따르면, X가 조사한 결과)
     finding: re.Pattern  # the ending of a finding (…한 것으로 나타났다): an event only when an organisation acts
     occasion_after: re.Pattern  # an occasion word after a date (연말을 맞아, 설을 앞두고): not the act's date
@@ -154,6 +155,7 @@ class EventTables:
             ),
             owner=re.compile(rf"^{_PAREN}의\s+(?:[가-힣]+\s+)?[가-힣]+?(?:{subject})(?![가-힣])"),
             plans=frozenset(r["word"] for r in anchors if r["role"] == "plan"),
+            futures=frozenset(r["word"] for r in anchors if r["role"] == "future"),
             cited=re.compile(_alt(r["word"] for r in anchors if r["role"] == "source").replace(r"\ ", r"\s*")),
             finding=re.compile(
                 rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'finding')})[^가-힣]*$".replace(r"\ ", r"\s*")
@@ -307,7 +309,8 @@ def _particle_at(index: TokenIndex, pos: int) -> bool:
 
 def _states_fact(t: EventTables, index: TokenIndex, lo: int, hi: int, text: str) -> bool:
     """The sentence's last predicate is a copula after a word that is no plan (``협약 기간은 12월
-    말까지다``, ``장학생은 300명이다``, ``직접 담근 김치다``; not ``지원할 예정이다``): it states a fact."""
+    말까지다``, ``장학생은 300명이다``, ``직접 담근 김치다``, ``늘어난 것이다``; not ``지원할 예정이다``,
+    ``운영 중이다``, ``지원할 것이다``): it states a fact."""
     i = index.token_at(max(lo, hi - 1))
     first = index.token_at(lo)
     while i is not None and first is not None and i >= first:
@@ -317,9 +320,21 @@ def _states_fact(t: EventTables, index: TokenIndex, lo: int, hi: int, text: str)
         i -= 1
     if i is None or first is None or i < first or "VCP" not in index.tags[i].split("+"):
         return False
-    start, end = index.start_list[i], index.end_list[i]
-    word = text[start:end] if index.tags[i] != "VCP" else text[index.start_list[i - 1] : index.end_list[i - 1]]
+    if index.tags[i] == "VCP":  # 예정 + 이다: the noun is the token before
+        i -= 1
+    word = text[index.start_list[i] : index.end_list[i]]
+    if word in t.futures and i > 0:  # 할 것이다 plans; 늘어난 것이다 restates
+        before = text[index.start_list[i - 1] : index.end_list[i - 1]]
+        return not (before and "ETM" in index.tags[i - 1] and _final_consonant(before[-1]) == "ㄹ")
     return word not in t.plans
+
+
+def _final_consonant(syllable: str) -> str:
+    """The final consonant (받침) of a Hangul syllable as a compatibility jamo, or ``""``."""
+    code = ord(syllable) - 0xAC00
+    if not 0 <= code < 11172 or code % 28 == 0:
+        return ""
+    return "ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"[code % 28 - 1]
 
 
 def _adnominal_next(index: TokenIndex, text: str, pos: int) -> bool:
