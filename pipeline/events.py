@@ -53,7 +53,6 @@ FILES = (
 )
 _RANGE_JOIN = re.compile(r"^\s*(?:부터|에서|이래|[~∼〜\-–])\s*$")
 _FROM_THEN_DURATION = re.compile(r"^\s*부터\s*$")
-_CITED = re.compile(r"에\s*따르면")
 _TOPIC = re.compile(r"\s*(?:[가-힣]+\s+)?[가-힣]+(?:은|는)\s")  # 이들은, 참가 학생들은, 이번 캠페인은
 _CONTENT = re.compile(r"[가-힣A-Za-z]")  # a sentence of dates, outlets, digits and signs is no event
 _BYLINE_BEFORE = re.compile(
@@ -66,6 +65,10 @@ _LINE_AFTER = re.compile(r"[^\S\n]*(?:\n|$)")  # matched at the name's end
 # closing bracket when the name is itself in brackets (정보통신산업진흥원(NIPA)과)
 _PAREN = r"(?:\)|\s*\([^()]{0,30}\))?"
 _COUNT = r"(?:\s*[\d,.]+\s*[만천백]?)+\s*여?\s*"  # 300여 명, 1만 2천여 명, 12개
+# a word between an organisation and its staff: a unit, a head's name, a title joined by 와/과, 등 (농협은행 IT본부
+# 김영수 본부장과 신규직원 등 임직원봉사단 80명이); not a word closed by another case particle
+_BETWEEN = r"(?:(?![^\s]*(?:을|를|에|에서|의|로|은|는|이|가|도)\s)[^\s()]+\s+){0,5}?"
+_STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
 # a direct quotation: the quoted words and the ending that reports them ("…하겠다"고 말했다)
 _QUOTE = re.compile(r"[“\"][^”\"]*[”\"]\s*(?:이?라?고|이?라며|며|하며)(?![가-힣])")
 
@@ -102,6 +105,13 @@ class EventTables:
     anaphor: re.Pattern  # a sentence opening with a back-reference as its subject (회사는, 이 회사 직원들은)
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
     person: re.Pattern  # a person as the subject: no organisation acts (한 부부는, 익명의 기부자가)
+    owner: re.Pattern  # an organisation owning the subject (한국구세군의 모금 활동은, CJ대한통운의 김장 행사는)
+    plans: frozenset[str]  # nouns a final copula makes a plan, target or ongoing act (지원할 예정이다, 운영 중이다)
+    futures: frozenset[str]  # nouns that do so only after a future adnominal (지원할 것이다, not 늘어난 것이다)
+    cited: re.Pattern  # a source the sentence cites (X에 따르면, X가 조사한 결과)
+    finding: re.Pattern  # the ending of a finding (…한 것으로 나타났다): an event only when an organisation acts
+    occasion_after: re.Pattern  # an occasion word after a date (연말을 맞아, 설을 앞두고): not the act's date
+    stamp_before: re.Pattern  # a page's time-stamp word opening the date's line (입력 2019.02.28 15:26): no act
     report_after: re.Pattern  # a few words and a verb of saying after a date (8일 밝혔다)
     comparison_after: re.Pattern  # a comparison word right after a date (지난해 대비)
     classifies_after: re.Pattern  # a noun after a date that the date only classifies (2023년도 신입사원)
@@ -121,11 +131,12 @@ class EventTables:
         anchors = read_table("anchor_words.tsv", data_dir)
         comparison = _alt(r["word"] for r in anchors if r["role"] == "comparison").replace(r"\ ", r"\s*")
         classified = _alt(r["word"] for r in anchors if r["role"] == "classifies")
+        term = _alt(r["word"] for r in anchors if r["role"] == "term")
         return cls(
             categories=[(r["category"], re.compile(r["cue"])) for r in read_table("event_categories.tsv", data_dir)],
             subject=re.compile(rf"^{_PAREN}(?:{acting})(?![가-힣])"),
             staff=re.compile(
-                rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?(?:{staff})(?:\s+(?:{staff}))?"
+                rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?{_BETWEEN}(?:{staff})+(?:\s+(?:{staff}))?"
                 rf"(?:{_COUNT}명)?(?:들)?(?:{acting})(?![가-힣])"
             ),
             group=re.compile(rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳)\s*)?(?:{group})(?:들)?(?:{acting})(?![가-힣])"),
@@ -142,9 +153,22 @@ class EventTables:
                 rf"(?:^|\s)(?:{_alt(r['word'] for r in rows if r['role'] == 'person')})(?:들)?"
                 rf"(?:{subject})\s"
             ),
+            owner=re.compile(rf"^{_PAREN}의\s+(?:[가-힣]+\s+)?[가-힣]+?(?:{subject})(?![가-힣])"),
+            plans=frozenset(r["word"] for r in anchors if r["role"] == "plan"),
+            futures=frozenset(r["word"] for r in anchors if r["role"] == "future"),
+            cited=re.compile(_alt(r["word"] for r in anchors if r["role"] == "source").replace(r"\ ", r"\s*")),
+            finding=re.compile(
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'finding')})[^가-힣]*$".replace(r"\ ", r"\s*")
+            ),
+            stamp_before=re.compile(
+                rf"(?:^|\n|\d[^\S\n]+)[^\S\n]*[\[(]?(?:{_alt(r['word'] for r in anchors if r['role'] == 'stamp')})[^\S\n]*[:：]?[^\S\n]*$"
+            ),
+            occasion_after=re.compile(
+                rf"^\s*(?:{_alt(r['word'] for r in anchors if r['role'] == 'occasion')})(?![가-힣])".replace(r"\ ", r"\s*")
+            ),
             report_after=re.compile(rf"^\s+(?:[가-힣]+\s+){{0,3}}?(?:{say})"),
             comparison_after=re.compile(rf"^\s*(?:{comparison})"),
-            classifies_after=re.compile(rf"^\s+(?:{classified})"),
+            classifies_after=re.compile(rf"^\s+(?:\d+(?:{term})\s+)?(?:{classified})"),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
         )
 
@@ -268,12 +292,49 @@ def _subject_strength(t: EventTables, text: str, org: Mention, index: TokenIndex
     such particle, or a subject particle whose next word is adnominal (보건복지부가 주최한 시상식: the
     subject of a relative clause; read from Kiwi's ``ETM`` tag when the Doc's ``index`` is given)."""
     after = text[org.end : org.end + SETTINGS.subject_after]
-    m = t.subject.match(after) or t.staff.match(after) or t.group.match(after)
+    m = t.subject.match(after) or t.staff.match(text[org.end : org.end + _STAFF_AFTER]) or t.group.match(after)
     if not m:
-        return 0
+        owner = t.owner.match(after)
+        return 1 if owner and index is not None and _particle_at(index, org.end + owner.end() - 1) else 0
     if m.group(0).endswith(("은", "는")):
         return 2
     return 0 if index is not None and _adnominal_next(index, text, org.end + m.end()) else 1
+
+
+def _particle_at(index: TokenIndex, pos: int) -> bool:
+    """The character at ``pos`` ends a subject or topic particle (활동은: JX; not 받은: ETM)."""
+    i = index.token_at(pos)
+    return i is not None and index.tags[i].split("+")[-1] in ("JX", "JKS")
+
+
+def _states_fact(t: EventTables, index: TokenIndex, lo: int, hi: int, text: str) -> bool:
+    """The sentence's last predicate is a copula after a word that is no plan (``협약 기간은 12월
+    말까지다``, ``장학생은 300명이다``, ``직접 담근 김치다``, ``늘어난 것이다``; not ``지원할 예정이다``,
+    ``운영 중이다``, ``지원할 것이다``): it states a fact."""
+    i = index.token_at(max(lo, hi - 1))
+    first = index.token_at(lo)
+    while i is not None and first is not None and i >= first:
+        tags = index.tags[i].split("+")
+        if not set(tags) <= {"EF", "EP", "SF", "SE", "SS", "SO", "SW", "SP", "SSC", "SSO", ""}:
+            break
+        i -= 1
+    if i is None or first is None or i < first or "VCP" not in index.tags[i].split("+"):
+        return False
+    if index.tags[i] == "VCP":  # 예정 + 이다: the noun is the token before
+        i -= 1
+    word = text[index.start_list[i] : index.end_list[i]]
+    if word in t.futures and i > 0:  # 할 것이다 plans; 늘어난 것이다 restates
+        before = text[index.start_list[i - 1] : index.end_list[i - 1]]
+        return not (before and "ETM" in index.tags[i - 1] and _final_consonant(before[-1]) == "ㄹ")
+    return word not in t.plans
+
+
+def _final_consonant(syllable: str) -> str:
+    """The final consonant (받침) of a Hangul syllable as a compatibility jamo, or ``""``."""
+    code = ord(syllable) - 0xAC00
+    if not 0 <= code < 11172 or code % 28 == 0:
+        return ""
+    return "ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"[code % 28 - 1]
 
 
 def _adnominal_next(index: TokenIndex, text: str, pos: int) -> bool:
@@ -354,20 +415,29 @@ def _amount_item(m: Mention) -> str:
 
 
 def _classifies(t: EventTables, text: str, d: Mention) -> bool:
-    """The date only classifies the noun after it: ``2023년도 신입사원``, ``2023년 신입사원``."""
+    """The date, a year, only classifies the noun after it: ``2023년도 신입사원``, ``2023년 2학기 장학생``."""
     after = text[d.end : d.end + SETTINGS.comparison_after + 4]
+    value = try_parse(d.value)
+    if value is None or value.grain != "year":  # 2023년 3월 신입사원 200명을 뽑았다: the act's month
+        return False
     return bool(
         t.classifies_after.match(after) or (text[d.start : d.end].endswith("년도") and re.match(r"\s+[가-힣]", after))
     )
 
 
 def _anchor(
-    t: EventTables, text: str, dates: list[Mention], quoted: Sequence[tuple[int, int]] = ()
+    t: EventTables,
+    text: str,
+    dates: list[Mention],
+    quoted: Sequence[tuple[int, int]] = (),
+    index: TokenIndex | None = None,
 ) -> tuple[Mention, Mention | None, str | None, str | None] | None:
     """The sentence's anchor: (first date, last span of its range or duration, date_start, date_end);
     a holiday period (``설 연휴``, ``_.end_value``) is a range of its own, and ends a range it closes.
-    Not a bare duration, a comparison baseline, a date that classifies a noun or a date inside a
-    direct quotation (``quoted``: its character ranges); a reporting date only when nothing else dates the sentence."""
+    Not a bare duration, a comparison baseline, a date that classifies a noun, a page's time stamp
+    (``입력 2019.02.28 15:26``) or a date inside a direct quotation (``quoted``: its character ranges). Of the rest the first date of the act anchors; a
+    date in a relative clause (``지난해 진행한 크라우드펀딩``: an adnominal verb follows it, read from the
+    Doc's ``index``) only when no such date does, then a reporting date, then an occasion (``연말을 맞아``)."""
     points = [
         d
         for d in dates
@@ -375,11 +445,15 @@ def _anchor(
         and not t.comparison_after.match(text[d.end : d.end + SETTINGS.comparison_after])
         and not _classifies(t, text, d)
         and not any(qs <= d.start < qe for qs, qe in quoted)
+        and not t.stamp_before.search(text, max(0, d.start - SETTINGS.subject_after), d.start)
     ]
     non_report = [d for d in points if not t.report_after.match(text[d.end : d.end + SETTINGS.reporting_verb_after])]
     if quoted and not non_report:
         return None  # a quotation reported on a day is no event
-    points = non_report or points
+    occasions = [d for d in non_report if t.occasion_after.match(text[d.end : d.end + SETTINGS.comparison_after])]
+    relative = [d for d in non_report if index is not None and d not in occasions and _adnominal_next(index, text, d.end)]
+    acts = [d for d in non_report if d not in occasions and d not in relative]
+    points = acts or relative or [d for d in points if d not in non_report] or occasions
     if not points:
         return None
     a = points[0]
@@ -476,14 +550,17 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         sentence = text[lo:hi].strip()
         ms = sorted(by_sent[i], key=lambda m: m.start)
         outlets = [m for m in ms if m.label == "ORG" and _is_byline(text, m)]
-        cited = _CITED.search(text, lo, hi)  # X에 따르면: X, and a date of X's own, are the source
+        cited = t.cited.search(text, lo, hi)  # X에 따르면: X, and a date of X's own, are the source
         told = cited.end() if cited else lo
         sources = [m for m in ms if m.label == "ORG" and m.start < told and m not in outlets]
         orgs = [m for m in ms if m.label == "ORG" and m.start >= told and m not in outlets]
         dates = [m for m in ms if m.label == "DATE" and m.start >= told]
         quoted = [q.span() for q in _QUOTE.finditer(text, lo, hi)]
-        anchor = _anchor(t, text, dates, quoted) if dates else None
+        anchor = _anchor(t, text, dates, quoted, index) if dates else None
         acting = _actor(t, text, orgs, index, anchor[0].start if anchor else None)
+        reported = t.person.search(text, acting.end, hi) if acting else None
+        if reported and reported.group(0).rstrip()[-1] in "이가":  # X는 한 기부자가 기탁했다고 밝혔다: the person gives
+            acting = None
         back = _anaphor(t, sentence) if acting is None else None
         actor = acting.name if acting else _referent(*back, named, acted) if back else None
         if actor is None and not t.person.search(sentence):  # a person as the subject: no organisation acts
@@ -492,8 +569,14 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             related = _relative_subject(t, text, orgs, index) if _names_no_org(text, lo, hi, ms) else None
             actor = related.name if related else carried
         has_content = bool(_CONTENT.search(_without(text, lo, hi, dates + outlets, "")))
-        # through a source, an organisation's dated act is an event; a figure alone is not
-        if anchor and has_content and (cited is None or acting is not None):
+        # through a source or as a finding (…한 것으로 나타났다), an organisation's dated act is an event; a figure
+        # alone is not
+        if (
+            anchor
+            and has_content
+            and ((cited is None and not t.finding.search(text, lo, hi)) or acting is not None)
+            and not _states_fact(t, index, lo, hi, text)
+        ):
             a, g, start, end = anchor
             names = sorted({o.name for o in orgs} | ({actor} if actor else set()))
             events.append(

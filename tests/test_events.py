@@ -18,14 +18,15 @@ def role_params():
             r["date"],
             r["actor"],
             r["counterparts"],
+            r["published"] or None,
             marks=marks,
             id=f"event_roles:{r['_line']}",
         )
 
 
-def last_event(text: str) -> tuple[str, str, str] | None:
+def last_event(text: str, published: str | None = None) -> tuple[str, str, str] | None:
     """(date_value, actor, counterparts) of the event of the text's last sentence, or None."""
-    doc = annotate(text)
+    doc = annotate(text, published)
     last = max((e.sentence_id for e in doc._.events), default=0)
     n_sents = sum(1 for _ in doc.sents)
     event = next((e for e in doc._.events if e.sentence_id == n_sents), None)
@@ -35,9 +36,9 @@ def last_event(text: str) -> tuple[str, str, str] | None:
     return event.date_value, event.actor or "", " ; ".join(event.counterparts)
 
 
-@pytest.mark.parametrize("text,date,actor,counterparts", list(role_params()))
-def test_event_roles(text, date, actor, counterparts):
-    got = last_event(text)
+@pytest.mark.parametrize("text,date,actor,counterparts,published", list(role_params()))
+def test_event_roles(text, date, actor, counterparts, published):
+    got = last_event(text, published)
     assert got == ((date, actor, counterparts) if date else None)
 
 

@@ -145,7 +145,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
         ("acting_exceptions.tsv", "kind", {"surname", "title", "place"}),
         ("org_roles.tsv", "proper", {"yes", "no"}),
         ("actor_words.tsv", "role", {"staff", "anaphor", "person", "group"}),
-        ("anchor_words.tsv", "role", {"comparison", "classifies"}),
+        ("anchor_words.tsv", "role", {"comparison", "classifies", "term", "plan", "occasion", "source", "finding", "stamp", "future"}),
         ("actor_words.tsv", "kind", ORG_KINDS | {"-"}),
         ("particles.tsv", "actor", {"yes", "no"}),
         ("numerals.tsv", "role", {"digit", "small", "big", "native", "native_ten"}),
