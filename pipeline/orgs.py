@@ -69,6 +69,10 @@ FILES = (
 _SHORT_LATIN = re.compile(r"[A-Za-z]{1,2}")  # KB, SK, LG: an ORG only in a context that makes one
 _COORDINATOR = "·ㆍ"  # 신한·우리·하나금융그룹
 _SEPARATORS = _COORDINATOR + "=/"  # signs that end a name inside a word: 사진제공=한빛재단
+_ACTING_ONLY = ("role", "acting", "unit")  # org_suffixes.tsv needs_proper values the suffix rule skips
+_LIST_SIGNS = (",", "、")  # between the members of an enumeration (구례군, 지리산사랑나눔회와 함께)
+_PAIRING = ("와", "과")  # between two names (교육부와 과학기술정보통신부는)
+_BRACKETED = re.compile(r"\s*[(（][^()（）]{1,30}[)）]")  # an acronym or head between a name and its role
 
 
 @dataclass
@@ -134,6 +138,7 @@ class OrgTables:
     gazetteer: dict[str, tuple[str, str] | None]  # normalised alias → (name, kind); None = blocked
     trie: dict
     suffixes: dict[str, tuple[str, str, int]]  # suffix → (kind, needs_proper, min_len)
+    apart: frozenset[str]  # suffixes that may stand apart after a proper name (정몽구 재단)
     suffix_lengths: list[int]  # longest first
     contexts: list[tuple[set[str], re.Pattern | None, re.Pattern | None]]
     generic: frozenset[str]
@@ -150,6 +155,7 @@ class OrgTables:
     history: dict[str, tuple[str, str, str]]  # normalised former name → (former, since, successor)
     roles: tuple[tuple[str, bool, re.Pattern], ...]  # (role, needs a proper noun, pattern after an unlisted name)
     surnames: frozenset[str]
+    given_ends: frozenset[str]  # last syllables common in given names (박영구): a person despite a suffix
     places: frozenset[str]  # provinces and cities named short (경남): never an acting organisation
     person_titles: re.Pattern  # a title or honorific before or after a person's name
     bylines: tuple[re.Pattern, ...]  # datelines, bylines, credits: group `name` is the outlet
@@ -200,6 +206,7 @@ class OrgTables:
             gazetteer=gaz,
             trie=_trie(gaz),
             suffixes=suffixes,
+            apart=frozenset(r["suffix"] for r in read_table("org_suffixes.tsv", base) if r["apart"] == "yes"),
             suffix_lengths=sorted({len(s) for s in suffixes}, reverse=True),
             contexts=[
                 (set(r["kinds"].split(",")), rx(r["before"]), rx(r["after"]))
@@ -227,6 +234,7 @@ class OrgTables:
                 for r in read_table("org_roles.tsv", base)
             ),
             surnames=frozenset(r["word"] for r in cues if r["kind"] == "surname"),
+            given_ends=frozenset(r["word"] for r in cues if r["kind"] == "given_end"),
             places=frozenset(r["word"] for r in cues if r["kind"] == "place"),
             person_titles=re.compile(rf"(?:{person_titles})"),
             bylines=tuple(re.compile(r["pattern"]) for r in read_table("org_bylines.tsv", base)),
@@ -423,6 +431,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found += _national_governments(t, text, found)
     words = _words(doc)
     found = _suffix_orgs(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    found = _apart_heads(t, text, words, found)
     found = _company_forms(t, text, words, found)
     found = _coordinated(t, text, words, found)
     found = _acronyms(t, text, found, token_starts, token_ends)
@@ -497,47 +506,110 @@ def _coordinated(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
     return out
 
 
-def _is_person(t: OrgTables, text: str, start: int, end: int) -> bool:
-    """A name shaped like a person's (김철수), or with a title or honorific beside it (가수 아이유)."""
+def _is_person(t: OrgTables, text: str, start: int, end: int, body: bool = False) -> bool:
+    """A name shaped like a person's (김철수), or with a title or honorific beside it (가수 아이유). A
+    ``body`` (a word whose suffix names one: 구례군, 조달청) is no person for its shape, unless it ends
+    like a given name (박영구)."""
     name = text[start:end]
-    if len(name) == 3 and name[0] in t.surnames and all("가" <= c <= "힣" for c in name):
+    shaped = len(name) == 3 and name[0] in t.surnames and all("가" <= c <= "힣" for c in name)
+    if shaped and (not body or name[-1] in t.given_ends):
         return True
     before = text[max(0, start - 8) : start].rstrip()
     after = text[end : end + 6].lstrip()
     return bool(re.search(rf"{t.person_titles.pattern}$", before)) or bool(t.person_titles.match(after))
 
 
+def _acting_suffix(t: OrgTables, key: str) -> tuple[str, bool, bool]:
+    """What the suffix of a word says when the word acts: (its kind or ``""``, whether it stands in for
+    a proper noun, whether it is an internal unit). ``여성가족부`` → government, a name however Kiwi tags it;
+    ``구례군`` → government if Kiwi reads it as a proper noun; ``사회공헌홍보부`` → a unit, never acting."""
+    for n in t.suffix_lengths:  # the longest suffix decides (홍보부 before 부)
+        if n >= len(key) or key[-n:] not in t.suffixes:
+            continue
+        kind, needs, min_len = t.suffixes[key[-n:]]
+        if needs == "unit":
+            return "", False, True
+        if needs == "parent" or len(key) < min_len:
+            return "", False, False
+        return ("" if kind == "-" else kind), needs != "acting", False
+    return "", False, False
+
+
+def _nominal(tokens: list) -> bool:
+    """Nouns, Latin, numbers, noun suffixes, and verbs made nouns (해맑|음|쉼터: VA + ETN)."""
+    for i, (_, _, tag) in enumerate(tokens):
+        if tag.startswith(("NN", "SL", "SN", "XSN", "ETN")) or tag.endswith("ETN"):
+            continue
+        if tag.startswith(("VA", "VV")) and i + 1 < len(tokens) and tokens[i + 1][2].startswith("ETN"):
+            continue
+        return False
+    return True
+
+
+def _list_end(t: OrgTables, text: str, words: list[_Word], i: int) -> int:
+    """The index of the last member of the enumeration word ``i`` opens or belongs to (``조달청, 특허청,
+    한빛재단 관계자가``: the role after the last member is every member's), ``i`` when it is in none."""
+    j = i
+    while j + 1 < len(words):
+        w = words[j]
+        sign = text[w.end : w.word_end].strip()
+        nxt = j + 1
+        if not sign and w.word_end == w.end and text[words[nxt].start : words[nxt].end] == "및":
+            nxt += 1  # 조달청 및 특허청
+        elif sign in _PAIRING and not _name_like(t, text, words[nxt]):
+            break  # 교육부와 과학기술정보통신부는 …, but not 교육부와 함께
+        elif sign not in _LIST_SIGNS + _PAIRING:
+            break
+        if nxt >= len(words) or (not text[w.word_end : words[nxt].start].isspace() and nxt == j + 1):
+            break
+        j = nxt
+    return j
+
+
+def _name_like(t: OrgTables, text: str, w: _Word) -> bool:
+    """Proper nouns, or a word whose suffix names a body (과학기술정보통신부)."""
+    return _acting_suffix(t, normalise(text[w.start : w.end]))[1] or all(
+        tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens
+    )
+
+
 def _acting(
     t: OrgTables, text: str, index: TokenIndex, words: list[_Word], found: list[Org], blocked: list[tuple[int, int]]
 ) -> list[Org]:
     """An unlisted proper noun that acts as an organisation (``무학은 … 기부했다``, ``무학 관계자는``,
-    ``푸른내일과 협약을 맺었다``): a word of Kiwi proper nouns (or Latin) the table ``org_roles.tsv``
-    finds in an organisation's role. People, countries and places stay out."""
+    ``푸른내일과 협약을 맺었다``, ``굿모닝하우스와 손잡고``): a word of Kiwi proper nouns (or Latin), or a
+    word whose suffix stands in for one (``여성가족부``), that ``org_roles.tsv`` finds in an organisation's
+    role, right after it, after a bracket (``세계보건기구(WHO)가 주도``) or after the enumeration it
+    belongs to (``구례군, 지리산사랑나눔회와 함께``). People, countries and places stay out."""
     taken = [(o.start, o.end) for o in found] + blocked
     out = list(found)
-    for w in words:
+    for i, w in enumerate(words):
         if any(s < w.end and w.start < e for s, e in taken) or w.end - w.start < 2:
             continue
-        proper = all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens)
-        nominal = all(tag.startswith(("NN", "SL", "SN", "XSN")) for _, _, tag in w.tokens)
         surface = text[w.start : w.end]
         key = normalise(surface)
+        kind, stands_in, unit = _acting_suffix(t, key)
+        proper = stands_in or all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens)
         if (
-            not nominal
+            unit
+            or not _nominal(w.tokens)
             or surface in t.countries
             or surface in t.places
             or key in t.generic
             or key in t.suffixes
             or key in t.acronym_stop
-            or _is_person(t, text, w.start, w.end)
+            or _is_person(t, text, w.start, w.end, body=bool(kind))
         ):
             continue
+        kind = kind or "other"
         _, hi = index.sentence_bounds(index.sentence_of(w.start), len(text))
-        sentence_rest = text[w.end : hi]
-        if _not_org_in_context(t, text, w.start, w.end, "company"):
-            continue  # a programme or venue named after it (unknown names are checked as companies)
-        if any(rx.match(sentence_rest) for _, needs_proper, rx in t.roles if proper or not needs_proper):
-            out.append(Org(w.start, w.end, _canonical_unknown(surface), "other", "org.acting"))
+        if _not_org_in_context(t, text, w.start, w.end, _context_kind(kind)):
+            continue  # a programme or venue named after it, a city as a place (서울시 성동구와)
+        last = words[_list_end(t, text, words, i)]
+        rests = [text[w.end : hi], text[last.end : hi]]
+        rests += [text[m.end() : hi] for r in rests if (m := _BRACKETED.match(r))]
+        if any(rx.match(rest) for rest in rests for _, needs_proper, rx in t.roles if proper or not needs_proper):
+            out.append(Org(w.start, w.end, _canonical_unknown(surface), kind, "org.acting"))
     return out
 
 
@@ -555,7 +627,7 @@ def _repeated(
         o = acting.get(text[w.start : w.end])
         if o is None or any(s < w.end and w.start < e for s, e in taken):
             continue
-        if not _not_org_in_context(t, text, w.start, w.end, "company"):  # 포스코 청년 AI 아카데미
+        if not _not_org_in_context(t, text, w.start, w.end, _context_kind(o.kind)):  # 포스코 청년 AI 아카데미
             out.append(replace(o, start=w.start, end=w.end, rule="org.repeated"))
     return out
 
@@ -637,6 +709,8 @@ def _suffix_kind(t: OrgTables, key: str, word: _Word, after_org: bool) -> str | 
         if n > len(key) or key[-n:] not in table:
             continue
         kind, needs, min_len = table[key[-n:]]
+        if needs in _ACTING_ONLY:
+            return None  # only when the word acts (_acting_suffix), or never (an internal unit)
         if len(key) == n:
             return kind if needs == "parent" and after_org and len(key) >= min_len else None
         if needs == "parent" and not after_org:
@@ -705,6 +779,48 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
         out.append(org)
         by_end[w.end] = org
     return out
+
+
+def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
+    """A head written apart after a proper name is one span with it (``현대차 정몽구 재단``, ``새봄
+    어린이집`` when Kiwi reads 새봄 as a name): the suffixes marked ``apart`` in org_suffixes.tsv, after
+    one or two words of proper nouns with no particle. A bare head after anything else is a
+    back-reference or a generic word (``재단은``, ``지역 어린이집``)."""
+    out = list(found)
+    for i, w in enumerate(words):
+        key = normalise(text[w.start : w.end])
+        if key not in t.apart or any(o.start <= w.start < o.end for o in out):
+            continue
+        first = i
+        while (
+            first > 0
+            and i - first < 2
+            and words[first - 1].word_end == words[first - 1].end
+            and text[words[first - 1].end : words[first].start] == " "
+            and all(tag.startswith(("NNP", "SL")) for _, _, tag in words[first - 1].tokens)
+            and not _is_place(t, text[words[first - 1].start : words[first - 1].end])
+        ):
+            first -= 1
+        if first == i:
+            continue
+        start = words[first].start
+        surface = text[start : w.end]
+        out = [o for o in out if not (start <= o.start and o.end <= w.end)]
+        out.append(_company(t, start, w.end, surface, "org.apart_head", _canonical_unknown(surface), t.suffixes[key][0]))
+    return out
+
+
+def _is_place(t: OrgTables, surface: str) -> bool:
+    """A country, a province named short (경남) or a city or district (종로구: an address, 서울 종로구 재단),
+    not a person (정몽구)."""
+    if surface in t.countries or surface in t.places:
+        return True
+    return _acting_suffix(t, normalise(surface))[0] == "government" and not _is_person(t, surface, 0, len(surface), True)
+
+
+def _context_kind(kind: str) -> str:
+    """The kind whose org_contexts.tsv rows an unlisted name is checked against: a city's or a company's."""
+    return "government" if kind == "government" else "company"
 
 
 def _unit_suffix(t: OrgTables, key: str) -> str:

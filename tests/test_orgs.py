@@ -93,6 +93,33 @@ def test_open_world_rules_work_without_the_list(no_list):
     ]  # found acting once: an ORG all through the document
 
 
+# The families of org_families.tsv that find organisations by form and role: with the list switched
+# off, every row must still give exactly its surfaces (names differ: no list resolves 서울시 to
+# 서울특별시). `pending-without-list` rows fail only without the list (strict); `pending` rows fail with
+# it (test_corpus holds them strictly) and may or may not without it.
+OPEN_FAMILIES = ("acting", "city", "government", "foundation", "list", "open_world")
+
+
+def open_world_rows():
+    from tests.test_corpus import rows
+
+    for r in rows("org_families.tsv"):
+        if r["family"] not in OPEN_FAMILIES:
+            continue
+        pending = r["status"] in ("pending", "pending-without-list")
+        strict = r["status"] == "pending-without-list"
+        marks = [pytest.mark.xfail(strict=strict, reason=r["status"])] if pending else []
+        yield pytest.param(r["text"], r["published"], r["expected"], marks=marks, id=f"line{r['_line']}:{r['family']}")
+
+
+@pytest.mark.parametrize("text,published,expected", list(open_world_rows()))
+def test_open_world_families_without_the_list(no_list, text, published, expected):
+    from benchmarks.breadth import expected_items
+
+    doc = annotate(text, published or None, no_list)
+    assert [s.text for s in doc.spans["ORG"]] == [surface for surface, _ in expected_items(expected)]
+
+
 def test_people_and_places_do_not_act_as_organisations(no_list):
     for text in (
         "김철수는 1억 원을 기부했다.",
