@@ -754,12 +754,16 @@ def resolve_reporting_day(p: DateParts, pub: Ref, context: Timex | None) -> Time
 
 
 def resolve_last_next_month(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
-    """``지난 10월``: the latest October before the document date; ``오는 9월``: the next one after."""
+    """``지난 10월``, ``지난 4월 24일``: the latest such month (day) before the document date;
+    ``오는 9월``, ``오는 9월 20일``: the next one after. Compared at the precision both have."""
     y = pub.year
     if y is not None and pub.month is not None and p.month is not None:
-        if p.offset < 0 and p.month >= pub.month:
+        both_days = p.day is not None and pub.day is not None
+        when = (p.month, p.day) if both_days else (p.month, 0)
+        today = (pub.month, pub.day) if both_days else (pub.month, 0)
+        if p.offset < 0 and when >= today:
             y -= 1
-        elif p.offset > 0 and p.month <= pub.month:
+        elif p.offset > 0 and when <= today:
             y += 1
     return _point(p, y, p.month, p.day)
 
@@ -975,9 +979,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.last_next_month",
-        r"(?P<dir>{last_next}){S}{mo}{S}월(?:\s*(?P<mod>{month_mods}))?",
+        r"(?P<dir>{last_next}){S}{mo}{S}월(?:{S}{dd}{S}일|\s*(?P<mod>{month_mods}))?",
         resolve_last_next_month,
-        doc="지난 10월, 오는 9월 말",
+        checks=(not_ordinal,),
+        doc="지난 10월, 오는 9월 말, 지난 4월 24일",
     ),
     # month and day without year: 3월 8일 / 3월 (초|말) / 6월 / 3분기 / 상반기 / 연말
     Rule("date.md", r"{nb}{mo}{S}월{S}{dd}{S}일", checks=(not_ordinal,), doc="3월 8일"),
@@ -1039,6 +1044,26 @@ RULES: tuple[Rule, ...] = (
         r"{nb}{y4}{S}[~∼〜]{S}(?=(?:19|20)\d{{2}}{S}년)",
         end_group="y",
         doc="2020~2022년 → 2020",
+    ),
+    Rule(
+        "date.range_md_start",
+        r"{nb}{mo}{S}월{S}{dd}{S}[~∼〜]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
+        end_group="d",
+        doc="4월 24~28일 → 4월 24",
+    ),
+    Rule(
+        "date.range_rel_month_day_start",
+        r"(?P<rm>{rel_month}){S}{dd}{S}[~∼〜]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
+        resolve_relative_month,
+        end_group="d",
+        doc="지난달 27~28일 → 지난달 27",
+    ),
+    Rule(
+        "date.range_rel_year_month_start",
+        r"(?P<ry>{rel_year}){S}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)",
+        resolve_relative_year,
+        end_group="m",
+        doc="올해 1~4월 → 올해 1",
     ),
     Rule(
         "date.range_day_start",
