@@ -122,6 +122,7 @@ def fragments(t: DateTables) -> dict[str, str]:
         "nb": r"(?<![\d.,])",  # no digit before
         "na": r"(?![\d])",  # no digit after
         "S": r"\s*",
+        "not_unit": r"(?!\s*[억만천조원%％개명톤배])",  # 1.5~2.5배 is no date
         # 지난 2019년, 오는 2027년 3월: inside the span, changes nothing
         "ago": rf"(?:(?<![가-힣])(?:{last_next})\s+)?",
         "y4": r"(?P<y>(?:19|20)\d{2})",
@@ -897,12 +898,22 @@ RULES: tuple[Rule, ...] = (
     # dotted and ISO: 2020.9.22 / 20.9.22 / 2020. 3. 15. / 2020.3 / 2020. 3. / 2023-12-05
     Rule(
         "date.dotted_ymd",
-        r"{nb}(?P<y>(?:19|20)?\d{{2}})\.{S}{mo}\.{S}{dd}(?:\.(?=[\s(\[),]|$))?{na}",
+        r"{nb}(?P<y>(?:19|20)?\d{{2}})\.{S}{mo}\.{S}{dd}(?:\.(?=[\s(\[),~∼〜]|$))?{na}",
         doc="2020.9.22, 20.9.22, 2022. 3. 15.",
     ),
     Rule("date.dotted_ym_spaced", r"{nb}{y4}\.\s+{mo}\.(?=\s|$)", doc="2020. 3."),
     Rule("date.dotted_ym", r"{nb}{y4}\.{mo}(?!\d|\.\d|\s*[억만천조원%％개명톤])", doc="2020.3"),
-    Rule("date.dotted_md", r"{nb}{mo}\.{dd}(?![\d.])", checks=(is_range_end,), doc="2020.10.5~10.21 → 10.21"),
+    Rule(
+        "date.dotted_md",
+        r"{nb}{mo}\.\s?{dd}(?:\.(?=[\s(\[),~∼〜]|$|[가-힣]))?(?![\d.]){not_unit}",
+        checks=(is_range_end,),
+        doc="2020.10.5~10.21 → 10.21, 5. 8.~5. 19. → 5. 19.",
+    ),
+    Rule(
+        "date.dotted_md_range_start",
+        r"{nb}{mo}\.\s?{dd}\.?(?=\s*[~∼〜]\s*(?:1[0-2]|0?[1-9])\.\s?(?:3[01]|[12]\d|0?[1-9])(?![\d])\.?{not_unit})",
+        doc="4.24~5.28 → 4.24, 5. 8.~5. 19. → 5. 8.",
+    ),
     # slashes and unpadded dashes: 2015/3/3, 74/10/31, 2015-3-3, 3/15(금)
     Rule("date.slash_ymd", r"(?<![\d.,/]){yy}/{mo}/{dd}(?![\d/])", doc="2015/3/3, 74/10/31"),
     Rule("date.dash_ymd", r"(?<![\d.,\-]){y4}-{mo}-{dd}(?![\d\-])", doc="2015-3-3"),
