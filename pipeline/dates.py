@@ -769,6 +769,27 @@ def resolve_last_next_month(p: DateParts, pub: Ref, context: Timex | None) -> Ti
     return _point(p, y, p.month, p.day)
 
 
+_MOD_MONTHS = {"START": (1, 1), "MID": (6, 7), "END": (12, 12)}  # the months a year part covers
+
+
+def resolve_last_next_period(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``지난 1분기``, ``지난 연말``: the latest such part of a year over before the document's month;
+    ``오는 하반기``, ``오는 연말``: the next one not begun by then."""
+    y = pub.year
+    if y is not None and pub.month is not None:
+        if p.quarter:
+            first, last = 3 * p.quarter - 2, 3 * p.quarter
+        elif p.half:
+            first, last = 6 * p.half - 5, 6 * p.half
+        else:
+            first, last = _MOD_MONTHS[p.mod or "END"]
+        if p.offset < 0 and last >= pub.month:
+            y -= 1
+        elif p.offset > 0 and first <= pub.month:
+            y += 1
+    return _point(p, y, None, None)
+
+
 @functools.lru_cache(maxsize=64)
 def _kr_holidays(year: int) -> dict[_dt.date, list[str]]:
     """The public holidays of ``year`` in the ``holidays`` package (KR), names in English."""
@@ -994,6 +1015,12 @@ RULES: tuple[Rule, ...] = (
         resolve_last_next_month,
         checks=(not_ordinal,),
         doc="지난 10월, 오는 9월 말, 지난 4월 24일",
+    ),
+    Rule(
+        "date.last_next_period",
+        r"(?<![가-힣])(?P<dir>{last_next}){S}(?:(?P<q>[1-4])(?:/4)?{S}분기|(?P<half>{halves})|(?P<mod>{year_words}))",
+        resolve_last_next_period,
+        doc="지난 1분기, 오는 하반기, 지난 연말",
     ),
     # month and day without year: 3월 8일 / 3월 (초|말) / 6월 / 3분기 / 상반기 / 연말
     Rule("date.md", r"{nb}{mo}{S}월{S}{dd}{S}일", checks=(not_ordinal,), doc="3월 8일"),
