@@ -312,7 +312,7 @@ _DAY_COUNT_BEFORE = re.compile(r"(?:\d\s*박|매월|매달|매주|하루|일주�
 _PARTICLE_AFTER_DUR = re.compile(r"\s*(?:동안|만[에인의])")
 _RANGE_BEFORE = re.compile(r"(?:부터\s*|[~∼〜\-–]\s*)$")
 _TWO_DIGIT_YEAR_NOT = re.compile(
-    r"\s*(?:전|후|뒤|만|째|간|동안|이상|이내|넘|가까이|여|가량|정도|차|치|이\s*지난|이\s*넘)"
+    r"\s*(?:전|후|뒤|만|째|간|동안|이상|이내|넘|가까이|여|가량|정도|차|치|이\s*지난|이\s*넘|새(?![가-힣])|사이)"
 )
 _ORDINAL_AFTER = re.compile(r"\s*(?:째)")
 _HALF_FOLLOW_OK = re.compile(r"(?:에|부터|까지|중|내|의|와|과|는|도|를|동안|까지)")
@@ -939,6 +939,7 @@ RULES: tuple[Rule, ...] = (
     Rule("date.slash_ymd", r"(?<![\d.,/]){yy}/{mo}/{dd}(?![\d/])", doc="2015/3/3, 74/10/31"),
     Rule("date.dash_ymd", r"(?<![\d.,\-]){y4}-{mo}-{dd}(?![\d\-])", doc="2015-3-3"),
     Rule("date.slash_md", r"(?<![\d.,/]){mo}/{dd}(?![\d/])", checks=(slash_date_ok,), doc="3/15(금), 3/15까지"),
+    Rule("date.slash_md_day", r"(?<![\d.,/]){mo}/{dd}일(?!요일)", doc="4/24일까지: a fraction never takes 일"),
     Rule(
         "date.iso",
         r"(?<![\d.,\-]){y4}-(?P<m>1[0-2]|0[1-9])(?:-(?P<d>3[01]|[12]\d|0[1-9]))?(?![\d\-])",
@@ -1074,7 +1075,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("date.quarter", r"{nb}(?P<q>[1-4])(?:/4)?{S}분기", doc="3분기"),
     Rule("date.half", r"(?P<half>{halves})", checks=(half_follow_ok, not_every_year), doc="상반기에"),
-    Rule("date.year_part", r"(?P<mod>{year_words})", doc="연말, 연초"),
+    Rule("date.year_part", r"(?P<mod>{year_words})(?!연시)", doc="연말, 연초; not 연말연시 (two years' turn)"),
     # ranges whose first part borrows the unit of the second: 3~5월, 2020~2022년, 7월 1~3일
     Rule("date.range_month_start", r"{nb}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m", doc="3~5월 → 3"),
     Rule(
@@ -1184,13 +1185,13 @@ def _found(grammar: DateGrammar, rule: Rule, m: re.Match, text: str, bounds: Tok
     """The match as a span candidate, or ``None`` when it cannot be a date here."""
     start = m.start()
     end = m.end(rule.end_group) if rule.end_group else m.end()
-    if end <= start:
-        return None
     if start and text[start - 1].isalnum():
         return None  # a date never starts inside a word or number (코로나19, 제2020 …)
     if bounds is not None and end not in bounds.ends and m.groupdict().get("mod") and not rule.end_group:
         # 초/중/말 are a period part only as whole words (Kiwi's tokens): 5월 초록우산 is 5월
         end = len(text[: m.start("mod")].rstrip())
+    if end <= start:
+        return None  # nothing left: 연말 inside 연말연시 alone
     if bounds is not None and (start not in bounds.starts or end not in bounds.ends):
         return None  # e.g. 내달리다 is not 내달
     f = Found(rule, m, text, start, end, grammar)
