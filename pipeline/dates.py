@@ -379,6 +379,18 @@ def not_reporting_day(f: Found) -> bool:
 _SLASH_DATE_AROUND = re.compile(r"\s*(?:\(|부터|까지|[~∼〜])")
 _HOLIDAY_CUE_AFTER = re.compile(r"\s*(?:을|를|에|의|은|는|이|가|과|와|도|부터|까지|맞이|연휴|명절|전|당일|\s|[,.)]|$)")
 _QUOTES = "'\"‘’“”「」『』《》<>"
+_OPEN_QUOTES = "'\"‘“「『《<"
+_QUOTED_REST = re.compile(r"[^'\"’”」』》>\n]{1,40}?['\"’”」』》>]")
+
+
+def not_title_year(f: Found) -> bool:
+    """A year that opens a quoted title (``'2025년 희망나눔 캠페인'``, ``‘2024년 우수기업’``) is part of
+    the name, not a time (docs/annotation.md: years inside a quoted title); a quoted sentence
+    (``“2030년까지 … 이루겠다”``) keeps its year."""
+    if f.before(1) not in tuple(_OPEN_QUOTES):
+        return True
+    m = _QUOTED_REST.match(f.text, f.end)
+    return m is None or m.group()[:-1].rstrip(" .!?").endswith(("다", "요", "죠", "까"))
 
 
 def slash_date_ok(f: Found) -> bool:
@@ -907,7 +919,7 @@ RULES: tuple[Rule, ...] = (
         "date.year",
         r"{nb}{ago}{yy}{S}년(?:도(?=\s|[,.)]|에|의|부터|까지|$))?(?!{S}(?:간|동안))"
         r"(?:\s*(?P<mod>{year_mods}|{year_words}))?",
-        checks=(not_ordinal, not_year_count),
+        checks=(not_ordinal, not_year_count, not_title_year),
         doc="2020년, 20년, 2023년도, 2020년 말, 2020년 연말",
     ),
     Rule(
