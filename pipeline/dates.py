@@ -1117,6 +1117,13 @@ RULES: tuple[Rule, ...] = (
         doc="올해 1~4월 → 올해 1",
     ),
     Rule(
+        "date.range_last_next_day_start",
+        r"(?P<dir>{this_last_next}){S}{dd}{S}[~∼〜]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
+        resolve_last_next_day,
+        end_group="d",
+        doc="지난 2~3일 → 지난 2",
+    ),
+    Rule(
         "date.range_day_start",
         r"{nb}{dd}{S}[~∼〜]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
         end_group="d",
