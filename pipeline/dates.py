@@ -1142,12 +1142,12 @@ RULES: tuple[Rule, ...] = (
     # durations: 1개월, 3년간, 2주간, 6개월 동안 → 6개월, 나흘, 한 달간
     Rule(
         "date.duration",
-        r"{nb}(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)(?:여(?:\s?간)?|간)?",
+        r"{nb}(?P<n>\d+|{native_num})(?:(?<=\d)여)?{S}(?P<u>개월|년|주|일|달)(?:여(?:\s?간)?|간)?",
         resolve_duration,
         checks=(duration_ok,),
         read=read_duration,
         sets_context=False,
-        doc="1개월, 3년간, 한 달간, 2년여 간",
+        doc="1개월, 3년간, 한 달간, 2년여 간, 10여 년간",
     ),
     Rule(
         "date.duration_word",
