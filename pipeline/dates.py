@@ -405,6 +405,12 @@ def not_every_year(f: Found) -> bool:
     return not re.search(rf"(?:{f.grammar.fragments['every']})\s", f.before(f.grammar.settings.date_before * 4))
 
 
+def not_recurring(f: Found) -> bool:
+    """A month right after a frequency word (``매년 5월``, ``해마다 12월``; date_words.tsv unit
+    ``every``) recurs every year: no date."""
+    return not re.search(rf"(?:{f.grammar.fragments['every']})\s*$", f.before())
+
+
 def is_coordinated(f: Found) -> bool:
     """A half or holiday side by side with another of its kind (``상반기와 하반기``, ``상·하반기``,
     ``어린이날과 성탄절``)."""
@@ -1082,7 +1088,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "date.month",
         r"{nb}{mo}{S}월(?!{S}(?:간|동안))(?:\s*(?P<mod>{month_mods}))?",
-        checks=(not_ordinal,),
+        checks=(not_ordinal, not_recurring),
         doc="6월, 3월 초",
     ),
     Rule("date.quarter", r"{nb}(?P<q>[1-4])(?:/4)?{S}분기", doc="3분기"),
