@@ -122,6 +122,7 @@ def fragments(t: DateTables) -> dict[str, str]:
         "nb": r"(?<![\d.,])",  # no digit before
         "na": r"(?![\d])",  # no digit after
         "S": r"\s*",
+        "not_unit": r"(?!\s*[억만천조원%％개명톤배])",  # 1.5~2.5배 is no date
         # 지난 2019년, 오는 2027년 3월: inside the span, changes nothing
         "ago": rf"(?:(?<![가-힣])(?:{last_next})\s+)?",
         "y4": r"(?P<y>(?:19|20)\d{2})",
@@ -311,7 +312,7 @@ _DAY_COUNT_BEFORE = re.compile(r"(?:\d\s*박|매월|매달|매주|하루|일주�
 _PARTICLE_AFTER_DUR = re.compile(r"\s*(?:동안|만[에인의])")
 _RANGE_BEFORE = re.compile(r"(?:부터\s*|[~∼〜\-–]\s*)$")
 _TWO_DIGIT_YEAR_NOT = re.compile(
-    r"\s*(?:전|후|뒤|만|째|간|동안|이상|이내|넘|가까이|여|가량|정도|차|치|이\s*지난|이\s*넘)"
+    r"\s*(?:전|후|뒤|만|째|간|동안|이상|이내|넘|가까이|여|가량|정도|차|치|이\s*지난|이\s*넘|새(?![가-힣])|사이)"
 )
 _ORDINAL_AFTER = re.compile(r"\s*(?:째)")
 _HALF_FOLLOW_OK = re.compile(r"(?:에|부터|까지|중|내|의|와|과|는|도|를|동안|까지)")
@@ -378,6 +379,18 @@ def not_reporting_day(f: Found) -> bool:
 _SLASH_DATE_AROUND = re.compile(r"\s*(?:\(|부터|까지|[~∼〜])")
 _HOLIDAY_CUE_AFTER = re.compile(r"\s*(?:을|를|에|의|은|는|이|가|과|와|도|부터|까지|맞이|연휴|명절|전|당일|\s|[,.)]|$)")
 _QUOTES = "'\"‘’“”「」『』《》<>"
+_OPEN_QUOTES = "'\"‘“「『《<"
+_QUOTED_REST = re.compile(r"[^'\"’”」』》>\n]{1,40}?['\"’”」』》>]")
+
+
+def not_title_year(f: Found) -> bool:
+    """A year that opens a quoted title (``'2025년 희망나눔 캠페인'``, ``‘2024년 우수기업’``) is part of
+    the name, not a time (docs/annotation.md: years inside a quoted title); a quoted sentence
+    (``“2030년까지 … 이루겠다”``) keeps its year."""
+    if f.before(1) not in tuple(_OPEN_QUOTES):
+        return True
+    m = _QUOTED_REST.match(f.text, f.end)
+    return m is None or m.group()[:-1].rstrip(" .!?").endswith(("다", "요", "죠", "까"))
 
 
 def slash_date_ok(f: Found) -> bool:
@@ -390,6 +403,12 @@ def not_every_year(f: Found) -> bool:
     """A period in a sentence with a frequency word (``매년 상반기에``, ``해마다 추석에는``; date_words.tsv
     unit ``every``) is used for every year: no date."""
     return not re.search(rf"(?:{f.grammar.fragments['every']})\s", f.before(f.grammar.settings.date_before * 4))
+
+
+def not_recurring(f: Found) -> bool:
+    """A month right after a frequency word (``매년 5월``, ``해마다 12월``; date_words.tsv unit
+    ``every``) recurs every year: no date."""
+    return not re.search(rf"(?:{f.grammar.fragments['every']})\s*$", f.before())
 
 
 def is_coordinated(f: Found) -> bool:
@@ -754,14 +773,39 @@ def resolve_reporting_day(p: DateParts, pub: Ref, context: Timex | None) -> Time
 
 
 def resolve_last_next_month(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
-    """``지난 10월``: the latest October before the document date; ``오는 9월``: the next one after."""
+    """``지난 10월``, ``지난 4월 24일``: the latest such month (day) before the document date;
+    ``오는 9월``, ``오는 9월 20일``: the next one after. Compared at the precision both have."""
     y = pub.year
     if y is not None and pub.month is not None and p.month is not None:
-        if p.offset < 0 and p.month >= pub.month:
+        both_days = p.day is not None and pub.day is not None
+        when = (p.month, p.day) if both_days else (p.month, 0)
+        today = (pub.month, pub.day) if both_days else (pub.month, 0)
+        if p.offset < 0 and when >= today:
             y -= 1
-        elif p.offset > 0 and p.month <= pub.month:
+        elif p.offset > 0 and when <= today:
             y += 1
     return _point(p, y, p.month, p.day)
+
+
+_MOD_MONTHS = {"START": (1, 1), "MID": (6, 7), "END": (12, 12)}  # the months a year part covers
+
+
+def resolve_last_next_period(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``지난 1분기``, ``지난 연말``: the latest such part of a year over before the document's month;
+    ``오는 하반기``, ``오는 연말``: the next one not begun by then."""
+    y = pub.year
+    if y is not None and pub.month is not None:
+        if p.quarter:
+            first, last = 3 * p.quarter - 2, 3 * p.quarter
+        elif p.half:
+            first, last = 6 * p.half - 5, 6 * p.half
+        else:
+            first, last = _MOD_MONTHS[p.mod or "END"]
+        if p.offset < 0 and last >= pub.month:
+            y -= 1
+        elif p.offset > 0 and first <= pub.month:
+            y += 1
+    return _point(p, y, None, None)
 
 
 @functools.lru_cache(maxsize=64)
@@ -881,7 +925,7 @@ RULES: tuple[Rule, ...] = (
         "date.year",
         r"{nb}{ago}{yy}{S}년(?:도(?=\s|[,.)]|에|의|부터|까지|$))?(?!{S}(?:간|동안))"
         r"(?:\s*(?P<mod>{year_mods}|{year_words}))?",
-        checks=(not_ordinal, not_year_count),
+        checks=(not_ordinal, not_year_count, not_title_year),
         doc="2020년, 20년, 2023년도, 2020년 말, 2020년 연말",
     ),
     Rule(
@@ -893,16 +937,27 @@ RULES: tuple[Rule, ...] = (
     # dotted and ISO: 2020.9.22 / 20.9.22 / 2020. 3. 15. / 2020.3 / 2020. 3. / 2023-12-05
     Rule(
         "date.dotted_ymd",
-        r"{nb}(?P<y>(?:19|20)?\d{{2}})\.{S}{mo}\.{S}{dd}(?:\.(?=[\s(\[),]|$))?{na}",
+        r"{nb}(?P<y>(?:19|20)?\d{{2}})\.{S}{mo}\.{S}{dd}(?:\.(?=[\s(\[),~∼〜]|$))?{na}",
         doc="2020.9.22, 20.9.22, 2022. 3. 15.",
     ),
     Rule("date.dotted_ym_spaced", r"{nb}{y4}\.\s+{mo}\.(?=\s|$)", doc="2020. 3."),
     Rule("date.dotted_ym", r"{nb}{y4}\.{mo}(?!\d|\.\d|\s*[억만천조원%％개명톤])", doc="2020.3"),
-    Rule("date.dotted_md", r"{nb}{mo}\.{dd}(?![\d.])", checks=(is_range_end,), doc="2020.10.5~10.21 → 10.21"),
+    Rule(
+        "date.dotted_md",
+        r"{nb}{mo}\.\s?{dd}(?:\.(?=[\s(\[),~∼〜]|$|[가-힣]))?(?![\d.]){not_unit}",
+        checks=(is_range_end,),
+        doc="2020.10.5~10.21 → 10.21, 5. 8.~5. 19. → 5. 19.",
+    ),
+    Rule(
+        "date.dotted_md_range_start",
+        r"{nb}{mo}\.\s?{dd}\.?(?=\s*[~∼〜]\s*(?:1[0-2]|0?[1-9])\.\s?(?:3[01]|[12]\d|0?[1-9])(?![\d])\.?{not_unit})",
+        doc="4.24~5.28 → 4.24, 5. 8.~5. 19. → 5. 8.",
+    ),
     # slashes and unpadded dashes: 2015/3/3, 74/10/31, 2015-3-3, 3/15(금)
     Rule("date.slash_ymd", r"(?<![\d.,/]){yy}/{mo}/{dd}(?![\d/])", doc="2015/3/3, 74/10/31"),
     Rule("date.dash_ymd", r"(?<![\d.,\-]){y4}-{mo}-{dd}(?![\d\-])", doc="2015-3-3"),
     Rule("date.slash_md", r"(?<![\d.,/]){mo}/{dd}(?![\d/])", checks=(slash_date_ok,), doc="3/15(금), 3/15까지"),
+    Rule("date.slash_md_day", r"(?<![\d.,/]){mo}/{dd}일(?!요일)", doc="4/24일까지: a fraction never takes 일"),
     Rule(
         "date.iso",
         r"(?<![\d.,\-]){y4}-(?P<m>1[0-2]|0[1-9])(?:-(?P<d>3[01]|[12]\d|0[1-9]))?(?![\d\-])",
@@ -975,9 +1030,16 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.last_next_month",
-        r"(?P<dir>{last_next}){S}{mo}{S}월(?:\s*(?P<mod>{month_mods}))?",
+        r"(?P<dir>{last_next}){S}{mo}{S}월(?:{S}{dd}{S}일|\s*(?P<mod>{month_mods}))?",
         resolve_last_next_month,
-        doc="지난 10월, 오는 9월 말",
+        checks=(not_ordinal,),
+        doc="지난 10월, 오는 9월 말, 지난 4월 24일",
+    ),
+    Rule(
+        "date.last_next_period",
+        r"(?<![가-힣])(?P<dir>{last_next}){S}(?:(?P<q>[1-4])(?:/4)?{S}분기|(?P<half>{halves})|(?P<mod>{year_words}))",
+        resolve_last_next_period,
+        doc="지난 1분기, 오는 하반기, 지난 연말",
     ),
     # month and day without year: 3월 8일 / 3월 (초|말) / 6월 / 3분기 / 상반기 / 연말
     Rule("date.md", r"{nb}{mo}{S}월{S}{dd}{S}일", checks=(not_ordinal,), doc="3월 8일"),
@@ -1026,12 +1088,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "date.month",
         r"{nb}{mo}{S}월(?!{S}(?:간|동안))(?:\s*(?P<mod>{month_mods}))?",
-        checks=(not_ordinal,),
+        checks=(not_ordinal, not_recurring),
         doc="6월, 3월 초",
     ),
     Rule("date.quarter", r"{nb}(?P<q>[1-4])(?:/4)?{S}분기", doc="3분기"),
     Rule("date.half", r"(?P<half>{halves})", checks=(half_follow_ok, not_every_year), doc="상반기에"),
-    Rule("date.year_part", r"(?P<mod>{year_words})", doc="연말, 연초"),
+    Rule("date.year_part", r"(?P<mod>{year_words})(?!연시)", doc="연말, 연초; not 연말연시 (two years' turn)"),
     # ranges whose first part borrows the unit of the second: 3~5월, 2020~2022년, 7월 1~3일
     Rule("date.range_month_start", r"{nb}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m", doc="3~5월 → 3"),
     Rule(
@@ -1039,6 +1101,33 @@ RULES: tuple[Rule, ...] = (
         r"{nb}{y4}{S}[~∼〜]{S}(?=(?:19|20)\d{{2}}{S}년)",
         end_group="y",
         doc="2020~2022년 → 2020",
+    ),
+    Rule(
+        "date.range_md_start",
+        r"{nb}{mo}{S}월{S}{dd}{S}[~∼〜]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
+        end_group="d",
+        doc="4월 24~28일 → 4월 24",
+    ),
+    Rule(
+        "date.range_rel_month_day_start",
+        r"(?P<rm>{rel_month}){S}{dd}{S}[~∼〜]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
+        resolve_relative_month,
+        end_group="d",
+        doc="지난달 27~28일 → 지난달 27",
+    ),
+    Rule(
+        "date.range_rel_year_month_start",
+        r"(?P<ry>{rel_year}){S}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)",
+        resolve_relative_year,
+        end_group="m",
+        doc="올해 1~4월 → 올해 1",
+    ),
+    Rule(
+        "date.range_last_next_day_start",
+        r"(?P<dir>{this_last_next}){S}{dd}{S}[~∼〜]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
+        resolve_last_next_day,
+        end_group="d",
+        doc="지난 2~3일 → 지난 2",
     ),
     Rule(
         "date.range_day_start",
@@ -1059,12 +1148,12 @@ RULES: tuple[Rule, ...] = (
     # durations: 1개월, 3년간, 2주간, 6개월 동안 → 6개월, 나흘, 한 달간
     Rule(
         "date.duration",
-        r"{nb}(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)(?:여(?:\s?간)?|간)?",
+        r"{nb}(?P<n>\d+|{native_num})(?:(?<=\d)여)?{S}(?P<u>개월|년|주|일|달)(?:여(?:\s?간)?|간)?",
         resolve_duration,
         checks=(duration_ok,),
         read=read_duration,
         sets_context=False,
-        doc="1개월, 3년간, 한 달간, 2년여 간",
+        doc="1개월, 3년간, 한 달간, 2년여 간, 10여 년간",
     ),
     Rule(
         "date.duration_word",
@@ -1121,13 +1210,13 @@ def _found(grammar: DateGrammar, rule: Rule, m: re.Match, text: str, bounds: Tok
     """The match as a span candidate, or ``None`` when it cannot be a date here."""
     start = m.start()
     end = m.end(rule.end_group) if rule.end_group else m.end()
-    if end <= start:
-        return None
     if start and text[start - 1].isalnum():
         return None  # a date never starts inside a word or number (코로나19, 제2020 …)
     if bounds is not None and end not in bounds.ends and m.groupdict().get("mod") and not rule.end_group:
         # 초/중/말 are a period part only as whole words (Kiwi's tokens): 5월 초록우산 is 5월
         end = len(text[: m.start("mod")].rstrip())
+    if end <= start:
+        return None  # nothing left: 연말 inside 연말연시 alone
     if bounds is not None and (start not in bounds.starts or end not in bounds.ends):
         return None  # e.g. 내달리다 is not 내달
     f = Found(rule, m, text, start, end, grammar)
