@@ -164,7 +164,9 @@ class EventTables:
                 rf"(?:^|\n|\d[^\S\n]+)[^\S\n]*[\[(]?(?:{_alt(r['word'] for r in anchors if r['role'] == 'stamp')})[^\S\n]*[:：]?[^\S\n]*$"
             ),
             occasion_after=re.compile(
-                rf"^\s*(?:{_alt(r['word'] for r in anchors if r['role'] == 'occasion')})(?![가-힣])".replace(r"\ ", r"\s*")
+                rf"^\s*(?:{_alt(r['word'] for r in anchors if r['role'] == 'occasion')})(?![가-힣])".replace(
+                    r"\ ", r"\s*"
+                )
             ),
             report_after=re.compile(rf"^\s+(?:[가-힣]+\s+){{0,3}}?(?:{say})"),
             comparison_after=re.compile(rf"^\s*(?:{comparison})"),
@@ -451,7 +453,9 @@ def _anchor(
     if quoted and not non_report:
         return None  # a quotation reported on a day is no event
     occasions = [d for d in non_report if t.occasion_after.match(text[d.end : d.end + SETTINGS.comparison_after])]
-    relative = [d for d in non_report if index is not None and d not in occasions and _adnominal_next(index, text, d.end)]
+    relative = [
+        d for d in non_report if index is not None and d not in occasions and _adnominal_next(index, text, d.end)
+    ]
     acts = [d for d in non_report if d not in occasions and d not in relative]
     points = acts or relative or [d for d in points if d not in non_report] or occasions
     if not points:

@@ -806,7 +806,9 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
         start = words[first].start
         surface = text[start : w.end]
         out = [o for o in out if not (start <= o.start and o.end <= w.end)]
-        out.append(_company(t, start, w.end, surface, "org.apart_head", _canonical_unknown(surface), t.suffixes[key][0]))
+        out.append(
+            _company(t, start, w.end, surface, "org.apart_head", _canonical_unknown(surface), t.suffixes[key][0])
+        )
     return out
 
 
@@ -815,7 +817,9 @@ def _is_place(t: OrgTables, surface: str) -> bool:
     not a person (정몽구)."""
     if surface in t.countries or surface in t.places:
         return True
-    return _acting_suffix(t, normalise(surface))[0] == "government" and not _is_person(t, surface, 0, len(surface), True)
+    return _acting_suffix(t, normalise(surface))[0] == "government" and not _is_person(
+        t, surface, 0, len(surface), True
+    )
 
 
 def _context_kind(kind: str) -> str:
