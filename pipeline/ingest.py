@@ -17,7 +17,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +32,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\ufeff]")
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIX = ".jsonl"
+JSONL_GZ_SUFFIX = ".jsonl.gz"  # a gzip-compressed JSONL shard, read as it is decompressed
 META_SUFFIX = ".meta.json"
 _PUBLISHED = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -222,7 +223,41 @@ def _iter_jsonl(path: Path, default_published: str | None) -> Iterator[Document 
     except InputError as exc:
         yield DocumentError(path.stem, str(path), str(exc))
         return
-    for lineno, line in enumerate(content.splitlines(), start=1):
+    yield from _jsonl_documents(content.splitlines(), path, path.stem, default_published)
+
+
+def _gzip_lines(path: Path) -> Iterator[str]:
+    """The lines of a gzip-compressed UTF-8 file, decompressed as they are read (a shard of any
+    size is never in memory at once); :class:`InputError` if it is no gzip file or no UTF-8."""
+    import gzip
+    import zlib
+
+    if not path.is_file():
+        raise InputError(path, "not a regular file")
+    try:
+        with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as fh:
+            for line in fh:
+                yield line.rstrip("\r\n")
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(path, f"cannot read gzip file ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"undecodable bytes (a .jsonl.gz shard must be UTF-8): {exc.reason}") from None
+
+
+def _iter_jsonl_gz(path: Path, default_published: str | None) -> Iterator[Document | DocumentError]:
+    """A ``*.jsonl.gz`` shard, streamed line by line; a shard that breaks off (truncated, corrupt)
+    gives an error row after the documents read before the break."""
+    stem = path.name[: -len(JSONL_GZ_SUFFIX)]
+    try:
+        yield from _jsonl_documents(_gzip_lines(path), path, stem, default_published)
+    except InputError as exc:
+        yield DocumentError(stem, str(path), str(exc))
+
+
+def _jsonl_documents(
+    lines: Iterable[str], path: Path, stem: str, default_published: str | None
+) -> Iterator[Document | DocumentError]:
+    for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{path}:{lineno}"
@@ -242,9 +277,9 @@ def _iter_jsonl(path: Path, default_published: str | None) -> Iterator[Document 
             meta["published"] = validate_published(meta.get("published"), where)
             yield _document(doc_id, text, where, meta, default_published)
         except json.JSONDecodeError as exc:
-            yield DocumentError(f"{path.stem}:{lineno}", where, f"{where}: malformed JSON ({exc.msg})")
+            yield DocumentError(f"{stem}:{lineno}", where, f"{where}: malformed JSON ({exc.msg})")
         except InputError as exc:
-            yield DocumentError(doc_id or f"{path.stem}:{lineno}", where, str(exc))
+            yield DocumentError(doc_id or f"{stem}:{lineno}", where, str(exc))
 
 
 @dataclass(frozen=True)
@@ -341,6 +376,12 @@ def count_documents(sources: list[Source]) -> int:
     one per non-blank line of a JSONL file (for a progress bar's total)."""
     n = 0
     for s in sources:
+        if not s.error and s.path.name.lower().endswith(JSONL_GZ_SUFFIX):
+            try:
+                n += max(1, sum(1 for line in _gzip_lines(s.path) if line.strip()))
+            except InputError:
+                n += 1
+            continue
         if s.error or s.path.suffix.lower() != JSONL_SUFFIX:
             n += 1
             continue
@@ -376,7 +417,9 @@ def iter_documents(
 
 
 def _is_input(path: Path) -> bool:
-    return path.suffix.lower() in (*ARTICLE_SUFFIXES, JSONL_SUFFIX) and not path.name.endswith(META_SUFFIX)
+    return (
+        path.suffix.lower() in (*ARTICLE_SUFFIXES, JSONL_SUFFIX) or path.name.lower().endswith(JSONL_GZ_SUFFIX)
+    ) and not path.name.endswith(META_SUFFIX)
 
 
 def _read_one(source: Source, default_published: str | None) -> Iterator[Document | DocumentError]:
@@ -388,6 +431,9 @@ def _read_one(source: Source, default_published: str | None) -> Iterator[Documen
     suffix = path.suffix.lower()
     if suffix == JSONL_SUFFIX:
         yield from _iter_jsonl(path, default_published)
+        return
+    if path.name.lower().endswith(JSONL_GZ_SUFFIX):
+        yield from _iter_jsonl_gz(path, default_published)
         return
     if suffix not in ARTICLE_SUFFIXES:
         yield DocumentError(
