@@ -421,11 +421,12 @@ def open_tables(output_format: str, out_dir: str | Path, key: str = "", resume: 
 
 def read_table(out_dir: str | Path, name: str):
     """One output table of a run as a pandas DataFrame of strings (an empty cell as ``""``), from
-    ``OUT/NAME.parquet`` when the run wrote Parquet, else ``OUT/NAME.csv`` (cells as written)."""
+    ``OUT/NAME.parquet`` when the run wrote Parquet, else ``OUT/NAME.csv`` (cells as written); when
+    both are there, from the newer one (the last run's)."""
     import pandas as pd
 
-    parquet = Path(out_dir) / f"{name}.parquet"
-    if parquet.exists():
+    parquet, csv_path = Path(out_dir) / f"{name}.parquet", Path(out_dir) / f"{name}.csv"
+    if parquet.exists() and not (csv_path.exists() and csv_path.stat().st_mtime > parquet.stat().st_mtime):
         frame = pd.read_parquet(parquet, dtype_backend="numpy_nullable")
         return frame.astype("string").fillna("").astype(str)  # the dtype read_csv(dtype=str) gives
-    return pd.read_csv(Path(out_dir) / f"{name}.csv", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    return pd.read_csv(csv_path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
