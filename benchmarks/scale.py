@@ -195,6 +195,7 @@ def dask_corpus(n: int, workers: int) -> str:
         chars = make_shards(src, n)
         command = ["run", str(src), "--out", str(out), "--engine", "dask", "--workers", str(workers)]
         command += ["--format", "parquet", "--quiet"]
+        load_before = os.getloadavg()[0]
         t0 = time.perf_counter()
         proc = subprocess.Popen(
             [sys.executable, "-m", "pipeline", *command], cwd=ROOT, stderr=subprocess.PIPE, text=True
@@ -210,7 +211,9 @@ def dask_corpus(n: int, workers: int) -> str:
         f"{n:,} generated documents ({chars:,} characters, 1 to 3 sentences each) in {-(-n // 10_000)} "
         f"`.jsonl.gz` shards; `run --engine dask --workers {workers} --format parquet` (a LocalCluster of "
         f"{workers} workers on {os.cpu_count()} cores): {secs:.0f} s, {chars / secs:,.0f} chars/s, "
-        f"{n / secs:.0f} documents/s, exit status {proc.returncode}; documents.parquet has {rows:,} rows.",
+        f"{n / secs:.0f} documents/s, exit status {proc.returncode}; documents.parquet has {rows:,} rows. "
+        f"Load average (1 min) {load_before:.1f} before the run and {os.getloadavg()[0]:.1f} after it: "
+        "other work shared the cores when it is above the number of workers.",
         "",
         "| share of the run | client (MiB) | all processes (MiB) |",
         "|---|---|---|",

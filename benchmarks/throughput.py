@@ -70,6 +70,7 @@ def measure(min_chars: int) -> dict:
     from pipeline.kiwi import get_kiwi, kiwi_sentences
     from pipeline.nlp import annotate
 
+    load_before = os.getloadavg()[0]
     texts = corpus(min_chars)
     chars = sum(map(len, texts))
     get_kiwi()
@@ -131,6 +132,7 @@ def measure(min_chars: int) -> dict:
             )
         cold, cold_rss = timed_run(["run", "raw", "--out", str(Path(tmp) / "seed"), "--quiet"])
         figures["cold_start_s"], figures["cold_start_rss_mib"] = cold, cold_rss
+    figures["load_before"], figures["load_after"] = load_before, os.getloadavg()[0]
     figures["pipeline_over_kiwi"] = figures["pipeline_cps"] / figures["kiwi_cps"]
     figures["workers2_over_workers1"] = figures["workers2_cps"] / figures["workers1_cps"]
     figures["workers2_over_kiwi_batched"] = figures["workers2_cps"] / figures["kiwi_batched_cps"]
@@ -157,7 +159,9 @@ def kiwi_batched(texts: list[str], threads: int) -> float:
 def table(f: dict) -> str:
     return "\n".join(
         [
-            f"{f['chars']:,} characters in {f['documents']:,} documents; {os.cpu_count()} cores.",
+            f"{f['chars']:,} characters in {f['documents']:,} documents; {os.cpu_count()} cores; load average "
+            f"(1 min) {f['load_before']:.1f} before and {f['load_after']:.1f} after the measurements "
+            "(above the number of cores: other work shared them, and the figures are lower and noisier).",
             "",
             "| measure | figure | target |",
             "|---|---|---|",
