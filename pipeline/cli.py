@@ -58,6 +58,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if args.scheduler and args.engine != "dask":
         args.parser.error("--scheduler needs --engine dask")
+    try:  # --workers sizes the local pool (default 1), or the LocalCluster of --engine dask (default: a core each)
+        engine = Engine(args.engine, args.workers or (1 if args.engine == "local" else None), args.scheduler)
+    except DaskMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     # the dask engine's client never extracts: Kiwi loads in the workers only
     if args.engine == "local":
         warm_up_in_background()  # Kiwi loads while spaCy is imported and the inputs are read
@@ -66,9 +71,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.engine == "local" and (args.workers or 1) > 1:
         get_kiwi()  # load once in the parent: forked workers share it instead of loading their own
     from .ingest import InputError
-
-    # --workers sizes the local pool (default 1), or the LocalCluster of --engine dask (default: a core each)
-    engine = Engine(args.engine, args.workers or (1 if args.engine == "local" else None), args.scheduler)
 
     def on_error(msg: str) -> None:
         print(f"error: {msg}", file=sys.stderr)
@@ -89,7 +91,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             engine=engine,
             output_format=args.format,
         )
-    except (InputError, DaskMissing) as exc:
+    except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

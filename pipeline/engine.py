@@ -18,6 +18,7 @@ corpus. The engines differ only in where :func:`process_batch` runs:
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import sys
 import threading
@@ -27,7 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .ingest import Document, DocumentError
+from .ingest import Document, DocumentError, InputError
 
 ENGINES = ("local", "dask")
 BATCH = 8  # documents per task: fewer round trips, and still small enough to keep workers busy
@@ -72,6 +73,8 @@ class Engine:
             raise ValueError(f"unknown engine {self.name!r} (expected one of {', '.join(ENGINES)})")
         if self.scheduler and self.name != "dask":
             raise ValueError("a scheduler address needs the dask engine")
+        if self.name == "dask" and importlib.util.find_spec("distributed") is None:
+            raise DaskMissing()  # before a run locks its output folder
 
     def results(self, items: Iterator[Item], one: Callable[[Item], Outcome]) -> Iterator[Outcome]:
         """One result per item, in the order of ``items``; ``one`` extracts a single document in
@@ -182,7 +185,11 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
     except ImportError:
         raise DaskMissing() from None
     if scheduler:
-        with Client(scheduler) as client:
+        try:
+            client = Client(scheduler)
+        except OSError as exc:
+            raise InputError(scheduler, f"cannot connect to the Dask scheduler ({exc})") from None
+        with client:
             client.register_plugin(pipeline_loader())
             yield client
         return

@@ -279,3 +279,26 @@ def test_a_broken_shard_is_an_error_row(tmp_path):
     assert "cannot read gzip file" in errors["cut"]
     assert "must be UTF-8" in errors["latin"]
     assert [i.doc_id for i in items if hasattr(i, "text")][-1] == "ok"
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line's checks, before anything is written
+
+
+def test_scheduler_needs_the_dask_engine(tmp_path, capsys):
+    from pipeline import cli
+
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["run", "raw", "--out", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:8786"])
+    assert exit_.value.code == 2 and "--scheduler needs --engine dask" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_without_dask_the_dask_engine_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    from pipeline import cli, engine
+
+    real = engine.importlib.util.find_spec
+    monkeypatch.setattr(engine.importlib.util, "find_spec", lambda n, *a: None if n == "distributed" else real(n, *a))
+    code = cli.main(["run", str(ROOT / "raw"), "--out", str(tmp_path / "out"), "--engine", "dask", "--quiet"])
+    assert code == 2 and "pip install -e '.[dask]'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
