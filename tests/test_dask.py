@@ -98,6 +98,14 @@ def test_dask_engine_writes_the_bytes_of_the_local_engine(local_run, cluster, tm
     assert summary.ok + summary.failed == 40
     same_csvs(tmp_path / "dask", expected)
     assert len(worker_pids(client)) == 2
+    # each worker built its pipeline once (the plugin at start-up), whatever the number of batches
+    assert list(client.run(_pipelines_built).values()) == [1, 1]
+
+
+def _pipelines_built() -> int:
+    from pipeline.nlp import get_nlp
+
+    return get_nlp.cache_info().misses
 
 
 @needs_dask
