@@ -310,3 +310,13 @@ def test_without_dask_the_dask_engine_is_a_clear_error(tmp_path, capsys, monkeyp
     code = cli.main(["run", str(ROOT / "raw"), "--out", str(tmp_path / "out"), "--engine", "dask", "--quiet"])
     assert code == 2 and "pip install -e '.[dask]'" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@needs_dask
+@needs_pyarrow
+def test_the_100000_document_benchmark_in_small():
+    from benchmarks import scale
+
+    report = scale.dask_corpus(30, workers=2)
+    print(report)
+    assert "exit status 0; documents.parquet has 30 rows" in report and "| 100% |" in report
