@@ -2,6 +2,7 @@
 
     python benchmarks/scale.py curve [--max-chars 400000] [--write BENCHMARKS.md]
     python benchmarks/scale.py corpus [--documents 10000] [--workers 2] [--write BENCHMARKS.md]
+    python benchmarks/scale.py dask [--documents 100000] [--workers 2] [--write BENCHMARKS.md]
 
 ``curve`` times the pipeline on one article (the seed, repeated) and on one sentence with no
 punctuation at all, each at doubling sizes, and prints characters per second per size and the
@@ -11,11 +12,20 @@ time ratio of each doubling (2.0 is linear; a quadratic step would show as 4.0).
 articles, with metadata sidecars on some), runs ``python -m pipeline run --workers W`` on them and
 samples the resident memory of every process of the run twice a second; it prints the summary
 line of the run and memory at each tenth of the run: flat memory means those figures stay level.
+
+``dask`` writes N short generated documents (one to three fixture sentences each) as gzip-compressed
+JSONL shards of 10,000 lines, runs ``python -m pipeline run --engine dask --workers W --format
+parquet`` on them (a Dask ``LocalCluster`` of W workers on this machine) and reports the memory of
+the client (the process that reads the shards and writes the Parquet files) and of all processes at
+each tenth of the run, the wall time and characters per second, and checks that ``documents.parquet``
+has a row for every document.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import random
 import re
 import subprocess
@@ -35,6 +45,11 @@ FIGURES = {
     ),
     "corpus": Figure(
         "scale-corpus", "python benchmarks/scale.py corpus --write BENCHMARKS.md", "## Memory over a corpus"
+    ),
+    "dask": Figure(
+        "scale-dask",
+        "python benchmarks/scale.py dask --documents 100000 --write BENCHMARKS.md",
+        "## 100,000 documents on Dask, Parquet out",
     ),
 }
 
@@ -92,10 +107,10 @@ def _tree_rss_kib(pid: int) -> tuple[int, int]:
     while todo:
         p = todo.pop()
         pids.append(p)
-        try:
-            kids = Path(f"/proc/{p}/task/{p}/children").read_text().split()
-        except OSError:
-            kids = []
+        kids = []
+        for task in Path(f"/proc/{p}/task").glob("*"):  # every thread's children (Dask starts workers from one)
+            with contextlib.suppress(OSError):
+                kids += task.joinpath("children").read_text().split()
         todo += [int(k) for k in kids]
     sizes = []
     for p in pids:
@@ -144,6 +159,74 @@ def corpus(n: int, workers: int) -> str:
     return "\n".join(lines)
 
 
+def make_shards(folder: Path, n: int, per_shard: int = 10_000, seed: int = 7) -> int:
+    """``n`` short documents (one to three sentences) as ``shard-NNN.jsonl.gz``; their characters."""
+    import gzip
+
+    rng = random.Random(seed)
+    sentences = _sentences()
+    chars = 0
+    for first in range(0, n, per_shard):
+        with gzip.open(folder / f"shard-{first // per_shard:03d}.jsonl.gz", "wt", encoding="utf-8") as fh:
+            for i in range(first, min(n, first + per_shard)):
+                text = " ".join(rng.sample(sentences, rng.randint(1, 3)))
+                line = {"id": f"d{i:06d}", "text": text, "published": f"202{i % 5}-0{1 + i % 9}"}
+                fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+                chars += len(text)
+    return chars
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def dask_corpus(n: int, workers: int) -> str:
+    import pyarrow.parquet as pq
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = Path(tmp) / "in", Path(tmp) / "out"
+        src.mkdir()
+        chars = make_shards(src, n)
+        command = ["run", str(src), "--out", str(out), "--engine", "dask", "--workers", str(workers)]
+        command += ["--format", "parquet", "--quiet"]
+        load_before = os.getloadavg()[0]
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pipeline", *command], cwd=ROOT, stderr=subprocess.PIPE, text=True
+        )
+        samples = []
+        while proc.poll() is None:
+            samples.append((time.perf_counter() - t0, _rss_kib(proc.pid), _tree_rss_kib(proc.pid)[0]))
+            time.sleep(0.5)
+        err = proc.stderr.read() if proc.stderr else ""
+        secs = time.perf_counter() - t0
+        rows = pq.read_metadata(out / "documents.parquet").num_rows if (out / "documents.parquet").exists() else 0
+    lines = [
+        f"{n:,} generated documents ({chars:,} characters, 1 to 3 sentences each) in {-(-n // 10_000)} "
+        f"`.jsonl.gz` shards; `run --engine dask --workers {workers} --format parquet` (a LocalCluster of "
+        f"{workers} workers on {os.cpu_count()} cores): {secs:.0f} s, {chars / secs:,.0f} chars/s, "
+        f"{n / secs:.0f} documents/s, exit status {proc.returncode}; documents.parquet has {rows:,} rows. "
+        f"Load average (1 min) {load_before:.1f} before the run and {os.getloadavg()[0]:.1f} after it: "
+        "other work shared the cores when it is above the number of workers.",
+        "",
+        "| share of the run | client (MiB) | all processes (MiB) |",
+        "|---|---|---|",
+    ]
+    if err.strip():
+        lines[1:1] = ["", f"stderr: `{err.strip()[-300:]}`"]
+    for tenth in range(1, 11):
+        at = secs * tenth / 10
+        s = min(samples, key=lambda x: abs(x[0] - at)) if samples else (0, 0, 0)
+        lines.append(f"| {tenth * 10}% | {s[1] / 1024:.0f} | {s[2] / 1024:.0f} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argument_parser(__doc__)
     sub = ap.add_subparsers(dest="mode", required=True)
@@ -154,8 +237,17 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--documents", type=int, default=10_000)
     k.add_argument("--workers", type=int, default=2)
     k.add_argument("--write", metavar="FILE", help="also write the table into FILE (BENCHMARKS.md)")
+    d = sub.add_parser("dask")
+    d.add_argument("--documents", type=int, default=100_000)
+    d.add_argument("--workers", type=int, default=2)
+    d.add_argument("--write", metavar="FILE", help="also write the table into FILE (BENCHMARKS.md)")
     args = ap.parse_args(argv)
-    body = curve(args.max_chars) if args.mode == "curve" else corpus(args.documents, args.workers)
+    if args.mode == "curve":
+        body = curve(args.max_chars)
+    elif args.mode == "corpus":
+        body = corpus(args.documents, args.workers)
+    else:
+        body = dask_corpus(args.documents, args.workers)
     FIGURES[args.mode].publish(body, args.write)
     return 0
 

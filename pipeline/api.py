@@ -10,13 +10,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import itertools
 import json
 import os
 import sys
-import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -25,7 +23,8 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from .export import COLUMNS, CsvSet, OutputBusy, event_rows, span_rows
+from .engine import Engine
+from .export import COLUMNS, FORMATS, OutputBusy, event_rows, open_tables, span_rows
 from .ingest import (
     Columns,
     Document,
@@ -173,84 +172,17 @@ def _safe_process(item: Document | DocumentError, keep_doc: bool = True) -> Resu
     return result
 
 
-def _process_batch_in_worker(batch: list[Document | DocumentError]) -> list[Result | DocumentError]:
-    return [_safe_process(item, keep_doc=False) for item in batch]
-
-
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-
-
-def _die_with_parent(parent: int) -> None:
-    """Worker initializer: the worker ends when the process that started it ends, even by
-    ``kill -9`` (which gives the parent no chance to stop its pool). Without this, workers wait
-    forever on a queue nobody writes to, holding their memory and the output folder's lock.
-
-    On Linux the kernel sends SIGKILL to the worker when its parent dies (``prctl`` with
-    ``PR_SET_PDEATHSIG``; the pool is started from the thread that submits work, which lives as long
-    as the pool). Everywhere, a daemon thread checks once a second that the parent is still the
-    worker's parent and exits when it is not."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
-
-        with contextlib.suppress(OSError, AttributeError):  # else the watchdog below still works
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:
-        os._exit(1)  # the parent died before prctl took effect
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != parent:
-                os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
-
-
-def _batches(items: Iterator, size: int) -> Iterator[list]:
-    batch: list = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def iter_results(
-    inputs, published: str | None = None, workers: int = 1, follow_links: bool = False
+    inputs, published: str | None = None, workers: int = 1, follow_links: bool = False, engine: Engine | None = None
 ) -> Iterator[Result | DocumentError]:
     """Results document by document, in input order; a failing document comes out as a
     :class:`DocumentError`. With ``workers > 1`` documents are extracted in that many processes
-    (each loads Kiwi once); at most a few documents per worker are in flight, so memory stays
-    flat on any corpus size, and the results are the same as in one process. Symbolic links out
-    of an input folder are errors unless ``follow_links``."""
-    yield from _results(iter_documents(inputs, published, follow_links), workers)
-
-
-def _results(items: Iterator[Document | DocumentError], workers: int) -> Iterator[Result | DocumentError]:
-    if workers <= 1:
-        for item in items:
-            yield _safe_process(item)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    window = workers * 3  # batches in flight: memory stays flat, workers never wait
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_die_with_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
-        pending: deque = deque()
-        for batch in _batches(items, 8):  # a few documents per task: less inter-process overhead
-            pending.append(pool.submit(_process_batch_in_worker, batch))
-            if len(pending) >= window:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+    (each loads Kiwi once); ``engine`` (a :class:`pipeline.engine.Engine`) chooses another engine,
+    such as a Dask cluster. At most a few documents per worker are in flight, so memory stays flat
+    on any corpus size, and the results are the same as in one process. Symbolic links out of an
+    input folder are errors unless ``follow_links``."""
+    engine = engine or Engine("local", workers)
+    yield from engine.results(iter_documents(inputs, published, follow_links), _safe_process)
 
 
 def content_key(item: Document | DocumentError) -> str:
@@ -293,9 +225,11 @@ def _frames(items: Iterable[Result | DocumentError]) -> dict:
     return {name: pd.DataFrame(rows[name], columns=cols) for name, cols in COLUMNS.items()}
 
 
-def extract_folder(inputs, published: str | None = None, workers: int = 1) -> dict:
-    """All tables for files or folders as pandas DataFrames, keyed by table name."""
-    return _frames(iter_results(inputs, published, workers))
+def extract_folder(inputs, published: str | None = None, workers: int = 1, engine: Engine | None = None) -> dict:
+    """All tables for files or folders as pandas DataFrames, keyed by table name (``engine``: as
+    for :func:`iter_results`). To read the outputs of a run (CSV or Parquet), see
+    :func:`pipeline.export.read_tables`."""
+    return _frames(iter_results(inputs, published, workers, engine=engine))
 
 
 @dataclass
@@ -328,8 +262,11 @@ def run(
     follow_links: bool = False,
     csv_raw: bool = False,
     columns: Columns | None = None,
+    engine: Engine | None = None,
+    output_format: str = "csv",
 ) -> RunSummary:
-    """Extract every document under ``inputs`` and write the five CSVs to ``out`` atomically.
+    """Extract every document under ``inputs`` and write the five CSVs to ``out`` atomically
+    (``output_format="parquet"``: five Parquet files, see :class:`pipeline.export.ParquetSet`).
 
     The inputs are checked before anything is written (a missing path, a folder without articles
     or a bad ``published`` raise :class:`InputError` and leave ``out`` as it was), and ``out`` is
@@ -341,18 +278,25 @@ def run(
     inputs by :func:`content_key`, from the first; from the first document that was edited, added
     or removed on, documents are extracted again. The outputs are always the bytes a fresh run on
     the current inputs writes. Text cells that a spreadsheet would run as formulas get a leading
-    ``'`` (``csv_raw=True`` writes them untouched). ``columns``: the column names of spreadsheets
-    of articles (default :class:`~pipeline.ingest.Columns`). Every document's text is written to
-    ``OUT/texts.jsonl`` (:mod:`pipeline.texts`), the text the records' offsets count in.
+    ``'`` in CSV files (``csv_raw=True`` writes them untouched; Parquet keeps every value as it is).
+    ``columns``: the column names of spreadsheets of articles (default
+    :class:`~pipeline.ingest.Columns`). Every document's text is written to ``OUT/texts.jsonl``
+    (:mod:`pipeline.texts`), the text the records' offsets count in.
+
+    ``engine`` (a :class:`pipeline.engine.Engine`; default: local with ``workers`` processes) says
+    where documents are extracted, e.g. on a Dask cluster; the outputs are the same bytes.
     """
     t0 = time.perf_counter()
     summary = RunSummary(out=str(out))
     inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
     published = validate_published(published, "--published")
     sources = list_sources(inputs, follow_links)  # fails here, before the output folder is touched
+    if output_format not in FORMATS:
+        raise InputError(out, f"unknown output format {output_format!r} (expected {' or '.join(FORMATS)})")
+    engine = engine or Engine("local", workers)
     key = json.dumps({"journal": 3, "csv_raw": csv_raw, "columns": repr(columns)})
     try:
-        csvs = CsvSet(out, key=key, resume=resume, escape=not csv_raw)
+        outputs = open_tables(output_format, out, key=key, resume=resume, escape=not csv_raw)
     except OutputBusy as exc:
         raise InputError(out, str(exc)) from None
     except OSError as exc:
@@ -360,22 +304,22 @@ def run(
     try:
         texts = TextWriter(out)
     except OSError as exc:
-        csvs.close()
+        outputs.close()
         raise InputError(out, f"cannot write output folder ({exc.strerror or exc})") from None
     try:
         documents = read_sources(sources, published, columns)
         keep, first = 0, []
         for document in documents:  # the finished documents that are still the same, from the first
-            if keep < len(csvs.finished) and content_key(document) == csvs.finished[keep]["doc"]:
+            if keep < len(outputs.finished) and content_key(document) == outputs.finished[keep]["doc"]:
                 keep += 1
                 texts.add(document)
             else:
                 first.append(document)
                 break
-        csvs.start(keep)
-        if csvs.state:
-            summary.ok, summary.failed = csvs.state["ok"], csvs.state["failed"]
-            summary.records.update(csvs.state["records"])
+        outputs.start(keep)
+        if outputs.state:
+            summary.ok, summary.failed = outputs.state["ok"], outputs.state["failed"]
+            summary.records.update(outputs.state["records"])
         summary.resumed_after = keep
         keys: deque[str] = deque()
 
@@ -385,7 +329,7 @@ def run(
                 texts.add(item)
                 yield item
 
-        results = _results(keyed(itertools.chain(first, documents)), workers)
+        results = engine.results(keyed(itertools.chain(first, documents)), _safe_process)
         if progress is not None:
             results = progress(results, count_documents(sources) - keep)
         for item in results:  # one result per document, in order: its key is the oldest one
@@ -401,13 +345,13 @@ def run(
                 for table in TABLES:
                     summary.records[table] += len(rows[table])
             state = {"ok": summary.ok, "failed": summary.failed, "records": summary.records}
-            csvs.write_document(rows, state, keys.popleft())
+            outputs.write_document(rows, state, keys.popleft())
     except BaseException:
         texts.discard()
-        csvs.close()
+        outputs.close()
         raise
     texts.commit()
-    csvs.commit()
+    outputs.commit()
     _record_run_folder(Path(out))
     summary.seconds = time.perf_counter() - t0
     return summary

@@ -68,12 +68,22 @@ def _columns(args: argparse.Namespace):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from .engine import DaskMissing, Engine
     from .kiwi import get_kiwi, warm_up_in_background
 
-    warm_up_in_background()  # Kiwi loads while spaCy is imported and the inputs are read
+    if args.scheduler and args.engine != "dask":
+        args.parser.error("--scheduler needs --engine dask")
+    try:  # --workers sizes the local pool (default 1), or the LocalCluster of --engine dask (default: a core each)
+        engine = Engine(args.engine, args.workers or (1 if args.engine == "local" else None), args.scheduler)
+    except DaskMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    # the dask engine's client never extracts: Kiwi loads in the workers only
+    if args.engine == "local":
+        warm_up_in_background()  # Kiwi loads while spaCy is imported and the inputs are read
     from .api import run
 
-    if args.workers > 1:
+    if args.engine == "local" and (args.workers or 1) > 1:
         get_kiwi()  # load once in the parent: forked workers share it instead of loading their own
     from .ingest import InputError
 
@@ -82,7 +92,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from .export import COLUMNS
 
-    had_outputs = any((Path(args.out) / f"{name}.csv").exists() for name in COLUMNS)
+    had_outputs = any((Path(args.out) / f"{name}.{args.format}").exists() for name in COLUMNS)
     try:
         summary = run(
             args.inputs,
@@ -90,11 +100,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             args.published,
             on_error=on_error,
             progress=_progress(args.quiet),
-            workers=args.workers,
             resume=args.resume,
             follow_links=args.follow_links,
             csv_raw=args.csv_raw,
             columns=_columns(args),
+            engine=engine,
+            output_format=args.format,
         )
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -268,9 +279,29 @@ def build_parser() -> argparse.ArgumentParser:
         "-w",
         "--workers",
         type=positive_int,
-        default=1,
+        default=None,
         metavar="N",
-        help="extract in N processes (default 1); outputs are identical, in input order",
+        help="extract in N processes (default 1; with --engine dask: the size of the local "
+        "cluster, default one per core); outputs are identical, in input order",
+    )
+    run.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local: this machine's processes (default); dask: a Dask cluster, started on this "
+        "machine or given by --scheduler (needs pip install -e '.[dask]'; see docs/scale.md)",
+    )
+    run.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the address of a running Dask scheduler (tcp://host:8786) instead of a local cluster",
+    )
+    run.add_argument(
+        "--format",
+        choices=("csv", "parquet"),
+        default="csv",
+        help="csv: the CSV files (default); parquet: one Parquet file per table, typed, for large "
+        "corpora (needs pyarrow, in the dask extra)",
     )
     run.add_argument(
         "--resume",

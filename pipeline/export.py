@@ -141,33 +141,31 @@ class OutputLock:
             self._lock.release()
 
 
-class CsvSet:
-    """The five output CSVs of a run, written document by document into ``OUT/.partial/`` and
-    renamed into place together by :meth:`commit`: an interrupted run (Ctrl-C, SIGKILL, a crash)
-    leaves the previous complete outputs untouched. The output folder is locked (:class:`OutputLock`)
-    from the constructor to :meth:`commit`, :meth:`close` or :meth:`discard`.
+class OutputSet:
+    """The output tables of a run, written document by document into ``OUT/.partial/`` and put in
+    place together by :meth:`commit`: an interrupted run (Ctrl-C, SIGKILL, a crash) leaves the
+    previous complete outputs untouched. The output folder is locked (:class:`OutputLock`) from
+    the constructor to :meth:`commit` or :meth:`close`.
 
-    After each document a line goes to ``.partial/journal``: the document's content key (a hash of
-    its text and metadata, see ``api.content_key``), the running totals and the size of every
-    partial file. ``resume=True`` reads the journal's complete lines (a line torn by a kill is
+    Each finished document is a line of ``.partial/journal``: its content key (a hash of its text
+    and metadata, see ``api.content_key``), the running totals and where its rows end in the
+    partial files. ``resume=True`` reads the journal's complete lines (a line torn by a kill is
     dropped, the ones before it kept) into :attr:`finished`; the caller compares them with the
     documents of the current inputs and calls :meth:`start` with how many of them, from the first,
-    are unchanged. The partial files are truncated to that point and writing continues there, so
+    are unchanged. The partial files are cut back to that point and writing continues there, so
     the final files are the bytes an uninterrupted run on the current inputs writes. ``key``
     identifies the options (a journal written with other options is never resumed).
 
-    Text cells are written through :func:`neutralise_formula` unless ``escape=False``.
-    """
+    Subclasses say how rows are stored (:class:`CsvSet`, :class:`ParquetSet`)."""
 
-    def __init__(self, out_dir: str | Path, key: str = "", resume: bool = False, escape: bool = True):
+    suffix = ""
+
+    def __init__(self, out_dir: str | Path, key: str = "", resume: bool = False):
         self.out_dir = Path(out_dir)
         self.partial = self.out_dir / ".partial"
         self.key = key
-        self.escape = escape
         self.done = 0
         self.state: dict = {}
-        self._files: dict = {}
-        self._writers: dict = {}
         self._journal: TextIO | None = None
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self._lock = OutputLock(self.out_dir)
@@ -180,7 +178,6 @@ class CsvSet:
         try:
             lines = journal.read_bytes().split(b"\n")
             header = json.loads(lines[0])
-            sizes = {n: (self.partial / f"{n}.csv").stat().st_size for n in COLUMNS}
         except (OSError, ValueError, IndexError):
             return []
         if not isinstance(header, dict) or header.get("key") != self.key:
@@ -189,21 +186,21 @@ class CsvSet:
         for line in lines[1:]:
             try:
                 entry = json.loads(line)
-                ok = (
-                    entry["done"] == len(entries) + 1
-                    and isinstance(entry["doc"], str)
-                    and all(0 < entry["sizes"][n] <= sizes[n] for n in COLUMNS)
-                )
-            except (ValueError, KeyError, TypeError):
+                ok = entry["done"] == len(entries) + 1 and isinstance(entry["doc"], str) and self._entry_ok(entry)
+            except (ValueError, KeyError, TypeError, OSError):
                 break  # a line cut by a kill, or an empty last line: the lines before it are good
             if not ok:
                 break
             entries.append(entry)
         return entries
 
-    def start(self, keep: int = 0) -> None:
-        """Open the partial files: fresh ones, or (``keep > 0``) the resumed ones cut back to the
-        first ``keep`` finished documents."""
+    def _entry_ok(self, entry: dict) -> bool:
+        """Whether the partial files hold everything the journal ``entry`` says they do."""
+        raise NotImplementedError
+
+    def _start_journal(self, keep: int) -> list[dict]:
+        """The journal cut back to the first ``keep`` finished documents (a fresh ``.partial/``
+        when ``keep`` is 0); returns the kept entries."""
         journal = self.partial / "journal"
         kept = self.finished[:keep]
         if not kept:
@@ -212,9 +209,60 @@ class CsvSet:
             self.partial.mkdir()
         header = json.dumps({"key": self.key}, ensure_ascii=False)
         journal.write_text("\n".join([header] + [json.dumps(e) for e in kept]) + "\n", encoding="utf-8")
-        sizes = kept[-1]["sizes"] if kept else None
         if kept:
             self.done, self.state = len(kept), kept[-1]["state"]
+        self._journal = journal.open("a", encoding="utf-8")
+        return kept
+
+    def _journal_line(self, entry: dict) -> None:
+        assert self._journal is not None, "start() opens the journal"
+        self._journal.write(json.dumps(entry) + "\n")
+        self._journal.flush()
+
+    def _put_in_place(self) -> list[Path]:
+        paths = []
+        for name in COLUMNS:
+            final = self.out_dir / f"{name}{self.suffix}"
+            os.replace(self.partial / f"{name}{self.suffix}", final)
+            paths.append(final)
+        shutil.rmtree(self.partial, ignore_errors=True)
+        self._lock.release()
+        return paths
+
+    def close(self) -> None:
+        """Stop without committing; the partial files stay for ``resume``."""
+        self._close_files()
+        self._lock.release()
+
+    def _close_files(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+        self._journal = None
+
+
+class CsvSet(OutputSet):
+    """The five output CSVs of a run (see :class:`OutputSet`); each journal line records the size
+    of every partial file after the document, and a resume truncates the files to those sizes.
+
+    Text cells are written through :func:`neutralise_formula` unless ``escape=False``.
+    """
+
+    suffix = ".csv"
+
+    def __init__(self, out_dir: str | Path, key: str = "", resume: bool = False, escape: bool = True):
+        self.escape = escape
+        self._files: dict = {}
+        self._writers: dict = {}
+        super().__init__(out_dir, key, resume)
+
+    def _entry_ok(self, entry: dict) -> bool:
+        return all(0 < entry["sizes"][n] <= (self.partial / f"{n}.csv").stat().st_size for n in COLUMNS)
+
+    def start(self, keep: int = 0) -> None:
+        """Open the partial files: fresh ones, or (``keep > 0``) the resumed ones cut back to the
+        first ``keep`` finished documents."""
+        kept = self._start_journal(keep)
+        sizes = kept[-1]["sizes"] if kept else None
         for name, cols in COLUMNS.items():
             path = self.partial / f"{name}.csv"
             if sizes is None:
@@ -228,7 +276,6 @@ class CsvSet:
                 writer = csv.DictWriter(fh, fieldnames=cols, extrasaction="ignore", lineterminator="\r\n")
             self._files[name] = fh
             self._writers[name] = writer
-        self._journal = journal.open("a", encoding="utf-8")
 
     def write_document(self, rows: dict[str, list[dict]], state: dict, doc: str = "") -> None:
         """All rows of one document, then the journal line that makes them count; ``doc`` is the
@@ -242,33 +289,153 @@ class CsvSet:
         self.done += 1
         self.state = state
         sizes = {name: fh.tell() for name, fh in self._files.items()}
-        assert self._journal is not None, "start() opens the files"
-        self._journal.write(json.dumps({"done": self.done, "doc": doc, "state": state, "sizes": sizes}) + "\n")
-        self._journal.flush()
+        self._journal_line({"done": self.done, "doc": doc, "state": state, "sizes": sizes})
 
     def commit(self) -> list[Path]:
-        paths = []
         for fh in self._files.values():
             fh.flush()
             os.fsync(fh.fileno())
         self._close_files()
-        for name in COLUMNS:
-            final = self.out_dir / f"{name}.csv"
-            os.replace(self.partial / f"{name}.csv", final)
-            paths.append(final)
-        shutil.rmtree(self.partial, ignore_errors=True)
-        self._lock.release()
-        return paths
-
-    def close(self) -> None:
-        """Stop without committing; the partial files stay for ``resume``."""
-        self._close_files()
-        self._lock.release()
+        return self._put_in_place()
 
     def _close_files(self) -> None:
         for fh in self._files.values():
             fh.close()
-        if self._journal is not None:
-            self._journal.close()
         self._files = {}
-        self._journal = None
+        super()._close_files()
+
+
+# Columns written as integers in Parquet (64-bit, null where the CSV cell is empty: the ``chars``
+# and ``sentences`` of a document that could not be read). Every other column is a string, as
+# written in the CSV: an amount's ``value`` is its exact plain decimal (``5390000000``, ``1.5``).
+INTEGER_COLUMNS = frozenset({"sentence_id", "start", "end", "chars", "sentences", "event_id"})
+
+
+def parquet_schema(table: str):
+    """The Arrow schema of an output table: :data:`INTEGER_COLUMNS` as ``int64``, the rest ``string``."""
+    import pyarrow as pa
+
+    return pa.schema([(c, pa.int64() if c in INTEGER_COLUMNS else pa.string()) for c in COLUMNS[table]])
+
+
+def _parquet_cell(column: str, value: object) -> object:
+    if column in INTEGER_COLUMNS:
+        return None if value in (None, "") else int(value)  # type: ignore[call-overload]
+    return "" if value is None else str(value)
+
+
+class ParquetSet(OutputSet):
+    """The five output tables of a run as Parquet files (``OUT/events.parquet`` …; pyarrow, zstd),
+    for corpora: the columns of the CSVs, typed (:func:`parquet_schema`), values as extracted (no
+    formula escaping: no spreadsheet runs a Parquet file).
+
+    Rows are kept in memory for :data:`PART_DOCUMENTS` documents, then written as one part file per
+    table into ``.partial/`` and journalled; :meth:`commit` joins each table's parts into one file
+    (one row group per part). Each journal line records its part and how many rows of each table
+    that part holds up to the document, so a resume rewrites the last kept part cut to its
+    documents and continues after it."""
+
+    suffix = ".parquet"
+    PART_DOCUMENTS = 2000
+
+    def __init__(self, out_dir: str | Path, key: str = "", resume: bool = False):
+        import pyarrow  # noqa: F401  (fails here, before anything is written, when it is missing)
+
+        self.part = 0
+        self._rows: dict[str, list[dict]] = {name: [] for name in COLUMNS}
+        self._pending: list[dict] = []
+        super().__init__(out_dir, key, resume)
+
+    def _part_path(self, table: str, part: int) -> Path:
+        return self.partial / f"{table}.{part:06d}.parquet"
+
+    def _entry_ok(self, entry: dict) -> bool:
+        return all(self._part_path(n, entry["part"]).exists() and entry["rows"][n] >= 0 for n in COLUMNS)
+
+    def start(self, keep: int = 0) -> None:
+        import pyarrow.parquet as pq
+
+        kept = self._start_journal(keep)
+        if not kept:
+            return
+        last = kept[-1]
+        self.part = last["part"] + 1
+        for path in self.partial.glob("*.parquet"):
+            if int(path.name.split(".")[-2]) > last["part"]:
+                path.unlink()
+        for name in COLUMNS:  # the last kept part, cut after the last kept document
+            path = self._part_path(name, last["part"])
+            table = pq.read_table(path).slice(0, last["rows"][name])
+            self._write_part(table, path)
+
+    @staticmethod
+    def _write_part(table, path: Path) -> None:
+        import pyarrow.parquet as pq
+
+        tmp = path.with_name(f".{path.name}.tmp")
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+
+    def write_document(self, rows: dict[str, list[dict]], state: dict, doc: str = "") -> None:
+        for table, table_rows in rows.items():
+            self._rows[table].extend(table_rows)
+        self.done += 1
+        self.state = state
+        counts = {name: len(r) for name, r in self._rows.items()}
+        self._pending.append({"done": self.done, "doc": doc, "state": state, "part": self.part, "rows": counts})
+        if len(self._pending) >= self.PART_DOCUMENTS:
+            self._flush()
+
+    def _flush(self) -> None:
+        """The buffered documents as one part per table, then their journal lines."""
+        import pyarrow as pa
+
+        if not self._pending:
+            return
+        for name, cols in COLUMNS.items():
+            data = {c: [_parquet_cell(c, row.get(c)) for row in self._rows[name]] for c in cols}
+            self._write_part(pa.Table.from_pydict(data, schema=parquet_schema(name)), self._part_path(name, self.part))
+            self._rows[name] = []
+        for entry in self._pending:
+            self._journal_line(entry)
+        self._pending = []
+        self.part += 1
+
+    def commit(self) -> list[Path]:
+        import pyarrow.parquet as pq
+
+        self._flush()
+        self._close_files()
+        for name in COLUMNS:
+            joined = self.partial / f"{name}.parquet"
+            with pq.ParquetWriter(joined, parquet_schema(name), compression="zstd") as writer:
+                for part in sorted(self.partial.glob(f"{name}.[0-9]*.parquet")):
+                    writer.write_table(pq.read_table(part))
+            with joined.open("rb") as fh:
+                os.fsync(fh.fileno())
+        return self._put_in_place()
+
+
+FORMATS = ("csv", "parquet")
+
+
+def open_tables(output_format: str, out_dir: str | Path, key: str = "", resume: bool = False, escape: bool = True):
+    """The :class:`OutputSet` of ``output_format`` (one of :data:`FORMATS`) for ``out_dir``; ``escape``
+    (formula escaping) applies to CSV only. The format is part of the journal's key: a resume
+    never continues a run written in the other format."""
+    if output_format == "parquet":
+        return ParquetSet(out_dir, key=f"{key}parquet", resume=resume)
+    return CsvSet(out_dir, key=key, resume=resume, escape=escape)
+
+
+def read_table(out_dir: str | Path, name: str):
+    """One output table of a run as a pandas DataFrame of strings (an empty cell as ``""``), from
+    ``OUT/NAME.parquet`` when the run wrote Parquet, else ``OUT/NAME.csv`` (cells as written); when
+    both are there, from the newer one (the last run's)."""
+    import pandas as pd
+
+    parquet, csv_path = Path(out_dir) / f"{name}.parquet", Path(out_dir) / f"{name}.csv"
+    if parquet.exists() and not (csv_path.exists() and csv_path.stat().st_mtime > parquet.stat().st_mtime):
+        frame = pd.read_parquet(parquet, dtype_backend="numpy_nullable")
+        return frame.astype("string").fillna("").astype(str)  # the dtype read_csv(dtype=str) gives
+    return pd.read_csv(csv_path, encoding="utf-8-sig", dtype=str, keep_default_na=False)

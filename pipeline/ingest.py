@@ -20,7 +20,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +34,7 @@ _MARKUP = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\ufeff]")
 
 JSONL_SUFFIX = ".jsonl"
+JSONL_GZ_SUFFIX = ".jsonl.gz"  # a gzip-compressed JSONL shard, read as it is decompressed
 META_SUFFIX = ".meta.json"
 _PUBLISHED = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -252,7 +253,47 @@ def read_jsonl(path: Path, file_id: str, reading: Reading) -> Iterator[Document 
     except InputError as exc:
         yield DocumentError(path.stem, str(path), str(exc))
         return
-    for lineno, line in enumerate(content.splitlines(), start=1):
+    yield from _jsonl_documents(content.splitlines(), path, path.stem, default_published)
+
+
+def _gzip_lines(path: Path) -> Iterator[str]:
+    """The lines of a gzip-compressed UTF-8 file, decompressed as they are read (a shard of any
+    size is never in memory at once); :class:`InputError` if it is no gzip file or no UTF-8."""
+    import gzip
+    import zlib
+
+    if not path.is_file():
+        raise InputError(path, "not a regular file")
+    try:
+        with gzip.open(path, "rt", encoding="utf-8-sig", newline="") as fh:
+            for line in fh:
+                yield line.rstrip("\r\n")
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(path, f"cannot read gzip file ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"undecodable bytes (a .jsonl.gz shard must be UTF-8): {exc.reason}") from None
+
+
+def input_suffix(path: Path) -> str:
+    """The suffix that says how a file is read (the key of ``pipeline.readers.READERS``):
+    ``.jsonl.gz`` for a compressed shard, else the file's last suffix, lower-cased."""
+    return JSONL_GZ_SUFFIX if path.name.lower().endswith(JSONL_GZ_SUFFIX) else path.suffix.lower()
+
+
+def read_jsonl_gz(path: Path, file_id: str, reading: Reading) -> Iterator[Document | DocumentError]:
+    """A ``*.jsonl.gz`` shard, streamed line by line; a shard that breaks off (truncated, corrupt)
+    gives an error row after the documents read before the break."""
+    stem = path.name[: -len(JSONL_GZ_SUFFIX)]
+    try:
+        yield from _jsonl_documents(_gzip_lines(path), path, stem, reading.default_published)
+    except InputError as exc:
+        yield DocumentError(stem, str(path), str(exc))
+
+
+def _jsonl_documents(
+    lines: Iterable[str], path: Path, stem: str, default_published: str | None
+) -> Iterator[Document | DocumentError]:
+    for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"{path}:{lineno}"
@@ -272,9 +313,9 @@ def read_jsonl(path: Path, file_id: str, reading: Reading) -> Iterator[Document 
             meta["published"] = validate_published(meta.get("published"), where)
             yield make_document(doc_id, text, where, meta, default_published)
         except json.JSONDecodeError as exc:
-            yield DocumentError(f"{path.stem}:{lineno}", where, f"{where}: malformed JSON ({exc.msg})")
+            yield DocumentError(f"{stem}:{lineno}", where, f"{where}: malformed JSON ({exc.msg})")
         except InputError as exc:
-            yield DocumentError(doc_id or f"{path.stem}:{lineno}", where, str(exc))
+            yield DocumentError(doc_id or f"{stem}:{lineno}", where, str(exc))
 
 
 def read_article(path: Path, doc_id: str, reading: Reading) -> Iterator[Document | DocumentError]:
@@ -382,6 +423,12 @@ def count_documents(sources: list[Source]) -> int:
     one per non-blank line of a JSONL file (for a progress bar's total)."""
     n = 0
     for s in sources:
+        if not s.error and s.path.name.lower().endswith(JSONL_GZ_SUFFIX):
+            try:
+                n += max(1, sum(1 for line in _gzip_lines(s.path) if line.strip()))
+            except InputError:
+                n += 1
+            continue
         if s.error or s.path.suffix.lower() != JSONL_SUFFIX:
             n += 1
             continue
@@ -435,7 +482,7 @@ def _suffix_list() -> str:
 
 
 def _is_input(path: Path) -> bool:
-    return path.suffix.lower() in _readers() and not path.name.endswith(META_SUFFIX)
+    return input_suffix(path) in _readers() and not path.name.endswith(META_SUFFIX)
 
 
 def _read_one(source: Source, reading: Reading) -> Iterator[Document | DocumentError]:
@@ -444,7 +491,7 @@ def _read_one(source: Source, reading: Reading) -> Iterator[Document | DocumentE
     if source.error:
         yield DocumentError(doc_id, str(path), source.error)
         return
-    suffix = path.suffix.lower()
+    suffix = input_suffix(path)
     reader = _readers().get(suffix)
     if reader is None:
         yield DocumentError(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..ingest import Document, DocumentError, Reading, read_article, read_jsonl
+from ..ingest import JSONL_GZ_SUFFIX, Document, DocumentError, Reading, read_article, read_jsonl, read_jsonl_gz
 from . import html, pdf, sheets
 
 Reader = Callable[[Path, str, Reading], Iterator[Document | DocumentError]]
@@ -21,6 +21,7 @@ READERS: dict[str, Reader] = {
     ".txt": read_article,
     ".md": read_article,
     ".jsonl": read_jsonl,
+    JSONL_GZ_SUFFIX: read_jsonl_gz,
     ".html": html.read_html,
     ".htm": html.read_html,
     ".pdf": pdf.read_pdf,
