@@ -80,7 +80,7 @@ def test_a_bad_document_is_recorded_and_the_others_still_come_out(tmp_path):
     "setup,message",
     [
         (lambda p: p / "missing", "no such file or folder"),
-        (lambda p: p, "no .txt, .md, .jsonl, .html, .htm, .pdf, .csv or .xlsx files"),
+        (lambda p: p, "no .txt, .md, .jsonl, .jsonl.gz, .html, .htm, .pdf, .csv or .xlsx files"),
     ],
 )
 def test_nothing_to_run_exits_2_with_one_line(tmp_path, setup, message):

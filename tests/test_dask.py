@@ -177,7 +177,7 @@ def test_the_command_line_starts_a_local_cluster_and_writes_parquet(local_run, t
     )
     assert done.returncode == 1, done.stderr  # two documents failed, as with the local engine
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{n}.parquet" for n in COLUMNS] + ["run.json", ".run.lock"]
+        [f"{n}.parquet" for n in COLUMNS] + ["run.json", ".run.lock", "texts.jsonl"]
     )
     raw = tmp_path / "raw_csv"
     api.run(src, raw, "2022-01", csv_raw=True)

@@ -125,7 +125,9 @@ def test_duplicate_ids_across_txt_and_jsonl(tmp_path):
 def test_missing_path_and_empty_folder_raise(tmp_path):
     with pytest.raises(InputError, match="no such file or folder"):
         docs(tmp_path / "nope")
-    with pytest.raises(InputError, match=r"no \.txt, \.md, \.jsonl, \.html, \.htm, \.pdf, \.csv or \.xlsx files"):
+    with pytest.raises(
+        InputError, match=r"no \.txt, \.md, \.jsonl, \.jsonl\.gz, \.html, \.htm, \.pdf, \.csv or \.xlsx files"
+    ):
         docs(tmp_path)
 
 
@@ -152,13 +154,13 @@ def test_jsonl_ids_are_strings_or_whole_numbers_and_never_collide_silently(tmp_p
 def test_readers_are_one_table_by_suffix(tmp_path):
     from pipeline.readers import READERS
 
-    assert list(READERS) == [".txt", ".md", ".jsonl", ".html", ".htm", ".pdf", ".csv", ".xlsx"]
+    assert list(READERS) == [".txt", ".md", ".jsonl", ".jsonl.gz", ".html", ".htm", ".pdf", ".csv", ".xlsx"]
     (tmp_path / "a.docx").write_bytes(b"PK\x03\x04")
     (tmp_path / "b.TXT").write_text(TEXT, encoding="utf-8")  # suffixes are matched without case
     got = docs(tmp_path)
-    assert isinstance(got[0], DocumentError) and "expected .txt, .md, .jsonl, .html, .htm, .pdf, .csv or .xlsx" in (
-        got[0].error
-    )
+    assert isinstance(
+        got[0], DocumentError
+    ) and "expected .txt, .md, .jsonl, .jsonl.gz, .html, .htm, .pdf, .csv or .xlsx" in (got[0].error)
     assert isinstance(got[1], Document) and got[1].text == TEXT and got[1].page_starts == ()
 
 
