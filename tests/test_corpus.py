@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.breadth import expected_items  # the corpus tables' `a => x ; b => y` format, read once
 from pipeline.events import sentence_category
 from pipeline.nlp import annotate
 from pipeline.numbers import format_number, parse_number
@@ -27,16 +28,6 @@ def rows(name: str) -> list[dict]:
         fields = ln.rstrip("\n").split("\t")
         assert len(fields) == len(header), f"{name}:{n}: expected {len(header)} tab-separated fields"
         out.append({**dict(zip(header, fields, strict=True)), "_line": n})
-    return out
-
-
-def expected_items(field: str) -> list[tuple[str, str]]:
-    """``a => x ; b => y`` → [(a, x), (b, y)]."""
-    out = []
-    for item in (field or "").split(" ; "):
-        if item.strip():
-            surface, _, value = item.partition(" => ")
-            out.append((surface.strip(), value.strip()))
     return out
 
 

@@ -10,16 +10,14 @@ and page numbers; a CSV and an XLSX with Korean column names.
 from __future__ import annotations
 
 import csv
-import glob
-import importlib.util
 import io
 import json
-import os
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from benchmarks.pdf_readers import korean_font  # a Nanum TTF from koreanize-matplotlib or fonts-nanum
 from pipeline import schema
 from pipeline.api import run
 from pipeline.ingest import Columns, Document, DocumentError, iter_documents
@@ -59,17 +57,6 @@ def html_page(paragraphs: list[str] = PARAGRAPHS) -> str:
         f'<header><div class="logo">뉴스룸</div></header><article><h1>{TITLE}</h1>'
         f'<time datetime="{PUBLISHED}">2021.06.15</time>{body}{RELATED}</article>{COMMENTS}{FOOTER}</body></html>'
     )
-
-
-def korean_font() -> str | None:
-    """A Nanum TTF shipped with a package (koreanize-matplotlib, found without importing it) or
-    with the OS (fonts-nanum), or None."""
-    found = []
-    spec = importlib.util.find_spec("koreanize_matplotlib")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        found += glob.glob(os.path.join(folder, "fonts", "NanumGothic.ttf"))
-    found += glob.glob("/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
-    return found[0] if found else None
 
 
 def pdf_bytes(pages: list[list[str]], width: float = 0, header: str = HEADER, wrap: str = "WORD") -> bytes:
