@@ -139,75 +139,86 @@ def non_overlapping(
     return kept, dropped
 
 
+@dataclass(frozen=True)
+class ReviewCheck:
+    """One kind of record to review first: the rows of ``table`` that ``flags``, shown by their
+    ``text`` and ``detail``."""
+
+    issue: str
+    table: str
+    flags: Callable[[Mapping[Any, Any]], bool]
+    text: Callable[[Mapping[Any, Any]], str]
+    detail: Callable[[Mapping[Any, Any]], str]
+
+
+def _unresolved(r: Mapping[Any, Any]) -> bool:
+    value = try_parse(str(r.get("value") or ""))
+    return value is not None and not value.is_resolved
+
+
+DOCUMENT_FAILED = ReviewCheck(
+    "document failed",
+    "documents",
+    lambda r: r.get("status") == "error",
+    lambda r: r.get("path") or "",
+    lambda r: r.get("error") or "",
+)
+RECORD_CHECKS = (
+    ReviewCheck(
+        "unresolved date", "dates", _unresolved, lambda r: r.get("text") or "", lambda r: f"value {r.get('value')}"
+    ),
+    ReviewCheck(
+        "amount without unit",
+        "amounts",
+        lambda r: not str(r.get("unit") or "").strip(),
+        lambda r: r.get("text") or "",
+        lambda r: f"{r.get('kind')} {r.get('value')}",
+    ),
+    ReviewCheck(
+        "event without organisation",
+        "events",
+        lambda r: not str(r.get("orgs") or "").strip(),
+        lambda r: r.get("date_text") or "",
+        lambda r: r.get("sentence") or "",
+    ),
+)
+
+
+def _review(check: ReviewCheck, table: pd.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {
+            "issue": check.issue,
+            "doc_id": r["doc_id"],
+            "sentence_id": r.get("sentence_id", ""),
+            "text": check.text(r),
+            "detail": check.detail(r),
+            "table": check.table,
+            "row": i,
+        }
+        for i, r in enumerate(table.to_dict("records"))
+        if check.flags(r)
+    ]
+
+
 def review_rows(tables: Mapping[str, pd.DataFrame], unreadable: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The records to review first, one row each: ``issue, doc_id, sentence_id, text, detail``
-    (plus ``table`` and ``row``, the record's CSV table and 0-based row)."""
-    rows: list[dict[str, Any]] = []
-    for i, r in enumerate(tables["documents"].to_dict("records")):
-        if r.get("status") == "error":
-            rows.append(
-                {
-                    "issue": "document failed",
-                    "doc_id": r["doc_id"],
-                    "sentence_id": "",
-                    "text": r.get("path") or "",
-                    "detail": r.get("error") or "",
-                    "table": "documents",
-                    "row": i,
-                }
-            )
-    for doc_id, why in (unreadable or {}).items():
-        rows.append(
-            {
-                "issue": "text not readable",
-                "doc_id": doc_id,
-                "sentence_id": "",
-                "text": "",
-                "detail": why,
-                "table": "documents",
-                "row": -1,
-            }
-        )
-    for i, r in enumerate(tables["dates"].to_dict("records")):
-        value = try_parse(str(r.get("value") or ""))
-        if value is not None and not value.is_resolved:
-            rows.append(
-                {
-                    "issue": "unresolved date",
-                    "doc_id": r["doc_id"],
-                    "sentence_id": r["sentence_id"],
-                    "text": r.get("text") or "",
-                    "detail": f"value {r.get('value')}",
-                    "table": "dates",
-                    "row": i,
-                }
-            )
-    for i, r in enumerate(tables["amounts"].to_dict("records")):
-        if not str(r.get("unit") or "").strip():
-            rows.append(
-                {
-                    "issue": "amount without unit",
-                    "doc_id": r["doc_id"],
-                    "sentence_id": r["sentence_id"],
-                    "text": r.get("text") or "",
-                    "detail": f"{r.get('kind')} {r.get('value')}",
-                    "table": "amounts",
-                    "row": i,
-                }
-            )
-    for i, r in enumerate(tables["events"].to_dict("records")):
-        if not str(r.get("orgs") or "").strip():
-            rows.append(
-                {
-                    "issue": "event without organisation",
-                    "doc_id": r["doc_id"],
-                    "sentence_id": r["sentence_id"],
-                    "text": r.get("date_text") or "",
-                    "detail": r.get("sentence") or "",
-                    "table": "events",
-                    "row": i,
-                }
-            )
+    (plus ``table`` and ``row``, the record's CSV table and 0-based row): failed documents, texts
+    that could not be read back, then the records :data:`RECORD_CHECKS` flags."""
+    rows = _review(DOCUMENT_FAILED, tables["documents"])
+    rows += [
+        {
+            "issue": "text not readable",
+            "doc_id": doc_id,
+            "sentence_id": "",
+            "text": "",
+            "detail": why,
+            "table": "documents",
+            "row": -1,
+        }
+        for doc_id, why in (unreadable or {}).items()
+    ]
+    for check in RECORD_CHECKS:
+        rows += _review(check, tables[check.table])
     cols = ["issue", "doc_id", "sentence_id", "text", "detail", "table", "row"]
     return pd.DataFrame(rows, columns=cols)
 
