@@ -37,6 +37,8 @@ PARAGRAPHS = [
 
 
 def korean_font() -> str | None:
+    """A Nanum TTF shipped with a package (koreanize-matplotlib, found without importing it) or
+    with the OS (fonts-nanum), or None."""
     found = []
     spec = importlib.util.find_spec("koreanize_matplotlib")
     for folder in (spec.submodule_search_locations or []) if spec else []:
@@ -45,7 +47,16 @@ def korean_font() -> str | None:
     return found[0] if found else None
 
 
-def make_pdf(pages: list[list[str]], width: float = 0, wrap: str = "WORD", columns: int = 1) -> bytes:
+HEADER = "한빛나눔재단 2021 지속가능경영보고서"
+
+
+def make_pdf(
+    pages: list[list[str]], width: float = 0, wrap: str = "WORD", columns: int = 1, header: str = HEADER
+) -> bytes:
+    """An A5 PDF with one page per item of ``pages`` (its paragraphs), ``header`` on top of every
+    page (none when empty) and its number at the bottom; ``width``: the text column's width in mm
+    (0: the page's); ``columns``: 1, or 2 for a page of two columns. Needs fpdf2 and a Nanum font
+    (:func:`korean_font`); ``tests/test_formats.py`` makes its PDFs with it too."""
     import fpdf
     from fpdf.enums import WrapMode
 
@@ -55,7 +66,8 @@ def make_pdf(pages: list[list[str]], width: float = 0, wrap: str = "WORD", colum
     for number, paragraphs in enumerate(pages, start=1):
         pdf.add_page()
         pdf.set_font("nanum", size=8)
-        pdf.cell(0, 6, "한빛나눔재단 2021 지속가능경영보고서", align="C")
+        if header:
+            pdf.cell(0, 6, header, align="C")
         pdf.ln(10)
         pdf.set_font("nanum", size=9 if columns > 1 else 11)
         if columns > 1:

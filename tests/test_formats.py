@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.pdf_readers import korean_font  # a Nanum TTF from koreanize-matplotlib or fonts-nanum
+from benchmarks.pdf_readers import korean_font, make_pdf
 from pipeline import schema
 from pipeline.api import run
 from pipeline.ingest import Columns, Document, DocumentError, iter_documents
@@ -61,30 +61,12 @@ def html_page(paragraphs: list[str] = PARAGRAPHS) -> str:
 
 def pdf_bytes(pages: list[list[str]], width: float = 0, header: str = HEADER, wrap: str = "WORD") -> bytes:
     """A PDF with one page per item of ``pages`` (its paragraphs), ``header`` on top of every page
-    and its number at the bottom; ``width``: the text column's width in mm (0: the page's)."""
-    fpdf = pytest.importorskip("fpdf")
-    from fpdf.enums import WrapMode
-
-    font = korean_font()
-    if font is None:
+    and its number at the bottom (:func:`benchmarks.pdf_readers.make_pdf`); skips without fpdf2 or
+    a Korean font."""
+    pytest.importorskip("fpdf")
+    if korean_font() is None:
         pytest.skip("no Korean font (koreanize-matplotlib or fonts-nanum)")
-    pdf = fpdf.FPDF(format="A5")
-    pdf.add_font("nanum", fname=font)
-    pdf.set_auto_page_break(False)
-    for number, paragraphs in enumerate(pages, start=1):
-        pdf.add_page()
-        pdf.set_font("nanum", size=8)
-        if header:
-            pdf.cell(0, 6, header, align="C")
-        pdf.ln(10)
-        pdf.set_font("nanum", size=11)
-        for p in paragraphs:
-            pdf.multi_cell(width, 6, p, wrapmode=WrapMode[wrap], new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(3)
-        pdf.set_y(-15)
-        pdf.set_font("nanum", size=8)
-        pdf.cell(0, 6, f"- {number} -", align="C")
-    return bytes(pdf.output())
+    return make_pdf(pages, width=width, wrap=wrap, header=header)
 
 
 def write_sheets(folder: Path) -> None:
