@@ -13,6 +13,7 @@ import pytest
 
 from pipeline import api
 from pipeline.export import COLUMNS
+from tests.support import stop_after
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = "카카오페이는 2020년 3월부터 6월까지 가맹점 수수료 100%를 면제했다."
@@ -206,15 +207,6 @@ def test_resume_after_an_interruption_gives_the_uninterrupted_bytes(tmp_path):
     src = tmp_path / "in"
     _corpus(src, 12)
     api.run(src, tmp_path / "clean", "2022-01")
-
-    def stop_after(n):
-        def wrap(items, total):
-            for k, item in enumerate(items):
-                if k == n:
-                    raise KeyboardInterrupt
-                yield item
-
-        return wrap
 
     out = tmp_path / "out"
     with pytest.raises(KeyboardInterrupt):

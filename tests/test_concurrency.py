@@ -15,6 +15,7 @@ import pytest
 
 from pipeline import api
 from pipeline.export import COLUMNS
+from tests.support import stop_after
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = [
@@ -189,16 +190,6 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path):
     )
     assert resumed.returncode == 0, resumed.stderr
     assert len(doc_ids(out)) == 400
-
-
-def stop_after(n):
-    def wrap(items, total):
-        for k, item in enumerate(items):
-            if k == n:
-                raise KeyboardInterrupt
-            yield item
-
-    return wrap
 
 
 def test_resume_after_the_inputs_changed_equals_a_fresh_run(tmp_path):

@@ -20,6 +20,7 @@ from pipeline import api
 from pipeline.engine import Engine
 from pipeline.export import COLUMNS, INTEGER_COLUMNS, ParquetSet, read_table
 from pipeline.ingest import iter_documents
+from tests.support import stop_after
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = [
@@ -143,15 +144,6 @@ def test_resume_with_the_dask_engine(local_run, cluster, tmp_path):
     out = tmp_path / "dask"
     engine = Engine("dask", scheduler=c.scheduler_address)
 
-    def stop_after(n):
-        def wrap(items, total):
-            for i, item in enumerate(items):
-                if i == n:
-                    raise KeyboardInterrupt
-                yield item
-
-        return wrap
-
     with pytest.raises(KeyboardInterrupt):
         api.run(src, out, "2022-01", progress=stop_after(25), engine=engine)
     assert not (out / "documents.csv").exists()
@@ -222,14 +214,8 @@ def test_parquet_resume_equals_a_fresh_run(local_run, tmp_path, monkeypatch):
     monkeypatch.setattr(ParquetSet, "PART_DOCUMENTS", 6)  # several parts, and a resume inside one
     out = tmp_path / "out"
 
-    def stop_after(items, total):
-        for i, item in enumerate(items):
-            if i == 21:
-                raise KeyboardInterrupt
-            yield item
-
     with pytest.raises(KeyboardInterrupt):
-        api.run(src, out, "2022-01", progress=stop_after, output_format="parquet")
+        api.run(src, out, "2022-01", progress=stop_after(21), output_format="parquet")
     (src / "a009.txt").write_text(
         "삼성전자는 2021년 7월 5억 원을 기부했다.", encoding="utf-8"
     )  # edited: resume from it
@@ -247,14 +233,8 @@ def test_parquet_resume_equals_a_fresh_run(local_run, tmp_path, monkeypatch):
 def test_a_csv_journal_is_not_resumed_as_parquet(local_run, tmp_path):
     src, _ = local_run
 
-    def stop_after(items, total):
-        for i, item in enumerate(items):
-            if i == 5:
-                raise KeyboardInterrupt
-            yield item
-
     with pytest.raises(KeyboardInterrupt):
-        api.run(src, tmp_path / "out", "2022-01", progress=stop_after)
+        api.run(src, tmp_path / "out", "2022-01", progress=stop_after(5))
     summary = api.run(src, tmp_path / "out", "2022-01", resume=True, output_format="parquet")
     assert summary.resumed_after == 0 and (tmp_path / "out" / "events.parquet").exists()
 
