@@ -1382,15 +1382,9 @@ def explain_doc(doc: Doc) -> list[dict[str, Any]]:
 def explain(text: str, published: str | None = None, nlp: Language | None = None) -> list[dict[str, Any]]:
     """Why each date of ``text`` came out as it did: for every DATE span, as the pipeline finds it
     (``nlp``, by default the process's pipeline), its text, offsets, value, mod and rule."""
-    if nlp is None:
-        from .nlp import get_nlp  # late: nlp imports this module
+    from .nlp import annotate  # late: nlp imports this module
 
-        nlp = get_nlp()
-    doc = nlp.make_doc(text)
-    doc._.published = published
-    for _, proc in nlp.pipeline:
-        doc = proc(doc)
-    return explain_doc(doc)
+    return explain_doc(annotate(text, published, nlp))
 
 
 # ---------------------------------------------------------------------------------------------
