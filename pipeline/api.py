@@ -228,7 +228,7 @@ def _frames(items: Iterable[Result | DocumentError]) -> dict:
 def extract_folder(inputs, published: str | None = None, workers: int = 1, engine: Engine | None = None) -> dict:
     """All tables for files or folders as pandas DataFrames, keyed by table name (``engine``: as
     for :func:`iter_results`). To read the outputs of a run (CSV or Parquet), see
-    :func:`pipeline.export.read_tables`."""
+    :func:`pipeline.export.read_table`."""
     return _frames(iter_results(inputs, published, workers, engine=engine))
 
 

@@ -412,13 +412,14 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write DIR/report.html: one self-contained file (no network) with each "
         "document's text and records highlighted, the event timeline, money by "
         "organisation and category, and the records to review first. Texts are read "
-        "back from the paths in documents.csv, relative to the folder the run was "
+        "back from the paths in documents.csv (or documents.parquet after --format parquet), "
+        "relative to the folder the run was "
         "started in (OUT/run.json), else the current folder or the output folder's "
         "parents. Exit status 1 when some texts were not found (their records are "
         "listed without highlighting), 2 when there is no run or a CSV is damaged.",
     )
     rp.add_argument(
-        "--out", default="extracted", metavar="DIR", help="folder holding the CSV files of a run (default: extracted/)"
+        "--out", default="extracted", metavar="DIR", help="folder holding the CSV or Parquet files of a run (default: extracted/)"
     )
     rp.add_argument(
         "--per-page",

@@ -428,14 +428,22 @@ def open_tables(output_format: str, out_dir: str | Path, key: str = "", resume: 
     return CsvSet(out_dir, key=key, resume=resume, escape=escape)
 
 
-def read_table(out_dir: str | Path, name: str):
-    """One output table of a run as a pandas DataFrame of strings (an empty cell as ``""``), from
-    ``OUT/NAME.parquet`` when the run wrote Parquet, else ``OUT/NAME.csv`` (cells as written); when
-    both are there, from the newer one (the last run's)."""
-    import pandas as pd
-
+def table_path(out_dir: str | Path, name: str) -> Path:
+    """Where a run's table ``name`` is: ``OUT/NAME.parquet`` when the run wrote Parquet, else
+    ``OUT/NAME.csv``; when both are there, the newer one (the last run's)."""
     parquet, csv_path = Path(out_dir) / f"{name}.parquet", Path(out_dir) / f"{name}.csv"
     if parquet.exists() and not (csv_path.exists() and csv_path.stat().st_mtime > parquet.stat().st_mtime):
-        frame = pd.read_parquet(parquet, dtype_backend="numpy_nullable")
+        return parquet
+    return csv_path
+
+
+def read_table(out_dir: str | Path, name: str):
+    """One output table of a run (:func:`table_path`) as a pandas DataFrame of strings (an empty cell
+    as ``""``; CSV cells as written)."""
+    import pandas as pd
+
+    path = table_path(out_dir, name)
+    if path.suffix == ".parquet":
+        frame = pd.read_parquet(path, dtype_backend="numpy_nullable")
         return frame.astype("string").fillna("").astype(str)  # the dtype read_csv(dtype=str) gives
-    return pd.read_csv(csv_path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)

@@ -395,6 +395,61 @@ def test_cli_report_via_subprocess_when_wired(corpus):
     check_report((corpus / "out" / "report.html").read_text(encoding="utf-8"), read_tables(corpus / "out"))
 
 
+def test_report_of_a_parquet_run_has_the_same_records_as_of_the_csv_run(corpus, tmp_path):
+    """`run --format parquet` then `report`: the report reads the Parquet tables (pipeline.export.table_path)
+    and shows the same records and links as the report of the CSV run of the same inputs."""
+    pytest.importorskip("pyarrow")
+    root = tmp_path / "copy"
+    shutil.copytree(corpus / "in", root / "in")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "run",
+            "in",
+            "--out",
+            "pq",
+            "--published",
+            "2024-05",
+            "--quiet",
+            "--format",
+            "parquet",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 1, run.stderr
+    assert (root / "pq" / "documents.parquet").exists() and not (root / "pq" / "documents.csv").exists()
+    from_parquet, from_csv = read_tables(root / "pq"), read_tables(corpus / "out")
+    for name, frame in from_csv.items():
+        assert from_parquet[name].to_dict("records") == frame.to_dict("records"), name
+    html = write_report(root / "pq", base_dir=root).read_text(encoding="utf-8")
+    ok = set(from_parquet["documents"].loc[from_parquet["documents"]["status"] == "ok", "doc_id"])
+    check_report(html, from_parquet, highlighted=ok)
+    assert "53억 9,000만 원" in html
+
+
+def test_damaged_parquet_table_is_one_line_error(corpus, tmp_path):
+    pytest.importorskip("pyarrow")
+    root = tmp_path / "copy"
+    shutil.copytree(corpus / "out", root)
+    for name in ("documents", "dates", "organizations", "amounts", "events"):
+        (root / f"{name}.csv").unlink(missing_ok=True)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"doc_id": ["a"]}), root / "documents.parquet")
+    with pytest.raises(ReportError) as err:
+        read_tables(root)
+    assert "documents.parquet" in str(err.value) and "'path'" in str(err.value) and "\n" not in str(err.value)
+    (root / "documents.parquet").write_bytes(b"PAR1 cut short")
+    with pytest.raises(ReportError, match="not a readable Parquet file"):
+        read_tables(root)
+
+
 def test_changed_or_missing_text_lists_records_without_highlighting(corpus, tmp_path):
     root = tmp_path / "copy"
     shutil.copytree(corpus, root)

@@ -1,7 +1,9 @@
-"""The CSVs of a run, read back for the report and checked on the way.
+"""The tables of a run (CSV or Parquet), read back for the report and checked on the way.
 
 :func:`read_tables` gives the tables of :data:`pipeline.schema.COLUMNS` (``documents``, one per
-label table, ``events``) as DataFrames of strings. A damaged table (cut short,
+label table, ``events``) as DataFrames of strings, each from the file
+:func:`pipeline.export.table_path` names (``NAME.parquet`` after ``run --format parquet``, else
+``NAME.csv``). A damaged table (cut short,
 re-saved in another encoding, a required column gone, a row with too many or too few cells)
 raises :class:`ReportError` with one line naming the file and the reason, never a traceback.
 """
@@ -14,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..export import restore_formula
+from ..export import read_table as read_output_table
+from ..export import restore_formula, table_path
 from ..ingest import InputError
 from ..schema import COLUMNS, SPAN_COLUMNS
 
@@ -93,18 +96,34 @@ def read_table(path: Path, name: str) -> pd.DataFrame:
     return df
 
 
+def read_parquet_table(path: Path, name: str) -> pd.DataFrame:
+    """One Parquet table as a DataFrame of strings, the columns of ``COLUMNS[name]`` always present.
+    Raises :class:`ReportError`."""
+    try:
+        df = read_output_table(path.parent, name)
+    except Exception as exc:  # pyarrow's errors have no common base but OSError/ArrowException
+        raise ReportError(path, f"not a readable Parquet file ({type(exc).__name__}): cut short? Run again") from None
+    missing = [c for c in required(name) if c not in df.columns]
+    if missing:
+        raise ReportError(path, f"no column {', '.join(repr(c) for c in missing)} (it has {', '.join(df.columns)})")
+    for col in COLUMNS[name]:
+        if col not in df.columns:
+            df[col] = ""
+    return df
+
+
 def read_tables(out_dir: Path) -> dict[str, pd.DataFrame]:
-    """The CSVs of a run (:data:`TABLE_NAMES`) as DataFrames of strings (empty cells ""). ``documents.csv`` must
-    exist (FileNotFoundError); a missing records table is read as empty; a damaged one raises
-    :class:`ReportError`."""
+    """The tables of a run (:data:`TABLE_NAMES`, CSV or Parquet) as DataFrames of strings (empty cells
+    ""). ``documents`` must exist (FileNotFoundError); a missing records table is read as empty; a
+    damaged one raises :class:`ReportError`."""
     out_dir = Path(out_dir)
     tables = {}
     for name in TABLE_NAMES:
-        path = out_dir / f"{name}.csv"
+        path = table_path(out_dir, name)
         if not path.exists():
             if name == "documents":
                 raise FileNotFoundError(f"{path}: not found (run `python -m pipeline run --out {out_dir}` first)")
             tables[name] = empty_table(name)
             continue
-        tables[name] = read_table(path, name)
+        tables[name] = read_parquet_table(path, name) if path.suffix == ".parquet" else read_table(path, name)
     return tables
