@@ -537,6 +537,8 @@ def report(scores: dict, n_examples: int, files: dict[str, Path], commit: str, s
 def duckling_commit(path: str | Path) -> str:
     import subprocess
 
+    if not (Path(path) / ".git").exists():  # a folder of extracted files: its commit is given by --commit
+        return ""
     out = subprocess.run(["git", "-C", str(path), "log", "-1", "--format=%h"], capture_output=True, text=True)
     return out.stdout.strip() if out.returncode == 0 else ""
 
