@@ -104,6 +104,9 @@ class EventTables:
     joint: re.Pattern  # what joins two organisations of one subject (A와 B는, A·B는, A 이사장과 (이름) B 회장이)
     anaphor: re.Pattern  # a sentence opening with a back-reference as its subject (회사는, 이 회사 직원들은)
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
+    joined_anaphor: re.Pattern  # a back-reference joined to the acting ORG (공단과 대구시의사회가): it acts
+    pair: re.Pattern  # the organisations of the last agreement as the subject (양 기관은, 두 기관은, 양사는)
+    said: re.Pattern  # what closes a quotation (…”고 말했다, …”며 강조했다): the sentence only reports words
     person: re.Pattern  # a person as the subject: no organisation acts (한 부부는, 익명의 기부자가)
     owner: re.Pattern  # an organisation owning the subject (한국구세군의 모금 활동은, CJ대한통운의 김장 행사는)
     plans: frozenset[str]  # nouns a final copula makes a plan, target or ongoing act (지원할 예정이다, 운영 중이다)
@@ -149,6 +152,16 @@ class EventTables:
                 rf"(?:\s+(?:{staff}))?(?:들)?(?:{acting})\s"
             ),
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
+            joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
+            pair=re.compile(
+                rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'pair')})(?:{acting})\s".replace(
+                    r"\ ", r"\s*"
+                )
+            ),
+            said=re.compile(
+                rf"\s*(?:\S+\s+){{0,3}}?(?:{_alt(r['word'] for r in anchors if r['role'] == 'said')})"
+                rf"(?:다|습니다)[^가-힣]*$".replace(r"\ ", r"\s*")
+            ),
             person=re.compile(
                 rf"(?:^|\s)(?:{_alt(r['word'] for r in rows if r['role'] == 'person')})(?:들)?"
                 rf"(?:{subject})\s"
@@ -315,9 +328,9 @@ def _states_fact(t: EventTables, index: TokenIndex, lo: int, hi: int, text: str)
     ``운영 중이다``, ``지원할 것이다``): it states a fact."""
     i = index.token_at(max(lo, hi - 1))
     first = index.token_at(lo)
-    while i is not None and first is not None and i >= first:
+    while i is not None and first is not None and i >= first:  # past the ending, signs and a line break
         tags = index.tags[i].split("+")
-        if not set(tags) <= {"EF", "EP", "SF", "SE", "SS", "SO", "SW", "SP", "SSC", "SSO", ""}:
+        if not (index.is_space[i] or set(tags) <= {"EF", "EP", "SF", "SE", "SS", "SO", "SW", "SP", "SSC", "SSO", ""}):
             break
         i -= 1
     if i is None or first is None or i < first or "VCP" not in index.tags[i].split("+"):
@@ -549,6 +562,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     carried: str | None = None  # the last organisation that acted
     acted: dict[str, str] = {}  # kind → the last organisation of that kind that acted
     named: list[Mention] = []  # the organisations of the sentences before
+    pair: tuple[str, list[str]] | None = None  # the actor and the others of the last sentence naming several
     for i in range(n_sents):
         lo, hi = index.sentence_bounds(i, len(text))
         sentence = text[lo:hi].strip()
@@ -566,12 +580,27 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if reported and reported.group(0).rstrip()[-1] in "이가":  # X는 한 기부자가 기탁했다고 밝혔다: the person gives
             acting = None
         back = _anaphor(t, sentence) if acting is None else None
+        joined = t.joined_anaphor.search(text, lo, acting.start) if acting else None
+        if joined and joined.group(1) in t.anaphors:  # 공단과 대구시의사회가 공동 주관했다: the 공단 named before acts
+            back = joined.group(1), t.anaphors[joined.group(1)]
+            acting = None
         actor = acting.name if acting else _referent(*back, named, acted) if back else None
+        partners: list[str] = []
+        if actor is None and pair is not None and t.pair.search(text, lo, hi):  # 양 기관은: both, the first acting
+            actor, partners = pair
         if actor is None and not t.person.search(sentence):  # a person as the subject: no organisation acts
             # a subject that names no organisation (이들은 넥슨재단이 마련한 교육과정에 따라 배운다): the
             # organisation that prepared or runs what it speaks of acts, else the one carried over
             related = _relative_subject(t, text, orgs, index) if _names_no_org(text, lo, hi, ms) else None
             actor = related.name if related else carried
+        names = sorted({o.name for o in orgs} | ({actor} if actor else set()) | set(partners))
+        # a quotation reported on a day (김 이사장은 이날 "…"고 말했다) only reports words
+        # (not …”라며 성금 1억 원을 전했다: an amount after the quotation is given)
+        said = bool(
+            quoted
+            and t.said.match(text, quoted[-1][1], hi)
+            and not any(m.label in amount_labels and m.start >= quoted[-1][1] for m in ms)
+        )
         has_content = bool(_CONTENT.search(_without(text, lo, hi, dates + outlets, "")))
         # through a source or as a finding (…한 것으로 나타났다), an organisation's dated act is an event; a figure
         # alone is not
@@ -580,9 +609,9 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             and has_content
             and ((cited is None and not t.finding.search(text, lo, hi)) or acting is not None)
             and not _states_fact(t, index, lo, hi, text)
+            and not said
         ):
             a, g, start, end = anchor
-            names = sorted({o.name for o in orgs} | ({actor} if actor else set()))
             events.append(
                 Event(
                     event_id=len(events) + 1,
@@ -602,8 +631,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if acting is not None:
             carried = acting.name
             acted[acting.kind] = acting.name
-        elif back is not None and actor is not None:
+        elif (back is not None or partners) and actor is not None:
             carried = actor
+        if actor is not None and len(names) > 1:
+            pair = actor, [n for n in names if n != actor]
         named += orgs
     return events
 

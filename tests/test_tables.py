@@ -149,11 +149,11 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
         ),
         ("acting_exceptions.tsv", "kind", {"surname", "title", "place", "given_end"}),
         ("org_roles.tsv", "proper", {"yes", "no"}),
-        ("actor_words.tsv", "role", {"staff", "anaphor", "person", "group"}),
+        ("actor_words.tsv", "role", {"staff", "anaphor", "person", "group", "pair"}),
         (
             "anchor_words.tsv",
             "role",
-            {"comparison", "classifies", "term", "plan", "occasion", "source", "finding", "stamp", "future"},
+            {"comparison", "classifies", "term", "plan", "occasion", "source", "finding", "stamp", "future", "said"},
         ),
         ("actor_words.tsv", "kind", ORG_KINDS | {"-"}),
         ("particles.tsv", "actor", {"yes", "no"}),
