@@ -68,6 +68,7 @@ _COUNT = r"(?:\s*[\d,.]+\s*[만천백]?)+\s*여?\s*"  # 300여 명, 1만 2천여
 # a word between an organisation and its staff: a unit, a head's name, a title joined by 와/과, 등 (농협은행 IT본부
 # 김영수 본부장과 신규직원 등 임직원봉사단 80명이); not a word closed by another case particle
 _BETWEEN = r"(?:(?![^\s]*(?:을|를|에|에서|의|로|은|는|이|가|도)\s)[^\s()]+\s+){0,5}?"
+_CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
 # a direct quotation: the quoted words and the ending that reports them ("…하겠다"고 말했다)
 _QUOTE = re.compile(r"[“\"][^”\"]*[”\"]\s*(?:이?라?고|이?라며|며|하며)(?![가-힣])")
@@ -118,6 +119,8 @@ class EventTables:
     report_after: re.Pattern  # a few words and a verb of saying after a date (8일 밝혔다)
     comparison_after: re.Pattern  # a comparison word right after a date (지난해 대비)
     classifies_after: re.Pattern  # a noun after a date that the date only classifies (2023년도 신입사원)
+    founded_after: re.Pattern  # an organisation's founding after a date (1948년에 설립된 재단): it dates the organisation
+    background_after: re.Pattern  # another happening after a date (지난달 발생한 지진, 집중호우로 피해를 입은)
     sources: dict[str, Path]
 
     @classmethod
@@ -184,6 +187,15 @@ class EventTables:
             report_after=re.compile(rf"^\s+(?:[가-힣]+\s+){{0,3}}?(?:{say})"),
             comparison_after=re.compile(rf"^\s*(?:{comparison})"),
             classifies_after=re.compile(rf"^\s+(?:\d+(?:{term})\s+)?(?:{classified})"),
+            founded_after=re.compile(
+                rf"(?:에|에는)?\s+(?:{_alt(r['word'] for r in anchors if r['role'] == 'founded')})(?![가-힣])".replace(
+                    r"\ ", r"\s*"
+                )
+            ),
+            background_after=re.compile(
+                rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,3}}?"
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'background')})(?![가-힣])".replace(r"\ ", r"\s*")
+            ),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
         )
 
@@ -450,15 +462,18 @@ def _anchor(
     """The sentence's anchor: (first date, last span of its range or duration, date_start, date_end);
     a holiday period (``설 연휴``, ``_.end_value``) is a range of its own, and ends a range it closes.
     Not a bare duration, a comparison baseline, a date that classifies a noun, a page's time stamp
-    (``입력 2019.02.28 15:26``) or a date inside a direct quotation (``quoted``: its character ranges). Of the rest the first date of the act anchors; a
+    (``입력 2019.02.28 15:26``), a date inside a direct quotation (``quoted``: its character ranges) or
+    an organisation's founding date (``1948년에 설립된 재단``). Of the rest the first date of the act anchors; a
     date in a relative clause (``지난해 진행한 크라우드펀딩``: an adnominal verb follows it, read from the
-    Doc's ``index``) only when no such date does, then a reporting date, then an occasion (``연말을 맞아``)."""
+    Doc's ``index``) only when no such date does, then a reporting date, then the date of another happening
+    (``지난달 발생한 지진``, ``지난 7월 집중호우로 피해를 입은``), then an occasion (``연말을 맞아``)."""
     points = [
         d
         for d in dates
         if not _is_duration(d.value)
         and not t.comparison_after.match(text[d.end : d.end + SETTINGS.comparison_after])
         and not _classifies(t, text, d)
+        and not t.founded_after.match(text, d.end, d.end + _CLAUSE_AFTER)
         and not any(qs <= d.start < qe for qs, qe in quoted)
         and not t.stamp_before.search(text, max(0, d.start - SETTINGS.subject_after), d.start)
     ]
@@ -466,11 +481,14 @@ def _anchor(
     if quoted and not non_report:
         return None  # a quotation reported on a day is no event
     occasions = [d for d in non_report if t.occasion_after.match(text[d.end : d.end + SETTINGS.comparison_after])]
+    background = [d for d in non_report if t.background_after.match(text, d.end, d.end + _CLAUSE_AFTER)]
     relative = [
-        d for d in non_report if index is not None and d not in occasions and _adnominal_next(index, text, d.end)
+        d
+        for d in non_report
+        if index is not None and d not in occasions + background and _adnominal_next(index, text, d.end)
     ]
-    acts = [d for d in non_report if d not in occasions and d not in relative]
-    points = acts or relative or [d for d in points if d not in non_report] or occasions
+    acts = [d for d in non_report if d not in occasions + background + relative]
+    points = acts or relative or [d for d in points if d not in non_report] or background or occasions
     if not points:
         return None
     a = points[0]
