@@ -403,10 +403,16 @@ def _anaphor(t: EventTables, sentence: str) -> tuple[str, str] | None:
     return m.group(1), t.anaphors[m.group(1)]
 
 
-def _referent(word: str, kind: str, named: list[Mention], acted: dict[str, str]) -> str | None:
-    """What a back-reference stands for: the latest organisation named before whose name ends with
-    it (공사는 → 한국수자원공사, 재단은 → the 재단 just named as a partner), else the latest acting
-    organisation of its kind, else the latest one of its kind named."""
+def _referent(
+    word: str, kind: str, named: list[Mention], acted: dict[str, str], carried: str | None = None
+) -> str | None:
+    """What a back-reference stands for: the organisation acting so far (``carried``) when its name
+    ends with it (a topic continued: ``A재단은 … B재단과 협약을 했다. 재단은 …`` → A재단), else the latest
+    organisation named before whose name ends with it (공사는 → 한국수자원공사, 대학은 → the 대학교 just
+    named as a partner), else the latest acting organisation of its kind, else the latest one of its
+    kind named."""
+    if carried is not None and carried.endswith(word):
+        return carried
     for o in reversed(named):
         if o.name.endswith(word):
             return o.name
@@ -602,7 +608,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if joined and joined.group(1) in t.anaphors:  # 공단과 대구시의사회가 공동 주관했다: the 공단 named before acts
             back = joined.group(1), t.anaphors[joined.group(1)]
             acting = None
-        actor = acting.name if acting else _referent(*back, named, acted) if back else None
+        actor = acting.name if acting else _referent(*back, named, acted, carried) if back else None
         partners: list[str] = []
         if actor is None and pair is not None and t.pair.search(text, lo, hi):  # 양 기관은: both, the first acting
             actor, partners = pair
