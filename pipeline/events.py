@@ -61,6 +61,8 @@ _BYLINE_BEFORE = re.compile(
 _BYLINE_AFTER = re.compile(r"^(?:\s*[가-힣]{2,4}\s*(?:기자|특파원)|=)")  # 투데이에너지 윤철순 기자, 메가경제=
 _LINE_BEFORE = re.compile(r"(?:^|[.!?]\s|\n)\s*$")
 _LINE_AFTER = re.compile(r"[^\S\n]*(?:\n|$)")  # matched at the name's end
+# a headline's subject: a name opening a line, then a comma, on a line with no final ending (한빛건설, 성금 3억 원 기탁)
+_HEADLINE_SUBJECT = re.compile(r",(?![^\n]*다[.!]?[^\S\n]*(?:\n|$))")
 # what may stand between a name and its particle: a parenthesis (중소기업사랑나눔재단(이사장 김정호)은), or its
 # closing bracket when the name is itself in brackets (정보통신산업진흥원(NIPA)과)
 _PAREN = r"(?:\)|\s*\([^()]{0,30}\))?"
@@ -317,9 +319,12 @@ def _subject_strength(t: EventTables, text: str, org: Mention, index: TokenIndex
     """How the ORG is marked as the acting one: 2 with a topic particle (카카오는, 임직원들은, 재단에서는),
     1 with a subject or additive one (카카오가, 카카오도), 0 when it does not act in the sentence: no
     such particle, or a subject particle whose next word is adnominal (보건복지부가 주최한 시상식: the
-    subject of a relative clause; read from Kiwi's ``ETM`` tag when the Doc's ``index`` is given)."""
+    subject of a relative clause; read from Kiwi's ``ETM`` tag when the Doc's ``index`` is given). A
+    headline's subject (a name opening a line with no final ending, then a comma: ``한빛건설, 성금 기탁``) is 1."""
     after = text[org.end : org.end + SETTINGS.subject_after]
     m = t.subject.match(after) or t.staff.match(text[org.end : org.end + _STAFF_AFTER]) or t.group.match(after)
+    if not m and _HEADLINE_SUBJECT.match(text, org.end) and _LINE_BEFORE.search(text[max(0, org.start - 3) : org.start]):
+        return 1
     if not m:
         owner = t.owner.match(after)
         return 1 if owner and index is not None and _particle_at(index, org.end + owner.end() - 1) else 0
