@@ -111,6 +111,7 @@ class EventTables:
     pair: re.Pattern  # the organisations of the last agreement as the subject (양 기관은, 두 기관은, 양사는)
     said: re.Pattern  # what closes a quotation (…”고 말했다, …”며 강조했다): the sentence only reports words
     person: re.Pattern  # a person as the subject: no organisation acts (한 부부는, 익명의 기부자가)
+    sponsor: re.Pattern  # after an ORG, its support making a happening (X의 후원으로, X 주최로): it acts when none does
     owner: re.Pattern  # an organisation owning the subject (한국구세군의 모금 활동은, CJ대한통운의 김장 행사는)
     plans: frozenset[str]  # nouns a final copula makes a plan, target or ongoing act (지원할 예정이다, 운영 중이다)
     futures: frozenset[str]  # nouns that do so only after a future adnominal (지원할 것이다, not 늘어난 것이다)
@@ -166,6 +167,11 @@ class EventTables:
             said=re.compile(
                 rf"\s*(?:\S+\s+){{0,3}}?(?:{_alt(r['word'] for r in anchors if r['role'] == 'said')})"
                 rf"(?:다|습니다)[^가-힣]*$".replace(r"\ ", r"\s*")
+            ),
+            sponsor=re.compile(
+                rf"{_PAREN}(?:의)?\s*(?:{_alt(r['word'] for r in rows if r['role'] == 'sponsor')})(?![가-힣])".replace(
+                    r"\ ", r"\s*"
+                )
             ),
             person=re.compile(
                 rf"(?:^|\s)(?:{_alt(r['word'] for r in rows if r['role'] == 'person')})(?:들)?"
@@ -379,6 +385,30 @@ def _adnominal_next(index: TokenIndex, text: str, pos: int) -> bool:
             return True
         if index.whitespace[i]:
             break
+        i += 1
+    return False
+
+
+def _modifies_subject(index: TokenIndex, text: str, pos: int, words: int = 6) -> bool:
+    """The relative clause whose subject ends at ``pos`` (``한빛건설이 후원한``) modifies the sentence's
+    subject: the first particle of the words after its adnominal verb marks a subject or a topic
+    (``어르신 잔치가``), not an adverbial (``캠페인에도``)."""
+    i = index.token_at(pos)
+    seen_verb = False
+    while i is not None and i < index.n_tokens and words > 0:
+        if index.is_space[i]:
+            i += 1
+            continue
+        tags = index.tags[i].split("+")
+        if not seen_verb:
+            seen_verb = "ETM" in tags
+        else:
+            particles = [tg for tg in tags if tg.startswith("J")]
+            if particles:
+                surface = text[index.start_list[i] : index.end_list[i]]
+                return particles[0] == "JKS" or (particles[0] == "JX" and surface.endswith(("은", "는")))
+        if index.whitespace[i]:
+            words -= 1
         i += 1
     return False
 
@@ -620,7 +650,15 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if actor is None and not t.person.search(sentence):  # a person as the subject: no organisation acts
             # a subject that names no organisation (이들은 넥슨재단이 마련한 교육과정에 따라 배운다): the
             # organisation that prepared or runs what it speaks of acts, else the one carried over
-            related = _relative_subject(t, text, orgs, index) if _names_no_org(text, lo, hi, ms) else None
+            # (X의 후원으로 잔치가 열렸다: the sponsor; X가 후원한 잔치가 열렸다: the relative clause opening it)
+            sponsor = next((o for o in orgs if t.sponsor.match(text, o.end, o.end + SETTINGS.subject_after)), None)
+            related = _relative_subject(t, text, orgs, index)
+            opens = (
+                related is not None
+                and not _CONTENT.search(_without(text, lo, related.start, [d for d in dates if d.end <= related.start], ""))
+                and _modifies_subject(index, text, related.end)
+            )
+            related = sponsor or (related if opens or _names_no_org(text, lo, hi, ms) else None)
             actor = related.name if related else carried
         names = sorted({o.name for o in orgs} | ({actor} if actor else set()) | set(partners))
         # a quotation reported on a day (김 이사장은 이날 "…"고 말했다) only reports words
