@@ -70,6 +70,7 @@ _COUNT = r"(?:\s*[\d,.]+\s*[만천백]?)+\s*여?\s*"  # 300여 명, 1만 2천여
 # a word between an organisation and its staff: a unit, a head's name, a title joined by 와/과, 등 (농협은행 IT본부
 # 김영수 본부장과 신규직원 등 임직원봉사단 80명이); not a word closed by another case particle
 _BETWEEN = r"(?:(?![^\s]*(?:을|를|에|에서|의|로|은|는|이|가|도)\s)[^\s()]+\s+){0,5}?"
+_LINKING_VERB = re.compile(r"(?:통|위|대|관|향|비)하?(?:여|해)|따라")  # 통해, 위해, 대해, 따라: a noun's link, no act
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
 # a direct quotation: the quoted words and the ending that reports them ("…하겠다"고 말했다)
@@ -413,6 +414,19 @@ def _modifies_subject(index: TokenIndex, text: str, pos: int, words: int = 6) ->
     return False
 
 
+def _acts_before(index: TokenIndex, text: str, lo: int, hi: int) -> bool:
+    """A verb joined by a connective ending (``전달하며``, ``찾아``, ``참석해``; not one that only links a
+    noun, ``인사말을 통해``, ``아이들을 위해``) stands in ``[lo, hi)``: the sentence reports an act before what it quotes."""
+    i = index.token_at(lo)
+    while i is not None and i < index.n_tokens and index.start_list[i] < hi:
+        tags = index.tags[i].split("+")
+        verb = {"VV", "XSV"} & set(tags) or (i > 0 and {"VV", "XSV"} & set(index.tags[i - 1].split("+")))
+        if verb and tags[-1] == "EC" and not _LINKING_VERB.match(text, index.start_list[i - (0 if len(tags) > 1 else 1)]):
+            return True
+        i += 1
+    return False
+
+
 def _relative_subject(t: EventTables, text: str, orgs: list[Mention], index: TokenIndex) -> Mention | None:
     """The first ORG that is the subject of a relative clause (``넥슨재단이 마련한 교육과정``,
     ``질병관리청이 주관하는 사업``): the organisation that prepared, hosts or runs what it names."""
@@ -662,11 +676,12 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             actor = related.name if related else carried
         names = sorted({o.name for o in orgs} | ({actor} if actor else set()) | set(partners))
         # a quotation reported on a day (김 이사장은 이날 "…"고 말했다) only reports words
-        # (not …”라며 성금 1억 원을 전했다: an amount after the quotation is given)
+        # (not …”라며 성금 1억 원을 전했다: an amount after the quotation is given; not 성금을 전달하며 “…”: an act before it)
         said = bool(
             quoted
             and t.said.match(text, quoted[-1][1], hi)
             and not any(m.label in amount_labels and m.start >= quoted[-1][1] for m in ms)
+            and not _acts_before(index, text, lo, quoted[0][0])
         )
         has_content = bool(_CONTENT.search(_without(text, lo, hi, dates + outlets, "")))
         # through a source or as a finding (…한 것으로 나타났다), an organisation's dated act is an event; a figure
