@@ -10,9 +10,12 @@ a comparison baseline (``지난해보다``, ``2019년 대비``), a date that cla
 (``2023년도 신입사원``) nor a date inside a direct quotation (``data/anchor_words.tsv``); a
 reporting date (``…했다고 8일 밝혔다``, a ``say`` verb of ``data/reporting_verbs.tsv``) anchors only
 a sentence with no other date. A sentence citing a source (``X에 따르면``) is an event only when an
-organisation acts in it; the source, and any date or amount of its own, stay out. The actor is read from Kiwi's particles (``data/particles.tsv``)
-and the words of ``data/actor_words.tsv`` (staff, back-references, groups, persons). Date values
-are read and computed with :mod:`pipeline.timex`.
+organisation acts in it; the source, and any date or amount of its own, stay out; so is a finding or a
+state reached (``…개사에 이른다``). A sentence that only reports words (``김 이사장은 이날 "…"고 말했다``) is no
+event. An organisation's founding date (``1948년에 설립된 재단``) never anchors, another happening's
+(``지난달 발생한 지진``) only when nothing else dates the sentence. The actor is read from Kiwi's particles
+(``data/particles.tsv``) and the words of ``data/actor_words.tsv`` (staff, back-references, the pair of an
+agreement, groups, sponsors, persons). Date values are read and computed with :mod:`pipeline.timex`.
 
 :func:`link_events` is a pure function of an annotated Doc and an :class:`EventTables`; the
 ``csr_events`` component (last in the pipeline) runs it and writes ``doc._.events``.
