@@ -124,6 +124,7 @@ class EventTables:
     occasion_after: re.Pattern  # an occasion word after a date (연말을 맞아, 설을 앞두고): not the act's date
     stamp_before: re.Pattern  # a page's time-stamp word opening the date's line (입력 2019.02.28 15:26): no act
     report_after: re.Pattern  # a few words and a verb of saying after a date (8일 밝혔다)
+    reports: re.Pattern  # a sentence closing by reporting a clause (…기탁했다고 3일 밝혔다)
     comparison_after: re.Pattern  # a comparison word right after a date (지난해 대비)
     classifies_after: re.Pattern  # a noun after a date that the date only classifies (2023년도 신입사원)
     founded_after: re.Pattern  # an organisation's founding after a date (1948년에 설립된 재단): it dates the organisation
@@ -197,6 +198,7 @@ class EventTables:
                 )
             ),
             report_after=re.compile(rf"^\s+(?:[가-힣]+\s+){{0,3}}?(?:{say})"),
+            reports=re.compile(rf"다고\s+(?:\S+\s+){{0,2}}?(?:{say})[가-힣]*[^가-힣]*$"),
             comparison_after=re.compile(rf"^\s*(?:{comparison})"),
             classifies_after=re.compile(rf"^\s+(?:\d+(?:{term})\s+)?(?:{classified})"),
             founded_after=re.compile(
@@ -430,6 +432,19 @@ def _acts_before(index: TokenIndex, text: str, lo: int, hi: int) -> bool:
     return False
 
 
+def _reported_subject(
+    t: EventTables, text: str, acting: Mention, orgs: list[Mention], index: TokenIndex, lo: int, hi: int
+) -> Mention | None:
+    """In a sentence reporting a clause (``…했다고 밝혔다``) whose topic is ``acting`` (``부안군은``), the
+    subject of the reported clause after it (``계화농협이 … 기탁했다고``; not a relative clause's), else None."""
+    if not t.reports.search(text, lo, hi) or _subject_strength(t, text, acting, index) != 2:
+        return None
+    inner = [o for o in orgs if o.start > acting.end]
+    if not any(_subject_strength(t, text, o, index) == 1 for o in inner):
+        return None
+    return _actor(t, text, inner, index)
+
+
 def _relative_subject(t: EventTables, text: str, orgs: list[Mention], index: TokenIndex) -> Mention | None:
     """The first ORG that is the subject of a relative clause (``넥슨재단이 마련한 교육과정``,
     ``질병관리청이 주관하는 사업``): the organisation that prepared, hosts or runs what it names."""
@@ -655,6 +670,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         reported = t.person.search(text, acting.end, hi) if acting else None
         if reported and reported.group(0).rstrip()[-1] in "이가":  # X는 한 기부자가 기탁했다고 밝혔다: the person gives
             acting = None
+        elif acting is not None:  # 부안군은 계화농협이 기탁했다고 밝혔다: the reported clause's subject gives
+            acting = _reported_subject(t, text, acting, orgs, index, lo, hi) or acting
         back = _anaphor(t, sentence) if acting is None else None
         joined = t.joined_anaphor.search(text, lo, acting.start) if acting else None
         if joined and joined.group(1) in t.anaphors:  # 공단과 대구시의사회가 공동 주관했다: the 공단 named before acts
