@@ -653,7 +653,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     carried: str | None = None  # the last organisation that acted
     acted: dict[str, str] = {}  # kind → the last organisation of that kind that acted
     named: list[Mention] = []  # the organisations of the sentences before
-    pair: tuple[str, list[str]] | None = None  # the actor and the others of the last sentence naming several
+    pair: tuple[str, list[str]] | None = None  # the actor and the others of the last event naming several
     for i in range(n_sents):
         lo, hi = index.sentence_bounds(i, len(text))
         sentence = text[lo:hi].strip()
@@ -735,8 +735,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             acted[acting.kind] = acting.name
         elif (back is not None or partners) and actor is not None:
             carried = actor
-        if actor is not None and len(names) > 1:
-            pair = actor, [n for n in names if n != actor]
+        if events and events[-1].sentence_id == i + 1 and actor is not None and len(names) > 1:
+            pair = actor, [n for n in names if n != actor]  # the participants of the last event naming several
         named += orgs
     return events
 
