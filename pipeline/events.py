@@ -151,7 +151,7 @@ class EventTables:
             subject=re.compile(rf"^{_PAREN}(?:{acting})(?![가-힣])"),
             staff=re.compile(
                 rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?{_BETWEEN}(?:{staff})+(?:\s+(?:{staff}))?"
-                rf"(?:{_COUNT}명)?(?:들)?(?:{acting})(?![가-힣])"
+                rf"(?:\s*등)?(?:{_COUNT}명)?(?:들)?(?:{acting})(?![가-힣])"
             ),
             group=re.compile(rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳)\s*)?(?:{group})(?:들)?(?:{acting})(?![가-힣])"),
             joint=re.compile(
