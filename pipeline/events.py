@@ -170,8 +170,11 @@ class EventTables:
                 )
             ),
             said=re.compile(
-                rf"\s*(?:\S+\s+){{0,3}}?(?:{_alt(r['word'] for r in anchors if r['role'] == 'said')})"
-                rf"(?:다|습니다)[^가-힣]*$".replace(r"\ ", r"\s*")
+                rf"\s*(?:(?:{_alt(r['word'] for r in anchors if r['role'] == 'speech')})(?:을|를|의)?\s+"
+                rf"|(?![^\s]*(?:을|를)\s)\S+\s+){{0,3}}?"
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'said')})(?:다|습니다)[^가-힣]*$".replace(
+                    r"\ ", r"\s*"
+                )
             ),
             sponsor=re.compile(
                 rf"{_PAREN}(?:의)?\s*(?:{_alt(r['word'] for r in rows if r['role'] == 'sponsor')})(?![가-힣])".replace(

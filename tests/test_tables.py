@@ -153,7 +153,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
         (
             "anchor_words.tsv",
             "role",
-            {"comparison", "classifies", "term", "plan", "occasion", "source", "finding", "stamp", "future", "said", "founded", "background"},
+            {"comparison", "classifies", "term", "plan", "occasion", "source", "finding", "stamp", "future", "said", "speech", "founded", "background"},
         ),
         ("actor_words.tsv", "kind", ORG_KINDS | {"-"}),
         ("particles.tsv", "actor", {"yes", "no"}),
