@@ -127,7 +127,7 @@ class EventTables:
     reports: re.Pattern  # a sentence closing by reporting a clause (…기탁했다고 3일 밝혔다)
     comparison_after: re.Pattern  # a comparison word right after a date (지난해 대비)
     classifies_after: re.Pattern  # a noun after a date that the date only classifies (2023년도 신입사원)
-    founded_after: re.Pattern  # an organisation's founding after a date (1948년에 설립된 재단): it dates the organisation
+    founded_after: re.Pattern  # a founding after a date (1948년에 설립된 재단): it dates the organisation
     background_after: re.Pattern  # another happening after a date (지난달 발생한 지진, 집중호우로 피해를 입은)
     sources: dict[str, Path]
 
@@ -211,7 +211,9 @@ class EventTables:
             ),
             background_after=re.compile(
                 rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,3}}?"
-                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'background')})(?![가-힣])".replace(r"\ ", r"\s*")
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'background')})(?![가-힣])".replace(
+                    r"\ ", r"\s*"
+                )
             ),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
         )
@@ -338,7 +340,11 @@ def _subject_strength(t: EventTables, text: str, org: Mention, index: TokenIndex
     headline's subject (a name opening a line with no final ending, then a comma: ``한빛건설, 성금 기탁``) is 1."""
     after = text[org.end : org.end + SETTINGS.subject_after]
     m = t.subject.match(after) or t.staff.match(text[org.end : org.end + _STAFF_AFTER]) or t.group.match(after)
-    if not m and _HEADLINE_SUBJECT.match(text, org.end) and _LINE_BEFORE.search(text[max(0, org.start - 3) : org.start]):
+    if (
+        not m
+        and _HEADLINE_SUBJECT.match(text, org.end)
+        and _LINE_BEFORE.search(text[max(0, org.start - 3) : org.start])
+    ):
         return 1
     if not m:
         owner = t.owner.match(after)
@@ -429,7 +435,11 @@ def _acts_before(index: TokenIndex, text: str, lo: int, hi: int) -> bool:
     while i is not None and i < index.n_tokens and index.start_list[i] < hi:
         tags = index.tags[i].split("+")
         verb = {"VV", "XSV"} & set(tags) or (i > 0 and {"VV", "XSV"} & set(index.tags[i - 1].split("+")))
-        if verb and tags[-1] == "EC" and not _LINKING_VERB.match(text, index.start_list[i - (0 if len(tags) > 1 else 1)]):
+        if (
+            verb
+            and tags[-1] == "EC"
+            and not _LINKING_VERB.match(text, index.start_list[i - (0 if len(tags) > 1 else 1)])
+        ):
             return True
         i += 1
     return False
@@ -692,7 +702,9 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             related = _relative_subject(t, text, orgs, index)
             opens = (
                 related is not None
-                and not _CONTENT.search(_without(text, lo, related.start, [d for d in dates if d.end <= related.start], ""))
+                and not _CONTENT.search(
+                    _without(text, lo, related.start, [d for d in dates if d.end <= related.start], "")
+                )
                 and _modifies_subject(index, text, related.end)
             )
             related = sponsor or (related if opens or _names_no_org(text, lo, hi, ms) else None)
