@@ -10,9 +10,12 @@ a comparison baseline (``지난해보다``, ``2019년 대비``), a date that cla
 (``2023년도 신입사원``) nor a date inside a direct quotation (``data/anchor_words.tsv``); a
 reporting date (``…했다고 8일 밝혔다``, a ``say`` verb of ``data/reporting_verbs.tsv``) anchors only
 a sentence with no other date. A sentence citing a source (``X에 따르면``) is an event only when an
-organisation acts in it; the source, and any date or amount of its own, stay out. The actor is read from Kiwi's particles (``data/particles.tsv``)
-and the words of ``data/actor_words.tsv`` (staff, back-references, groups, persons). Date values
-are read and computed with :mod:`pipeline.timex`.
+organisation acts in it; the source, and any date or amount of its own, stay out; so is a finding or a
+state reached (``…개사에 이른다``). A sentence that only reports words (``김 이사장은 이날 "…"고 말했다``) is no
+event. An organisation's founding date (``1948년에 설립된 재단``) never anchors, another happening's
+(``지난달 발생한 지진``) only when nothing else dates the sentence. The actor is read from Kiwi's particles
+(``data/particles.tsv``) and the words of ``data/actor_words.tsv`` (staff, back-references, the pair of an
+agreement, groups, sponsors, persons). Date values are read and computed with :mod:`pipeline.timex`.
 
 :func:`link_events` is a pure function of an annotated Doc and an :class:`EventTables`; the
 ``csr_events`` component (last in the pipeline) runs it and writes ``doc._.events``.
@@ -61,6 +64,8 @@ _BYLINE_BEFORE = re.compile(
 _BYLINE_AFTER = re.compile(r"^(?:\s*[가-힣]{2,4}\s*(?:기자|특파원)|=)")  # 투데이에너지 윤철순 기자, 메가경제=
 _LINE_BEFORE = re.compile(r"(?:^|[.!?]\s|\n)\s*$")
 _LINE_AFTER = re.compile(r"[^\S\n]*(?:\n|$)")  # matched at the name's end
+# a headline's subject: a name opening a line, then a comma, on a line with no final ending (한빛건설, 성금 3억 원 기탁)
+_HEADLINE_SUBJECT = re.compile(r",(?![^\n]*다[.!]?[^\S\n]*(?:\n|$))")
 # what may stand between a name and its particle: a parenthesis (중소기업사랑나눔재단(이사장 김정호)은), or its
 # closing bracket when the name is itself in brackets (정보통신산업진흥원(NIPA)과)
 _PAREN = r"(?:\)|\s*\([^()]{0,30}\))?"
@@ -68,6 +73,8 @@ _COUNT = r"(?:\s*[\d,.]+\s*[만천백]?)+\s*여?\s*"  # 300여 명, 1만 2천여
 # a word between an organisation and its staff: a unit, a head's name, a title joined by 와/과, 등 (농협은행 IT본부
 # 김영수 본부장과 신규직원 등 임직원봉사단 80명이); not a word closed by another case particle
 _BETWEEN = r"(?:(?![^\s]*(?:을|를|에|에서|의|로|은|는|이|가|도)\s)[^\s()]+\s+){0,5}?"
+_LINKING_VERB = re.compile(r"(?:통|위|대|관|향|비)하?(?:여|해)|따라")  # 통해, 위해, 대해, 따라: a noun's link, no act
+_CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
 # a direct quotation: the quoted words and the ending that reports them ("…하겠다"고 말했다)
 _QUOTE = re.compile(r"[“\"][^”\"]*[”\"]\s*(?:이?라?고|이?라며|며|하며)(?![가-힣])")
@@ -104,7 +111,11 @@ class EventTables:
     joint: re.Pattern  # what joins two organisations of one subject (A와 B는, A·B는, A 이사장과 (이름) B 회장이)
     anaphor: re.Pattern  # a sentence opening with a back-reference as its subject (회사는, 이 회사 직원들은)
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
+    joined_anaphor: re.Pattern  # a back-reference joined to the acting ORG (공단과 대구시의사회가): it acts
+    pair: re.Pattern  # the organisations of the last agreement as the subject (양 기관은, 두 기관은, 양사는)
+    said: re.Pattern  # what closes a quotation (…”고 말했다, …”며 강조했다): the sentence only reports words
     person: re.Pattern  # a person as the subject: no organisation acts (한 부부는, 익명의 기부자가)
+    sponsor: re.Pattern  # after an ORG, its support making a happening (X의 후원으로, X 주최로): it acts when none does
     owner: re.Pattern  # an organisation owning the subject (한국구세군의 모금 활동은, CJ대한통운의 김장 행사는)
     plans: frozenset[str]  # nouns a final copula makes a plan, target or ongoing act (지원할 예정이다, 운영 중이다)
     futures: frozenset[str]  # nouns that do so only after a future adnominal (지원할 것이다, not 늘어난 것이다)
@@ -113,8 +124,11 @@ class EventTables:
     occasion_after: re.Pattern  # an occasion word after a date (연말을 맞아, 설을 앞두고): not the act's date
     stamp_before: re.Pattern  # a page's time-stamp word opening the date's line (입력 2019.02.28 15:26): no act
     report_after: re.Pattern  # a few words and a verb of saying after a date (8일 밝혔다)
+    reports: re.Pattern  # a sentence closing by reporting a clause (…기탁했다고 3일 밝혔다)
     comparison_after: re.Pattern  # a comparison word right after a date (지난해 대비)
     classifies_after: re.Pattern  # a noun after a date that the date only classifies (2023년도 신입사원)
+    founded_after: re.Pattern  # a founding after a date (1948년에 설립된 재단): it dates the organisation
+    background_after: re.Pattern  # another happening after a date (지난달 발생한 지진, 집중호우로 피해를 입은)
     sources: dict[str, Path]
 
     @classmethod
@@ -137,7 +151,7 @@ class EventTables:
             subject=re.compile(rf"^{_PAREN}(?:{acting})(?![가-힣])"),
             staff=re.compile(
                 rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?{_BETWEEN}(?:{staff})+(?:\s+(?:{staff}))?"
-                rf"(?:{_COUNT}명)?(?:들)?(?:{acting})(?![가-힣])"
+                rf"(?:\s*등)?(?:{_COUNT}명)?(?:들)?(?:{acting})(?![가-힣])"
             ),
             group=re.compile(rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳)\s*)?(?:{group})(?:들)?(?:{acting})(?![가-힣])"),
             joint=re.compile(
@@ -149,6 +163,24 @@ class EventTables:
                 rf"(?:\s+(?:{staff}))?(?:들)?(?:{acting})\s"
             ),
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
+            joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
+            pair=re.compile(
+                rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'pair')})(?:{acting})\s".replace(
+                    r"\ ", r"\s*"
+                )
+            ),
+            said=re.compile(
+                rf"\s*(?:(?:{_alt(r['word'] for r in anchors if r['role'] == 'speech')})(?:을|를|의)?\s+"
+                rf"|(?![^\s]*(?:을|를)\s)\S+\s+){{0,3}}?"
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'said')})(?:다|습니다)[^가-힣]*$".replace(
+                    r"\ ", r"\s*"
+                )
+            ),
+            sponsor=re.compile(
+                rf"{_PAREN}(?:의)?\s*(?:{_alt(r['word'] for r in rows if r['role'] == 'sponsor')})(?![가-힣])".replace(
+                    r"\ ", r"\s*"
+                )
+            ),
             person=re.compile(
                 rf"(?:^|\s)(?:{_alt(r['word'] for r in rows if r['role'] == 'person')})(?:들)?"
                 rf"(?:{subject})\s"
@@ -169,8 +201,20 @@ class EventTables:
                 )
             ),
             report_after=re.compile(rf"^\s+(?:[가-힣]+\s+){{0,3}}?(?:{say})"),
+            reports=re.compile(rf"다고\s+(?:\S+\s+){{0,2}}?(?:{say})[가-힣]*[^가-힣]*$"),
             comparison_after=re.compile(rf"^\s*(?:{comparison})"),
             classifies_after=re.compile(rf"^\s+(?:\d+(?:{term})\s+)?(?:{classified})"),
+            founded_after=re.compile(
+                rf"(?:에|에는)?\s+(?:{_alt(r['word'] for r in anchors if r['role'] == 'founded')})(?![가-힣])".replace(
+                    r"\ ", r"\s*"
+                )
+            ),
+            background_after=re.compile(
+                rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,3}}?"
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'background')})(?![가-힣])".replace(
+                    r"\ ", r"\s*"
+                )
+            ),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
         )
 
@@ -292,9 +336,16 @@ def _subject_strength(t: EventTables, text: str, org: Mention, index: TokenIndex
     """How the ORG is marked as the acting one: 2 with a topic particle (카카오는, 임직원들은, 재단에서는),
     1 with a subject or additive one (카카오가, 카카오도), 0 when it does not act in the sentence: no
     such particle, or a subject particle whose next word is adnominal (보건복지부가 주최한 시상식: the
-    subject of a relative clause; read from Kiwi's ``ETM`` tag when the Doc's ``index`` is given)."""
+    subject of a relative clause; read from Kiwi's ``ETM`` tag when the Doc's ``index`` is given). A
+    headline's subject (a name opening a line with no final ending, then a comma: ``한빛건설, 성금 기탁``) is 1."""
     after = text[org.end : org.end + SETTINGS.subject_after]
     m = t.subject.match(after) or t.staff.match(text[org.end : org.end + _STAFF_AFTER]) or t.group.match(after)
+    if (
+        not m
+        and _HEADLINE_SUBJECT.match(text, org.end)
+        and _LINE_BEFORE.search(text[max(0, org.start - 3) : org.start])
+    ):
+        return 1
     if not m:
         owner = t.owner.match(after)
         return 1 if owner and index is not None and _particle_at(index, org.end + owner.end() - 1) else 0
@@ -315,9 +366,9 @@ def _states_fact(t: EventTables, index: TokenIndex, lo: int, hi: int, text: str)
     ``운영 중이다``, ``지원할 것이다``): it states a fact."""
     i = index.token_at(max(lo, hi - 1))
     first = index.token_at(lo)
-    while i is not None and first is not None and i >= first:
+    while i is not None and first is not None and i >= first:  # past the ending, signs and a line break
         tags = index.tags[i].split("+")
-        if not set(tags) <= {"EF", "EP", "SF", "SE", "SS", "SO", "SW", "SP", "SSC", "SSO", ""}:
+        if not (index.is_space[i] or set(tags) <= {"EF", "EP", "SF", "SE", "SS", "SO", "SW", "SP", "SSC", "SSO", ""}):
             break
         i -= 1
     if i is None or first is None or i < first or "VCP" not in index.tags[i].split("+"):
@@ -353,6 +404,60 @@ def _adnominal_next(index: TokenIndex, text: str, pos: int) -> bool:
     return False
 
 
+def _modifies_subject(index: TokenIndex, text: str, pos: int, words: int = 6) -> bool:
+    """The relative clause whose subject ends at ``pos`` (``한빛건설이 후원한``) modifies the sentence's
+    subject: the first particle of the words after its adnominal verb marks a subject or a topic
+    (``어르신 잔치가``), not an adverbial (``캠페인에도``)."""
+    i = index.token_at(pos)
+    seen_verb = False
+    while i is not None and i < index.n_tokens and words > 0:
+        if index.is_space[i]:
+            i += 1
+            continue
+        tags = index.tags[i].split("+")
+        if not seen_verb:
+            seen_verb = "ETM" in tags
+        else:
+            particles = [tg for tg in tags if tg.startswith("J")]
+            if particles:
+                surface = text[index.start_list[i] : index.end_list[i]]
+                return particles[0] == "JKS" or (particles[0] == "JX" and surface.endswith(("은", "는")))
+        if index.whitespace[i]:
+            words -= 1
+        i += 1
+    return False
+
+
+def _acts_before(index: TokenIndex, text: str, lo: int, hi: int) -> bool:
+    """A verb joined by a connective ending (``전달하며``, ``찾아``, ``참석해``; not one that only links a
+    noun, ``인사말을 통해``, ``아이들을 위해``) stands in ``[lo, hi)``: the sentence reports an act before what it quotes."""
+    i = index.token_at(lo)
+    while i is not None and i < index.n_tokens and index.start_list[i] < hi:
+        tags = index.tags[i].split("+")
+        verb = {"VV", "XSV"} & set(tags) or (i > 0 and {"VV", "XSV"} & set(index.tags[i - 1].split("+")))
+        if (
+            verb
+            and tags[-1] == "EC"
+            and not _LINKING_VERB.match(text, index.start_list[i - (0 if len(tags) > 1 else 1)])
+        ):
+            return True
+        i += 1
+    return False
+
+
+def _reported_subject(
+    t: EventTables, text: str, acting: Mention, orgs: list[Mention], index: TokenIndex, lo: int, hi: int
+) -> Mention | None:
+    """In a sentence reporting a clause (``…했다고 밝혔다``) whose topic is ``acting`` (``부안군은``), the
+    subject of the reported clause after it (``계화농협이 … 기탁했다고``; not a relative clause's), else None."""
+    if not t.reports.search(text, lo, hi) or _subject_strength(t, text, acting, index) != 2:
+        return None
+    inner = [o for o in orgs if o.start > acting.end]
+    if not any(_subject_strength(t, text, o, index) == 1 for o in inner):
+        return None
+    return _actor(t, text, inner, index)
+
+
 def _relative_subject(t: EventTables, text: str, orgs: list[Mention], index: TokenIndex) -> Mention | None:
     """The first ORG that is the subject of a relative clause (``넥슨재단이 마련한 교육과정``,
     ``질병관리청이 주관하는 사업``): the organisation that prepared, hosts or runs what it names."""
@@ -378,10 +483,16 @@ def _anaphor(t: EventTables, sentence: str) -> tuple[str, str] | None:
     return m.group(1), t.anaphors[m.group(1)]
 
 
-def _referent(word: str, kind: str, named: list[Mention], acted: dict[str, str]) -> str | None:
-    """What a back-reference stands for: the latest organisation named before whose name ends with
-    it (공사는 → 한국수자원공사, 재단은 → the 재단 just named as a partner), else the latest acting
-    organisation of its kind, else the latest one of its kind named."""
+def _referent(
+    word: str, kind: str, named: list[Mention], acted: dict[str, str], carried: str | None = None
+) -> str | None:
+    """What a back-reference stands for: the organisation acting so far (``carried``) when its name
+    ends with it (a topic continued: ``A재단은 … B재단과 협약을 했다. 재단은 …`` → A재단), else the latest
+    organisation named before whose name ends with it (공사는 → 한국수자원공사, 대학은 → the 대학교 just
+    named as a partner), else the latest acting organisation of its kind, else the latest one of its
+    kind named."""
+    if carried is not None and carried.endswith(word):
+        return carried
     for o in reversed(named):
         if o.name.endswith(word):
             return o.name
@@ -437,15 +548,18 @@ def _anchor(
     """The sentence's anchor: (first date, last span of its range or duration, date_start, date_end);
     a holiday period (``설 연휴``, ``_.end_value``) is a range of its own, and ends a range it closes.
     Not a bare duration, a comparison baseline, a date that classifies a noun, a page's time stamp
-    (``입력 2019.02.28 15:26``) or a date inside a direct quotation (``quoted``: its character ranges). Of the rest the first date of the act anchors; a
+    (``입력 2019.02.28 15:26``), a date inside a direct quotation (``quoted``: its character ranges) or
+    an organisation's founding date (``1948년에 설립된 재단``). Of the rest the first date of the act anchors; a
     date in a relative clause (``지난해 진행한 크라우드펀딩``: an adnominal verb follows it, read from the
-    Doc's ``index``) only when no such date does, then a reporting date, then an occasion (``연말을 맞아``)."""
+    Doc's ``index``) only when no such date does, then a reporting date, then the date of another happening
+    (``지난달 발생한 지진``, ``지난 7월 집중호우로 피해를 입은``), then an occasion (``연말을 맞아``)."""
     points = [
         d
         for d in dates
         if not _is_duration(d.value)
         and not t.comparison_after.match(text[d.end : d.end + SETTINGS.comparison_after])
         and not _classifies(t, text, d)
+        and not t.founded_after.match(text, d.end, d.end + _CLAUSE_AFTER)
         and not any(qs <= d.start < qe for qs, qe in quoted)
         and not t.stamp_before.search(text, max(0, d.start - SETTINGS.subject_after), d.start)
     ]
@@ -453,11 +567,14 @@ def _anchor(
     if quoted and not non_report:
         return None  # a quotation reported on a day is no event
     occasions = [d for d in non_report if t.occasion_after.match(text[d.end : d.end + SETTINGS.comparison_after])]
+    background = [d for d in non_report if t.background_after.match(text, d.end, d.end + _CLAUSE_AFTER)]
     relative = [
-        d for d in non_report if index is not None and d not in occasions and _adnominal_next(index, text, d.end)
+        d
+        for d in non_report
+        if index is not None and d not in occasions + background and _adnominal_next(index, text, d.end)
     ]
-    acts = [d for d in non_report if d not in occasions and d not in relative]
-    points = acts or relative or [d for d in points if d not in non_report] or occasions
+    acts = [d for d in non_report if d not in occasions + background + relative]
+    points = acts or relative or [d for d in points if d not in non_report] or background or occasions
     if not points:
         return None
     a = points[0]
@@ -549,6 +666,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     carried: str | None = None  # the last organisation that acted
     acted: dict[str, str] = {}  # kind → the last organisation of that kind that acted
     named: list[Mention] = []  # the organisations of the sentences before
+    pair: tuple[str, list[str]] | None = None  # the actor and the others of the last event naming several
     for i in range(n_sents):
         lo, hi = index.sentence_bounds(i, len(text))
         sentence = text[lo:hi].strip()
@@ -565,13 +683,41 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         reported = t.person.search(text, acting.end, hi) if acting else None
         if reported and reported.group(0).rstrip()[-1] in "이가":  # X는 한 기부자가 기탁했다고 밝혔다: the person gives
             acting = None
+        elif acting is not None:  # 부안군은 계화농협이 기탁했다고 밝혔다: the reported clause's subject gives
+            acting = _reported_subject(t, text, acting, orgs, index, lo, hi) or acting
         back = _anaphor(t, sentence) if acting is None else None
-        actor = acting.name if acting else _referent(*back, named, acted) if back else None
+        joined = t.joined_anaphor.search(text, lo, acting.start) if acting else None
+        if joined and joined.group(1) in t.anaphors:  # 공단과 대구시의사회가 공동 주관했다: the 공단 named before acts
+            back = joined.group(1), t.anaphors[joined.group(1)]
+            acting = None
+        actor = acting.name if acting else _referent(*back, named, acted, carried) if back else None
+        partners: list[str] = []
+        if actor is None and pair is not None and t.pair.search(text, lo, hi):  # 양 기관은: both, the first acting
+            actor, partners = pair
         if actor is None and not t.person.search(sentence):  # a person as the subject: no organisation acts
             # a subject that names no organisation (이들은 넥슨재단이 마련한 교육과정에 따라 배운다): the
             # organisation that prepared or runs what it speaks of acts, else the one carried over
-            related = _relative_subject(t, text, orgs, index) if _names_no_org(text, lo, hi, ms) else None
+            # (X의 후원으로 잔치가 열렸다: the sponsor; X가 후원한 잔치가 열렸다: the relative clause opening it)
+            sponsor = next((o for o in orgs if t.sponsor.match(text, o.end, o.end + SETTINGS.subject_after)), None)
+            related = _relative_subject(t, text, orgs, index)
+            opens = (
+                related is not None
+                and not _CONTENT.search(
+                    _without(text, lo, related.start, [d for d in dates if d.end <= related.start], "")
+                )
+                and _modifies_subject(index, text, related.end)
+            )
+            related = sponsor or (related if opens or _names_no_org(text, lo, hi, ms) else None)
             actor = related.name if related else carried
+        names = sorted({o.name for o in orgs} | ({actor} if actor else set()) | set(partners))
+        # a quotation reported on a day (김 이사장은 이날 "…"고 말했다) only reports words
+        # (not …”라며 성금 1억 원을 전했다: an amount after the quotation is given; not 성금을 전달하며 “…”: an act before it)
+        said = bool(
+            quoted
+            and t.said.match(text, quoted[-1][1], hi)
+            and not any(m.label in amount_labels and m.start >= quoted[-1][1] for m in ms)
+            and not _acts_before(index, text, lo, quoted[0][0])
+        )
         has_content = bool(_CONTENT.search(_without(text, lo, hi, dates + outlets, "")))
         # through a source or as a finding (…한 것으로 나타났다), an organisation's dated act is an event; a figure
         # alone is not
@@ -580,9 +726,9 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             and has_content
             and ((cited is None and not t.finding.search(text, lo, hi)) or acting is not None)
             and not _states_fact(t, index, lo, hi, text)
+            and not said
         ):
             a, g, start, end = anchor
-            names = sorted({o.name for o in orgs} | ({actor} if actor else set()))
             events.append(
                 Event(
                     event_id=len(events) + 1,
@@ -602,8 +748,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if acting is not None:
             carried = acting.name
             acted[acting.kind] = acting.name
-        elif back is not None and actor is not None:
+        elif (back is not None or partners) and actor is not None:
             carried = actor
+        if events and events[-1].sentence_id == i + 1 and actor is not None and len(names) > 1:
+            pair = actor, [n for n in names if n != actor]  # the participants of the last event naming several
         named += orgs
     return events
 
