@@ -149,6 +149,11 @@ def fragments(t: DateTables) -> dict[str, str]:
         # Sino-Korean numerals (이천이십삼, 이십사): read with numbers.parse_number
         "sino": r"[일이삼사오육칠팔구십백천]+",
         "every": unit("every"),
+        # a weekday word after a written day is inside its span (19일 화요일; docs/annotation.md)
+        "weekday": rf"(?:\s+(?P<wd>{_alt(w for w, r in parts if r['kind'] == 'weekday')}))?",
+        # 8일자, 20일쯤, 12월께, 6월경: closes the date, stays outside (Kiwi may join it to 일/월)
+        "suffix_day": _alt(w for w, r in parts if r["kind"] == "suffix"),
+        "suffix_any": _alt(w for w, r in parts if r["kind"] == "suffix" and r["applies_to"] == "any"),
     }
 
 
@@ -317,6 +322,7 @@ _TWO_DIGIT_YEAR_NOT = re.compile(
 _ORDINAL_AFTER = re.compile(r"\s*(?:째)")
 _HALF_FOLLOW_OK = re.compile(r"(?:에|부터|까지|중|내|의|와|과|는|도|를|동안|까지)")
 _LISTED_BEFORE = re.compile(r"[일월]\s*(?:과|와|및|,)\s*$")  # 5일과 7일
+_RANGE_AFTER = re.compile(r"(?:\s*\([^)]{0,4}\))?\s*(?:부터|[~∼〜])")  # 11일(월)부터, 7일~8일: a range's start
 _TOPIC_BEFORE = re.compile(r"[가-힣](?:은|는|이|가)\s+$")  # 포스코는 7일
 _LINE_START_BEFORE = re.compile(r"(?:^|[.!?\n]\s*|=\s*|\]\s*)$")  # a sentence, byline or tag ends
 _UNIT_CODE = {"년": "Y", "개월": "M", "달": "M", "주": "W", "일": "D"}
@@ -362,7 +368,7 @@ def is_reporting_day(f: Found) -> bool:
     sentence opening ``16일 경찰은 …``): it resolves against the document date, not the dates
     before it. Other bare days (``5일과 7일``, ``…부터 31일까지``) take the month of the context."""
     g, text, start = f.grammar, f.text, f.start
-    if _is_range_end(text, start, g.settings) or _LISTED_BEFORE.search(f.before()):
+    if _is_range_end(text, start, g.settings) or _LISTED_BEFORE.search(f.before()) or _RANGE_AFTER.match(f.after()):
         return False
     return bool(
         g.report_follow.match(f.after(g.settings.date_report_after))
@@ -768,7 +774,10 @@ def resolve_last_next_day(p: DateParts, pub: Ref, context: Timex | None) -> Time
 
 
 def resolve_reporting_day(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
-    """``8일 밝혔다``: the latest 8th not after the document date."""
+    """``8일 밝혔다``: the latest 8th not after the document date; in a clause that plans or
+    announces (``8일 행사를 연다``, ``28일까지 신청을 받는다``), the next 8th not before it."""
+    if p.tense > 0:
+        return _day_near_document(p, pub, lambda n, today: 1 if n < today else 0)
     return _day_near_document(p, pub, lambda n, today: -1 if n > today else 0)
 
 
@@ -907,7 +916,12 @@ _BARE_DAY = r"{nb}{dd}{S}일(?!요일|\s*(?:간|동안|째|만에))"  # two rule
 
 RULES: tuple[Rule, ...] = (
     # full Korean dates, with 지난/오는 inside (지난 2018년, 오는 2027년 3월)
-    Rule("date.ymd", r"{nb}{ago}{yy}{S}년{S}{mo}{S}월{S}{dd}{S}일", checks=(not_ordinal,), doc="2020년 1월 8일"),
+    Rule(
+        "date.ymd",
+        r"{nb}{ago}{yy}{S}년{S}{mo}{S}월{S}{dd}{S}일{weekday}",
+        checks=(not_ordinal,),
+        doc="2020년 1월 8일, 2023년 12월 8일 금요일",
+    ),
     Rule(
         "date.ym",
         r"{nb}{ago}{yy}{S}년{S}{mo}{S}월(?:\s*(?P<mod>{month_mods}))?",
@@ -966,7 +980,7 @@ RULES: tuple[Rule, ...] = (
     # relative words and their parts: 올해 3월 / 지난해 말 / 다음 달 10일 / 이달 말 / 올해 상반기
     Rule(
         "date.rel_year_month",
-        r"(?P<ry>{rel_year}){S}{mo}{S}월(?:{S}{dd}{S}일)?(?:\s*(?P<mod>{month_mods}))?",
+        r"(?P<ry>{rel_year}){S}{mo}{S}월(?:{S}{dd}{S}일{weekday})?(?:\s*(?P<mod>{month_mods}))?",
         resolve_relative_year,
         doc="올해 3월, 지난해 12월 1일",
     ),
@@ -984,7 +998,7 @@ RULES: tuple[Rule, ...] = (
         doc="지난해 말, 올해 연말",
     ),
     Rule("date.rel_year", r"(?P<ry>{rel_year})(?<!올)", resolve_relative_year, doc="올해, 지난해, 같은 해"),
-    Rule("date.rel_month_day", r"(?P<rm>{rel_month}){S}{dd}{S}일", resolve_relative_month, doc="다음 달 10일"),
+    Rule("date.rel_month_day", r"(?P<rm>{rel_month}){S}{dd}{S}일{weekday}", resolve_relative_month, doc="다음 달 10일"),
     Rule(
         "date.rel_month_part",
         r"(?P<rm>{rel_month})\s*(?P<mod>{month_mods})(?!씀)",
@@ -1024,13 +1038,13 @@ RULES: tuple[Rule, ...] = (
     Rule("date.rel_quarter", r"(?P<rq>{rel_quarter})", resolve_relative_quarter, doc="이번 분기, 지난 분기"),
     Rule(
         "date.last_next_day",
-        r"(?P<dir>{this_last_next}){S}{dd}{S}일",
+        r"(?P<dir>{this_last_next}){S}{dd}{S}일{weekday}",
         resolve_last_next_day,
         doc="지난 19일, 오는 19일, 이번 19일",
     ),
     Rule(
         "date.last_next_month",
-        r"(?P<dir>{last_next}){S}{mo}{S}월(?:{S}{dd}{S}일|\s*(?P<mod>{month_mods}))?",
+        r"(?P<dir>{last_next}){S}{mo}{S}월(?:{S}{dd}{S}일{weekday}|\s*(?P<mod>{month_mods}))?",
         resolve_last_next_month,
         checks=(not_ordinal,),
         doc="지난 10월, 오는 9월 말, 지난 4월 24일",
@@ -1042,7 +1056,7 @@ RULES: tuple[Rule, ...] = (
         doc="지난 1분기, 오는 하반기, 지난 연말",
     ),
     # month and day without year: 3월 8일 / 3월 (초|말) / 6월 / 3분기 / 상반기 / 연말
-    Rule("date.md", r"{nb}{mo}{S}월{S}{dd}{S}일", checks=(not_ordinal,), doc="3월 8일"),
+    Rule("date.md", r"{nb}{mo}{S}월{S}{dd}{S}일{weekday}", checks=(not_ordinal,), doc="3월 8일, 12월 8일 금요일"),
     Rule(
         "date.month_nth_weekday",
         r"{nb}{mo}{S}월\s*(?P<nth>{nth})\s*(?P<wd>{weekdays})",
@@ -1217,10 +1231,20 @@ def _found(grammar: DateGrammar, rule: Rule, m: re.Match, text: str, bounds: Tok
         end = len(text[: m.start("mod")].rstrip())
     if end <= start:
         return None  # nothing left: 연말 inside 연말연시 alone
-    if bounds is not None and (start not in bounds.starts or end not in bounds.ends):
+    if bounds is not None and (start not in bounds.starts or not _ends_date(grammar, text, end, bounds)):
         return None  # e.g. 내달리다 is not 내달
     f = Found(rule, m, text, start, end, grammar)
     return f if all(check(f) for check in rule.checks) else None
+
+
+def _ends_date(grammar: DateGrammar, text: str, end: int, bounds: TokenIndex) -> bool:
+    """A date ends on a token end, or before a suffix that Kiwi joined to its last syllable
+    (date_parts.tsv ``suffix``: ``8일자로``, ``20일쯤``; ``자`` only after a day)."""
+    if end in bounds.ends:
+        return True
+    suffix = grammar.fragments["suffix_day" if text[end - 1 : end] == "일" else "suffix_any"]
+    m = re.match(rf"(?:{suffix})", text[end:])
+    return m is not None and end + m.end() in bounds.ends
 
 
 def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None) -> list[DateParts]:
