@@ -314,7 +314,8 @@ _DAY_COUNT_AFTER = re.compile(
     r"|\d+\s*회|\s*\d+\s*시간)"
 )
 _DAY_COUNT_BEFORE = re.compile(r"(?:\d\s*박|매월|매달|매주|하루|일주일에|주\s*\d|(?<![가-힣])주|월)\s*$")
-_PARTICLE_AFTER_DUR = re.compile(r"\s*(?:동안|만[에인의])")
+_PARTICLE_AFTER_DUR = re.compile(r"\s*동안")
+_SINCE_AFTER = re.compile(r"\s*만(?:[에인의]|이다|$|[\s,.])")  # 20년 만에: time since, no date
 _RANGE_BEFORE = re.compile(r"(?:부터\s*|[~∼〜\-–]\s*)$")
 _TWO_DIGIT_YEAR_NOT = re.compile(
     r"\s*(?:전|후|뒤|만|째|간|동안|이상|이내|넘|가까이|여|가량|정도|차|치|이\s*지난|이\s*넘|새(?![가-힣])|사이)"
@@ -473,11 +474,16 @@ def duration_ok(f: Found) -> bool:
         return False
     if unit == "년" and n.isdigit() and len(n) == 4:
         return False
+    if _SINCE_AFTER.match(after):
+        return False  # 4년 만에, 3개월 만의: the time since something, no date (docs/annotation.md)
     return not (re.match(r"\s*째", after) and unit != "개월")
 
 
 def duration_word_ok(f: Found) -> bool:
-    """``하루``, ``보름``, ``일주일`` are durations only before 간/동안 (하루 평균 is a rate)."""
+    """``하루``, ``보름``, ``일주일`` are durations only before 간/동안 (하루 평균 is a rate); none
+    before 만에 (``이틀 만에``: the time since)."""
+    if _SINCE_AFTER.match(f.after()):
+        return False
     return f.grammar.tables.durations[f.match.group("nd")]["needs_span"] != "yes" or bool(
         f.group("gan") or _PARTICLE_AFTER_DUR.match(f.after())
     )
@@ -500,6 +506,18 @@ def read_ago(f: Found) -> DateParts | None:
     """``10년 전`` → 10 years back from the document date."""
     parts = read_duration(f)
     return None if parts is None else replace(parts, ago=parts.duration, duration=None)
+
+
+def read_ago_word(f: Found) -> DateParts:
+    """``이틀 전`` → two days back from the document date."""
+    parts = read_duration_word(f)
+    return replace(parts, ago=parts.duration, duration=None)
+
+
+def is_point_duration_word(f: Found) -> bool:
+    """``이틀 전``, ``사흘 전`` are days; ``하루 전``, ``일주일 전`` (durations.tsv ``needs_span``)
+    mostly say "in advance" (``하루 전 예약해야 한다``): no date."""
+    return f.grammar.tables.durations[f.match.group("nd")]["needs_span"] != "yes"
 
 
 def read_duration_word(f: Found) -> DateParts:
@@ -1020,6 +1038,14 @@ RULES: tuple[Rule, ...] = (
         read=read_ago,
         doc="10년 전, 석 달 전",
     ),
+    Rule(
+        "date.ago_word",
+        r"(?P<nd>{native_dur})\s*전(?=$|[\s,.)]|에|부터|까지|의|쯤)",
+        resolve_ago,
+        checks=(is_point_duration_word,),
+        read=read_ago_word,
+        doc="이틀 전, 사흘 전; not 하루 전 (in advance)",
+    ),
     # weeks and weekdays
     Rule(
         "date.rel_week",
@@ -1162,12 +1188,12 @@ RULES: tuple[Rule, ...] = (
     # durations: 1개월, 3년간, 2주간, 6개월 동안 → 6개월, 나흘, 한 달간
     Rule(
         "date.duration",
-        r"{nb}(?P<n>\d+|{native_num})(?:(?<=\d)여)?{S}(?P<u>개월|년|주|일|달)(?:여(?:\s?간)?|간)?",
+        r"{nb}(?P<n>\d+|{native_num})(?:(?<=\d)여)?{S}(?P<u>개월|년|주|일|달)(?:여(?:\s?간)?|\s?간(?![가-힣]))?",
         resolve_duration,
         checks=(duration_ok,),
         read=read_duration,
         sets_context=False,
-        doc="1개월, 3년간, 한 달간, 2년여 간, 10여 년간",
+        doc="1개월, 3년간, 1년 간, 한 달간, 2년여 간, 10여 년간",
     ),
     Rule(
         "date.duration_word",
