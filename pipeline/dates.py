@@ -961,6 +961,12 @@ RULES: tuple[Rule, ...] = (
         doc="2020년, 20년, 2023년도, 2020년 말, 2020년 연말",
     ),
     Rule(
+        "date.school_year",
+        r"{nb}{ago}{y4}{S}학년도",
+        checks=(not_title_year,),
+        doc="2023학년도: the school year named by its (first) calendar year",
+    ),
+    Rule(
         "date.range_ym_start",
         r"{nb}{y4}{S}년{S}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)",
         end_group="m",
@@ -973,6 +979,12 @@ RULES: tuple[Rule, ...] = (
         doc="2020.9.22, 20.9.22, 2022. 3. 15.",
     ),
     Rule("date.dotted_ym_spaced", r"{nb}{y4}\.\s+{mo}\.(?=\s|$)", doc="2020. 3."),
+    Rule(
+        "date.dotted_year_month",
+        r"{nb}{y4}\.\s*{mo}{S}월(?:\s*(?P<mod>{month_mods}))?",
+        checks=(not_ordinal,),
+        doc="2020. 1월, 2018. 6월 말 (official schedules)",
+    ),
     Rule("date.dotted_ym", r"{nb}{y4}\.{mo}(?!\d|\.\d|\s*[억만천조원%％개명톤])", doc="2020.3"),
     Rule(
         "date.dotted_md",
@@ -1138,9 +1150,9 @@ RULES: tuple[Rule, ...] = (
     Rule("date.range_month_start", r"{nb}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m", doc="3~5월 → 3"),
     Rule(
         "date.range_year_start",
-        r"{nb}{y4}{S}[~∼〜]{S}(?=(?:19|20)\d{{2}}{S}년)",
+        r"(?<![\d.,\-]){y4}{S}[~∼〜\-–]{S}(?=(?:19|20)\d{{2}}{S}년)",
         end_group="y",
-        doc="2020~2022년 → 2020",
+        doc="2020~2022년, 2023-2024년 → 2020, 2023",
     ),
     Rule(
         "date.range_md_start",
