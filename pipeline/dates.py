@@ -203,6 +203,7 @@ class DateParts:
     ago: Timex | None = None  # 10년 전: the time counted back from the document date
     tense: int = 0  # of the date's clause: 1 plans or announces, -1 past, 0 neither (set by resolve_dates)
     coordinated: bool = False  # 상반기와 하반기, 어린이날과 성탄절: every year unless the clause is past
+    as_of: bool = False  # 12월 31일 현재, 11월 말 기준: the date a figure holds at, no action (set by find_dates)
 
 
 @dataclass(frozen=True)
@@ -323,6 +324,7 @@ _TWO_DIGIT_YEAR_NOT = re.compile(
 _ORDINAL_AFTER = re.compile(r"\s*(?:째)")
 _HALF_FOLLOW_OK = re.compile(r"(?:에|부터|까지|중|내|의|와|과|는|도|를|동안|까지)")
 _LISTED_BEFORE = re.compile(r"[일월]\s*(?:과|와|및|,)\s*$")  # 5일과 7일
+_AS_OF_AFTER = re.compile(r"\s*(?:현재|기준)(?![가-힣])|\s*기준(?:으로|에)")  # 12월 31일 현재, 말 기준으로
 _RANGE_AFTER = re.compile(r"(?:\s*\([^)]{0,4}\))?\s*(?:부터|[~∼〜])")  # 11일(월)부터, 7일~8일: a range's start
 _TOPIC_BEFORE = re.compile(r"[가-힣](?:은|는|이|가)\s+$")  # 포스코는 7일
 _LINE_START_BEFORE = re.compile(r"(?:^|[.!?\n]\s*|=\s*|\]\s*)$")  # a sentence, byline or tag ends
@@ -1308,6 +1310,8 @@ def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None
             continue
         if bounds is not None and not bounds.same_sentence(parts.start, parts.end):
             continue
+        if _AS_OF_AFTER.match(text, parts.end):
+            parts = replace(parts, as_of=True)
         taken.append(parts)
         last_end = parts.end
     return taken
@@ -1341,8 +1345,8 @@ def resolve_dates(
         out.append(Date(p.start, p.end, p.rule.name, value, p.mod, end_value))
         if p.rule.sets_context:
             last_in_sentence[sid] = value
-        if value.grain == "day" and value.is_resolved and not p.range_end and p.holiday is None:
-            last_day[sid] = value
+        if value.grain == "day" and value.is_resolved and not (p.range_end or p.as_of) and p.holiday is None:
+            last_day[sid] = value  # 이날 never points at an as-of date (12월 31일 현재 …)
     return out
 
 
