@@ -46,7 +46,9 @@ _NUMEXPR = (
 _NUMBER = re.compile(_NUMEXPR)
 _GROUP_UNIT = re.compile(r"[만억조]$")
 # the first end of a range, right before the second end's span: `15만~` in 15만~73만 원
-_RANGE_START = re.compile(rf"(?P<num>{_NUMEXPR})\s*[~∼〜～]\s*$")
+_RANGE_START = re.compile(rf"(?P<num>{_NUMEXPR})\s*(?:[~∼〜～]|(?<=[만억조천])[\-–])\s*$")
+# a dash after a group unit joins a range's two ends (500만-600만원), never a phone or model number
+_RANGE_DASH = re.compile(r"\d[만억조천][\-–]$")
 # particles between an amount and a verb qualifier (50만 명을 넘어섰다, 1조 원에 육박): their
 # functions in particles.tsv
 _BEFORE_VERB = ("object", "subject", "additive", "locative")
@@ -110,9 +112,12 @@ def _value(m: re.Match) -> Decimal | None:
 
 
 def _excepted(t: AmountTables, unit: str, text: str, end: int) -> bool:
-    """``20대 여성`` (an age bracket), ``10대 원칙`` (the ten principles), ``만원 버스`` (a full bus)."""
-    exception = t.exceptions.get(unit)
-    return exception is not None and exception.match(text, end) is not None
+    """``20대 여성`` (an age bracket), ``10대 원칙`` (the ten principles), ``만원 버스`` (a full bus);
+    any unit before ``당`` (``1가구당``: a rate's denominator; counter_exceptions.tsv unit ``*``)."""
+    return any(
+        exception is not None and exception.match(text, end) is not None
+        for exception in (t.exceptions.get(unit), t.exceptions.get("*"))
+    )
 
 
 def _number_unit(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
@@ -287,11 +292,11 @@ def _qualifier(t: AmountTables, text: str, start: int, end: int, infix: str | No
 
 def _valid_edges(text: str, start: int, end: int, bounds: TokenIndex | None) -> bool:
     before = text[start - 1] if start else " "
-    if before.isalnum() or before in "-.:/#":
+    if before.isalnum() or (before in "-.:/#" and not _RANGE_DASH.search(text, max(0, start - 3), start)):
         return False  # inside a word, a name (포스코1%), a phone or model number
     after = text[end : end + 1]
-    if after.isdigit() or after in ("째", "차", "-", ":"):
-        return False
+    if after.isdigit() or after in ("째", "차", ":") or (after in "-–" and after and text[end - 1] not in "만억조천"):
+        return False  # 3차, 10:30, 1588-1234; 500만-600만원 is a range
     return bounds is None or end in bounds.ends  # 3원칙, 1개월: the counter only starts a longer word
 
 
