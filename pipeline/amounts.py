@@ -44,10 +44,11 @@ _NUMEXPR = (
     rf"|\s(?=(?:{_ARABIC}|[{_SINO}])*[만억조천])|(?<=[만억조])\s(?=\d))*)"
 )
 _NUMBER = re.compile(_NUMEXPR)
-_GROUP_UNIT = re.compile(r"[만억조]$")
+_GROUP_UNIT = re.compile(r"(?<=\d)[십백천만억조]+$")  # 73만, 3천만: the units a bare first end borrows
 # the first end of a range, right before the second end's span: `15만~` in 15만~73만 원
 _RANGE_START = re.compile(rf"(?P<num>{_NUMEXPR})\s*(?:[~∼〜～]|(?<=[만억조천])[\-–])\s*$")
 # a dash after a group unit joins a range's two ends (500만-600만원), never a phone or model number
+_ORDINAL_PREFIX = re.compile(r"(?<![가-힣])제\s$")
 _RANGE_DASH = re.compile(r"\d[만억조천][\-–]$")
 # particles between an amount and a verb qualifier (50만 명을 넘어섰다, 1조 원에 육박): their
 # functions in particles.tsv
@@ -163,9 +164,10 @@ def _currency_number(m: re.Match, t: AmountTables, bounds: TokenIndex | None) ->
 def _native_counter(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
     """``세 곳``, ``스무 명``: a native numeral before a counter that takes one."""
     value = parse_native(m.group("num"))
-    if value is None:
+    unit = t.counters[m.group("unit").lower()]
+    if value is None or _excepted(t, unit, m.string, m.end()):
         return None
-    return Reading("QUANTITY", Decimal(value), t.counters[m.group("unit").lower()])
+    return Reading("QUANTITY", Decimal(value), unit)
 
 
 def _open_counter(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
@@ -294,6 +296,8 @@ def _valid_edges(text: str, start: int, end: int, bounds: TokenIndex | None) -> 
     before = text[start - 1] if start else " "
     if before.isalnum() or (before in "-.:/#" and not _RANGE_DASH.search(text, max(0, start - 3), start)):
         return False  # inside a word, a name (포스코1%), a phone or model number
+    if _ORDINAL_PREFIX.search(text, max(0, start - 3), start):
+        return False  # 제 7회: an ordinal, also with a space after 제
     after = text[end : end + 1]
     if after.isdigit() or after in ("째", "차", ":") or (after in "-–" and after and text[end - 1] not in "만억조천"):
         return False  # 3차, 10:30, 1588-1234; 500만-600만원 is a range
