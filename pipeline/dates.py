@@ -138,6 +138,7 @@ def fragments(t: DateTables) -> dict[str, str]:
         "year_mods": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] == "any"),
         "year_words": _alt(w for w, r in parts if r["applies_to"] == "year_word"),
         "halves": _alt(w for w, r in parts if r["kind"] == "half"),
+        "year_names": _alt(w for w, r in parts if r["kind"] == "year_name"),
         "native_dur": _alt(t.durations),
         "native_num": native_numeral_pattern(),
         "rel_week": unit("week"),
@@ -963,10 +964,10 @@ RULES: tuple[Rule, ...] = (
         doc="2020년, 20년, 2023년도, 2020년 말, 2020년 연말",
     ),
     Rule(
-        "date.school_year",
-        r"{nb}{ago}{y4}{S}학년도",
+        "date.named_year",
+        r"{nb}{ago}{y4}{S}(?:{year_names})",
         checks=(not_title_year,),
-        doc="2023학년도: the school year named by its (first) calendar year",
+        doc="2023학년도, 2024 회계연도: a school or fiscal year named by its (first) calendar year",
     ),
     Rule(
         "date.range_ym_start",
@@ -1029,7 +1030,12 @@ RULES: tuple[Rule, ...] = (
         resolve_relative_year,
         doc="지난해 말, 올해 연말",
     ),
-    Rule("date.rel_year", r"(?P<ry>{rel_year})(?<!올)", resolve_relative_year, doc="올해, 지난해, 같은 해"),
+    Rule(
+        "date.rel_year",
+        r"(?P<ry>{rel_year})(?:(?<!올)|(?=\s+(?:들어|한\s?해)))",
+        resolve_relative_year,
+        doc="올해, 지난해, 같은 해; 올 alone only in 올 들어, 올 한 해",
+    ),
     Rule("date.rel_month_day", r"(?P<rm>{rel_month}){S}{dd}{S}일{weekday}", resolve_relative_month, doc="다음 달 10일"),
     Rule(
         "date.rel_month_part",
