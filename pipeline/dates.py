@@ -505,6 +505,17 @@ def read_duration(f: Found) -> DateParts | None:
     return DateParts(f.start, f.end, f.rule, duration=Timex.duration(count, _UNIT_CODE[unit]))
 
 
+def read_year_month_duration(f: Found) -> DateParts:
+    """``1년 6개월`` → P18M: a value holds one unit, so years and months count in months."""
+    months = 12 * int(f.match.group("n")) + int(f.match.group("n2"))
+    return DateParts(f.start, f.end, f.rule, duration=Timex.duration(months, "M"))
+
+
+def not_since(f: Found) -> bool:
+    """``1년 6개월 만에``, ``3년째``: the time since something or an ordinal, no date."""
+    return not (_SINCE_AFTER.match(f.after()) or _ORDINAL_AFTER.match(f.after()))
+
+
 def read_ago(f: Found) -> DateParts | None:
     """``10년 전`` → 10 years back from the document date."""
     parts = read_duration(f)
@@ -1214,6 +1225,15 @@ RULES: tuple[Rule, ...] = (
         read=read_duration,
         sets_context=False,
         doc="1개월, 3년간, 1년 간, 한 달간, 2년여 간, 10여 년간",
+    ),
+    Rule(
+        "date.duration_year_month",
+        r"{nb}(?P<n>\d{{1,2}}){S}년\s*(?P<n2>\d{{1,2}}){S}개월(?:\s?간(?![가-힣]))?",
+        resolve_duration,
+        checks=(not_since,),
+        read=read_year_month_duration,
+        sets_context=False,
+        doc="1년 6개월간 → P18M: two units, counted in months",
     ),
     Rule(
         "date.duration_word",
