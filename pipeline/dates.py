@@ -122,6 +122,7 @@ def fragments(t: DateTables) -> dict[str, str]:
         "nb": r"(?<![\d.,])",  # no digit before
         "na": r"(?![\d])",  # no digit after
         "S": r"\s*",
+        "days_counted": r"(?:간|\s+간(?![가-힣])|\s*동안)",  # 8일간, 3일 동안: a count of days, not the 8th
         "not_unit": r"(?!\s*[억만천조원%％개명톤배])",  # 1.5~2.5배 is no date
         # 지난 2019년, 오는 2027년 3월: inside the span, changes nothing
         "ago": rf"(?:(?<![가-힣])(?:{last_next})\s+)?",
@@ -1024,7 +1025,7 @@ RULES: tuple[Rule, ...] = (
     # relative words and their parts: 올해 3월 / 지난해 말 / 다음 달 10일 / 이달 말 / 올해 상반기
     Rule(
         "date.rel_year_month",
-        r"(?P<ry>{rel_year}){S}{mo}{S}월(?:{S}{dd}{S}일{weekday})?(?:\s*(?P<mod>{month_mods}))?",
+        r"(?P<ry>{rel_year}){S}{mo}{S}월(?:{S}{dd}{S}일(?!{days_counted}){weekday})?(?:\s*(?P<mod>{month_mods}))?",
         resolve_relative_year,
         doc="올해 3월, 지난해 12월 1일",
     ),
@@ -1101,7 +1102,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.last_next_month",
-        r"(?P<dir>{last_next}){S}{mo}{S}월(?:{S}{dd}{S}일{weekday}|\s*(?P<mod>{month_mods}))?",
+        r"(?P<dir>{last_next}){S}{mo}{S}월(?:{S}{dd}{S}일(?!{days_counted}){weekday}|\s*(?P<mod>{month_mods}))?",
         resolve_last_next_month,
         checks=(not_ordinal,),
         doc="지난 10월, 오는 9월 말, 지난 4월 24일",
@@ -1299,6 +1300,8 @@ def _found(grammar: DateGrammar, rule: Rule, m: re.Match, text: str, bounds: Tok
         return None  # nothing left: 연말 inside 연말연시 alone
     if bounds is not None and (start not in bounds.starts or not _ends_date(grammar, text, end, bounds)):
         return None  # e.g. 내달리다 is not 내달
+    if m.groupdict().get("d") and m.end("d") <= end and re.match(grammar.fragments["days_counted"], text[end:]):
+        return None  # 오는 7월 8일간: 8일간 counts days (오는 7월, then a duration)
     f = Found(rule, m, text, start, end, grammar)
     return f if all(check(f) for check in rule.checks) else None
 
