@@ -585,12 +585,35 @@ def _by_tense(p: DateParts, pub: Ref, value: Timex, shift: Callable[[Timex, int]
     a past event that would fall after it the previous one (docs/annotation.md, Partial dates)."""
     here = value.period()
     doc = _pub_period(Ref(pub.year, pub.month))  # by month: within the document's month it is unclear
-    if not p.tense or here is None or doc is None:
+    if here is None or doc is None:
         return value
+    if value.grain == "year" and p.mod in _MOD_MONTHS and value.year is not None:  # 연말: December
+        first, last = _MOD_MONTHS[p.mod]
+        y, m = _shift_month(value.year, last, 1)
+        here = (_dt.date(value.year, first, 1), _dt.date(y, m, 1))
+    if not p.tense:
+        yearless = shift is _shift_year and value.grain in ("month", "day")
+        return _nearest_year(value, here[0], doc[0]) if yearless else value
     if p.tense > 0 and here[1] <= doc[0]:
         return shift(value, 1)
     if p.tense < 0 and here[0] >= doc[1]:
         return shift(value, -1)
+    return value
+
+
+_FAR_MONTHS = 10  # a yearless month or day this many months or more from the document's month is across the new year
+
+
+def _nearest_year(value: Timex, start: _dt.date, doc: _dt.date) -> Timex:
+    """A month or day whose clause has no tense, taking its year from the document date: the
+    nearer occurrence when the turn of the year lies between and the other is ten months or more
+    away (``1월 2일부터 31일까지다`` in a December article is next January; ``12월 31일 기준`` in a
+    January one the December just past; ``3월`` in December stays: either may be meant)."""
+    months = (start.year - doc.year) * 12 + start.month - doc.month
+    if months <= -_FAR_MONTHS:
+        return _shift_year(value, 1)
+    if months >= _FAR_MONTHS:
+        return _shift_year(value, -1)
     return value
 
 
