@@ -273,7 +273,7 @@ class AmountTables:
             q_infix=q_infix,
             rules=rules,
             # a word may stand between a prefix and the amount: 최대 연 1.0%포인트
-            rx_q_before=re.compile(rf"(?:^|\s)(?P<q>{_alt(q_before)})(?:\s+(?:{_alt(between)}))?\s*$"),
+            rx_q_before=re.compile(rf"(?:^|[\s(])(?P<q>{_alt(q_before)})(?:\s+(?:{_alt(between)}))?\s*$"),
             rx_q_after=rx_q_after,
             before_width=SETTINGS.amount_qualifier_before + max((len(w) + 1 for w in between), default=0),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
