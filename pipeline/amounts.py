@@ -151,7 +151,7 @@ def _currency_number(m: re.Match, t: AmountTables, bounds: TokenIndex | None) ->
     value = parse_number(m.group("num"))
     if value is None:
         return None
-    scale = (m.group("scale") or "").lower()
+    scale = (m.group("scale") or m.groupdict().get("rscale") or "").lower()
     if scale in _SCALES:
         value = multiply(value, _SCALES[scale])
     elif scale:
@@ -159,6 +159,22 @@ def _currency_number(m: re.Match, t: AmountTables, bounds: TokenIndex | None) ->
         if value is None:
             return None
     return Reading("MONEY", value, t.before[m.group("cur").lower()])
+
+
+_CURRENCY_RANGE_BEFORE = re.compile(rf"(?P<cur>\S+?)\s*(?:{_ARABIC})\s*[~∼〜～]\s*$")
+
+
+def _scaled_range_end(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
+    """``5 million`` in ``$3~5 million``: a second end with a scale and no currency of its own takes
+    the currency written before the first end."""
+    before = _CURRENCY_RANGE_BEFORE.search(m.string, max(0, m.start() - 30), m.start())
+    value = parse_number(m.group("num"))
+    if before is None or value is None:
+        return None
+    cur = next((c for c in sorted(t.before, key=len, reverse=True) if before.group("cur").lower().endswith(c)), None)
+    if cur is None:
+        return None
+    return Reading("MONEY", multiply(value, _SCALES[m.group("scale").lower()]), t.before[cur])
 
 
 def _native_counter(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
@@ -244,10 +260,20 @@ class AmountTables:
             AmountRule(
                 "money.currency_number",
                 re.compile(
-                    rf"(?P<cur>{_alt(before)})\s*(?P<num>{_ARABIC})(?:\s*(?P<scale>{_alt(_SCALES)}|[만억조]|천만|백만))?",
+                    rf"(?P<cur>{_alt(before)})\s*(?P<num>{_ARABIC})(?:\s*(?P<scale>{_alt(_SCALES)}|[만억조]|천만|백만))?"
+                    # $3~5 million: the first end borrows the scale written after the second
+                    rf"(?:(?=\s*[~∼〜～]\s*(?:{_ARABIC})\s*(?P<rscale>{_alt(_SCALES)})))?",
                     re.I,
                 ),
                 _currency_number,
+            ),
+            AmountRule(
+                "money.scaled_range_end",
+                re.compile(
+                    rf"(?:(?<=[~∼〜～])|(?<=[~∼〜～]\s))(?P<num>{_ARABIC})\s*(?P<scale>{_alt(_SCALES)})(?![A-Za-z])",
+                    re.I,
+                ),
+                _scaled_range_end,
             ),
             AmountRule(
                 "quantity.native_counter",
