@@ -1374,10 +1374,12 @@ def resolve_dates(
     published: str | None,
     sentence_of: Callable[[int], int] = lambda off: 0,
     tense_at: Callable[[int], int] = lambda off: 0,
+    adnominal_at: Callable[[int], int | None] = lambda end: None,
 ) -> list[Date]:
     """Resolve every date in document order: each rule's resolver gets the document date and the
     context date (the latest date of this sentence, else of the previous one, that sets context);
-    ``tense_at(offset)`` is the tense of the clause a date stands in (:func:`clause_tenses`)."""
+    ``tense_at(offset)`` is the tense of the clause a date stands in (:func:`clause_tenses`), unless
+    an adnominal verb right after the date gives its own (``adnominal_at(end)``, :func:`adnominal_tenses`)."""
     pub = parse_published(published)
     out: list[Date] = []
     last_in_sentence: dict[int, Timex] = {}
@@ -1389,7 +1391,8 @@ def resolve_dates(
             ctx = last_day.get(sid) or last_day.get(sid - 1)
         if p.rule.resolve is resolve_weekday_mark:  # the day whose parenthesis it stands in
             ctx = out[-1].value if out and out[-1].end == p.start - 1 else None
-        p = replace(p, tense=tense_at(p.start))
+        adnominal = adnominal_at(p.end)
+        p = replace(p, tense=tense_at(p.start) if adnominal is None else adnominal)
         if p.coordinated and p.tense >= 0:
             continue  # 장학생은 상반기와 하반기에 선발한다: every year, no date (in the past: that year's)
         value = p.rule.resolve(p, pub, ctx)
@@ -1476,6 +1479,47 @@ def clause_tenses(doc: Doc, index: TokenIndex) -> list[tuple[int, int]]:
     return out
 
 
+_ATTACHED_OK = ("J", "XSN", "SF", "SP", "SS")  # what may close a date's own word: 부터, 경, a comma
+
+
+def adnominal_tenses(doc: Doc, index: TokenIndex) -> Callable[[int], int | None]:
+    """``date end → tense`` when the word right after the date (past its particles) is a verb in an
+    adnominal form: a date just before a relative clause's verb dates that verb (``3월 2일 개막하는
+    축제를 홍보했다``: the opening is to come; ``5일 열린 행사에서 … 발표할 예정이다``: it was held).
+    ``-는``/``-ㄹ`` plan or go on (1), ``-ㄴ`` after a verb and the past marker are past (-1); ``None``
+    otherwise (an adjective ``어려운``, a noun, a word between)."""
+    lemmas = [doc.vocab.strings[h] for h in doc.to_array([LEMMA]).tolist()] if len(doc) else []
+    tags, n = index.tags, index.n_tokens
+
+    def tense_after(end: int) -> int | None:
+        k = bisect.bisect_left(index.start_list, end)
+        if k == 0:
+            return None
+        k -= 1  # the date's last token; walk over what is attached to it
+        while k < n and not index.whitespace[k]:
+            k += 1
+            if k < n and not tags[k].startswith(_ATTACHED_OK):
+                return None
+        k += 1
+        if k >= n or index.sentence_of(index.start_list[k]) != index.sentence_of(end - 1):
+            return None
+        parts: list[tuple[str, str]] = []
+        while k < n:
+            parts += _parts(tags[k], lemmas[k])
+            if index.whitespace[k]:
+                break
+            k += 1
+        if not parts or parts[-1][0] != "ETM" or not any(t in ("VV", "XSV", "VX") for t, _ in parts):
+            return None
+        if any(t == "EP" and lem in _PAST for t, lem in parts):
+            return -1
+        if parts[-1][1] in _PROSPECTIVE:  # 신청할 수 있다: what can be done, no plan
+            return None if k + 1 < n and lemmas[k + 1] in _MODAL_NOUNS else 1
+        return 1 if parts[-1][1] == "는" else -1
+
+    return tense_after
+
+
 def tense_lookup(ends: list[tuple[int, int]], index: TokenIndex) -> Callable[[int], int]:
     """``offset → tense`` of the first clause end after ``offset`` in its sentence (0 if none)."""
     offsets = [o for o, _ in ends]
@@ -1536,7 +1580,8 @@ class DateRecognizer:
         bounds = token_index(doc)
         found = find_dates(doc_text(doc), self.grammar, bounds)
         tense_at = tense_lookup(clause_tenses(doc, bounds), bounds) if found else (lambda off: 0)
-        dates = resolve_dates(found, doc._.published, bounds.sentence_of, tense_at)
+        adnominal_at = adnominal_tenses(doc, bounds) if found else (lambda end: None)
+        dates = resolve_dates(found, doc._.published, bounds.sentence_of, tense_at, adnominal_at)
         return set_spans(
             doc,
             "DATE",
