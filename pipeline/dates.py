@@ -1032,8 +1032,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.dotted_md_range_start",
-        r"{nb}{mo}\.\s?{dd}\.?(?=\s*[~∼〜]\s*(?:1[0-2]|0?[1-9])\.\s?(?:3[01]|[12]\d|0?[1-9])(?![\d])\.?{not_unit})",
-        doc="4.24~5.28 → 4.24, 5. 8.~5. 19. → 5. 8.",
+        r"{nb}{mo}\.\s?{dd}\.?(?=(?:\s*\([월화수목금토일]\))?\s*(?:[~∼〜]|부터)\s*"
+        r"(?:1[0-2]|0?[1-9])\.\s?(?:3[01]|[12]\d|0?[1-9])(?![\d])\.?{not_unit})",
+        doc="4.24~5.28 → 4.24, 5. 8.~5. 19. → 5. 8., 12.1.(금) ~ 12.31.(일) → 12.1., 11.20(월)부터 → 11.20",
     ),
     # slashes and unpadded dashes: 2015/3/3, 74/10/31, 2015-3-3, 3/15(금)
     Rule("date.slash_ymd", r"(?<![\d.,/]){yy}/{mo}/{dd}(?![\d/])", doc="2015/3/3, 74/10/31"),
@@ -1391,6 +1392,8 @@ def resolve_dates(
             ctx = last_day.get(sid) or last_day.get(sid - 1)
         if p.rule.resolve is resolve_weekday_mark:  # the day whose parenthesis it stands in
             ctx = out[-1].value if out and out[-1].end == p.start - 1 else None
+            if ctx is None:
+                continue  # no day found before it (3.5(금)?): the letter alone is no date
         adnominal = adnominal_at(p.end)
         p = replace(p, tense=tense_at(p.start) if adnominal is None else adnominal)
         if p.coordinated and p.tense >= 0:
