@@ -44,9 +44,12 @@ _NUMEXPR = (
     rf"|\s(?=(?:{_ARABIC}|[{_SINO}])*[만억조천])|(?<=[만억조])\s(?=\d))*)"
 )
 _NUMBER = re.compile(_NUMEXPR)
-_GROUP_UNIT = re.compile(r"[만억조]$")
+_GROUP_UNIT = re.compile(r"(?<=\d)[십백천만억조]+$")  # 73만, 3천만: the units a bare first end borrows
 # the first end of a range, right before the second end's span: `15만~` in 15만~73만 원
-_RANGE_START = re.compile(rf"(?P<num>{_NUMEXPR})\s*[~∼〜～]\s*$")
+_RANGE_START = re.compile(rf"(?P<num>{_NUMEXPR})\s*(?:[~∼〜～]|(?<=[만억조천])[\-–])\s*$")
+# a dash after a group unit joins a range's two ends (500만-600만원), never a phone or model number
+_ORDINAL_PREFIX = re.compile(r"(?<![가-힣])제\s$")
+_RANGE_DASH = re.compile(r"\d[만억조천][\-–]$")
 # particles between an amount and a verb qualifier (50만 명을 넘어섰다, 1조 원에 육박): their
 # functions in particles.tsv
 _BEFORE_VERB = ("object", "subject", "additive", "locative")
@@ -110,9 +113,12 @@ def _value(m: re.Match) -> Decimal | None:
 
 
 def _excepted(t: AmountTables, unit: str, text: str, end: int) -> bool:
-    """``20대 여성`` (an age bracket), ``10대 원칙`` (the ten principles), ``만원 버스`` (a full bus)."""
-    exception = t.exceptions.get(unit)
-    return exception is not None and exception.match(text, end) is not None
+    """``20대 여성`` (an age bracket), ``10대 원칙`` (the ten principles), ``만원 버스`` (a full bus);
+    any unit before ``당`` (``1가구당``: a rate's denominator; counter_exceptions.tsv unit ``*``)."""
+    return any(
+        exception is not None and exception.match(text, end) is not None
+        for exception in (t.exceptions.get(unit), t.exceptions.get("*"))
+    )
 
 
 def _number_unit(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
@@ -145,7 +151,7 @@ def _currency_number(m: re.Match, t: AmountTables, bounds: TokenIndex | None) ->
     value = parse_number(m.group("num"))
     if value is None:
         return None
-    scale = (m.group("scale") or "").lower()
+    scale = (m.group("scale") or m.groupdict().get("rscale") or "").lower()
     if scale in _SCALES:
         value = multiply(value, _SCALES[scale])
     elif scale:
@@ -155,12 +161,29 @@ def _currency_number(m: re.Match, t: AmountTables, bounds: TokenIndex | None) ->
     return Reading("MONEY", value, t.before[m.group("cur").lower()])
 
 
+_CURRENCY_RANGE_BEFORE = re.compile(rf"(?P<cur>\S+?)\s*(?:{_ARABIC})\s*[~∼〜～]\s*$")
+
+
+def _scaled_range_end(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
+    """``5 million`` in ``$3~5 million``: a second end with a scale and no currency of its own takes
+    the currency written before the first end."""
+    before = _CURRENCY_RANGE_BEFORE.search(m.string, max(0, m.start() - 30), m.start())
+    value = parse_number(m.group("num"))
+    if before is None or value is None:
+        return None
+    cur = next((c for c in sorted(t.before, key=len, reverse=True) if before.group("cur").lower().endswith(c)), None)
+    if cur is None:
+        return None
+    return Reading("MONEY", multiply(value, _SCALES[m.group("scale").lower()]), t.before[cur])
+
+
 def _native_counter(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
     """``세 곳``, ``스무 명``: a native numeral before a counter that takes one."""
     value = parse_native(m.group("num"))
-    if value is None:
+    unit = t.counters[m.group("unit").lower()]
+    if value is None or _excepted(t, unit, m.string, m.end()):
         return None
-    return Reading("QUANTITY", Decimal(value), t.counters[m.group("unit").lower()])
+    return Reading("QUANTITY", Decimal(value), unit)
 
 
 def _open_counter(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
@@ -237,10 +260,20 @@ class AmountTables:
             AmountRule(
                 "money.currency_number",
                 re.compile(
-                    rf"(?P<cur>{_alt(before)})\s*(?P<num>{_ARABIC})(?:\s*(?P<scale>{_alt(_SCALES)}|[만억조]|천만|백만))?",
+                    rf"(?P<cur>{_alt(before)})\s*(?P<num>{_ARABIC})(?:\s*(?P<scale>{_alt(_SCALES)}|[만억조]|천만|백만))?"
+                    # $3~5 million: the first end borrows the scale written after the second
+                    rf"(?:(?=\s*[~∼〜～]\s*(?:{_ARABIC})\s*(?P<rscale>{_alt(_SCALES)})))?",
                     re.I,
                 ),
                 _currency_number,
+            ),
+            AmountRule(
+                "money.scaled_range_end",
+                re.compile(
+                    rf"(?:(?<=[~∼〜～])|(?<=[~∼〜～]\s))(?P<num>{_ARABIC})\s*(?P<scale>{_alt(_SCALES)})(?![A-Za-z])",
+                    re.I,
+                ),
+                _scaled_range_end,
             ),
             AmountRule(
                 "quantity.native_counter",
@@ -266,7 +299,7 @@ class AmountTables:
             q_infix=q_infix,
             rules=rules,
             # a word may stand between a prefix and the amount: 최대 연 1.0%포인트
-            rx_q_before=re.compile(rf"(?:^|\s)(?P<q>{_alt(q_before)})(?:\s+(?:{_alt(between)}))?\s*$"),
+            rx_q_before=re.compile(rf"(?:^|[\s(])(?P<q>{_alt(q_before)})(?:\s+(?:{_alt(between)}))?\s*$"),
             rx_q_after=rx_q_after,
             before_width=SETTINGS.amount_qualifier_before + max((len(w) + 1 for w in between), default=0),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
@@ -287,11 +320,13 @@ def _qualifier(t: AmountTables, text: str, start: int, end: int, infix: str | No
 
 def _valid_edges(text: str, start: int, end: int, bounds: TokenIndex | None) -> bool:
     before = text[start - 1] if start else " "
-    if before.isalnum() or before in "-.:/#":
+    if before.isalnum() or (before in "-.:/#" and not _RANGE_DASH.search(text, max(0, start - 3), start)):
         return False  # inside a word, a name (포스코1%), a phone or model number
+    if _ORDINAL_PREFIX.search(text, max(0, start - 3), start):
+        return False  # 제 7회: an ordinal, also with a space after 제
     after = text[end : end + 1]
-    if after.isdigit() or after in ("째", "차", "-", ":"):
-        return False
+    if after.isdigit() or after in ("째", "차", ":") or (after in "-–" and after and text[end - 1] not in "만억조천"):
+        return False  # 3차, 10:30, 1588-1234; 500만-600만원 is a range
     return bounds is None or end in bounds.ends  # 3원칙, 1개월: the counter only starts a longer word
 
 

@@ -122,6 +122,7 @@ def fragments(t: DateTables) -> dict[str, str]:
         "nb": r"(?<![\d.,])",  # no digit before
         "na": r"(?![\d])",  # no digit after
         "S": r"\s*",
+        "days_counted": r"(?:간|\s+간(?![가-힣])|\s*동안)",  # 8일간, 3일 동안: a count of days, not the 8th
         "not_unit": r"(?!\s*[억만천조원%％개명톤배])",  # 1.5~2.5배 is no date
         # 지난 2019년, 오는 2027년 3월: inside the span, changes nothing
         "ago": rf"(?:(?<![가-힣])(?:{last_next})\s+)?",
@@ -138,6 +139,7 @@ def fragments(t: DateTables) -> dict[str, str]:
         "year_mods": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] == "any"),
         "year_words": _alt(w for w, r in parts if r["applies_to"] == "year_word"),
         "halves": _alt(w for w, r in parts if r["kind"] == "half"),
+        "year_names": _alt(w for w, r in parts if r["kind"] == "year_name"),
         "native_dur": _alt(t.durations),
         "native_num": native_numeral_pattern(),
         "rel_week": unit("week"),
@@ -149,6 +151,11 @@ def fragments(t: DateTables) -> dict[str, str]:
         # Sino-Korean numerals (이천이십삼, 이십사): read with numbers.parse_number
         "sino": r"[일이삼사오육칠팔구십백천]+",
         "every": unit("every"),
+        # a weekday word after a written day is inside its span (19일 화요일; docs/annotation.md)
+        "weekday": rf"(?:\s+(?P<wd>{_alt(w for w, r in parts if r['kind'] == 'weekday')}))?",
+        # 8일자, 20일쯤, 12월께, 6월경: closes the date, stays outside (Kiwi may join it to 일/월)
+        "suffix_day": _alt(w for w, r in parts if r["kind"] == "suffix"),
+        "suffix_any": _alt(w for w, r in parts if r["kind"] == "suffix" and r["applies_to"] == "any"),
     }
 
 
@@ -198,6 +205,7 @@ class DateParts:
     ago: Timex | None = None  # 10년 전: the time counted back from the document date
     tense: int = 0  # of the date's clause: 1 plans or announces, -1 past, 0 neither (set by resolve_dates)
     coordinated: bool = False  # 상반기와 하반기, 어린이날과 성탄절: every year unless the clause is past
+    as_of: bool = False  # 12월 31일 현재, 11월 말 기준: the date a figure holds at, no action (set by find_dates)
 
 
 @dataclass(frozen=True)
@@ -309,7 +317,8 @@ _DAY_COUNT_AFTER = re.compile(
     r"|\d+\s*회|\s*\d+\s*시간)"
 )
 _DAY_COUNT_BEFORE = re.compile(r"(?:\d\s*박|매월|매달|매주|하루|일주일에|주\s*\d|(?<![가-힣])주|월)\s*$")
-_PARTICLE_AFTER_DUR = re.compile(r"\s*(?:동안|만[에인의])")
+_PARTICLE_AFTER_DUR = re.compile(r"\s*동안")
+_SINCE_AFTER = re.compile(r"\s*만(?:[에인의]|이다|$|[\s,.])")  # 20년 만에: time since, no date
 _RANGE_BEFORE = re.compile(r"(?:부터\s*|[~∼〜\-–]\s*)$")
 _TWO_DIGIT_YEAR_NOT = re.compile(
     r"\s*(?:전|후|뒤|만|째|간|동안|이상|이내|넘|가까이|여|가량|정도|차|치|이\s*지난|이\s*넘|새(?![가-힣])|사이)"
@@ -317,6 +326,8 @@ _TWO_DIGIT_YEAR_NOT = re.compile(
 _ORDINAL_AFTER = re.compile(r"\s*(?:째)")
 _HALF_FOLLOW_OK = re.compile(r"(?:에|부터|까지|중|내|의|와|과|는|도|를|동안|까지)")
 _LISTED_BEFORE = re.compile(r"[일월]\s*(?:과|와|및|,)\s*$")  # 5일과 7일
+_AS_OF_AFTER = re.compile(r"\s*(?:현재|기준)(?![가-힣])|\s*기준(?:으로|에)")  # 12월 31일 현재, 말 기준으로
+_RANGE_AFTER = re.compile(r"(?:\s*\([^)]{0,4}\))?\s*(?:부터|[~∼〜])")  # 11일(월)부터, 7일~8일: a range's start
 _TOPIC_BEFORE = re.compile(r"[가-힣](?:은|는|이|가)\s+$")  # 포스코는 7일
 _LINE_START_BEFORE = re.compile(r"(?:^|[.!?\n]\s*|=\s*|\]\s*)$")  # a sentence, byline or tag ends
 _UNIT_CODE = {"년": "Y", "개월": "M", "달": "M", "주": "W", "일": "D"}
@@ -362,7 +373,7 @@ def is_reporting_day(f: Found) -> bool:
     sentence opening ``16일 경찰은 …``): it resolves against the document date, not the dates
     before it. Other bare days (``5일과 7일``, ``…부터 31일까지``) take the month of the context."""
     g, text, start = f.grammar, f.text, f.start
-    if _is_range_end(text, start, g.settings) or _LISTED_BEFORE.search(f.before()):
+    if _is_range_end(text, start, g.settings) or _LISTED_BEFORE.search(f.before()) or _RANGE_AFTER.match(f.after()):
         return False
     return bool(
         g.report_follow.match(f.after(g.settings.date_report_after))
@@ -467,11 +478,16 @@ def duration_ok(f: Found) -> bool:
         return False
     if unit == "년" and n.isdigit() and len(n) == 4:
         return False
+    if _SINCE_AFTER.match(after):
+        return False  # 4년 만에, 3개월 만의: the time since something, no date (docs/annotation.md)
     return not (re.match(r"\s*째", after) and unit != "개월")
 
 
 def duration_word_ok(f: Found) -> bool:
-    """``하루``, ``보름``, ``일주일`` are durations only before 간/동안 (하루 평균 is a rate)."""
+    """``하루``, ``보름``, ``일주일`` are durations only before 간/동안 (하루 평균 is a rate); none
+    before 만에 (``이틀 만에``: the time since)."""
+    if _SINCE_AFTER.match(f.after()):
+        return False
     return f.grammar.tables.durations[f.match.group("nd")]["needs_span"] != "yes" or bool(
         f.group("gan") or _PARTICLE_AFTER_DUR.match(f.after())
     )
@@ -490,10 +506,33 @@ def read_duration(f: Found) -> DateParts | None:
     return DateParts(f.start, f.end, f.rule, duration=Timex.duration(count, _UNIT_CODE[unit]))
 
 
+def read_year_month_duration(f: Found) -> DateParts:
+    """``1년 6개월`` → P18M: a value holds one unit, so years and months count in months."""
+    months = 12 * int(f.match.group("n")) + int(f.match.group("n2"))
+    return DateParts(f.start, f.end, f.rule, duration=Timex.duration(months, "M"))
+
+
+def not_since(f: Found) -> bool:
+    """``1년 6개월 만에``, ``3년째``: the time since something or an ordinal, no date."""
+    return not (_SINCE_AFTER.match(f.after()) or _ORDINAL_AFTER.match(f.after()))
+
+
 def read_ago(f: Found) -> DateParts | None:
     """``10년 전`` → 10 years back from the document date."""
     parts = read_duration(f)
     return None if parts is None else replace(parts, ago=parts.duration, duration=None)
+
+
+def read_ago_word(f: Found) -> DateParts:
+    """``이틀 전`` → two days back from the document date."""
+    parts = read_duration_word(f)
+    return replace(parts, ago=parts.duration, duration=None)
+
+
+def is_point_duration_word(f: Found) -> bool:
+    """``이틀 전``, ``사흘 전`` are days; ``하루 전``, ``일주일 전`` (durations.tsv ``needs_span``)
+    mostly say "in advance" (``하루 전 예약해야 한다``): no date."""
+    return f.grammar.tables.durations[f.match.group("nd")]["needs_span"] != "yes"
 
 
 def read_duration_word(f: Found) -> DateParts:
@@ -546,12 +585,35 @@ def _by_tense(p: DateParts, pub: Ref, value: Timex, shift: Callable[[Timex, int]
     a past event that would fall after it the previous one (docs/annotation.md, Partial dates)."""
     here = value.period()
     doc = _pub_period(Ref(pub.year, pub.month))  # by month: within the document's month it is unclear
-    if not p.tense or here is None or doc is None:
+    if here is None or doc is None:
         return value
+    if value.grain == "year" and p.mod in _MOD_MONTHS and value.year is not None:  # 연말: December
+        first, last = _MOD_MONTHS[p.mod]
+        y, m = _shift_month(value.year, last, 1)
+        here = (_dt.date(value.year, first, 1), _dt.date(y, m, 1))
+    if not p.tense:
+        yearless = shift is _shift_year and value.grain in ("month", "day")
+        return _nearest_year(value, here[0], doc[0]) if yearless else value
     if p.tense > 0 and here[1] <= doc[0]:
         return shift(value, 1)
     if p.tense < 0 and here[0] >= doc[1]:
         return shift(value, -1)
+    return value
+
+
+_FAR_MONTHS = 10  # a yearless month or day this many months or more from the document's month is across the new year
+
+
+def _nearest_year(value: Timex, start: _dt.date, doc: _dt.date) -> Timex:
+    """A month or day whose clause has no tense, taking its year from the document date: the
+    nearer occurrence when the turn of the year lies between and the other is ten months or more
+    away (``1월 2일부터 31일까지다`` in a December article is next January; ``12월 31일 기준`` in a
+    January one the December just past; ``3월`` in December stays: either may be meant)."""
+    months = (start.year - doc.year) * 12 + start.month - doc.month
+    if months <= -_FAR_MONTHS:
+        return _shift_year(value, 1)
+    if months >= _FAR_MONTHS:
+        return _shift_year(value, -1)
     return value
 
 
@@ -768,7 +830,10 @@ def resolve_last_next_day(p: DateParts, pub: Ref, context: Timex | None) -> Time
 
 
 def resolve_reporting_day(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
-    """``8일 밝혔다``: the latest 8th not after the document date."""
+    """``8일 밝혔다``: the latest 8th not after the document date; in a clause that plans or
+    announces (``8일 행사를 연다``, ``28일까지 신청을 받는다``), the next 8th not before it."""
+    if p.tense > 0:
+        return _day_near_document(p, pub, lambda n, today: 1 if n < today else 0)
     return _day_near_document(p, pub, lambda n, today: -1 if n > today else 0)
 
 
@@ -907,7 +972,12 @@ _BARE_DAY = r"{nb}{dd}{S}일(?!요일|\s*(?:간|동안|째|만에))"  # two rule
 
 RULES: tuple[Rule, ...] = (
     # full Korean dates, with 지난/오는 inside (지난 2018년, 오는 2027년 3월)
-    Rule("date.ymd", r"{nb}{ago}{yy}{S}년{S}{mo}{S}월{S}{dd}{S}일", checks=(not_ordinal,), doc="2020년 1월 8일"),
+    Rule(
+        "date.ymd",
+        r"{nb}{ago}{yy}{S}년{S}{mo}{S}월{S}{dd}{S}일{weekday}",
+        checks=(not_ordinal,),
+        doc="2020년 1월 8일, 2023년 12월 8일 금요일",
+    ),
     Rule(
         "date.ym",
         r"{nb}{ago}{yy}{S}년{S}{mo}{S}월(?:\s*(?P<mod>{month_mods}))?",
@@ -929,6 +999,12 @@ RULES: tuple[Rule, ...] = (
         doc="2020년, 20년, 2023년도, 2020년 말, 2020년 연말",
     ),
     Rule(
+        "date.named_year",
+        r"{nb}{ago}{y4}{S}(?:{year_names})",
+        checks=(not_title_year,),
+        doc="2023학년도, 2024 회계연도: a school or fiscal year named by its (first) calendar year",
+    ),
+    Rule(
         "date.range_ym_start",
         r"{nb}{y4}{S}년{S}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)",
         end_group="m",
@@ -941,6 +1017,12 @@ RULES: tuple[Rule, ...] = (
         doc="2020.9.22, 20.9.22, 2022. 3. 15.",
     ),
     Rule("date.dotted_ym_spaced", r"{nb}{y4}\.\s+{mo}\.(?=\s|$)", doc="2020. 3."),
+    Rule(
+        "date.dotted_year_month",
+        r"{nb}{y4}\.\s*{mo}{S}월(?:\s*(?P<mod>{month_mods}))?",
+        checks=(not_ordinal,),
+        doc="2020. 1월, 2018. 6월 말 (official schedules)",
+    ),
     Rule("date.dotted_ym", r"{nb}{y4}\.{mo}(?!\d|\.\d|\s*[억만천조원%％개명톤])", doc="2020.3"),
     Rule(
         "date.dotted_md",
@@ -950,8 +1032,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.dotted_md_range_start",
-        r"{nb}{mo}\.\s?{dd}\.?(?=\s*[~∼〜]\s*(?:1[0-2]|0?[1-9])\.\s?(?:3[01]|[12]\d|0?[1-9])(?![\d])\.?{not_unit})",
-        doc="4.24~5.28 → 4.24, 5. 8.~5. 19. → 5. 8.",
+        r"{nb}{mo}\.\s?{dd}\.?(?=(?:\s*\([월화수목금토일]\))?\s*(?:[~∼〜]|부터)\s*"
+        r"(?:1[0-2]|0?[1-9])\.\s?(?:3[01]|[12]\d|0?[1-9])(?![\d])\.?{not_unit})",
+        doc="4.24~5.28 → 4.24, 5. 8.~5. 19. → 5. 8., 12.1.(금) ~ 12.31.(일) → 12.1., 11.20(월)부터 → 11.20",
     ),
     # slashes and unpadded dashes: 2015/3/3, 74/10/31, 2015-3-3, 3/15(금)
     Rule("date.slash_ymd", r"(?<![\d.,/]){yy}/{mo}/{dd}(?![\d/])", doc="2015/3/3, 74/10/31"),
@@ -966,7 +1049,7 @@ RULES: tuple[Rule, ...] = (
     # relative words and their parts: 올해 3월 / 지난해 말 / 다음 달 10일 / 이달 말 / 올해 상반기
     Rule(
         "date.rel_year_month",
-        r"(?P<ry>{rel_year}){S}{mo}{S}월(?:{S}{dd}{S}일)?(?:\s*(?P<mod>{month_mods}))?",
+        r"(?P<ry>{rel_year}){S}{mo}{S}월(?:{S}{dd}{S}일(?!{days_counted}){weekday})?(?:\s*(?P<mod>{month_mods}))?",
         resolve_relative_year,
         doc="올해 3월, 지난해 12월 1일",
     ),
@@ -983,8 +1066,13 @@ RULES: tuple[Rule, ...] = (
         resolve_relative_year,
         doc="지난해 말, 올해 연말",
     ),
-    Rule("date.rel_year", r"(?P<ry>{rel_year})(?<!올)", resolve_relative_year, doc="올해, 지난해, 같은 해"),
-    Rule("date.rel_month_day", r"(?P<rm>{rel_month}){S}{dd}{S}일", resolve_relative_month, doc="다음 달 10일"),
+    Rule(
+        "date.rel_year",
+        r"(?P<ry>{rel_year})(?:(?<!올)|(?=\s+(?:들어|한\s?해)))",
+        resolve_relative_year,
+        doc="올해, 지난해, 같은 해; 올 alone only in 올 들어, 올 한 해",
+    ),
+    Rule("date.rel_month_day", r"(?P<rm>{rel_month}){S}{dd}{S}일{weekday}", resolve_relative_month, doc="다음 달 10일"),
     Rule(
         "date.rel_month_part",
         r"(?P<rm>{rel_month})\s*(?P<mod>{month_mods})(?!씀)",
@@ -1006,6 +1094,14 @@ RULES: tuple[Rule, ...] = (
         read=read_ago,
         doc="10년 전, 석 달 전",
     ),
+    Rule(
+        "date.ago_word",
+        r"(?P<nd>{native_dur})\s*전(?=$|[\s,.)]|에|부터|까지|의|쯤)",
+        resolve_ago,
+        checks=(is_point_duration_word,),
+        read=read_ago_word,
+        doc="이틀 전, 사흘 전; not 하루 전 (in advance)",
+    ),
     # weeks and weekdays
     Rule(
         "date.rel_week",
@@ -1024,13 +1120,13 @@ RULES: tuple[Rule, ...] = (
     Rule("date.rel_quarter", r"(?P<rq>{rel_quarter})", resolve_relative_quarter, doc="이번 분기, 지난 분기"),
     Rule(
         "date.last_next_day",
-        r"(?P<dir>{this_last_next}){S}{dd}{S}일",
+        r"(?P<dir>{this_last_next}){S}{dd}{S}일{weekday}",
         resolve_last_next_day,
         doc="지난 19일, 오는 19일, 이번 19일",
     ),
     Rule(
         "date.last_next_month",
-        r"(?P<dir>{last_next}){S}{mo}{S}월(?:{S}{dd}{S}일|\s*(?P<mod>{month_mods}))?",
+        r"(?P<dir>{last_next}){S}{mo}{S}월(?:{S}{dd}{S}일(?!{days_counted}){weekday}|\s*(?P<mod>{month_mods}))?",
         resolve_last_next_month,
         checks=(not_ordinal,),
         doc="지난 10월, 오는 9월 말, 지난 4월 24일",
@@ -1042,7 +1138,7 @@ RULES: tuple[Rule, ...] = (
         doc="지난 1분기, 오는 하반기, 지난 연말",
     ),
     # month and day without year: 3월 8일 / 3월 (초|말) / 6월 / 3분기 / 상반기 / 연말
-    Rule("date.md", r"{nb}{mo}{S}월{S}{dd}{S}일", checks=(not_ordinal,), doc="3월 8일"),
+    Rule("date.md", r"{nb}{mo}{S}월{S}{dd}{S}일{weekday}", checks=(not_ordinal,), doc="3월 8일, 12월 8일 금요일"),
     Rule(
         "date.month_nth_weekday",
         r"{nb}{mo}{S}월\s*(?P<nth>{nth})\s*(?P<wd>{weekdays})",
@@ -1098,9 +1194,9 @@ RULES: tuple[Rule, ...] = (
     Rule("date.range_month_start", r"{nb}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m", doc="3~5월 → 3"),
     Rule(
         "date.range_year_start",
-        r"{nb}{y4}{S}[~∼〜]{S}(?=(?:19|20)\d{{2}}{S}년)",
+        r"(?<![\d.,\-]){y4}{S}[~∼〜\-–]{S}(?=(?:19|20)\d{{2}}{S}년)",
         end_group="y",
-        doc="2020~2022년 → 2020",
+        doc="2020~2022년, 2023-2024년 → 2020, 2023",
     ),
     Rule(
         "date.range_md_start",
@@ -1148,12 +1244,21 @@ RULES: tuple[Rule, ...] = (
     # durations: 1개월, 3년간, 2주간, 6개월 동안 → 6개월, 나흘, 한 달간
     Rule(
         "date.duration",
-        r"{nb}(?P<n>\d+|{native_num})(?:(?<=\d)여)?{S}(?P<u>개월|년|주|일|달)(?:여(?:\s?간)?|간)?",
+        r"{nb}(?P<n>\d+|{native_num})(?:(?<=\d)여)?{S}(?P<u>개월|년|주|일|달)(?:여(?:\s?간)?|\s?간(?![가-힣]))?",
         resolve_duration,
         checks=(duration_ok,),
         read=read_duration,
         sets_context=False,
-        doc="1개월, 3년간, 한 달간, 2년여 간, 10여 년간",
+        doc="1개월, 3년간, 1년 간, 한 달간, 2년여 간, 10여 년간",
+    ),
+    Rule(
+        "date.duration_year_month",
+        r"{nb}(?P<n>\d{{1,2}}){S}년\s*(?P<n2>\d{{1,2}}){S}개월(?:\s?간(?![가-힣]))?",
+        resolve_duration,
+        checks=(not_since,),
+        read=read_year_month_duration,
+        sets_context=False,
+        doc="1년 6개월간 → P18M: two units, counted in months",
     ),
     Rule(
         "date.duration_word",
@@ -1217,10 +1322,22 @@ def _found(grammar: DateGrammar, rule: Rule, m: re.Match, text: str, bounds: Tok
         end = len(text[: m.start("mod")].rstrip())
     if end <= start:
         return None  # nothing left: 연말 inside 연말연시 alone
-    if bounds is not None and (start not in bounds.starts or end not in bounds.ends):
+    if bounds is not None and (start not in bounds.starts or not _ends_date(grammar, text, end, bounds)):
         return None  # e.g. 내달리다 is not 내달
+    if m.groupdict().get("d") and m.end("d") <= end and re.match(grammar.fragments["days_counted"], text[end:]):
+        return None  # 오는 7월 8일간: 8일간 counts days (오는 7월, then a duration)
     f = Found(rule, m, text, start, end, grammar)
     return f if all(check(f) for check in rule.checks) else None
+
+
+def _ends_date(grammar: DateGrammar, text: str, end: int, bounds: TokenIndex) -> bool:
+    """A date ends on a token end, or before a suffix that Kiwi joined to its last syllable
+    (date_parts.tsv ``suffix``: ``8일자로``, ``20일쯤``; ``자`` only after a day)."""
+    if end in bounds.ends:
+        return True
+    suffix = grammar.fragments["suffix_day" if text[end - 1 : end] == "일" else "suffix_any"]
+    m = re.match(rf"(?:{suffix})", text[end:])
+    return m is not None and end + m.end() in bounds.ends
 
 
 def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None) -> list[DateParts]:
@@ -1246,6 +1363,8 @@ def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None
             continue
         if bounds is not None and not bounds.same_sentence(parts.start, parts.end):
             continue
+        if _AS_OF_AFTER.match(text, parts.end):
+            parts = replace(parts, as_of=True)
         taken.append(parts)
         last_end = parts.end
     return taken
@@ -1256,10 +1375,12 @@ def resolve_dates(
     published: str | None,
     sentence_of: Callable[[int], int] = lambda off: 0,
     tense_at: Callable[[int], int] = lambda off: 0,
+    adnominal_at: Callable[[int], int | None] = lambda end: None,
 ) -> list[Date]:
     """Resolve every date in document order: each rule's resolver gets the document date and the
     context date (the latest date of this sentence, else of the previous one, that sets context);
-    ``tense_at(offset)`` is the tense of the clause a date stands in (:func:`clause_tenses`)."""
+    ``tense_at(offset)`` is the tense of the clause a date stands in (:func:`clause_tenses`), unless
+    an adnominal verb right after the date gives its own (``adnominal_at(end)``, :func:`adnominal_tenses`)."""
     pub = parse_published(published)
     out: list[Date] = []
     last_in_sentence: dict[int, Timex] = {}
@@ -1271,7 +1392,10 @@ def resolve_dates(
             ctx = last_day.get(sid) or last_day.get(sid - 1)
         if p.rule.resolve is resolve_weekday_mark:  # the day whose parenthesis it stands in
             ctx = out[-1].value if out and out[-1].end == p.start - 1 else None
-        p = replace(p, tense=tense_at(p.start))
+            if ctx is None:
+                continue  # no day found before it (3.5(금)?): the letter alone is no date
+        adnominal = adnominal_at(p.end)
+        p = replace(p, tense=tense_at(p.start) if adnominal is None else adnominal)
         if p.coordinated and p.tense >= 0:
             continue  # 장학생은 상반기와 하반기에 선발한다: every year, no date (in the past: that year's)
         value = p.rule.resolve(p, pub, ctx)
@@ -1279,8 +1403,8 @@ def resolve_dates(
         out.append(Date(p.start, p.end, p.rule.name, value, p.mod, end_value))
         if p.rule.sets_context:
             last_in_sentence[sid] = value
-        if value.grain == "day" and value.is_resolved and not p.range_end and p.holiday is None:
-            last_day[sid] = value
+        if value.grain == "day" and value.is_resolved and not (p.range_end or p.as_of) and p.holiday is None:
+            last_day[sid] = value  # 이날 never points at an as-of date (12월 31일 현재 …)
     return out
 
 
@@ -1358,6 +1482,47 @@ def clause_tenses(doc: Doc, index: TokenIndex) -> list[tuple[int, int]]:
     return out
 
 
+_ATTACHED_OK = ("J", "XSN", "SF", "SP", "SS")  # what may close a date's own word: 부터, 경, a comma
+
+
+def adnominal_tenses(doc: Doc, index: TokenIndex) -> Callable[[int], int | None]:
+    """``date end → tense`` when the word right after the date (past its particles) is a verb in an
+    adnominal form: a date just before a relative clause's verb dates that verb (``3월 2일 개막하는
+    축제를 홍보했다``: the opening is to come; ``5일 열린 행사에서 … 발표할 예정이다``: it was held).
+    ``-는``/``-ㄹ`` plan or go on (1), ``-ㄴ`` after a verb and the past marker are past (-1); ``None``
+    otherwise (an adjective ``어려운``, a noun, a word between)."""
+    lemmas = [doc.vocab.strings[h] for h in doc.to_array([LEMMA]).tolist()] if len(doc) else []
+    tags, n = index.tags, index.n_tokens
+
+    def tense_after(end: int) -> int | None:
+        k = bisect.bisect_left(index.start_list, end)
+        if k == 0:
+            return None
+        k -= 1  # the date's last token; walk over what is attached to it
+        while k < n and not index.whitespace[k]:
+            k += 1
+            if k < n and not tags[k].startswith(_ATTACHED_OK):
+                return None
+        k += 1
+        if k >= n or index.sentence_of(index.start_list[k]) != index.sentence_of(end - 1):
+            return None
+        parts: list[tuple[str, str]] = []
+        while k < n:
+            parts += _parts(tags[k], lemmas[k])
+            if index.whitespace[k]:
+                break
+            k += 1
+        if not parts or parts[-1][0] != "ETM" or not any(t in ("VV", "XSV", "VX") for t, _ in parts):
+            return None
+        if any(t == "EP" and lem in _PAST for t, lem in parts):
+            return -1
+        if parts[-1][1] in _PROSPECTIVE:  # 신청할 수 있다: what can be done, no plan
+            return None if k + 1 < n and lemmas[k + 1] in _MODAL_NOUNS else 1
+        return 1 if parts[-1][1] == "는" else -1
+
+    return tense_after
+
+
 def tense_lookup(ends: list[tuple[int, int]], index: TokenIndex) -> Callable[[int], int]:
     """``offset → tense`` of the first clause end after ``offset`` in its sentence (0 if none)."""
     offsets = [o for o, _ in ends]
@@ -1418,7 +1583,8 @@ class DateRecognizer:
         bounds = token_index(doc)
         found = find_dates(doc_text(doc), self.grammar, bounds)
         tense_at = tense_lookup(clause_tenses(doc, bounds), bounds) if found else (lambda off: 0)
-        dates = resolve_dates(found, doc._.published, bounds.sentence_of, tense_at)
+        adnominal_at = adnominal_tenses(doc, bounds) if found else (lambda end: None)
+        dates = resolve_dates(found, doc._.published, bounds.sentence_of, tense_at, adnominal_at)
         return set_spans(
             doc,
             "DATE",

@@ -27,9 +27,9 @@ def spans(text: str) -> list[tuple[str, str, str, str]]:
 
 def test_an_open_counter_needs_kiwis_tag(tables):
     """Without the tokens (no Kiwi tags) a bound noun nobody listed is no counter; with them it is."""
-    text = "봉사 100시간을 채웠다."
+    text = "부지 300평을 기증했다."
     assert [a.unit for a in find_amounts(tables, text)] == []
-    assert spans(text) == [("100시간", "QUANTITY", "100", "시간")]
+    assert spans(text) == [("300평", "QUANTITY", "300", "평")]
 
 
 def test_an_open_counter_names_its_rule():
