@@ -206,6 +206,7 @@ class DateParts:
     tense: int = 0  # of the date's clause: 1 plans or announces, -1 past, 0 neither (set by resolve_dates)
     coordinated: bool = False  # 상반기와 하반기, 어린이날과 성탄절: every year unless the clause is past
     as_of: bool = False  # 12월 31일 현재, 11월 말 기준: the date a figure holds at, no action (set by find_dates)
+    range_start: bool = False  # 1일부터, 7일~: the first part of a range (set by find_dates)
 
 
 @dataclass(frozen=True)
@@ -1365,6 +1366,8 @@ def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None
             continue
         if _AS_OF_AFTER.match(text, parts.end):
             parts = replace(parts, as_of=True)
+        if _RANGE_AFTER.match(text, parts.end):
+            parts = replace(parts, range_start=True)
         taken.append(parts)
         last_end = parts.end
     return taken
@@ -1384,7 +1387,8 @@ def resolve_dates(
     pub = parse_published(published)
     out: list[Date] = []
     last_in_sentence: dict[int, Timex] = {}
-    last_day: dict[int, Timex] = {}  # the day of the action last reported, reporting days included
+    last_day: dict[int, Timex] = {}  # the day of the action last reported (a reporting day only when alone)
+    act_day: set[int] = set()  # sentences whose last_day is a single day that is not a reporting day's
     for p in dates:
         sid = sentence_of(p.start)
         ctx = last_in_sentence.get(sid) or last_in_sentence.get(sid - 1)
@@ -1403,8 +1407,19 @@ def resolve_dates(
         out.append(Date(p.start, p.end, p.rule.name, value, p.mod, end_value))
         if p.rule.sets_context:
             last_in_sentence[sid] = value
-        if value.grain == "day" and value.is_resolved and not (p.range_end or p.as_of) and p.holiday is None:
-            last_day[sid] = value  # 이날 never points at an as-of date (12월 31일 현재 …)
+        reported_after_act = p.rule.resolve is resolve_reporting_day and sid in act_day
+        if (
+            value.grain == "day"
+            and value.is_resolved
+            and not (p.range_end or p.as_of or reported_after_act)
+            and p.holiday is None
+        ):
+            # 이날 never points at an as-of date (12월 31일 현재 …), nor at the day a sentence reports an
+            # act it has already dated (지난 17일 … 전달했다고 20일 밝혔다. 이날 … → the 17th; but
+            # 지난 1일부터 … 진행한다고 16일 밝혔다. 이날 … → the 16th: a range dates no one act)
+            last_day[sid] = value
+            if not p.range_start:
+                act_day.add(sid)
     return out
 
 
