@@ -1405,7 +1405,9 @@ def resolve_dates(
         value = p.rule.resolve(p, pub, ctx)
         end_value = _holiday_value(p, pub)[1] if p.holiday_range else None
         out.append(Date(p.start, p.end, p.rule.name, value, p.mod, end_value))
-        if p.rule.sets_context:
+        if p.rule.sets_context and adnominal is None:
+            # a date in a relative clause dates its noun (2019년 3월 문을 연 복지관에 24일 …): the
+            # sentence's later bare days do not take its month
             last_in_sentence[sid] = value
         reported_after_act = p.rule.resolve is resolve_reporting_day and sid in act_day
         if (
