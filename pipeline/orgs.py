@@ -138,12 +138,13 @@ class OrgTables:
     gazetteer: dict[str, tuple[str, str] | None]  # normalised alias → (name, kind); None = blocked
     trie: dict
     suffixes: dict[str, tuple[str, str, int]]  # suffix → (kind, needs_proper, min_len)
-    apart: frozenset[str]  # suffixes that may stand apart after a proper name (정몽구 재단)
+    apart: dict[str, str]  # suffix → after what it may stand apart (`yes`: a proper name, 정몽구 재단; `any`)
     suffix_lengths: list[int]  # longest first
     contexts: list[tuple[set[str], re.Pattern | None, re.Pattern | None]]
     generic: frozenset[str]
     particles: frozenset[str]  # particles that may follow a name
     titles: re.Pattern  # a title glued to a name (하나은행장), with its particle
+    title_words: tuple[str, ...]  # the titles of org_titles.tsv, longest first
     government: re.Pattern  # 일본 정부, 미국 행정부
     countries: dict[str, str]  # country alias → canonical name
     venues: tuple[str, ...]  # heads that make a company's name a building (…센터, …타워)
@@ -206,7 +207,7 @@ class OrgTables:
             gazetteer=gaz,
             trie=_trie(gaz),
             suffixes=suffixes,
-            apart=frozenset(r["suffix"] for r in read_table("org_suffixes.tsv", base) if r["apart"] == "yes"),
+            apart={r["suffix"]: r["apart"] for r in read_table("org_suffixes.tsv", base) if r["apart"] != "no"},
             suffix_lengths=sorted({len(s) for s in suffixes}, reverse=True),
             contexts=[
                 (set(r["kinds"].split(",")), rx(r["before"]), rx(r["after"]))
@@ -219,6 +220,7 @@ class OrgTables:
                 r"(?![가-힣A-Za-z0-9])"
             ),
             government=re.compile(rf"(?<![가-힣A-Za-z])({_alt(countries)})\s*(정부|행정부)(?=$|[^가-힣]|{cases})"),
+            title_words=tuple(titles),
             countries=countries,
             venues=tuple(_words_of(read_table("org_venues.tsv", base), "head")),
             company_prefix=re.compile(rf"(?:{forms})\s*"),
@@ -371,6 +373,13 @@ def _glued_to_noun(t: OrgTables, text: str, end: int, tag_at: dict[int, str]) ->
     return first.startswith(("NNP", "NNG", "SL", "SN", "SH", "VA", "VV", "XR", "UNK")) and not first.startswith("NNB")
 
 
+def _inside_named_body(t: OrgTables, text: str, words: list[_Word], start: int) -> bool:
+    """A listed name opening a word that ends in an organisation's suffix (``하남시푸드뱅크``,
+    ``부산광역시사회복지협의회``): part of that body's name, not of a product's."""
+    w = next((w for w in words if w.start <= start < w.end), None)
+    return w is not None and _suffix_kind(t, normalise(text[w.start : w.end]), w, False) is not None
+
+
 def _particle_follows(t: OrgTables, text: str, end: int) -> bool:
     """A particle and then no more letters (``LGU+는``, which Kiwi reads as the verb 늘)."""
     return any(text.startswith(p, end) and not text[end + len(p) : end + len(p) + 1].isalnum() for p in t.particles)
@@ -403,12 +412,14 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found: list[Org] = []
     blocked: list[Product] = []
     suppressed: list[tuple[int, int]] = []
+    words = _words(doc)
     for start, end, entry in _gazetteer_matches(t, text, token_starts, token_ends):
         if entry is None:
             blocked.append(Product(start, end, "product.non_organization"))
             continue
         if _glued_to_noun(t, text, end, tag_at):
-            blocked.append(Product(start, end, "product.glued_to_noun"))
+            if not _inside_named_body(t, text, words, start):  # 하남시푸드뱅크: the suffix rule names it
+                blocked.append(Product(start, end, "product.glued_to_noun"))
             continue
         if _not_org_in_context(t, text, start, end, entry[1]):
             suppressed.append((start, end))  # the suffix rules must not bring it back (삼성전자 서초사옥)
@@ -429,7 +440,6 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
 
     found = _agencies_of_umbrella(text, found)
     found += _national_governments(t, text, found)
-    words = _words(doc)
     found = _suffix_orgs(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
     found = _apart_heads(t, text, words, found)
     found = _company_forms(t, text, words, found)
@@ -511,12 +521,20 @@ def _is_person(t: OrgTables, text: str, start: int, end: int, body: bool = False
     ``body`` (a word whose suffix names one: 구례군, 조달청) is no person for its shape, unless it ends
     like a given name (박영구)."""
     name = text[start:end]
-    shaped = len(name) == 3 and name[0] in t.surnames and all("가" <= c <= "힣" for c in name)
-    if shaped and (not body or name[-1] in t.given_ends):
+    if _person_shaped(t, name) and (not body or name[-1] in t.given_ends):
         return True
     before = text[max(0, start - 8) : start].rstrip()
     after = text[end : end + 6].lstrip()
-    return bool(re.search(rf"{t.person_titles.pattern}$", before)) or bool(t.person_titles.match(after))
+    if re.search(rf"{t.person_titles.pattern}$", before):
+        return True
+    # a title after a name is the person's, unless the person is named just before (송민호 다온정밀 대표)
+    person_before = re.search(r"([가-힣]{3})\s+$", text[max(0, start - 5) : start])
+    return bool(t.person_titles.match(after)) and not (person_before and _person_shaped(t, person_before.group(1)))
+
+
+def _person_shaped(t: OrgTables, name: str) -> bool:
+    """Three syllables opening with a family name (김철수)."""
+    return len(name) == 3 and name[0] in t.surnames and all("가" <= c <= "힣" for c in name)
 
 
 def _acting_suffix(t: OrgTables, key: str) -> tuple[str, bool, bool]:
@@ -759,6 +777,14 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
             if kind is not None:
                 w = _Word(w.start, w.word_end, w.word_end, w.tokens)
                 surface, key = full, normalise(full)
+        if kind is None and parent is None:
+            # a head's title glued to the name (한빛마포복지관장은): the name is the organisation
+            for title in t.title_words:
+                if key.endswith(title) and (kind := _suffix_kind(t, key[: -len(title)], w, False)) is not None:
+                    end = w.end - len(title)
+                    w = _Word(w.start, end, end, w.tokens)
+                    surface, key = text[w.start : end], key[: -len(title)]
+                    break
         if kind is None:
             continue
         if _is_company_venue(t, key):
@@ -782,24 +808,18 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
 
 
 def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
-    """A head written apart after a proper name is one span with it (``현대차 정몽구 재단``, ``새봄
-    어린이집`` when Kiwi reads 새봄 as a name): the suffixes marked ``apart`` in org_suffixes.tsv, after
-    one or two words of proper nouns with no particle. A bare head after anything else is a
-    back-reference or a generic word (``재단은``, ``지역 어린이집``)."""
+    """A head written apart after a name is one span with it (``현대차 정몽구 재단``, ``새봄 어린이집``
+    when Kiwi reads 새봄 as a name, ``한빛건설 나눔 재단``): the suffixes marked ``apart`` in
+    org_suffixes.tsv, after one or two words of proper nouns or a found organisation with no particle
+    (``yes``), or also after one compound of common nouns (``any``: ``청년나눔 사회적협동조합``). A bare
+    head after anything else is a back-reference or a generic word (``재단은``, ``지역 어린이집``)."""
     out = list(found)
     for i, w in enumerate(words):
         key = normalise(text[w.start : w.end])
         if key not in t.apart or any(o.start <= w.start < o.end for o in out):
             continue
         first = i
-        while (
-            first > 0
-            and i - first < 2
-            and words[first - 1].word_end == words[first - 1].end
-            and text[words[first - 1].end : words[first].start] == " "
-            and all(tag.startswith(("NNP", "SL")) for _, _, tag in words[first - 1].tokens)
-            and not _is_place(t, text[words[first - 1].start : words[first - 1].end])
-        ):
+        while first > 0 and i - first < 2 and _opens_apart_name(t, text, words, first - 1, out, t.apart[key]):
             first -= 1
         if first == i:
             continue
@@ -810,6 +830,25 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
             _company(t, start, w.end, surface, "org.apart_head", _canonical_unknown(surface), t.suffixes[key][0])
         )
     return out
+
+
+def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found: list[Org], apart: str) -> bool:
+    """Word ``j`` may be part of the name before an apart head: no particle, one space after it, no
+    place; proper nouns, a found organisation, a word between a found organisation and the head
+    (``한빛건설 나눔 재단``), or for ``any`` heads a compound of common nouns (``청년나눔``)."""
+    w = words[j]
+    surface = text[w.start : w.end]
+    if w.word_end != w.end or text[w.end : words[j + 1].start] != " " or _is_place(t, surface):
+        return False
+    if all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens):
+        return True
+    org_at = {(o.start, o.end) for o in found}
+    if (w.start, w.end) in org_at:
+        return True
+    if not _nominal(w.tokens) or normalise(surface) in t.generic:
+        return False
+    before_org = j > 0 and (words[j - 1].start, words[j - 1].end) in org_at and text[words[j - 1].end : w.start] == " "
+    return before_org or (apart == "any" and len(w.tokens) >= 2)
 
 
 def _is_place(t: OrgTables, surface: str) -> bool:
@@ -874,6 +913,8 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
     for m in t.company_prefix.finditer(text):
         if m.start() and text[m.start() - 1].isalnum():
             continue  # glued after a name: 한결레미콘㈜
+        if any(role == "staff" and rx.match(text, m.end()) for role, _, rx in t.roles):
+            continue  # staff, no name: 2일 ㈜ 관계자가
         word = next(
             (w for w in words if w.start == m.end() or (w.start <= m.start() < w.end and w.end > m.end())), None
         )
@@ -894,17 +935,24 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             )
         )
     for m in t.company_suffix.finditer(text):
-        if m.group()[0].isspace() and any(w.start == m.end() for w in words):
+        if m.group()[0].isspace() and _opens_next(t, text, m.end()):
             continue  # apart from the word before, glued to the next: it opens that name (전달 (주)LG)
         word = next((w for w in words if w.end in (m.start(), m.end()) or w.start < m.start() < w.end), None)
-        if word is None or word.start >= m.start():
-            continue
+        if word is None or word.start >= m.start() or not any(tag.startswith(("NNG", "NNP", "SL")) for _, _, tag in word.tokens):
+            continue  # no name before it (1일 ㈜ 관계자)
         name = text[word.start : m.start()].strip()
         if not name:
             continue
         out = [o for o in out if not (word.start <= o.start < m.end())]
         out.append(_company(t, word.start, m.end(), name, "org.company_form_suffix", kind=t.forms[m.group().strip()]))
     return out
+
+
+def _opens_next(t: OrgTables, text: str, end: int) -> bool:
+    """A legal-form mark ending at ``end`` is glued to a following name (``1일 ㈜태성케미칼``), not only to
+    a particle (``한빛테크 ㈜는``)."""
+    nxt = text[end : end + 1]
+    return bool(nxt) and (nxt.isalnum() or nxt in "(（") and not _particle_follows(t, text, end)
 
 
 def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int], token_ends: set[int]) -> list[Org]:
