@@ -72,6 +72,8 @@ _SEPARATORS = _COORDINATOR + "=/"  # signs that end a name inside a word: 사진
 _ACTING_ONLY = ("role", "acting", "unit")  # org_suffixes.tsv needs_proper values the suffix rule skips
 _LIST_SIGNS = (",", "、")  # between the members of an enumeration (구례군, 지리산사랑나눔회와 함께)
 _PAIRING = ("와", "과")  # between two names (교육부와 과학기술정보통신부는)
+# a short form defined in brackets after the name: 중소기업진흥공단(이사장 임채운, 이하 중진공)
+_SHORT_FORM = re.compile(r"\s*[(（](?:[^()（）]{0,40}?[,，]\s*)?이하\s*[:：]?\s*(?P<acr>[가-힣A-Za-z0-9&]{2,12})\s*[)）]")
 _BRACKETED = re.compile(r"\s*[(（][^()（）]{1,30}[)）]")  # an acronym or head between a name and its role
 
 
@@ -549,7 +551,7 @@ def _acting_suffix(t: OrgTables, key: str) -> tuple[str, bool, bool]:
             return "", False, True
         if needs == "parent" or len(key) < min_len:
             return "", False, False
-        return ("" if kind == "-" else kind), needs != "acting", False
+        return ("" if kind == "-" else kind), needs not in ("acting", "name"), False
     return "", False, False
 
 
@@ -732,6 +734,8 @@ def _suffix_kind(t: OrgTables, key: str, word: _Word, after_org: bool) -> str | 
         if len(key) == n:
             return kind if needs == "parent" and after_org and len(key) >= min_len else None
         if needs == "parent" and not after_org:
+            return None
+        if needs == "name" and not any(tag.startswith(("NNP", "SL")) for _, _, tag in word.tokens):
             return None
         if (needs == "yes" and not (_has_proper(t, key, word) or after_org)) or len(key) < min_len:
             return None
@@ -948,6 +952,14 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
     return out
 
 
+def _ends_word(t: OrgTables, text: str, end: int) -> bool:
+    """Nothing but a particle or a title after ``end`` inside the word (``한상협은``, ``한상협 회장``)."""
+    nxt = text[end : end + 1]
+    return not nxt or not ("가" <= nxt <= "힣" or nxt.isalnum()) or _particle_follows(t, text, end) or bool(
+        t.titles.match(text, end)
+    )
+
+
 def _opens_next(t: OrgTables, text: str, end: int) -> bool:
     """A legal-form mark ending at ``end`` is glued to a following name (``1일 ㈜태성케미칼``), not only to
     a particle (``한빛테크 ㈜는``)."""
@@ -956,10 +968,20 @@ def _opens_next(t: OrgTables, text: str, end: int) -> bool:
 
 
 def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int], token_ends: set[int]) -> list[Org]:
-    """``국제교통포럼 itf`` / ``세계보건기구(WHO)``: the acronym becomes an alias in this document."""
+    """``국제교통포럼 itf`` / ``세계보건기구(WHO)``: the acronym becomes an alias in this document, and so
+    does a short form defined in brackets (``한빛상장기업협의회(이하 한상협)``), unless it is a generic
+    word standing for the name (``(이하 재단)``: a back-reference)."""
     aliases: dict[str, Org] = {}
     out = list(found)
     for o in sorted(found, key=lambda o: o.start):
+        short = _SHORT_FORM.match(text, o.end)
+        if short:
+            acr = short.group("acr")
+            key = normalise(acr)
+            known = t.gazetteer.get(key)
+            if not (key in t.generic or key in t.suffixes or (known is not None and known[0] != o.name)):
+                aliases.setdefault(acr.lower(), o)
+            continue
         m = _ACRONYM.match(text, o.end)
         if not m or m.start("acr") not in token_starts:
             continue
@@ -979,11 +1001,19 @@ def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int],
         return out
     taken = [(o.start, o.end) for o in out]
     rx = re.compile(
-        r"(?<![A-Za-z])(" + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)) + r")(?![A-Za-z])",
+        r"(?<![A-Za-z가-힣])(" + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)) + r")(?![A-Za-z])",
         re.I,
     )
     for m in rx.finditer(text):
-        inside = [o for o in out if m.start() <= o.start and o.end <= m.end() and o.end - o.start < m.end() - m.start()]
+        if "가" <= text[m.end() - 1] <= "힣" and not _ends_word(t, text, m.end()):
+            continue  # a Korean short form inside a longer word (다온정밀 in 다온정밀공업)
+        inside = [
+            o
+            for o in out
+            if m.start() <= o.start
+            and o.end <= m.end()
+            and (o.end - o.start < m.end() - m.start() or o.rule != "org.gazetteer")  # a form-made name yields
+        ]
         shorter = {(i.start, i.end) for i in inside}
         if any(s < m.end() and m.start() < e for s, e in taken if (s, e) not in shorter):
             continue
