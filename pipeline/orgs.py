@@ -60,6 +60,7 @@ FILES = (
     "org_venues.tsv",
     "company_forms.tsv",
     "affiliate_words.tsv",
+    "org_descriptors.tsv",
     "acronym_stopwords.tsv",
     "org_history.tsv",
     "org_roles.tsv",
@@ -153,6 +154,8 @@ class OrgTables:
     company_prefix: re.Pattern
     company_suffix: re.Pattern
     affiliate: re.Pattern  # 계열사 before an unknown company
+    descriptors: re.Pattern  # 제조업체(인) before an unknown name: group `word` is the descriptor
+    descriptor_kinds: dict[str, str]  # descriptor → the kind of the name after it
     acronym_stop: frozenset[str]
     forms: dict[str, str]  # legal-form mark → the kind of an unlisted name it marks
     history: dict[str, tuple[str, str, str]]  # normalised former name → (former, since, successor)
@@ -203,6 +206,7 @@ class OrgTables:
         for row in read_table("org_history.tsv", base):
             history[normalise(row["former"])] = (row["former"], row["since"], row["current"])
         cues = read_table("acting_exceptions.tsv", base)
+        descriptor_kinds = {r["word"]: r["kind"] for r in read_table("org_descriptors.tsv", base)}
         heads = _alt(t for t in titles if len(t) > 1)
         person_titles = _alt(r["word"] for r in cues if r["kind"] == "title")
         return cls(
@@ -230,6 +234,8 @@ class OrgTables:
             # long run without a form is read once (linear), not once from each of its characters
             company_suffix=re.compile(rf"(?<!\s)\s*(?:{forms_after})"),
             affiliate=re.compile(rf"(?:{_alt(_words_of(read_table('affiliate_words.tsv', base), 'word'))})\s+$"),
+            descriptors=re.compile(rf"(?P<word>{_alt(descriptor_kinds)})(?:인|이자)?\s+$"),
+            descriptor_kinds=descriptor_kinds,
             acronym_stop=frozenset(w.lower() for w in _words_of(read_table("acronym_stopwords.tsv", base), "word")),
             forms=form_kinds,
             history=history,
@@ -743,6 +749,14 @@ def _suffix_kind(t: OrgTables, key: str, word: _Word, after_org: bool) -> str | 
     return None
 
 
+def _named(t: OrgTables, text: str, w: _Word) -> bool:
+    """A Kiwi proper noun inside, or a Latin word that is no acronym stopword (not ESG, CSR)."""
+    return any(
+        tag.startswith("NNP") or (tag.startswith("SL") and text[s:e].lower() not in t.acronym_stop)
+        for s, e, tag in w.tokens
+    )
+
+
 def _has_proper(t: OrgTables, key: str, word: _Word) -> bool:
     """A proper noun inside, other than a Latin word that names no organisation (ESG위원회)."""
     latin = re.findall(r"[a-z]+", key)
@@ -914,6 +928,13 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             surface = text[w.start : w.end]
             if len(normalise(surface)) >= 2 and w.has_proper:
                 out.append(_company(t, w.start, w.end, surface, "org.affiliate", _canonical_unknown(surface)))
+                continue
+        # a name after a word that describes it: 유통업체 메가마트, 특장차 제조업체인 한빛특장
+        described = t.descriptors.search(text[max(0, w.start - SETTINGS.affiliate_before) : w.start])
+        if described and not any(s < w.end and w.start < e for s, e in taken) and _named(t, text, w):
+            surface = text[w.start : w.end]
+            kind = t.descriptor_kinds[described.group("word")]
+            out.append(_company(t, w.start, w.end, surface, "org.described", _canonical_unknown(surface), kind))
     for m in t.company_prefix.finditer(text):
         if m.start() and text[m.start() - 1].isalnum():
             continue  # glued after a name: 한결레미콘㈜

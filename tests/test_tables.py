@@ -16,6 +16,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "acting_exceptions.tsv": (("kind", "word"), ("kind", "word")),
     "actor_words.tsv": (("word", "role", "kind"), ("word", "role")),
     "affiliate_words.tsv": (("word",), ("word",)),
+    "org_descriptors.tsv": (("word", "kind", "note"), ("word",)),
     "anchor_words.tsv": (("word", "role"), ("word",)),
     "company_forms.tsv": (("form", "kind", "position", "note"), ("form",)),
     "counter_exceptions.tsv": (("unit", "next_word", "note"), ("unit", "next_word")),
@@ -142,6 +143,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
         ("org_suffixes.tsv", "kind", ORG_KINDS | {"-"}),
         ("org_suffixes.tsv", "apart", {"yes", "any", "no"}),
         ("company_forms.tsv", "kind", ORG_KINDS),
+        ("org_descriptors.tsv", "kind", ORG_KINDS),
         (
             "org_roles.tsv",
             "role",
