@@ -991,7 +991,8 @@ def _opens_next(t: OrgTables, text: str, end: int) -> bool:
 def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int], token_ends: set[int]) -> list[Org]:
     """``국제교통포럼 itf`` / ``세계보건기구(WHO)``: the acronym becomes an alias in this document, and so
     does a short form defined in brackets (``한빛상장기업협의회(이하 한상협)``), unless it is a generic
-    word standing for the name (``(이하 재단)``: a back-reference)."""
+    word or the name's own head standing for it (``(이하 재단)``, ``국토안전관리원(이하 관리원)``: a
+    back-reference)."""
     aliases: dict[str, Org] = {}
     out = list(found)
     for o in sorted(found, key=lambda o: o.start):
@@ -1000,7 +1001,8 @@ def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int],
             acr = short.group("acr")
             key = normalise(acr)
             known = t.gazetteer.get(key)
-            if not (key in t.generic or key in t.suffixes or (known is not None and known[0] != o.name)):
+            back_reference = key in t.generic or key in t.suffixes or normalise(o.name).endswith(key)  # (이하 관리원)
+            if not (back_reference or (known is not None and known[0] != o.name)):
                 aliases.setdefault(acr.lower(), o)
             continue
         m = _ACRONYM.match(text, o.end)
