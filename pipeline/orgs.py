@@ -727,8 +727,8 @@ def _national_governments(t: OrgTables, text: str, found: list[Org]) -> list[Org
     return out
 
 
-def _suffix_kind(t: OrgTables, key: str, word: _Word, after_org: bool) -> str | None:
-    if key in t.generic:
+def _suffix_kind(t: OrgTables, key: str, word: _Word, after_org: bool, generic_ok: bool = False) -> str | None:
+    if key in t.generic and not generic_ok:
         return None
     table, lengths = t.suffixes, t.suffix_lengths
     for n in lengths:  # the longest suffix decides (사회적협동조합 before 협동조합)
@@ -783,6 +783,9 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
             # a unit right after an organisation: 서울대학교 행복연구센터, … 건축공학과 친환경건축연구실
             parent = by_end.get(prev.word_end)
         kind = _suffix_kind(t, key, w, parent is not None)
+        if kind is None and parent is not None and parent.kind == "government":
+            # a generic head after a city or province is its institution: 전라북도 자원봉사센터
+            kind = _suffix_kind(t, key, w, True, generic_ok=True)
         unit = _unit_suffix(t, key)
         if kind is None and parent is None and unit in units:
             # a unit named again later without its organisation: 대한적십자사 경남지사 … 울산광역지사
@@ -817,6 +820,9 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
                 units[unit] = parent
             out = [o for o in out if o is not parent]
             start, name, rule = parent.start, f"{parent.name} {name}", "org.suffix_unit"
+            if parent.kind == "government" and not unit and _suffix_kind(t, key, w, True, True) is not None:
+                # a city's or province's own institution, not a unit of its government: 전라북도 자원봉사센터
+                name = _canonical_unknown(text[parent.start : w.end])
         # drop any gazetteer match inside the new compound (카카오 in 카카오임팩트재단)
         out = [o for o in out if not (start <= o.start and o.end <= w.end)]
         org = Org(start, w.end, name, kind, rule)
