@@ -609,6 +609,7 @@ def _acting(
     belongs to (``구례군, 지리산사랑나눔회와 함께``). People, countries and places stay out."""
     taken = [(o.start, o.end) for o in found] + blocked
     out = list(found)
+    people = _people(t, text, words)
     for i, w in enumerate(words):
         if any(s < w.end and w.start < e for s, e in taken) or w.end - w.start < 2:
             continue
@@ -625,6 +626,7 @@ def _acting(
             or key in t.suffixes
             or key in t.acronym_stop
             or _is_person(t, text, w.start, w.end, body=bool(kind))
+            or (not kind and surface in people)
         ):
             continue
         kind = kind or "other"
@@ -636,6 +638,20 @@ def _acting(
         rests += [text[m.end() : hi] for r in rests if (m := _BRACKETED.match(r))]
         if any(rx.match(rest) for rest in rests for _, needs_proper, rx in t.roles if proper or not needs_proper):
             out.append(Org(w.start, w.end, _canonical_unknown(surface), kind, "org.acting"))
+    return out
+
+
+_HONORIFIC = re.compile(r"\s*(?:씨|님)(?:은|는|이|가|의|도|와|과|에게|께서)?(?![가-힣])")
+
+
+def _people(t: OrgTables, text: str, words: list[_Word]) -> set[str]:
+    """Names the document calls a person somewhere: after a title or profession (``가수 한별``) or
+    before an honorific (``한별 씨``); such a name acts as no organisation anywhere in it."""
+    out = set()
+    for w in words:
+        before = text[max(0, w.start - 8) : w.start].rstrip()
+        if re.search(rf"(?:^|[^가-힣])(?:{t.person_titles.pattern})$", before) or _HONORIFIC.match(text, w.word_end):
+            out.add(text[w.start : w.end])
     return out
 
 
