@@ -535,9 +535,16 @@ def _is_person(t: OrgTables, text: str, start: int, end: int, body: bool = False
     after = text[end : end + 6].lstrip()
     if re.search(rf"{t.person_titles.pattern}$", before):
         return True
-    # a title after a name is the person's, unless the person is named just before (송민호 다온정밀 대표)
+    # a title after a name is the person's, unless the person is named just before or after it
+    # (송민호 다온정밀 대표, 다온정밀 대표이사 송민호)
     person_before = re.search(r"([가-힣]{3})\s+$", text[max(0, start - 5) : start])
-    return bool(t.person_titles.match(after)) and not (person_before and _person_shaped(t, person_before.group(1)))
+    title = t.person_titles.match(after)
+    if not title:
+        return False
+    rest = text[end:].lstrip()[title.end() :]
+    person_after = _NAME_AFTER_TITLE.match(rest)
+    named = person_after is not None and _person_shaped(t, person_after.group(1))
+    return not ((person_before and _person_shaped(t, person_before.group(1))) or named)
 
 
 def _person_shaped(t: OrgTables, name: str) -> bool:
@@ -641,6 +648,8 @@ def _acting(
     return out
 
 
+# the rest of a title word, then a three-syllable name with at most a particle: 대표이사 김민수는
+_NAME_AFTER_TITLE = re.compile(r"[가-힣]*\s+([가-힣]{3})(?=$|[^가-힣]|(?:은|는|이|가|의|와|과)(?![가-힣]))")
 _HONORIFIC = re.compile(r"\s*(?:씨|님)(?:은|는|이|가|의|도|와|과|에게|께서)?(?![가-힣])")
 
 
