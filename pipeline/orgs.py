@@ -61,6 +61,7 @@ FILES = (
     "company_forms.tsv",
     "affiliate_words.tsv",
     "org_descriptors.tsv",
+    "org_non_heads.tsv",
     "acronym_stopwords.tsv",
     "org_history.tsv",
     "org_roles.tsv",
@@ -156,6 +157,7 @@ class OrgTables:
     affiliate: re.Pattern  # 계열사 before an unknown company
     descriptors: re.Pattern  # 제조업체(인) before an unknown name: group `word` is the descriptor
     descriptor_kinds: dict[str, str]  # descriptor → the kind of the name after it
+    non_heads: frozenset[str]  # nouns that end programmes, events, places (한국어교실): no acting name
     acronym_stop: frozenset[str]
     forms: dict[str, str]  # legal-form mark → the kind of an unlisted name it marks
     history: dict[str, tuple[str, str, str]]  # normalised former name → (former, since, successor)
@@ -236,6 +238,7 @@ class OrgTables:
             affiliate=re.compile(rf"(?:{_alt(_words_of(read_table('affiliate_words.tsv', base), 'word'))})\s+$"),
             descriptors=re.compile(rf"(?P<word>{_alt(descriptor_kinds)})(?:인|이자)?\s+$"),
             descriptor_kinds=descriptor_kinds,
+            non_heads=frozenset(_words_of(read_table("org_non_heads.tsv", base), "word")),
             acronym_stop=frozenset(w.lower() for w in _words_of(read_table("acronym_stopwords.tsv", base), "word")),
             forms=form_kinds,
             history=history,
@@ -623,7 +626,7 @@ def _acting(
         surface = text[w.start : w.end]
         key = normalise(surface)
         kind, stands_in, unit = _acting_suffix(t, key)
-        proper = stands_in or all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens)
+        proper = stands_in or _proper_name(t, text, w)
         if (
             unit
             or not _nominal(w.tokens)
@@ -662,6 +665,25 @@ def _people(t: OrgTables, text: str, words: list[_Word]) -> set[str]:
         if re.search(rf"(?:^|[^가-힣])(?:{t.person_titles.pattern})$", before) or _HONORIFIC.match(text, w.word_end):
             out.add(text[w.start : w.end])
     return out
+
+
+def _proper_name(t: OrgTables, text: str, w: _Word) -> bool:
+    """Kiwi's proper nouns (or Latin) all through, or a proper noun that opens a compound of common
+    nouns (한빛나눔회, 다온키즈: Kiwi splits unknown names so), unless the proper noun is a place or a
+    country (서울시민, 부산지역)."""
+    tags = [tag for _, _, tag in w.tokens]
+    if all(tag.startswith(("NNP", "SL")) for tag in tags):
+        return True
+    first = text[w.tokens[0][0] : w.tokens[0][1]]
+    last = text[w.tokens[-1][0] : w.tokens[-1][1]]
+    return (
+        tags[0].startswith("NNP")
+        and last not in t.non_heads
+        and all(tag.startswith(("NNP", "NNG")) for tag in tags[1:])
+        and first not in t.places
+        and first not in t.countries
+        and t.gazetteer.get(normalise(first), ("", ""))[1] != "government"
+    )
 
 
 def _repeated(
