@@ -629,7 +629,7 @@ def _acting(
         proper = stands_in or _proper_name(t, text, w)
         if (
             unit
-            or not _nominal(w.tokens)
+            or not _nominal(w.tokens[1:] if _glued_determiner(w) else w.tokens)
             or surface in t.countries
             or surface in t.places
             or key in t.generic
@@ -667,6 +667,12 @@ def _people(t: OrgTables, text: str, words: list[_Word]) -> set[str]:
     return out
 
 
+def _glued_determiner(w: _Word) -> bool:
+    """A determiner glued to the nouns after it (한/MM 빛마루, 새/MM 솔): Korean spaces a determiner from
+    its noun, so inside one word it is Kiwi's reading of an unknown name."""
+    return len(w.tokens) >= 2 and w.tokens[0][2].startswith("MM") and w.tokens[0][1] == w.tokens[1][0]
+
+
 def _proper_name(t: OrgTables, text: str, w: _Word) -> bool:
     """Kiwi's proper nouns (or Latin) all through, or a proper noun that opens a compound of common
     nouns (한빛나눔회, 다온키즈: Kiwi splits unknown names so), unless the proper noun is a place or a
@@ -674,6 +680,8 @@ def _proper_name(t: OrgTables, text: str, w: _Word) -> bool:
     tags = [tag for _, _, tag in w.tokens]
     if all(tag.startswith(("NNP", "SL")) for tag in tags):
         return True
+    if _glued_determiner(w):
+        return all(tag.startswith(("NNP", "NNG")) for tag in tags[1:])
     first = text[w.tokens[0][0] : w.tokens[0][1]]
     last = text[w.tokens[-1][0] : w.tokens[-1][1]]
     return (
