@@ -690,7 +690,7 @@ def _proper_name(t: OrgTables, text: str, w: _Word) -> bool:
         and all(tag.startswith(("NNP", "NNG")) for tag in tags[1:])
         and first not in t.places
         and first not in t.countries
-        and t.gazetteer.get(normalise(first), ("", ""))[1] != "government"
+        and (t.gazetteer.get(normalise(first)) or ("", ""))[1] != "government"
     )
 
 
