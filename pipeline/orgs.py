@@ -865,6 +865,8 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
             continue
         if _is_company_venue(t, key):
             continue  # CJ제일제당센터: a company's building, not an organisation
+        if parent is None and _not_org_in_context(t, text, w.start, w.end, "*"):  # the rows for every kind
+            continue  # 한빛문화센터 대강당에서: a building, the place of an event
         start, name, rule = w.start, _canonical_unknown(surface), "org.suffix"
         if kind == "-":  # a branch takes its organisation's kind
             kind = parent.kind if parent is not None else "other"
