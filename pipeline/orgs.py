@@ -897,19 +897,23 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
     out = list(found)
     for i, w in enumerate(words):
         key = normalise(text[w.start : w.end])
-        if key not in t.apart or any(o.start <= w.start < o.end for o in out):
+        if any(o.start <= w.start < o.end for o in out):
+            continue
+        if key in t.apart:
+            apart, kind = t.apart[key], t.suffixes[key][0]
+        elif key in t.generic and (generic_kind := _suffix_kind(t, key, w, True, generic_ok=True)):
+            apart, kind = "proper", generic_kind  # a generic head after a proper noun: 한빛 복지재단
+        else:
             continue
         first = i
-        while first > 0 and i - first < 2 and _opens_apart_name(t, text, words, first - 1, out, t.apart[key]):
+        while first > 0 and i - first < 2 and _opens_apart_name(t, text, words, first - 1, out, apart):
             first -= 1
         if first == i:
             continue
         start = words[first].start
         surface = text[start : w.end]
         out = [o for o in out if not (start <= o.start and o.end <= w.end)]
-        out.append(
-            _company(t, start, w.end, surface, "org.apart_head", _canonical_unknown(surface), t.suffixes[key][0])
-        )
+        out.append(_company(t, start, w.end, surface, "org.apart_head", _canonical_unknown(surface), kind))
     return out
 
 
@@ -921,12 +925,14 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
     surface = text[w.start : w.end]
     if w.word_end != w.end or text[w.end : words[j + 1].start] != " " or _is_place(t, surface):
         return False
+    org_at = {(o.start, o.end) for o in found}
+    if apart == "proper":  # a generic head: only after proper nouns that name nothing yet (not 재단 상담센터)
+        return (w.start, w.end) not in org_at and all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens)
     if all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens):
         return True
-    org_at = {(o.start, o.end) for o in found}
     if (w.start, w.end) in org_at:
         return True
-    if not _nominal(w.tokens) or normalise(surface) in t.generic:
+    if not _nominal(w.tokens) or normalise(surface) in t.generic or all(tag == "NNB" for _, _, tag in w.tokens):
         return False
     before_org = j > 0 and (words[j - 1].start, words[j - 1].end) in org_at and text[words[j - 1].end : w.start] == " "
     return before_org or (apart == "any" and len(w.tokens) >= 2)
