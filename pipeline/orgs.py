@@ -76,6 +76,7 @@ _LIST_SIGNS = (",", "、")  # between the members of an enumeration (구례군, 
 _PAIRING = ("와", "과")  # between two names (교육부와 과학기술정보통신부는)
 # a short form defined in brackets after the name: 중소기업진흥공단(이사장 임채운, 이하 중진공)
 _SHORT_FORM = re.compile(r"\s*[(（](?:[^()（）]{0,40}?[,，]\s*)?이하\s*[:：]?\s*(?P<acr>[가-힣A-Za-z0-9&]{2,12})\s*[)）]")
+_INSTITUTIONS = ("nonprofit", "public", "academic", "government")  # kinds of heads that name with a word before
 _BRACKETED = re.compile(r"\s*[(（][^()（）]{1,30}[)）]")  # an acronym or head between a name and its role
 
 
@@ -901,7 +902,7 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
             continue
         if key in t.apart:
             apart, kind = t.apart[key], t.suffixes[key][0]
-        elif key in t.generic and (generic_kind := _suffix_kind(t, key, w, True, generic_ok=True)):
+        elif key in t.generic and (generic_kind := _suffix_kind(t, key, w, True, generic_ok=True)) in _INSTITUTIONS:
             apart, kind = "proper", generic_kind  # a generic head after a proper noun: 한빛 복지재단
         else:
             continue
