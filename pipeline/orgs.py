@@ -839,6 +839,8 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
             # a unit right after an organisation: 서울대학교 행복연구센터, … 건축공학과 친환경건축연구실
             parent = by_end.get(prev.word_end)
         kind = _suffix_kind(t, key, w, parent is not None)
+        if kind is None and parent is not None and _regional_unit(t, key):
+            kind = parent.kind  # 한국전력공사 울산본부, KT&G 전남본부
         if kind is None and parent is not None and parent.kind == "government":
             # a generic head after a city or province is its institution: 전라북도 자원봉사센터
             kind = _suffix_kind(t, key, w, True, generic_ok=True)
@@ -887,6 +889,23 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
         out.append(org)
         by_end[w.end] = org
     return out
+
+
+_REGIONAL_HEADS = ("본부",)  # a region's headquarters of an organisation, however short (울산본부)
+_PLACES_RUN = re.compile(r"(?:[가-힣]{2})+")
+
+
+def _regional_unit(t: OrgTables, key: str) -> bool:
+    """A head after one or more short place names (``울산본부``, ``대구경북본부``): a regional unit."""
+    for head in _REGIONAL_HEADS:
+        region = key[: -len(head)]
+        if (
+            key.endswith(head)
+            and _PLACES_RUN.fullmatch(region)
+            and all(region[i : i + 2] in t.places for i in range(0, len(region), 2))
+        ):
+            return True
+    return False
 
 
 def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
