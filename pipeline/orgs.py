@@ -572,6 +572,22 @@ def _acting_suffix(t: OrgTables, key: str) -> tuple[str, bool, bool]:
     return "", False, False
 
 
+def _listed_with_peers(t: OrgTables, text: str, words: list[_Word], i: int) -> bool:
+    """A body listed with others of its suffix (``은평구, 마포구, 서대문구``): no person however it ends."""
+    key = normalise(text[words[i].start : words[i].end])
+    suffix = next((key[-n:] for n in t.suffix_lengths if n < len(key) and key[-n:] in t.suffixes), "")
+    if not suffix:
+        return False
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(words):
+            a, b = sorted((j, i))
+            between = text[words[a].end : words[b].start].strip()
+            other = normalise(text[words[j].start : words[j].end])
+            if between in _LIST_SIGNS and other.endswith(suffix) and other != suffix:
+                return True
+    return False
+
+
 def _nominal(tokens: list) -> bool:
     """Nouns, Latin, numbers, noun suffixes, and verbs made nouns (해맑|음|쉼터: VA + ETN)."""
     for i, (_, _, tag) in enumerate(tokens):
@@ -636,7 +652,7 @@ def _acting(
             or key in t.generic
             or key in t.suffixes
             or key in t.acronym_stop
-            or _is_person(t, text, w.start, w.end, body=bool(kind))
+            or (_is_person(t, text, w.start, w.end, body=bool(kind)) and not _listed_with_peers(t, text, words, i))
             or (not kind and surface in people)
         ):
             continue
