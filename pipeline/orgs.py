@@ -60,6 +60,8 @@ FILES = (
     "org_venues.tsv",
     "company_forms.tsv",
     "affiliate_words.tsv",
+    "org_descriptors.tsv",
+    "org_non_heads.tsv",
     "acronym_stopwords.tsv",
     "org_history.tsv",
     "org_roles.tsv",
@@ -72,6 +74,9 @@ _SEPARATORS = _COORDINATOR + "=/"  # signs that end a name inside a word: 사진
 _ACTING_ONLY = ("role", "acting", "unit")  # org_suffixes.tsv needs_proper values the suffix rule skips
 _LIST_SIGNS = (",", "、")  # between the members of an enumeration (구례군, 지리산사랑나눔회와 함께)
 _PAIRING = ("와", "과")  # between two names (교육부와 과학기술정보통신부는)
+# a short form defined in brackets after the name: 중소기업진흥공단(이사장 임채운, 이하 중진공)
+_SHORT_FORM = re.compile(r"\s*[(（](?:[^()（）]{0,40}?[,，]\s*)?이하\s*[:：]?\s*(?P<acr>[가-힣A-Za-z0-9&]{2,12})\s*[)）]")
+_INSTITUTIONS = ("nonprofit", "public", "academic", "government")  # kinds of heads that name with a word before
 _BRACKETED = re.compile(r"\s*[(（][^()（）]{1,30}[)）]")  # an acronym or head between a name and its role
 
 
@@ -138,18 +143,22 @@ class OrgTables:
     gazetteer: dict[str, tuple[str, str] | None]  # normalised alias → (name, kind); None = blocked
     trie: dict
     suffixes: dict[str, tuple[str, str, int]]  # suffix → (kind, needs_proper, min_len)
-    apart: frozenset[str]  # suffixes that may stand apart after a proper name (정몽구 재단)
+    apart: dict[str, str]  # suffix → after what it may stand apart (`yes`: a proper name, 정몽구 재단; `any`)
     suffix_lengths: list[int]  # longest first
     contexts: list[tuple[set[str], re.Pattern | None, re.Pattern | None]]
     generic: frozenset[str]
     particles: frozenset[str]  # particles that may follow a name
     titles: re.Pattern  # a title glued to a name (하나은행장), with its particle
+    title_words: tuple[str, ...]  # the titles of org_titles.tsv, longest first
     government: re.Pattern  # 일본 정부, 미국 행정부
     countries: dict[str, str]  # country alias → canonical name
     venues: tuple[str, ...]  # heads that make a company's name a building (…센터, …타워)
     company_prefix: re.Pattern
     company_suffix: re.Pattern
     affiliate: re.Pattern  # 계열사 before an unknown company
+    descriptors: re.Pattern  # 제조업체(인) before an unknown name: group `word` is the descriptor
+    descriptor_kinds: dict[str, str]  # descriptor → the kind of the name after it
+    non_heads: frozenset[str]  # nouns that end programmes, events, places (한국어교실): no acting name
     acronym_stop: frozenset[str]
     forms: dict[str, str]  # legal-form mark → the kind of an unlisted name it marks
     history: dict[str, tuple[str, str, str]]  # normalised former name → (former, since, successor)
@@ -200,13 +209,14 @@ class OrgTables:
         for row in read_table("org_history.tsv", base):
             history[normalise(row["former"])] = (row["former"], row["since"], row["current"])
         cues = read_table("acting_exceptions.tsv", base)
+        descriptor_kinds = {r["word"]: r["kind"] for r in read_table("org_descriptors.tsv", base)}
         heads = _alt(t for t in titles if len(t) > 1)
         person_titles = _alt(r["word"] for r in cues if r["kind"] == "title")
         return cls(
             gazetteer=gaz,
             trie=_trie(gaz),
             suffixes=suffixes,
-            apart=frozenset(r["suffix"] for r in read_table("org_suffixes.tsv", base) if r["apart"] == "yes"),
+            apart={r["suffix"]: r["apart"] for r in read_table("org_suffixes.tsv", base) if r["apart"] != "no"},
             suffix_lengths=sorted({len(s) for s in suffixes}, reverse=True),
             contexts=[
                 (set(r["kinds"].split(",")), rx(r["before"]), rx(r["after"]))
@@ -219,6 +229,7 @@ class OrgTables:
                 r"(?![가-힣A-Za-z0-9])"
             ),
             government=re.compile(rf"(?<![가-힣A-Za-z])({_alt(countries)})\s*(정부|행정부)(?=$|[^가-힣]|{cases})"),
+            title_words=tuple(titles),
             countries=countries,
             venues=tuple(_words_of(read_table("org_venues.tsv", base), "head")),
             company_prefix=re.compile(rf"(?:{forms})\s*"),
@@ -226,6 +237,9 @@ class OrgTables:
             # long run without a form is read once (linear), not once from each of its characters
             company_suffix=re.compile(rf"(?<!\s)\s*(?:{forms_after})"),
             affiliate=re.compile(rf"(?:{_alt(_words_of(read_table('affiliate_words.tsv', base), 'word'))})\s+$"),
+            descriptors=re.compile(rf"(?P<word>{_alt(descriptor_kinds)})(?:인|이자)?\s+$"),
+            descriptor_kinds=descriptor_kinds,
+            non_heads=frozenset(_words_of(read_table("org_non_heads.tsv", base), "word")),
             acronym_stop=frozenset(w.lower() for w in _words_of(read_table("acronym_stopwords.tsv", base), "word")),
             forms=form_kinds,
             history=history,
@@ -371,6 +385,13 @@ def _glued_to_noun(t: OrgTables, text: str, end: int, tag_at: dict[int, str]) ->
     return first.startswith(("NNP", "NNG", "SL", "SN", "SH", "VA", "VV", "XR", "UNK")) and not first.startswith("NNB")
 
 
+def _inside_named_body(t: OrgTables, text: str, words: list[_Word], start: int) -> bool:
+    """A listed name opening a word that ends in an organisation's suffix (``하남시푸드뱅크``,
+    ``부산광역시사회복지협의회``): part of that body's name, not of a product's."""
+    w = next((w for w in words if w.start <= start < w.end), None)
+    return w is not None and _suffix_kind(t, normalise(text[w.start : w.end]), w, False) is not None
+
+
 def _particle_follows(t: OrgTables, text: str, end: int) -> bool:
     """A particle and then no more letters (``LGU+는``, which Kiwi reads as the verb 늘)."""
     return any(text.startswith(p, end) and not text[end + len(p) : end + len(p) + 1].isalnum() for p in t.particles)
@@ -403,12 +424,14 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found: list[Org] = []
     blocked: list[Product] = []
     suppressed: list[tuple[int, int]] = []
+    words = _words(doc)
     for start, end, entry in _gazetteer_matches(t, text, token_starts, token_ends):
         if entry is None:
             blocked.append(Product(start, end, "product.non_organization"))
             continue
         if _glued_to_noun(t, text, end, tag_at):
-            blocked.append(Product(start, end, "product.glued_to_noun"))
+            if not _inside_named_body(t, text, words, start):  # 하남시푸드뱅크: the suffix rule names it
+                blocked.append(Product(start, end, "product.glued_to_noun"))
             continue
         if _not_org_in_context(t, text, start, end, entry[1]):
             suppressed.append((start, end))  # the suffix rules must not bring it back (삼성전자 서초사옥)
@@ -429,7 +452,6 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
 
     found = _agencies_of_umbrella(text, found)
     found += _national_governments(t, text, found)
-    words = _words(doc)
     found = _suffix_orgs(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
     found = _apart_heads(t, text, words, found)
     found = _company_forms(t, text, words, found)
@@ -511,12 +533,27 @@ def _is_person(t: OrgTables, text: str, start: int, end: int, body: bool = False
     ``body`` (a word whose suffix names one: 구례군, 조달청) is no person for its shape, unless it ends
     like a given name (박영구)."""
     name = text[start:end]
-    shaped = len(name) == 3 and name[0] in t.surnames and all("가" <= c <= "힣" for c in name)
-    if shaped and (not body or name[-1] in t.given_ends):
+    if _person_shaped(t, name) and (not body or name[-1] in t.given_ends):
         return True
     before = text[max(0, start - 8) : start].rstrip()
     after = text[end : end + 6].lstrip()
-    return bool(re.search(rf"{t.person_titles.pattern}$", before)) or bool(t.person_titles.match(after))
+    if re.search(rf"{t.person_titles.pattern}$", before):
+        return True
+    # a title after a name is the person's, unless the person is named just before or after it
+    # (송민호 다온정밀 대표, 다온정밀 대표이사 송민호)
+    person_before = re.search(r"([가-힣]{3})\s+$", text[max(0, start - 5) : start])
+    title = t.person_titles.match(after)
+    if not title:
+        return False
+    rest = text[end:].lstrip()[title.end() :]
+    person_after = _NAME_AFTER_TITLE.match(rest)
+    named = person_after is not None and _person_shaped(t, person_after.group(1))
+    return not ((person_before and _person_shaped(t, person_before.group(1))) or named)
+
+
+def _person_shaped(t: OrgTables, name: str) -> bool:
+    """Three syllables opening with a family name (김철수)."""
+    return len(name) == 3 and name[0] in t.surnames and all("가" <= c <= "힣" for c in name)
 
 
 def _acting_suffix(t: OrgTables, key: str) -> tuple[str, bool, bool]:
@@ -531,8 +568,24 @@ def _acting_suffix(t: OrgTables, key: str) -> tuple[str, bool, bool]:
             return "", False, True
         if needs == "parent" or len(key) < min_len:
             return "", False, False
-        return ("" if kind == "-" else kind), needs != "acting", False
+        return ("" if kind == "-" else kind), needs not in ("acting", "name"), False
     return "", False, False
+
+
+def _listed_with_peers(t: OrgTables, text: str, words: list[_Word], i: int) -> bool:
+    """A body listed with others of its suffix (``은평구, 마포구, 서대문구``): no person however it ends."""
+    key = normalise(text[words[i].start : words[i].end])
+    suffix = next((key[-n:] for n in t.suffix_lengths if n < len(key) and key[-n:] in t.suffixes), "")
+    if not suffix:
+        return False
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(words):
+            a, b = sorted((j, i))
+            between = text[words[a].end : words[b].start].strip()
+            other = normalise(text[words[j].start : words[j].end])
+            if between in _LIST_SIGNS and other.endswith(suffix) and other != suffix:
+                return True
+    return False
 
 
 def _nominal(tokens: list) -> bool:
@@ -583,22 +636,24 @@ def _acting(
     belongs to (``구례군, 지리산사랑나눔회와 함께``). People, countries and places stay out."""
     taken = [(o.start, o.end) for o in found] + blocked
     out = list(found)
+    people = _people(t, text, words)
     for i, w in enumerate(words):
         if any(s < w.end and w.start < e for s, e in taken) or w.end - w.start < 2:
             continue
         surface = text[w.start : w.end]
         key = normalise(surface)
         kind, stands_in, unit = _acting_suffix(t, key)
-        proper = stands_in or all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens)
+        proper = stands_in or _proper_name(t, text, w)
         if (
             unit
-            or not _nominal(w.tokens)
+            or not _nominal(w.tokens[1:] if _glued_determiner(w) else w.tokens)
             or surface in t.countries
             or surface in t.places
             or key in t.generic
             or key in t.suffixes
             or key in t.acronym_stop
-            or _is_person(t, text, w.start, w.end, body=bool(kind))
+            or (_is_person(t, text, w.start, w.end, body=bool(kind)) and not _listed_with_peers(t, text, words, i))
+            or (not kind and surface in people)
         ):
             continue
         kind = kind or "other"
@@ -611,6 +666,49 @@ def _acting(
         if any(rx.match(rest) for rest in rests for _, needs_proper, rx in t.roles if proper or not needs_proper):
             out.append(Org(w.start, w.end, _canonical_unknown(surface), kind, "org.acting"))
     return out
+
+
+# the rest of a title word, then a three-syllable name with at most a particle: 대표이사 김민수는
+_NAME_AFTER_TITLE = re.compile(r"[가-힣]*\s+([가-힣]{3})(?=$|[^가-힣]|(?:은|는|이|가|의|와|과)(?![가-힣]))")
+_HONORIFIC = re.compile(r"\s*(?:씨|님)(?:은|는|이|가|의|도|와|과|에게|께서)?(?![가-힣])")
+
+
+def _people(t: OrgTables, text: str, words: list[_Word]) -> set[str]:
+    """Names the document calls a person somewhere: after a title or profession (``가수 한별``) or
+    before an honorific (``한별 씨``); such a name acts as no organisation anywhere in it."""
+    out = set()
+    for w in words:
+        before = text[max(0, w.start - 8) : w.start].rstrip()
+        if re.search(rf"(?:^|[^가-힣])(?:{t.person_titles.pattern})$", before) or _HONORIFIC.match(text, w.word_end):
+            out.add(text[w.start : w.end])
+    return out
+
+
+def _glued_determiner(w: _Word) -> bool:
+    """A determiner glued to the nouns after it (한/MM 빛마루, 새/MM 솔): Korean spaces a determiner from
+    its noun, so inside one word it is Kiwi's reading of an unknown name."""
+    return len(w.tokens) >= 2 and w.tokens[0][2].startswith("MM") and w.tokens[0][1] == w.tokens[1][0]
+
+
+def _proper_name(t: OrgTables, text: str, w: _Word) -> bool:
+    """Kiwi's proper nouns (or Latin) all through, or a proper noun that opens a compound of common
+    nouns (한빛나눔회, 다온키즈: Kiwi splits unknown names so), unless the proper noun is a place or a
+    country (서울시민, 부산지역)."""
+    tags = [tag for _, _, tag in w.tokens]
+    if all(tag.startswith(("NNP", "SL")) for tag in tags):
+        return True
+    if _glued_determiner(w):
+        return all(tag.startswith(("NNP", "NNG")) for tag in tags[1:])
+    first = text[w.tokens[0][0] : w.tokens[0][1]]
+    last = text[w.tokens[-1][0] : w.tokens[-1][1]]
+    return (
+        tags[0].startswith("NNP")
+        and last not in t.non_heads
+        and all(tag.startswith(("NNP", "NNG")) for tag in tags[1:])
+        and first not in t.places
+        and first not in t.countries
+        and (t.gazetteer.get(normalise(first)) or ("", ""))[1] != "government"
+    )
 
 
 def _repeated(
@@ -701,8 +799,8 @@ def _national_governments(t: OrgTables, text: str, found: list[Org]) -> list[Org
     return out
 
 
-def _suffix_kind(t: OrgTables, key: str, word: _Word, after_org: bool) -> str | None:
-    if key in t.generic:
+def _suffix_kind(t: OrgTables, key: str, word: _Word, after_org: bool, generic_ok: bool = False) -> str | None:
+    if key in t.generic and not generic_ok:
         return None
     table, lengths = t.suffixes, t.suffix_lengths
     for n in lengths:  # the longest suffix decides (사회적협동조합 before 협동조합)
@@ -715,10 +813,20 @@ def _suffix_kind(t: OrgTables, key: str, word: _Word, after_org: bool) -> str | 
             return kind if needs == "parent" and after_org and len(key) >= min_len else None
         if needs == "parent" and not after_org:
             return None
+        if needs == "name" and not any(tag.startswith(("NNP", "SL")) for _, _, tag in word.tokens):
+            return None
         if (needs == "yes" and not (_has_proper(t, key, word) or after_org)) or len(key) < min_len:
             return None
         return kind
     return None
+
+
+def _named(t: OrgTables, text: str, w: _Word) -> bool:
+    """A Kiwi proper noun inside, or a Latin word that is no acronym stopword (not ESG, CSR)."""
+    return any(
+        tag.startswith("NNP") or (tag.startswith("SL") and text[s:e].lower() not in t.acronym_stop)
+        for s, e, tag in w.tokens
+    )
 
 
 def _has_proper(t: OrgTables, key: str, word: _Word) -> bool:
@@ -747,6 +855,11 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
             # a unit right after an organisation: 서울대학교 행복연구센터, … 건축공학과 친환경건축연구실
             parent = by_end.get(prev.word_end)
         kind = _suffix_kind(t, key, w, parent is not None)
+        if kind is None and parent is not None and _regional_unit(t, key):
+            kind = parent.kind  # 한국전력공사 울산본부, KT&G 전남본부
+        if kind is None and parent is not None and parent.kind == "government":
+            # a generic head after a city or province is its institution: 전라북도 자원봉사센터
+            kind = _suffix_kind(t, key, w, True, generic_ok=True)
         unit = _unit_suffix(t, key)
         if kind is None and parent is None and unit in units:
             # a unit named again later without its organisation: 대한적십자사 경남지사 … 울산광역지사
@@ -759,10 +872,20 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
             if kind is not None:
                 w = _Word(w.start, w.word_end, w.word_end, w.tokens)
                 surface, key = full, normalise(full)
+        if kind is None and parent is None:
+            # a head's title glued to the name (한빛마포복지관장은): the name is the organisation
+            for title in t.title_words:
+                if key.endswith(title) and (kind := _suffix_kind(t, key[: -len(title)], w, False)) is not None:
+                    end = w.end - len(title)
+                    w = _Word(w.start, end, end, w.tokens)
+                    surface, key = text[w.start : end], key[: -len(title)]
+                    break
         if kind is None:
             continue
         if _is_company_venue(t, key):
             continue  # CJ제일제당센터: a company's building, not an organisation
+        if parent is None and _not_org_in_context(t, text, w.start, w.end, "*"):  # the rows for every kind
+            continue  # 한빛문화센터 대강당에서: a building, the place of an event
         start, name, rule = w.start, _canonical_unknown(surface), "org.suffix"
         if kind == "-":  # a branch takes its organisation's kind
             kind = parent.kind if parent is not None else "other"
@@ -773,6 +896,9 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
                 units[unit] = parent
             out = [o for o in out if o is not parent]
             start, name, rule = parent.start, f"{parent.name} {name}", "org.suffix_unit"
+            if parent.kind == "government" and not unit and _suffix_kind(t, key, w, True, True) is not None:
+                # a city's or province's own institution, not a unit of its government: 전라북도 자원봉사센터
+                name = _canonical_unknown(text[parent.start : w.end])
         # drop any gazetteer match inside the new compound (카카오 in 카카오임팩트재단)
         out = [o for o in out if not (start <= o.start and o.end <= w.end)]
         org = Org(start, w.end, name, kind, rule)
@@ -781,35 +907,71 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
     return out
 
 
+_REGIONAL_HEADS = ("본부",)  # a region's headquarters of an organisation, however short (울산본부)
+_PLACES_RUN = re.compile(r"(?:[가-힣]{2})+")
+
+
+def _regional_unit(t: OrgTables, key: str) -> bool:
+    """A head after one or more short place names (``울산본부``, ``대구경북본부``): a regional unit."""
+    for head in _REGIONAL_HEADS:
+        region = key[: -len(head)]
+        if (
+            key.endswith(head)
+            and _PLACES_RUN.fullmatch(region)
+            and all(region[i : i + 2] in t.places for i in range(0, len(region), 2))
+        ):
+            return True
+    return False
+
+
 def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
-    """A head written apart after a proper name is one span with it (``현대차 정몽구 재단``, ``새봄
-    어린이집`` when Kiwi reads 새봄 as a name): the suffixes marked ``apart`` in org_suffixes.tsv, after
-    one or two words of proper nouns with no particle. A bare head after anything else is a
-    back-reference or a generic word (``재단은``, ``지역 어린이집``)."""
+    """A head written apart after a name is one span with it (``현대차 정몽구 재단``, ``새봄 어린이집``
+    when Kiwi reads 새봄 as a name, ``한빛건설 나눔 재단``): the suffixes marked ``apart`` in
+    org_suffixes.tsv, after one or two words of proper nouns or a found organisation with no particle
+    (``yes``), or also after one compound of common nouns (``any``: ``청년나눔 사회적협동조합``). A bare
+    head after anything else is a back-reference or a generic word (``재단은``, ``지역 어린이집``)."""
     out = list(found)
     for i, w in enumerate(words):
         key = normalise(text[w.start : w.end])
-        if key not in t.apart or any(o.start <= w.start < o.end for o in out):
+        if any(o.start <= w.start < o.end for o in out):
+            continue
+        if key in t.apart:
+            apart, kind = t.apart[key], t.suffixes[key][0]
+        elif key in t.generic and (generic_kind := _suffix_kind(t, key, w, True, generic_ok=True)) in _INSTITUTIONS:
+            apart, kind = "proper", generic_kind  # a generic head after a proper noun: 한빛 복지재단
+        else:
             continue
         first = i
-        while (
-            first > 0
-            and i - first < 2
-            and words[first - 1].word_end == words[first - 1].end
-            and text[words[first - 1].end : words[first].start] == " "
-            and all(tag.startswith(("NNP", "SL")) for _, _, tag in words[first - 1].tokens)
-            and not _is_place(t, text[words[first - 1].start : words[first - 1].end])
-        ):
+        while first > 0 and i - first < 2 and _opens_apart_name(t, text, words, first - 1, out, apart):
             first -= 1
         if first == i:
             continue
         start = words[first].start
         surface = text[start : w.end]
         out = [o for o in out if not (start <= o.start and o.end <= w.end)]
-        out.append(
-            _company(t, start, w.end, surface, "org.apart_head", _canonical_unknown(surface), t.suffixes[key][0])
-        )
+        out.append(_company(t, start, w.end, surface, "org.apart_head", _canonical_unknown(surface), kind))
     return out
+
+
+def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found: list[Org], apart: str) -> bool:
+    """Word ``j`` may be part of the name before an apart head: no particle, one space after it, no
+    place; proper nouns, a found organisation, a word between a found organisation and the head
+    (``한빛건설 나눔 재단``), or for ``any`` heads a compound of common nouns (``청년나눔``)."""
+    w = words[j]
+    surface = text[w.start : w.end]
+    if w.word_end != w.end or text[w.end : words[j + 1].start] != " " or _is_place(t, surface):
+        return False
+    org_at = {(o.start, o.end) for o in found}
+    if apart == "proper":  # a generic head: only after proper nouns that name nothing yet (not 재단 상담센터)
+        return (w.start, w.end) not in org_at and all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens)
+    if all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens):
+        return True
+    if (w.start, w.end) in org_at:
+        return True
+    if not _nominal(w.tokens) or normalise(surface) in t.generic or all(tag == "NNB" for _, _, tag in w.tokens):
+        return False
+    before_org = j > 0 and (words[j - 1].start, words[j - 1].end) in org_at and text[words[j - 1].end : w.start] == " "
+    return before_org or (apart == "any" and len(w.tokens) >= 2)
 
 
 def _is_place(t: OrgTables, surface: str) -> bool:
@@ -871,9 +1033,18 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             surface = text[w.start : w.end]
             if len(normalise(surface)) >= 2 and w.has_proper:
                 out.append(_company(t, w.start, w.end, surface, "org.affiliate", _canonical_unknown(surface)))
+                continue
+        # a name after a word that describes it: 유통업체 메가마트, 특장차 제조업체인 한빛특장
+        described = t.descriptors.search(text[max(0, w.start - SETTINGS.affiliate_before) : w.start])
+        if described and not any(s < w.end and w.start < e for s, e in taken) and _named(t, text, w):
+            surface = text[w.start : w.end]
+            kind = t.descriptor_kinds[described.group("word")]
+            out.append(_company(t, w.start, w.end, surface, "org.described", _canonical_unknown(surface), kind))
     for m in t.company_prefix.finditer(text):
         if m.start() and text[m.start() - 1].isalnum():
             continue  # glued after a name: 한결레미콘㈜
+        if any(role == "staff" and rx.match(text, m.end()) for role, _, rx in t.roles):
+            continue  # staff, no name: 2일 ㈜ 관계자가
         word = next(
             (w for w in words if w.start == m.end() or (w.start <= m.start() < w.end and w.end > m.end())), None
         )
@@ -894,11 +1065,11 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             )
         )
     for m in t.company_suffix.finditer(text):
-        if m.group()[0].isspace() and any(w.start == m.end() for w in words):
+        if m.group()[0].isspace() and _opens_next(t, text, m.end()):
             continue  # apart from the word before, glued to the next: it opens that name (전달 (주)LG)
         word = next((w for w in words if w.end in (m.start(), m.end()) or w.start < m.start() < w.end), None)
-        if word is None or word.start >= m.start():
-            continue
+        if word is None or word.start >= m.start() or not any(tag.startswith(("NNG", "NNP", "SL")) for _, _, tag in word.tokens):
+            continue  # no name before it (1일 ㈜ 관계자)
         name = text[word.start : m.start()].strip()
         if not name:
             continue
@@ -907,11 +1078,38 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
     return out
 
 
+def _ends_word(t: OrgTables, text: str, end: int) -> bool:
+    """Nothing but a particle or a title after ``end`` inside the word (``한상협은``, ``한상협 회장``)."""
+    nxt = text[end : end + 1]
+    return not nxt or not ("가" <= nxt <= "힣" or nxt.isalnum()) or _particle_follows(t, text, end) or bool(
+        t.titles.match(text, end)
+    )
+
+
+def _opens_next(t: OrgTables, text: str, end: int) -> bool:
+    """A legal-form mark ending at ``end`` is glued to a following name (``1일 ㈜태성케미칼``), not only to
+    a particle (``한빛테크 ㈜는``)."""
+    nxt = text[end : end + 1]
+    return bool(nxt) and (nxt.isalnum() or nxt in "(（") and not _particle_follows(t, text, end)
+
+
 def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int], token_ends: set[int]) -> list[Org]:
-    """``국제교통포럼 itf`` / ``세계보건기구(WHO)``: the acronym becomes an alias in this document."""
+    """``국제교통포럼 itf`` / ``세계보건기구(WHO)``: the acronym becomes an alias in this document, and so
+    does a short form defined in brackets (``한빛상장기업협의회(이하 한상협)``), unless it is a generic
+    word or the name's own head standing for it (``(이하 재단)``, ``국토안전관리원(이하 관리원)``: a
+    back-reference)."""
     aliases: dict[str, Org] = {}
     out = list(found)
     for o in sorted(found, key=lambda o: o.start):
+        short = _SHORT_FORM.match(text, o.end)
+        if short:
+            acr = short.group("acr")
+            key = normalise(acr)
+            known = t.gazetteer.get(key)
+            back_reference = key in t.generic or key in t.suffixes or normalise(o.name).endswith(key)  # (이하 관리원)
+            if not (back_reference or (known is not None and known[0] != o.name)):
+                aliases.setdefault(acr.lower(), o)
+            continue
         m = _ACRONYM.match(text, o.end)
         if not m or m.start("acr") not in token_starts:
             continue
@@ -931,11 +1129,19 @@ def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int],
         return out
     taken = [(o.start, o.end) for o in out]
     rx = re.compile(
-        r"(?<![A-Za-z])(" + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)) + r")(?![A-Za-z])",
+        r"(?<![A-Za-z가-힣])(" + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)) + r")(?![A-Za-z])",
         re.I,
     )
     for m in rx.finditer(text):
-        inside = [o for o in out if m.start() <= o.start and o.end <= m.end() and o.end - o.start < m.end() - m.start()]
+        if "가" <= text[m.end() - 1] <= "힣" and not _ends_word(t, text, m.end()):
+            continue  # a Korean short form inside a longer word (다온정밀 in 다온정밀공업)
+        inside = [
+            o
+            for o in out
+            if m.start() <= o.start
+            and o.end <= m.end()
+            and (o.end - o.start < m.end() - m.start() or o.rule != "org.gazetteer")  # a form-made name yields
+        ]
         shorter = {(i.start, i.end) for i in inside}
         if any(s < m.end() and m.start() < e for s, e in taken if (s, e) not in shorter):
             continue
