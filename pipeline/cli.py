@@ -360,7 +360,8 @@ def build_parser() -> argparse.ArgumentParser:
         default="evaluation",
         metavar="NAME",
         help="the section --write replaces, between <!-- NAME:start --> and <!-- NAME:end --> "
-        "(default: evaluation; README.md also has held-out, for --gold tests/fixtures_news)",
+        "(default: evaluation; README.md also has development, for --gold tests/fixtures_news, "
+        "and held-out, for --gold tests/fixtures_heldout)",
     )
     ev.add_argument(
         "--fail-under", type=float, metavar="F1", help="exit 1 when any label's exact-span F1 is below this value"
@@ -419,7 +420,10 @@ def build_parser() -> argparse.ArgumentParser:
         "listed without highlighting), 2 when there is no run or a CSV is damaged.",
     )
     rp.add_argument(
-        "--out", default="extracted", metavar="DIR", help="folder holding the CSV or Parquet files of a run (default: extracted/)"
+        "--out",
+        default="extracted",
+        metavar="DIR",
+        help="folder holding the CSV or Parquet files of a run (default: extracted/)",
     )
     rp.add_argument(
         "--per-page",

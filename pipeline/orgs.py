@@ -75,7 +75,9 @@ _ACTING_ONLY = ("role", "acting", "unit")  # org_suffixes.tsv needs_proper value
 _LIST_SIGNS = (",", "、")  # between the members of an enumeration (구례군, 지리산사랑나눔회와 함께)
 _PAIRING = ("와", "과")  # between two names (교육부와 과학기술정보통신부는)
 # a short form defined in brackets after the name: 중소기업진흥공단(이사장 임채운, 이하 중진공)
-_SHORT_FORM = re.compile(r"\s*[(（](?:[^()（）]{0,40}?[,，]\s*)?이하\s*[:：]?\s*(?P<acr>[가-힣A-Za-z0-9&]{2,12})\s*[)）]")
+_SHORT_FORM = re.compile(
+    r"\s*[(（](?:[^()（）]{0,40}?[,，]\s*)?이하\s*[:：]?\s*(?P<acr>[가-힣A-Za-z0-9&]{2,12})\s*[)）]"
+)
 _INSTITUTIONS = ("nonprofit", "public", "academic", "government")  # kinds of heads that name with a word before
 _BRACKETED = re.compile(r"\s*[(（][^()（）]{1,30}[)）]")  # an acronym or head between a name and its role
 
@@ -1068,7 +1070,11 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         if m.group()[0].isspace() and _opens_next(t, text, m.end()):
             continue  # apart from the word before, glued to the next: it opens that name (전달 (주)LG)
         word = next((w for w in words if w.end in (m.start(), m.end()) or w.start < m.start() < w.end), None)
-        if word is None or word.start >= m.start() or not any(tag.startswith(("NNG", "NNP", "SL")) for _, _, tag in word.tokens):
+        if (
+            word is None
+            or word.start >= m.start()
+            or not any(tag.startswith(("NNG", "NNP", "SL")) for _, _, tag in word.tokens)
+        ):
             continue  # no name before it (1일 ㈜ 관계자)
         name = text[word.start : m.start()].strip()
         if not name:
@@ -1081,8 +1087,11 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
 def _ends_word(t: OrgTables, text: str, end: int) -> bool:
     """Nothing but a particle or a title after ``end`` inside the word (``한상협은``, ``한상협 회장``)."""
     nxt = text[end : end + 1]
-    return not nxt or not ("가" <= nxt <= "힣" or nxt.isalnum()) or _particle_follows(t, text, end) or bool(
-        t.titles.match(text, end)
+    return (
+        not nxt
+        or not ("가" <= nxt <= "힣" or nxt.isalnum())
+        or _particle_follows(t, text, end)
+        or bool(t.titles.match(text, end))
     )
 
 
@@ -1129,7 +1138,9 @@ def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int],
         return out
     taken = [(o.start, o.end) for o in out]
     rx = re.compile(
-        r"(?<![A-Za-z가-힣])(" + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)) + r")(?![A-Za-z])",
+        r"(?<![A-Za-z가-힣])("
+        + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
+        + r")(?![A-Za-z])",
         re.I,
     )
     for m in rx.finditer(text):

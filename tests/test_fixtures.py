@@ -88,15 +88,20 @@ def test_readme_shows_the_current_evaluation(report):
     )
 
 
-def test_readme_shows_the_current_held_out_evaluation():
-    """README.md's held-out table (tests/fixtures_news, never used to write rules) is the command's
-    output: python -m pipeline evaluate --gold tests/fixtures_news --write README.md --section held-out"""
+NEWS_SECTIONS = {"development": "fixtures_news", "held-out": "fixtures_heldout"}
+
+
+@pytest.mark.parametrize("section", NEWS_SECTIONS)
+def test_readme_shows_the_current_news_evaluation(section):
+    """README.md's development table (tests/fixtures_news, n01-n20) and held-out table
+    (tests/fixtures_heldout, n21-n40, read by no rule writer) are the command's output:
+    python -m pipeline evaluate --gold tests/FOLDER --write README.md --section SECTION"""
     from pipeline.evaluate import evaluate, format_markdown, load_gold
     from pipeline.markdown import read_section
 
-    news = Path(__file__).parent / "fixtures_news"
-    block = read_section(Path(__file__).parent.parent / "README.md", "held-out")
+    news = Path(__file__).parent / NEWS_SECTIONS[section]
+    block = read_section(Path(__file__).parent.parent / "README.md", section)
     assert block == format_markdown(evaluate(news), len(load_gold(news))), (
-        "README.md is stale: python -m pipeline evaluate --gold tests/fixtures_news --write README.md "
-        "--section held-out"
+        f"README.md is stale: python -m pipeline evaluate --gold tests/{NEWS_SECTIONS[section]} --write README.md "
+        f"--section {section}"
     )

@@ -97,7 +97,24 @@ def test_open_world_rules_work_without_the_list(no_list):
 # off, every row must still give exactly its surfaces (names differ: no list resolves 서울시 to
 # 서울특별시). `pending-without-list` rows fail only without the list (strict); `pending` rows fail with
 # it (test_corpus holds them strictly) and may or may not without it.
-OPEN_FAMILIES = ("acting", "city", "government", "foundation", "list", "open_world", "institution", "head_title", "form_mark", "via", "short_form", "company_type", "local_office", "legal_form", "described", "person")
+OPEN_FAMILIES = (
+    "acting",
+    "city",
+    "government",
+    "foundation",
+    "list",
+    "open_world",
+    "institution",
+    "head_title",
+    "form_mark",
+    "via",
+    "short_form",
+    "company_type",
+    "local_office",
+    "legal_form",
+    "described",
+    "person",
+)
 
 
 def open_world_rows():
