@@ -10,11 +10,14 @@ built once per Doc from arrays (iterating spaCy tokens in Python is what made th
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from itertools import pairwise
 from typing import Any
 
+import numpy
 from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, SENT_START, SPACY, TAG
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from . import schema  # noqa: F401  (registers every label's Span attributes)
 
@@ -24,6 +27,23 @@ if not Doc.has_extension("published"):
 # user_data keys are tuples, as spaCy's own are (its stubs say str)
 _INDEX_KEY: Any = ("csr", "token_index")
 TEXT_KEY: Any = ("csr", "text")
+
+
+def build_doc(
+    vocab: Vocab, words: list[str], spaces: list[bool], tags: list[int], lemmas: list[int], starts: Iterable[int]
+) -> Doc:
+    """What ``Doc(vocab, words, spaces, tags=, lemmas=, sent_starts=)`` makes, from the tags' and
+    lemmas' string hashes and the indices of the tokens that open a sentence (every other token
+    does not), without that constructor's Python loops over every token."""
+    doc = Doc(vocab, words=words, spaces=spaces)
+    values = numpy.empty((len(words), 3), dtype=numpy.uint64)
+    values[:, 0] = lemmas
+    values[:, 1] = tags
+    opens = numpy.full(len(words), -1, dtype=numpy.int64)
+    opens[list(starts)] = 1
+    values[:, 2] = opens.astype(numpy.uint64)
+    doc.from_array([LEMMA, TAG, SENT_START], values)  # type: ignore[arg-type]  # (thinc's Ints2d: an ndarray)
+    return doc
 
 
 def doc_text(doc: Doc) -> str:
@@ -89,19 +109,23 @@ def split_tokens_at(doc: Doc, offsets: set[int]) -> Doc:
     if not cuts:
         return doc
     text = doc_text(doc)
-    lemmas = [doc.vocab.strings[h] for h in doc.to_array([LEMMA]).tolist()]
+    tag_ids, lemma_ids = doc.to_array([TAG, LEMMA]).T.tolist()
     sent_start_chars = set(index.sent_starts)
-    words, spaces, tags, lems = [], [], [], []
-    sent_starts: list[bool | int | None] = []
+    words: list[str] = []
+    spaces: list[bool] = []
+    tags: list[int] = []
+    lemmas: list[int] = []
+    starts: list[int] = []
     for i, (start, end) in enumerate(zip(index.start_list, index.end_list, strict=True)):
         bounds = [start, *sorted(cuts.get(i, ())), end]
-        for k, (a, b) in enumerate(pairwise(bounds)):
+        if start in sent_start_chars:
+            starts.append(len(words))
+        for a, b in pairwise(bounds):
             words.append(text[a:b])
             spaces.append(index.whitespace[i] and b == end)
-            tags.append(index.tags[i])
-            lems.append(lemmas[i])
-            sent_starts.append(k == 0 and start in sent_start_chars)
-    new = Doc(doc.vocab, words=words, spaces=spaces, tags=tags, lemmas=lems, sent_starts=sent_starts)
+            tags.append(tag_ids[i])
+            lemmas.append(lemma_ids[i])
+    new = build_doc(doc.vocab, words, spaces, tags, lemmas, starts)
     new.user_data.update({k: v for k, v in doc.user_data.items() if k != _INDEX_KEY})
     for name, group in doc.spans.items():
         spans = [new.char_span(sp.start_char, sp.end_char, label=sp.label_) for sp in group]
