@@ -63,7 +63,8 @@ class TokenIndex:
         self.end_list = [r[0] + r[1] for r in arr]
         self.starts = set(self.start_list)
         self.ends = set(self.end_list)
-        self.tags = [strings[r[2]] if r[2] else "" for r in arr]
+        names = {h: strings[h] for h in {r[2] for r in arr} if h}  # a few dozen tags, many tokens
+        self.tags = [names.get(r[2], "") for r in arr]
         self.whitespace = [bool(r[3]) for r in arr]
         self.is_space = [bool(r[5]) for r in arr]
         self.sent_starts = [r[0] for i, r in enumerate(arr) if i == 0 or r[4] == 1] or [0]
@@ -144,8 +145,9 @@ def set_spans(doc: Doc, label: str, found: list[tuple[int, int, dict]]) -> Doc:
         span = Span(doc, i, j + 1, label=label)
         if span.start_char != start or span.end_char != end:  # pragma: no cover - split makes them align
             raise AssertionError(f"cannot align {label} span {start}:{end}")
+        ext = span._  # (a new accessor object on every access)
         for key, val in attrs.items():
-            setattr(span._, key, val)
+            setattr(ext, key, val)
         spans.append(span)
     doc.spans[label] = spans
     return doc
