@@ -153,8 +153,10 @@ class DaskMissing(ImportError):
 
 
 def _warm_up() -> None:
+    from .kiwi import get_kiwi
     from .nlp import get_nlp
 
+    get_kiwi()  # get_nlp() alone loads the tables: Kiwi would wait for the first batch
     get_nlp()
 
 
