@@ -37,7 +37,8 @@ from .ingest import (
     read_sources,
     validate_published,
 )
-from .nlp import DocumentTooLong, annotate
+from .kiwi import analyse_ahead
+from .nlp import MAX_CHARS, DocumentTooLong, annotate
 from .schema import RECORD_TABLES
 from .spans import token_index
 from .texts import TextWriter
@@ -172,6 +173,21 @@ def _safe_process(item: Document | DocumentError, keep_doc: bool = True) -> Resu
     return result
 
 
+def _kiwi_text(item: Document | DocumentError) -> str | None:
+    """What Kiwi analyses of an item: nothing for an error or a document too long to annotate."""
+    if isinstance(item, DocumentError) or len(item.text) > MAX_CHARS:
+        return None
+    return analysis_text(item.text)
+
+
+def process_all(items: Iterable[Document | DocumentError], keep_doc: bool = True) -> Iterator[Result | DocumentError]:
+    """:func:`_safe_process` on every item, in order, in this process, with Kiwi analysing the next
+    documents on its own threads while the extractors work on the current one
+    (:func:`pipeline.kiwi.analyse_ahead`): the same results as one by one."""
+    for item in analyse_ahead(items, _kiwi_text):
+        yield _safe_process(item, keep_doc)
+
+
 def iter_results(
     inputs, published: str | None = None, workers: int = 1, follow_links: bool = False, engine: Engine | None = None
 ) -> Iterator[Result | DocumentError]:
@@ -182,7 +198,7 @@ def iter_results(
     on any corpus size, and the results are the same as in one process. Symbolic links out of an
     input folder are errors unless ``follow_links``."""
     engine = engine or Engine("local", workers)
-    yield from engine.results(iter_documents(inputs, published, follow_links), _safe_process)
+    yield from engine.results(iter_documents(inputs, published, follow_links), process_all)
 
 
 def content_key(item: Document | DocumentError) -> str:
@@ -329,7 +345,7 @@ def run(
                 texts.add(item)
                 yield item
 
-        results = engine.results(keyed(itertools.chain(first, documents)), _safe_process)
+        results = engine.results(keyed(itertools.chain(first, documents)), process_all)
         if progress is not None:
             results = progress(results, count_documents(sources) - keep)
         for item in results:  # one result per document, in order: its key is the oldest one

@@ -1476,6 +1476,8 @@ def clause_tenses(doc: Doc, index: TokenIndex) -> list[tuple[int, int]]:
     tags = index.tags
     out = []
     for i, tag in enumerate(tags):
+        if "EF" not in tag and "EC" not in tag:
+            continue  # (the test below, without splitting every token's tag)
         parts = _parts(tag, lemmas[i])
         if not parts or not (parts[-1][0] == "EF" or (parts[-1][0] == "EC" and _QUOTATIVE.search(parts[-1][1]))):
             continue

@@ -40,11 +40,12 @@ Outcome = Any  # api.Result | DocumentError (api imports this module)
 
 
 def process_batch(batch: list[Item]) -> list[Outcome]:
-    """A batch of documents extracted in a worker with the worker's pipeline; a failing document
-    becomes a :class:`DocumentError`. The results carry rows, not spaCy Docs."""
-    from .api import _safe_process
+    """A batch of documents extracted in a worker with the worker's pipeline
+    (:func:`pipeline.api.process_all`: Kiwi's batch API where the worker has Kiwi's threads); a
+    failing document becomes a :class:`DocumentError`. The results carry rows, not spaCy Docs."""
+    from .api import process_all
 
-    return [_safe_process(item, keep_doc=False) for item in batch]
+    return list(process_all(batch, keep_doc=False))
 
 
 def batches(items: Iterator, size: int) -> Iterator[list]:
@@ -76,13 +77,13 @@ class Engine:
         if self.name == "dask" and importlib.util.find_spec("distributed") is None:
             raise DaskMissing()  # before a run locks its output folder
 
-    def results(self, items: Iterator[Item], one: Callable[[Item], Outcome]) -> Iterator[Outcome]:
-        """One result per item, in the order of ``items``; ``one`` extracts a single document in
-        this process (the local engine with one worker)."""
+    def results(self, items: Iterator[Item], here: Callable[[Iterator[Item]], Iterator[Outcome]]) -> Iterator[Outcome]:
+        """One result per item, in the order of ``items``; ``here`` extracts a stream of documents
+        in this process (the local engine with one worker)."""
         if self.name == "dask":
             return dask_results(items, self.workers, self.scheduler)
         if (self.workers or os.cpu_count() or 1) <= 1:
-            return (one(item) for item in items)
+            return here(items)
         return pool_results(items, self.workers or os.cpu_count() or 1)
 
 
@@ -152,8 +153,10 @@ class DaskMissing(ImportError):
 
 
 def _warm_up() -> None:
+    from .kiwi import get_kiwi
     from .nlp import get_nlp
 
+    get_kiwi()  # get_nlp() alone loads the tables: Kiwi would wait for the first batch
     get_nlp()
 
 

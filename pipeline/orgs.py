@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
+from itertools import accumulate
 from pathlib import Path
 
 from spacy.language import Language
@@ -636,11 +637,16 @@ def _acting(
     word whose suffix stands in for one (``여성가족부``), that ``org_roles.tsv`` finds in an organisation's
     role, right after it, after a bracket (``세계보건기구(WHO)가 주도``) or after the enumeration it
     belongs to (``구례군, 지리산사랑나눔회와 함께``). People, countries and places stay out."""
-    taken = [(o.start, o.end) for o in found] + blocked
+    taken = sorted([(o.start, o.end) for o in found] + blocked)
+    # a word overlaps a taken span when one of the spans that start before its end reaches past
+    # its start: bisection over their starts, and the furthest end among the first k of them
+    taken_starts = [s for s, _ in taken]
+    reach = list(accumulate((e for _, e in taken), max))
     out = list(found)
     people = _people(t, text, words)
     for i, w in enumerate(words):
-        if any(s < w.end and w.start < e for s, e in taken) or w.end - w.start < 2:
+        k = bisect_left(taken_starts, w.end)
+        if (k and reach[k - 1] > w.start) or w.end - w.start < 2:
             continue
         surface = text[w.start : w.end]
         key = normalise(surface)

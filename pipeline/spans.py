@@ -10,11 +10,14 @@ built once per Doc from arrays (iterating spaCy tokens in Python is what made th
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from itertools import pairwise
 from typing import Any
 
+import numpy
 from spacy.attrs import IDX, IS_SPACE, LEMMA, LENGTH, SENT_START, SPACY, TAG
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from . import schema  # noqa: F401  (registers every label's Span attributes)
 
@@ -24,6 +27,23 @@ if not Doc.has_extension("published"):
 # user_data keys are tuples, as spaCy's own are (its stubs say str)
 _INDEX_KEY: Any = ("csr", "token_index")
 TEXT_KEY: Any = ("csr", "text")
+
+
+def build_doc(
+    vocab: Vocab, words: list[str], spaces: list[bool], tags: list[int], lemmas: list[int], starts: Iterable[int]
+) -> Doc:
+    """What ``Doc(vocab, words, spaces, tags=, lemmas=, sent_starts=)`` makes, from the tags' and
+    lemmas' string hashes and the indices of the tokens that open a sentence (every other token
+    does not), without that constructor's Python loops over every token."""
+    doc = Doc(vocab, words=words, spaces=spaces)
+    values = numpy.empty((len(words), 3), dtype=numpy.uint64)
+    values[:, 0] = lemmas
+    values[:, 1] = tags
+    opens = numpy.full(len(words), -1, dtype=numpy.int64)
+    opens[list(starts)] = 1
+    values[:, 2] = opens.astype(numpy.uint64)
+    doc.from_array([LEMMA, TAG, SENT_START], values)  # type: ignore[arg-type]  # (thinc's Ints2d: an ndarray)
+    return doc
 
 
 def doc_text(doc: Doc) -> str:
@@ -43,7 +63,8 @@ class TokenIndex:
         self.end_list = [r[0] + r[1] for r in arr]
         self.starts = set(self.start_list)
         self.ends = set(self.end_list)
-        self.tags = [strings[r[2]] if r[2] else "" for r in arr]
+        names = {h: strings[h] for h in {r[2] for r in arr} if h}  # a few dozen tags, many tokens
+        self.tags = [names.get(r[2], "") for r in arr]
         self.whitespace = [bool(r[3]) for r in arr]
         self.is_space = [bool(r[5]) for r in arr]
         self.sent_starts = [r[0] for i, r in enumerate(arr) if i == 0 or r[4] == 1] or [0]
@@ -89,19 +110,23 @@ def split_tokens_at(doc: Doc, offsets: set[int]) -> Doc:
     if not cuts:
         return doc
     text = doc_text(doc)
-    lemmas = [doc.vocab.strings[h] for h in doc.to_array([LEMMA]).tolist()]
+    tag_ids, lemma_ids = doc.to_array([TAG, LEMMA]).T.tolist()
     sent_start_chars = set(index.sent_starts)
-    words, spaces, tags, lems = [], [], [], []
-    sent_starts: list[bool | int | None] = []
+    words: list[str] = []
+    spaces: list[bool] = []
+    tags: list[int] = []
+    lemmas: list[int] = []
+    starts: list[int] = []
     for i, (start, end) in enumerate(zip(index.start_list, index.end_list, strict=True)):
         bounds = [start, *sorted(cuts.get(i, ())), end]
-        for k, (a, b) in enumerate(pairwise(bounds)):
+        if start in sent_start_chars:
+            starts.append(len(words))
+        for a, b in pairwise(bounds):
             words.append(text[a:b])
             spaces.append(index.whitespace[i] and b == end)
-            tags.append(index.tags[i])
-            lems.append(lemmas[i])
-            sent_starts.append(k == 0 and start in sent_start_chars)
-    new = Doc(doc.vocab, words=words, spaces=spaces, tags=tags, lemmas=lems, sent_starts=sent_starts)
+            tags.append(tag_ids[i])
+            lemmas.append(lemma_ids[i])
+    new = build_doc(doc.vocab, words, spaces, tags, lemmas, starts)
     new.user_data.update({k: v for k, v in doc.user_data.items() if k != _INDEX_KEY})
     for name, group in doc.spans.items():
         spans = [new.char_span(sp.start_char, sp.end_char, label=sp.label_) for sp in group]
@@ -120,8 +145,9 @@ def set_spans(doc: Doc, label: str, found: list[tuple[int, int, dict]]) -> Doc:
         span = Span(doc, i, j + 1, label=label)
         if span.start_char != start or span.end_char != end:  # pragma: no cover - split makes them align
             raise AssertionError(f"cannot align {label} span {start}:{end}")
+        ext = span._  # (a new accessor object on every access)
         for key, val in attrs.items():
-            setattr(span._, key, val)
+            setattr(ext, key, val)
         spans.append(span)
     doc.spans[label] = spans
     return doc

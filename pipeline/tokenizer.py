@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 
 import spacy
 from spacy.tokens import Doc
@@ -18,7 +19,10 @@ from spacy.vocab import Vocab
 
 from .kiwi import kiwi_sentences
 from .lexicon import read_table
-from .spans import TEXT_KEY
+from .spans import TEXT_KEY, build_doc
+
+# text no morpheme covers: a run of whitespace (group 1), or of anything else
+_GAP = re.compile(r"(\s+)|\S+")
 
 # Tags of tokens that may make up a scraped date fragment trailing its sentence ("… 2020.3 .").
 _FRAGMENT_TAGS = {"SN", "SF", "SP", "SO", "SW", "SSO", "SSC"}
@@ -84,79 +88,70 @@ class KiwiTokenizer:
         spaces: list[bool] = []
         tags: list[str] = []
         lemmas: list[str] = []
-        sent_starts: list[bool | int | None] = []  # spaCy's Doc() takes this type
+        starts: list[int] = []  # indices of the tokens that open a sentence
         pos = 0
 
-        def add(start: int, end: int, tag: str, lemma: str, sent_start: bool) -> None:
-            words.append(text[start:end])
-            spaces.append(False)
-            tags.append(tag)
-            lemmas.append(lemma)
-            sent_starts.append(sent_start)
-
         def gap(upto: int) -> None:
-            nonlocal pos
-            chunk = text[pos:upto]
-            i = 0
-            while i < len(chunk):
-                if chunk[i].isspace():
-                    j = i
-                    while j < len(chunk) and chunk[j].isspace():
-                        j += 1
-                    ws = chunk[i:j]
-                    if ws.startswith(" ") and words and not spaces[-1] and not words[-1].isspace():
-                        spaces[-1] = True
-                        ws = ws[1:]
-                    if ws:
-                        add(pos + j - len(ws), pos + j, "_SP", ws, False)
-                    i = j
-                else:
-                    j = i
-                    while j < len(chunk) and not chunk[j].isspace():
-                        j += 1
-                    add(pos + i, pos + j, "UNK", chunk[i:j], False)
-                    i = j
-            pos = upto
+            """Tokens for text no morpheme covers: whitespace (a single space after a token is its
+            ``whitespace_``) and anything else as ``UNK``, split at whitespace."""
+            for m in _GAP.finditer(text, pos, upto):
+                a, b = m.span()
+                if m.group(1) is None:
+                    words.append(m.group())
+                    spaces.append(False)
+                    tags.append("UNK")
+                    lemmas.append(m.group())
+                    continue
+                if text[a] == " " and words and not spaces[-1] and not words[-1].isspace():
+                    spaces[-1] = True
+                    a += 1
+                if a < b:
+                    words.append(text[a:b])
+                    spaces.append(False)
+                    tags.append("_SP")
+                    lemmas.append(text[a:b])
 
         for sent in _keep_forms_with_names(text, _merge_fragments(kiwi_sentences(text))):
             first = True
-            # morphemes sharing characters (했 = 하 + 었) or of zero width merge into one token
-            groups: list[list[tuple]] = []
-            for m in sent:
-                if groups and (m[0] < groups[-1][-1][1] or m[1] <= m[0]):
-                    groups[-1].append(m)
-                else:
-                    groups.append([m])
-            for g in groups:
-                start = g[0][0] if g[0][0] > pos else pos
-                end = max(x[1] for x in g) if len(g) > 1 else g[0][1]
-                if end <= start:
-                    continue
-                if start != pos:
-                    if start == pos + 1 and text[pos] == " " and words and not spaces[-1]:
-                        spaces[-1] = True  # the common case: one space between tokens
-                        pos = start
+            n, k = len(sent), 0
+            while k < n:
+                # a morpheme sharing characters with the one before (했 = 하 + 었) or of zero
+                # width joins its token
+                start, end, form, tag = sent[k]
+                last, j = end, k + 1
+                while j < n and (sent[j][0] < last or sent[j][1] <= sent[j][0]):
+                    last = sent[j][1]
+                    end = max(end, last)
+                    j += 1
+                if start < pos:
+                    start = pos
+                if end > start:
+                    if start != pos:
+                        if start == pos + 1 and text[pos] == " " and words and not spaces[-1]:
+                            spaces[-1] = True  # the common case: one space between tokens
+                        else:
+                            gap(start)
+                    if first:
+                        starts.append(len(words))
+                        first = False
+                    words.append(text[start:end])
+                    spaces.append(False)
+                    if j == k + 1:
+                        tags.append(tag)
+                        lemmas.append(form)
                     else:
-                        gap(start)
-                words.append(text[start:end])
-                spaces.append(False)
-                if len(g) == 1:
-                    tags.append(g[0][3])
-                    lemmas.append(g[0][2])
-                else:
-                    tags.append("+".join(x[3] for x in g))
-                    lemmas.append("+".join(x[2] for x in g))
-                sent_starts.append(first)
-                first = False
-                pos = end
+                        tags.append("+".join(m[3] for m in sent[k:j]))
+                        lemmas.append("+".join(m[2] for m in sent[k:j]))
+                    pos = end
+                k = j
         gap(len(text))
-        if sent_starts:
-            sent_starts[0] = True
         if not words:
             return Doc(self.vocab, words=[], spaces=[])
-        doc = Doc(self.vocab, words=words, spaces=spaces, tags=tags, lemmas=lemmas, sent_starts=sent_starts)
-        if sum(len(w) for w in words) + sum(spaces) != len(text):  # pragma: no cover - never expected
+        add = self.vocab.strings.add
+        if sum(map(len, words)) + sum(spaces) != len(text):  # pragma: no cover - never expected
             raise AssertionError("tokenizer changed the text")
+        starts[:0] = [0]  # the first token opens a sentence, whatever precedes Kiwi's first
+        doc = build_doc(self.vocab, words, spaces, [add(t) for t in tags], [add(lem) for lem in lemmas], starts)
         doc.user_data[TEXT_KEY] = text  # spaCy allows tuple keys (its own use them)
         return doc
 
