@@ -290,6 +290,9 @@ def read_jsonl_gz(path: Path, file_id: str, reading: Reading) -> Iterator[Docume
         yield DocumentError(stem, str(path), str(exc))
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _jsonl_documents(
     lines: Iterable[str], path: Path, stem: str, default_published: str | None
 ) -> Iterator[Document | DocumentError]:
@@ -309,6 +312,14 @@ def _jsonl_documents(
                 raise InputError(where, "a JSONL line needs 'id' and a string 'text'")
             if not text.strip():
                 raise InputError(where, "empty text")
+            for key, value in (("id", doc_id), ("text", text)):
+                lone = _LONE_SURROGATE.search(value)
+                if lone:  # JSON may escape half a UTF-16 pair (\ud800); no UTF-8 output can hold it
+                    doc_id = None if key == "id" else doc_id  # the error row is named by its line then
+                    raise InputError(
+                        where,
+                        f"'{key}' has a lone surrogate \\u{ord(lone.group()):04x} at character {lone.start()}: not valid Unicode",
+                    )
             meta = {k: v for k, v in obj.items() if k not in ("id", "text")}
             meta["published"] = validate_published(meta.get("published"), where)
             yield make_document(doc_id, text, where, meta, default_published)

@@ -114,6 +114,28 @@ def test_bad_metadata_is_an_error_naming_the_sidecar(tmp_path, meta, reason):
     assert "a.meta.json" in err.error and reason in err.error
 
 
+def test_jsonl_lone_surrogate_is_an_error_row_and_the_run_goes_on(tmp_path):
+    """JSON may escape half a UTF-16 pair (``\\ud800``); no UTF-8 output can hold it, so that line is
+    an error row naming the key and the character, and the lines around it are read."""
+    from pipeline import api
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "news.jsonl").write_text(
+        json.dumps({"id": "a", "text": TEXT}, ensure_ascii=False)
+        + '\n{"id": "b", "text": "bad \\ud800 text"}\n{"id": "c\\udc00", "text": "x"}\n'
+        + json.dumps({"id": "d", "text": TEXT}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    got = docs(tmp_path / "in")
+    assert [type(d).__name__ for d in got] == ["Document", "DocumentError", "DocumentError", "Document"]
+    assert "news.jsonl:2" in got[1].error and "'text' has a lone surrogate \\ud800 at character 4" in got[1].error
+    assert "'id' has a lone surrogate \\udc00" in got[2].error
+    summary = api.run(tmp_path / "in", tmp_path / "out")
+    assert (summary.ok, summary.failed) == (2, 2)
+    assert (tmp_path / "out" / "texts.jsonl").read_text(encoding="utf-8").count("\n") == 2
+
+
 def test_duplicate_ids_across_txt_and_jsonl(tmp_path):
     (tmp_path / "a.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "b.jsonl").write_text(json.dumps({"id": "a", "text": TEXT}), encoding="utf-8")
