@@ -192,6 +192,7 @@ class DateParts:
     day: int | None = None
     two_digit_year: bool = False
     offset: int = 0  # a relative word's offset (올해 0, 지난달 -1, 지난 -1, 오는 1)
+    unit: str | None = None  # a relative word's unit (date_words.tsv: year, month, day …)
     reference: str = "document"  # what a relative word counts from: "document" or "context"
     half: int | None = None
     quarter: int | None = None
@@ -269,11 +270,11 @@ def read_parts(f: Found) -> DateParts | None:
         and day > calendar.monthrange(year, month)[1]
     ):
         return None
-    offset, reference = 0, "document"
+    offset, reference, unit = 0, "document", None
     for key in ("ry", "rm", "rd", "dir", "rw", "rq"):
         if key in g:
             row = t.word(g[key])
-            offset, reference = int(row["offset"]), row["reference"]
+            offset, reference, unit = int(row["offset"]), row["reference"], row["unit"]
     mod = g.get("mod") or g.get("mod2")
     return DateParts(
         start=f.start,
@@ -285,6 +286,7 @@ def read_parts(f: Found) -> DateParts | None:
         two_digit_year=two_digit,
         offset=offset,
         reference=reference,
+        unit=unit,
         half=int(t.parts[g["half"]]["value"].lstrip("H")) if "half" in g else None,
         quarter=int(g["q"]) if "q" in g else _sino(g.get("qh")),
         mod=t.part(mod)["value"] if mod else None,
@@ -433,7 +435,7 @@ def is_coordinated(f: Found) -> bool:
     )
 
 
-_HOLIDAY_CUE = re.compile(r"\s*(?:연휴|명절|맞이|선물|[을를]\s*(?:맞아|맞이|앞두고|앞둔)|(?:과|와|및|·|,)\s*\S)")
+_HOLIDAY_CUE = re.compile(r"\s*(?:연휴|명절|맞이|선물|당일|[을를]\s*(?:맞아|맞이|앞두고|앞둔)|(?:과|와|및|·|,)\s*\S)")
 
 
 def holiday_cue_ok(f: Found) -> bool:
@@ -441,14 +443,27 @@ def holiday_cue_ok(f: Found) -> bool:
     ``구정`` a district's administration) is a holiday only before 연휴, 명절, 맞이, 선물, ``을 맞아``,
     ``을 앞두고``, beside another holiday (``설과 추석``) or after a year (``2022년 설에는``)."""
     row = f.grammar.tables.holiday(f.match.group("hol"))
-    return row["needs_cue"] != "yes" or bool(f.group("y")) or bool(_HOLIDAY_CUE.match(f.text, f.match.end("hol")))
+    written = f.group("y") or f.group("ry") or f.group("rm")
+    return row["needs_cue"] != "yes" or bool(written) or bool(_HOLIDAY_CUE.match(f.text, f.match.end("hol")))
 
 
 def not_in_title(f: Found) -> bool:
     """A holiday inside a quoted title (``'설맞이 사랑 나눔'``) names the programme, not a day
     (docs/annotation.md: quoted titles are names)."""
     line = f.text[f.text.rfind("\n", 0, f.start) + 1 : f.start]
-    return sum(line.count(q) for q in _QUOTES) % 2 == 0
+    if sum(line.count(q) for q in _QUOTES) % 2 == 0:
+        return True
+    return _is_quoted_speech(f.text, f.end)
+
+
+_QUOTE_CLOSE = re.compile(r"[^'\"’”」』》>\n]*['\"’”」』》>]")
+
+
+def _is_quoted_speech(text: str, pos: int) -> bool:
+    """Whether the quotation open at ``pos`` is speech (``"… 한가위를 보내셨으면 한다"며``: it ends a
+    sentence) rather than a title (``'설맞이 사랑 나눔'``)."""
+    m = _QUOTE_CLOSE.match(text, pos)
+    return m is not None and m.group()[:-1].rstrip(" .!?…").endswith(("다", "요", "죠", "까", "네"))
 
 
 def hangul_month_ok(f: Found) -> bool:
@@ -920,6 +935,8 @@ def _holiday_value(p: DateParts, pub: Ref) -> tuple[Timex, Timex | None]:
     assert p.holiday is not None
     source, key, lunar = p.holiday
     year = _closest_century(p.year, pub.year) if p.two_digit_year and p.year is not None else p.year
+    if year is None and pub.year is not None and p.unit == "year":  # 지난해 추석, 올해 설
+        year = pub.year + p.offset
     if year is None and pub.year is None:
         if lunar:
             return Timex("day"), None
@@ -930,6 +947,8 @@ def _holiday_value(p: DateParts, pub: Ref) -> tuple[Timex, Timex | None]:
     else:
         assert pub.year is not None
         ref = _dt.date(pub.year, pub.month or 7, pub.day or (15 if pub.month else 1))
+        if p.unit == "month" and pub.month is not None:  # 다음 달 단오: the one nearest that month
+            ref = _dt.date(*_shift_month(pub.year, pub.month, p.offset), 15)
         options = [h for y in (pub.year - 1, pub.year, pub.year + 1) if (h := holiday_period(source, key, y))]
         found = min(options, key=lambda h: abs((h[0] - ref).days)) if options else None
     if found is None:
@@ -1177,10 +1196,11 @@ RULES: tuple[Rule, ...] = (
     # holidays, resolved from the holidays / korean-lunar-calendar packages (holidays.tsv)
     Rule(
         "date.holiday",
-        r"(?:{nb}{yy}{S}년\s*)?(?P<hol>{holidays})(?P<yeonhyu>\s*연휴)?",
+        r"(?:{nb}{yy}{S}년\s*|(?P<ry>{rel_year})\s+|(?P<rm>{rel_month})\s+)?"
+        r"(?P<hol>{holidays})(?:(?P<yeonhyu>\s*연휴)|\s*당일(?!치기))?",
         resolve_holiday,
         checks=(not_in_title, not_every_year, holiday_cue_ok),
-        doc="설날, 추석 연휴, 2022년 설, 어버이날",
+        doc="설날, 추석 연휴, 2022년 설, 어버이날, 지난해 추석, 다음 달 단오, 설 당일",
     ),
     Rule(
         "date.month",
