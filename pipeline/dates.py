@@ -49,7 +49,7 @@ if not Span.has_extension("end_value"):
     Span.set_extension("end_value", default=None)
 
 #: The tables the component reads (and writes with ``to_disk``).
-TABLES = ("date_words.tsv", "date_parts.tsv", "durations.tsv", "reporting_verbs.tsv", "holidays.tsv", "month_names.tsv")
+TABLES = ("date_words.tsv", "date_parts.tsv", "durations.tsv", "reporting_verbs.tsv", "holidays.tsv", "month_names.tsv", "qualifiers.tsv")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -66,6 +66,7 @@ class DateTables:
     reporting_verbs: tuple[str, ...]  # reporting_verbs.tsv (every kind)
     holidays: Mapping[str, Mapping[str, str]]  # holidays.tsv: 설날, 추석, 어버이날 … and where their dates come from
     months: Mapping[str, Mapping[str, str]]  # month_names.tsv: 삼월, 유월, 시월 …
+    bounds: tuple[str, ...] = ()  # qualifiers.tsv words after an amount (이상, 넘게, 남짓): 1년 이상 is a duration
 
     @classmethod
     def read(cls, data_dir: str | Path | None = None) -> DateTables:
@@ -79,6 +80,7 @@ class DateTables:
             reporting_verbs=tuple(r["stem"] for r in read_table("reporting_verbs.tsv", data_dir)),
             holidays=by_word("holidays.tsv"),
             months=by_word("month_names.tsv"),
+            bounds=tuple(r["word"] for r in read_table("qualifiers.tsv", data_dir) if r["position"] == "after"),
         )
 
     def word(self, surface: str) -> Mapping[str, str]:
@@ -141,6 +143,7 @@ def fragments(t: DateTables) -> dict[str, str]:
         "halves": _alt(w for w, r in parts if r["kind"] == "half"),
         "year_names": _alt(w for w, r in parts if r["kind"] == "year_name"),
         "native_dur": _alt(t.durations),
+        "bounds": _alt(t.bounds),
         "native_num": native_numeral_pattern(),
         "rel_week": unit("week"),
         "rel_quarter": unit("quarter"),
@@ -333,7 +336,7 @@ _AS_OF_AFTER = re.compile(r"\s*(?:현재|기준)(?![가-힣])|\s*기준(?:으로
 _RANGE_AFTER = re.compile(r"(?:\s*\([^)]{0,4}\))?\s*(?:부터|[~∼〜])")  # 11일(월)부터, 7일~8일: a range's start
 _TOPIC_BEFORE = re.compile(r"[가-힣](?:은|는|이|가)\s+$")  # 포스코는 7일
 _LINE_START_BEFORE = re.compile(r"(?:^|[.!?\n]\s*|=\s*|\]\s*)$")  # a sentence, byline or tag ends
-_UNIT_CODE = {"년": "Y", "개월": "M", "달": "M", "주": "W", "일": "D"}
+_UNIT_CODE = {"년": "Y", "해": "Y", "개월": "M", "달": "M", "주": "W", "일": "D"}
 
 
 def _is_range_end(text: str, start: int, settings: Settings) -> bool:
@@ -482,14 +485,15 @@ def half_follow_ok(f: Found) -> bool:
 def duration_ok(f: Found) -> bool:
     """``1개월``, ``3년간``, ``2주간``, ``한 달간``, ``3일 동안``; not ``세 일``, ``2020년``, ``10년째``."""
     unit, n, after = f.match.group("u"), f.match.group("n"), f.after()
-    if not n.isdigit() and unit not in ("달", "개월"):
-        return False  # 세 일? never; native numbers only with 달/개월 (한 달간)
-    if unit == "달" and n.isdigit():
+    if not n.isdigit() and unit not in ("달", "개월", "해"):
+        return False  # 세 일? never; native numbers only with 달/개월/해 (한 달간, 한 해 동안)
+    if unit in ("달", "해") and n.isdigit():
         return False
     if (
-        unit in ("년", "주", "일", "달")
+        unit in ("년", "주", "일", "달", "해")
         and not f.match.group(0).endswith("간")
         and not _PARTICLE_AFTER_DUR.match(after)
+        and not (unit not in ("일", "해") and _bounded(f))
     ):
         return False
     if unit == "년" and n.isdigit() and len(n) == 4:
@@ -497,6 +501,19 @@ def duration_ok(f: Found) -> bool:
     if _SINCE_AFTER.match(after):
         return False  # 4년 만에, 3개월 만의: the time since something, no date (docs/annotation.md)
     return not (re.match(r"\s*째", after) and unit != "개월")
+
+
+_PERIOD_STATED = re.compile(r"기간[은는이]\s*$")
+_COPULA_AFTER = re.compile(r"\s*(?:이|입니)다")
+
+
+def _bounded(f: Found) -> bool:
+    """A count of years, months or weeks without 간/동안 is a duration when a bound follows it
+    (``1년 이상``, ``10년 넘게``, ``두 달 남짓``: qualifiers.tsv) or it states a period's length
+    (``협약 기간은 2년이다``). Never days: ``15일쯤`` is a day of the month."""
+    if re.match(rf"\s*(?:{f.grammar.fragments['bounds']})(?![가-힣])", f.after()):
+        return True
+    return bool(_COPULA_AFTER.match(f.after()) and _PERIOD_STATED.search(f.before()))
 
 
 def duration_word_ok(f: Found) -> bool:
@@ -1265,12 +1282,13 @@ RULES: tuple[Rule, ...] = (
     # durations: 1개월, 3년간, 2주간, 6개월 동안 → 6개월, 나흘, 한 달간
     Rule(
         "date.duration",
-        r"{nb}(?P<n>\d+|{native_num})(?:(?<=\d)여)?{S}(?P<u>개월|년|주|일|달)(?:여(?:\s?간)?|\s?간(?![가-힣]))?",
+        r"(?:(?<![가-힣])지난\s+)?{nb}(?P<n>\d+|{native_num})(?:(?<=\d)여)?{S}(?P<u>개월|년|주|일|달|해)"
+        r"(?:여(?:\s?간)?|간(?=[의에은는도])|\s?간(?![가-힣]))?",
         resolve_duration,
         checks=(duration_ok,),
         read=read_duration,
         sets_context=False,
-        doc="1개월, 3년간, 1년 간, 한 달간, 2년여 간, 10여 년간",
+        doc="1개월, 3년간, 1년 간, 한 달간, 2년여 간, 10여 년간, 3년간의, 한 해 동안, 지난 한 달, 1년 이상",
     ),
     Rule(
         "date.duration_year_month",
