@@ -423,9 +423,9 @@ def not_every_year(f: Found) -> bool:
 
 
 def not_recurring(f: Found) -> bool:
-    """A month right after a frequency word (``매년 5월``, ``해마다 12월``; date_words.tsv unit
-    ``every``) recurs every year: no date."""
-    return not re.search(rf"(?:{f.grammar.fragments['every']})\s*$", f.before())
+    """A month or 연말 right after a frequency word (``매년 5월``, ``해마다 연말``; date_words.tsv unit
+    ``every``) or a count of years running (``16년째 연말 김장``) recurs every year: no date."""
+    return not re.search(rf"(?:{f.grammar.fragments['every']}|\d+\s*년째)\s*$", f.before())
 
 
 def is_coordinated(f: Found) -> bool:
@@ -768,7 +768,7 @@ def resolve_month_day_of(p: DateParts, pub: Ref, context: Timex | None) -> Timex
     month_parts = replace(p, day=None, weekday=None, nth=None)
     if p.month is not None:
         base = resolve_absolute(month_parts, pub, context)
-    elif p.reference == "document" and p.rule.name == "date.rel_month_last_day":
+    elif p.reference == "document" and p.unit == "month":
         base = resolve_relative_month(month_parts, pub, context)
     else:
         src = context if context is not None and context.month is not None else None
@@ -1107,6 +1107,7 @@ RULES: tuple[Rule, ...] = (
         "date.rel_year",
         r"(?P<ry>{rel_year})(?:(?<!올)|(?=\s+(?:들어|한\s?해)))",
         resolve_relative_year,
+        checks=(not_title_year,),
         doc="올해, 지난해, 같은 해; 올 alone only in 올 들어, 올 한 해",
     ),
     Rule("date.rel_month_day", r"(?P<rm>{rel_month}){S}{dd}{S}일{weekday}", resolve_relative_month, doc="다음 달 10일"),
@@ -1126,7 +1127,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.ago",
-        r"{nb}(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)\s*전(?=$|[\s,.)]|에|부터|까지|의|쯤)",
+        r"{nb}(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)\s*전(?=$|[\s,.)]|에|부터|까지|의|쯤|보다|과|와)",
         resolve_ago,
         read=read_ago,
         doc="10년 전, 석 달 전",
@@ -1153,6 +1154,12 @@ RULES: tuple[Rule, ...] = (
         doc="지난 일요일, 오는 화요일",
     ),
     Rule("date.rel_month_last_day", r"(?P<rm>{rel_month})\s*(?P<lastday>말일)", resolve_month_day_of, doc="이달 말일"),
+    Rule(
+        "date.rel_month_nth_weekday",
+        r"(?P<rm>{rel_month})\s*(?P<nth>{nth})\s*(?P<wd>{weekdays})",
+        resolve_month_day_of,
+        doc="다음 달 첫째 토요일, 이달 마지막 금요일",
+    ),
     Rule("date.last_day", r"(?P<lastday>말일)", resolve_month_day_of, checks=(not_day_count,), doc="말일"),
     Rule("date.rel_quarter", r"(?P<rq>{rel_quarter})", resolve_relative_quarter, doc="이번 분기, 지난 분기"),
     Rule(
@@ -1227,7 +1234,12 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("date.quarter", r"{nb}(?P<q>[1-4])(?:/4)?{S}분기", doc="3분기"),
     Rule("date.half", r"(?P<half>{halves})", checks=(half_follow_ok, not_every_year), doc="상반기에"),
-    Rule("date.year_part", r"(?P<mod>{year_words})(?!연시)", doc="연말, 연초; not 연말연시 (two years' turn)"),
+    Rule(
+        "date.year_part",
+        r"(?P<mod>{year_words})(?!연시)",
+        checks=(not_recurring,),
+        doc="연말, 연초; not 연말연시 (two years' turn), not 해마다 연말",
+    ),
     # ranges whose first part borrows the unit of the second: 3~5월, 2020~2022년, 7월 1~3일
     Rule("date.range_month_start", r"{nb}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m", doc="3~5월 → 3"),
     Rule(
