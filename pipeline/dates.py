@@ -206,6 +206,7 @@ class DateParts:
     nth: int | None = None  # which weekday of the month (첫째 1, 마지막 -1); 0 = the month's last day
     holiday: tuple[str, str, bool] | None = None  # holidays.tsv: (source, key, lunar) of 설날, 추석 …
     holiday_range: bool = False  # 설 연휴: the official holiday period
+    occasion: bool = False  # 어린이날을 앞두고, 설맞이: a holiday named as the occasion, not the day of an act
     ago: Timex | None = None  # 10년 전: the time counted back from the document date
     tense: int = 0  # of the date's clause: 1 plans or announces, -1 past, 0 neither (set by resolve_dates)
     coordinated: bool = False  # 상반기와 하반기, 어린이날과 성탄절: every year unless the clause is past
@@ -298,8 +299,12 @@ def read_parts(f: Found) -> DateParts | None:
         nth=0 if "lastday" in g else (int(t.part(g["nth"])["value"]) if "nth" in g else None),
         holiday=_holiday_key(t.holiday(g["hol"])) if "hol" in g else None,
         holiday_range="yeonhyu" in g,
+        occasion="hol" in g and bool(_OCCASION_AFTER.match(f.text, f.end)),
         coordinated=("half" in g or "hol" in g) and not {"y", "ry"} & set(g) and is_coordinated(f),
     )
+
+
+_OCCASION_AFTER = re.compile(r"\s*(?:[을를]\s*)?(?:맞아|맞이|앞두고|앞둔|기념)")
 
 
 def _holiday_key(row: Mapping[str, str]) -> tuple[str, str, bool]:
@@ -666,6 +671,8 @@ def resolve_absolute(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
     else the document date, moved by the tense of the clause. A range's end before its start's
     month is in the next year (``2020년 11월부터 2월까지``)."""
     y, m, d = p.year, p.month, p.day
+    if m is None and d is not None and context is not None and context.month is None:
+        context = None  # a bare day after 하반기 or 2024년: its month comes from the document date
     if p.two_digit_year and y is not None:
         y = _closest_century(y, pub.year)
     if y is None:
@@ -1423,6 +1430,16 @@ def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None
     return taken
 
 
+def _lends_on(p: DateParts) -> bool:
+    """Whether a later sentence's partial dates may borrow from this date. Not a deictic day or week
+    (``전날``, ``다음 주 화요일``: counted from an act or the document date of their own sentence) nor a
+    relative year alone (``지난해 … 30톤이었다. 연말까지 …`` is this year's end): after those, a
+    partial date counts from the document date and its tense."""
+    if p.rule.resolve in (resolve_relative_day, resolve_relative_week, resolve_last_next_weekday):
+        return False
+    return not (p.rule.resolve is resolve_relative_year and p.month is None and p.half is None and p.mod is None)
+
+
 def resolve_dates(
     dates: list[DateParts],
     published: str | None,
@@ -1437,13 +1454,16 @@ def resolve_dates(
     pub = parse_published(published)
     out: list[Date] = []
     last_in_sentence: dict[int, Timex] = {}
+    lends_on: dict[int, Timex] = {}  # the latest date of a sentence that a later sentence may borrow from
     last_day: dict[int, Timex] = {}  # the day of the action last reported (a reporting day only when alone)
     act_day: set[int] = set()  # sentences whose last_day is a single day that is not a reporting day's
     for p in dates:
         sid = sentence_of(p.start)
-        ctx = last_in_sentence.get(sid) or last_in_sentence.get(sid - 1)
+        ctx = last_in_sentence.get(sid) or lends_on.get(sid - 1)
         if p.rule.resolve is resolve_relative_day and p.reference == "context":
-            ctx = last_day.get(sid) or last_day.get(sid - 1)
+            # 이날, 같은 날, 전날, 다음 날: the day of the action last reported, however many sentences back
+            earlier = [s for s in last_day if s <= sid]
+            ctx = last_day[max(earlier)] if earlier else None
         if p.rule.resolve is resolve_weekday_mark:  # the day whose parenthesis it stands in
             ctx = out[-1].value if out and out[-1].end == p.start - 1 else None
             if ctx is None:
@@ -1459,19 +1479,22 @@ def resolve_dates(
             # a date in a relative clause dates its noun (2019년 3월 문을 연 복지관에 24일 …): the
             # sentence's later bare days do not take its month
             last_in_sentence[sid] = value
+            if _lends_on(p):
+                lends_on[sid] = value
+            else:
+                lends_on.pop(sid, None)
         reported_after_act = p.rule.resolve is resolve_reporting_day and sid in act_day
         if (
             value.grain == "day"
             and value.is_resolved
-            and not (p.range_end or p.as_of or reported_after_act)
-            and p.holiday is None
+            and not (p.range_start or p.range_end or p.as_of or p.occasion or reported_after_act)
         ):
-            # 이날 never points at an as-of date (12월 31일 현재 …), nor at the day a sentence reports an
-            # act it has already dated (지난 17일 … 전달했다고 20일 밝혔다. 이날 … → the 17th; but
-            # 지난 1일부터 … 진행한다고 16일 밝혔다. 이날 … → the 16th: a range dates no one act)
+            # 이날 never points at an as-of date (12월 31일 현재 …), a holiday named as the occasion
+            # (어린이날을 앞두고), nor at the day a sentence reports an act it has already dated (지난 17일 …
+            # 전달했다고 20일 밝혔다. 이날 … → the 17th); a range dates no one act (지난 1일부터 …
+            # 진행한다고 16일 밝혔다. 이날 … → the 16th; 전날 밤부터 … 만들었다. 이날 → the day before's next)
             last_day[sid] = value
-            if not p.range_start:
-                act_day.add(sid)
+            act_day.add(sid)
     return out
 
 
@@ -1583,6 +1606,8 @@ def adnominal_tenses(doc: Doc, index: TokenIndex) -> Callable[[int], int | None]
             return None
         if any(t == "EP" and lem in _PAST for t, lem in parts):
             return -1
+        if k + 1 < n and lemmas[k + 1] == "지" and tags[k + 1].startswith("NNB"):
+            return None  # 9월 말까지 지은 지 20년이 넘은 …: the time since (V-ㄴ 지), no clause of the date
         if parts[-1][1] in _PROSPECTIVE:  # 신청할 수 있다: what can be done, no plan
             return None if k + 1 < n and lemmas[k + 1] in _MODAL_NOUNS else 1
         return 1 if parts[-1][1] == "는" else -1
