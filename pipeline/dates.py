@@ -38,7 +38,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 from .lexicon import DATA_DIR, read_table
-from .numbers import native_numeral_pattern, parse_native, parse_number
+from .numbers import in_quoted_title, native_numeral_pattern, parse_native, parse_number
 from .settings import SETTINGS, Settings
 from .spans import TokenIndex, doc_text, set_spans, token_index
 from .timex import Timex
@@ -400,7 +400,6 @@ def not_reporting_day(f: Found) -> bool:
 
 _SLASH_DATE_AROUND = re.compile(r"\s*(?:\(|부터|까지|[~∼〜])")
 _HOLIDAY_CUE_AFTER = re.compile(r"\s*(?:을|를|에|의|은|는|이|가|과|와|도|부터|까지|맞이|연휴|명절|전|당일|\s|[,.)]|$)")
-_QUOTES = "'\"‘’“”「」『』《》<>"
 _OPEN_QUOTES = "'\"‘“「『《<"
 _QUOTED_REST = re.compile(r"[^'\"’”」』》>\n]{1,40}?['\"’”」』》>]")
 
@@ -458,20 +457,7 @@ def holiday_cue_ok(f: Found) -> bool:
 def not_in_title(f: Found) -> bool:
     """A holiday inside a quoted title (``'설맞이 사랑 나눔'``) names the programme, not a day
     (docs/annotation.md: quoted titles are names)."""
-    line = f.text[f.text.rfind("\n", 0, f.start) + 1 : f.start]
-    if sum(line.count(q) for q in _QUOTES) % 2 == 0:
-        return True
-    return _is_quoted_speech(f.text, f.end)
-
-
-_QUOTE_CLOSE = re.compile(r"[^'\"’”」』》>\n]*['\"’”」』》>]")
-
-
-def _is_quoted_speech(text: str, pos: int) -> bool:
-    """Whether the quotation open at ``pos`` is speech (``"… 한가위를 보내셨으면 한다"며``: it ends a
-    sentence) rather than a title (``'설맞이 사랑 나눔'``)."""
-    m = _QUOTE_CLOSE.match(text, pos)
-    return m is not None and m.group()[:-1].rstrip(" .!?…").endswith(("다", "요", "죠", "까", "네"))
+    return not in_quoted_title(f.text, f.start, f.end)
 
 
 def hangul_month_ok(f: Found) -> bool:
