@@ -339,6 +339,11 @@ _HALF_FOLLOW_OK = re.compile(r"(?:에|부터|까지|중|내|의|와|과|는|도|
 _LISTED_BEFORE = re.compile(r"[일월]\s*(?:과|와|및|,)\s*$")  # 5일과 7일
 _AS_OF_AFTER = re.compile(r"\s*(?:현재|기준)(?![가-힣])|\s*기준(?:으로|에)")  # 12월 31일 현재, 말 기준으로
 _RANGE_AFTER = re.compile(r"(?:\s*\([^)]{0,4}\))?\s*(?:부터|[~∼〜])")  # 11일(월)부터, 7일~8일: a range's start
+# 전날 밤부터, 11일 오후 2시부터: a range's start, a time of day between
+_RANGE_AFTER_TIME = re.compile(
+    r"(?:\s*\([^)]{0,4}\))?\s*(?:(?:오전|오후|밤|새벽|저녁|아침|낮)\s*)?"
+    r"(?:\d{1,2}\s*시(?:\s*(?:\d{1,2}\s*분|반))?\s*)?(?:부터|[~∼〜])"
+)
 _TOPIC_BEFORE = re.compile(r"[가-힣](?:은|는|이|가)\s+$")  # 포스코는 7일
 _LINE_START_BEFORE = re.compile(r"(?:^|[.!?\n]\s*|=\s*|\]\s*)$")  # a sentence, byline or tag ends
 _UNIT_CODE = {"년": "Y", "해": "Y", "개월": "M", "달": "M", "주": "W", "일": "D"}
@@ -1409,7 +1414,7 @@ def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None
             continue
         if _AS_OF_AFTER.match(text, parts.end):
             parts = replace(parts, as_of=True)
-        if _RANGE_AFTER.match(text, parts.end):
+        if _RANGE_AFTER_TIME.match(text, parts.end):
             parts = replace(parts, range_start=True)
         taken.append(parts)
         last_end = parts.end
