@@ -26,7 +26,7 @@ from . import schema
 from .component import TableComponent, filter_overlaps
 from .lexicon import DATA_DIR, read_table
 from .numbers import SCALES as _SCALES
-from .numbers import add, multiply, native_numeral_pattern, parse_native, parse_number
+from .numbers import add, in_quoted_title, multiply, native_numeral_pattern, parse_native, parse_number
 from .settings import SETTINGS
 from .spans import TokenIndex, doc_text, set_spans, token_index
 
@@ -346,15 +346,12 @@ def _range_start(tables: AmountTables, text: str, a: Amount) -> Amount | None:
     if first_value is None:
         return None
     end = m.start() + len(first)
-    return Amount(
-        m.start(),
-        end,
-        a.kind,
-        first_value,
-        a.unit,
-        _qualifier(tables, text, m.start(), m.start(), None),
-        "amount.range_start",
-    )
+    # a qualifier word after the range covers both ends (60만~80만 원가량); 여 only its own (2~3천여 명)
+    qualifier = _qualifier(tables, text, m.start(), m.start(), None)
+    after = tables.rx_q_after.match(text[a.end : a.end + SETTINGS.amount_qualifier_after])
+    if qualifier == schema.EXACT and after:
+        qualifier = a.qualifier
+    return Amount(m.start(), end, a.kind, first_value, a.unit, qualifier, "amount.range_start")
 
 
 def find_amounts(
@@ -380,6 +377,7 @@ def find_amounts(
         for a in found
         if not any(a.start < e and s < a.end for s, e in skip)
         and (bounds is None or bounds.same_sentence(a.start, a.end))
+        and not in_quoted_title(text, a.start, a.end)  # '한 잔에 백 원' 캠페인: a name
     ]
     return filter_overlaps(found)
 

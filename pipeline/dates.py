@@ -38,7 +38,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 from .lexicon import DATA_DIR, read_table
-from .numbers import native_numeral_pattern, parse_native, parse_number
+from .numbers import in_quoted_title, native_numeral_pattern, parse_native, parse_number
 from .settings import SETTINGS, Settings
 from .spans import TokenIndex, doc_text, set_spans, token_index
 from .timex import Timex
@@ -49,7 +49,7 @@ if not Span.has_extension("end_value"):
     Span.set_extension("end_value", default=None)
 
 #: The tables the component reads (and writes with ``to_disk``).
-TABLES = ("date_words.tsv", "date_parts.tsv", "durations.tsv", "reporting_verbs.tsv", "holidays.tsv", "month_names.tsv")
+TABLES = ("date_words.tsv", "date_parts.tsv", "durations.tsv", "reporting_verbs.tsv", "holidays.tsv", "month_names.tsv", "qualifiers.tsv")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -66,6 +66,7 @@ class DateTables:
     reporting_verbs: tuple[str, ...]  # reporting_verbs.tsv (every kind)
     holidays: Mapping[str, Mapping[str, str]]  # holidays.tsv: 설날, 추석, 어버이날 … and where their dates come from
     months: Mapping[str, Mapping[str, str]]  # month_names.tsv: 삼월, 유월, 시월 …
+    bounds: tuple[str, ...] = ()  # qualifiers.tsv words after an amount (이상, 넘게, 남짓): 1년 이상 is a duration
 
     @classmethod
     def read(cls, data_dir: str | Path | None = None) -> DateTables:
@@ -79,6 +80,7 @@ class DateTables:
             reporting_verbs=tuple(r["stem"] for r in read_table("reporting_verbs.tsv", data_dir)),
             holidays=by_word("holidays.tsv"),
             months=by_word("month_names.tsv"),
+            bounds=tuple(r["word"] for r in read_table("qualifiers.tsv", data_dir) if r["position"] == "after"),
         )
 
     def word(self, surface: str) -> Mapping[str, str]:
@@ -141,6 +143,7 @@ def fragments(t: DateTables) -> dict[str, str]:
         "halves": _alt(w for w, r in parts if r["kind"] == "half"),
         "year_names": _alt(w for w, r in parts if r["kind"] == "year_name"),
         "native_dur": _alt(t.durations),
+        "bounds": _alt(t.bounds),
         "native_num": native_numeral_pattern(),
         "rel_week": unit("week"),
         "rel_quarter": unit("quarter"),
@@ -192,6 +195,7 @@ class DateParts:
     day: int | None = None
     two_digit_year: bool = False
     offset: int = 0  # a relative word's offset (올해 0, 지난달 -1, 지난 -1, 오는 1)
+    unit: str | None = None  # a relative word's unit (date_words.tsv: year, month, day …)
     reference: str = "document"  # what a relative word counts from: "document" or "context"
     half: int | None = None
     quarter: int | None = None
@@ -202,6 +206,7 @@ class DateParts:
     nth: int | None = None  # which weekday of the month (첫째 1, 마지막 -1); 0 = the month's last day
     holiday: tuple[str, str, bool] | None = None  # holidays.tsv: (source, key, lunar) of 설날, 추석 …
     holiday_range: bool = False  # 설 연휴: the official holiday period
+    occasion: bool = False  # 어린이날을 앞두고, 설맞이: a holiday named as the occasion, not the day of an act
     ago: Timex | None = None  # 10년 전: the time counted back from the document date
     tense: int = 0  # of the date's clause: 1 plans or announces, -1 past, 0 neither (set by resolve_dates)
     coordinated: bool = False  # 상반기와 하반기, 어린이날과 성탄절: every year unless the clause is past
@@ -269,11 +274,11 @@ def read_parts(f: Found) -> DateParts | None:
         and day > calendar.monthrange(year, month)[1]
     ):
         return None
-    offset, reference = 0, "document"
+    offset, reference, unit = 0, "document", None
     for key in ("ry", "rm", "rd", "dir", "rw", "rq"):
         if key in g:
             row = t.word(g[key])
-            offset, reference = int(row["offset"]), row["reference"]
+            offset, reference, unit = int(row["offset"]), row["reference"], row["unit"]
     mod = g.get("mod") or g.get("mod2")
     return DateParts(
         start=f.start,
@@ -285,6 +290,7 @@ def read_parts(f: Found) -> DateParts | None:
         two_digit_year=two_digit,
         offset=offset,
         reference=reference,
+        unit=unit,
         half=int(t.parts[g["half"]]["value"].lstrip("H")) if "half" in g else None,
         quarter=int(g["q"]) if "q" in g else _sino(g.get("qh")),
         mod=t.part(mod)["value"] if mod else None,
@@ -293,8 +299,12 @@ def read_parts(f: Found) -> DateParts | None:
         nth=0 if "lastday" in g else (int(t.part(g["nth"])["value"]) if "nth" in g else None),
         holiday=_holiday_key(t.holiday(g["hol"])) if "hol" in g else None,
         holiday_range="yeonhyu" in g,
+        occasion="hol" in g and bool(_OCCASION_AFTER.match(f.text, f.end)),
         coordinated=("half" in g or "hol" in g) and not {"y", "ry"} & set(g) and is_coordinated(f),
     )
+
+
+_OCCASION_AFTER = re.compile(r"\s*(?:[을를]\s*)?(?:맞아|맞이|앞두고|앞둔|기념)")
 
 
 def _holiday_key(row: Mapping[str, str]) -> tuple[str, str, bool]:
@@ -329,9 +339,14 @@ _HALF_FOLLOW_OK = re.compile(r"(?:에|부터|까지|중|내|의|와|과|는|도|
 _LISTED_BEFORE = re.compile(r"[일월]\s*(?:과|와|및|,)\s*$")  # 5일과 7일
 _AS_OF_AFTER = re.compile(r"\s*(?:현재|기준)(?![가-힣])|\s*기준(?:으로|에)")  # 12월 31일 현재, 말 기준으로
 _RANGE_AFTER = re.compile(r"(?:\s*\([^)]{0,4}\))?\s*(?:부터|[~∼〜])")  # 11일(월)부터, 7일~8일: a range's start
+# 전날 밤부터, 11일 오후 2시부터: a range's start, a time of day between
+_RANGE_AFTER_TIME = re.compile(
+    r"(?:\s*\([^)]{0,4}\))?\s*(?:(?:오전|오후|밤|새벽|저녁|아침|낮)\s*)?"
+    r"(?:\d{1,2}\s*시(?:\s*(?:\d{1,2}\s*분|반))?\s*)?(?:부터|[~∼〜])"
+)
 _TOPIC_BEFORE = re.compile(r"[가-힣](?:은|는|이|가)\s+$")  # 포스코는 7일
 _LINE_START_BEFORE = re.compile(r"(?:^|[.!?\n]\s*|=\s*|\]\s*)$")  # a sentence, byline or tag ends
-_UNIT_CODE = {"년": "Y", "개월": "M", "달": "M", "주": "W", "일": "D"}
+_UNIT_CODE = {"년": "Y", "해": "Y", "개월": "M", "달": "M", "주": "W", "일": "D"}
 
 
 def _is_range_end(text: str, start: int, settings: Settings) -> bool:
@@ -390,7 +405,6 @@ def not_reporting_day(f: Found) -> bool:
 
 _SLASH_DATE_AROUND = re.compile(r"\s*(?:\(|부터|까지|[~∼〜])")
 _HOLIDAY_CUE_AFTER = re.compile(r"\s*(?:을|를|에|의|은|는|이|가|과|와|도|부터|까지|맞이|연휴|명절|전|당일|\s|[,.)]|$)")
-_QUOTES = "'\"‘’“”「」『』《》<>"
 _OPEN_QUOTES = "'\"‘“「『《<"
 _QUOTED_REST = re.compile(r"[^'\"’”」』》>\n]{1,40}?['\"’”」』》>]")
 
@@ -418,9 +432,9 @@ def not_every_year(f: Found) -> bool:
 
 
 def not_recurring(f: Found) -> bool:
-    """A month right after a frequency word (``매년 5월``, ``해마다 12월``; date_words.tsv unit
-    ``every``) recurs every year: no date."""
-    return not re.search(rf"(?:{f.grammar.fragments['every']})\s*$", f.before())
+    """A month or 연말 right after a frequency word (``매년 5월``, ``해마다 연말``; date_words.tsv unit
+    ``every``) or a count of years running (``16년째 연말 김장``) recurs every year: no date."""
+    return not re.search(rf"(?:{f.grammar.fragments['every']}|\d+\s*년째)\s*$", f.before())
 
 
 def is_coordinated(f: Found) -> bool:
@@ -433,7 +447,7 @@ def is_coordinated(f: Found) -> bool:
     )
 
 
-_HOLIDAY_CUE = re.compile(r"\s*(?:연휴|명절|맞이|선물|[을를]\s*(?:맞아|맞이|앞두고|앞둔)|(?:과|와|및|·|,)\s*\S)")
+_HOLIDAY_CUE = re.compile(r"\s*(?:연휴|명절|맞이|선물|당일|[을를]\s*(?:맞아|맞이|앞두고|앞둔)|(?:과|와|및|·|,)\s*\S)")
 
 
 def holiday_cue_ok(f: Found) -> bool:
@@ -441,14 +455,14 @@ def holiday_cue_ok(f: Found) -> bool:
     ``구정`` a district's administration) is a holiday only before 연휴, 명절, 맞이, 선물, ``을 맞아``,
     ``을 앞두고``, beside another holiday (``설과 추석``) or after a year (``2022년 설에는``)."""
     row = f.grammar.tables.holiday(f.match.group("hol"))
-    return row["needs_cue"] != "yes" or bool(f.group("y")) or bool(_HOLIDAY_CUE.match(f.text, f.match.end("hol")))
+    written = f.group("y") or f.group("ry") or f.group("rm")
+    return row["needs_cue"] != "yes" or bool(written) or bool(_HOLIDAY_CUE.match(f.text, f.match.end("hol")))
 
 
 def not_in_title(f: Found) -> bool:
     """A holiday inside a quoted title (``'설맞이 사랑 나눔'``) names the programme, not a day
     (docs/annotation.md: quoted titles are names)."""
-    line = f.text[f.text.rfind("\n", 0, f.start) + 1 : f.start]
-    return sum(line.count(q) for q in _QUOTES) % 2 == 0
+    return not in_quoted_title(f.text, f.start, f.end)
 
 
 def hangul_month_ok(f: Found) -> bool:
@@ -467,14 +481,15 @@ def half_follow_ok(f: Found) -> bool:
 def duration_ok(f: Found) -> bool:
     """``1개월``, ``3년간``, ``2주간``, ``한 달간``, ``3일 동안``; not ``세 일``, ``2020년``, ``10년째``."""
     unit, n, after = f.match.group("u"), f.match.group("n"), f.after()
-    if not n.isdigit() and unit not in ("달", "개월"):
-        return False  # 세 일? never; native numbers only with 달/개월 (한 달간)
-    if unit == "달" and n.isdigit():
+    if not n.isdigit() and unit not in ("달", "개월", "해"):
+        return False  # 세 일? never; native numbers only with 달/개월/해 (한 달간, 한 해 동안)
+    if unit in ("달", "해") and n.isdigit():
         return False
     if (
-        unit in ("년", "주", "일", "달")
+        unit in ("년", "주", "일", "달", "해")
         and not f.match.group(0).endswith("간")
         and not _PARTICLE_AFTER_DUR.match(after)
+        and not (unit not in ("일", "해") and _bounded(f))
     ):
         return False
     if unit == "년" and n.isdigit() and len(n) == 4:
@@ -482,6 +497,19 @@ def duration_ok(f: Found) -> bool:
     if _SINCE_AFTER.match(after):
         return False  # 4년 만에, 3개월 만의: the time since something, no date (docs/annotation.md)
     return not (re.match(r"\s*째", after) and unit != "개월")
+
+
+_PERIOD_STATED = re.compile(r"기간[은는이]\s*$")
+_COPULA_AFTER = re.compile(r"\s*(?:이|입니)다")
+
+
+def _bounded(f: Found) -> bool:
+    """A count of years, months or weeks without 간/동안 is a duration when a bound follows it
+    (``1년 이상``, ``10년 넘게``, ``두 달 남짓``: qualifiers.tsv) or it states a period's length
+    (``협약 기간은 2년이다``). Never days: ``15일쯤`` is a day of the month."""
+    if re.match(rf"\s*(?:{f.grammar.fragments['bounds']})(?![가-힣])", f.after()):
+        return True
+    return bool(_COPULA_AFTER.match(f.after()) and _PERIOD_STATED.search(f.before()))
 
 
 def duration_word_ok(f: Found) -> bool:
@@ -634,6 +662,8 @@ def resolve_absolute(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
     else the document date, moved by the tense of the clause. A range's end before its start's
     month is in the next year (``2020년 11월부터 2월까지``)."""
     y, m, d = p.year, p.month, p.day
+    if m is None and d is not None and context is not None and context.month is None:
+        context = None  # a bare day after 하반기 or 2024년: its month comes from the document date
     if p.two_digit_year and y is not None:
         y = _closest_century(y, pub.year)
     if y is None:
@@ -736,7 +766,7 @@ def resolve_month_day_of(p: DateParts, pub: Ref, context: Timex | None) -> Timex
     month_parts = replace(p, day=None, weekday=None, nth=None)
     if p.month is not None:
         base = resolve_absolute(month_parts, pub, context)
-    elif p.reference == "document" and p.rule.name == "date.rel_month_last_day":
+    elif p.reference == "document" and p.unit == "month":
         base = resolve_relative_month(month_parts, pub, context)
     else:
         src = context if context is not None and context.month is not None else None
@@ -920,6 +950,8 @@ def _holiday_value(p: DateParts, pub: Ref) -> tuple[Timex, Timex | None]:
     assert p.holiday is not None
     source, key, lunar = p.holiday
     year = _closest_century(p.year, pub.year) if p.two_digit_year and p.year is not None else p.year
+    if year is None and pub.year is not None and p.unit == "year":  # 지난해 추석, 올해 설
+        year = pub.year + p.offset
     if year is None and pub.year is None:
         if lunar:
             return Timex("day"), None
@@ -930,6 +962,8 @@ def _holiday_value(p: DateParts, pub: Ref) -> tuple[Timex, Timex | None]:
     else:
         assert pub.year is not None
         ref = _dt.date(pub.year, pub.month or 7, pub.day or (15 if pub.month else 1))
+        if p.unit == "month" and pub.month is not None:  # 다음 달 단오: the one nearest that month
+            ref = _dt.date(*_shift_month(pub.year, pub.month, p.offset), 15)
         options = [h for y in (pub.year - 1, pub.year, pub.year + 1) if (h := holiday_period(source, key, y))]
         found = min(options, key=lambda h: abs((h[0] - ref).days)) if options else None
     if found is None:
@@ -1071,6 +1105,7 @@ RULES: tuple[Rule, ...] = (
         "date.rel_year",
         r"(?P<ry>{rel_year})(?:(?<!올)|(?=\s+(?:들어|한\s?해)))",
         resolve_relative_year,
+        checks=(not_title_year,),
         doc="올해, 지난해, 같은 해; 올 alone only in 올 들어, 올 한 해",
     ),
     Rule("date.rel_month_day", r"(?P<rm>{rel_month}){S}{dd}{S}일{weekday}", resolve_relative_month, doc="다음 달 10일"),
@@ -1090,7 +1125,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.ago",
-        r"{nb}(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)\s*전(?=$|[\s,.)]|에|부터|까지|의|쯤)",
+        r"{nb}(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)\s*전(?=$|[\s,.)]|에|부터|까지|의|쯤|보다|과|와)",
         resolve_ago,
         read=read_ago,
         doc="10년 전, 석 달 전",
@@ -1117,6 +1152,12 @@ RULES: tuple[Rule, ...] = (
         doc="지난 일요일, 오는 화요일",
     ),
     Rule("date.rel_month_last_day", r"(?P<rm>{rel_month})\s*(?P<lastday>말일)", resolve_month_day_of, doc="이달 말일"),
+    Rule(
+        "date.rel_month_nth_weekday",
+        r"(?P<rm>{rel_month})\s*(?P<nth>{nth})\s*(?P<wd>{weekdays})",
+        resolve_month_day_of,
+        doc="다음 달 첫째 토요일, 이달 마지막 금요일",
+    ),
     Rule("date.last_day", r"(?P<lastday>말일)", resolve_month_day_of, checks=(not_day_count,), doc="말일"),
     Rule("date.rel_quarter", r"(?P<rq>{rel_quarter})", resolve_relative_quarter, doc="이번 분기, 지난 분기"),
     Rule(
@@ -1177,10 +1218,11 @@ RULES: tuple[Rule, ...] = (
     # holidays, resolved from the holidays / korean-lunar-calendar packages (holidays.tsv)
     Rule(
         "date.holiday",
-        r"(?:{nb}{yy}{S}년\s*)?(?P<hol>{holidays})(?P<yeonhyu>\s*연휴)?",
+        r"(?:{nb}{yy}{S}년\s*|(?P<ry>{rel_year})\s+|(?P<rm>{rel_month})\s+)?"
+        r"(?P<hol>{holidays})(?:(?P<yeonhyu>\s*연휴)|\s*당일(?!치기))?",
         resolve_holiday,
         checks=(not_in_title, not_every_year, holiday_cue_ok),
-        doc="설날, 추석 연휴, 2022년 설, 어버이날",
+        doc="설날, 추석 연휴, 2022년 설, 어버이날, 지난해 추석, 다음 달 단오, 설 당일",
     ),
     Rule(
         "date.month",
@@ -1190,7 +1232,12 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("date.quarter", r"{nb}(?P<q>[1-4])(?:/4)?{S}분기", doc="3분기"),
     Rule("date.half", r"(?P<half>{halves})", checks=(half_follow_ok, not_every_year), doc="상반기에"),
-    Rule("date.year_part", r"(?P<mod>{year_words})(?!연시)", doc="연말, 연초; not 연말연시 (two years' turn)"),
+    Rule(
+        "date.year_part",
+        r"(?P<mod>{year_words})(?!연시)",
+        checks=(not_recurring,),
+        doc="연말, 연초; not 연말연시 (two years' turn), not 해마다 연말",
+    ),
     # ranges whose first part borrows the unit of the second: 3~5월, 2020~2022년, 7월 1~3일
     Rule("date.range_month_start", r"{nb}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m", doc="3~5월 → 3"),
     Rule(
@@ -1245,12 +1292,13 @@ RULES: tuple[Rule, ...] = (
     # durations: 1개월, 3년간, 2주간, 6개월 동안 → 6개월, 나흘, 한 달간
     Rule(
         "date.duration",
-        r"{nb}(?P<n>\d+|{native_num})(?:(?<=\d)여)?{S}(?P<u>개월|년|주|일|달)(?:여(?:\s?간)?|\s?간(?![가-힣]))?",
+        r"(?:(?<![가-힣])지난\s+)?{nb}(?P<n>\d+|{native_num})(?:(?<=\d)여)?{S}(?P<u>개월|년|주|일|달|해)"
+        r"(?:여(?:\s?간)?|간(?=[의에은는도])|\s?간(?![가-힣]))?",
         resolve_duration,
         checks=(duration_ok,),
         read=read_duration,
         sets_context=False,
-        doc="1개월, 3년간, 1년 간, 한 달간, 2년여 간, 10여 년간",
+        doc="1개월, 3년간, 1년 간, 한 달간, 2년여 간, 10여 년간, 3년간의, 한 해 동안, 지난 한 달, 1년 이상",
     ),
     Rule(
         "date.duration_year_month",
@@ -1366,11 +1414,21 @@ def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None
             continue
         if _AS_OF_AFTER.match(text, parts.end):
             parts = replace(parts, as_of=True)
-        if _RANGE_AFTER.match(text, parts.end):
+        if _RANGE_AFTER_TIME.match(text, parts.end):
             parts = replace(parts, range_start=True)
         taken.append(parts)
         last_end = parts.end
     return taken
+
+
+def _lends_on(p: DateParts) -> bool:
+    """Whether a later sentence's partial dates may borrow from this date. Not a deictic day or week
+    (``전날``, ``다음 주 화요일``: counted from an act or the document date of their own sentence) nor a
+    relative year alone (``지난해 … 30톤이었다. 연말까지 …`` is this year's end): after those, a
+    partial date counts from the document date and its tense."""
+    if p.rule.resolve in (resolve_relative_day, resolve_relative_week, resolve_last_next_weekday):
+        return False
+    return not (p.rule.resolve is resolve_relative_year and p.month is None and p.half is None and p.mod is None)
 
 
 def resolve_dates(
@@ -1387,13 +1445,16 @@ def resolve_dates(
     pub = parse_published(published)
     out: list[Date] = []
     last_in_sentence: dict[int, Timex] = {}
+    lends_on: dict[int, Timex] = {}  # the latest date of a sentence that a later sentence may borrow from
     last_day: dict[int, Timex] = {}  # the day of the action last reported (a reporting day only when alone)
     act_day: set[int] = set()  # sentences whose last_day is a single day that is not a reporting day's
     for p in dates:
         sid = sentence_of(p.start)
-        ctx = last_in_sentence.get(sid) or last_in_sentence.get(sid - 1)
+        ctx = last_in_sentence.get(sid) or lends_on.get(sid - 1)
         if p.rule.resolve is resolve_relative_day and p.reference == "context":
-            ctx = last_day.get(sid) or last_day.get(sid - 1)
+            # 이날, 같은 날, 전날, 다음 날: the day of the action last reported, however many sentences back
+            earlier = [s for s in last_day if s <= sid]
+            ctx = last_day[max(earlier)] if earlier else None
         if p.rule.resolve is resolve_weekday_mark:  # the day whose parenthesis it stands in
             ctx = out[-1].value if out and out[-1].end == p.start - 1 else None
             if ctx is None:
@@ -1409,19 +1470,22 @@ def resolve_dates(
             # a date in a relative clause dates its noun (2019년 3월 문을 연 복지관에 24일 …): the
             # sentence's later bare days do not take its month
             last_in_sentence[sid] = value
+            if _lends_on(p):
+                lends_on[sid] = value
+            else:
+                lends_on.pop(sid, None)
         reported_after_act = p.rule.resolve is resolve_reporting_day and sid in act_day
         if (
             value.grain == "day"
             and value.is_resolved
-            and not (p.range_end or p.as_of or reported_after_act)
-            and p.holiday is None
+            and not (p.range_start or p.range_end or p.as_of or p.occasion or reported_after_act)
         ):
-            # 이날 never points at an as-of date (12월 31일 현재 …), nor at the day a sentence reports an
-            # act it has already dated (지난 17일 … 전달했다고 20일 밝혔다. 이날 … → the 17th; but
-            # 지난 1일부터 … 진행한다고 16일 밝혔다. 이날 … → the 16th: a range dates no one act)
+            # 이날 never points at an as-of date (12월 31일 현재 …), a holiday named as the occasion
+            # (어린이날을 앞두고), nor at the day a sentence reports an act it has already dated (지난 17일 …
+            # 전달했다고 20일 밝혔다. 이날 … → the 17th); a range dates no one act (지난 1일부터 …
+            # 진행한다고 16일 밝혔다. 이날 … → the 16th; 전날 밤부터 … 만들었다. 이날 → the day before's next)
             last_day[sid] = value
-            if not p.range_start:
-                act_day.add(sid)
+            act_day.add(sid)
     return out
 
 
@@ -1535,6 +1599,8 @@ def adnominal_tenses(doc: Doc, index: TokenIndex) -> Callable[[int], int | None]
             return None
         if any(t == "EP" and lem in _PAST for t, lem in parts):
             return -1
+        if k + 1 < n and lemmas[k + 1] == "지" and tags[k + 1].startswith("NNB"):
+            return None  # 9월 말까지 지은 지 20년이 넘은 …: the time since (V-ㄴ 지), no clause of the date
         if parts[-1][1] in _PROSPECTIVE:  # 신청할 수 있다: what can be done, no plan
             return None if k + 1 < n and lemmas[k + 1] in _MODAL_NOUNS else 1
         return 1 if parts[-1][1] == "는" else -1

@@ -150,3 +150,21 @@ def format_number(value: Decimal | int | float) -> str:
         if d == d.to_integral_value():
             return str(d.quantize(Decimal(1)))
         return format(d.normalize(), "f")
+
+
+# Quoted titles: a number (a year, an amount) inside one belongs to the name (docs/annotation.md)
+QUOTES = "'\"‘’“”「」『』《》<>"
+_QUOTE_CLOSE = re.compile(r"[^'\"’”」』》>\n]*['\"’”」』》>]")
+_SENTENCE_ENDS = ("다", "요", "죠", "까", "네")
+_YEAR_APOSTROPHE = re.compile(r"['‘’](?=\d{2}(?:\.|년))")  # '23.6.1, '21년: a shortened year, no quote
+
+
+def in_quoted_title(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` stands inside a quoted title (``'설맞이 사랑 나눔'``, ``'한 잔에 백 원'
+    캠페인``): a quotation open on its line that closes without ending a sentence. Quoted speech
+    (``"… 한가위를 보내셨으면 한다"며``) is no title."""
+    line = _YEAR_APOSTROPHE.sub("", text[text.rfind("\n", 0, start) + 1 : start])
+    if sum(line.count(q) for q in QUOTES) % 2 == 0:
+        return False
+    m = _QUOTE_CLOSE.match(text, end)
+    return m is None or not m.group()[:-1].rstrip(" .!?…").endswith(_SENTENCE_ENDS)
