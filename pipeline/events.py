@@ -56,6 +56,7 @@ FILES = (
 )
 _RANGE_JOIN = re.compile(r"^\s*(?:부터|에서|이래|[~∼〜\-–])\s*$")
 _FROM_THEN_DURATION = re.compile(r"^\s*부터\s*$")
+_UNTIL_THEN_DURATION = re.compile(r"^\s*까지\s*$")
 _TOPIC = re.compile(r"\s*(?:[가-힣]+\s+)?[가-힣]+(?:은|는)\s")  # 이들은, 참가 학생들은, 이번 캠페인은
 _CONTENT = re.compile(r"[가-힣A-Za-z]")  # a sentence of dates, outlets, digits and signs is no event
 _BYLINE_BEFORE = re.compile(
@@ -73,6 +74,7 @@ _COUNT = r"(?:\s*[\d,.]+\s*[만천백]?)+\s*여?\s*"  # 300여 명, 1만 2천여
 # a word between an organisation and its staff: a unit, a head's name, a title joined by 와/과, 등 (농협은행 IT본부
 # 김영수 본부장과 신규직원 등 임직원봉사단 80명이); not a word closed by another case particle
 _BETWEEN = r"(?:(?![^\s]*(?:을|를|에|에서|의|로|은|는|이|가|도)\s)[^\s()]+\s+){0,5}?"
+UNKNOWN_KIND = "other"  # an organisation kind that names no kind (organizations.tsv; a name with no telling suffix)
 _LINKING_VERB = re.compile(r"(?:통|위|대|관|향|비)하?(?:여|해)|따라")  # 통해, 위해, 대해, 따라: a noun's link, no act
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
@@ -122,6 +124,7 @@ class EventTables:
     cited: re.Pattern  # a source the sentence cites (X에 따르면, X가 조사한 결과)
     finding: re.Pattern  # the ending of a finding (…한 것으로 나타났다): an event only when an organisation acts
     occasion_after: re.Pattern  # an occasion word after a date (연말을 맞아, 설을 앞두고): not the act's date
+    ahead_after: re.Pattern  # a noun the act comes before, after a date (설 명절을 앞둔, 오는 5일 어린이날을 앞두고)
     stamp_before: re.Pattern  # a page's time-stamp word opening the date's line (입력 2019.02.28 15:26): no act
     report_after: re.Pattern  # a few words and a verb of saying after a date (8일 밝혔다)
     reports: re.Pattern  # a sentence closing by reporting a clause (…기탁했다고 3일 밝혔다)
@@ -196,7 +199,12 @@ class EventTables:
                 rf"(?:^|\n|\d[^\S\n]+)[^\S\n]*[\[(]?(?:{_alt(r['word'] for r in anchors if r['role'] == 'stamp')})[^\S\n]*[:：]?[^\S\n]*$"
             ),
             occasion_after=re.compile(
-                rf"^\s*(?:{_alt(r['word'] for r in anchors if r['role'] == 'occasion')})(?![가-힣])".replace(
+                rf"^\s*(?:{_alt(r['word'] for r in anchors if r['role'] in ('occasion', 'ahead'))})(?![가-힣])".replace(
+                    r"\ ", r"\s*"
+                )
+            ),
+            ahead_after=re.compile(
+                rf"\s+[가-힣]+?(?:{_alt(r['word'] for r in anchors if r['role'] == 'ahead')})(?![가-힣])".replace(
                     r"\ ", r"\s*"
                 )
             ),
@@ -276,6 +284,28 @@ def end_after_duration(start: str, duration: str) -> str | None:
         return Timex("year", y + n - 1).format()
     idx = y * 12 + months - 1
     return Timex("month", idx // 12, idx % 12 + 1).format()
+
+
+def start_before_duration(end: str, duration: str) -> str | None:
+    """``2024-05-15`` closing ``P3D`` → ``2024-05-13`` (수요일까지 사흘간: the three days ending on it); None
+    unless the end is a known day and the duration a whole number of days or weeks (``2026년까지 3년간``
+    names a target year, not a span counted back)."""
+    e, dur = try_parse(end), try_parse(duration)
+    if (
+        e is None
+        or e.grain != "day"
+        or not e.is_resolved
+        or e.year is None
+        or e.month is None
+        or e.day is None
+        or dur is None
+        or not dur.is_duration
+        or not isinstance(dur.count, int)
+        or dur.unit not in ("D", "W")
+    ):
+        return None
+    days = dur.count * 7 if dur.unit == "W" else dur.count
+    return (_dt.date(e.year, e.month, e.day) - _dt.timedelta(days=days - 1)).isoformat()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -486,19 +516,28 @@ def _anaphor(t: EventTables, sentence: str) -> tuple[str, str] | None:
 def _referent(
     word: str, kind: str, named: list[Mention], acted: dict[str, str], carried: str | None = None
 ) -> str | None:
-    """What a back-reference stands for: the organisation acting so far (``carried``) when its name
-    ends with it (a topic continued: ``A재단은 … B재단과 협약을 했다. 재단은 …`` → A재단), else the latest
-    organisation named before whose name ends with it (공사는 → 한국수자원공사, 대학은 → the 대학교 just
-    named as a partner), else the latest acting organisation of its kind, else the latest one of its
-    kind named."""
-    if carried is not None and carried.endswith(word):
+    """What a back-reference stands for: the organisation acting so far (``carried``) when one of its
+    name's words ends with it (a topic continued: ``A재단은 … B재단과 협약을 했다. 재단은 …`` → A재단;
+    ``한국에너지공단 경남지역본부는 … 공단은 …`` → the regional unit, even after a headline naming 에너지공단),
+    else the latest organisation named before whose name ends with it (공사는 → 한국수자원공사, 대학은 → the
+    대학교 just named as a partner), else the one acting so far when its kind is unknown (``대선주조는 …
+    회사는`` → 대선주조, not an earlier (주) company), else the latest acting organisation of its kind, else
+    the latest one of its kind named."""
+    if carried is not None and _holds(carried, word):
         return carried
     for o in reversed(named):
         if o.name.endswith(word):
             return o.name
+    if carried is not None and next((o.kind for o in reversed(named) if o.name == carried), None) == UNKNOWN_KIND:
+        return carried
     if kind in acted:
         return acted[kind]
     return next((o.name for o in reversed(named) if o.kind == kind), None)
+
+
+def _holds(name: str, word: str) -> bool:
+    """One of the name's words ends with ``word``: ``한국에너지공단 경남지역본부`` holds 공단 and 본부."""
+    return any(part.endswith(word) for part in name.split())
 
 
 def _actor(
@@ -566,7 +605,12 @@ def _anchor(
     non_report = [d for d in points if not t.report_after.match(text[d.end : d.end + SETTINGS.reporting_verb_after])]
     if quoted and not non_report:
         return None  # a quotation reported on a day is no event
-    occasions = [d for d in non_report if t.occasion_after.match(text[d.end : d.end + SETTINGS.comparison_after])]
+    occasions = [
+        d
+        for d in non_report
+        if t.occasion_after.match(text[d.end : d.end + SETTINGS.comparison_after])
+        or t.ahead_after.match(text, d.end, d.end + _CLAUSE_AFTER)
+    ]
     background = [d for d in non_report if t.background_after.match(text, d.end, d.end + _CLAUSE_AFTER)]
     relative = [
         d
@@ -591,6 +635,14 @@ def _anchor(
     for d in dates:  # a start plus a duration: 2020년 9월 22일부터 1개월 동안
         if d.start > a.end and _is_duration(d.value) and _FROM_THEN_DURATION.match(text[a.end : d.start]):
             return a, d, a.value, end_after_duration(a.value, d.value)
+        # an end plus a duration of days: 수요일까지 사흘간 (the act starts on the first of them)
+        if (
+            d.start > a.end
+            and _is_duration(d.value)
+            and _UNTIL_THEN_DURATION.match(text[a.end : d.start])
+            and (first := start_before_duration(a.value, d.value)) is not None
+        ):
+            return a, d, first, a.value
     if a.end_value:  # 설 연휴: the official holiday period
         return a, None, a.value, a.end_value
     return a, None, None, None
@@ -734,7 +786,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                     event_id=len(events) + 1,
                     sentence_id=i + 1,
                     date_text=text[a.start : (g or a).end],
-                    date_value=a.value,
+                    date_value=start or a.value,  # a range counted back from its end starts before the date
                     date_start=start,
                     date_end=end,
                     orgs=names,

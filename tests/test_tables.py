@@ -162,6 +162,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "term",
                 "plan",
                 "occasion",
+                "ahead",
                 "source",
                 "finding",
                 "stamp",
