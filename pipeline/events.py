@@ -362,7 +362,9 @@ def _is_byline(text: str, org: Mention) -> bool:
     return bool(_LINE_AFTER.match(text, org.end) and _LINE_BEFORE.search(text[max(0, org.start - 3) : org.start]))
 
 
-def _subject_strength(t: EventTables, text: str, org: Mention, index: TokenIndex | None = None) -> int:
+def _subject_strength(
+    t: EventTables, text: str, org: Mention, index: TokenIndex | None = None, dates: Collection[int] = ()
+) -> int:
     """How the ORG is marked as the acting one: 2 with a topic particle (카카오는, 임직원들은, 재단에서는),
     1 with a subject or additive one (카카오가, 카카오도), 0 when it does not act in the sentence: no
     such particle, or a subject particle whose next word is adnominal (보건복지부가 주최한 시상식: the
@@ -381,7 +383,7 @@ def _subject_strength(t: EventTables, text: str, org: Mention, index: TokenIndex
         return 1 if owner and index is not None and _particle_at(index, org.end + owner.end() - 1) else 0
     if m.group(0).endswith(("은", "는")):
         return 2
-    return 0 if index is not None and _adnominal_next(index, text, org.end + m.end()) else 1
+    return 0 if index is not None and _adnominal_next(index, text, org.end + m.end(), dates) else 1
 
 
 def _particle_at(index: TokenIndex, pos: int) -> bool:
@@ -420,10 +422,13 @@ def _final_consonant(syllable: str) -> str:
     return "ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"[code % 28 - 1]
 
 
-def _adnominal_next(index: TokenIndex, text: str, pos: int) -> bool:
-    """The word starting after ``pos`` (past spaces) ends in an adnominal ending (주관하는, 펴낸)."""
+def _adnominal_next(index: TokenIndex, text: str, pos: int, dates: Collection[int] = ()) -> bool:
+    """The word starting after ``pos`` (past spaces) ends in an adnominal ending (주관하는, 펴낸), and opens
+    no date (``dates``: the DATE spans' starts; ``지난 8일``, ``같은 날`` are dates, not relative clauses)."""
     while pos < len(text) and text[pos] == " ":
         pos += 1
+    if pos in dates:
+        return False
     i = index.token_at(pos)
     while i is not None and i < index.n_tokens and not index.is_space[i]:
         if "ETM" in index.tags[i]:
@@ -476,16 +481,23 @@ def _acts_before(index: TokenIndex, text: str, lo: int, hi: int) -> bool:
 
 
 def _reported_subject(
-    t: EventTables, text: str, acting: Mention, orgs: list[Mention], index: TokenIndex, lo: int, hi: int
+    t: EventTables,
+    text: str,
+    acting: Mention,
+    orgs: list[Mention],
+    index: TokenIndex,
+    lo: int,
+    hi: int,
+    dates: Collection[int] = (),
 ) -> Mention | None:
     """In a sentence reporting a clause (``…했다고 밝혔다``) whose topic is ``acting`` (``부안군은``), the
     subject of the reported clause after it (``계화농협이 … 기탁했다고``; not a relative clause's), else None."""
-    if not t.reports.search(text, lo, hi) or _subject_strength(t, text, acting, index) != 2:
+    if not t.reports.search(text, lo, hi) or _subject_strength(t, text, acting, index, dates) != 2:
         return None
     inner = [o for o in orgs if o.start > acting.end]
-    if not any(_subject_strength(t, text, o, index) == 1 for o in inner):
+    if not any(_subject_strength(t, text, o, index, dates) == 1 for o in inner):
         return None
-    return _actor(t, text, inner, index)
+    return _actor(t, text, inner, index, dates=dates)
 
 
 def _relative_subject(t: EventTables, text: str, orgs: list[Mention], index: TokenIndex) -> Mention | None:
@@ -541,14 +553,19 @@ def _holds(name: str, word: str) -> bool:
 
 
 def _actor(
-    t: EventTables, text: str, orgs: list[Mention], index: TokenIndex | None = None, anchor: int | None = None
+    t: EventTables,
+    text: str,
+    orgs: list[Mention],
+    index: TokenIndex | None = None,
+    anchor: int | None = None,
+    dates: Collection[int] = (),
 ) -> Mention | None:
     """The sentence's acting ORG: the subject of the clause the anchoring date is in, i.e. of the
     acting ORGs before the date (``anchor``: its offset) the last topic-marked one, else the last
     subject-marked one (``A는 …하고, B는 2024년 …`` → B); with none before the date, the first
     topic-marked ORG, else the first subject-marked one. Of a joint subject (``A와 B는``, ``A·B는``,
     ``A, B 등 12개 기업이``) the first named."""
-    marked = [(s, o) for o in orgs if (s := _subject_strength(t, text, o, index))]
+    marked = [(s, o) for o in orgs if (s := _subject_strength(t, text, o, index, dates))]
     if not marked:
         return None
     before = [(s, o) for s, o in marked if anchor is not None and o.start < anchor]
@@ -731,12 +748,13 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         dates = [m for m in ms if m.label == "DATE" and m.start >= told]
         quoted = [q.span() for q in _QUOTE.finditer(text, lo, hi)]
         anchor = _anchor(t, text, dates, quoted, index) if dates else None
-        acting = _actor(t, text, orgs, index, anchor[0].start if anchor else None)
+        starts = {d.start for d in dates}
+        acting = _actor(t, text, orgs, index, anchor[0].start if anchor else None, starts)
         reported = t.person.search(text, acting.end, hi) if acting else None
         if reported and reported.group(0).rstrip()[-1] in "이가":  # X는 한 기부자가 기탁했다고 밝혔다: the person gives
             acting = None
         elif acting is not None:  # 부안군은 계화농협이 기탁했다고 밝혔다: the reported clause's subject gives
-            acting = _reported_subject(t, text, acting, orgs, index, lo, hi) or acting
+            acting = _reported_subject(t, text, acting, orgs, index, lo, hi, starts) or acting
         back = _anaphor(t, sentence) if acting is None else None
         joined = t.joined_anaphor.search(text, lo, acting.start) if acting else None
         if joined and joined.group(1) in t.anaphors:  # 공단과 대구시의사회가 공동 주관했다: the 공단 named before acts
