@@ -111,6 +111,7 @@ class EventTables:
     staff: re.Pattern  # the organisation's staff acting for it (롯데케미칼 임직원 300여 명은)
     group: re.Pattern  # the last of a list of organisations acting as a group (A, B 등 12개 기업이)
     joint: re.Pattern  # what joins two organisations of one subject (A와 B는, A·B는, A 이사장과 (이름) B 회장이)
+    described_joint: re.Pattern  # A와, then words describing B (A와 지역 식품업체 B가): joint when they are nouns
     anaphor: re.Pattern  # a sentence opening with a back-reference as its subject (회사는, 이 회사 직원들은)
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
     joined_anaphor: re.Pattern  # a back-reference joined to the acting ORG (공단과 대구시의사회가): it acts
@@ -161,6 +162,7 @@ class EventTables:
                 rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*)"
                 rf"|\s+(?:{staff}){_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?)$"
             ),
+            described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative})\s+((?:[가-힣]+\s+){{1,3}})$"),
             anaphor=re.compile(
                 rf"^\s*(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)"
                 rf"(?:\s+(?:{staff}))?(?:들)?(?:{acting})\s"
@@ -574,9 +576,26 @@ def _actor(
     chosen = [o for s, o in pool if s == best]
     actor = chosen[-1] if before else chosen[0]
     k = orgs.index(actor)
-    while k > 0 and t.joint.match(text[orgs[k - 1].end : orgs[k].start]):
+    while k > 0 and _joined(t, text, orgs[k - 1], orgs[k], index):
         k -= 1
     return orgs[k]
+
+
+def _joined(t: EventTables, text: str, a: Mention, b: Mention, index: TokenIndex | None) -> bool:
+    """``a`` and ``b`` are one subject: ``A와 B는``, ``A·B는``, or ``A와`` then nouns describing B (``A와 지역
+    식품업체 B가``; not ``A와 함께 B가``, an adverb: A only works with B)."""
+    between = text[a.end : b.start]
+    if t.joint.match(between):
+        return True
+    m = t.described_joint.match(between)
+    if not m or index is None:
+        return False
+    i = index.token_at(a.end + m.start(1))
+    while i is not None and i < index.n_tokens and index.start_list[i] < b.start:
+        if not index.is_space[i] and not all(tag.startswith("NN") for tag in index.tags[i].split("+")):
+            return False
+        i += 1
+    return True
 
 
 def _amount_item(m: Mention) -> str:
