@@ -75,6 +75,8 @@ _COUNT = r"(?:\s*[\d,.]+\s*[만천백]?)+\s*여?\s*"  # 300여 명, 1만 2천여
 # 김영수 본부장과 신규직원 등 임직원봉사단 80명이); not a word closed by another case particle
 _BETWEEN = r"(?:(?![^\s]*(?:을|를|에|에서|의|로|은|는|이|가|도)\s)[^\s()]+\s+){0,5}?"
 UNKNOWN_KIND = "other"  # an organisation kind that names no kind (organizations.tsv; a name with no telling suffix)
+# the cases of a particle after a name that is not the subject (에, 에게, 와, 의, 을, 에서, …; particles.tsv)
+_OBLIQUE = frozenset({"dative", "locative", "comitative", "genitive", "object", "ablative", "instrumental"})
 _LINKING_VERB = re.compile(r"(?:통|위|대|관|향|비)하?(?:여|해)|따라")  # 통해, 위해, 대해, 따라: a noun's link, no act
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
@@ -114,6 +116,7 @@ class EventTables:
     described_joint: re.Pattern  # A와, then words describing B (A와 지역 식품업체 B가): joint when they are nouns
     anaphor: re.Pattern  # a sentence opening with a back-reference as its subject (회사는, 이 회사 직원들은)
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
+    same: re.Pattern  # a back-reference to one named before, not the subject (같은 복지관에, 해당 기관과)
     joined_anaphor: re.Pattern  # a back-reference joined to the acting ORG (공단과 대구시의사회가): it acts
     pair: re.Pattern  # the organisations of the last agreement as the subject (양 기관은, 두 기관은, 양사는)
     said: re.Pattern  # what closes a quotation (…”고 말했다, …”며 강조했다): the sentence only reports words
@@ -168,6 +171,11 @@ class EventTables:
                 rf"(?:\s+(?:{staff}))?(?:들)?(?:{acting})\s"
             ),
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
+            same=re.compile(
+                rf"(?<![가-힣])(?:같은|해당)\s+({_alt(r['word'] for r in rows if r['role'] == 'anaphor')})"
+                rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})"
+                rf"(?![가-힣])"
+            ),
             joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
             pair=re.compile(
                 rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'pair')})(?:{acting})\s".replace(
@@ -554,6 +562,11 @@ def _holds(name: str, word: str) -> bool:
     return any(part.endswith(word) for part in name.split())
 
 
+def _named_before(word: str, named: list[Mention]) -> str | None:
+    """The latest organisation named before whose name ends with ``word`` (같은 복지관 → X종합사회복지관)."""
+    return next((o.name for o in reversed(named) if o.name.endswith(word)), None)
+
+
 def _actor(
     t: EventTables,
     text: str,
@@ -798,7 +811,9 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             )
             related = sponsor or (related if opens or _names_no_org(text, lo, hi, ms) else None)
             actor = related.name if related else carried
-        names = sorted({o.name for o in orgs} | ({actor} if actor else set()) | set(partners))
+        # 같은 복지관에: the organisation of that kind named before (a counterpart)
+        same = {n for m in t.same.finditer(text, lo, hi) if (n := _named_before(m.group(1), named))}
+        names = sorted({o.name for o in orgs} | ({actor} if actor else set()) | set(partners) | same)
         # a quotation reported on a day (김 이사장은 이날 "…"고 말했다) only reports words
         # (not …”라며 성금 1억 원을 전했다: an amount after the quotation is given; not 성금을 전달하며 “…”: an act before it)
         said = bool(
