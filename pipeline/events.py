@@ -29,6 +29,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,7 @@ FILES = (
     "particles.tsv",
     "reporting_verbs.tsv",
     "anchor_words.tsv",
+    "numerals.tsv",
 )
 _RANGE_JOIN = re.compile(r"^\s*(?:부터|에서|이래|[~∼〜\-–])\s*$")
 _FROM_THEN_DURATION = re.compile(r"^\s*부터\s*$")
@@ -150,6 +152,8 @@ class EventTables:
         comitative = _alt(r["particle"] for r in particles if r["function"] == "comitative")
         say = _alt(r["stem"] for r in read_table("reporting_verbs.tsv", data_dir) if r["kind"] == "say")
         anchors = read_table("anchor_words.tsv", data_dir)
+        # 두, 세, 네 … before a back-reference: the organisations of the last joint act (세 금융그룹은)
+        counts = _alt(r["surface"] for r in read_table("numerals.tsv", data_dir) if r["role"] == "native" and r["value"] != "1")
         comparison = _alt(r["word"] for r in anchors if r["role"] == "comparison").replace(r"\ ", r"\s*")
         classified = _alt(r["word"] for r in anchors if r["role"] == "classifies")
         term = _alt(r["word"] for r in anchors if r["role"] == "term")
@@ -178,9 +182,9 @@ class EventTables:
             ),
             joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
             pair=re.compile(
-                rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'pair')})(?:{acting})\s".replace(
-                    r"\ ", r"\s*"
-                )
+                rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'pair')}"
+                rf"|(?:{counts})\s+[가-힣]*?(?:{_alt(r['word'] for r in rows if r['role'] == 'anaphor')}))"
+                rf"(?:{acting})\s".replace(r"\ ", r"\s*")
             ),
             said=re.compile(
                 rf"\s*(?:(?:{_alt(r['word'] for r in anchors if r['role'] == 'speech')})(?:을|를|의)?\s+"
@@ -854,7 +858,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             acted[acting.kind] = acting.name
         elif (back is not None or partners) and actor is not None:
             carried = actor
-        if events and events[-1].sentence_id == i + 1 and actor is not None and len(names) > 1:
+        # the participants of the last event naming several, or of a joint subject (a headline's A·B·C가)
+        joint = acting is not None and any(
+            _joined(t, text, a, b, index) and acting in (a, b) for a, b in pairwise(orgs)
+        )
+        if (joint or (events and events[-1].sentence_id == i + 1)) and actor is not None and len(names) > 1:
             pair = actor, [n for n in names if n != actor]  # the participants of the last event naming several
         named += orgs
     return events
