@@ -115,6 +115,7 @@ class EventTables:
     staff: re.Pattern  # the organisation's staff acting for it (롯데케미칼 임직원 300여 명은)
     group: re.Pattern  # the last of a list of organisations acting as a group (A, B 등 12개 기업이)
     joint: re.Pattern  # what joins two organisations of one subject (A와 B는, A·B는, A 이사장과 (이름) B 회장이)
+    titled_with: re.Pattern  # a person's bare title joined to the next name (김영호 대표와 [이수진] X재단 이사장이)
     described_joint: re.Pattern  # A와, then words describing B (A와 지역 식품업체 B가): joint when they are nouns
     anaphor: re.Pattern  # a sentence opening with a back-reference as its subject (회사는, 이 회사 직원들은)
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
@@ -170,6 +171,9 @@ class EventTables:
             joint=re.compile(
                 rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*)"
                 rf"|\s+(?:{staff}){_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?)$"
+            ),
+            titled_with=re.compile(
+                rf"(?<![가-힣])[가-힣]{{2,4}}\s+(?:{staff})\s*(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?$"
             ),
             described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative})\s+((?:[가-힣]+\s+){{1,3}})$"),
             anaphor=re.compile(
@@ -793,6 +797,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             acting = None
         elif acting is not None:  # 부안군은 계화농협이 기탁했다고 밝혔다: the reported clause's subject gives
             acting = _reported_subject(t, text, acting, orgs, index, lo, hi, starts) or acting
+        if acting is not None and t.titled_with.search(text, max(lo, acting.start - _STAFF_AFTER), acting.start):
+            acting = None  # 김영호 대표와 이수진 X재단 이사장 등이: the organisation acting so far and X
         back = _anaphor(t, sentence) if acting is None else None
         joined = t.joined_anaphor.search(text, lo, acting.start) if acting else None
         if joined and joined.group(1) in t.anaphors:  # 공단과 대구시의사회가 공동 주관했다: the 공단 named before acts
