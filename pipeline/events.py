@@ -129,6 +129,9 @@ class EventTables:
     plans: frozenset[str]  # nouns a final copula makes a plan, target or ongoing act (지원할 예정이다, 운영 중이다)
     futures: frozenset[str]  # nouns that do so only after a future adnominal (지원할 것이다, not 늘어난 것이다)
     cited: re.Pattern  # a source the sentence cites (X에 따르면, X가 조사한 결과)
+    planned: re.Pattern  # a sentence closing on a plan or a target (… 줄이는 것이 목표다, 지원할 계획이다)
+    measure: re.Pattern  # a measure as the subject (배출량은, 매출이): the sentence states a figure
+    owned_measure: re.Pattern  # after an ORG, a measure it owns as the subject (X의 온실가스 배출량은): X does not act
     finding: re.Pattern  # the ending of a finding (…한 것으로 나타났다): an event only when an organisation acts
     occasion_after: re.Pattern  # an occasion word after a date (연말을 맞아, 설을 앞두고): not the act's date
     ahead_after: re.Pattern  # a noun the act comes before, after a date (설 명절을 앞둔, 오는 5일 어린이날을 앞두고)
@@ -160,6 +163,7 @@ class EventTables:
         comparison = _alt(r["word"] for r in anchors if r["role"] == "comparison").replace(r"\ ", r"\s*")
         classified = _alt(r["word"] for r in anchors if r["role"] == "classifies")
         term = _alt(r["word"] for r in anchors if r["role"] == "term")
+        measure = _alt(r["word"] for r in anchors if r["role"] == "measure")
         return cls(
             categories=[(r["category"], re.compile(r["cue"])) for r in read_table("event_categories.tsv", data_dir)],
             subject=re.compile(rf"^{_PAREN}(?:{acting})(?![가-힣])"),
@@ -212,6 +216,11 @@ class EventTables:
             plans=frozenset(r["word"] for r in anchors if r["role"] == "plan"),
             futures=frozenset(r["word"] for r in anchors if r["role"] == "future"),
             cited=re.compile(_alt(r["word"] for r in anchors if r["role"] == "source").replace(r"\ ", r"\s*")),
+            planned=re.compile(
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'plan')})(?:이다|다|입니다)[^가-힣]*$"
+            ),
+            measure=re.compile(rf"(?<![가-힣])(?:{measure})(?:{subject})\s"),
+            owned_measure=re.compile(rf"{_PAREN}의\s+(?:[가-힣]+\s+)?(?:{measure})(?:{subject})\s"),
             finding=re.compile(
                 rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'finding')})[^가-힣]*$".replace(r"\ ", r"\s*")
             ),
@@ -432,6 +441,12 @@ def _states_fact(t: EventTables, index: TokenIndex, lo: int, hi: int, text: str)
         before = text[index.start_list[i - 1] : index.end_list[i - 1]]
         return not (before and "ETM" in index.tags[i - 1] and _final_consonant(before[-1]) == "ㄹ")
     return word not in t.plans
+
+
+def _states_figure(t: EventTables, text: str, lo: int, hi: int) -> bool:
+    """A measure is the subject (``온실가스 배출량은 1만 톤으로 8% 줄었다``), and the sentence closes on no plan
+    or target (``배출량은 2030년까지 25% 줄이는 것이 목표다`` plans)."""
+    return bool(t.measure.search(text, lo, hi)) and not t.planned.search(text, lo, hi)
 
 
 def _final_consonant(syllable: str) -> str:
@@ -799,6 +814,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             acting = _reported_subject(t, text, acting, orgs, index, lo, hi, starts) or acting
         if acting is not None and t.titled_with.search(text, max(lo, acting.start - _STAFF_AFTER), acting.start):
             acting = None  # 김영호 대표와 이수진 X재단 이사장 등이: the organisation acting so far and X
+        if acting is not None and t.owned_measure.match(text, acting.end):
+            acting = None  # X의 온실가스 배출량은 … 줄었다: X's figure, not X's act
         back = _anaphor(t, sentence) if acting is None else None
         joined = t.joined_anaphor.search(text, lo, acting.start) if acting else None
         if joined and joined.group(1) in t.anaphors:  # 공단과 대구시의사회가 공동 주관했다: the 공단 named before acts
@@ -840,7 +857,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if (
             anchor
             and has_content
-            and ((cited is None and not t.finding.search(text, lo, hi)) or acting is not None)
+            and (
+                (cited is None and not t.finding.search(text, lo, hi) and not _states_figure(t, text, lo, hi))
+                or acting is not None
+            )
             and not _states_fact(t, index, lo, hi, text)
             and not said
         ):

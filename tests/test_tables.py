@@ -163,6 +163,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "plan",
                 "occasion",
                 "ahead",
+                "measure",
                 "source",
                 "finding",
                 "stamp",
