@@ -29,6 +29,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +54,11 @@ FILES = (
     "particles.tsv",
     "reporting_verbs.tsv",
     "anchor_words.tsv",
+    "numerals.tsv",
 )
 _RANGE_JOIN = re.compile(r"^\s*(?:부터|에서|이래|[~∼〜\-–])\s*$")
 _FROM_THEN_DURATION = re.compile(r"^\s*부터\s*$")
+_UNTIL_THEN_DURATION = re.compile(r"^\s*까지\s*$")
 _TOPIC = re.compile(r"\s*(?:[가-힣]+\s+)?[가-힣]+(?:은|는)\s")  # 이들은, 참가 학생들은, 이번 캠페인은
 _CONTENT = re.compile(r"[가-힣A-Za-z]")  # a sentence of dates, outlets, digits and signs is no event
 _BYLINE_BEFORE = re.compile(
@@ -73,6 +76,9 @@ _COUNT = r"(?:\s*[\d,.]+\s*[만천백]?)+\s*여?\s*"  # 300여 명, 1만 2천여
 # a word between an organisation and its staff: a unit, a head's name, a title joined by 와/과, 등 (농협은행 IT본부
 # 김영수 본부장과 신규직원 등 임직원봉사단 80명이); not a word closed by another case particle
 _BETWEEN = r"(?:(?![^\s]*(?:을|를|에|에서|의|로|은|는|이|가|도)\s)[^\s()]+\s+){0,5}?"
+UNKNOWN_KIND = "other"  # an organisation kind that names no kind (organizations.tsv; a name with no telling suffix)
+# the cases of a particle after a name that is not the subject (에, 에게, 와, 의, 을, 에서, …; particles.tsv)
+_OBLIQUE = frozenset({"dative", "locative", "comitative", "genitive", "object", "ablative", "instrumental"})
 _LINKING_VERB = re.compile(r"(?:통|위|대|관|향|비)하?(?:여|해)|따라")  # 통해, 위해, 대해, 따라: a noun's link, no act
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
@@ -109,8 +115,11 @@ class EventTables:
     staff: re.Pattern  # the organisation's staff acting for it (롯데케미칼 임직원 300여 명은)
     group: re.Pattern  # the last of a list of organisations acting as a group (A, B 등 12개 기업이)
     joint: re.Pattern  # what joins two organisations of one subject (A와 B는, A·B는, A 이사장과 (이름) B 회장이)
+    titled_with: re.Pattern  # a person's bare title joined to the next name (김영호 대표와 [이수진] X재단 이사장이)
+    described_joint: re.Pattern  # A와, then words describing B (A와 지역 식품업체 B가): joint when they are nouns
     anaphor: re.Pattern  # a sentence opening with a back-reference as its subject (회사는, 이 회사 직원들은)
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
+    same: re.Pattern  # a back-reference to one named before, not the subject (같은 복지관에, 해당 기관과)
     joined_anaphor: re.Pattern  # a back-reference joined to the acting ORG (공단과 대구시의사회가): it acts
     pair: re.Pattern  # the organisations of the last agreement as the subject (양 기관은, 두 기관은, 양사는)
     said: re.Pattern  # what closes a quotation (…”고 말했다, …”며 강조했다): the sentence only reports words
@@ -120,8 +129,12 @@ class EventTables:
     plans: frozenset[str]  # nouns a final copula makes a plan, target or ongoing act (지원할 예정이다, 운영 중이다)
     futures: frozenset[str]  # nouns that do so only after a future adnominal (지원할 것이다, not 늘어난 것이다)
     cited: re.Pattern  # a source the sentence cites (X에 따르면, X가 조사한 결과)
+    planned: re.Pattern  # a sentence closing on a plan or a target (… 줄이는 것이 목표다, 지원할 계획이다)
+    measure: re.Pattern  # a measure as the subject (배출량은, 매출이): the sentence states a figure
+    owned_measure: re.Pattern  # after an ORG, a measure it owns as the subject (X의 온실가스 배출량은): X does not act
     finding: re.Pattern  # the ending of a finding (…한 것으로 나타났다): an event only when an organisation acts
     occasion_after: re.Pattern  # an occasion word after a date (연말을 맞아, 설을 앞두고): not the act's date
+    ahead_after: re.Pattern  # a noun the act comes before, after a date (설 명절을 앞둔, 오는 5일 어린이날을 앞두고)
     stamp_before: re.Pattern  # a page's time-stamp word opening the date's line (입력 2019.02.28 15:26): no act
     report_after: re.Pattern  # a few words and a verb of saying after a date (8일 밝혔다)
     reports: re.Pattern  # a sentence closing by reporting a clause (…기탁했다고 3일 밝혔다)
@@ -143,9 +156,14 @@ class EventTables:
         comitative = _alt(r["particle"] for r in particles if r["function"] == "comitative")
         say = _alt(r["stem"] for r in read_table("reporting_verbs.tsv", data_dir) if r["kind"] == "say")
         anchors = read_table("anchor_words.tsv", data_dir)
+        # 두, 세, 네 … before a back-reference: the organisations of the last joint act (세 금융그룹은)
+        counts = _alt(
+            r["surface"] for r in read_table("numerals.tsv", data_dir) if r["role"] == "native" and r["value"] != "1"
+        )
         comparison = _alt(r["word"] for r in anchors if r["role"] == "comparison").replace(r"\ ", r"\s*")
         classified = _alt(r["word"] for r in anchors if r["role"] == "classifies")
         term = _alt(r["word"] for r in anchors if r["role"] == "term")
+        measure = _alt(r["word"] for r in anchors if r["role"] == "measure")
         return cls(
             categories=[(r["category"], re.compile(r["cue"])) for r in read_table("event_categories.tsv", data_dir)],
             subject=re.compile(rf"^{_PAREN}(?:{acting})(?![가-힣])"),
@@ -158,16 +176,25 @@ class EventTables:
                 rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*)"
                 rf"|\s+(?:{staff}){_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?)$"
             ),
+            titled_with=re.compile(
+                rf"(?<![가-힣])[가-힣]{{2,4}}\s+(?:{staff})\s*(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?$"
+            ),
+            described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative})\s+((?:[가-힣]+\s+){{1,3}})$"),
             anaphor=re.compile(
                 rf"^\s*(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)"
                 rf"(?:\s+(?:{staff}))?(?:들)?(?:{acting})\s"
             ),
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
+            same=re.compile(
+                rf"(?<![가-힣])(?:같은|해당)\s+({_alt(r['word'] for r in rows if r['role'] == 'anaphor')})"
+                rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})"
+                rf"(?![가-힣])"
+            ),
             joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
             pair=re.compile(
-                rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'pair')})(?:{acting})\s".replace(
-                    r"\ ", r"\s*"
-                )
+                rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'pair')}"
+                rf"|(?:{counts})\s+[가-힣]*?(?:{_alt(r['word'] for r in rows if r['role'] == 'anaphor')}))"
+                rf"(?:{acting})\s".replace(r"\ ", r"\s*")
             ),
             said=re.compile(
                 rf"\s*(?:(?:{_alt(r['word'] for r in anchors if r['role'] == 'speech')})(?:을|를|의)?\s+"
@@ -189,6 +216,11 @@ class EventTables:
             plans=frozenset(r["word"] for r in anchors if r["role"] == "plan"),
             futures=frozenset(r["word"] for r in anchors if r["role"] == "future"),
             cited=re.compile(_alt(r["word"] for r in anchors if r["role"] == "source").replace(r"\ ", r"\s*")),
+            planned=re.compile(
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'plan')})(?:이다|다|입니다)[^가-힣]*$"
+            ),
+            measure=re.compile(rf"(?<![가-힣])(?:{measure})(?:{subject})\s"),
+            owned_measure=re.compile(rf"{_PAREN}의\s+(?:[가-힣]+\s+)?(?:{measure})(?:{subject})\s"),
             finding=re.compile(
                 rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'finding')})[^가-힣]*$".replace(r"\ ", r"\s*")
             ),
@@ -196,7 +228,12 @@ class EventTables:
                 rf"(?:^|\n|\d[^\S\n]+)[^\S\n]*[\[(]?(?:{_alt(r['word'] for r in anchors if r['role'] == 'stamp')})[^\S\n]*[:：]?[^\S\n]*$"
             ),
             occasion_after=re.compile(
-                rf"^\s*(?:{_alt(r['word'] for r in anchors if r['role'] == 'occasion')})(?![가-힣])".replace(
+                rf"^\s*(?:{_alt(r['word'] for r in anchors if r['role'] in ('occasion', 'ahead'))})(?![가-힣])".replace(
+                    r"\ ", r"\s*"
+                )
+            ),
+            ahead_after=re.compile(
+                rf"\s+[가-힣]+?(?:{_alt(r['word'] for r in anchors if r['role'] == 'ahead')})(?![가-힣])".replace(
                     r"\ ", r"\s*"
                 )
             ),
@@ -278,6 +315,28 @@ def end_after_duration(start: str, duration: str) -> str | None:
     return Timex("month", idx // 12, idx % 12 + 1).format()
 
 
+def start_before_duration(end: str, duration: str) -> str | None:
+    """``2024-05-15`` closing ``P3D`` → ``2024-05-13`` (수요일까지 사흘간: the three days ending on it); None
+    unless the end is a known day and the duration a whole number of days or weeks (``2026년까지 3년간``
+    names a target year, not a span counted back)."""
+    e, dur = try_parse(end), try_parse(duration)
+    if (
+        e is None
+        or e.grain != "day"
+        or not e.is_resolved
+        or e.year is None
+        or e.month is None
+        or e.day is None
+        or dur is None
+        or not dur.is_duration
+        or not isinstance(dur.count, int)
+        or dur.unit not in ("D", "W")
+    ):
+        return None
+    days = dur.count * 7 if dur.unit == "W" else dur.count
+    return (_dt.date(e.year, e.month, e.day) - _dt.timedelta(days=days - 1)).isoformat()
+
+
 # ---------------------------------------------------------------------------------------------
 # Linking
 
@@ -332,7 +391,9 @@ def _is_byline(text: str, org: Mention) -> bool:
     return bool(_LINE_AFTER.match(text, org.end) and _LINE_BEFORE.search(text[max(0, org.start - 3) : org.start]))
 
 
-def _subject_strength(t: EventTables, text: str, org: Mention, index: TokenIndex | None = None) -> int:
+def _subject_strength(
+    t: EventTables, text: str, org: Mention, index: TokenIndex | None = None, dates: Collection[int] = ()
+) -> int:
     """How the ORG is marked as the acting one: 2 with a topic particle (카카오는, 임직원들은, 재단에서는),
     1 with a subject or additive one (카카오가, 카카오도), 0 when it does not act in the sentence: no
     such particle, or a subject particle whose next word is adnominal (보건복지부가 주최한 시상식: the
@@ -351,7 +412,7 @@ def _subject_strength(t: EventTables, text: str, org: Mention, index: TokenIndex
         return 1 if owner and index is not None and _particle_at(index, org.end + owner.end() - 1) else 0
     if m.group(0).endswith(("은", "는")):
         return 2
-    return 0 if index is not None and _adnominal_next(index, text, org.end + m.end()) else 1
+    return 0 if index is not None and _adnominal_next(index, text, org.end + m.end(), dates) else 1
 
 
 def _particle_at(index: TokenIndex, pos: int) -> bool:
@@ -382,6 +443,12 @@ def _states_fact(t: EventTables, index: TokenIndex, lo: int, hi: int, text: str)
     return word not in t.plans
 
 
+def _states_figure(t: EventTables, text: str, lo: int, hi: int) -> bool:
+    """A measure is the subject (``온실가스 배출량은 1만 톤으로 8% 줄었다``), and the sentence closes on no plan
+    or target (``배출량은 2030년까지 25% 줄이는 것이 목표다`` plans)."""
+    return bool(t.measure.search(text, lo, hi)) and not t.planned.search(text, lo, hi)
+
+
 def _final_consonant(syllable: str) -> str:
     """The final consonant (받침) of a Hangul syllable as a compatibility jamo, or ``""``."""
     code = ord(syllable) - 0xAC00
@@ -390,10 +457,13 @@ def _final_consonant(syllable: str) -> str:
     return "ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"[code % 28 - 1]
 
 
-def _adnominal_next(index: TokenIndex, text: str, pos: int) -> bool:
-    """The word starting after ``pos`` (past spaces) ends in an adnominal ending (주관하는, 펴낸)."""
+def _adnominal_next(index: TokenIndex, text: str, pos: int, dates: Collection[int] = ()) -> bool:
+    """The word starting after ``pos`` (past spaces) ends in an adnominal ending (주관하는, 펴낸), and opens
+    no date (``dates``: the DATE spans' starts; ``지난 8일``, ``같은 날`` are dates, not relative clauses)."""
     while pos < len(text) and text[pos] == " ":
         pos += 1
+    if pos in dates:
+        return False
     i = index.token_at(pos)
     while i is not None and i < index.n_tokens and not index.is_space[i]:
         if "ETM" in index.tags[i]:
@@ -446,16 +516,23 @@ def _acts_before(index: TokenIndex, text: str, lo: int, hi: int) -> bool:
 
 
 def _reported_subject(
-    t: EventTables, text: str, acting: Mention, orgs: list[Mention], index: TokenIndex, lo: int, hi: int
+    t: EventTables,
+    text: str,
+    acting: Mention,
+    orgs: list[Mention],
+    index: TokenIndex,
+    lo: int,
+    hi: int,
+    dates: Collection[int] = (),
 ) -> Mention | None:
     """In a sentence reporting a clause (``…했다고 밝혔다``) whose topic is ``acting`` (``부안군은``), the
     subject of the reported clause after it (``계화농협이 … 기탁했다고``; not a relative clause's), else None."""
-    if not t.reports.search(text, lo, hi) or _subject_strength(t, text, acting, index) != 2:
+    if not t.reports.search(text, lo, hi) or _subject_strength(t, text, acting, index, dates) != 2:
         return None
     inner = [o for o in orgs if o.start > acting.end]
-    if not any(_subject_strength(t, text, o, index) == 1 for o in inner):
+    if not any(_subject_strength(t, text, o, index, dates) == 1 for o in inner):
         return None
-    return _actor(t, text, inner, index)
+    return _actor(t, text, inner, index, dates=dates)
 
 
 def _relative_subject(t: EventTables, text: str, orgs: list[Mention], index: TokenIndex) -> Mention | None:
@@ -486,30 +563,49 @@ def _anaphor(t: EventTables, sentence: str) -> tuple[str, str] | None:
 def _referent(
     word: str, kind: str, named: list[Mention], acted: dict[str, str], carried: str | None = None
 ) -> str | None:
-    """What a back-reference stands for: the organisation acting so far (``carried``) when its name
-    ends with it (a topic continued: ``A재단은 … B재단과 협약을 했다. 재단은 …`` → A재단), else the latest
-    organisation named before whose name ends with it (공사는 → 한국수자원공사, 대학은 → the 대학교 just
-    named as a partner), else the latest acting organisation of its kind, else the latest one of its
-    kind named."""
-    if carried is not None and carried.endswith(word):
+    """What a back-reference stands for: the organisation acting so far (``carried``) when one of its
+    name's words ends with it (a topic continued: ``A재단은 … B재단과 협약을 했다. 재단은 …`` → A재단;
+    ``한국에너지공단 경남지역본부는 … 공단은 …`` → the regional unit, even after a headline naming 에너지공단),
+    else the latest organisation named before whose name ends with it (공사는 → 한국수자원공사, 대학은 → the
+    대학교 just named as a partner), else the one acting so far when its kind is unknown (``대선주조는 …
+    회사는`` → 대선주조, not an earlier (주) company), else the latest acting organisation of its kind, else
+    the latest one of its kind named."""
+    if carried is not None and _holds(carried, word):
         return carried
     for o in reversed(named):
         if o.name.endswith(word):
             return o.name
+    if carried is not None and next((o.kind for o in reversed(named) if o.name == carried), None) == UNKNOWN_KIND:
+        return carried
     if kind in acted:
         return acted[kind]
     return next((o.name for o in reversed(named) if o.kind == kind), None)
 
 
+def _holds(name: str, word: str) -> bool:
+    """One of the name's words ends with ``word``: ``한국에너지공단 경남지역본부`` holds 공단 and 본부."""
+    return any(part.endswith(word) for part in name.split())
+
+
+def _named_before(word: str, named: list[Mention]) -> str | None:
+    """The latest organisation named before whose name ends with ``word`` (같은 복지관 → X종합사회복지관)."""
+    return next((o.name for o in reversed(named) if o.name.endswith(word)), None)
+
+
 def _actor(
-    t: EventTables, text: str, orgs: list[Mention], index: TokenIndex | None = None, anchor: int | None = None
+    t: EventTables,
+    text: str,
+    orgs: list[Mention],
+    index: TokenIndex | None = None,
+    anchor: int | None = None,
+    dates: Collection[int] = (),
 ) -> Mention | None:
     """The sentence's acting ORG: the subject of the clause the anchoring date is in, i.e. of the
     acting ORGs before the date (``anchor``: its offset) the last topic-marked one, else the last
     subject-marked one (``A는 …하고, B는 2024년 …`` → B); with none before the date, the first
     topic-marked ORG, else the first subject-marked one. Of a joint subject (``A와 B는``, ``A·B는``,
     ``A, B 등 12개 기업이``) the first named."""
-    marked = [(s, o) for o in orgs if (s := _subject_strength(t, text, o, index))]
+    marked = [(s, o) for o in orgs if (s := _subject_strength(t, text, o, index, dates))]
     if not marked:
         return None
     before = [(s, o) for s, o in marked if anchor is not None and o.start < anchor]
@@ -518,9 +614,26 @@ def _actor(
     chosen = [o for s, o in pool if s == best]
     actor = chosen[-1] if before else chosen[0]
     k = orgs.index(actor)
-    while k > 0 and t.joint.match(text[orgs[k - 1].end : orgs[k].start]):
+    while k > 0 and _joined(t, text, orgs[k - 1], orgs[k], index):
         k -= 1
     return orgs[k]
+
+
+def _joined(t: EventTables, text: str, a: Mention, b: Mention, index: TokenIndex | None) -> bool:
+    """``a`` and ``b`` are one subject: ``A와 B는``, ``A·B는``, or ``A와`` then nouns describing B (``A와 지역
+    식품업체 B가``; not ``A와 함께 B가``, an adverb: A only works with B)."""
+    between = text[a.end : b.start]
+    if t.joint.match(between):
+        return True
+    m = t.described_joint.match(between)
+    if not m or index is None:
+        return False
+    i = index.token_at(a.end + m.start(1))
+    while i is not None and i < index.n_tokens and index.start_list[i] < b.start:
+        if not index.is_space[i] and not all(tag.startswith("NN") for tag in index.tags[i].split("+")):
+            return False
+        i += 1
+    return True
 
 
 def _amount_item(m: Mention) -> str:
@@ -566,7 +679,12 @@ def _anchor(
     non_report = [d for d in points if not t.report_after.match(text[d.end : d.end + SETTINGS.reporting_verb_after])]
     if quoted and not non_report:
         return None  # a quotation reported on a day is no event
-    occasions = [d for d in non_report if t.occasion_after.match(text[d.end : d.end + SETTINGS.comparison_after])]
+    occasions = [
+        d
+        for d in non_report
+        if t.occasion_after.match(text[d.end : d.end + SETTINGS.comparison_after])
+        or t.ahead_after.match(text, d.end, d.end + _CLAUSE_AFTER)
+    ]
     background = [d for d in non_report if t.background_after.match(text, d.end, d.end + _CLAUSE_AFTER)]
     relative = [
         d
@@ -591,6 +709,14 @@ def _anchor(
     for d in dates:  # a start plus a duration: 2020년 9월 22일부터 1개월 동안
         if d.start > a.end and _is_duration(d.value) and _FROM_THEN_DURATION.match(text[a.end : d.start]):
             return a, d, a.value, end_after_duration(a.value, d.value)
+        # an end plus a duration of days: 수요일까지 사흘간 (the act starts on the first of them)
+        if (
+            d.start > a.end
+            and _is_duration(d.value)
+            and _UNTIL_THEN_DURATION.match(text[a.end : d.start])
+            and (first := start_before_duration(a.value, d.value)) is not None
+        ):
+            return a, d, first, a.value
     if a.end_value:  # 설 연휴: the official holiday period
         return a, None, a.value, a.end_value
     return a, None, None, None
@@ -679,12 +805,17 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         dates = [m for m in ms if m.label == "DATE" and m.start >= told]
         quoted = [q.span() for q in _QUOTE.finditer(text, lo, hi)]
         anchor = _anchor(t, text, dates, quoted, index) if dates else None
-        acting = _actor(t, text, orgs, index, anchor[0].start if anchor else None)
+        starts = {d.start for d in dates}
+        acting = _actor(t, text, orgs, index, anchor[0].start if anchor else None, starts)
         reported = t.person.search(text, acting.end, hi) if acting else None
         if reported and reported.group(0).rstrip()[-1] in "이가":  # X는 한 기부자가 기탁했다고 밝혔다: the person gives
             acting = None
         elif acting is not None:  # 부안군은 계화농협이 기탁했다고 밝혔다: the reported clause's subject gives
-            acting = _reported_subject(t, text, acting, orgs, index, lo, hi) or acting
+            acting = _reported_subject(t, text, acting, orgs, index, lo, hi, starts) or acting
+        if acting is not None and t.titled_with.search(text, max(lo, acting.start - _STAFF_AFTER), acting.start):
+            acting = None  # 김영호 대표와 이수진 X재단 이사장 등이: the organisation acting so far and X
+        if acting is not None and t.owned_measure.match(text, acting.end):
+            acting = None  # X의 온실가스 배출량은 … 줄었다: X's figure, not X's act
         back = _anaphor(t, sentence) if acting is None else None
         joined = t.joined_anaphor.search(text, lo, acting.start) if acting else None
         if joined and joined.group(1) in t.anaphors:  # 공단과 대구시의사회가 공동 주관했다: the 공단 named before acts
@@ -709,7 +840,9 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             )
             related = sponsor or (related if opens or _names_no_org(text, lo, hi, ms) else None)
             actor = related.name if related else carried
-        names = sorted({o.name for o in orgs} | ({actor} if actor else set()) | set(partners))
+        # 같은 복지관에: the organisation of that kind named before (a counterpart)
+        same = {n for m in t.same.finditer(text, lo, hi) if (n := _named_before(m.group(1), named))}
+        names = sorted({o.name for o in orgs} | ({actor} if actor else set()) | set(partners) | same)
         # a quotation reported on a day (김 이사장은 이날 "…"고 말했다) only reports words
         # (not …”라며 성금 1억 원을 전했다: an amount after the quotation is given; not 성금을 전달하며 “…”: an act before it)
         said = bool(
@@ -724,7 +857,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if (
             anchor
             and has_content
-            and ((cited is None and not t.finding.search(text, lo, hi)) or acting is not None)
+            and (
+                (cited is None and not t.finding.search(text, lo, hi) and not _states_figure(t, text, lo, hi))
+                or acting is not None
+            )
             and not _states_fact(t, index, lo, hi, text)
             and not said
         ):
@@ -734,7 +870,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                     event_id=len(events) + 1,
                     sentence_id=i + 1,
                     date_text=text[a.start : (g or a).end],
-                    date_value=a.value,
+                    date_value=start or a.value,  # a range counted back from its end starts before the date
                     date_start=start,
                     date_end=end,
                     orgs=names,
@@ -750,7 +886,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             acted[acting.kind] = acting.name
         elif (back is not None or partners) and actor is not None:
             carried = actor
-        if events and events[-1].sentence_id == i + 1 and actor is not None and len(names) > 1:
+        # the participants of the last event naming several, or of a joint subject (a headline's A·B·C가)
+        joint = acting is not None and any(
+            _joined(t, text, a, b, index) and acting in (a, b) for a, b in pairwise(orgs)
+        )
+        if (joint or (events and events[-1].sentence_id == i + 1)) and actor is not None and len(names) > 1:
             pair = actor, [n for n in names if n != actor]  # the participants of the last event naming several
         named += orgs
     return events

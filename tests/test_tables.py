@@ -179,6 +179,8 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "term",
                 "plan",
                 "occasion",
+                "ahead",
+                "measure",
                 "source",
                 "finding",
                 "stamp",
