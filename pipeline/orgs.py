@@ -1051,7 +1051,7 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         if word is None:
             continue
         name_start = max(m.end(), word.start)
-        if word.end <= name_start:
+        if word.end <= name_start or (_written_out(m.group()) and not _names_after_form(word, name_start)):
             continue
         out = [o for o in out if not (m.start() <= o.start < word.end)]
         out.append(
@@ -1076,6 +1076,21 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         out = [o for o in out if not (word.start <= o.start < m.end())]
         out.append(_company(t, word.start, m.end(), name, "org.company_form_suffix", kind=t.forms[m.group().strip()]))
     return out
+
+
+def _written_out(form: str) -> bool:
+    """A legal form spelt in words (사회적협동조합, 사단법인), not a bracketed or one-character mark."""
+    return form.strip().isalpha()
+
+
+def _names_after_form(word: _Word, name_start: int) -> bool:
+    """The word after a written-out legal form can be a name: not a numeral or determiner (사회적협동조합 다섯
+    곳), and not one common noun alone (사회적협동조합 설립, 사단법인 인가); a proper noun, Latin or a
+    compound of nouns is (사회적협동조합 한울밥상, 사회적협동조합 두레카페)."""
+    tokens = [tok for tok in word.tokens if tok[0] >= name_start]
+    if not tokens or tokens[0][2].startswith(("NR", "MM", "SN")):
+        return False
+    return len(tokens) > 1 or tokens[0][2].startswith(("NNP", "SL"))
 
 
 def _ends_word(t: OrgTables, text: str, end: int) -> bool:
