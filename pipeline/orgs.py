@@ -67,10 +67,12 @@ FILES = (
     "org_roles.tsv",
     "acting_exceptions.tsv",
     "org_bylines.tsv",
+    "metro_districts.tsv",
 )
 _SHORT_LATIN = re.compile(r"[A-Za-z]{1,2}")  # KB, SK, LG: an ORG only in a context that makes one
 _COORDINATOR = "·ㆍ"  # 신한·우리·하나금융그룹
 _SEPARATORS = _COORDINATOR + "=/"  # signs that end a name inside a word: 사진제공=한빛재단
+_FORM_RULES = ("org.company_form_prefix", "org.company_form_suffix")  # a name marked by its legal form
 _ACTING_ONLY = ("role", "acting", "unit")  # org_suffixes.tsv needs_proper values the suffix rule skips
 _LIST_SIGNS = (",", "、")  # between the members of an enumeration (구례군, 지리산사랑나눔회와 함께)
 _PAIRING = ("와", "과")  # between two names (교육부와 과학기술정보통신부는)
@@ -168,6 +170,9 @@ class OrgTables:
     places: frozenset[str]  # provinces and cities named short (경남): never an acting organisation
     person_titles: re.Pattern  # a title or honorific before or after a person's name
     bylines: tuple[re.Pattern, ...]  # datelines, bylines, credits: group `name` is the outlet
+    metro: dict[str, str]  # a special or metropolitan city as written (대구, 대구시, 대구광역시) → its full name
+    districts: frozenset[tuple[str, str]]  # (full city name, district) pairs of metro_districts.tsv
+    metro_district: re.Pattern  # a city form, then one of the districts: groups `city`, `district`
     sources: dict[str, Path]
 
     @classmethod
@@ -211,6 +216,11 @@ class OrgTables:
         cues = read_table("acting_exceptions.tsv", base)
         descriptor_kinds = {r["word"]: r["kind"] for r in read_table("org_descriptors.tsv", base)}
         heads = _alt(t for t in titles if len(t) > 1)
+        district_rows = read_table("metro_districts.tsv", base)
+        metro: dict[str, str] = {}
+        for r in district_rows:
+            short = re.sub(r"(?:특별시|광역시)$", "", r["city"])
+            metro.update({r["city"]: r["city"], f"{short}시": r["city"], short: r["city"]})
         person_titles = _alt(r["word"] for r in cues if r["kind"] == "title")
         return cls(
             gazetteer=gaz,
@@ -252,6 +262,11 @@ class OrgTables:
             places=frozenset(r["word"] for r in cues if r["kind"] == "place"),
             person_titles=re.compile(rf"(?:{person_titles})"),
             bylines=tuple(re.compile(r["pattern"]) for r in read_table("org_bylines.tsv", base)),
+            metro=metro,
+            districts=frozenset((r["city"], r["district"]) for r in district_rows),
+            metro_district=re.compile(
+                rf"(?<![가-힣])(?P<city>{_alt(metro)})\s*(?P<district>{_alt({r['district'] for r in district_rows})})청?"
+            ),
             sources=sources,
         )
 
@@ -459,6 +474,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _acronyms(t, text, found, token_starts, token_ends)
     found = _acting(t, text, index, words, found, [(p.start, p.end) for p in blocked] + suppressed)
     found = _repeated(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    found = _metro_districts(t, text, index, found)
     found = _bylines(t, text, found)
     found = [kept for o in found if (kept := _in_one_sentence(t, text, index, o)) is not None]
     published = getattr(doc._, "published", None)
@@ -715,8 +731,13 @@ def _repeated(
     t: OrgTables, text: str, words: list[_Word], found: list[Org], blocked: list[tuple[int, int]]
 ) -> list[Org]:
     """A name found acting once is an organisation everywhere in the document (``포스코는 …`` after
-    ``포스코는 … 기부했다``), as an acronym defined once is."""
+    ``포스코는 … 기부했다``), as an acronym defined once is; so is a name a legal form introduced
+    (``두레카페는 …`` after ``사회적협동조합 두레카페``), when it is no place and three letters or more."""
     acting = {text[o.start : o.end]: o for o in found if o.rule == "org.acting"}
+    for marked in found:
+        name = marked.name
+        if marked.rule in _FORM_RULES and len(name) >= 3 and name not in t.places and name not in t.countries:
+            acting.setdefault(name, marked)
     if not acting:
         return found
     taken = [(o.start, o.end) for o in found] + blocked
@@ -1091,6 +1112,53 @@ def _names_after_form(word: _Word, name_start: int) -> bool:
     if not tokens or tokens[0][2].startswith(("NR", "MM", "SN")):
         return False
     return len(tokens) > 1 or tokens[0][2].startswith(("NNP", "SL"))
+
+
+def _acts(t: OrgTables, text: str, index: TokenIndex, end: int) -> bool:
+    """A name ending at ``end`` is in one of an organisation's roles (org_roles.tsv) in its sentence, past a
+    bracket right after it (``대전 서구(구청장 김민수)는 … 전달했다``)."""
+    _, hi = index.sentence_bounds(index.sentence_of(end - 1), len(text))
+    rest = text[end:hi]
+    rests = [rest] + [rest[m.end() :] for m in [_BRACKETED.match(rest)] if m]
+    return any(rx.match(rest) for rest in rests for _, _, rx in t.roles)
+
+
+_BACK_PARTICLES = re.compile(r"(?:은|는|이|가|도)(?![가-힣A-Za-z0-9])")  # 북구는, 남구청은: the topic or subject
+
+
+def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org]) -> list[Org]:
+    """A district of a special or metropolitan city named with its city (``대구 수성구``, ``울산 동구청``,
+    ``광주광역시 북구``) is one ORG ``<city> <district>`` (``대구광역시 수성구``; ``…청`` is its office, the same
+    body) when it is found already or acts (org_roles.tsv), not as a place (``광주 북구의 한 경로당``, ``인천
+    동구 만석동``). Once named so, the district alone (``수성구``, ``남구청``) is that ORG in the rest of the
+    document when it is found already, or is the topic or subject of its sentence (``북구는``)."""
+    out = list(found)
+    named: dict[str, str] = {}
+    for m in t.metro_district.finditer(text):
+        city, district, start, end = t.metro[m.group("city")], m.group("district"), m.start(), m.end()
+        if (city, district) not in t.districts:
+            continue
+        if end < len(text) and text[end].isalnum() and not _particle_follows(t, text, end):
+            continue  # glued to more name: 대구 수성구의사회
+        inside = [o for o in out if o.start < end and start < o.end]
+        if any(o.start < start or o.end > end for o in inside):
+            continue  # part of a longer name
+        if not (inside or _acts(t, text, index, end)) or _not_org_in_context(t, text, start, end, "government"):
+            continue
+        name = f"{city} {district}"
+        out = [o for o in out if o not in inside] + [Org(start, end, name, "government", "org.metro_district")]
+        named.setdefault(district, name)
+    if not named:
+        return out
+    for m in re.finditer(rf"(?<![가-힣])(?:{_alt(named)})청?", text):
+        district = m.group().removesuffix("청") if m.group() not in named else m.group()
+        inside = [o for o in out if o.start < m.end() and m.start() < o.end]
+        same = [o for o in inside if (o.start, o.end) == m.span()]
+        if same and same[0].rule != "org.metro_district":
+            out = [o for o in out if o is not same[0]] + [Org(m.start(), m.end(), named[district], "government", same[0].rule)]
+        elif not inside and (_BACK_PARTICLES.match(text, m.end()) or _acts(t, text, index, m.end())):
+            out.append(Org(m.start(), m.end(), named[district], "government", "org.metro_district"))
+    return out
 
 
 def _ends_word(t: OrgTables, text: str, end: int) -> bool:

@@ -18,6 +18,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "affiliate_words.tsv": (("word",), ("word",)),
     "org_descriptors.tsv": (("word", "kind", "note"), ("word",)),
     "org_non_heads.tsv": (("word", "note"), ("word",)),
+    "metro_districts.tsv": (("city", "district", "note"), ("city", "district")),
     "anchor_words.tsv": (("word", "role"), ("word",)),
     "company_forms.tsv": (("form", "kind", "position", "note"), ("form",)),
     "counter_exceptions.tsv": (("unit", "next_word", "note"), ("unit", "next_word")),
