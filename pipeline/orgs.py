@@ -471,21 +471,28 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _apart_heads(t, text, words, found)
     found = _company_forms(t, text, words, found)
     found = _coordinated(t, text, words, found)
+    found = _list_class(t, text, found)
     found = _acronyms(t, text, found, token_starts, token_ends)
     found = _acting(t, text, index, words, found, [(p.start, p.end) for p in blocked] + suppressed)
     found = _repeated(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
     found = _metro_districts(t, text, index, found)
     found = _bylines(t, text, found)
+    found = _drop_back_references(t, text, found)
     found = [kept for o in found if (kept := _in_one_sentence(t, text, index, o)) is not None]
     published = getattr(doc._, "published", None)
     return [_as_of(t, o, text, published) for o in filter_overlaps(found)], blocked
+
+
+# the new name of a rename: 국가철도공단으로 이름을 바꾼다, 신한라이프로 사명을 변경한다
+_RENAMED_TO = re.compile(r"(?:으로|로)\s*(?:이름|사명|명칭|기관명|법인명|간판)(?:을|를)?\s*(?:바꾸|바꾼|바꿨|바꿔|변경|달)")
 
 
 def _as_of(t: OrgTables, o: Org, text: str, published: str | None) -> Org:
     """The name in use at the document's date, and the ``org_id`` shared by all the organisation's
     names: its current name (the end of its chain of renames in ``org_history.tsv``). A former name
     in a document dated before the rename stays (``신한생명`` in 2018), and so does a short form of
-    a renamed organisation (``전경련`` in 2019: 전국경제인연합회); without a date the current name."""
+    a renamed organisation (``전경련`` in 2019: 전국경제인연합회); without a date the current name. The new
+    name a rename announces is that name (``내년부터 국가철도공단으로 이름을 바꾼다`` in 2019)."""
     history = t.history
     current, seen = o.name, set()
     while normalise(current) in history and current not in seen:  # ING생명 → 오렌지라이프 → 신한라이프
@@ -498,7 +505,7 @@ def _as_of(t: OrgTables, o: Org, text: str, published: str | None) -> Org:
         name = history[written][0]
         while normalise(name) in history and history[normalise(name)][1] <= day:
             name = history[normalise(name)][2]
-    elif day:
+    elif day and not _RENAMED_TO.match(text, o.end):
         formers = [h[0] for h in history.values() if h[2] == current and day < h[1]]
         if len(formers) == 1:  # one name then in use (two merged names: keep the current one)
             name = formers[0]
@@ -541,6 +548,30 @@ def _coordinated(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
                 continue
             out = [o for o in out if o is not own]
             out.append(Org(m.start, m.end, name[0], name[1], "org.coordination"))
+    return out
+
+
+# a list of names joined by middle dots, then 등 and the class of its members: KB·신한·하나 등 3대 금융그룹은
+_LIST_CLASS = re.compile(
+    r"(?<![가-힣A-Za-z0-9])(?P<list>[가-힣A-Za-z0-9]+(?:[·ㆍ][가-힣A-Za-z0-9]+)+)\s*등\s+(?:\d+\s*대\s+)?"
+    r"(?P<cls>[가-힣]+?)(?:은|는|이|가|도|의|과|와|에|을|를|에서)?(?=[\s,.]|$)"
+)
+
+
+def _list_class(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A list closed by the class of its members (``KB·신한·하나·우리·NH농협 등 5대 금융그룹``) names each member
+    with that class when member + class is listed (KB금융그룹, 신한금융그룹, NH농협금융그룹), at least two of them;
+    the class word itself is no organisation."""
+    out = list(found)
+    for m in _LIST_CLASS.finditer(text):
+        cls, base = m.group("cls"), m.start("list")
+        members = [(base + p.start(), base + p.end()) for p in re.finditer(r"[^·ㆍ]+", m.group("list"))]
+        named = [(s, e, entry) for s, e in members if (entry := t.gazetteer.get(normalise(text[s:e] + cls)))]
+        if len(named) < 2:
+            continue
+        out = [o for o in out if not any(o.start < e and s < o.end for s, e, _ in named)]
+        out = [o for o in out if (o.start, o.end) != m.span("cls")]
+        out += [Org(s, e, entry[0], entry[1], "org.list_class") for s, e, entry in named]
     return out
 
 
@@ -749,6 +780,21 @@ def _repeated(
         if not _not_org_in_context(t, text, w.start, w.end, _context_kind(o.kind)):  # 포스코 청년 AI 아카데미
             out.append(replace(o, start=w.start, end=w.end, rule="org.repeated"))
     return out
+
+
+def _drop_back_references(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A bare head word that is also a listed name (``연탄은행``, ``푸드뱅크``) refers back to a longer name of
+    another organisation it ends in the same document (``(사)한빛연탄은행 … 연탄은행에 따르면``): a
+    back-reference, no ORG of its own. A short form of the longer name itself stays (``사회복지공동모금회 …
+    공동모금회``)."""
+    keys = [normalise(text[o.start : o.end]) for o in found]
+    back = {
+        (key, o.name)
+        for o, key in zip(found, keys, strict=True)
+        if key in t.suffixes
+        and any(k != key and k.endswith(key) and other.name != o.name for other, k in zip(found, keys, strict=True))
+    }
+    return [o for o, key in zip(found, keys, strict=True) if (key, o.name) not in back]
 
 
 def _bylines(t: OrgTables, text: str, found: list[Org]) -> list[Org]:

@@ -149,7 +149,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
         (
             "org_roles.tsv",
             "role",
-            {"staff", "actor", "partner", "owner", "head", "with", "recipient", "source", "listed", "parent", "titled", "via", "listed_actor", "sponsor", "giver", "subject"},
+            {"staff", "actor", "partner", "owner", "head", "with", "recipient", "source", "listed", "parent", "titled", "via", "listed_actor", "sponsor", "giver", "subject", "funder"},
         ),
         ("acting_exceptions.tsv", "kind", {"surname", "title", "place", "given_end"}),
         ("org_roles.tsv", "proper", {"yes", "no"}),
