@@ -995,7 +995,8 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
     """A head written apart after a name is one span with it (``현대차 정몽구 재단``, ``새봄 어린이집``
     when Kiwi reads 새봄 as a name, ``한빛건설 나눔 재단``): the suffixes marked ``apart`` in
     org_suffixes.tsv, after one or two words of proper nouns or a found organisation with no particle
-    (``yes``), or also after one compound of common nouns (``any``: ``청년나눔 사회적협동조합``). A bare
+    (``yes``), or also after one compound of common nouns (``any``: ``청년나눔 사회적협동조합``), or after a
+    town and its city or county (``town``: ``화성시 송산면 행정복지센터``, ``신촌동 주민센터``). A bare
     head after anything else is a back-reference or a generic word (``재단은``, ``지역 어린이집``)."""
     out = list(found)
     for i, w in enumerate(words):
@@ -1015,9 +1016,15 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
             continue
         start = words[first].start
         surface = text[start : w.end]
+        # an administrative chain keeps its spaces (화성시 송산면 행정복지센터), as 대구광역시 수성구 does
+        name = " ".join(surface.split()) if apart == "town" else _canonical_unknown(surface)
         out = [o for o in out if not (start <= o.start and o.end <= w.end)]
-        out.append(_company(t, start, w.end, surface, "org.apart_head", _canonical_unknown(surface), kind))
+        out.append(_company(t, start, w.end, surface, "org.apart_head", name, kind))
     return out
+
+
+_TOWN = re.compile(r"[가-힣]+[0-9]*(?:읍|면|동)")  # 송산면, 진영읍, 만촌3동
+_COUNTY = re.compile(r"[가-힣]+(?:시|군|구)")  # the city, county or district of a town: 화성시
 
 
 def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found: list[Org], apart: str) -> bool:
@@ -1026,7 +1033,13 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
     (``한빛건설 나눔 재단``), or for ``any`` heads a compound of common nouns (``청년나눔``)."""
     w = words[j]
     surface = text[w.start : w.end]
-    if w.word_end != w.end or text[w.end : words[j + 1].start] != " " or _is_place(t, surface):
+    if w.word_end != w.end or text[w.end : words[j + 1].start] != " ":
+        return False
+    if apart == "town":  # a community office after its town, and the town after its city or county
+        before_head = normalise(text[words[j + 1].start : words[j + 1].end]) in t.apart
+        shape = _TOWN if before_head else _COUNTY
+        return bool(shape.fullmatch(surface)) and any(tag.startswith("NNP") for _, _, tag in w.tokens)
+    if _is_place(t, surface):
         return False
     org_at = {(o.start, o.end) for o in found}
     if apart == "proper":  # a generic head: only after proper nouns that name nothing yet (not 재단 상담센터)
