@@ -696,6 +696,7 @@ def _acting(
             or not _nominal(w.tokens[1:] if _glued_determiner(w) else w.tokens)
             or surface in t.countries
             or surface in t.places
+            or _town_shaped(text, w)
             or key in t.generic
             or key in t.suffixes
             or key in t.acronym_stop
@@ -713,6 +714,16 @@ def _acting(
         if any(rx.match(rest) for rest in rests for _, needs_proper, rx in t.roles if proper or not needs_proper):
             out.append(Org(w.start, w.end, _canonical_unknown(surface), kind, "org.acting"))
     return out
+
+
+def _town_shaped(text: str, w: _Word) -> bool:
+    """A neighbourhood, town or township (가좌동, 송산면, 만촌3동): a place, never an acting organisation;
+    its office is one (가좌동 행정복지센터). Kiwi reads it as one proper noun ending in 읍, 면 or 동, or ends
+    it with 동, 읍 or 면 as a noun of its own (가좌|동); 새마을운동 ends in the noun 운동."""
+    s, e, tag = w.tokens[-1]
+    if len(w.tokens) == 1:
+        return tag.startswith("NNP") and bool(_TOWN.fullmatch(text[s:e]))
+    return text[s:e] in ("동", "읍", "면") and all(t[2].startswith(("NN", "SN")) for t in w.tokens)
 
 
 # the rest of a title word, then a three-syllable name with at most a particle: 대표이사 김민수는
@@ -927,6 +938,11 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
         if kind is None and parent is not None and parent.kind == "government":
             # a generic head after a city or province is its institution: 전라북도 자원봉사센터
             kind = _suffix_kind(t, key, w, True, generic_ok=True)
+        region = None
+        if kind is None and parent is None and prev is not None and _region_before(t, text, prev, w):
+            # a generic head after a province or city named short is its own body: 충남 사회복지협의회
+            kind = _suffix_kind(t, key, w, True, generic_ok=True)
+            region = prev if kind is not None else None
         unit = _unit_suffix(t, key)
         if kind is None and parent is None and unit in units:
             # a unit named again later without its organisation: 대한적십자사 경남지사 … 울산광역지사
@@ -954,6 +970,8 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
         if parent is None and _not_org_in_context(t, text, w.start, w.end, "*"):  # the rows for every kind
             continue  # 한빛문화센터 대강당에서: a building, the place of an event
         start, name, rule = w.start, _canonical_unknown(surface), "org.suffix"
+        if region is not None:
+            start, name = region.start, _canonical_unknown(text[region.start : w.end])
         if kind == "-":  # a branch takes its organisation's kind
             kind = parent.kind if parent is not None else "other"
         if parent is not None and parent.end <= w.start and not text[parent.end : w.start].isspace():
@@ -972,6 +990,17 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
         out.append(org)
         by_end[w.end] = org
     return out
+
+
+def _region_before(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
+    """``prev`` is a province, a city or a county (충남, 부산, 익산시), alone and one space before ``w``."""
+    surface = text[prev.start : prev.end]
+    return (
+        prev.word_end == prev.end
+        and text[prev.end : w.start] == " "
+        and surface not in t.countries
+        and (surface in t.metro or _is_place(t, surface))
+    )
 
 
 _REGIONAL_HEADS = ("본부",)  # a region's headquarters of an organisation, however short (울산본부)
