@@ -1165,7 +1165,12 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         name_start = max(m.end(), word.start)
         if word.end <= name_start or (_written_out(m.group()) and not _names_after_form(word, name_start)):
             continue
+        # a name found already that goes on past the word is the marked name: (재)새솔의료재단 한빛병원
+        longer = next((o for o in out if o.start == name_start and o.end > word.end), None)
         out = [o for o in out if not (m.start() <= o.start < word.end)]
+        if longer is not None:
+            out.append(replace(longer, start=m.start(), rule="org.company_form_prefix"))
+            continue
         out.append(
             _company(
                 t,
