@@ -831,13 +831,10 @@ def _bylines(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
 def _in_one_sentence(t: OrgTables, text: str, index: TokenIndex, o: Org) -> Org | None:
     """A span never crosses a sentence boundary. Kiwi may end a sentence after a company form
     (``기부했다. (주)|한빛테크``, ``전달했습니다 (주)|LG``): a name that does is cut to the sentence
-    of its last character, and dropped when only a company form is left there. No sentence ends on an
-    opening bracket (``'23.6.1 — (|주)다온통신이``): a boundary right after one is no boundary."""
+    of its last character, and dropped when only a company form is left there."""
     if index.same_sentence(o.start, o.end):
         return o
     lo, _ = index.sentence_bounds(index.sentence_of(o.end - 1), len(text))
-    if text[o.start : lo].rstrip().endswith(("(", "（", "[")):
-        return o
     start = max(lo, o.start)
     while start < o.end and text[start].isspace():
         start += 1
