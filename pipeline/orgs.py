@@ -68,10 +68,12 @@ FILES = (
     "org_roles.tsv",
     "acting_exceptions.tsv",
     "org_bylines.tsv",
+    "metro_districts.tsv",
 )
 _SHORT_LATIN = re.compile(r"[A-Za-z]{1,2}")  # KB, SK, LG: an ORG only in a context that makes one
 _COORDINATOR = "·ㆍ"  # 신한·우리·하나금융그룹
 _SEPARATORS = _COORDINATOR + "=/"  # signs that end a name inside a word: 사진제공=한빛재단
+_FORM_RULES = ("org.company_form_prefix", "org.company_form_suffix")  # a name marked by its legal form
 _ACTING_ONLY = ("role", "acting", "unit")  # org_suffixes.tsv needs_proper values the suffix rule skips
 _LIST_SIGNS = (",", "、")  # between the members of an enumeration (구례군, 지리산사랑나눔회와 함께)
 _PAIRING = ("와", "과")  # between two names (교육부와 과학기술정보통신부는)
@@ -171,6 +173,9 @@ class OrgTables:
     places: frozenset[str]  # provinces and cities named short (경남): never an acting organisation
     person_titles: re.Pattern  # a title or honorific before or after a person's name
     bylines: tuple[re.Pattern, ...]  # datelines, bylines, credits: group `name` is the outlet
+    metro: dict[str, str]  # a special or metropolitan city as written (대구, 대구시, 대구광역시) → its full name
+    districts: frozenset[tuple[str, str]]  # (full city name, district) pairs of metro_districts.tsv
+    metro_district: re.Pattern  # a city form, then one of the districts: groups `city`, `district`
     sources: dict[str, Path]
 
     @classmethod
@@ -214,6 +219,11 @@ class OrgTables:
         cues = read_table("acting_exceptions.tsv", base)
         descriptor_kinds = {r["word"]: r["kind"] for r in read_table("org_descriptors.tsv", base)}
         heads = _alt(t for t in titles if len(t) > 1)
+        district_rows = read_table("metro_districts.tsv", base)
+        metro: dict[str, str] = {}
+        for r in district_rows:
+            short = re.sub(r"(?:특별시|광역시)$", "", r["city"])
+            metro.update({r["city"]: r["city"], f"{short}시": r["city"], short: r["city"]})
         person_titles = _alt(r["word"] for r in cues if r["kind"] == "title")
         return cls(
             gazetteer=gaz,
@@ -255,6 +265,11 @@ class OrgTables:
             places=frozenset(r["word"] for r in cues if r["kind"] == "place"),
             person_titles=re.compile(rf"(?:{person_titles})"),
             bylines=tuple(re.compile(r["pattern"]) for r in read_table("org_bylines.tsv", base)),
+            metro=metro,
+            districts=frozenset((r["city"], r["district"]) for r in district_rows),
+            metro_district=re.compile(
+                rf"(?<![가-힣])(?P<city>{_alt(metro)})\s*(?P<district>{_alt({r['district'] for r in district_rows})})청?"
+            ),
             sources=sources,
         )
 
@@ -459,20 +474,28 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _apart_heads(t, text, words, found)
     found = _company_forms(t, text, words, found)
     found = _coordinated(t, text, words, found)
+    found = _list_class(t, text, found)
     found = _acronyms(t, text, found, token_starts, token_ends)
     found = _acting(t, text, index, words, found, [(p.start, p.end) for p in blocked] + suppressed)
     found = _repeated(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    found = _metro_districts(t, text, index, found)
     found = _bylines(t, text, found)
+    found = _drop_back_references(t, text, found)
     found = [kept for o in found if (kept := _in_one_sentence(t, text, index, o)) is not None]
     published = getattr(doc._, "published", None)
     return [_as_of(t, o, text, published) for o in filter_overlaps(found)], blocked
+
+
+# the new name of a rename: 국가철도공단으로 이름을 바꾼다, 신한라이프로 사명을 변경한다
+_RENAMED_TO = re.compile(r"(?:으로|로)\s*(?:이름|사명|명칭|기관명|법인명|간판)(?:을|를)?\s*(?:바꾸|바꾼|바꿨|바꿔|변경|달)")
 
 
 def _as_of(t: OrgTables, o: Org, text: str, published: str | None) -> Org:
     """The name in use at the document's date, and the ``org_id`` shared by all the organisation's
     names: its current name (the end of its chain of renames in ``org_history.tsv``). A former name
     in a document dated before the rename stays (``신한생명`` in 2018), and so does a short form of
-    a renamed organisation (``전경련`` in 2019: 전국경제인연합회); without a date the current name."""
+    a renamed organisation (``전경련`` in 2019: 전국경제인연합회); without a date the current name. The new
+    name a rename announces is that name (``내년부터 국가철도공단으로 이름을 바꾼다`` in 2019)."""
     history = t.history
     current, seen = o.name, set()
     while normalise(current) in history and current not in seen:  # ING생명 → 오렌지라이프 → 신한라이프
@@ -485,7 +508,7 @@ def _as_of(t: OrgTables, o: Org, text: str, published: str | None) -> Org:
         name = history[written][0]
         while normalise(name) in history and history[normalise(name)][1] <= day:
             name = history[normalise(name)][2]
-    elif day:
+    elif day and not _RENAMED_TO.match(text, o.end):
         formers = [h[0] for h in history.values() if h[2] == current and day < h[1]]
         if len(formers) == 1:  # one name then in use (two merged names: keep the current one)
             name = formers[0]
@@ -528,6 +551,30 @@ def _coordinated(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
                 continue
             out = [o for o in out if o is not own]
             out.append(Org(m.start, m.end, name[0], name[1], "org.coordination"))
+    return out
+
+
+# a list of names joined by middle dots, then 등 and the class of its members: KB·신한·하나 등 3대 금융그룹은
+_LIST_CLASS = re.compile(
+    r"(?<![가-힣A-Za-z0-9])(?P<list>[가-힣A-Za-z0-9]+(?:[·ㆍ][가-힣A-Za-z0-9]+)+)\s*등\s+(?:\d+\s*대\s+)?"
+    r"(?P<cls>[가-힣]+?)(?:은|는|이|가|도|의|과|와|에|을|를|에서)?(?=[\s,.]|$)"
+)
+
+
+def _list_class(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A list closed by the class of its members (``KB·신한·하나·우리·NH농협 등 5대 금융그룹``) names each member
+    with that class when member + class is listed (KB금융그룹, 신한금융그룹, NH농협금융그룹), at least two of them;
+    the class word itself is no organisation."""
+    out = list(found)
+    for m in _LIST_CLASS.finditer(text):
+        cls, base = m.group("cls"), m.start("list")
+        members = [(base + p.start(), base + p.end()) for p in re.finditer(r"[^·ㆍ]+", m.group("list"))]
+        named = [(s, e, entry) for s, e in members if (entry := t.gazetteer.get(normalise(text[s:e] + cls)))]
+        if len(named) < 2:
+            continue
+        out = [o for o in out if not any(o.start < e and s < o.end for s, e, _ in named)]
+        out = [o for o in out if (o.start, o.end) != m.span("cls")]
+        out += [Org(s, e, entry[0], entry[1], "org.list_class") for s, e, entry in named]
     return out
 
 
@@ -657,6 +704,7 @@ def _acting(
             or not _nominal(w.tokens[1:] if _glued_determiner(w) else w.tokens)
             or surface in t.countries
             or surface in t.places
+            or _town_shaped(text, w)
             or key in t.generic
             or key in t.suffixes
             or key in t.acronym_stop
@@ -674,6 +722,16 @@ def _acting(
         if any(rx.match(rest) for rest in rests for _, needs_proper, rx in t.roles if proper or not needs_proper):
             out.append(Org(w.start, w.end, _canonical_unknown(surface), kind, "org.acting"))
     return out
+
+
+def _town_shaped(text: str, w: _Word) -> bool:
+    """A neighbourhood, town or township (가좌동, 송산면, 만촌3동): a place, never an acting organisation;
+    its office is one (가좌동 행정복지센터). Kiwi reads it as one proper noun ending in 읍, 면 or 동, or ends
+    it with 동, 읍 or 면 as a noun of its own (가좌|동); 새마을운동 ends in the noun 운동."""
+    s, e, tag = w.tokens[-1]
+    if len(w.tokens) == 1:
+        return tag.startswith("NNP") and bool(_TOWN.fullmatch(text[s:e]))
+    return text[s:e] in ("동", "읍", "면") and all(t[2].startswith(("NN", "SN")) for t in w.tokens)
 
 
 # the rest of a title word, then a three-syllable name with at most a particle: 대표이사 김민수는
@@ -723,8 +781,13 @@ def _repeated(
     t: OrgTables, text: str, words: list[_Word], found: list[Org], blocked: list[tuple[int, int]]
 ) -> list[Org]:
     """A name found acting once is an organisation everywhere in the document (``포스코는 …`` after
-    ``포스코는 … 기부했다``), as an acronym defined once is."""
+    ``포스코는 … 기부했다``), as an acronym defined once is; so is a name a legal form introduced
+    (``두레카페는 …`` after ``사회적협동조합 두레카페``), when it is no place and three letters or more."""
     acting = {text[o.start : o.end]: o for o in found if o.rule == "org.acting"}
+    for marked in found:
+        name = marked.name
+        if marked.rule in _FORM_RULES and len(name) >= 3 and name not in t.places and name not in t.countries:
+            acting.setdefault(name, marked)
     if not acting:
         return found
     taken = [(o.start, o.end) for o in found] + blocked
@@ -736,6 +799,21 @@ def _repeated(
         if not _not_org_in_context(t, text, w.start, w.end, _context_kind(o.kind)):  # 포스코 청년 AI 아카데미
             out.append(replace(o, start=w.start, end=w.end, rule="org.repeated"))
     return out
+
+
+def _drop_back_references(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A bare head word that is also a listed name (``연탄은행``, ``푸드뱅크``) refers back to a longer name of
+    another organisation it ends in the same document (``(사)한빛연탄은행 … 연탄은행에 따르면``): a
+    back-reference, no ORG of its own. A short form of the longer name itself stays (``사회복지공동모금회 …
+    공동모금회``)."""
+    keys = [normalise(text[o.start : o.end]) for o in found]
+    back = {
+        (key, o.name)
+        for o, key in zip(found, keys, strict=True)
+        if key in t.suffixes
+        and any(k != key and k.endswith(key) and other.name != o.name for other, k in zip(found, keys, strict=True))
+    }
+    return [o for o, key in zip(found, keys, strict=True) if (key, o.name) not in back]
 
 
 def _bylines(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
@@ -868,6 +946,11 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
         if kind is None and parent is not None and parent.kind == "government":
             # a generic head after a city or province is its institution: 전라북도 자원봉사센터
             kind = _suffix_kind(t, key, w, True, generic_ok=True)
+        region = None
+        if kind is None and parent is None and prev is not None and _region_before(t, text, prev, w):
+            # a generic head after a province or city named short is its own body: 충남 사회복지협의회
+            kind = _suffix_kind(t, key, w, True, generic_ok=True)
+            region = prev if kind is not None else None
         unit = _unit_suffix(t, key)
         if kind is None and parent is None and unit in units:
             # a unit named again later without its organisation: 대한적십자사 경남지사 … 울산광역지사
@@ -895,6 +978,8 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
         if parent is None and _not_org_in_context(t, text, w.start, w.end, "*"):  # the rows for every kind
             continue  # 한빛문화센터 대강당에서: a building, the place of an event
         start, name, rule = w.start, _canonical_unknown(surface), "org.suffix"
+        if region is not None:
+            start, name = region.start, _canonical_unknown(text[region.start : w.end])
         if kind == "-":  # a branch takes its organisation's kind
             kind = parent.kind if parent is not None else "other"
         if parent is not None and parent.end <= w.start and not text[parent.end : w.start].isspace():
@@ -913,6 +998,17 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
         out.append(org)
         by_end[w.end] = org
     return out
+
+
+def _region_before(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
+    """``prev`` is a province, a city or a county (충남, 부산, 익산시), alone and one space before ``w``."""
+    surface = text[prev.start : prev.end]
+    return (
+        prev.word_end == prev.end
+        and text[prev.end : w.start] == " "
+        and surface not in t.countries
+        and (surface in t.metro or _is_place(t, surface))
+    )
 
 
 _REGIONAL_HEADS = ("본부",)  # a region's headquarters of an organisation, however short (울산본부)
@@ -936,7 +1032,8 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
     """A head written apart after a name is one span with it (``현대차 정몽구 재단``, ``새봄 어린이집``
     when Kiwi reads 새봄 as a name, ``한빛건설 나눔 재단``): the suffixes marked ``apart`` in
     org_suffixes.tsv, after one or two words of proper nouns or a found organisation with no particle
-    (``yes``), or also after one compound of common nouns (``any``: ``청년나눔 사회적협동조합``). A bare
+    (``yes``), or also after one compound of common nouns (``any``: ``청년나눔 사회적협동조합``), or after a
+    town and its city or county (``town``: ``화성시 송산면 행정복지센터``, ``신촌동 주민센터``). A bare
     head after anything else is a back-reference or a generic word (``재단은``, ``지역 어린이집``)."""
     out = list(found)
     for i, w in enumerate(words):
@@ -956,9 +1053,15 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
             continue
         start = words[first].start
         surface = text[start : w.end]
+        # an administrative chain keeps its spaces (화성시 송산면 행정복지센터), as 대구광역시 수성구 does
+        name = " ".join(surface.split()) if apart == "town" else _canonical_unknown(surface)
         out = [o for o in out if not (start <= o.start and o.end <= w.end)]
-        out.append(_company(t, start, w.end, surface, "org.apart_head", _canonical_unknown(surface), kind))
+        out.append(_company(t, start, w.end, surface, "org.apart_head", name, kind))
     return out
+
+
+_TOWN = re.compile(r"[가-힣]+[0-9]*(?:읍|면|동)")  # 송산면, 진영읍, 만촌3동
+_COUNTY = re.compile(r"[가-힣]+(?:시|군|구)")  # the city, county or district of a town: 화성시
 
 
 def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found: list[Org], apart: str) -> bool:
@@ -967,7 +1070,13 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
     (``한빛건설 나눔 재단``), or for ``any`` heads a compound of common nouns (``청년나눔``)."""
     w = words[j]
     surface = text[w.start : w.end]
-    if w.word_end != w.end or text[w.end : words[j + 1].start] != " " or _is_place(t, surface):
+    if w.word_end != w.end or text[w.end : words[j + 1].start] != " ":
+        return False
+    if apart == "town":  # a community office after its town, and the town after its city or county
+        before_head = normalise(text[words[j + 1].start : words[j + 1].end]) in t.apart
+        shape = _TOWN if before_head else _COUNTY
+        return bool(shape.fullmatch(surface)) and any(tag.startswith("NNP") for _, _, tag in w.tokens)
+    if _is_place(t, surface):
         return False
     org_at = {(o.start, o.end) for o in found}
     if apart == "proper":  # a generic head: only after proper nouns that name nothing yet (not 재단 상담센터)
@@ -1059,9 +1168,14 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         if word is None:
             continue
         name_start = max(m.end(), word.start)
-        if word.end <= name_start:
+        if word.end <= name_start or (_written_out(m.group()) and not _names_after_form(word, name_start)):
             continue
+        # a name found already that goes on past the word is the marked name: (재)새솔의료재단 한빛병원
+        longer = next((o for o in out if o.start == name_start and o.end > word.end), None)
         out = [o for o in out if not (m.start() <= o.start < word.end)]
+        if longer is not None:
+            out.append(replace(longer, start=m.start(), rule="org.company_form_prefix"))
+            continue
         out.append(
             _company(
                 t,
@@ -1087,6 +1201,68 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             continue
         out = [o for o in out if not (word.start <= o.start < m.end())]
         out.append(_company(t, word.start, m.end(), name, "org.company_form_suffix", kind=t.forms[m.group().strip()]))
+    return out
+
+
+def _written_out(form: str) -> bool:
+    """A legal form spelt in words (사회적협동조합, 사단법인), not a bracketed or one-character mark."""
+    return form.strip().isalpha()
+
+
+def _names_after_form(word: _Word, name_start: int) -> bool:
+    """The word after a written-out legal form can be a name: not a numeral or determiner (사회적협동조합 다섯
+    곳), and not one common noun alone (사회적협동조합 설립, 사단법인 인가); a proper noun, Latin or a
+    compound of nouns is (사회적협동조합 한울밥상, 사회적협동조합 두레카페)."""
+    tokens = [tok for tok in word.tokens if tok[0] >= name_start]
+    if not tokens or tokens[0][2].startswith(("NR", "MM", "SN")):
+        return False
+    return len(tokens) > 1 or tokens[0][2].startswith(("NNP", "SL"))
+
+
+def _acts(t: OrgTables, text: str, index: TokenIndex, end: int) -> bool:
+    """A name ending at ``end`` is in one of an organisation's roles (org_roles.tsv) in its sentence, past a
+    bracket right after it (``대전 서구(구청장 김민수)는 … 전달했다``)."""
+    _, hi = index.sentence_bounds(index.sentence_of(end - 1), len(text))
+    rest = text[end:hi]
+    rests = [rest] + [rest[m.end() :] for m in [_BRACKETED.match(rest)] if m]
+    return any(rx.match(rest) for rest in rests for _, _, rx in t.roles)
+
+
+_BACK_PARTICLES = re.compile(r"(?:은|는|이|가|도)(?![가-힣A-Za-z0-9])")  # 북구는, 남구청은: the topic or subject
+
+
+def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org]) -> list[Org]:
+    """A district of a special or metropolitan city named with its city (``대구 수성구``, ``울산 동구청``,
+    ``광주광역시 북구``) is one ORG ``<city> <district>`` (``대구광역시 수성구``; ``…청`` is its office, the same
+    body) when it is found already or acts (org_roles.tsv), not as a place (``광주 북구의 한 경로당``, ``인천
+    동구 만석동``). Once named so, the district alone (``수성구``, ``남구청``) is that ORG in the rest of the
+    document when it is found already, or is the topic or subject of its sentence (``북구는``)."""
+    out = list(found)
+    named: dict[str, str] = {}
+    for m in t.metro_district.finditer(text):
+        city, district, start, end = t.metro[m.group("city")], m.group("district"), m.start(), m.end()
+        if (city, district) not in t.districts:
+            continue
+        if end < len(text) and text[end].isalnum() and not _particle_follows(t, text, end):
+            continue  # glued to more name: 대구 수성구의사회
+        inside = [o for o in out if o.start < end and start < o.end]
+        if any(o.start < start or o.end > end for o in inside):
+            continue  # part of a longer name
+        if not (inside or _acts(t, text, index, end)) or _not_org_in_context(t, text, start, end, "government"):
+            continue
+        name = f"{city} {district}"
+        out = [o for o in out if o not in inside] + [Org(start, end, name, "government", "org.metro_district")]
+        named.setdefault(district, name)
+    if not named:
+        return out
+    for m in re.finditer(rf"(?<![가-힣])(?:{_alt(named)})청?", text):
+        district = m.group().removesuffix("청") if m.group() not in named else m.group()
+        inside = [o for o in out if o.start < m.end() and m.start() < o.end]
+        same = [o for o in inside if (o.start, o.end) == m.span()]
+        if same and same[0].rule != "org.metro_district":
+            out = [o for o in out if o is not same[0]] + [Org(m.start(), m.end(), named[district], "government", same[0].rule)]
+        elif not inside and (_BACK_PARTICLES.match(text, m.end()) or _acts(t, text, index, m.end())):
+            out.append(Org(m.start(), m.end(), named[district], "government", "org.metro_district"))
     return out
 
 

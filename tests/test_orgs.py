@@ -172,6 +172,15 @@ def test_a_branch_named_again_later_belongs_to_its_organisation():
     ]
 
 
+@pytest.mark.xfail(strict=True, reason="needs pipeline/tokenizer.py to move a break inside a mark ('(' | '주)…')")
+def test_a_legal_form_keeps_its_bracket_when_kiwi_ends_a_sentence_after_it():
+    # Kiwi ends the first sentence after the "(" of (주) when a quoted title comes before on another line;
+    # the tokenizer moves only a break after a whole mark, and a span may not cross a sentence
+    text = "▲ 2023.3.15 — 새솔복지관과 '함께 배움터' 협약을 맺었다.\n▲ '23.6.1 — (주)다온통신이 태블릿 80대를 기증했다."
+    doc = annotate(text)
+    assert [(s.text, s._.name) for s in doc.spans["ORG"]] == [("새솔복지관", "새솔복지관"), ("(주)다온통신", "다온통신")]
+
+
 def test_a_short_latin_name_needs_a_context():
     assert orgs(annotate("KB 디지털 금융교육 수강생을 모집한다.")) == []
     doc = annotate("KB는 기부했다. LGU+와 협약했다.")
