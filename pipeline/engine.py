@@ -153,10 +153,13 @@ class DaskMissing(ImportError):
 
 
 def _warm_up() -> None:
-    from .kiwi import get_kiwi
+    from . import kiwi
     from .nlp import get_nlp
 
-    get_kiwi()  # get_nlp() alone loads the tables: Kiwi would wait for the first batch
+    # A Dask worker is one of a worker per core: Kiwi's threads would only compete with the other
+    # workers for the cores, so it analyses text by text in the task's thread (as forked --workers do).
+    kiwi.THREADS = 1
+    kiwi.get_kiwi()  # get_nlp() alone loads the tables: Kiwi would wait for the first batch
     get_nlp()
 
 
