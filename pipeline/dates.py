@@ -49,7 +49,15 @@ if not Span.has_extension("end_value"):
     Span.set_extension("end_value", default=None)
 
 #: The tables the component reads (and writes with ``to_disk``).
-TABLES = ("date_words.tsv", "date_parts.tsv", "durations.tsv", "reporting_verbs.tsv", "holidays.tsv", "month_names.tsv", "qualifiers.tsv")
+TABLES = (
+    "date_words.tsv",
+    "date_parts.tsv",
+    "durations.tsv",
+    "reporting_verbs.tsv",
+    "holidays.tsv",
+    "month_names.tsv",
+    "qualifiers.tsv",
+)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -487,7 +487,9 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
 
 
 # the new name of a rename: 국가철도공단으로 이름을 바꾼다, 신한라이프로 사명을 변경한다
-_RENAMED_TO = re.compile(r"(?:으로|로)\s*(?:이름|사명|명칭|기관명|법인명|간판)(?:을|를)?\s*(?:바꾸|바꾼|바꿨|바꿔|변경|달)")
+_RENAMED_TO = re.compile(
+    r"(?:으로|로)\s*(?:이름|사명|명칭|기관명|법인명|간판)(?:을|를)?\s*(?:바꾸|바꾼|바꿨|바꿔|변경|달)"
+)
 
 
 def _as_of(t: OrgTables, o: Org, text: str, published: str | None) -> Org:
@@ -1260,7 +1262,9 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
         inside = [o for o in out if o.start < m.end() and m.start() < o.end]
         same = [o for o in inside if (o.start, o.end) == m.span()]
         if same and same[0].rule != "org.metro_district":
-            out = [o for o in out if o is not same[0]] + [Org(m.start(), m.end(), named[district], "government", same[0].rule)]
+            out = [o for o in out if o is not same[0]] + [
+                Org(m.start(), m.end(), named[district], "government", same[0].rule)
+            ]
         elif not inside and (_BACK_PARTICLES.match(text, m.end()) or _acts(t, text, index, m.end())):
             out.append(Org(m.start(), m.end(), named[district], "government", "org.metro_district"))
     return out

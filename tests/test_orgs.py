@@ -178,7 +178,10 @@ def test_a_legal_form_keeps_its_bracket_when_kiwi_ends_a_sentence_after_it():
     # the tokenizer moves only a break after a whole mark, and a span may not cross a sentence
     text = "▲ 2023.3.15 — 새솔복지관과 '함께 배움터' 협약을 맺었다.\n▲ '23.6.1 — (주)다온통신이 태블릿 80대를 기증했다."
     doc = annotate(text)
-    assert [(s.text, s._.name) for s in doc.spans["ORG"]] == [("새솔복지관", "새솔복지관"), ("(주)다온통신", "다온통신")]
+    assert [(s.text, s._.name) for s in doc.spans["ORG"]] == [
+        ("새솔복지관", "새솔복지관"),
+        ("(주)다온통신", "다온통신"),
+    ]
 
 
 def test_a_short_latin_name_needs_a_context():
