@@ -27,8 +27,10 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stab
 WIDTH = 1280
 
 
-def screenshot(browser: str, url: str, png: Path, height: int, profile: Path) -> None:
-    cmd = [
+def chromium_command(browser: str, url: str, png: Path, height: int, profile: Path) -> list[str]:
+    """Headless Chromium writing a ``WIDTH`` × ``height`` screenshot of ``url`` to ``png``, offline
+    (no network services, no sync) with its own profile folder; tests/test_report.py uses it too."""
+    return [
         browser,
         "--headless",
         "--no-sandbox",
@@ -45,6 +47,10 @@ def screenshot(browser: str, url: str, png: Path, height: int, profile: Path) ->
         f"--screenshot={png}",
         url,
     ]
+
+
+def screenshot(browser: str, url: str, png: Path, height: int, profile: Path) -> None:
+    cmd = chromium_command(browser, url, png, height, profile)
     subprocess.run(cmd, capture_output=True, timeout=180, check=False)
     if not png.exists() or png.stat().st_size == 0:
         raise SystemExit(f"error: {browser} wrote no screenshot of {url}")

@@ -38,6 +38,7 @@ from pipeline.report import (
     write_report,
 )
 from pipeline.texts import TEXTS_FILE
+from scripts.report_screenshot import chromium_command
 
 ROOT = Path(__file__).resolve().parent.parent
 SPAN_TABLES = ("dates", "organizations", "amounts")
@@ -792,22 +793,7 @@ def test_report_renders_in_headless_chromium(committed, tmp_path):
     for name, fragment in (("overview", ""), ("document", "#doc-1")):
         png = tmp_path / f"{name}.png"
         subprocess.run(
-            [
-                "chromium",
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={tmp_path / ('profile-' + name)}",
-                "--hide-scrollbars",
-                "--window-size=1280,1600",
-                f"--screenshot={png}",
-                path.as_uri() + fragment,
-            ],
+            chromium_command("chromium", path.as_uri() + fragment, png, 1600, tmp_path / f"profile-{name}"),
             capture_output=True,
             timeout=180,
         )
