@@ -164,6 +164,7 @@ class EventTables:
         classified = _alt(r["word"] for r in anchors if r["role"] == "classifies")
         term = _alt(r["word"] for r in anchors if r["role"] == "term")
         measure = _alt(r["word"] for r in anchors if r["role"] == "measure")
+        anaphor_words = _alt(r["word"] for r in rows if r["role"] == "anaphor")
         return cls(
             categories=[(r["category"], re.compile(r["cue"])) for r in read_table("event_categories.tsv", data_dir)],
             subject=re.compile(rf"^{_PAREN}(?:{acting})(?![가-힣])"),
@@ -186,14 +187,14 @@ class EventTables:
             ),
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
             same=re.compile(
-                rf"(?<![가-힣])(?:같은|해당)\s+({_alt(r['word'] for r in rows if r['role'] == 'anaphor')})"
+                rf"(?<![가-힣])(?:같은|해당)\s+({anaphor_words})"
                 rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})"
                 rf"(?![가-힣])"
             ),
             joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
             pair=re.compile(
                 rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'pair')}"
-                rf"|(?:{counts})\s+[가-힣]*?(?:{_alt(r['word'] for r in rows if r['role'] == 'anaphor')}))"
+                rf"|(?:{counts})\s+[가-힣]*?(?:{anaphor_words}))"
                 rf"(?:{acting})\s".replace(r"\ ", r"\s*")
             ),
             said=re.compile(
