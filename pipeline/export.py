@@ -437,6 +437,15 @@ def table_path(out_dir: str | Path, name: str) -> Path:
     return csv_path
 
 
+def read_parquet_strings(path: str | Path):
+    """A Parquet table as a pandas DataFrame of strings (a null as ``""``): the dtype
+    ``read_csv(dtype=str)`` gives the CSV of the same run."""
+    import pandas as pd
+
+    frame = pd.read_parquet(path, dtype_backend="numpy_nullable")
+    return frame.astype("string").fillna("").astype(str)
+
+
 def read_table(out_dir: str | Path, name: str):
     """One output table of a run (:func:`table_path`) as a pandas DataFrame of strings (an empty cell
     as ``""``; CSV cells as written)."""
@@ -444,6 +453,5 @@ def read_table(out_dir: str | Path, name: str):
 
     path = table_path(out_dir, name)
     if path.suffix == ".parquet":
-        frame = pd.read_parquet(path, dtype_backend="numpy_nullable")
-        return frame.astype("string").fillna("").astype(str)  # the dtype read_csv(dtype=str) gives
+        return read_parquet_strings(path)
     return pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..export import read_table as read_output_table
-from ..export import restore_formula, table_path
+from ..export import read_parquet_strings, restore_formula, table_path
 from ..ingest import InputError
 from ..schema import COLUMNS, SPAN_COLUMNS
 
@@ -100,7 +99,7 @@ def read_parquet_table(path: Path, name: str) -> pd.DataFrame:
     """One Parquet table as a DataFrame of strings, the columns of ``COLUMNS[name]`` always present.
     Raises :class:`ReportError`."""
     try:
-        df = read_output_table(path.parent, name)
+        df = read_parquet_strings(path)
     except Exception as exc:  # pyarrow's errors have no common base but OSError/ArrowException
         raise ReportError(path, f"not a readable Parquet file ({type(exc).__name__}): cut short? Run again") from None
     missing = [c for c in required(name) if c not in df.columns]
