@@ -165,6 +165,7 @@ class EventTables:
         term = _alt(r["word"] for r in anchors if r["role"] == "term")
         measure = _alt(r["word"] for r in anchors if r["role"] == "measure")
         anaphor_words = _alt(r["word"] for r in rows if r["role"] == "anaphor")
+        person_words = _alt(r["word"] for r in rows if r["role"] == "person")
         return cls(
             categories=[(r["category"], re.compile(r["cue"])) for r in read_table("event_categories.tsv", data_dir)],
             subject=re.compile(rf"^{_PAREN}(?:{acting})(?![가-힣])"),
@@ -210,8 +211,8 @@ class EventTables:
                 )
             ),
             person=re.compile(
-                rf"(?:^|\s)(?:{_alt(r['word'] for r in rows if r['role'] == 'person')})(?:들)?"
-                rf"(?:{subject})\s"
+                rf"(?:^|\s)(?:{person_words})(?:들)?(?:\s+[가-힣]{{1,4}})?"
+                rf"(?:{subject}|{_alt(r['particle'] for r in particles if r['function'] == 'additive')})\s"
             ),
             owner=re.compile(rf"^{_PAREN}의\s+(?:[가-힣]+\s+)?[가-힣]+?(?:{subject})(?![가-힣])"),
             plans=frozenset(r["word"] for r in anchors if r["role"] == "plan"),
