@@ -337,6 +337,8 @@ _DAY_COUNT_AFTER = re.compile(
 )
 _DAY_COUNT_BEFORE = re.compile(r"(?:\d\s*박|매월|매달|매주|하루|일주일에|주\s*\d|(?<![가-힣])주|월)\s*$")
 _PARTICLE_AFTER_DUR = re.compile(r"\s*동안")
+# 10일 뒤, 3주 후에: a count of time after something (docs/annotation.md: a duration, never a day of the month)
+_LATER_AFTER = re.compile(r"\s*(?:후|뒤)(?:에는|에|부터|로|엔|인|쯤)?(?![가-힣])")
 _SINCE_AFTER = re.compile(r"\s*만(?:[에인의]|이다|$|[\s,.])")  # 20년 만에: time since, no date
 _RANGE_BEFORE = re.compile(r"(?:부터\s*|[~∼〜\-–]\s*)$")
 _TWO_DIGIT_YEAR_NOT = re.compile(
@@ -389,7 +391,9 @@ def not_figurative(f: Found) -> bool:
 def not_day_count(f: Found) -> bool:
     """A bare day (``5일 발표했다``, ``16일 경찰은``, ``9일(현지시각)``) is a date unless it counts
     days (``3일 동안``, ``2박 3일``, ``1일 1회``, ``20일 정도 걸린다``)."""
-    return not (_DAY_COUNT_AFTER.match(f.after()) or _DAY_COUNT_BEFORE.search(f.before()))
+    return not (
+        _DAY_COUNT_AFTER.match(f.after()) or _LATER_AFTER.match(f.after()) or _DAY_COUNT_BEFORE.search(f.before())
+    )
 
 
 def is_reporting_day(f: Found) -> bool:
@@ -497,6 +501,7 @@ def duration_ok(f: Found) -> bool:
         unit in ("년", "주", "일", "달", "해")
         and not f.match.group(0).endswith("간")
         and not _PARTICLE_AFTER_DUR.match(after)
+        and not (unit != "해" and _LATER_AFTER.match(after))
         and not (unit not in ("일", "해") and _bounded(f))
     ):
         return False
