@@ -455,7 +455,10 @@ def is_coordinated(f: Found) -> bool:
     )
 
 
-_HOLIDAY_CUE = re.compile(r"\s*(?:연휴|명절|맞이|선물|당일|[을를]\s*(?:맞아|맞이|앞두고|앞둔)|(?:과|와|및|·|,)\s*\S)")
+_HOLIDAY_CUE = re.compile(
+    r"\s*(?:연휴|명절|맞이|선물|당일|(?:[을를]\s*)?(?:맞아|맞이|앞두고|앞둔)|(?:과|와|및|·|,)\s*\S"
+    r"|인\s+(?:오늘|어제|내일|이날|\d{1,2}일))"  # 설 앞두고 (a headline drops the particle), 동지인 오늘
+)
 
 
 def holiday_cue_ok(f: Found) -> bool:
@@ -912,6 +915,9 @@ def resolve_last_next_period(p: DateParts, pub: Ref, context: Timex | None) -> T
     return _point(p, y, None, None)
 
 
+_KST = _dt.timedelta(hours=9)  # a solar term's day is the day of its moment in Korea
+
+
 @functools.lru_cache(maxsize=64)
 def _kr_holidays(year: int) -> dict[_dt.date, list[str]]:
     """The public holidays of ``year`` in the ``holidays`` package (KR), names in English."""
@@ -929,6 +935,13 @@ def holiday_period(source: str, key: str, year: int) -> tuple[_dt.date, _dt.date
     if source == "solar":
         mm, dd = (int(x) for x in key.split("-"))
         day = _dt.date(year, mm, dd)
+        return day, day, day
+    if source == "ephem":  # a solar term: the solstice or equinox after the 1st of a month, in Korean time
+        import ephem  # late: only documents that name a solar term pay for it
+
+        function, month = key.split()
+        moment = getattr(ephem, function)(f"{year}/{int(month)}/1").datetime() + _KST
+        day = moment.date()
         return day, day, day
     if source == "lunar":
         from korean_lunar_calendar import KoreanLunarCalendar
@@ -973,6 +986,8 @@ def _holiday_value(p: DateParts, pub: Ref) -> tuple[Timex, Timex | None]:
         if p.unit == "month" and pub.month is not None:  # 다음 달 단오: the one nearest that month
             ref = _dt.date(*_shift_month(pub.year, pub.month, p.offset), 15)
         options = [h for y in (pub.year - 1, pub.year, pub.year + 1) if (h := holiday_period(source, key, y))]
+        if p.unit == "following" and pub.day is not None:  # 지난 추석, 오는 어린이날: before / after the day
+            options = [h for h in options if (h[0] - ref).days * p.offset > 0]
         found = min(options, key=lambda h: abs((h[0] - ref).days)) if options else None
     if found is None:
         return Timex("day", year), None
@@ -1226,7 +1241,7 @@ RULES: tuple[Rule, ...] = (
     # holidays, resolved from the holidays / korean-lunar-calendar packages (holidays.tsv)
     Rule(
         "date.holiday",
-        r"(?:{nb}{yy}{S}년\s*|(?P<ry>{rel_year})\s+|(?P<rm>{rel_month})\s+)?"
+        r"(?:{nb}{yy}{S}년\s*|(?P<ry>{rel_year})\s+|(?P<rm>{rel_month})\s+|(?<![가-힣])(?P<dir>{last_next})\s+)?"
         r"(?P<hol>{holidays})(?:(?P<yeonhyu>\s*연휴)|\s*당일(?!치기))?",
         resolve_holiday,
         checks=(not_in_title, not_every_year, holiday_cue_ok),
