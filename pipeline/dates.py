@@ -632,7 +632,7 @@ def _by_tense(p: DateParts, pub: Ref, value: Timex, shift: Callable[[Timex, int]
         y, m = _shift_month(value.year, last, 1)
         here = (_dt.date(value.year, first, 1), _dt.date(y, m, 1))
     if not p.tense:
-        yearless = shift is _shift_year and value.grain in ("month", "day")
+        yearless = shift is _shift_year and (value.grain in ("month", "day") or here[0] != value.period()[0])
         return _nearest_year(value, here[0], doc[0]) if yearless else value
     if p.tense > 0 and here[1] <= doc[0]:
         return shift(value, 1)
@@ -1039,14 +1039,19 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "date.ym",
         r"{nb}{ago}{yy}{S}년{S}{mo}{S}월(?:\s*(?P<mod>{month_mods}))?",
-        checks=(not_ordinal,),
+        checks=(not_ordinal, not_title_year),
         doc="2020년 3월, 2020년 3월 말",
     ),
-    Rule("date.year_half", r"{nb}{ago}{yy}{S}년{S}(?P<half>{halves})", checks=(not_year_count,), doc="2020년 상반기"),
+    Rule(
+        "date.year_half",
+        r"{nb}{ago}{yy}{S}년{S}(?P<half>{halves})",
+        checks=(not_year_count, not_title_year),
+        doc="2020년 상반기; not '2024년 상반기 장학증서 수여식' (a title)",
+    ),
     Rule(
         "date.year_quarter",
         r"{nb}{ago}{yy}{S}년{S}(?P<q>[1-4])(?:/4)?{S}분기",
-        checks=(not_year_count,),
+        checks=(not_year_count, not_title_year),
         doc="2021년 1분기",
     ),
     Rule(
@@ -1071,8 +1076,8 @@ RULES: tuple[Rule, ...] = (
     # dotted and ISO: 2020.9.22 / 20.9.22 / 2020. 3. 15. / 2020.3 / 2020. 3. / 2023-12-05
     Rule(
         "date.dotted_ymd",
-        r"{nb}(?P<y>(?:19|20)?\d{{2}})\.{S}{mo}\.{S}{dd}(?:\.(?=[\s(\[),~∼〜]|$))?{na}",
-        doc="2020.9.22, 20.9.22, 2022. 3. 15.",
+        r"{nb}(?P<y>(?:19|20)?\d{{2}})\.{S}{mo}\.{S}{dd}(?:\.(?=[\s(\[),~∼〜]|$|[가-힣]))?{na}",
+        doc="2020.9.22, 20.9.22, 2022. 3. 15., 2024. 3. 11.부터",
     ),
     Rule("date.dotted_ym_spaced", r"{nb}{y4}\.\s+{mo}\.(?=\s|$)", doc="2020. 3."),
     Rule(
@@ -1254,7 +1259,12 @@ RULES: tuple[Rule, ...] = (
         doc="6월, 3월 초",
     ),
     Rule("date.quarter", r"{nb}(?P<q>[1-4])(?:/4)?{S}분기", doc="3분기"),
-    Rule("date.half", r"(?P<half>{halves})", checks=(half_follow_ok, not_every_year), doc="상반기에"),
+    Rule(
+        "date.half",
+        r"(?P<half>{halves})",
+        checks=(half_follow_ok, not_every_year, not_in_title),
+        doc="상반기에; not inside a quoted title ('상반기 장학증서 수여식')",
+    ),
     Rule(
         "date.year_part",
         r"(?P<mod>{year_words})(?!연시)",
