@@ -623,16 +623,16 @@ def _by_tense(p: DateParts, pub: Ref, value: Timex, shift: Callable[[Timex, int]
     """A date whose year (or month) came from the document date moves one unit (``shift``) when the
     tense of its clause says so: a plan that would fall before the document's month is the next one,
     a past event that would fall after it the previous one (docs/annotation.md, Partial dates)."""
-    here = value.period()
+    here = own = value.period()
     doc = _pub_period(Ref(pub.year, pub.month))  # by month: within the document's month it is unclear
-    if here is None or doc is None:
+    if here is None or own is None or doc is None:
         return value
     if value.grain == "year" and p.mod in _MOD_MONTHS and value.year is not None:  # 연말: December
         first, last = _MOD_MONTHS[p.mod]
         y, m = _shift_month(value.year, last, 1)
         here = (_dt.date(value.year, first, 1), _dt.date(y, m, 1))
     if not p.tense:
-        yearless = shift is _shift_year and (value.grain in ("month", "day") or here[0] != value.period()[0])
+        yearless = shift is _shift_year and (value.grain in ("month", "day") or here != own)
         return _nearest_year(value, here[0], doc[0]) if yearless else value
     if p.tense > 0 and here[1] <= doc[0]:
         return shift(value, 1)
