@@ -75,12 +75,14 @@ class DateTables:
     holidays: Mapping[str, Mapping[str, str]]  # holidays.tsv: 설날, 추석, 어버이날 … and where their dates come from
     months: Mapping[str, Mapping[str, str]]  # month_names.tsv: 삼월, 유월, 시월 …
     bounds: tuple[str, ...] = ()  # qualifiers.tsv words after an amount (이상, 넘게, 남짓): 1년 이상 is a duration
+    bounds_before: tuple[str, ...] = ()  # qualifiers.tsv limits before one (최장, 최대, 최소): 최장 1년 is a duration
 
     @classmethod
     def read(cls, data_dir: str | Path | None = None) -> DateTables:
         def by_word(name: str) -> dict[str, dict[str, str]]:
             return {r["word"]: r for r in read_table(name, data_dir)}
 
+        qualifiers = read_table("qualifiers.tsv", data_dir)
         return cls(
             words=by_word("date_words.tsv"),
             parts=by_word("date_parts.tsv"),
@@ -88,7 +90,12 @@ class DateTables:
             reporting_verbs=tuple(r["stem"] for r in read_table("reporting_verbs.tsv", data_dir)),
             holidays=by_word("holidays.tsv"),
             months=by_word("month_names.tsv"),
-            bounds=tuple(r["word"] for r in read_table("qualifiers.tsv", data_dir) if r["position"] == "after"),
+            bounds=tuple(r["word"] for r in qualifiers if r["position"] == "after"),
+            bounds_before=tuple(
+                r["word"]
+                for r in qualifiers
+                if r["position"] == "before" and r["qualifier"] in ("at_most", "at_least", "less_than", "more_than")
+            ),
         )
 
     def word(self, surface: str) -> Mapping[str, str]:
@@ -152,6 +159,7 @@ def fragments(t: DateTables) -> dict[str, str]:
         "year_names": _alt(w for w, r in parts if r["kind"] == "year_name"),
         "native_dur": _alt(t.durations),
         "bounds": _alt(t.bounds),
+        "bounds_before": _alt(t.bounds_before),
         "native_num": native_numeral_pattern(),
         "rel_week": unit("week"),
         "rel_quarter": unit("quarter"),
@@ -516,10 +524,13 @@ _COPULA_AFTER = re.compile(r"\s*(?:이|입니)다")
 
 def _bounded(f: Found) -> bool:
     """A count of years, months or weeks without 간/동안 is a duration when a bound follows it
-    (``1년 이상``, ``10년 넘게``, ``두 달 남짓``: qualifiers.tsv) or it states a period's length
+    (``1년 이상``, ``10년 넘게``, ``두 달 남짓``: qualifiers.tsv), a limit precedes it (``최장 1년``,
+    ``최대 2년``) or it states a period's length
     (``협약 기간은 2년이다``). Never days: ``15일쯤`` is a day of the month."""
     if re.match(rf"\s*(?:{f.grammar.fragments['bounds']})(?![가-힣])", f.after()):
         return True
+    if re.search(rf"(?<![가-힣])(?:{f.grammar.fragments['bounds_before']})\s+$", f.before()):
+        return True  # 최장 1년 연장, 최대 2년까지: a limit before it
     return bool(_COPULA_AFTER.match(f.after()) and _PERIOD_STATED.search(f.before()))
 
 
@@ -1076,8 +1087,9 @@ RULES: tuple[Rule, ...] = (
     # dotted and ISO: 2020.9.22 / 20.9.22 / 2020. 3. 15. / 2020.3 / 2020. 3. / 2023-12-05
     Rule(
         "date.dotted_ymd",
-        r"{nb}(?P<y>(?:19|20)?\d{{2}})\.{S}{mo}\.{S}{dd}(?:\.(?=[\s(\[),~∼〜]|$|[가-힣]))?{na}",
-        doc="2020.9.22, 20.9.22, 2022. 3. 15., 2024. 3. 11.부터",
+        r"(?:(?<![\w'’‘])['’‘](?=\d{{2}}\.))?{nb}(?P<y>(?:19|20)?\d{{2}})\.{S}{mo}\.{S}{dd}"
+        r"(?:\.(?=[\s(\[),~∼〜]|$|[가-힣]))?{na}",
+        doc="2020.9.22, 20.9.22, '21.3.5 (the apostrophe of a shortened year inside), 2022. 3. 15., 2024. 3. 11.부터",
     ),
     Rule("date.dotted_ym_spaced", r"{nb}{y4}\.\s+{mo}\.(?=\s|$)", doc="2020. 3."),
     Rule(
@@ -1480,26 +1492,52 @@ def resolve_dates(
     last_in_sentence: dict[int, Timex] = {}
     lends_on: dict[int, Timex] = {}  # the latest date of a sentence that a later sentence may borrow from
     last_day: dict[int, Timex] = {}  # the day of the action last reported (a reporting day only when alone)
+    past_day: dict[int, Timex] = {}  # the same, among the days not after the document date
     act_day: set[int] = set()  # sentences whose last_day is a single day that is not a reporting day's
+    about: dict[int, Timex] = {}  # the latest year-bearing date of a sentence, a relative year alone included
+    before_last: dict[int, Timex | None] = {}  # a sentence's context before its latest date set it
+    pub_day = _pub_day(pub)
     for p in dates:
         sid = sentence_of(p.start)
+        adnominal = adnominal_at(p.end)
+        p = replace(p, tense=tense_at(p.start) if adnominal is None else adnominal)
         ctx = last_in_sentence.get(sid) or lends_on.get(sid - 1)
+        if p.rule.resolve is resolve_relative_year and p.reference == "context" and sid not in last_in_sentence:
+            ctx = about.get(sid - 1)  # 지난해 … 기부했다. 이는 전년보다 …: the year before the one just named
         if p.rule.resolve is resolve_relative_day and p.reference == "context":
-            # 이날, 같은 날, 전날, 다음 날: the day of the action last reported, however many sentences back
-            earlier = [s for s in last_day if s <= sid]
-            ctx = last_day[max(earlier)] if earlier else None
+            # 이날, 같은 날, 전날, 다음 날: the day of the action last reported, however many sentences back;
+            # in a past clause never a day still to come (다음 달 3일 출연한다. … 같은 날 … 시작했다)
+            days = past_day if p.tense < 0 else last_day
+            earlier = [s for s in days if s <= sid]
+            ctx = days[max(earlier)] if earlier else None
         if p.rule.resolve is resolve_weekday_mark:  # the day whose parenthesis it stands in
             ctx = out[-1].value if out and out[-1].end == p.start - 1 else None
             if ctx is None:
                 continue  # no day found before it (3.5(금)?): the letter alone is no date
-        adnominal = adnominal_at(p.end)
-        p = replace(p, tense=tense_at(p.start) if adnominal is None else adnominal)
         if p.coordinated and p.tense >= 0:
             continue  # 장학생은 상반기와 하반기에 선발한다: every year, no date (in the past: that year's)
         value = p.rule.resolve(p, pub, ctx)
+        if p.as_of and p.rule.resolve is resolve_absolute and p.month is None and p.year is None:
+            # 9일 현재: a figure holds at a day already past, whatever month the context lends
+            latest = resolve_reporting_day(replace(p, tense=0), pub, None)
+            here, then = value.period(), latest.period()
+            if here is not None and then is not None and here[0] > then[0]:
+                value = latest
         end_value = _holiday_value(p, pub)[1] if p.holiday_range else None
         out.append(Date(p.start, p.end, p.rule.name, value, p.mod, end_value))
+        if p.occasion:
+            # 오는 5일 어린이날을 앞두고 29일 …: the occasion and the day that names it frame no act
+            if len(out) > 1 and sentence_of(out[-2].start) == sid and out[-2].end >= p.start - 1:
+                previous = before_last.get(sid)
+                if previous is None:
+                    last_in_sentence.pop(sid, None)
+                else:
+                    last_in_sentence[sid] = previous
+            continue
+        if value.year is not None and value.grain != "duration":
+            about[sid] = value
         if p.rule.sets_context and adnominal is None:
+            before_last[sid] = last_in_sentence.get(sid)
             # a date in a relative clause dates its noun (2019년 3월 문을 연 복지관에 24일 …): the
             # sentence's later bare days do not take its month
             last_in_sentence[sid] = value
@@ -1518,6 +1556,9 @@ def resolve_dates(
             # 전달했다고 20일 밝혔다. 이날 … → the 17th); a range dates no one act (지난 1일부터 …
             # 진행한다고 16일 밝혔다. 이날 … → the 16th; 전날 밤부터 … 만들었다. 이날 → the day before's next)
             last_day[sid] = value
+            period = value.period()
+            if pub_day is not None and period is not None and period[0] <= pub_day:
+                past_day[sid] = value
             act_day.add(sid)
     return out
 
