@@ -1067,10 +1067,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.year",
-        r"{nb}{ago}{yy}{S}년(?:도(?=\s|[,.)]|에|의|부터|까지|$))?(?!{S}(?:간|동안))"
+        r"{nb}{ago}{yy}{S}년(?:도(?=\s|[,.)]|에|의|부터|까지|$))?(?!(?<!\d{{4}}년){S}(?:간|동안))"
         r"(?:\s*(?P<mod>{year_mods}|{year_words}))?",
         checks=(not_ordinal, not_year_count, not_title_year),
-        doc="2020년, 20년, 2023년도, 2020년 말, 2020년 연말",
+        doc="2020년, 20년, 2023년도, 2020년 말, 2020년 연말, 2023년 동안 (a written year; 20년 동안 is a duration)",
     ),
     Rule(
         "date.named_year",
