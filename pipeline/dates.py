@@ -1534,8 +1534,8 @@ def resolve_dates(
                 else:
                     last_in_sentence[sid] = previous
             continue
-        if value.year is not None and value.grain != "duration":
-            about[sid] = value
+        if p.rule.sets_context and value.year is not None and value.grain != "duration":
+            about[sid] = value  # (a reporting day says when it was told, not what it is about)
         if p.rule.sets_context and adnominal is None:
             before_last[sid] = last_in_sentence.get(sid)
             # a date in a relative clause dates its noun (2019년 3월 문을 연 복지관에 24일 …): the
