@@ -422,6 +422,8 @@ def not_reporting_day(f: Found) -> bool:
 _SLASH_DATE_AROUND = re.compile(r"\s*(?:\(|부터|까지|[~∼〜])")
 _HOLIDAY_CUE_AFTER = re.compile(r"\s*(?:을|를|에|의|은|는|이|가|과|와|도|부터|까지|맞이|연휴|명절|전|당일|\s|[,.)]|$)")
 _OPEN_QUOTES = "'\"‘“「『《<"
+_ELIDED_CENTURY = re.compile(r"(?<![\w'’‘])['’‘]\d{2}(?:\.|\s*년)")  # '24년, '21.3.5
+_TITLE_CLOSE = re.compile(r"[^'\"’”」』》>\n.!?]{1,40}?['\"’”」』》>]")  # the quote closes in its sentence
 _QUOTED_REST = re.compile(r"[^'\"’”」』》>\n]{1,40}?['\"’”」』》>]")
 
 
@@ -1087,8 +1089,7 @@ RULES: tuple[Rule, ...] = (
     # dotted and ISO: 2020.9.22 / 20.9.22 / 2020. 3. 15. / 2020.3 / 2020. 3. / 2023-12-05
     Rule(
         "date.dotted_ymd",
-        r"(?:(?<![\w'’‘])['’‘](?=\d{{2}}\.))?{nb}(?P<y>(?:19|20)?\d{{2}})\.{S}{mo}\.{S}{dd}"
-        r"(?:\.(?=[\s(\[),~∼〜]|$|[가-힣]))?{na}",
+        r"{nb}(?P<y>(?:19|20)?\d{{2}})\.{S}{mo}\.{S}{dd}(?:\.(?=[\s(\[),~∼〜]|$|[가-힣]))?{na}",
         doc="2020.9.22, 20.9.22, '21.3.5 (the apostrophe of a shortened year inside), 2022. 3. 15., 2024. 3. 11.부터",
     ),
     Rule("date.dotted_ym_spaced", r"{nb}{y4}\.\s+{mo}\.(?=\s|$)", doc="2020. 3."),
@@ -1420,6 +1421,8 @@ def _found(grammar: DateGrammar, rule: Rule, m: re.Match, text: str, bounds: Tok
         return None  # e.g. 내달리다 is not 내달
     if m.groupdict().get("d") and m.end("d") <= end and re.match(grammar.fragments["days_counted"], text[end:]):
         return None  # 오는 7월 8일간: 8일간 counts days (오는 7월, then a duration)
+    if start and _ELIDED_CENTURY.match(text, start - 1) and _TITLE_CLOSE.match(text, end) is None:
+        start -= 1  # '24년 3월: the apostrophe of a shortened year is inside (unless it opens a quoted title)
     f = Found(rule, m, text, start, end, grammar)
     return f if all(check(f) for check in rule.checks) else None
 
