@@ -231,9 +231,11 @@ class AmountTables:
     q_before: dict[str, str]  # qualifier word → qualifier, by position
     q_after: dict[str, str]
     q_infix: dict[str, str]
+    q_attached: dict[str, str]  # a suffix written onto the amount (270억원대의): its qualifier
     rules: tuple[AmountRule, ...]
     rx_q_before: re.Pattern
     rx_q_after: re.Pattern
+    rx_q_attached: re.Pattern
     money_words: dict[tuple[str, str], str]  # (word naming money, before/after) → the unit of a bare amount
     rx_money_before: re.Pattern
     rx_money_after: re.Pattern
@@ -254,6 +256,7 @@ class AmountTables:
         q_before = {r["word"]: r["qualifier"] for r in quals if r["position"] == "before"}
         q_after = {r["word"]: r["qualifier"] for r in quals if r["position"] == "after"}
         q_infix = {r["word"]: r["qualifier"] for r in quals if r["position"] == "infix"}
+        q_attached = {r["word"]: r["qualifier"] for r in quals if r["position"] == "attached"}
         between = [r["word"] for r in quals if r["position"] == "between"]
         particles = [r["particle"] for r in read_table("particles.tsv", data_dir) if r["function"] in _BEFORE_VERB]
         native_counters = [r["counter"].lower() for r in counter_rows if r["native_ok"] == "yes"]
@@ -318,10 +321,15 @@ class AmountTables:
             q_before=q_before,
             q_after=q_after,
             q_infix=q_infix,
+            q_attached=q_attached,
             rules=rules,
             # a word may stand between a prefix and the amount: 최대 연 1.0%포인트
             rx_q_before=re.compile(rf"(?:^|[\s(])(?P<q>{_alt(q_before)})(?:\s+(?:{_alt(between)}))?\s*$"),
             rx_q_after=rx_q_after,
+            # no space before it, and its word ends: a particle, a space or a mark after it
+            rx_q_attached=re.compile(
+                rf"(?P<q>{_alt(q_attached)})(?=(?:{_alt(all_particles)})?(?![가-힣A-Za-z\d]))"
+            ),
             money_words=money_words,
             rx_money_before=re.compile(
                 rf"(?<![가-힣])(?P<w>{_alt(w for w, pos in money_words if pos == 'before')})\s+$"
@@ -340,6 +348,9 @@ def _qualifier(t: AmountTables, text: str, start: int, end: int, infix: str | No
     m = t.rx_q_after.match(text[end : end + SETTINGS.amount_qualifier_after])
     if m:
         return t.q_after[m.group("q") or m.group("q2")]
+    m = t.rx_q_attached.match(text, end)
+    if m:
+        return t.q_attached[m.group("q")]
     if infix:
         return t.q_infix[infix]
     m = t.rx_q_before.search(text[max(0, start - t.before_width) : start])

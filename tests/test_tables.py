@@ -141,7 +141,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
         ("counters.tsv", "native_ok", {"yes", "no"}),
         ("currencies.tsv", "position", {"before", "after"}),
         ("money_words.tsv", "position", {"before", "after"}),
-        ("qualifiers.tsv", "position", {"before", "after", "infix", "between"}),
+        ("qualifiers.tsv", "position", {"before", "after", "infix", "between", "attached"}),
         ("qualifiers.tsv", "particle", {"yes", "no"}),
         ("org_suffixes.tsv", "needs_proper", {"yes", "name", "no", "parent", "role", "acting", "unit"}),
         ("org_suffixes.tsv", "kind", ORG_KINDS | {"-"}),
