@@ -386,6 +386,15 @@ def is_range_end(f: Found) -> bool:
     return _is_range_end(f.text, f.start, f.grammar.settings)
 
 
+_WEEKDAY_MARK_AFTER = re.compile(r"\([월화수목금토일]\)")
+
+
+def dotted_md_ok(f: Found) -> bool:
+    """``10.21`` is a date as a range end after a dotted date, or before a weekday in parentheses
+    (``3. 15.(금)``, ``4.20(토)``: a number never takes one)."""
+    return bool(_WEEKDAY_MARK_AFTER.match(f.text, f.end)) or is_range_end(f)
+
+
 def not_figurative(f: Found) -> bool:
     """``오늘도 …``, ``더 나은 내일을``: a figurative word is a date only before a space, 부터/까지,
     오전/오후 or a parenthesis."""
@@ -1103,7 +1112,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "date.dotted_md",
         r"{nb}{mo}\.\s?{dd}(?:\.(?=[\s(\[),~∼〜]|$|[가-힣]))?(?![\d.]){not_unit}",
-        checks=(is_range_end,),
+        checks=(dotted_md_ok,),
         doc="2020.10.5~10.21 → 10.21, 5. 8.~5. 19. → 5. 19.",
     ),
     Rule(
