@@ -1293,7 +1293,17 @@ RULES: tuple[Rule, ...] = (
         checks=(not_recurring,),
         doc="연말, 연초; not 연말연시 (two years' turn), not 해마다 연말",
     ),
-    # ranges whose first part borrows the unit of the second: 3~5월, 2020~2022년, 7월 1~3일
+    # ranges whose first part borrows the unit of the second: 1~2개월간, 3~5월, 2020~2022년, 7월 1~3일
+    Rule(
+        "date.duration_range_start",
+        r"{nb}(?P<n>\d{{1,3}}){S}[~∼〜]{S}"
+        r"(?=\d{{1,3}}{S}(?P<u>개월|년|주|일)(?:\s?간(?![가-힣])|간(?=[의에은는도])|\s*동안))",
+        resolve_duration,
+        end_group="n",
+        read=read_duration,
+        sets_context=False,
+        doc="1~2개월간, 3~4일 동안 → 1, 3: the first end of a range of durations, in the second's unit",
+    ),
     Rule("date.range_month_start", r"{nb}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m", doc="3~5월 → 3"),
     Rule(
         "date.range_year_start",
