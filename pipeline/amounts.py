@@ -62,6 +62,7 @@ FILES = (
     "qualifiers.tsv",
     "particles.tsv",
     "non_counters.tsv",
+    "money_words.tsv",
 )
 TABLE = "amounts"  # the output table of the labels this component writes
 
@@ -112,12 +113,13 @@ def _value(m: re.Match) -> Decimal | None:
     return parse_number(m.group("num").rstrip() + (groups.get("tail") or ""))
 
 
-def _excepted(t: AmountTables, unit: str, text: str, end: int) -> bool:
+def _excepted(t: AmountTables, unit: str, text: str, end: int, value: Decimal | None = None) -> bool:
     """``20대 여성`` (an age bracket), ``10대 원칙`` (the ten principles), ``만원 버스`` (a full bus);
-    any unit before ``당`` (``1가구당``: a rate's denominator; counter_exceptions.tsv unit ``*``)."""
+    any unit before ``당`` (``1가구당``: a rate's denominator; counter_exceptions.tsv unit ``*``); a
+    count of one as a price's unit (``한 가구에 최대 50만 원``, ``연탄 한 장 가격``: unit ``1``)."""
     return any(
         exception is not None and exception.match(text, end) is not None
-        for exception in (t.exceptions.get(unit), t.exceptions.get("*"))
+        for exception in (t.exceptions.get(unit), t.exceptions.get("*"), t.exceptions.get("1") if value == 1 else None)
     )
 
 
@@ -132,7 +134,7 @@ def _number_unit(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Rea
     else:
         (unit, scale), kind = t.after[key], "MONEY"
         value = multiply(value, scale)
-    if _excepted(t, unit, m.string, m.end()):
+    if _excepted(t, unit, m.string, m.end(), value):
         return None
     return Reading(kind, value, unit, m.group("infix"))
 
@@ -181,7 +183,7 @@ def _native_counter(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> 
     """``세 곳``, ``스무 명``: a native numeral before a counter that takes one."""
     value = parse_native(m.group("num"))
     unit = t.counters[m.group("unit").lower()]
-    if value is None or _excepted(t, unit, m.string, m.end()):
+    if value is None or _excepted(t, unit, m.string, m.end(), Decimal(value)):
         return None
     return Reading("QUANTITY", Decimal(value), unit)
 
@@ -200,9 +202,21 @@ def _open_counter(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Re
     if word.lower() in t.counters or word.lower() in t.after or word in t.non_counters:
         return None
     value = _value(m)
-    if value is None or _excepted(t, word, m.string, end):
+    if value is None or _excepted(t, word, m.string, end, value):
         return None
     return Reading("QUANTITY", value, word, m.group("infix"), end)
+
+
+def _bare_scaled(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
+    """``250억 기부금``, ``80억을 기부``, ``성금 26억 기탁``: a number with a group unit and no currency,
+    beside a word that names money (money_words.tsv), is won."""
+    before = t.rx_money_before.search(m.string, max(0, m.start() - 12), m.start())
+    after = t.rx_money_after.match(m.string, m.end())
+    cue = (before and before.group("w")) or (after and after.group("w"))
+    value = _value(m)
+    if not cue or value is None:
+        return None
+    return Reading("MONEY", value, t.money_words[(cue, "before" if before else "after")])
 
 
 @dataclass(frozen=True)
@@ -217,9 +231,14 @@ class AmountTables:
     q_before: dict[str, str]  # qualifier word → qualifier, by position
     q_after: dict[str, str]
     q_infix: dict[str, str]
+    q_attached: dict[str, str]  # a suffix written onto the amount (270억원대의): its qualifier
     rules: tuple[AmountRule, ...]
     rx_q_before: re.Pattern
     rx_q_after: re.Pattern
+    rx_q_attached: re.Pattern
+    money_words: dict[tuple[str, str], str]  # (word naming money, before/after) → the unit of a bare amount
+    rx_money_before: re.Pattern
+    rx_money_after: re.Pattern
     before_width: int  # how far before an amount its prefix qualifier may start (with a word between)
     sources: dict[str, Path]
 
@@ -237,6 +256,7 @@ class AmountTables:
         q_before = {r["word"]: r["qualifier"] for r in quals if r["position"] == "before"}
         q_after = {r["word"]: r["qualifier"] for r in quals if r["position"] == "after"}
         q_infix = {r["word"]: r["qualifier"] for r in quals if r["position"] == "infix"}
+        q_attached = {r["word"]: r["qualifier"] for r in quals if r["position"] == "attached"}
         between = [r["word"] for r in quals if r["position"] == "between"]
         particles = [r["particle"] for r in read_table("particles.tsv", data_dir) if r["function"] in _BEFORE_VERB]
         native_counters = [r["counter"].lower() for r in counter_rows if r["native_ok"] == "yes"]
@@ -281,6 +301,7 @@ class AmountTables:
                 _native_counter,
             ),
             AmountRule("quantity.open_counter", re.compile(rf"{number}\s?(?=[가-힣])"), _open_counter),
+            AmountRule("money.bare_scaled", re.compile(rf"{number}(?<=[만억조])"), _bare_scaled),
         )
         # a verb qualifier may follow a particle (50만 명을 넘어섰다, 1조 원에 육박한다)
         verbs = [r["word"] for r in quals if r["position"] == "after" and r["particle"] == "yes"]
@@ -288,6 +309,9 @@ class AmountTables:
             rf"^(?:\s*(?P<q>{_alt([w for w in q_after if w not in verbs])})"
             rf"|(?:{_alt(particles)})?\s*(?P<q2>{_alt(verbs)}))"
         )
+        money_rows = read_table("money_words.tsv", data_dir)
+        money_words = {(r["word"], r["position"]): r["unit"] for r in money_rows}
+        all_particles = [r["particle"] for r in read_table("particles.tsv", data_dir)]
         return cls(
             counters=counters,
             exceptions={u: re.compile(rf"\s*(?:{'|'.join(ws)})") for u, ws in exceptions.items()},
@@ -297,10 +321,24 @@ class AmountTables:
             q_before=q_before,
             q_after=q_after,
             q_infix=q_infix,
+            q_attached=q_attached,
             rules=rules,
             # a word may stand between a prefix and the amount: 최대 연 1.0%포인트
             rx_q_before=re.compile(rf"(?:^|[\s(])(?P<q>{_alt(q_before)})(?:\s+(?:{_alt(between)}))?\s*$"),
             rx_q_after=rx_q_after,
+            # no space before it, and its word ends: a particle, a space or a mark after it
+            rx_q_attached=re.compile(
+                rf"(?P<q>{_alt(q_attached)})(?=(?:{_alt(all_particles)})?(?![가-힣A-Za-z\d]))"
+            ),
+            money_words=money_words,
+            rx_money_before=re.compile(
+                rf"(?<![가-힣])(?P<w>{_alt(w for w, pos in money_words if pos == 'before')})\s+$"
+            ),
+            # a qualifier (21억 이상 모금) or a particle (80억을 기부) may stand between
+            rx_money_after=re.compile(
+                rf"(?:\s*(?:{_alt(q_after)}))?(?:{_alt(all_particles)})?\s*"
+                rf"(?P<w>{_alt(w for w, pos in money_words if pos == 'after')})"
+            ),
             before_width=SETTINGS.amount_qualifier_before + max((len(w) + 1 for w in between), default=0),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
         )
@@ -310,6 +348,9 @@ def _qualifier(t: AmountTables, text: str, start: int, end: int, infix: str | No
     m = t.rx_q_after.match(text[end : end + SETTINGS.amount_qualifier_after])
     if m:
         return t.q_after[m.group("q") or m.group("q2")]
+    m = t.rx_q_attached.match(text, end)
+    if m:
+        return t.q_attached[m.group("q")]
     if infix:
         return t.q_infix[infix]
     m = t.rx_q_before.search(text[max(0, start - t.before_width) : start])

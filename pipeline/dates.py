@@ -75,12 +75,14 @@ class DateTables:
     holidays: Mapping[str, Mapping[str, str]]  # holidays.tsv: 설날, 추석, 어버이날 … and where their dates come from
     months: Mapping[str, Mapping[str, str]]  # month_names.tsv: 삼월, 유월, 시월 …
     bounds: tuple[str, ...] = ()  # qualifiers.tsv words after an amount (이상, 넘게, 남짓): 1년 이상 is a duration
+    bounds_before: tuple[str, ...] = ()  # qualifiers.tsv limits before one (최장, 최대, 최소): 최장 1년 is a duration
 
     @classmethod
     def read(cls, data_dir: str | Path | None = None) -> DateTables:
         def by_word(name: str) -> dict[str, dict[str, str]]:
             return {r["word"]: r for r in read_table(name, data_dir)}
 
+        qualifiers = read_table("qualifiers.tsv", data_dir)
         return cls(
             words=by_word("date_words.tsv"),
             parts=by_word("date_parts.tsv"),
@@ -88,7 +90,12 @@ class DateTables:
             reporting_verbs=tuple(r["stem"] for r in read_table("reporting_verbs.tsv", data_dir)),
             holidays=by_word("holidays.tsv"),
             months=by_word("month_names.tsv"),
-            bounds=tuple(r["word"] for r in read_table("qualifiers.tsv", data_dir) if r["position"] == "after"),
+            bounds=tuple(r["word"] for r in qualifiers if r["position"] == "after"),
+            bounds_before=tuple(
+                r["word"]
+                for r in qualifiers
+                if r["position"] == "before" and r["qualifier"] in ("at_most", "at_least", "less_than", "more_than")
+            ),
         )
 
     def word(self, surface: str) -> Mapping[str, str]:
@@ -152,6 +159,7 @@ def fragments(t: DateTables) -> dict[str, str]:
         "year_names": _alt(w for w, r in parts if r["kind"] == "year_name"),
         "native_dur": _alt(t.durations),
         "bounds": _alt(t.bounds),
+        "bounds_before": _alt(t.bounds_before),
         "native_num": native_numeral_pattern(),
         "rel_week": unit("week"),
         "rel_quarter": unit("quarter"),
@@ -380,6 +388,15 @@ def is_range_end(f: Found) -> bool:
     return _is_range_end(f.text, f.start, f.grammar.settings)
 
 
+_WEEKDAY_MARK_AFTER = re.compile(r"\([월화수목금토일]\)")
+
+
+def dotted_md_ok(f: Found) -> bool:
+    """``10.21`` is a date as a range end after a dotted date, or before a weekday in parentheses
+    (``3. 15.(금)``, ``4.20(토)``: a number never takes one)."""
+    return bool(_WEEKDAY_MARK_AFTER.match(f.text, f.end)) or is_range_end(f)
+
+
 def not_figurative(f: Found) -> bool:
     """``오늘도 …``, ``더 나은 내일을``: a figurative word is a date only before a space, 부터/까지,
     오전/오후 or a parenthesis."""
@@ -418,6 +435,8 @@ def not_reporting_day(f: Found) -> bool:
 _SLASH_DATE_AROUND = re.compile(r"\s*(?:\(|부터|까지|[~∼〜])")
 _HOLIDAY_CUE_AFTER = re.compile(r"\s*(?:을|를|에|의|은|는|이|가|과|와|도|부터|까지|맞이|연휴|명절|전|당일|\s|[,.)]|$)")
 _OPEN_QUOTES = "'\"‘“「『《<"
+_ELIDED_CENTURY = re.compile(r"(?<![\w'’‘])['’‘]\d{2}(?:\.|\s*년)")  # '24년, '21.3.5
+_TITLE_CLOSE = re.compile(r"[^'\"’”」』》>\n.!?]{1,40}?['\"’”」』》>]")  # the quote closes in its sentence
 _QUOTED_REST = re.compile(r"[^'\"’”」』》>\n]{1,40}?['\"’”」』》>]")
 
 
@@ -459,7 +478,10 @@ def is_coordinated(f: Found) -> bool:
     )
 
 
-_HOLIDAY_CUE = re.compile(r"\s*(?:연휴|명절|맞이|선물|당일|[을를]\s*(?:맞아|맞이|앞두고|앞둔)|(?:과|와|및|·|,)\s*\S)")
+_HOLIDAY_CUE = re.compile(
+    r"\s*(?:연휴|명절|맞이|선물|당일|(?:[을를]\s*)?(?:맞아|맞이|앞두고|앞둔)|(?:과|와|및|·|,)\s*\S"
+    r"|인\s+(?:오늘|어제|내일|이날|\d{1,2}일))"  # 설 앞두고 (a headline drops the particle), 동지인 오늘
+)
 
 
 def holiday_cue_ok(f: Found) -> bool:
@@ -518,10 +540,13 @@ _COPULA_AFTER = re.compile(r"\s*(?:이|입니)다")
 
 def _bounded(f: Found) -> bool:
     """A count of years, months or weeks without 간/동안 is a duration when a bound follows it
-    (``1년 이상``, ``10년 넘게``, ``두 달 남짓``: qualifiers.tsv) or it states a period's length
+    (``1년 이상``, ``10년 넘게``, ``두 달 남짓``: qualifiers.tsv), a limit precedes it (``최장 1년``,
+    ``최대 2년``) or it states a period's length
     (``협약 기간은 2년이다``). Never days: ``15일쯤`` is a day of the month."""
     if re.match(rf"\s*(?:{f.grammar.fragments['bounds']})(?![가-힣])", f.after()):
         return True
+    if re.search(rf"(?<![가-힣])(?:{f.grammar.fragments['bounds_before']})\s+$", f.before()):
+        return True  # 최장 1년 연장, 최대 2년까지: a limit before it
     return bool(_COPULA_AFTER.match(f.after()) and _PERIOD_STATED.search(f.before()))
 
 
@@ -625,16 +650,16 @@ def _by_tense(p: DateParts, pub: Ref, value: Timex, shift: Callable[[Timex, int]
     """A date whose year (or month) came from the document date moves one unit (``shift``) when the
     tense of its clause says so: a plan that would fall before the document's month is the next one,
     a past event that would fall after it the previous one (docs/annotation.md, Partial dates)."""
-    here = value.period()
+    here = own = value.period()
     doc = _pub_period(Ref(pub.year, pub.month))  # by month: within the document's month it is unclear
-    if here is None or doc is None:
+    if here is None or own is None or doc is None:
         return value
     if value.grain == "year" and p.mod in _MOD_MONTHS and value.year is not None:  # 연말: December
         first, last = _MOD_MONTHS[p.mod]
         y, m = _shift_month(value.year, last, 1)
         here = (_dt.date(value.year, first, 1), _dt.date(y, m, 1))
     if not p.tense:
-        yearless = shift is _shift_year and value.grain in ("month", "day")
+        yearless = shift is _shift_year and (value.grain in ("month", "day") or here != own)
         return _nearest_year(value, here[0], doc[0]) if yearless else value
     if p.tense > 0 and here[1] <= doc[0]:
         return shift(value, 1)
@@ -917,6 +942,9 @@ def resolve_last_next_period(p: DateParts, pub: Ref, context: Timex | None) -> T
     return _point(p, y, None, None)
 
 
+_KST = _dt.timedelta(hours=9)  # a solar term's day is the day of its moment in Korea
+
+
 @functools.lru_cache(maxsize=64)
 def _kr_holidays(year: int) -> dict[_dt.date, list[str]]:
     """The public holidays of ``year`` in the ``holidays`` package (KR), names in English."""
@@ -934,6 +962,13 @@ def holiday_period(source: str, key: str, year: int) -> tuple[_dt.date, _dt.date
     if source == "solar":
         mm, dd = (int(x) for x in key.split("-"))
         day = _dt.date(year, mm, dd)
+        return day, day, day
+    if source == "ephem":  # a solar term: the solstice or equinox after the 1st of a month, in Korean time
+        import ephem  # late: only documents that name a solar term pay for it
+
+        function, month = key.split()
+        moment = getattr(ephem, function)(f"{year}/{int(month)}/1").datetime() + _KST
+        day = moment.date()
         return day, day, day
     if source == "lunar":
         from korean_lunar_calendar import KoreanLunarCalendar
@@ -978,6 +1013,8 @@ def _holiday_value(p: DateParts, pub: Ref) -> tuple[Timex, Timex | None]:
         if p.unit == "month" and pub.month is not None:  # 다음 달 단오: the one nearest that month
             ref = _dt.date(*_shift_month(pub.year, pub.month, p.offset), 15)
         options = [h for y in (pub.year - 1, pub.year, pub.year + 1) if (h := holiday_period(source, key, y))]
+        if p.unit == "following" and pub.day is not None:  # 지난 추석, 오는 어린이날: before / after the day
+            options = [h for h in options if (h[0] - ref).days * p.offset > 0]
         found = min(options, key=lambda h: abs((h[0] - ref).days)) if options else None
     if found is None:
         return Timex("day", year), None
@@ -1029,22 +1066,27 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "date.ym",
         r"{nb}{ago}{yy}{S}년{S}{mo}{S}월(?:\s*(?P<mod>{month_mods}))?",
-        checks=(not_ordinal,),
+        checks=(not_ordinal, not_title_year),
         doc="2020년 3월, 2020년 3월 말",
     ),
-    Rule("date.year_half", r"{nb}{ago}{yy}{S}년{S}(?P<half>{halves})", checks=(not_year_count,), doc="2020년 상반기"),
+    Rule(
+        "date.year_half",
+        r"{nb}{ago}{yy}{S}년{S}(?P<half>{halves})",
+        checks=(not_year_count, not_title_year),
+        doc="2020년 상반기; not '2024년 상반기 장학증서 수여식' (a title)",
+    ),
     Rule(
         "date.year_quarter",
         r"{nb}{ago}{yy}{S}년{S}(?P<q>[1-4])(?:/4)?{S}분기",
-        checks=(not_year_count,),
+        checks=(not_year_count, not_title_year),
         doc="2021년 1분기",
     ),
     Rule(
         "date.year",
-        r"{nb}{ago}{yy}{S}년(?:도(?=\s|[,.)]|에|의|부터|까지|$))?(?!{S}(?:간|동안))"
+        r"{nb}{ago}{yy}{S}년(?:도(?=\s|[,.)]|에|의|부터|까지|$))?(?!(?<!\d{{4}}년){S}(?:간|동안))"
         r"(?:\s*(?P<mod>{year_mods}|{year_words}))?",
         checks=(not_ordinal, not_year_count, not_title_year),
-        doc="2020년, 20년, 2023년도, 2020년 말, 2020년 연말",
+        doc="2020년, 20년, 2023년도, 2020년 말, 2020년 연말, 2023년 동안 (a written year; 20년 동안 is a duration)",
     ),
     Rule(
         "date.named_year",
@@ -1061,8 +1103,8 @@ RULES: tuple[Rule, ...] = (
     # dotted and ISO: 2020.9.22 / 20.9.22 / 2020. 3. 15. / 2020.3 / 2020. 3. / 2023-12-05
     Rule(
         "date.dotted_ymd",
-        r"{nb}(?P<y>(?:19|20)?\d{{2}})\.{S}{mo}\.{S}{dd}(?:\.(?=[\s(\[),~∼〜]|$))?{na}",
-        doc="2020.9.22, 20.9.22, 2022. 3. 15.",
+        r"{nb}(?P<y>(?:19|20)?\d{{2}})\.{S}{mo}\.{S}{dd}(?:\.(?=[\s(\[),~∼〜]|$|[가-힣]))?{na}",
+        doc="2020.9.22, 20.9.22, '21.3.5 (the apostrophe of a shortened year inside), 2022. 3. 15., 2024. 3. 11.부터",
     ),
     Rule("date.dotted_ym_spaced", r"{nb}{y4}\.\s+{mo}\.(?=\s|$)", doc="2020. 3."),
     Rule(
@@ -1075,7 +1117,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "date.dotted_md",
         r"{nb}{mo}\.\s?{dd}(?:\.(?=[\s(\[),~∼〜]|$|[가-힣]))?(?![\d.]){not_unit}",
-        checks=(is_range_end,),
+        checks=(dotted_md_ok,),
         doc="2020.10.5~10.21 → 10.21, 5. 8.~5. 19. → 5. 19.",
     ),
     Rule(
@@ -1231,7 +1273,7 @@ RULES: tuple[Rule, ...] = (
     # holidays, resolved from the holidays / korean-lunar-calendar packages (holidays.tsv)
     Rule(
         "date.holiday",
-        r"(?:{nb}{yy}{S}년\s*|(?P<ry>{rel_year})\s+|(?P<rm>{rel_month})\s+)?"
+        r"(?:{nb}{yy}{S}년\s*|(?P<ry>{rel_year})\s+|(?P<rm>{rel_month})\s+|(?<![가-힣])(?P<dir>{last_next})\s+)?"
         r"(?P<hol>{holidays})(?:(?P<yeonhyu>\s*연휴)|\s*당일(?!치기))?",
         resolve_holiday,
         checks=(not_in_title, not_every_year, holiday_cue_ok),
@@ -1244,14 +1286,29 @@ RULES: tuple[Rule, ...] = (
         doc="6월, 3월 초",
     ),
     Rule("date.quarter", r"{nb}(?P<q>[1-4])(?:/4)?{S}분기", doc="3분기"),
-    Rule("date.half", r"(?P<half>{halves})", checks=(half_follow_ok, not_every_year), doc="상반기에"),
+    Rule(
+        "date.half",
+        r"(?P<half>{halves})",
+        checks=(half_follow_ok, not_every_year, not_in_title),
+        doc="상반기에; not inside a quoted title ('상반기 장학증서 수여식')",
+    ),
     Rule(
         "date.year_part",
         r"(?P<mod>{year_words})(?!연시)",
         checks=(not_recurring,),
         doc="연말, 연초; not 연말연시 (two years' turn), not 해마다 연말",
     ),
-    # ranges whose first part borrows the unit of the second: 3~5월, 2020~2022년, 7월 1~3일
+    # ranges whose first part borrows the unit of the second: 1~2개월간, 3~5월, 2020~2022년, 7월 1~3일
+    Rule(
+        "date.duration_range_start",
+        r"{nb}(?P<n>\d{{1,3}}){S}[~∼〜]{S}"
+        r"(?=\d{{1,3}}{S}(?P<u>개월|년|주|일)(?:\s?간(?![가-힣])|간(?=[의에은는도])|\s*동안))",
+        resolve_duration,
+        end_group="n",
+        read=read_duration,
+        sets_context=False,
+        doc="1~2개월간, 3~4일 동안 → 1, 3: the first end of a range of durations, in the second's unit",
+    ),
     Rule("date.range_month_start", r"{nb}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m", doc="3~5월 → 3"),
     Rule(
         "date.range_year_start",
@@ -1388,6 +1445,8 @@ def _found(grammar: DateGrammar, rule: Rule, m: re.Match, text: str, bounds: Tok
         return None  # e.g. 내달리다 is not 내달
     if m.groupdict().get("d") and m.end("d") <= end and re.match(grammar.fragments["days_counted"], text[end:]):
         return None  # 오는 7월 8일간: 8일간 counts days (오는 7월, then a duration)
+    if start and _ELIDED_CENTURY.match(text, start - 1) and _TITLE_CLOSE.match(text, end) is None:
+        start -= 1  # '24년 3월: the apostrophe of a shortened year is inside (unless it opens a quoted title)
     f = Found(rule, m, text, start, end, grammar)
     return f if all(check(f) for check in rule.checks) else None
 
@@ -1460,26 +1519,52 @@ def resolve_dates(
     last_in_sentence: dict[int, Timex] = {}
     lends_on: dict[int, Timex] = {}  # the latest date of a sentence that a later sentence may borrow from
     last_day: dict[int, Timex] = {}  # the day of the action last reported (a reporting day only when alone)
+    past_day: dict[int, Timex] = {}  # the same, among the days not after the document date
     act_day: set[int] = set()  # sentences whose last_day is a single day that is not a reporting day's
+    about: dict[int, Timex] = {}  # the latest year-bearing date of a sentence, a relative year alone included
+    before_last: dict[int, Timex | None] = {}  # a sentence's context before its latest date set it
+    pub_day = _pub_day(pub)
     for p in dates:
         sid = sentence_of(p.start)
+        adnominal = adnominal_at(p.end)
+        p = replace(p, tense=tense_at(p.start) if adnominal is None else adnominal)
         ctx = last_in_sentence.get(sid) or lends_on.get(sid - 1)
+        if p.rule.resolve is resolve_relative_year and p.reference == "context" and sid not in last_in_sentence:
+            ctx = about.get(sid - 1)  # 지난해 … 기부했다. 이는 전년보다 …: the year before the one just named
         if p.rule.resolve is resolve_relative_day and p.reference == "context":
-            # 이날, 같은 날, 전날, 다음 날: the day of the action last reported, however many sentences back
-            earlier = [s for s in last_day if s <= sid]
-            ctx = last_day[max(earlier)] if earlier else None
+            # 이날, 같은 날, 전날, 다음 날: the day of the action last reported, however many sentences back;
+            # in a past clause never a day still to come (다음 달 3일 출연한다. … 같은 날 … 시작했다)
+            days = past_day if p.tense < 0 else last_day
+            earlier = [s for s in days if s <= sid]
+            ctx = days[max(earlier)] if earlier else None
         if p.rule.resolve is resolve_weekday_mark:  # the day whose parenthesis it stands in
             ctx = out[-1].value if out and out[-1].end == p.start - 1 else None
             if ctx is None:
                 continue  # no day found before it (3.5(금)?): the letter alone is no date
-        adnominal = adnominal_at(p.end)
-        p = replace(p, tense=tense_at(p.start) if adnominal is None else adnominal)
         if p.coordinated and p.tense >= 0:
             continue  # 장학생은 상반기와 하반기에 선발한다: every year, no date (in the past: that year's)
         value = p.rule.resolve(p, pub, ctx)
+        if p.as_of and p.rule.resolve is resolve_absolute and p.month is None and p.year is None:
+            # 9일 현재: a figure holds at a day already past, whatever month the context lends
+            latest = resolve_reporting_day(replace(p, tense=0), pub, None)
+            here, then = value.period(), latest.period()
+            if here is not None and then is not None and here[0] > then[0]:
+                value = latest
         end_value = _holiday_value(p, pub)[1] if p.holiday_range else None
         out.append(Date(p.start, p.end, p.rule.name, value, p.mod, end_value))
+        if p.occasion:
+            # 오는 5일 어린이날을 앞두고 29일 …: the occasion and the day that names it frame no act
+            if len(out) > 1 and sentence_of(out[-2].start) == sid and out[-2].end >= p.start - 1:
+                previous = before_last.get(sid)
+                if previous is None:
+                    last_in_sentence.pop(sid, None)
+                else:
+                    last_in_sentence[sid] = previous
+            continue
+        if p.rule.sets_context and value.year is not None and value.grain != "duration":
+            about[sid] = value  # (a reporting day says when it was told, not what it is about)
         if p.rule.sets_context and adnominal is None:
+            before_last[sid] = last_in_sentence.get(sid)
             # a date in a relative clause dates its noun (2019년 3월 문을 연 복지관에 24일 …): the
             # sentence's later bare days do not take its month
             last_in_sentence[sid] = value
@@ -1498,6 +1583,9 @@ def resolve_dates(
             # 전달했다고 20일 밝혔다. 이날 … → the 17th); a range dates no one act (지난 1일부터 …
             # 진행한다고 16일 밝혔다. 이날 … → the 16th; 전날 밤부터 … 만들었다. 이날 → the day before's next)
             last_day[sid] = value
+            period = value.period()
+            if pub_day is not None and period is not None and period[0] <= pub_day:
+                past_day[sid] = value
             act_day.add(sid)
     return out
 

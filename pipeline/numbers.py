@@ -157,14 +157,17 @@ QUOTES = "'\"‘’“”「」『』《》<>"
 _QUOTE_CLOSE = re.compile(r"[^'\"’”」』》>\n]*['\"’”」』》>]")
 _SENTENCE_ENDS = ("다", "요", "죠", "까", "네")
 _YEAR_APOSTROPHE = re.compile(r"['‘’](?=\d{2}(?:\.|년))")  # '23.6.1, '21년: a shortened year, no quote
+_QUOTATIVE_AFTER = re.compile(r"(?:라?며|라?고|면서)(?![가-힣])")  # "… 보태 달라"며: speech, whatever its ending
 
 
 def in_quoted_title(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` stands inside a quoted title (``'설맞이 사랑 나눔'``, ``'한 잔에 백 원'
     캠페인``): a quotation open on its line that closes without ending a sentence. Quoted speech
-    (``"… 한가위를 보내셨으면 한다"며``) is no title."""
+    (``"… 한가위를 보내셨으면 한다"며``, also ``"… 보태 달라"며`` before a quotative particle) is no title."""
     line = _YEAR_APOSTROPHE.sub("", text[text.rfind("\n", 0, start) + 1 : start])
     if sum(line.count(q) for q in QUOTES) % 2 == 0:
         return False
     m = _QUOTE_CLOSE.match(text, end)
+    if m is not None and _QUOTATIVE_AFTER.match(text, m.end()):
+        return False
     return m is None or not m.group()[:-1].rstrip(" .!?…").endswith(_SENTENCE_ENDS)

@@ -249,7 +249,7 @@ def test_two_pipelines_with_different_tables_live_in_one_process(tmp_path):
 
 @pytest.mark.parametrize("row", dates.DateTables.read().holidays.values(), ids=lambda r: r["word"])
 def test_every_holiday_resolves_in_recent_years(row):
-    assert row["source"] in ("holidays", "solar", "lunar") and row["lunar"] in ("yes", "no")
+    assert row["source"] in ("holidays", "solar", "lunar", "ephem") and row["lunar"] in ("yes", "no")
     for year in (2015, 2020, 2024, 2025):
         found = dates.holiday_period(row["source"], row["key"], year)
         assert found is not None, (row["word"], year)
@@ -262,6 +262,18 @@ def test_lunar_holidays_move_and_solar_ones_do_not():
     assert dates.holiday_period("holidays", "Korean New Year", 2024)[0] == date(2024, 2, 10)
     assert dates.holiday_period("lunar", "01-15", 2024)[0] == date(2024, 2, 24)
     assert dates.holiday_period("solar", "05-08", 2024)[0] == date(2024, 5, 8)
+
+
+def test_the_winter_solstice_is_its_day_in_korea():
+    """동지 is the day of the solstice's moment in Korean time: 21 December in 2016 and 2024, 22
+    December in 2023 and 2025 (00:02 in Korea, still the 21st in UTC)."""
+    days = {y: dates.holiday_period("ephem", "next_solstice 12", y)[0] for y in (2016, 2023, 2024, 2025)}
+    assert days == {
+        2016: date(2016, 12, 21),
+        2023: date(2023, 12, 22),
+        2024: date(2024, 12, 21),
+        2025: date(2025, 12, 22),
+    }
 
 
 def test_a_holiday_period_gives_its_last_day_as_end_value():

@@ -35,6 +35,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "html_boilerplate.tsv": (("heading",), ("heading",)),
     "non_organizations.tsv": (("surface", "note"), ("surface",)),
     "month_names.tsv": (("word", "month", "needs_more"), ("word",)),
+    "money_words.tsv": (("word", "position", "unit"), ("word", "position")),
     "numerals.tsv": (("surface", "value", "role"), ("surface", "role")),
     "org_bylines.tsv": (("pattern", "note"), ("pattern",)),
     "org_contexts.tsv": (("kinds", "before", "after", "note"), ("kinds", "before", "after")),
@@ -139,7 +140,8 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
     [
         ("counters.tsv", "native_ok", {"yes", "no"}),
         ("currencies.tsv", "position", {"before", "after"}),
-        ("qualifiers.tsv", "position", {"before", "after", "infix", "between"}),
+        ("money_words.tsv", "position", {"before", "after"}),
+        ("qualifiers.tsv", "position", {"before", "after", "infix", "between", "attached"}),
         ("qualifiers.tsv", "particle", {"yes", "no"}),
         ("org_suffixes.tsv", "needs_proper", {"yes", "name", "no", "parent", "role", "acting", "unit"}),
         ("org_suffixes.tsv", "kind", ORG_KINDS | {"-"}),
