@@ -26,7 +26,7 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -78,6 +78,10 @@ _COUNT = r"(?:\s*[\d,.]+\s*[만천백]?)+\s*여?\s*"  # 300여 명, 1만 2천여
 _BETWEEN = r"(?:(?![^\s]*(?:을|를|에|에서|의|로|은|는|이|가|도)\s)[^\s()]+\s+){0,5}?"
 UNKNOWN_KIND = "other"  # an organisation kind that names no kind (organizations.tsv; a name with no telling suffix)
 # the cases of a particle after a name that is not the subject (에, 에게, 와, 의, 을, 에서, …; particles.tsv)
+# a line opening with a list mark (▲, ■, ※, or a dash and a space): a list item, a statement of its own
+_MARK = re.compile(r"[▲△■□●○◆◇•◦▶▷►※☞◎]|[-–—*][^\S\n]")
+_ITEM = re.compile(r"\n[^\S\n]*(?=[▲△■□●○◆◇•◦▶▷►※☞◎]|[-–—*][^\S\n])")
+_WEEKDAY = re.compile(r"\(\s*[월화수목금토일]\s*\)")  # 23.10.28(토): a date's weekday
 _OBLIQUE = frozenset({"dative", "locative", "comitative", "genitive", "object", "ablative", "instrumental"})
 _LINKING_VERB = re.compile(r"(?:통|위|대|관|향|비)하?(?:여|해)|따라")  # 통해, 위해, 대해, 따라: a noun's link, no act
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
@@ -120,6 +124,8 @@ class EventTables:
     anaphor: re.Pattern  # a sentence opening with a back-reference as its subject (회사는, 이 회사 직원들은)
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
     same: re.Pattern  # a back-reference to one named before, not the subject (같은 복지관에, 해당 기관과)
+    head: re.Pattern  # a bare noun and an oblique particle (재단에, 모금회를, 본부의): a head of a name, a counterpart
+    any_before: re.Pattern  # a word making the head after it any of its kind (지역 복지관에, 관내 경로당에)
     joined_anaphor: re.Pattern  # a back-reference joined to the acting ORG (공단과 대구시의사회가): it acts
     pair: re.Pattern  # the organisations of the last agreement as the subject (양 기관은, 두 기관은, 양사는)
     said: re.Pattern  # what closes a quotation (…”고 말했다, …”며 강조했다): the sentence only reports words
@@ -192,6 +198,11 @@ class EventTables:
                 rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})"
                 rf"(?![가-힣])"
             ),
+            head=re.compile(
+                rf"(?<![가-힣])([가-힣]{{2,}}?)"
+                rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})(?![가-힣])"
+            ),
+            any_before=re.compile(rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'any')})\s+$"),
             joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
             pair=re.compile(
                 rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'pair')}"
@@ -554,12 +565,38 @@ def _names_no_org(text: str, lo: int, hi: int, ms: list[Mention]) -> bool:
     return m is not None and not any(x.start < m.end() and m.start() < x.end for x in ms)
 
 
-def _anaphor(t: EventTables, sentence: str) -> tuple[str, str] | None:
-    """``회사는 …``, ``이 회사 직원들은 …``: the back-reference and the kind of organisation it names."""
+def _anaphor(t: EventTables, sentence: str, named: Sequence[Mention] = ()) -> tuple[str, str] | None:
+    """``회사는 …``, ``이 회사 직원들은 …``, ``장학회는 …`` (after 푸른솔장학회): the back-reference and the kind of
+    organisation it names (:data:`UNKNOWN_KIND` for a head of a name, :func:`_head_of`)."""
     m = t.anaphor.match(sentence)
-    if not m or m.group(1) not in t.anaphors:
+    if not m:
         return None
-    return m.group(1), t.anaphors[m.group(1)]
+    if m.group(1) in t.anaphors:
+        return m.group(1), t.anaphors[m.group(1)]
+    return (m.group(1), UNKNOWN_KIND) if _head_of(t, m.group(1), named) else None
+
+
+def _head_of(t: EventTables, word: str, named: Sequence[Mention]) -> str | None:
+    """The latest organisation named before that ``word`` stands for as the head noun of its name: a
+    back-reference word (``재단``, ``본부``), or any noun of three syllables or more ending the name
+    (``장학회`` → 푸른솔장학회, ``연탄은행``, ``모금회``; not ``자사`` in 대한적십자사)."""
+    if word not in t.anaphors and len(word) < 3:
+        return None
+    return next((o.name for o in reversed(named) if o.name.endswith(word) and o.name != word), None)
+
+
+def _heads(t: EventTables, text: str, lo: int, hi: int, ms: Sequence[Mention], named: Sequence[Mention]) -> set[str]:
+    """The organisations named before that a bare head noun with an oblique particle stands for (``재단에``,
+    ``모금회를 통해``, ``본부의 후원을 받아``; not inside a span, nor after a word making it any of its kind:
+    ``지역 복지관에``)."""
+    out = set()
+    for m in t.head.finditer(text, lo, hi):
+        if any(x.start < m.end(1) and m.start() < x.end for x in ms):
+            continue
+        name = _head_of(t, m.group(1), named)
+        if name and not t.any_before.search(text, max(lo, m.start() - 8), m.start()):
+            out.add(name)
+    return out
 
 
 def _referent(
@@ -777,6 +814,35 @@ def _default_tables() -> EventTables:
     return component.tables
 
 
+def _statements(index: TokenIndex, text: str, dates: Sequence[Mention] = ()) -> list[tuple[int, int, int]]:
+    """The statements events are read from, as (start, end, 0-based sentence index): Kiwi's sentences, each
+    cut where a line opens with a list mark (``▲ 2023.5.3 — …``, ``- 2. 5.(월)~2. 8.(목) 배부 -``): a list item or a
+    headline's subtitle is a statement of its own, whatever line ends before it. A list item that holds only its
+    date (``▲ 2023.5.3 —``, a sentence of its own for Kiwi) is one statement with the sentence after it."""
+    cuts = [m.end() for m in _ITEM.finditer(text)]
+    if not cuts:
+        return [(*index.sentence_bounds(i, len(text)), i) for i in range(len(index.sent_starts))]
+    out: list[tuple[int, int, int]] = []
+    for i in range(len(index.sent_starts)):
+        lo, hi = index.sentence_bounds(i, len(text))
+        if out and out[-1][1] == lo and _date_item(text, *out[-1][:2], dates):
+            lo = out.pop()[0]
+        for c in cuts[bisect_right(cuts, lo) : bisect_left(cuts, hi)]:
+            if text[lo:c].strip():
+                out.append((lo, c, i))
+                lo = c
+        out.append((lo, hi, i))
+    return out
+
+
+def _date_item(text: str, lo: int, hi: int, dates: Sequence[Mention]) -> bool:
+    """``text[lo:hi]`` is a list item holding nothing but a date and signs (``▲ 23.10.28(토) —``)."""
+    if not _MARK.match(text, lo):
+        return False
+    inside = [d for d in dates if lo <= d.start < hi]
+    return bool(inside) and not _CONTENT.search(_WEEKDAY.sub("", _without(text, lo, hi, inside, "")))
+
+
 def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     """Events of one annotated Doc, in text order (with the default pipeline's tables unless
     ``tables`` is given). The actor of a sentence is its acting ORG (:func:`_actor`), else what a
@@ -786,19 +852,20 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     amount_labels = {name for name, label in schema.LABELS.items() if label.table == "amounts"}
     text = doc_text(doc)
     index = token_index(doc)
-    n_sents = len(index.sent_starts)
-    by_sent: list[list[Mention]] = [[] for _ in range(n_sents)]
-    for m in mentions(doc):
-        by_sent[index.sentence_of(m.start)].append(m)
+    found = mentions(doc)
+    statements = _statements(index, text, [m for m in found if m.label == "DATE"])
+    starts_at = [lo for lo, _, _ in statements]
+    by_sent: list[list[Mention]] = [[] for _ in statements]
+    for m in found:
+        by_sent[bisect_right(starts_at, m.start) - 1].append(m)
     events: list[Event] = []
     carried: str | None = None  # the last organisation that acted
     acted: dict[str, str] = {}  # kind → the last organisation of that kind that acted
     named: list[Mention] = []  # the organisations of the sentences before
     pair: tuple[str, list[str]] | None = None  # the actor and the others of the last event naming several
-    for i in range(n_sents):
-        lo, hi = index.sentence_bounds(i, len(text))
+    for k, (lo, hi, i) in enumerate(statements):
         sentence = text[lo:hi].strip()
-        ms = sorted(by_sent[i], key=lambda m: m.start)
+        ms = sorted(by_sent[k], key=lambda m: m.start)
         outlets = [m for m in ms if m.label == "ORG" and _is_byline(text, m)]
         cited = t.cited.search(text, lo, hi)  # X에 따르면: X, and a date of X's own, are the source
         told = cited.end() if cited else lo
@@ -818,7 +885,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             acting = None  # 김영호 대표와 이수진 X재단 이사장 등이: the organisation acting so far and X
         if acting is not None and t.owned_measure.match(text, acting.end):
             acting = None  # X의 온실가스 배출량은 … 줄었다: X's figure, not X's act
-        back = _anaphor(t, sentence) if acting is None else None
+        back = _anaphor(t, sentence, named) if acting is None else None
         joined = t.joined_anaphor.search(text, lo, acting.start) if acting else None
         if joined and joined.group(1) in t.anaphors:  # 공단과 대구시의사회가 공동 주관했다: the 공단 named before acts
             back = joined.group(1), t.anaphors[joined.group(1)]
@@ -844,6 +911,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             actor = related.name if related else carried
         # 같은 복지관에: the organisation of that kind named before (a counterpart)
         same = {n for m in t.same.finditer(text, lo, hi) if (n := _named_before(m.group(1), named))}
+        same |= _heads(t, text, lo, hi, ms, named)  # 재단에, 모금회를 통해: the organisation named before
         names = sorted({o.name for o in orgs} | ({actor} if actor else set()) | set(partners) | same)
         # a quotation reported on a day (김 이사장은 이날 "…"고 말했다) only reports words
         # (not …”라며 성금 1억 원을 전했다: an amount after the quotation is given; not 성금을 전달하며 “…”: an act before it)
@@ -892,7 +960,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         joint = acting is not None and any(
             _joined(t, text, a, b, index) and acting in (a, b) for a, b in pairwise(orgs)
         )
-        if (joint or (events and events[-1].sentence_id == i + 1)) and actor is not None and len(names) > 1:
+        here = bool(events) and events[-1].sentence_id == i + 1 and events[-1].sentence == sentence
+        if (joint or here) and actor is not None and len(names) > 1:
             pair = actor, [n for n in names if n != actor]  # the participants of the last event naming several
         named += orgs
     return events

@@ -29,7 +29,8 @@ def last_event(text: str, published: str | None = None) -> tuple[str, str, str] 
     doc = annotate(text, published)
     last = max((e.sentence_id for e in doc._.events), default=0)
     n_sents = sum(1 for _ in doc.sents)
-    event = next((e for e in doc._.events if e.sentence_id == n_sents), None)
+    # the event of the last statement (a list item cuts a sentence: ▲ 2023.6.1 — …)
+    event = next((e for e in doc._.events if e.sentence_id == n_sents and text.rstrip().endswith(e.sentence)), None)
     assert last <= n_sents
     if event is None:
         return None
