@@ -116,8 +116,8 @@ class EventTables:
 
     categories: list[tuple[str, re.Pattern]]  # (category, cue), first match wins
     subject: re.Pattern  # an acting organisation's particle (카카오는, 단체에서는, 재단(이사장 …)은)
-    staff: re.Pattern  # the organisation's staff acting for it (롯데케미칼 임직원 300여 명은)
-    group: re.Pattern  # the last of a list of organisations acting as a group (A, B 등 12개 기업이)
+    staff: re.Pattern  # its staff acting for it (롯데케미칼 임직원 300여 명은; 임직원 40명과 B 학생 20명이)
+    group: re.Pattern  # the last of a list of organisations acting as a group (A, B 등 12개 기업이, 5대 금융그룹은)
     joint: re.Pattern  # what joins two organisations of one subject (A와 B는, A·B는, A 이사장과 (이름) B 회장이)
     titled_with: re.Pattern  # a person's bare title joined to the next name (김영호 대표와 [이수진] X재단 이사장이)
     described_joint: re.Pattern  # A와, then words describing B (A와 지역 식품업체 B가): joint when they are nouns
@@ -177,9 +177,11 @@ class EventTables:
             subject=re.compile(rf"^{_PAREN}(?:{acting})(?![가-힣])"),
             staff=re.compile(
                 rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?{_BETWEEN}(?:{staff})+(?:\s+(?:{staff}))?"
-                rf"(?:\s*등)?(?:{_COUNT}명)?(?:들)?(?:{acting})(?![가-힣])"
+                rf"(?:\s*등)?(?:{_COUNT}명)?(?:(?:{comitative})\s+{_BETWEEN}[^\s()]*?명)?(?:들)?(?:{acting})(?![가-힣])"
             ),
-            group=re.compile(rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳)\s*)?(?:{group})(?:들)?(?:{acting})(?![가-힣])"),
+            group=re.compile(
+                rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳|대)\s*)?[가-힣]{{0,4}}?(?:{group})(?:들)?(?:{acting})(?![가-힣])"
+            ),
             joint=re.compile(
                 rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*)"
                 rf"|\s+(?:{staff}){_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?)$"
