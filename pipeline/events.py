@@ -84,6 +84,7 @@ _ITEM = re.compile(r"\n[^\S\n]*(?=[▲△■□●○◆◇•◦▶▷►※☞
 _WEEKDAY = re.compile(r"\(\s*[월화수목금토일]\s*\)")  # 23.10.28(토): a date's weekday
 _OBLIQUE = frozenset({"dative", "locative", "comitative", "genitive", "object", "ablative", "instrumental"})
 _LINKING_VERB = re.compile(r"(?:통|위|대|관|향|비)하?(?:여|해)|따라")  # 통해, 위해, 대해, 따라: a noun's link, no act
+_CLAUSE_END = re.compile(r"(?:며|고|,)\s")  # a clause closed before what follows (…을 모았으며, …)
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
 # a direct quotation: the quoted words and the ending that reports them ("…하겠다"고 말했다)
@@ -459,9 +460,11 @@ def _states_fact(t: EventTables, index: TokenIndex, lo: int, hi: int, text: str)
 
 
 def _states_figure(t: EventTables, text: str, lo: int, hi: int) -> bool:
-    """A measure is the subject (``온실가스 배출량은 1만 톤으로 8% 줄었다``), and the sentence closes on no plan
-    or target (``배출량은 2030년까지 25% 줄이는 것이 목표다`` plans)."""
-    return bool(t.measure.search(text, lo, hi)) and not t.planned.search(text, lo, hi)
+    """A measure is the subject of the first clause (``온실가스 배출량은 1만 톤으로 8% 줄었다``; not ``8억 원을
+    모았으며, 모금액은 …``: an act comes first), and the sentence closes on no plan or target (``배출량은 2030년까지
+    25% 줄이는 것이 목표다`` plans)."""
+    m = t.measure.search(text, lo, hi)
+    return m is not None and not _CLAUSE_END.search(text, lo, m.start()) and not t.planned.search(text, lo, hi)
 
 
 def _final_consonant(syllable: str) -> str:
