@@ -822,9 +822,14 @@ def _default_tables() -> EventTables:
 def _statements(index: TokenIndex, text: str, dates: Sequence[Mention] = ()) -> list[tuple[int, int, int]]:
     """The statements events are read from, as (start, end, 0-based sentence index): Kiwi's sentences, each
     cut where a line opens with a list mark (``▲ 2023.5.3 — …``, ``- 2. 5.(월)~2. 8.(목) 배부 -``): a list item or a
-    headline's subtitle is a statement of its own, whatever line ends before it. A list item that holds only its
+    headline's subtitle is a statement of its own, whatever line ends before or after it. A list item that holds only its
     date (``▲ 2023.5.3 —``, a sentence of its own for Kiwi) is one statement with the sentence after it."""
-    cuts = [m.end() for m in _ITEM.finditer(text)]
+    cuts = []
+    for m in _ITEM.finditer(text):  # an item, and the line after it: one line is one item
+        cuts.append(m.end())
+        if (eol := text.find("\n", m.end())) > 0:
+            cuts.append(eol + 1)
+    cuts = sorted(set(cuts))
     if not cuts:
         return [(*index.sentence_bounds(i, len(text)), i) for i in range(len(index.sent_starts))]
     out: list[tuple[int, int, int]] = []
