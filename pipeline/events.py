@@ -127,6 +127,7 @@ class EventTables:
     same: re.Pattern  # a back-reference to one named before, not the subject (같은 복지관에, 해당 기관과)
     head: re.Pattern  # a bare noun and an oblique particle (재단에, 모금회를, 본부의): a head of a name, a counterpart
     any_before: re.Pattern  # a word making the head after it any of its kind (지역 복지관에, 관내 경로당에)
+    plural: re.Pattern  # a plural head and an oblique particle (후원 기관들과): the organisations named before
     joined_anaphor: re.Pattern  # a back-reference joined to the acting ORG (공단과 대구시의사회가): it acts
     pair: re.Pattern  # the organisations of the last agreement as the subject (양 기관은, 두 기관은, 양사는)
     said: re.Pattern  # what closes a quotation (…”고 말했다, …”며 강조했다): the sentence only reports words
@@ -203,6 +204,10 @@ class EventTables:
             ),
             head=re.compile(
                 rf"(?<![가-힣])([가-힣]{{2,}}?)"
+                rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})(?![가-힣])"
+            ),
+            plural=re.compile(
+                rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'plural')})"
                 rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})(?![가-힣])"
             ),
             any_before=re.compile(rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'any')})\s+$"),
@@ -599,9 +604,14 @@ def _heads(t: EventTables, text: str, lo: int, hi: int, ms: Sequence[Mention], n
         if any(x.start < m.end(1) and m.start() < x.end for x in ms):
             continue
         name = _head_of(t, m.group(1), named)
-        if name and not t.any_before.search(text, max(lo, m.start() - 8), m.start()):
+        if name and not _made_any(t, text, lo, m.start()):
             out.add(name)
     return out
+
+
+def _made_any(t: EventTables, text: str, lo: int, pos: int) -> bool:
+    """A word before ``pos`` makes the head there any of its kind (``지역 복지관에``, ``관내 기업들과``)."""
+    return bool(t.any_before.search(text, max(lo, pos - 8), pos))
 
 
 def _referent(
@@ -629,6 +639,13 @@ def _referent(
 def _holds(name: str, word: str) -> bool:
     """One of the name's words ends with ``word``: ``한국에너지공단 경남지역본부`` holds 공단 and 본부."""
     return any(part.endswith(word) for part in name.split())
+
+
+def _named_since(named: Sequence[Mention], named_at: Sequence[int], actor: str | None) -> set[str]:
+    """The organisations named in the statements after the last one naming ``actor`` (all when it was never
+    named), but the actor: what a plural head (``후원 기관들과``, ``선정 단체들에``) stands for."""
+    since = max((k for o, k in zip(named, named_at, strict=True) if o.name == actor), default=-1)
+    return {o.name for o, k in zip(named, named_at, strict=True) if k > since and o.name != actor}
 
 
 def _named_before(word: str, named: list[Mention]) -> str | None:
@@ -872,6 +889,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     carried: str | None = None  # the last organisation that acted
     acted: dict[str, str] = {}  # kind → the last organisation of that kind that acted
     named: list[Mention] = []  # the organisations of the sentences before
+    named_at: list[int] = []  # the statement each of ``named`` is in
     pair: tuple[str, list[str]] | None = None  # the actor and the others of the last event naming several
     for k, (lo, hi, i) in enumerate(statements):
         sentence = text[lo:hi].strip()
@@ -922,6 +940,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         # 같은 복지관에: the organisation of that kind named before (a counterpart)
         same = {n for m in t.same.finditer(text, lo, hi) if (n := _named_before(m.group(1), named))}
         same |= _heads(t, text, lo, hi, ms, named)  # 재단에, 모금회를 통해: the organisation named before
+        if any(not _made_any(t, text, lo, m.start()) for m in t.plural.finditer(text, lo, hi)):
+            same |= _named_since(named, named_at, actor)  # 후원 기관들과: those named since the actor was
         names = sorted({o.name for o in orgs} | ({actor} if actor else set()) | set(partners) | same)
         # a quotation reported on a day (김 이사장은 이날 "…"고 말했다) only reports words
         # (not …”라며 성금 1억 원을 전했다: an amount after the quotation is given; not 성금을 전달하며 “…”: an act before it)
@@ -974,6 +994,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if (joint or here) and actor is not None and len(names) > 1:
             pair = actor, [n for n in names if n != actor]  # the participants of the last event naming several
         named += orgs
+        named_at += [k] * len(orgs)
     return events
 
 
