@@ -148,7 +148,7 @@ class EventTables:
     reports: re.Pattern  # a sentence closing by reporting a clause (…기탁했다고 3일 밝혔다)
     comparison_after: re.Pattern  # a comparison word right after a date (지난해 대비)
     classifies_after: re.Pattern  # a noun after a date that the date only classifies (2023년도 신입사원)
-    founded_after: re.Pattern  # a founding after a date (1948년에 설립된 재단): it dates the organisation
+    founded_after: re.Pattern  # a founding after a date (1948년에 설립된 재단; group 1: 설립된 이후, since it)
     background_after: re.Pattern  # another happening after a date (지난달 발생한 지진, 집중호우로 피해를 입은)
     sources: dict[str, Path]
 
@@ -263,9 +263,8 @@ class EventTables:
             comparison_after=re.compile(rf"^\s*(?:{comparison})"),
             classifies_after=re.compile(rf"^\s+(?:\d+(?:{term})\s+)?(?:{classified})"),
             founded_after=re.compile(
-                rf"(?:에|에는)?\s+(?:{_alt(r['word'] for r in anchors if r['role'] == 'founded')})(?![가-힣])".replace(
-                    r"\ ", r"\s*"
-                )
+                rf"(?:에|에는)?\s+(?:{_alt(r['word'] for r in anchors if r['role'] == 'founded')})(?![가-힣])"
+                rf"(\s*(?:뒤|후|이후|이래)(?![가-힣]))?".replace(r"\ ", r"\s*")
             ),
             background_after=re.compile(
                 rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,3}}?"
@@ -712,12 +711,21 @@ def _classifies(t: EventTables, text: str, d: Mention) -> bool:
     )
 
 
+def _founding(t: EventTables, text: str, d: Mention, totals: Sequence[int]) -> bool:
+    """The date dates a founding (``1948년에 설립된 재단``); one followed by 이후/뒤 (``2011년 문을 연 뒤 해마다 …
+    해 왔다``) dates the act done since, unless an amount after it makes a standing total (``1976년 설립된 이후
+    6500명을 지원해 오고 있다``; ``totals``: the amounts' offsets)."""
+    m = t.founded_after.match(text, d.end, d.end + _CLAUSE_AFTER)
+    return m is not None and (m.group(1) is None or any(a > d.end for a in totals))
+
+
 def _anchor(
     t: EventTables,
     text: str,
     dates: list[Mention],
     quoted: Sequence[tuple[int, int]] = (),
     index: TokenIndex | None = None,
+    totals: Sequence[int] = (),
 ) -> tuple[Mention, Mention | None, str | None, str | None] | None:
     """The sentence's anchor: (first date, last span of its range or duration, date_start, date_end);
     a holiday period (``설 연휴``, ``_.end_value``) is a range of its own, and ends a range it closes.
@@ -733,7 +741,7 @@ def _anchor(
         if not _is_duration(d.value)
         and not t.comparison_after.match(text[d.end : d.end + SETTINGS.comparison_after])
         and not _classifies(t, text, d)
-        and not t.founded_after.match(text, d.end, d.end + _CLAUSE_AFTER)
+        and not _founding(t, text, d, totals)
         and not any(qs <= d.start < qe for qs, qe in quoted)
         and not t.stamp_before.search(text, max(0, d.start - SETTINGS.subject_after), d.start)
     ]
@@ -901,7 +909,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         orgs = [m for m in ms if m.label == "ORG" and m.start >= told and m not in outlets]
         dates = [m for m in ms if m.label == "DATE" and m.start >= told]
         quoted = [q.span() for q in _QUOTE.finditer(text, lo, hi)]
-        anchor = _anchor(t, text, dates, quoted, index) if dates else None
+        totals = [m.start for m in ms if m.label in amount_labels]
+        anchor = _anchor(t, text, dates, quoted, index, totals) if dates else None
         starts = {d.start for d in dates}
         acting = _actor(t, text, orgs, index, anchor[0].start if anchor else None, starts)
         reported = t.person.search(text, acting.end, hi) if acting else None
@@ -960,6 +969,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             and (
                 (cited is None and not t.finding.search(text, lo, hi) and not _states_figure(t, text, lo, hi))
                 or acting is not None
+                or (back is not None and actor is not None)  # 회사는 …: the organisation it stands for acts
             )
             and not _states_fact(t, index, lo, hi, text)
             and not said
