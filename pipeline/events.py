@@ -134,6 +134,7 @@ class EventTables:
     person: re.Pattern  # a person as the subject: no organisation acts (한 부부는, 익명의 기부자가)
     sponsor: re.Pattern  # after an ORG, its support making a happening (X의 후원으로, X 주최로): it acts when none does
     owner: re.Pattern  # an organisation owning the subject (한국구세군의 모금 활동은, CJ대한통운의 김장 행사는)
+    activities: re.Pattern  # a report's owner (X의 올해 활동을 돌아봅니다, X의 활동입니다): the passage's actor
     plans: frozenset[str]  # nouns a final copula makes a plan, target or ongoing act (지원할 예정이다, 운영 중이다)
     futures: frozenset[str]  # nouns that do so only after a future adnominal (지원할 것이다, not 늘어난 것이다)
     cited: re.Pattern  # a source the sentence cites (X에 따르면, X가 조사한 결과)
@@ -234,6 +235,10 @@ class EventTables:
                 rf"(?:{subject}|{_alt(r['particle'] for r in particles if r['function'] == 'additive')})\s"
             ),
             owner=re.compile(rf"^{_PAREN}의\s+(?:[가-힣]+\s+)?[가-힣]+?(?:{subject})(?![가-힣])"),
+            activities=re.compile(
+                rf"^{_PAREN}의\s+(?:\S+\s+){{0,2}}(?:{_alt(r['word'] for r in rows if r['role'] == 'activity')})"
+                rf"(?:을|를|입니다|이다)(?![가-힣])"
+            ),
             plans=frozenset(r["word"] for r in anchors if r["role"] == "plan"),
             futures=frozenset(r["word"] for r in anchors if r["role"] == "future"),
             cited=re.compile(_alt(r["word"] for r in anchors if r["role"] == "source").replace(r"\ ", r"\s*")),
@@ -429,6 +434,8 @@ def _subject_strength(
         return 1
     if not m:
         owner = t.owner.match(after)
+        if t.activities.match(after):
+            return 1
         return 1 if owner and index is not None and _particle_at(index, org.end + owner.end() - 1) else 0
     if m.group(0).endswith(("은", "는")):
         return 2
@@ -992,7 +999,9 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 )
             )
         if acting is not None:
-            carried = acting.name
+            # a subject marked 이/가 acts in its sentence; the topic (은/는) carried so far stays the passage's
+            if carried is None or not re.match(r"\s*[이가](?![가-힣])", text[acting.end : acting.end + 2]):
+                carried = acting.name
             acted[acting.kind] = acting.name
         elif (back is not None or partners) and actor is not None:
             carried = actor
