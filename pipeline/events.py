@@ -125,7 +125,7 @@ class EventTables:
     anaphor: re.Pattern  # a sentence opening with a back-reference as its subject (회사는, 이 회사 직원들은)
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
     same: re.Pattern  # a back-reference to one named before, not the subject (같은 복지관에, 해당 기관과)
-    head: re.Pattern  # a bare noun and an oblique particle (재단에, 모금회를, 본부의): a head of a name, a counterpart
+    head: re.Pattern  # a bare noun and an oblique particle (재단에, 모금회를), or joined (X와 협회는): a counterpart
     any_before: re.Pattern  # a word making the head after it any of its kind (지역 복지관에, 관내 경로당에)
     plural: re.Pattern  # a plural head and an oblique particle (후원 기관들과): the organisations named before
     joined_anaphor: re.Pattern  # a back-reference joined to the acting ORG (공단과 대구시의사회가): it acts
@@ -206,6 +206,7 @@ class EventTables:
             head=re.compile(
                 rf"(?<![가-힣])([가-힣]{{2,}}?)"
                 rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})(?![가-힣])"
+                rf"|(?<=(?:{comitative})\s)([가-힣]{{2,}}?)(?:{acting})(?![가-힣])"
             ),
             plural=re.compile(
                 rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'plural')})"
@@ -607,9 +608,10 @@ def _heads(t: EventTables, text: str, lo: int, hi: int, ms: Sequence[Mention], n
     ``지역 복지관에``)."""
     out = set()
     for m in t.head.finditer(text, lo, hi):
-        if any(x.start < m.end(1) and m.start() < x.end for x in ms):
+        word = m.group(1) or m.group(2)
+        if any(x.start < m.start() + len(word) and m.start() < x.end for x in ms):
             continue
-        name = _head_of(t, m.group(1), named)
+        name = _head_of(t, word, named)
         if name and not _made_any(t, text, lo, m.start()):
             out.add(name)
     return out
