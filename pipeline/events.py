@@ -462,7 +462,7 @@ def _states_fact(t: EventTables, index: TokenIndex, lo: int, hi: int, text: str)
         i -= 1
     if i is None or first is None or i < first or "VCP" not in index.tags[i].split("+"):
         return False
-    if index.tags[i] == "VCP":  # 예정 + 이다: the noun is the token before
+    if index.tags[i].split("+")[0] == "VCP":  # 예정 + 이다, 예정 + 입니다 (VCP+EF): the noun is the token before
         i -= 1
     word = text[index.start_list[i] : index.end_list[i]]
     if word in t.futures and i > 0:  # 할 것이다 plans; 늘어난 것이다 restates
