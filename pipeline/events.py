@@ -85,6 +85,7 @@ _WEEKDAY = re.compile(r"\(\s*[월화수목금토일]\s*\)")  # 23.10.28(토): a 
 _OBLIQUE = frozenset({"dative", "locative", "comitative", "genitive", "object", "ablative", "instrumental"})
 _LINKING_VERB = re.compile(r"(?:통|위|대|관|향|비)하?(?:여|해)|따라")  # 통해, 위해, 대해, 따라: a noun's link, no act
 _CLAUSE_END = re.compile(r"(?:며|고|,)\s")  # a clause closed before what follows (…을 모았으며, …)
+_SUBJECT_MARK = re.compile(r"\s*[이가](?![가-힣])")  # a subject particle after a name (다온물류가)
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
 # a direct quotation: the quoted words and the ending that reports them ("…하겠다"고 말했다)
@@ -149,6 +150,7 @@ class EventTables:
     reports: re.Pattern  # a sentence closing by reporting a clause (…기탁했다고 3일 밝혔다)
     comparison_after: re.Pattern  # a comparison word right after a date (지난해 대비)
     classifies_after: re.Pattern  # a noun after a date that the date only classifies (2023년도 신입사원)
+    founds: re.Pattern  # a subject particle and a founding (한빛테크가 세운 재단이다): a description, no act
     founded_after: re.Pattern  # a founding after a date (1948년에 설립된 재단; group 1: 설립된 이후, since it)
     background_after: re.Pattern  # another happening after a date (지난달 발생한 지진, 집중호우로 피해를 입은)
     sources: dict[str, Path]
@@ -268,6 +270,11 @@ class EventTables:
             reports=re.compile(rf"다고\s+(?:\S+\s+){{0,2}}?(?:{say})[가-힣]*[^가-힣]*$"),
             comparison_after=re.compile(rf"^\s*(?:{comparison})"),
             classifies_after=re.compile(rf"^\s+(?:\d+(?:{term})\s+)?(?:{classified})"),
+            founds=re.compile(
+                rf"\s*[이가]\s+(?:{_alt(r['word'] for r in anchors if r['role'] == 'founded')})(?![가-힣])".replace(
+                    r"\ ", r"\s*"
+                )
+            ),
             founded_after=re.compile(
                 rf"(?:에|에는)?\s+(?:{_alt(r['word'] for r in anchors if r['role'] == 'founded')})(?![가-힣])"
                 rf"(\s*(?:뒤|후|이후|이래)(?![가-힣]))?".replace(r"\ ", r"\s*")
@@ -453,6 +460,8 @@ def _states_fact(t: EventTables, index: TokenIndex, lo: int, hi: int, text: str)
     """The sentence's last predicate is a copula after a word that is no plan (``협약 기간은 12월
     말까지다``, ``장학생은 300명이다``, ``직접 담근 김치다``, ``늘어난 것이다``; not ``지원할 예정이다``,
     ``운영 중이다``, ``지원할 것이다``): it states a fact."""
+    while hi > lo and text[hi - 1].isspace():  # the sentence's last token, not the next one's
+        hi -= 1
     i = index.token_at(max(lo, hi - 1))
     first = index.token_at(lo)
     while i is not None and first is not None and i >= first:  # past the ending, signs and a line break
@@ -469,6 +478,16 @@ def _states_fact(t: EventTables, index: TokenIndex, lo: int, hi: int, text: str)
         before = text[index.start_list[i - 1] : index.end_list[i - 1]]
         return not (before and "ETM" in index.tags[i - 1] and _final_consonant(before[-1]) == "ㄹ")
     return word not in t.plans
+
+
+def _copula_fact(t: EventTables, index: TokenIndex, text: str, lo: int, hi: int, orgs: list[Mention]) -> bool:
+    """The sentence only states a fact (:func:`_states_fact`): no act comes before its copula, neither a verb
+    joined by a connective ending (``3억 원을 보냈으며, 이번이 두 번째 지원이다``) nor an organisation marked as a
+    subject (``다온물류가 지난해 10월 맺은 협약의 첫 결실입니다``) unless what it did is a founding."""
+    if not _states_fact(t, index, lo, hi, text) or _acts_before(index, text, lo, hi):
+        return False
+    subjects = [o for o in orgs if _SUBJECT_MARK.match(text, o.end)]  # 다온물류가 … 맺은 협약의 결실이다: it acted
+    return all(t.founds.match(text, o.end) for o in subjects)  # 한빛테크가 세운 재단이다: a description
 
 
 def _states_figure(t: EventTables, text: str, lo: int, hi: int) -> bool:
@@ -980,7 +999,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 or acting is not None
                 or (back is not None and actor is not None)  # 회사는 …: the organisation it stands for acts
             )
-            and not _states_fact(t, index, lo, hi, text)
+            and not _copula_fact(t, index, text, lo, hi, orgs)
             and not said
         ):
             a, g, start, end = anchor
