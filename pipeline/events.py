@@ -621,14 +621,16 @@ def _head_of(t: EventTables, word: str, named: Sequence[Mention]) -> str | None:
     return next((o.name for o in reversed(named) if o.name.endswith(word) and o.name != word), None)
 
 
-def _heads(t: EventTables, text: str, lo: int, hi: int, ms: Sequence[Mention], named: Sequence[Mention]) -> set[str]:
+def _heads(
+    t: EventTables, text: str, lo: int, hi: int, ms: Sequence[Mention], named: Sequence[Mention], ends: Collection[str]
+) -> set[str]:
     """The organisations named before that a bare head noun with an oblique particle stands for (``재단에``,
     ``모금회를 통해``, ``본부의 후원을 받아``; not inside a span, nor after a word making it any of its kind:
-    ``지역 복지관에``)."""
+    ``지역 복지관에``). ``ends``: the endings of the names named before (a quick filter)."""
     out = set()
     for m in t.head.finditer(text, lo, hi):
         word = m.group(1) or m.group(2)
-        if any(x.start < m.start() + len(word) and m.start() < x.end for x in ms):
+        if word not in ends or any(x.start < m.start() + len(word) and m.start() < x.end for x in ms):
             continue
         name = _head_of(t, word, named)
         if name and not _made_any(t, text, lo, m.start()):
@@ -926,6 +928,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     acted: dict[str, str] = {}  # kind → the last organisation of that kind that acted
     named: list[Mention] = []  # the organisations of the sentences before
     named_at: list[int] = []  # the statement each of ``named`` is in
+    ends: set[str] = set()  # the endings of their names (재단, 장학회): what a bare head noun may stand for
     pair: tuple[str, list[str]] | None = None  # the actor and the others of the last event naming several
     for k, (lo, hi, i) in enumerate(statements):
         sentence = text[lo:hi].strip()
@@ -976,7 +979,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             actor = related.name if related else carried
         # 같은 복지관에: the organisation of that kind named before (a counterpart)
         same = {n for m in t.same.finditer(text, lo, hi) if (n := _named_before(m.group(1), named))}
-        same |= _heads(t, text, lo, hi, ms, named)  # 재단에, 모금회를 통해: the organisation named before
+        same |= _heads(t, text, lo, hi, ms, named, ends)  # 재단에, 모금회를 통해: the organisation named before
         if any(not _made_any(t, text, lo, m.start()) for m in t.plural.finditer(text, lo, hi)):
             same |= _named_since(named, named_at, actor)  # 후원 기관들과: those named since the actor was
         names = sorted({o.name for o in orgs} | ({actor} if actor else set()) | set(partners) | same)
@@ -1035,6 +1038,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             pair = actor, [n for n in names if n != actor]  # the participants of the last event naming several
         named += orgs
         named_at += [k] * len(orgs)
+        ends.update(o.name[-n:] for o in orgs for n in range(2, len(o.name)))
     return events
 
 
