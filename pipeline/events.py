@@ -86,6 +86,7 @@ _OBLIQUE = frozenset({"dative", "locative", "comitative", "genitive", "object", 
 _LINKING_VERB = re.compile(r"(?:통|위|대|관|향|비)하?(?:여|해)|따라")  # 통해, 위해, 대해, 따라: a noun's link, no act
 _CLAUSE_END = re.compile(r"(?:며|고|,)\s")  # a clause closed before what follows (…을 모았으며, …)
 _SUBJECT_MARK = re.compile(r"\s*[이가](?![가-힣])")  # a subject particle after a name (다온물류가)
+_DETERMINER = re.compile(r"(?:같은|해당)\s")  # the same, that: no relative clause
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
 # a direct quotation: the quoted words and the ending that reports them ("…하겠다"고 말했다)
@@ -508,10 +509,11 @@ def _final_consonant(syllable: str) -> str:
 
 def _adnominal_next(index: TokenIndex, text: str, pos: int, dates: Collection[int] = ()) -> bool:
     """The word starting after ``pos`` (past spaces) ends in an adnominal ending (주관하는, 펴낸), and opens
-    no date (``dates``: the DATE spans' starts; ``지난 8일``, ``같은 날`` are dates, not relative clauses)."""
+    no date (``dates``: the DATE spans' starts; ``지난 8일``, ``같은 날`` are dates, not relative clauses) and is no
+    determiner (``같은 센터를``: the same one)."""
     while pos < len(text) and text[pos] == " ":
         pos += 1
-    if pos in dates:
+    if pos in dates or _DETERMINER.match(text, pos):
         return False
     i = index.token_at(pos)
     while i is not None and i < index.n_tokens and not index.is_space[i]:
