@@ -127,7 +127,7 @@ class EventTables:
     anaphor: re.Pattern  # a sentence opening with a back-reference as its subject (회사는, 이 회사 직원들은)
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
     same: re.Pattern  # a back-reference to one named before, not the subject (같은 복지관에, 해당 기관과)
-    head: re.Pattern  # a bare noun and an oblique particle (재단에, 모금회를), or joined (X와 협회는): a counterpart
+    head: re.Pattern  # a bare noun and an oblique particle (재단에), joined (X와 협회는), its staff: a counterpart
     any_before: re.Pattern  # a word making the head after it any of its kind (지역 복지관에, 관내 경로당에)
     plural: re.Pattern  # a plural head and an oblique particle (후원 기관들과): the organisations named before
     joined_anaphor: re.Pattern  # a back-reference joined to the acting ORG (공단과 대구시의사회가): it acts
@@ -210,6 +210,7 @@ class EventTables:
                 rf"(?<![가-힣])([가-힣]{{2,}}?)"
                 rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})(?![가-힣])"
                 rf"|(?<=(?:{comitative})\s)([가-힣]{{2,}}?)(?:{acting})(?![가-힣])"
+                rf"|(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{staff})(?![가-힣])"
             ),
             plural=re.compile(
                 rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'plural')})"
@@ -631,7 +632,7 @@ def _heads(
     ``지역 복지관에``). ``ends``: the endings of the names named before (a quick filter)."""
     out = set()
     for m in t.head.finditer(text, lo, hi):
-        word = m.group(1) or m.group(2)
+        word = m.group(1) or m.group(2) or m.group(3)
         if word not in ends or any(x.start < m.start() + len(word) and m.start() < x.end for x in ms):
             continue
         name = _head_of(t, word, named)
