@@ -26,7 +26,7 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -78,8 +78,15 @@ _COUNT = r"(?:\s*[\d,.]+\s*[만천백]?)+\s*여?\s*"  # 300여 명, 1만 2천여
 _BETWEEN = r"(?:(?![^\s]*(?:을|를|에|에서|의|로|은|는|이|가|도)\s)[^\s()]+\s+){0,5}?"
 UNKNOWN_KIND = "other"  # an organisation kind that names no kind (organizations.tsv; a name with no telling suffix)
 # the cases of a particle after a name that is not the subject (에, 에게, 와, 의, 을, 에서, …; particles.tsv)
+# a line opening with a list mark (▲, ■, ※, or a dash and a space): a list item, a statement of its own
+_MARK = re.compile(r"[▲△■□●○◆◇•◦▶▷►※☞◎]|[-–—*][^\S\n]")
+_ITEM = re.compile(r"\n[^\S\n]*(?=[▲△■□●○◆◇•◦▶▷►※☞◎]|[-–—*][^\S\n])")
+_WEEKDAY = re.compile(r"\(\s*[월화수목금토일]\s*\)")  # 23.10.28(토): a date's weekday
 _OBLIQUE = frozenset({"dative", "locative", "comitative", "genitive", "object", "ablative", "instrumental"})
 _LINKING_VERB = re.compile(r"(?:통|위|대|관|향|비)하?(?:여|해)|따라")  # 통해, 위해, 대해, 따라: a noun's link, no act
+_CLAUSE_END = re.compile(r"(?:며|고|,)\s")  # a clause closed before what follows (…을 모았으며, …)
+_SUBJECT_MARK = re.compile(r"\s*[이가](?![가-힣])")  # a subject particle after a name (다온물류가)
+_DETERMINER = re.compile(r"(?:같은|해당)\s")  # the same, that: no relative clause
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
 # a direct quotation: the quoted words and the ending that reports them ("…하겠다"고 말했다)
@@ -112,20 +119,24 @@ class EventTables:
 
     categories: list[tuple[str, re.Pattern]]  # (category, cue), first match wins
     subject: re.Pattern  # an acting organisation's particle (카카오는, 단체에서는, 재단(이사장 …)은)
-    staff: re.Pattern  # the organisation's staff acting for it (롯데케미칼 임직원 300여 명은)
-    group: re.Pattern  # the last of a list of organisations acting as a group (A, B 등 12개 기업이)
+    staff: re.Pattern  # its staff acting for it (롯데케미칼 임직원 300여 명은; 임직원 40명과 B 학생 20명이)
+    group: re.Pattern  # the last of a list of organisations acting as a group (A, B 등 12개 기업이, 5대 금융그룹은)
     joint: re.Pattern  # what joins two organisations of one subject (A와 B는, A·B는, A 이사장과 (이름) B 회장이)
     titled_with: re.Pattern  # a person's bare title joined to the next name (김영호 대표와 [이수진] X재단 이사장이)
     described_joint: re.Pattern  # A와, then words describing B (A와 지역 식품업체 B가): joint when they are nouns
     anaphor: re.Pattern  # a sentence opening with a back-reference as its subject (회사는, 이 회사 직원들은)
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
     same: re.Pattern  # a back-reference to one named before, not the subject (같은 복지관에, 해당 기관과)
+    head: re.Pattern  # a bare noun and an oblique particle (재단에), joined (X와 협회는), its staff: a counterpart
+    any_before: re.Pattern  # a word making the head after it any of its kind (지역 복지관에, 관내 경로당에)
+    plural: re.Pattern  # a plural head and an oblique particle (후원 기관들과): the organisations named before
     joined_anaphor: re.Pattern  # a back-reference joined to the acting ORG (공단과 대구시의사회가): it acts
     pair: re.Pattern  # the organisations of the last agreement as the subject (양 기관은, 두 기관은, 양사는)
     said: re.Pattern  # what closes a quotation (…”고 말했다, …”며 강조했다): the sentence only reports words
     person: re.Pattern  # a person as the subject: no organisation acts (한 부부는, 익명의 기부자가)
     sponsor: re.Pattern  # after an ORG, its support making a happening (X의 후원으로, X 주최로): it acts when none does
     owner: re.Pattern  # an organisation owning the subject (한국구세군의 모금 활동은, CJ대한통운의 김장 행사는)
+    activities: re.Pattern  # a report's owner (X의 올해 활동을 돌아봅니다, X의 활동입니다): the passage's actor
     plans: frozenset[str]  # nouns a final copula makes a plan, target or ongoing act (지원할 예정이다, 운영 중이다)
     futures: frozenset[str]  # nouns that do so only after a future adnominal (지원할 것이다, not 늘어난 것이다)
     cited: re.Pattern  # a source the sentence cites (X에 따르면, X가 조사한 결과)
@@ -140,7 +151,8 @@ class EventTables:
     reports: re.Pattern  # a sentence closing by reporting a clause (…기탁했다고 3일 밝혔다)
     comparison_after: re.Pattern  # a comparison word right after a date (지난해 대비)
     classifies_after: re.Pattern  # a noun after a date that the date only classifies (2023년도 신입사원)
-    founded_after: re.Pattern  # a founding after a date (1948년에 설립된 재단): it dates the organisation
+    founds: re.Pattern  # a subject particle and a founding (한빛테크가 세운 재단이다): a description, no act
+    founded_after: re.Pattern  # a founding after a date (1948년에 설립된 재단; group 1: 설립된 이후, since it)
     background_after: re.Pattern  # another happening after a date (지난달 발생한 지진, 집중호우로 피해를 입은)
     sources: dict[str, Path]
 
@@ -171,9 +183,11 @@ class EventTables:
             subject=re.compile(rf"^{_PAREN}(?:{acting})(?![가-힣])"),
             staff=re.compile(
                 rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?{_BETWEEN}(?:{staff})+(?:\s+(?:{staff}))?"
-                rf"(?:\s*등)?(?:{_COUNT}명)?(?:들)?(?:{acting})(?![가-힣])"
+                rf"(?:\s*등)?(?:{_COUNT}명)?(?:(?:{comitative})\s+{_BETWEEN}[^\s()]*?명)?(?:들)?(?:{acting})(?![가-힣])"
             ),
-            group=re.compile(rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳)\s*)?(?:{group})(?:들)?(?:{acting})(?![가-힣])"),
+            group=re.compile(
+                rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳|대)\s*)?[가-힣]{{0,4}}?(?:{group})(?:들)?(?:{acting})(?![가-힣])"
+            ),
             joint=re.compile(
                 rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*)"
                 rf"|\s+(?:{staff}){_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?)$"
@@ -192,6 +206,17 @@ class EventTables:
                 rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})"
                 rf"(?![가-힣])"
             ),
+            head=re.compile(
+                rf"(?<![가-힣])([가-힣]{{2,}}?)"
+                rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})(?![가-힣])"
+                rf"|(?<=(?:{comitative})\s)([가-힣]{{2,}}?)(?:{acting})(?![가-힣])"
+                rf"|(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{staff})(?![가-힣])"
+            ),
+            plural=re.compile(
+                rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'plural')})"
+                rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})(?![가-힣])"
+            ),
+            any_before=re.compile(rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'any')})\s+$"),
             joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
             pair=re.compile(
                 rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'pair')}"
@@ -215,6 +240,10 @@ class EventTables:
                 rf"(?:{subject}|{_alt(r['particle'] for r in particles if r['function'] == 'additive')})\s"
             ),
             owner=re.compile(rf"^{_PAREN}의\s+(?:[가-힣]+\s+)?[가-힣]+?(?:{subject})(?![가-힣])"),
+            activities=re.compile(
+                rf"^{_PAREN}의\s+(?:\S+\s+){{0,2}}(?:{_alt(r['word'] for r in rows if r['role'] == 'activity')})"
+                rf"(?:을|를|입니다|이다)(?![가-힣])"
+            ),
             plans=frozenset(r["word"] for r in anchors if r["role"] == "plan"),
             futures=frozenset(r["word"] for r in anchors if r["role"] == "future"),
             cited=re.compile(_alt(r["word"] for r in anchors if r["role"] == "source").replace(r"\ ", r"\s*")),
@@ -243,10 +272,14 @@ class EventTables:
             reports=re.compile(rf"다고\s+(?:\S+\s+){{0,2}}?(?:{say})[가-힣]*[^가-힣]*$"),
             comparison_after=re.compile(rf"^\s*(?:{comparison})"),
             classifies_after=re.compile(rf"^\s+(?:\d+(?:{term})\s+)?(?:{classified})"),
-            founded_after=re.compile(
-                rf"(?:에|에는)?\s+(?:{_alt(r['word'] for r in anchors if r['role'] == 'founded')})(?![가-힣])".replace(
+            founds=re.compile(
+                rf"\s*[이가]\s+(?:{_alt(r['word'] for r in anchors if r['role'] == 'founded')})(?![가-힣])".replace(
                     r"\ ", r"\s*"
                 )
+            ),
+            founded_after=re.compile(
+                rf"(?:에|에는)?\s+(?:{_alt(r['word'] for r in anchors if r['role'] == 'founded')})(?![가-힣])"
+                rf"(\s*(?:뒤|후|이후|이래)(?![가-힣]))?".replace(r"\ ", r"\s*")
             ),
             background_after=re.compile(
                 rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,3}}?"
@@ -411,6 +444,8 @@ def _subject_strength(
         return 1
     if not m:
         owner = t.owner.match(after)
+        if t.activities.match(after):
+            return 1
         return 1 if owner and index is not None and _particle_at(index, org.end + owner.end() - 1) else 0
     if m.group(0).endswith(("은", "는")):
         return 2
@@ -427,6 +462,8 @@ def _states_fact(t: EventTables, index: TokenIndex, lo: int, hi: int, text: str)
     """The sentence's last predicate is a copula after a word that is no plan (``협약 기간은 12월
     말까지다``, ``장학생은 300명이다``, ``직접 담근 김치다``, ``늘어난 것이다``; not ``지원할 예정이다``,
     ``운영 중이다``, ``지원할 것이다``): it states a fact."""
+    while hi > lo and text[hi - 1].isspace():  # the sentence's last token, not the next one's
+        hi -= 1
     i = index.token_at(max(lo, hi - 1))
     first = index.token_at(lo)
     while i is not None and first is not None and i >= first:  # past the ending, signs and a line break
@@ -436,7 +473,7 @@ def _states_fact(t: EventTables, index: TokenIndex, lo: int, hi: int, text: str)
         i -= 1
     if i is None or first is None or i < first or "VCP" not in index.tags[i].split("+"):
         return False
-    if index.tags[i] == "VCP":  # 예정 + 이다: the noun is the token before
+    if index.tags[i].split("+")[0] == "VCP":  # 예정 + 이다, 예정 + 입니다 (VCP+EF): the noun is the token before
         i -= 1
     word = text[index.start_list[i] : index.end_list[i]]
     if word in t.futures and i > 0:  # 할 것이다 plans; 늘어난 것이다 restates
@@ -445,10 +482,22 @@ def _states_fact(t: EventTables, index: TokenIndex, lo: int, hi: int, text: str)
     return word not in t.plans
 
 
+def _copula_fact(t: EventTables, index: TokenIndex, text: str, lo: int, hi: int, orgs: list[Mention]) -> bool:
+    """The sentence only states a fact (:func:`_states_fact`): no act comes before its copula, neither a verb
+    joined by a connective ending (``3억 원을 보냈으며, 이번이 두 번째 지원이다``) nor an organisation marked as a
+    subject (``다온물류가 지난해 10월 맺은 협약의 첫 결실입니다``) unless what it did is a founding."""
+    if not _states_fact(t, index, lo, hi, text) or _acts_before(index, text, lo, hi):
+        return False
+    subjects = [o for o in orgs if _SUBJECT_MARK.match(text, o.end)]  # 다온물류가 … 맺은 협약의 결실이다: it acted
+    return all(t.founds.match(text, o.end) for o in subjects)  # 한빛테크가 세운 재단이다: a description
+
+
 def _states_figure(t: EventTables, text: str, lo: int, hi: int) -> bool:
-    """A measure is the subject (``온실가스 배출량은 1만 톤으로 8% 줄었다``), and the sentence closes on no plan
-    or target (``배출량은 2030년까지 25% 줄이는 것이 목표다`` plans)."""
-    return bool(t.measure.search(text, lo, hi)) and not t.planned.search(text, lo, hi)
+    """A measure is the subject of the first clause (``온실가스 배출량은 1만 톤으로 8% 줄었다``; not ``8억 원을
+    모았으며, 모금액은 …``: an act comes first), and the sentence closes on no plan or target (``배출량은 2030년까지
+    25% 줄이는 것이 목표다`` plans)."""
+    m = t.measure.search(text, lo, hi)
+    return m is not None and not _CLAUSE_END.search(text, lo, m.start()) and not t.planned.search(text, lo, hi)
 
 
 def _final_consonant(syllable: str) -> str:
@@ -461,10 +510,11 @@ def _final_consonant(syllable: str) -> str:
 
 def _adnominal_next(index: TokenIndex, text: str, pos: int, dates: Collection[int] = ()) -> bool:
     """The word starting after ``pos`` (past spaces) ends in an adnominal ending (주관하는, 펴낸), and opens
-    no date (``dates``: the DATE spans' starts; ``지난 8일``, ``같은 날`` are dates, not relative clauses)."""
+    no date (``dates``: the DATE spans' starts; ``지난 8일``, ``같은 날`` are dates, not relative clauses) and is no
+    determiner (``같은 센터를``: the same one)."""
     while pos < len(text) and text[pos] == " ":
         pos += 1
-    if pos in dates:
+    if pos in dates or _DETERMINER.match(text, pos):
         return False
     i = index.token_at(pos)
     while i is not None and i < index.n_tokens and not index.is_space[i]:
@@ -554,12 +604,46 @@ def _names_no_org(text: str, lo: int, hi: int, ms: list[Mention]) -> bool:
     return m is not None and not any(x.start < m.end() and m.start() < x.end for x in ms)
 
 
-def _anaphor(t: EventTables, sentence: str) -> tuple[str, str] | None:
-    """``회사는 …``, ``이 회사 직원들은 …``: the back-reference and the kind of organisation it names."""
+def _anaphor(t: EventTables, sentence: str, named: Sequence[Mention] = ()) -> tuple[str, str] | None:
+    """``회사는 …``, ``이 회사 직원들은 …``, ``장학회는 …`` (after 푸른솔장학회): the back-reference and the kind of
+    organisation it names (:data:`UNKNOWN_KIND` for a head of a name, :func:`_head_of`)."""
     m = t.anaphor.match(sentence)
-    if not m or m.group(1) not in t.anaphors:
+    if not m:
         return None
-    return m.group(1), t.anaphors[m.group(1)]
+    if m.group(1) in t.anaphors:
+        return m.group(1), t.anaphors[m.group(1)]
+    return (m.group(1), UNKNOWN_KIND) if _head_of(t, m.group(1), named) else None
+
+
+def _head_of(t: EventTables, word: str, named: Sequence[Mention]) -> str | None:
+    """The latest organisation named before that ``word`` stands for as the head noun of its name: a
+    back-reference word (``재단``, ``본부``), or any noun of three syllables or more ending the name
+    (``장학회`` → 푸른솔장학회, ``연탄은행``, ``모금회``; not ``자사`` in 대한적십자사)."""
+    if word not in t.anaphors and len(word) < 3:
+        return None
+    return next((o.name for o in reversed(named) if o.name.endswith(word) and o.name != word), None)
+
+
+def _heads(
+    t: EventTables, text: str, lo: int, hi: int, ms: Sequence[Mention], named: Sequence[Mention], ends: Collection[str]
+) -> set[str]:
+    """The organisations named before that a bare head noun with an oblique particle stands for (``재단에``,
+    ``모금회를 통해``, ``본부의 후원을 받아``; not inside a span, nor after a word making it any of its kind:
+    ``지역 복지관에``). ``ends``: the endings of the names named before (a quick filter)."""
+    out = set()
+    for m in t.head.finditer(text, lo, hi):
+        word = m.group(1) or m.group(2) or m.group(3)
+        if word not in ends or any(x.start < m.start() + len(word) and m.start() < x.end for x in ms):
+            continue
+        name = _head_of(t, word, named)
+        if name and not _made_any(t, text, lo, m.start()):
+            out.add(name)
+    return out
+
+
+def _made_any(t: EventTables, text: str, lo: int, pos: int) -> bool:
+    """A word before ``pos`` makes the head there any of its kind (``지역 복지관에``, ``관내 기업들과``)."""
+    return bool(t.any_before.search(text, max(lo, pos - 8), pos))
 
 
 def _referent(
@@ -587,6 +671,13 @@ def _referent(
 def _holds(name: str, word: str) -> bool:
     """One of the name's words ends with ``word``: ``한국에너지공단 경남지역본부`` holds 공단 and 본부."""
     return any(part.endswith(word) for part in name.split())
+
+
+def _named_since(named: Sequence[Mention], named_at: Sequence[int], actor: str | None) -> set[str]:
+    """The organisations named in the statements after the last one naming ``actor`` (all when it was never
+    named), but the actor: what a plural head (``후원 기관들과``, ``선정 단체들에``) stands for."""
+    since = max((k for o, k in zip(named, named_at, strict=True) if o.name == actor), default=-1)
+    return {o.name for o, k in zip(named, named_at, strict=True) if k > since and o.name != actor}
 
 
 def _named_before(word: str, named: list[Mention]) -> str | None:
@@ -653,12 +744,21 @@ def _classifies(t: EventTables, text: str, d: Mention) -> bool:
     )
 
 
+def _founding(t: EventTables, text: str, d: Mention, totals: Sequence[int]) -> bool:
+    """The date dates a founding (``1948년에 설립된 재단``); one followed by 이후/뒤 (``2011년 문을 연 뒤 해마다 …
+    해 왔다``) dates the act done since, unless an amount after it makes a standing total (``1976년 설립된 이후
+    6500명을 지원해 오고 있다``; ``totals``: the amounts' offsets)."""
+    m = t.founded_after.match(text, d.end, d.end + _CLAUSE_AFTER)
+    return m is not None and (m.group(1) is None or any(a > d.end for a in totals))
+
+
 def _anchor(
     t: EventTables,
     text: str,
     dates: list[Mention],
     quoted: Sequence[tuple[int, int]] = (),
     index: TokenIndex | None = None,
+    totals: Sequence[int] = (),
 ) -> tuple[Mention, Mention | None, str | None, str | None] | None:
     """The sentence's anchor: (first date, last span of its range or duration, date_start, date_end);
     a holiday period (``설 연휴``, ``_.end_value``) is a range of its own, and ends a range it closes.
@@ -674,7 +774,7 @@ def _anchor(
         if not _is_duration(d.value)
         and not t.comparison_after.match(text[d.end : d.end + SETTINGS.comparison_after])
         and not _classifies(t, text, d)
-        and not t.founded_after.match(text, d.end, d.end + _CLAUSE_AFTER)
+        and not _founding(t, text, d, totals)
         and not any(qs <= d.start < qe for qs, qe in quoted)
         and not t.stamp_before.search(text, max(0, d.start - SETTINGS.subject_after), d.start)
     ]
@@ -777,6 +877,40 @@ def _default_tables() -> EventTables:
     return component.tables
 
 
+def _statements(index: TokenIndex, text: str, dates: Sequence[Mention] = ()) -> list[tuple[int, int, int]]:
+    """The statements events are read from, as (start, end, 0-based sentence index): Kiwi's sentences, each
+    cut where a line opens with a list mark (``▲ 2023.5.3 — …``, ``- 2. 5.(월)~2. 8.(목) 배부 -``): a list item or a
+    headline's subtitle is a statement of its own, whatever line ends before or after it. A list item that holds only its
+    date (``▲ 2023.5.3 —``, a sentence of its own for Kiwi) is one statement with the sentence after it."""
+    cuts = []
+    for m in _ITEM.finditer(text):  # an item, and the line after it: one line is one item
+        cuts.append(m.end())
+        if (eol := text.find("\n", m.end())) > 0:
+            cuts.append(eol + 1)
+    cuts = sorted(set(cuts))
+    if not cuts:
+        return [(*index.sentence_bounds(i, len(text)), i) for i in range(len(index.sent_starts))]
+    out: list[tuple[int, int, int]] = []
+    for i in range(len(index.sent_starts)):
+        lo, hi = index.sentence_bounds(i, len(text))
+        if out and out[-1][1] == lo and _date_item(text, *out[-1][:2], dates):
+            lo = out.pop()[0]
+        for c in cuts[bisect_right(cuts, lo) : bisect_left(cuts, hi)]:
+            if text[lo:c].strip():
+                out.append((lo, c, i))
+                lo = c
+        out.append((lo, hi, i))
+    return out
+
+
+def _date_item(text: str, lo: int, hi: int, dates: Sequence[Mention]) -> bool:
+    """``text[lo:hi]`` is a list item holding nothing but a date and signs (``▲ 23.10.28(토) —``)."""
+    if not _MARK.match(text, lo):
+        return False
+    inside = [d for d in dates if lo <= d.start < hi]
+    return bool(inside) and not _CONTENT.search(_WEEKDAY.sub("", _without(text, lo, hi, inside, "")))
+
+
 def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     """Events of one annotated Doc, in text order (with the default pipeline's tables unless
     ``tables`` is given). The actor of a sentence is its acting ORG (:func:`_actor`), else what a
@@ -786,19 +920,22 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     amount_labels = {name for name, label in schema.LABELS.items() if label.table == "amounts"}
     text = doc_text(doc)
     index = token_index(doc)
-    n_sents = len(index.sent_starts)
-    by_sent: list[list[Mention]] = [[] for _ in range(n_sents)]
-    for m in mentions(doc):
-        by_sent[index.sentence_of(m.start)].append(m)
+    found = mentions(doc)
+    statements = _statements(index, text, [m for m in found if m.label == "DATE"])
+    starts_at = [lo for lo, _, _ in statements]
+    by_sent: list[list[Mention]] = [[] for _ in statements]
+    for m in found:
+        by_sent[bisect_right(starts_at, m.start) - 1].append(m)
     events: list[Event] = []
     carried: str | None = None  # the last organisation that acted
     acted: dict[str, str] = {}  # kind → the last organisation of that kind that acted
     named: list[Mention] = []  # the organisations of the sentences before
+    named_at: list[int] = []  # the statement each of ``named`` is in
+    ends: set[str] = set()  # the endings of their names (재단, 장학회): what a bare head noun may stand for
     pair: tuple[str, list[str]] | None = None  # the actor and the others of the last event naming several
-    for i in range(n_sents):
-        lo, hi = index.sentence_bounds(i, len(text))
+    for k, (lo, hi, i) in enumerate(statements):
         sentence = text[lo:hi].strip()
-        ms = sorted(by_sent[i], key=lambda m: m.start)
+        ms = sorted(by_sent[k], key=lambda m: m.start)
         outlets = [m for m in ms if m.label == "ORG" and _is_byline(text, m)]
         cited = t.cited.search(text, lo, hi)  # X에 따르면: X, and a date of X's own, are the source
         told = cited.end() if cited else lo
@@ -806,7 +943,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         orgs = [m for m in ms if m.label == "ORG" and m.start >= told and m not in outlets]
         dates = [m for m in ms if m.label == "DATE" and m.start >= told]
         quoted = [q.span() for q in _QUOTE.finditer(text, lo, hi)]
-        anchor = _anchor(t, text, dates, quoted, index) if dates else None
+        totals = [m.start for m in ms if m.label in amount_labels]
+        anchor = _anchor(t, text, dates, quoted, index, totals) if dates else None
         starts = {d.start for d in dates}
         acting = _actor(t, text, orgs, index, anchor[0].start if anchor else None, starts)
         reported = t.person.search(text, acting.end, hi) if acting else None
@@ -818,7 +956,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             acting = None  # 김영호 대표와 이수진 X재단 이사장 등이: the organisation acting so far and X
         if acting is not None and t.owned_measure.match(text, acting.end):
             acting = None  # X의 온실가스 배출량은 … 줄었다: X's figure, not X's act
-        back = _anaphor(t, sentence) if acting is None else None
+        back = _anaphor(t, sentence, named) if acting is None else None
         joined = t.joined_anaphor.search(text, lo, acting.start) if acting else None
         if joined and joined.group(1) in t.anaphors:  # 공단과 대구시의사회가 공동 주관했다: the 공단 named before acts
             back = joined.group(1), t.anaphors[joined.group(1)]
@@ -844,6 +982,9 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             actor = related.name if related else carried
         # 같은 복지관에: the organisation of that kind named before (a counterpart)
         same = {n for m in t.same.finditer(text, lo, hi) if (n := _named_before(m.group(1), named))}
+        same |= _heads(t, text, lo, hi, ms, named, ends)  # 재단에, 모금회를 통해: the organisation named before
+        if any(not _made_any(t, text, lo, m.start()) for m in t.plural.finditer(text, lo, hi)):
+            same |= _named_since(named, named_at, actor)  # 후원 기관들과: those named since the actor was
         names = sorted({o.name for o in orgs} | ({actor} if actor else set()) | set(partners) | same)
         # a quotation reported on a day (김 이사장은 이날 "…"고 말했다) only reports words
         # (not …”라며 성금 1억 원을 전했다: an amount after the quotation is given; not 성금을 전달하며 “…”: an act before it)
@@ -862,8 +1003,9 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             and (
                 (cited is None and not t.finding.search(text, lo, hi) and not _states_figure(t, text, lo, hi))
                 or acting is not None
+                or (back is not None and actor is not None)  # 회사는 …: the organisation it stands for acts
             )
-            and not _states_fact(t, index, lo, hi, text)
+            and not _copula_fact(t, index, text, lo, hi, orgs)
             and not said
         ):
             a, g, start, end = anchor
@@ -884,7 +1026,9 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 )
             )
         if acting is not None:
-            carried = acting.name
+            # a subject marked 이/가 acts in its sentence; the topic (은/는) carried so far stays the passage's
+            if carried is None or not re.match(r"\s*[이가](?![가-힣])", text[acting.end : acting.end + 2]):
+                carried = acting.name
             acted[acting.kind] = acting.name
         elif (back is not None or partners) and actor is not None:
             carried = actor
@@ -892,9 +1036,12 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         joint = acting is not None and any(
             _joined(t, text, a, b, index) and acting in (a, b) for a, b in pairwise(orgs)
         )
-        if (joint or (events and events[-1].sentence_id == i + 1)) and actor is not None and len(names) > 1:
+        here = bool(events) and events[-1].sentence_id == i + 1 and events[-1].sentence == sentence
+        if (joint or here) and actor is not None and len(names) > 1:
             pair = actor, [n for n in names if n != actor]  # the participants of the last event naming several
         named += orgs
+        named_at += [k] * len(orgs)
+        ends.update(o.name[-n:] for o in orgs for n in range(2, len(o.name)))
     return events
 
 

@@ -29,7 +29,8 @@ def last_event(text: str, published: str | None = None) -> tuple[str, str, str] 
     doc = annotate(text, published)
     last = max((e.sentence_id for e in doc._.events), default=0)
     n_sents = sum(1 for _ in doc.sents)
-    event = next((e for e in doc._.events if e.sentence_id == n_sents), None)
+    # the event of the last statement (a list item cuts a sentence: ▲ 2023.6.1 — …)
+    event = next((e for e in doc._.events if e.sentence_id == n_sents and text.rstrip().endswith(e.sentence)), None)
     assert last <= n_sents
     if event is None:
         return None
@@ -140,3 +141,29 @@ def test_money_credits_actor_and_counterparts():
     per_sentence, _ = money_by({"events": old, "organizations": orgs, "amounts": amounts})
     assert set(per_sentence[per_sentence.sentence_id == "1"].org) == {"삼성", "사회복지공동모금회"}
     assert set(per_sentence.role) == {NAMED}
+
+
+@pytest.mark.parametrize(
+    "text,dates",
+    [
+        # a stated fact (a copula after a noun that is no plan) is no event wherever it stands in a paragraph
+        (
+            "(주)한결중공업은 지난 3일 성금 1억 원을 기탁했다. 첫해인 올해 지원 대상은 홀몸 어르신 150가구다. "
+            "회사는 오는 10일 쌀 100포를 전달한다.",
+            ["2025-03-03", "2025-03-10"],
+        ),
+        # ... but an act before the copula, or an organisation marked as a subject, makes it the act's event
+        (
+            "(주)한결중공업은 지난해에도 쌀 300포를 보냈으며, 이번이 두 번째 지원이다. 회사는 오는 10일 쌀 100포를 전달한다.",
+            ["2024", "2025-03-10"],
+        ),
+        (
+            "이번 숲은 (주)한결중공업이 지난해 10월 화성시와 맺은 협약의 첫 결실이다. 회사는 오는 10일 나무 100그루를 심는다.",
+            ["2024-10", "2025-03-10"],
+        ),
+    ],
+)
+def test_a_stated_fact_is_no_event_anywhere(text, dates):
+    """A copula stating a fact is no event, in the middle of a paragraph as at its end (a sentence followed by a
+    space was read from the next sentence's first token)."""
+    assert [e.date_value for e in annotate(text, "2025-03-05")._.events] == dates
