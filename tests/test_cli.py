@@ -233,7 +233,7 @@ def test_killed_run_keeps_old_outputs_and_resumes(tmp_path, sig):
     import time
 
     src = tmp_path / "in"
-    _corpus(src, 400)
+    _corpus(src, 1000)  # long enough that the run is still going when the first lines are journalled
     out = tmp_path / "out"
     out.mkdir()
     (out / "events.csv").write_text("old complete output\n", encoding="utf-8")
@@ -245,8 +245,11 @@ def test_killed_run_keeps_old_outputs_and_resumes(tmp_path, sig):
     )
     journal = out / ".partial" / "journal"
     deadline = time.time() + 120
-    while time.time() < deadline and (not journal.exists() or journal.read_text().count("\n") < 4):
-        time.sleep(0.2)
+    while (
+        time.time() < deadline and proc.poll() is None and (not journal.exists() or journal.read_text().count("\n") < 4)
+    ):
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run ended before it could be interrupted"
     proc.send_signal(getattr(signal, sig))
     _, err = proc.communicate(timeout=120)
     assert proc.returncode != 0
