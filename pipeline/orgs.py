@@ -315,6 +315,9 @@ def _words(doc: Doc) -> list[_Word]:
         # a verb made a noun (나눔 = 나누 + ㅁ, 돌봄) ends a name as a noun does: (사)한빛나눔이
         while toks and toks[-1][2].split("+")[0].startswith(_TAIL_TAGS) and not toks[-1][2].endswith("ETN"):
             toks.pop()
+        # a subject particle Kiwi reads as a determiner at the end of a name: (주)한빛오토텍이/MM
+        if len(toks) > 1 and toks[-1][2] == "MM":
+            toks.pop()
         # leading punctuation (quotes, brackets) is not part of the name
         while toks and toks[0][2].startswith(("SS", "SP", "SF", "SO")):
             toks.pop(0)
@@ -1164,9 +1167,8 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             continue  # glued after a name: 한결레미콘㈜
         if any(role == "staff" and rx.match(text, m.end()) for role, _, rx in t.roles):
             continue  # staff, no name: 2일 ㈜ 관계자가
-        word = next(
-            (w for w in words if w.start == m.end() or (w.start <= m.start() < w.end and w.end > m.end())), None
-        )
+        # the word after the mark, or the one holding its end and more (Kiwi reads 사) in (사)한빛 as one sign)
+        word = next((w for w in words if w.start == m.end() or w.start < m.end() < w.end), None)
         if word is None:
             continue
         name_start = max(m.end(), word.start)
@@ -1216,8 +1218,10 @@ def _names_after_form(word: _Word, name_start: int) -> bool:
     곳), and not one common noun alone (사회적협동조합 설립, 사단법인 인가); a proper noun, Latin or a
     compound of nouns is (사회적협동조합 한울밥상, 사회적협동조합 두레카페)."""
     tokens = [tok for tok in word.tokens if tok[0] >= name_start]
-    if not tokens or tokens[0][2].startswith(("NR", "MM", "SN")):
+    if not tokens or tokens[0][2].startswith(("NR", "SN")):
         return False
+    if tokens[0][2].startswith("MM"):  # a determiner glued inside a name (한/MM 우리나눔재단) opens it
+        return len(tokens) > 1
     return len(tokens) > 1 or tokens[0][2].startswith(("NNP", "SL"))
 
 
