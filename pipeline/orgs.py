@@ -481,6 +481,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _acronyms(t, text, found, token_starts, token_ends)
     found = _acting(t, text, index, words, found, [(p.start, p.end) for p in blocked] + suppressed)
     found = _repeated(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    found = _unit_heads(t, text, words, found)
     found = _metro_districts(t, text, index, found)
     found = _bylines(t, text, found)
     found = _drop_back_references(t, text, found)
@@ -1047,6 +1048,8 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
             continue
         if key in t.apart:
             apart, kind = t.apart[key], t.suffixes[key][0]
+            if apart == "unit":
+                continue  # after every organisation is found (_unit_heads)
         elif key in t.generic and (generic_kind := _suffix_kind(t, key, w, True, generic_ok=True)) in _INSTITUTIONS:
             apart, kind = "proper", generic_kind  # a generic head after a proper noun: 한빛 복지재단
         else:
@@ -1093,7 +1096,39 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
     if not _nominal(w.tokens) or normalise(surface) in t.generic or all(tag == "NNB" for _, _, tag in w.tokens):
         return False
     before_org = j > 0 and (words[j - 1].start, words[j - 1].end) in org_at and text[words[j - 1].end : w.start] == " "
+    if apart == "unit":  # a body of members after a compound or any longer noun: 청솔시장 상인회
+        return before_org or len(w.tokens) >= 2 or len(surface) >= 3
     return before_org or (apart == "any" and len(w.tokens) >= 2)
+
+
+def _unit_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
+    """A body of members written apart after a name (``unit`` heads of org_suffixes.tsv: 노동조합, 총동창회,
+    상인회) is one span with it: after an organisation found anywhere in the document it is that
+    organisation's unit, named with one space (``가람정밀 노동조합``, ``한별고등학교 총동창회``); after one
+    or two words that open a name (``청솔시장 상인회``) it is named without spaces (``청솔시장상인회``). Bare,
+    it is generic or a back-reference (``노동조합 관계자``, ``총동창회는``)."""
+    out = list(found)
+    for i, w in enumerate(words):
+        key = normalise(text[w.start : w.end])
+        if t.apart.get(key) != "unit" or not i:
+            continue
+        bare = [o for o in out if (o.start, o.end) == (w.start, w.end)]  # the head alone, found acting
+        if any(o.start < w.end and w.start < o.end for o in out if o not in bare):
+            continue
+        out = [o for o in out if o not in bare]
+        kind = t.suffixes[key][0]
+        owner = next((o for o in out if o.end < w.start and text[o.end : w.start] == " "), None)
+        if owner is not None:
+            out = [o for o in out if o is not owner]
+            out.append(Org(owner.start, w.end, f"{owner.name} {key}", kind, "org.unit_head"))
+            continue
+        first = i
+        while first > 0 and i - first < 2 and _opens_apart_name(t, text, words, first - 1, out, "unit"):
+            first -= 1
+        if first < i:
+            surface = text[words[first].start : w.end]
+            out.append(Org(words[first].start, w.end, _canonical_unknown(surface), kind, "org.unit_head"))
+    return out
 
 
 def _is_place(t: OrgTables, surface: str) -> bool:
