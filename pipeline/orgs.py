@@ -981,7 +981,8 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
             continue
         if _is_company_venue(t, key):
             continue  # CJ제일제당센터: a company's building, not an organisation
-        if parent is None and _not_org_in_context(t, text, w.start, w.end, "*"):  # the rows for every kind
+        # the rows for every kind, and a city's office as a place (부평구청 앞 광장)
+        if parent is None and _not_org_in_context(t, text, w.start, w.end, kind if kind == "government" else "*"):
             continue  # 한빛문화센터 대강당에서: a building, the place of an event
         start, name, rule = w.start, _canonical_unknown(surface), "org.suffix"
         if region is not None:
@@ -1289,7 +1290,8 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
         inside = [o for o in out if o.start < end and start < o.end]
         if any(o.start < start or o.end > end for o in inside):
             continue  # part of a longer name
-        if not (inside or _acts(t, text, index, end)) or _not_org_in_context(t, text, start, end, "government"):
+        acts = inside or _BACK_PARTICLES.match(text, end) or _acts(t, text, index, end)  # 인천 동구청은 …
+        if not acts or _not_org_in_context(t, text, start, end, "government"):
             continue
         name = f"{city} {district}"
         out = [o for o in out if o not in inside] + [Org(start, end, name, "government", "org.metro_district")]
