@@ -962,6 +962,13 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
             # a unit named again later without its organisation: 대한적십자사 경남지사 … 울산광역지사
             parent = units[unit]
             kind = _suffix_kind(t, key, w, True)
+        if kind is None and parent is None and unit and prev is not None and text[prev.word_end : w.start] == " ":
+            # a unit after a back-reference to its organisation: 국민연금공단 … 공단 대전지사는
+            head = normalise(text[prev.start : prev.word_end])
+            if head in t.suffixes:
+                named = [o for o in out if o.end <= prev.start and o.name.endswith(head)]
+                parent = max(named, key=lambda o: o.end, default=None)
+                kind = _suffix_kind(t, key, w, True) if parent is not None else None
         if kind is None and w.word_end > w.end:
             # Kiwi may read the end of a name as a particle (건축공학|과): try the whole word
             full = text[w.start : w.word_end]
