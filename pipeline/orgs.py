@@ -71,6 +71,7 @@ FILES = (
     "metro_districts.tsv",
 )
 _SHORT_LATIN = re.compile(r"[A-Za-z]{1,2}")  # KB, SK, LG: an ORG only in a context that makes one
+_SIGN_PARTICLES = frozenset("은는이가와과의도을를에")  # one-letter particles Kiwi may read as nouns after a sign
 _COORDINATOR = "·ㆍ"  # 신한·우리·하나금융그룹
 _SEPARATORS = _COORDINATOR + "=/"  # signs that end a name inside a word: 사진제공=한빛재단
 _FORM_RULES = ("org.company_form_prefix", "org.company_form_suffix")  # a name marked by its legal form
@@ -317,6 +318,9 @@ def _words(doc: Doc) -> list[_Word]:
             toks.pop()
         # a subject particle Kiwi reads as a determiner at the end of a name: (주)한빛오토텍이/MM
         if len(toks) > 1 and toks[-1][2] == "MM":
+            toks.pop()
+        # and a particle it reads as a noun after a sign that closes a Latin name: LGU+/SW 가/NNG
+        if len(toks) > 2 and _latin_sign(toks, len(toks) - 2) and text[toks[-1][0] : toks[-1][1]] in _SIGN_PARTICLES:
             toks.pop()
         # leading punctuation (quotes, brackets) is not part of the name
         while toks and toks[0][2].startswith(("SS", "SP", "SF", "SO")):
@@ -647,12 +651,17 @@ def _listed_with_peers(t: OrgTables, text: str, words: list[_Word], i: int) -> b
 def _nominal(tokens: list) -> bool:
     """Nouns, Latin, numbers, noun suffixes, and verbs made nouns (해맑|음|쉼터: VA + ETN)."""
     for i, (_, _, tag) in enumerate(tokens):
-        if tag.startswith(("NN", "SL", "SN", "XSN", "ETN")) or tag.endswith("ETN"):
+        if tag.startswith(("NN", "SL", "SN", "XSN", "ETN")) or tag.endswith("ETN") or _latin_sign(tokens, i):
             continue
         if tag.startswith(("VA", "VV")) and i + 1 < len(tokens) and tokens[i + 1][2].startswith("ETN"):
             continue
         return False
     return True
+
+
+def _latin_sign(tokens: list, i: int) -> bool:
+    """A sign Kiwi reads apart right after Latin inside a name: the ``+`` of ``LGU+``."""
+    return i > 0 and tokens[i][2] == "SW" and tokens[i - 1][2].startswith("SL")
 
 
 def _list_end(t: OrgTables, text: str, words: list[_Word], i: int) -> int:
@@ -767,7 +776,7 @@ def _proper_name(t: OrgTables, text: str, w: _Word) -> bool:
     nouns (한빛나눔회, 다온키즈: Kiwi splits unknown names so), unless the proper noun is a place or a
     country (서울시민, 부산지역)."""
     tags = [tag for _, _, tag in w.tokens]
-    if all(tag.startswith(("NNP", "SL")) for tag in tags):
+    if all(tag.startswith(("NNP", "SL")) or _latin_sign(w.tokens, i) for i, tag in enumerate(tags)):
         return True
     if _glued_determiner(w):
         return all(tag.startswith(("NNP", "NNG")) for tag in tags[1:])
