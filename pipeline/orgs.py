@@ -998,7 +998,8 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
         if _is_company_venue(t, key):
             continue  # CJ제일제당센터: a company's building, not an organisation
         # the rows for every kind, and a city's office as a place (부평구청 앞 광장)
-        if parent is None and _not_org_in_context(t, text, w.start, w.end, kind if kind == "government" else "*"):
+        place_ok = parent is None or parent.kind == "government"  # a city's own institution: 서구 노인복지관 세 곳
+        if place_ok and _not_org_in_context(t, text, w.start, w.end, kind if kind == "government" else "*"):
             continue  # 한빛문화센터 대강당에서: a building, the place of an event
         start, name, rule = w.start, _canonical_unknown(surface), "org.suffix"
         if region is not None:
@@ -1077,6 +1078,8 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
         if first == i:
             continue
         start = words[first].start
+        if _not_org_in_context(t, text, start, w.end, "*"):
+            continue  # a head after a count is generic: 강서구 종합사회복지관 두 곳에
         surface = text[start : w.end]
         # an administrative chain keeps its spaces (화성시 송산면 행정복지센터), as 대구광역시 수성구 does
         name = " ".join(surface.split()) if apart == "town" else _canonical_unknown(surface)
@@ -1306,7 +1309,12 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
         inside = [o for o in out if o.start < end and start < o.end]
         if any(o.start < start or o.end > end for o in inside):
             continue  # part of a longer name
-        acts = inside or _BACK_PARTICLES.match(text, end) or _acts(t, text, index, end)  # 인천 동구청은 …
+        acts = (
+            inside
+            or _headline_subject(text, start, end)  # 대구 수성구, 설 앞두고 …
+            or _BACK_PARTICLES.match(text, end)  # 인천 동구청은 …
+            or _acts(t, text, index, end)
+        )
         if not acts or _not_org_in_context(t, text, start, end, "government"):
             continue
         name = f"{city} {district}"
@@ -1325,6 +1333,14 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
         elif not inside and (_BACK_PARTICLES.match(text, m.end()) or _acts(t, text, index, m.end())):
             out.append(Org(m.start(), m.end(), named[district], "government", "org.metro_district"))
     return out
+
+
+def _headline_subject(text: str, start: int, end: int) -> bool:
+    """A name that opens a line and is followed by a comma, on a line that ends in no full stop: the
+    subject of a headline (``대구 수성구, 설 앞두고 이웃사랑 꾸러미 전달``)."""
+    line_end = text.find("\n", end)
+    line = text[end : len(text) if line_end < 0 else line_end].rstrip()
+    return (not start or text[start - 1] == "\n") and line.startswith(", ") and not line.endswith(".")
 
 
 def _ends_word(t: OrgTables, text: str, end: int) -> bool:
