@@ -71,6 +71,7 @@ FILES = (
     "metro_districts.tsv",
 )
 _SHORT_LATIN = re.compile(r"[A-Za-z]{1,2}")  # KB, SK, LG: an ORG only in a context that makes one
+_SIGN_PARTICLES = frozenset("은는이가와과의도을를에")  # one-letter particles Kiwi may read as nouns after a sign
 _COORDINATOR = "·ㆍ"  # 신한·우리·하나금융그룹
 _SEPARATORS = _COORDINATOR + "=/"  # signs that end a name inside a word: 사진제공=한빛재단
 _FORM_RULES = ("org.company_form_prefix", "org.company_form_suffix")  # a name marked by its legal form
@@ -315,6 +316,12 @@ def _words(doc: Doc) -> list[_Word]:
         # a verb made a noun (나눔 = 나누 + ㅁ, 돌봄) ends a name as a noun does: (사)한빛나눔이
         while toks and toks[-1][2].split("+")[0].startswith(_TAIL_TAGS) and not toks[-1][2].endswith("ETN"):
             toks.pop()
+        # a subject particle Kiwi reads as a determiner at the end of a name: (주)한빛오토텍이/MM
+        if len(toks) > 1 and toks[-1][2] == "MM":
+            toks.pop()
+        # and a particle it reads as a noun after a sign that closes a Latin name: LGU+/SW 가/NNG
+        if len(toks) > 2 and _latin_sign(toks, len(toks) - 2) and text[toks[-1][0] : toks[-1][1]] in _SIGN_PARTICLES:
+            toks.pop()
         # leading punctuation (quotes, brackets) is not part of the name
         while toks and toks[0][2].startswith(("SS", "SP", "SF", "SO")):
             toks.pop(0)
@@ -478,6 +485,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _acronyms(t, text, found, token_starts, token_ends)
     found = _acting(t, text, index, words, found, [(p.start, p.end) for p in blocked] + suppressed)
     found = _repeated(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    found = _unit_heads(t, text, words, found)
     found = _metro_districts(t, text, index, found)
     found = _bylines(t, text, found)
     found = _drop_back_references(t, text, found)
@@ -643,12 +651,17 @@ def _listed_with_peers(t: OrgTables, text: str, words: list[_Word], i: int) -> b
 def _nominal(tokens: list) -> bool:
     """Nouns, Latin, numbers, noun suffixes, and verbs made nouns (해맑|음|쉼터: VA + ETN)."""
     for i, (_, _, tag) in enumerate(tokens):
-        if tag.startswith(("NN", "SL", "SN", "XSN", "ETN")) or tag.endswith("ETN"):
+        if tag.startswith(("NN", "SL", "SN", "XSN", "ETN")) or tag.endswith("ETN") or _latin_sign(tokens, i):
             continue
         if tag.startswith(("VA", "VV")) and i + 1 < len(tokens) and tokens[i + 1][2].startswith("ETN"):
             continue
         return False
     return True
+
+
+def _latin_sign(tokens: list, i: int) -> bool:
+    """A sign Kiwi reads apart right after Latin inside a name: the ``+`` of ``LGU+``."""
+    return i > 0 and tokens[i][2] == "SW" and tokens[i - 1][2].startswith("SL")
 
 
 def _list_end(t: OrgTables, text: str, words: list[_Word], i: int) -> int:
@@ -763,7 +776,7 @@ def _proper_name(t: OrgTables, text: str, w: _Word) -> bool:
     nouns (한빛나눔회, 다온키즈: Kiwi splits unknown names so), unless the proper noun is a place or a
     country (서울시민, 부산지역)."""
     tags = [tag for _, _, tag in w.tokens]
-    if all(tag.startswith(("NNP", "SL")) for tag in tags):
+    if all(tag.startswith(("NNP", "SL")) or _latin_sign(w.tokens, i) for i, tag in enumerate(tags)):
         return True
     if _glued_determiner(w):
         return all(tag.startswith(("NNP", "NNG")) for tag in tags[1:])
@@ -958,6 +971,13 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
             # a unit named again later without its organisation: 대한적십자사 경남지사 … 울산광역지사
             parent = units[unit]
             kind = _suffix_kind(t, key, w, True)
+        if kind is None and parent is None and unit and prev is not None and text[prev.word_end : w.start] == " ":
+            # a unit after a back-reference to its organisation: 국민연금공단 … 공단 대전지사는
+            head = normalise(text[prev.start : prev.word_end])
+            if head in t.suffixes:
+                named = [o for o in out if o.end <= prev.start and o.name.endswith(head)]
+                parent = max(named, key=lambda o: o.end, default=None)
+                kind = _suffix_kind(t, key, w, True) if parent is not None else None
         if kind is None and w.word_end > w.end:
             # Kiwi may read the end of a name as a particle (건축공학|과): try the whole word
             full = text[w.start : w.word_end]
@@ -977,7 +997,9 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
             continue
         if _is_company_venue(t, key):
             continue  # CJ제일제당센터: a company's building, not an organisation
-        if parent is None and _not_org_in_context(t, text, w.start, w.end, "*"):  # the rows for every kind
+        # the rows for every kind, and a city's office as a place (부평구청 앞 광장)
+        place_ok = parent is None or parent.kind == "government"  # a city's own institution: 서구 노인복지관 세 곳
+        if place_ok and _not_org_in_context(t, text, w.start, w.end, kind if kind == "government" else "*"):
             continue  # 한빛문화센터 대강당에서: a building, the place of an event
         start, name, rule = w.start, _canonical_unknown(surface), "org.suffix"
         if region is not None:
@@ -1044,6 +1066,8 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
             continue
         if key in t.apart:
             apart, kind = t.apart[key], t.suffixes[key][0]
+            if apart == "unit":
+                continue  # after every organisation is found (_unit_heads)
         elif key in t.generic and (generic_kind := _suffix_kind(t, key, w, True, generic_ok=True)) in _INSTITUTIONS:
             apart, kind = "proper", generic_kind  # a generic head after a proper noun: 한빛 복지재단
         else:
@@ -1054,6 +1078,8 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
         if first == i:
             continue
         start = words[first].start
+        if _not_org_in_context(t, text, start, w.end, "*"):
+            continue  # a head after a count is generic: 강서구 종합사회복지관 두 곳에
         surface = text[start : w.end]
         # an administrative chain keeps its spaces (화성시 송산면 행정복지센터), as 대구광역시 수성구 does
         name = " ".join(surface.split()) if apart == "town" else _canonical_unknown(surface)
@@ -1090,7 +1116,39 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
     if not _nominal(w.tokens) or normalise(surface) in t.generic or all(tag == "NNB" for _, _, tag in w.tokens):
         return False
     before_org = j > 0 and (words[j - 1].start, words[j - 1].end) in org_at and text[words[j - 1].end : w.start] == " "
+    if apart == "unit":  # a body of members after a compound or any longer noun: 청솔시장 상인회
+        return before_org or len(w.tokens) >= 2 or len(surface) >= 3
     return before_org or (apart == "any" and len(w.tokens) >= 2)
+
+
+def _unit_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
+    """A body of members written apart after a name (``unit`` heads of org_suffixes.tsv: 노동조합, 총동창회,
+    상인회) is one span with it: after an organisation found anywhere in the document it is that
+    organisation's unit, named with one space (``가람정밀 노동조합``, ``한별고등학교 총동창회``); after one
+    or two words that open a name (``청솔시장 상인회``) it is named without spaces (``청솔시장상인회``). Bare,
+    it is generic or a back-reference (``노동조합 관계자``, ``총동창회는``)."""
+    out = list(found)
+    for i, w in enumerate(words):
+        key = normalise(text[w.start : w.end])
+        if t.apart.get(key) != "unit" or not i:
+            continue
+        bare = [o for o in out if (o.start, o.end) == (w.start, w.end)]  # the head alone, found acting
+        if any(o.start < w.end and w.start < o.end for o in out if o not in bare):
+            continue
+        out = [o for o in out if o not in bare]
+        kind = t.suffixes[key][0]
+        owner = next((o for o in out if o.end < w.start and text[o.end : w.start] == " "), None)
+        if owner is not None:
+            out = [o for o in out if o is not owner]
+            out.append(Org(owner.start, w.end, f"{owner.name} {key}", kind, "org.unit_head"))
+            continue
+        first = i
+        while first > 0 and i - first < 2 and _opens_apart_name(t, text, words, first - 1, out, "unit"):
+            first -= 1
+        if first < i:
+            surface = text[words[first].start : w.end]
+            out.append(Org(words[first].start, w.end, _canonical_unknown(surface), kind, "org.unit_head"))
+    return out
 
 
 def _is_place(t: OrgTables, surface: str) -> bool:
@@ -1164,9 +1222,8 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             continue  # glued after a name: 한결레미콘㈜
         if any(role == "staff" and rx.match(text, m.end()) for role, _, rx in t.roles):
             continue  # staff, no name: 2일 ㈜ 관계자가
-        word = next(
-            (w for w in words if w.start == m.end() or (w.start <= m.start() < w.end and w.end > m.end())), None
-        )
+        # the word after the mark, or the one holding its end and more (Kiwi reads 사) in (사)한빛 as one sign)
+        word = next((w for w in words if w.start == m.end() or w.start < m.end() < w.end), None)
         if word is None:
             continue
         name_start = max(m.end(), word.start)
@@ -1216,8 +1273,10 @@ def _names_after_form(word: _Word, name_start: int) -> bool:
     곳), and not one common noun alone (사회적협동조합 설립, 사단법인 인가); a proper noun, Latin or a
     compound of nouns is (사회적협동조합 한울밥상, 사회적협동조합 두레카페)."""
     tokens = [tok for tok in word.tokens if tok[0] >= name_start]
-    if not tokens or tokens[0][2].startswith(("NR", "MM", "SN")):
+    if not tokens or tokens[0][2].startswith(("NR", "SN")):
         return False
+    if tokens[0][2].startswith("MM"):  # a determiner glued inside a name (한/MM 우리나눔재단) opens it
+        return len(tokens) > 1
     return len(tokens) > 1 or tokens[0][2].startswith(("NNP", "SL"))
 
 
@@ -1250,7 +1309,13 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
         inside = [o for o in out if o.start < end and start < o.end]
         if any(o.start < start or o.end > end for o in inside):
             continue  # part of a longer name
-        if not (inside or _acts(t, text, index, end)) or _not_org_in_context(t, text, start, end, "government"):
+        acts = (
+            inside
+            or _headline_subject(text, start, end)  # 대구 수성구, 설 앞두고 …
+            or _BACK_PARTICLES.match(text, end)  # 인천 동구청은 …
+            or _acts(t, text, index, end)
+        )
+        if not acts or _not_org_in_context(t, text, start, end, "government"):
             continue
         name = f"{city} {district}"
         out = [o for o in out if o not in inside] + [Org(start, end, name, "government", "org.metro_district")]
@@ -1268,6 +1333,14 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
         elif not inside and (_BACK_PARTICLES.match(text, m.end()) or _acts(t, text, index, m.end())):
             out.append(Org(m.start(), m.end(), named[district], "government", "org.metro_district"))
     return out
+
+
+def _headline_subject(text: str, start: int, end: int) -> bool:
+    """A name that opens a line and is followed by a comma, on a line that ends in no full stop: the
+    subject of a headline (``대구 수성구, 설 앞두고 이웃사랑 꾸러미 전달``)."""
+    line_end = text.find("\n", end)
+    line = text[end : len(text) if line_end < 0 else line_end].rstrip()
+    return (not start or text[start - 1] == "\n") and line.startswith(", ") and not line.endswith(".")
 
 
 def _ends_word(t: OrgTables, text: str, end: int) -> bool:

@@ -224,3 +224,12 @@ def test_long_runs_of_whitespace_take_linear_time():
         [sys.executable, "-c", LONG_WHITESPACE], capture_output=True, text=True, timeout=120, cwd=root, check=True
     )
     assert out.stdout.split() == ["한빛테크㈜|(주)한빛테크"]
+
+
+def test_a_latin_name_with_a_sign_acts_without_the_list(no_list):
+    # Kiwi reads the + of LGU+ as a sign apart (and 는 after it as a verb): still one acting name
+    doc = annotate("LGU+는 지난 25일 3억 원을 들여 음성 안내 서비스를 만들었다. C++ 교육도 열었다.", None, nlp=no_list)
+    assert [s.text for s in doc.spans["ORG"]] == ["LGU+"]
+    # and 가 after the sign, which Kiwi reads as a noun, is still the particle
+    doc = annotate("이번 사업은 KTU+가 지역 학교와 함께 추진하는 나눔의 하나다.", None, nlp=no_list)
+    assert [s.text for s in doc.spans["ORG"]] == ["KTU+"]
