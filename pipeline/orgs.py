@@ -504,7 +504,8 @@ def _as_of(t: OrgTables, o: Org, text: str, published: str | None) -> Org:
     """The name in use at the document's date, and the ``org_id`` shared by all the organisation's
     names: its current name (the end of its chain of renames in ``org_history.tsv``). A former name
     in a document dated before the rename stays (``신한생명`` in 2018), and so does a short form of
-    a renamed organisation (``전경련`` in 2019: 전국경제인연합회); without a date the current name. The new
+    a renamed organisation (``전경련`` in 2019: 전국경제인연합회); the current name written out stays
+    itself (``카카오`` in 2012, before 다음카카오 took the name back); without a date the current name. The new
     name a rename announces is that name (``내년부터 국가철도공단으로 이름을 바꾼다`` in 2019)."""
     history = t.history
     current, seen = o.name, set()
@@ -518,7 +519,7 @@ def _as_of(t: OrgTables, o: Org, text: str, published: str | None) -> Org:
         name = history[written][0]
         while normalise(name) in history and history[normalise(name)][1] <= day:
             name = history[normalise(name)][2]
-    elif day and not _RENAMED_TO.match(text, o.end):
+    elif day and written != normalise(current) and not _RENAMED_TO.match(text, o.end):
         formers = [h[0] for h in history.values() if h[2] == current and day < h[1]]
         if len(formers) == 1:  # one name then in use (two merged names: keep the current one)
             name = formers[0]
