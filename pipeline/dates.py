@@ -39,6 +39,7 @@ from spacy.util import ensure_path
 
 from .lexicon import DATA_DIR, read_table
 from .numbers import in_quoted_title, native_numeral_pattern, parse_native, parse_number
+from .scan import Scanner
 from .settings import SETTINGS, Settings
 from .spans import TokenIndex, doc_text, set_spans, token_index
 from .timex import Timex
@@ -1401,14 +1402,14 @@ def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None
     """Every DATE span in ``text``: where candidates overlap the longest match wins, then the rule
     listed first."""
     cands: list[tuple[int, int, int, Found]] = []
+    scanner = Scanner(text)
     for prio, (rule, rx) in enumerate(zip(grammar.rules, grammar.compiled, strict=True)):
-        pos = 0
-        while (m := rx.search(text, pos)) is not None:
-            # an invalid match must not hide a valid one starting inside it (카카오는 2021년)
+        # every match, one per start: an invalid match must not hide a valid one starting inside
+        # it (카카오는 2021년)
+        for m in scanner.matches(rx):
             f = _found(grammar, rule, m, text, bounds)
             if f is not None:
                 cands.append((m.start(), -(m.end() - m.start()), prio, f))
-            pos = m.start() + 1
     cands.sort(key=lambda c: c[:3])
     taken: list[DateParts] = []
     last_end = -1
