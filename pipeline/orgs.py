@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
@@ -95,9 +96,13 @@ class Org:
     org_id: str = ""  # set by find_orgs: the organisation across renames (as_of)
 
 
+@lru_cache(maxsize=1 << 16)  # the same names again and again, in a document and across them
 def normalise(s: str) -> str:
     """The matching key of a name: lower-case, no spaces or middle dots."""
-    return re.sub(r"[\s·ㆍ]+", "", s).lower()
+    return _NAME_GAPS.sub("", s).lower()
+
+
+_NAME_GAPS = re.compile(r"[\s·ㆍ]+")
 
 
 def _alt(words) -> str:
