@@ -970,7 +970,7 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
             if kind is not None:
                 w = _Word(w.start, w.word_end, w.word_end, w.tokens)
                 surface, key = full, normalise(full)
-        if kind is None and parent is None:
+        if kind is None and parent is None and key.endswith(t.title_words):
             # a head's title glued to the name (한빛마포복지관장은): the name is the organisation
             for title in t.title_words:
                 if key.endswith(title) and (kind := _suffix_kind(t, key[: -len(title)], w, False)) is not None:
