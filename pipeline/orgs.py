@@ -1045,13 +1045,13 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
     out = list(found)
     for i, w in enumerate(words):
         key = normalise(text[w.start : w.end])
-        if any(o.start <= w.start < o.end for o in out):
-            continue
         if key in t.apart:
             apart, kind = t.apart[key], t.suffixes[key][0]
         elif key in t.generic and (generic_kind := _suffix_kind(t, key, w, True, generic_ok=True)) in _INSTITUTIONS:
             apart, kind = "proper", generic_kind  # a generic head after a proper noun: 한빛 복지재단
         else:
+            continue
+        if any(o.start <= w.start < o.end for o in out):  # (after the look-ups: most words are no head)
             continue
         first = i
         while first > 0 and i - first < 2 and _opens_apart_name(t, text, words, first - 1, out, apart):
