@@ -750,9 +750,10 @@ def _people(t: OrgTables, text: str, words: list[_Word]) -> set[str]:
     """Names the document calls a person somewhere: after a title or profession (``가수 한별``) or
     before an honorific (``한별 씨``); such a name acts as no organisation anywhere in it."""
     out = set()
+    title_before = re.compile(rf"(?:^|[^가-힣])(?:{t.person_titles.pattern})$")  # once, not for every word
     for w in words:
         before = text[max(0, w.start - 8) : w.start].rstrip()
-        if re.search(rf"(?:^|[^가-힣])(?:{t.person_titles.pattern})$", before) or _HONORIFIC.match(text, w.word_end):
+        if title_before.search(before) or _HONORIFIC.match(text, w.word_end):
             out.add(text[w.start : w.end])
     return out
 
