@@ -698,6 +698,13 @@ def _acting(
     reach = list(accumulate((e for _, e in taken), max))
     out = list(found)
     people = _people(t, text, words)
+    # the roles as one alternation each (one match call instead of one per role; the same answer)
+    # for a proper name and for any name; their patterns have no groups of their own to renumber
+    grouped = any(rx.groups for _, _, rx in t.roles)
+    any_role = {
+        proper: re.compile("|".join(f"(?:{rx.pattern})" for _, needs, rx in t.roles if proper or not needs) or "(?!)")
+        for proper in (True, False)
+    }
     for i, w in enumerate(words):
         k = bisect_left(taken_starts, w.end)
         if (k and reach[k - 1] > w.start) or w.end - w.start < 2:
@@ -705,7 +712,6 @@ def _acting(
         surface = text[w.start : w.end]
         key = normalise(surface)
         kind, stands_in, unit = _acting_suffix(t, key)
-        proper = stands_in or _proper_name(t, text, w)
         if (
             unit
             or not _nominal(w.tokens[1:] if _glued_determiner(w) else w.tokens)
@@ -726,7 +732,12 @@ def _acting(
         last = words[_list_end(t, text, words, i)]
         rests = [text[w.end : hi], text[last.end : hi]]
         rests += [text[m.end() : hi] for r in rests if (m := _BRACKETED.match(r))]
-        if any(rx.match(rest) for rest in rests for _, needs_proper, rx in t.roles if proper or not needs_proper):
+        proper = stands_in or _proper_name(t, text, w)
+        if (
+            any(rx.match(rest) for rest in rests for _, needs_proper, rx in t.roles if proper or not needs_proper)
+            if grouped
+            else any(any_role[proper].match(rest) for rest in rests)
+        ):
             out.append(Org(w.start, w.end, _canonical_unknown(surface), kind, "org.acting"))
     return out
 
