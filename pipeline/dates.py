@@ -371,7 +371,7 @@ def not_ordinal(f: Found) -> bool:
 def not_year_count(f: Found) -> bool:
     """``10년 전``, ``20년 만에``: spans of years, not the year 2010 (two-digit years only)."""
     y = f.match.group("y")
-    return len(y) != 2 or not _TWO_DIGIT_YEAR_NOT.match(f.text[f.match.end("y") + 1 :])
+    return len(y) != 2 or not _TWO_DIGIT_YEAR_NOT.match(f.text, f.match.end("y") + 1)
 
 
 def is_range_end(f: Found) -> bool:
@@ -1382,7 +1382,7 @@ def _found(grammar: DateGrammar, rule: Rule, m: re.Match, text: str, bounds: Tok
         return None  # nothing left: 연말 inside 연말연시 alone
     if bounds is not None and (start not in bounds.starts or not _ends_date(grammar, text, end, bounds)):
         return None  # e.g. 내달리다 is not 내달
-    if m.groupdict().get("d") and m.end("d") <= end and re.match(grammar.fragments["days_counted"], text[end:]):
+    if m.groupdict().get("d") and m.end("d") <= end and re.compile(grammar.fragments["days_counted"]).match(text, end):
         return None  # 오는 7월 8일간: 8일간 counts days (오는 7월, then a duration)
     f = Found(rule, m, text, start, end, grammar)
     return f if all(check(f) for check in rule.checks) else None
@@ -1394,8 +1394,8 @@ def _ends_date(grammar: DateGrammar, text: str, end: int, bounds: TokenIndex) ->
     if end in bounds.ends:
         return True
     suffix = grammar.fragments["suffix_day" if text[end - 1 : end] == "일" else "suffix_any"]
-    m = re.match(rf"(?:{suffix})", text[end:])
-    return m is not None and end + m.end() in bounds.ends
+    m = re.compile(rf"(?:{suffix})").match(text, end)  # (not a copy of the rest of the text)
+    return m is not None and m.end() in bounds.ends
 
 
 def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None) -> list[DateParts]:
