@@ -469,7 +469,8 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
         for o in found
         if not (
             text[o.end : o.end + 1] == " "
-            and len(text[o.end :]) - len(text[o.end :].lstrip()) + o.end in product_starts
+            # the next word's start (text[o.end:].lstrip() without copying the rest of the text)
+            and (m.start() if (m := re.compile(r"\S").search(text, o.end)) else len(text)) in product_starts
         )
     ]
 
@@ -602,8 +603,9 @@ def _is_person(t: OrgTables, text: str, start: int, end: int, body: bool = False
     title = t.person_titles.match(after)
     if not title:
         return False
-    rest = text[end:].lstrip()[title.end() :]
-    person_after = _NAME_AFTER_TITLE.match(rest)
+    # after the spaces and the title (text[end:].lstrip()[title.end():] without copying the rest of the text)
+    word = m.start() if (m := re.compile(r"\S").search(text, end)) else len(text)
+    person_after = _NAME_AFTER_TITLE.match(text, word + title.end())
     named = person_after is not None and _person_shaped(t, person_after.group(1))
     return not ((person_before and _person_shaped(t, person_before.group(1))) or named)
 
