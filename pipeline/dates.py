@@ -39,7 +39,7 @@ from spacy.util import ensure_path
 
 from .lexicon import DATA_DIR, read_table
 from .numbers import in_quoted_title, native_numeral_pattern, parse_native, parse_number
-from .scan import Scanner
+from .scan import matches
 from .settings import SETTINGS, Settings
 from .spans import TokenIndex, doc_text, set_spans, token_index
 from .timex import Timex
@@ -1402,11 +1402,10 @@ def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None
     """Every DATE span in ``text``: where candidates overlap the longest match wins, then the rule
     listed first."""
     cands: list[tuple[int, int, int, Found]] = []
-    scanner = Scanner(text)
     for prio, (rule, rx) in enumerate(zip(grammar.rules, grammar.compiled, strict=True)):
         # every match, one per start: an invalid match must not hide a valid one starting inside
         # it (카카오는 2021년)
-        for m in scanner.matches(rx):
+        for m in matches(rx, text):
             f = _found(grammar, rule, m, text, bounds)
             if f is not None:
                 cands.append((m.start(), -(m.end() - m.start()), prio, f))

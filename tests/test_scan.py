@@ -7,7 +7,7 @@ import re
 import pytest
 
 from pipeline.dates import load_grammar
-from pipeline.scan import Scanner, start_class
+from pipeline.scan import matches, starts
 
 TEXTS = [
     "카카오는 2020년 3월 15일 5억 원을 기부했다. 지난 2일에는 2021.3.4 행사가 열렸고, 오는 7월 8일간 …",
@@ -42,23 +42,23 @@ def search_loop(rx: re.Pattern, text: str) -> list[tuple]:
 def test_matches_are_the_search_loops(pattern: str):
     rx = re.compile(pattern)
     for text in [*TEXTS, "Q1 q2 x 9일 년"]:
-        assert [(m.span(), m.regs, m.groupdict()) for m in Scanner(text).matches(rx)] == search_loop(rx, text)
+        assert [(m.span(), m.regs, m.groupdict()) for m in matches(rx, text)] == search_loop(rx, text)
 
 
-def test_start_class():
-    assert start_class(re.compile(r".일")) is None
-    assert start_class(re.compile(r"x?")) is None
-    assert start_class(re.compile(r"(?i)abc")) is None
-    starts = start_class(re.compile(r"(?<![\d.,])\d+일"))
-    assert starts is not None
-    assert [m.start() for m in starts.finditer("12일 3.4일 a5")] == [0, 4, 10]  # not 1 (a digit before), 6 (a dot)
+def test_starts():
+    assert starts(re.compile(r".일")) is None
+    assert starts(re.compile(r"x?")) is None
+    assert starts(re.compile(r"(?i)abc")) is None
+    found = starts(re.compile(r"(?<![\d.,])\d+일"))
+    assert found is not None
+    # not 1 (a digit before), 4 and 10 (no 일 after the digits), 6 (a dot before)
+    assert [m.start() for m in found.finditer("12일 3.4일 a5 6일")] == [0, 12]
 
 
 def test_every_date_rule():
     grammar = load_grammar()
     for text in TEXTS:
-        scanner = Scanner(text)
         for rx in grammar.compiled:
-            found = [(m.span(), m.regs, m.groupdict()) for m in scanner.matches(rx)]
+            found = [(m.span(), m.regs, m.groupdict()) for m in matches(rx, text)]
             assert found == search_loop(rx, text), rx.pattern
-    assert sum(start_class(rx) is not None for rx in grammar.compiled) > len(grammar.compiled) // 2
+    assert sum(starts(rx) is not None for rx in grammar.compiled) > len(grammar.compiled) // 2
