@@ -599,10 +599,10 @@ def _is_person(t: OrgTables, text: str, start: int, end: int, body: bool = False
         return True
     # a title after a name is the person's, unless the person is named just before or after it
     # (송민호 다온정밀 대표, 다온정밀 대표이사 송민호)
-    person_before = re.search(r"([가-힣]{3})\s+$", text[max(0, start - 5) : start])
     title = t.person_titles.match(after)
     if not title:
         return False
+    person_before = re.search(r"([가-힣]{3})\s+$", text[max(0, start - 5) : start])  # (only when a title follows)
     # after the spaces and the title (text[end:].lstrip()[title.end():] without copying the rest of the text)
     word = m.start() if (m := re.compile(r"\S").search(text, end)) else len(text)
     person_after = _NAME_AFTER_TITLE.match(text, word + title.end())
@@ -723,8 +723,8 @@ def _acting(
             or key in t.generic
             or key in t.suffixes
             or key in t.acronym_stop
-            or (_is_person(t, text, w.start, w.end, body=bool(kind)) and not _listed_with_peers(t, text, words, i))
             or (not kind and surface in people)
+            or (_is_person(t, text, w.start, w.end, body=bool(kind)) and not _listed_with_peers(t, text, words, i))
         ):
             continue
         kind = kind or "other"
