@@ -39,6 +39,7 @@ from spacy.util import ensure_path
 
 from .lexicon import DATA_DIR, read_table
 from .numbers import in_quoted_title, native_numeral_pattern, parse_native, parse_number
+from .scan import matches
 from .settings import SETTINGS, Settings
 from .spans import TokenIndex, doc_text, set_spans, token_index
 from .timex import Timex
@@ -380,7 +381,7 @@ def not_ordinal(f: Found) -> bool:
 def not_year_count(f: Found) -> bool:
     """``10년 전``, ``20년 만에``: spans of years, not the year 2010 (two-digit years only)."""
     y = f.match.group("y")
-    return len(y) != 2 or not _TWO_DIGIT_YEAR_NOT.match(f.text[f.match.end("y") + 1 :])
+    return len(y) != 2 or not _TWO_DIGIT_YEAR_NOT.match(f.text, f.match.end("y") + 1)
 
 
 def is_range_end(f: Found) -> bool:
@@ -1443,7 +1444,7 @@ def _found(grammar: DateGrammar, rule: Rule, m: re.Match, text: str, bounds: Tok
         return None  # nothing left: 연말 inside 연말연시 alone
     if bounds is not None and (start not in bounds.starts or not _ends_date(grammar, text, end, bounds)):
         return None  # e.g. 내달리다 is not 내달
-    if m.groupdict().get("d") and m.end("d") <= end and re.match(grammar.fragments["days_counted"], text[end:]):
+    if m.groupdict().get("d") and m.end("d") <= end and re.compile(grammar.fragments["days_counted"]).match(text, end):
         return None  # 오는 7월 8일간: 8일간 counts days (오는 7월, then a duration)
     if start and _ELIDED_CENTURY.match(text, start - 1) and _TITLE_CLOSE.match(text, end) is None:
         start -= 1  # '24년 3월: the apostrophe of a shortened year is inside (unless it opens a quoted title)
@@ -1457,8 +1458,8 @@ def _ends_date(grammar: DateGrammar, text: str, end: int, bounds: TokenIndex) ->
     if end in bounds.ends:
         return True
     suffix = grammar.fragments["suffix_day" if text[end - 1 : end] == "일" else "suffix_any"]
-    m = re.match(rf"(?:{suffix})", text[end:])
-    return m is not None and end + m.end() in bounds.ends
+    m = re.compile(rf"(?:{suffix})").match(text, end)  # (not a copy of the rest of the text)
+    return m is not None and m.end() in bounds.ends
 
 
 def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None) -> list[DateParts]:
@@ -1466,13 +1467,12 @@ def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None
     listed first."""
     cands: list[tuple[int, int, int, Found]] = []
     for prio, (rule, rx) in enumerate(zip(grammar.rules, grammar.compiled, strict=True)):
-        pos = 0
-        while (m := rx.search(text, pos)) is not None:
-            # an invalid match must not hide a valid one starting inside it (카카오는 2021년)
+        # every match, one per start: an invalid match must not hide a valid one starting inside
+        # it (카카오는 2021년)
+        for m in matches(rx, text):
             f = _found(grammar, rule, m, text, bounds)
             if f is not None:
                 cands.append((m.start(), -(m.end() - m.start()), prio, f))
-            pos = m.start() + 1
     cands.sort(key=lambda c: c[:3])
     taken: list[DateParts] = []
     last_end = -1

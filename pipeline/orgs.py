@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
 
@@ -96,9 +97,13 @@ class Org:
     org_id: str = ""  # set by find_orgs: the organisation across renames (as_of)
 
 
+@lru_cache(maxsize=1 << 16)  # the same names again and again, in a document and across them
 def normalise(s: str) -> str:
     """The matching key of a name: lower-case, no spaces or middle dots."""
-    return re.sub(r"[\s·ㆍ]+", "", s).lower()
+    return _NAME_GAPS.sub("", s).lower()
+
+
+_NAME_GAPS = re.compile(r"[\s·ㆍ]+")
 
 
 def _alt(words) -> str:
@@ -471,7 +476,8 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
         for o in found
         if not (
             text[o.end : o.end + 1] == " "
-            and len(text[o.end :]) - len(text[o.end :].lstrip()) + o.end in product_starts
+            # the next word's start (text[o.end:].lstrip() without copying the rest of the text)
+            and (m.start() if (m := re.compile(r"\S").search(text, o.end)) else len(text)) in product_starts
         )
     ]
 
@@ -602,12 +608,13 @@ def _is_person(t: OrgTables, text: str, start: int, end: int, body: bool = False
         return True
     # a title after a name is the person's, unless the person is named just before or after it
     # (송민호 다온정밀 대표, 다온정밀 대표이사 송민호)
-    person_before = re.search(r"([가-힣]{3})\s+$", text[max(0, start - 5) : start])
     title = t.person_titles.match(after)
     if not title:
         return False
-    rest = text[end:].lstrip()[title.end() :]
-    person_after = _NAME_AFTER_TITLE.match(rest)
+    person_before = re.search(r"([가-힣]{3})\s+$", text[max(0, start - 5) : start])  # (only when a title follows)
+    # after the spaces and the title (text[end:].lstrip()[title.end():] without copying the rest of the text)
+    word = m.start() if (m := re.compile(r"\S").search(text, end)) else len(text)
+    person_after = _NAME_AFTER_TITLE.match(text, word + title.end())
     named = person_after is not None and _person_shaped(t, person_after.group(1))
     return not ((person_before and _person_shaped(t, person_before.group(1))) or named)
 
@@ -707,6 +714,13 @@ def _acting(
     reach = list(accumulate((e for _, e in taken), max))
     out = list(found)
     people = _people(t, text, words)
+    # the roles as one alternation each (one match call instead of one per role; the same answer)
+    # for a proper name and for any name; their patterns have no groups of their own to renumber
+    grouped = any(rx.groups for _, _, rx in t.roles)
+    any_role = {
+        proper: re.compile("|".join(f"(?:{rx.pattern})" for _, needs, rx in t.roles if proper or not needs) or "(?!)")
+        for proper in (True, False)
+    }
     for i, w in enumerate(words):
         k = bisect_left(taken_starts, w.end)
         if (k and reach[k - 1] > w.start) or w.end - w.start < 2:
@@ -714,7 +728,6 @@ def _acting(
         surface = text[w.start : w.end]
         key = normalise(surface)
         kind, stands_in, unit = _acting_suffix(t, key)
-        proper = stands_in or _proper_name(t, text, w)
         if (
             unit
             or not _nominal(w.tokens[1:] if _glued_determiner(w) else w.tokens)
@@ -724,8 +737,8 @@ def _acting(
             or key in t.generic
             or key in t.suffixes
             or key in t.acronym_stop
-            or (_is_person(t, text, w.start, w.end, body=bool(kind)) and not _listed_with_peers(t, text, words, i))
             or (not kind and surface in people)
+            or (_is_person(t, text, w.start, w.end, body=bool(kind)) and not _listed_with_peers(t, text, words, i))
         ):
             continue
         kind = kind or "other"
@@ -735,7 +748,12 @@ def _acting(
         last = words[_list_end(t, text, words, i)]
         rests = [text[w.end : hi], text[last.end : hi]]
         rests += [text[m.end() : hi] for r in rests if (m := _BRACKETED.match(r))]
-        if any(rx.match(rest) for rest in rests for _, needs_proper, rx in t.roles if proper or not needs_proper):
+        proper = stands_in or _proper_name(t, text, w)
+        if (
+            any(rx.match(rest) for rest in rests for _, needs_proper, rx in t.roles if proper or not needs_proper)
+            if grouped
+            else any(any_role[proper].match(rest) for rest in rests)
+        ):
             out.append(Org(w.start, w.end, _canonical_unknown(surface), kind, "org.acting"))
     return out
 
@@ -759,9 +777,10 @@ def _people(t: OrgTables, text: str, words: list[_Word]) -> set[str]:
     """Names the document calls a person somewhere: after a title or profession (``가수 한별``) or
     before an honorific (``한별 씨``); such a name acts as no organisation anywhere in it."""
     out = set()
+    title_before = re.compile(rf"(?:^|[^가-힣])(?:{t.person_titles.pattern})$")  # once, not for every word
     for w in words:
         before = text[max(0, w.start - 8) : w.start].rstrip()
-        if re.search(rf"(?:^|[^가-힣])(?:{t.person_titles.pattern})$", before) or _HONORIFIC.match(text, w.word_end):
+        if title_before.search(before) or _HONORIFIC.match(text, w.word_end):
             out.add(text[w.start : w.end])
     return out
 
@@ -986,7 +1005,7 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
             if kind is not None:
                 w = _Word(w.start, w.word_end, w.word_end, w.tokens)
                 surface, key = full, normalise(full)
-        if kind is None and parent is None:
+        if kind is None and parent is None and key.endswith(t.title_words):
             # a head's title glued to the name (한빛마포복지관장은): the name is the organisation
             for title in t.title_words:
                 if key.endswith(title) and (kind := _suffix_kind(t, key[: -len(title)], w, False)) is not None:
@@ -1063,8 +1082,6 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
     out = list(found)
     for i, w in enumerate(words):
         key = normalise(text[w.start : w.end])
-        if any(o.start <= w.start < o.end for o in out):
-            continue
         if key in t.apart:
             apart, kind = t.apart[key], t.suffixes[key][0]
             if apart == "unit":
@@ -1072,6 +1089,8 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
         elif key in t.generic and (generic_kind := _suffix_kind(t, key, w, True, generic_ok=True)) in _INSTITUTIONS:
             apart, kind = "proper", generic_kind  # a generic head after a proper noun: 한빛 복지재단
         else:
+            continue
+        if any(o.start <= w.start < o.end for o in out):  # (after the look-ups: most words are no head)
             continue
         first = i
         while first > 0 and i - first < 2 and _opens_apart_name(t, text, words, first - 1, out, apart):

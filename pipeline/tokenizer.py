@@ -60,11 +60,14 @@ def _keep_forms_with_names(text: str, sents: list[list[tuple]]) -> list[list[tup
     the next sentence, so the sentence ends before it. A mark followed by a space or a line break
     closes the name before it (``한빛테크 ㈜``) and stays."""
     out = [list(s) for s in sents]
+    forms = _opening_forms()
     for cur, nxt in itertools.pairwise(out):
         if not cur or not nxt:
             continue
         head = nxt[0][0]
-        form = next((f for f in _opening_forms() if text.endswith(f, 0, head)), None)
+        if not text.endswith(forms, 0, head):  # (one test for all the marks: most sentences have none)
+            continue
+        form = next((f for f in forms if text.endswith(f, 0, head)), None)
         if form is None:
             continue
         k = len(cur)
