@@ -16,8 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from re import _constants as c  # type: ignore[attr-defined]  # (sre_constants, without its warning)
-from re import _parser  # type: ignore[attr-defined]  # (sre_parse, without its warning)
+
+try:  # Python 3.11+: the regex parser inside the re package (sre_parse, without its deprecation warning)
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+except ImportError:  # Python 3.10: the same modules under their old names
+    import sre_constants as c
+    import sre_parse as _parser
 
 _CATEGORIES = {
     c.CATEGORY_DIGIT: r"\d",
