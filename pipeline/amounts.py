@@ -327,9 +327,7 @@ class AmountTables:
             rx_q_before=re.compile(rf"(?:^|[\s(])(?P<q>{_alt(q_before)})(?:\s+(?:{_alt(between)}))?\s*$"),
             rx_q_after=rx_q_after,
             # no space before it, and its word ends: a particle, a space or a mark after it
-            rx_q_attached=re.compile(
-                rf"(?P<q>{_alt(q_attached)})(?=(?:{_alt(all_particles)})?(?![가-힣A-Za-z\d]))"
-            ),
+            rx_q_attached=re.compile(rf"(?P<q>{_alt(q_attached)})(?=(?:{_alt(all_particles)})?(?![가-힣A-Za-z\d]))"),
             money_words=money_words,
             rx_money_before=re.compile(
                 rf"(?<![가-힣])(?P<w>{_alt(w for w, pos in money_words if pos == 'before')})\s+$"

@@ -173,7 +173,11 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
         ),
         ("acting_exceptions.tsv", "kind", {"surname", "title", "place", "given_end"}),
         ("org_roles.tsv", "proper", {"yes", "no"}),
-        ("actor_words.tsv", "role", {"staff", "anaphor", "person", "group", "pair", "sponsor", "any", "plural", "activity"}),
+        (
+            "actor_words.tsv",
+            "role",
+            {"staff", "anaphor", "person", "group", "pair", "sponsor", "any", "plural", "activity"},
+        ),
         (
             "anchor_words.tsv",
             "role",
