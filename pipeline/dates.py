@@ -406,6 +406,19 @@ def not_figurative(f: Found) -> bool:
     )
 
 
+_WEEKDAY_RECURS_BEFORE = re.compile(
+    r"(?:매주|매월|매달|격주|주마다|평일|주말|째\s*주|(?:첫째|둘째|셋째|넷째|다섯째|마지막|첫)\s*"
+    r"|(?:요일|[월화수목금토일])\s*(?:부터|[~∼〜\-–·,]|과|와|및|이나|또는))\s*$"
+)
+_WEEKDAY_RECURS_AFTER = re.compile(r"(?:마다|별|제)|\s*(?:부터|[~∼〜\-–·,]|과|와|및|이나|또는)\s*[가-힣]{1,2}요일")
+
+
+def one_weekday(f: Found) -> bool:
+    """A weekday written alone (``월요일 … 열었다``) is a day; not a recurring or generic one (``매주 수요일``,
+    ``격주 토요일``, ``화요일마다``, ``월요일부터 금요일까지``, ``월·수·금요일``, ``둘째 주 목요일``)."""
+    return not (_WEEKDAY_RECURS_BEFORE.search(f.before()) or _WEEKDAY_RECURS_AFTER.match(f.after()))
+
+
 def not_day_count(f: Found) -> bool:
     """A bare day (``5일 발표했다``, ``16일 경찰은``, ``9일(현지시각)``) is a date unless it counts
     days (``3일 동안``, ``2박 3일``, ``1일 1회``, ``20일 정도 걸린다``)."""
@@ -794,6 +807,21 @@ def resolve_last_next_weekday(p: DateParts, pub: Ref, context: Timex | None) -> 
     if p.offset < 0 and diff >= 0:
         diff -= 7
     elif p.offset > 0 and diff <= 0:
+        diff += 7
+    return _day(today + _dt.timedelta(days=diff))
+
+
+def resolve_bare_weekday(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``월요일 … 열었다``: a weekday written alone is the latest such day up to the document date in a
+    past clause, the next one from it in a clause that plans, else the one in the document date's week."""
+    today = _pub_day(pub)
+    assert p.weekday is not None
+    if today is None:
+        return Timex("day", pub.year, pub.month)
+    diff = p.weekday - today.isoweekday()
+    if p.tense < 0 and diff > 0:
+        diff -= 7
+    elif p.tense > 0 and diff < 0:
         diff += 7
     return _day(today + _dt.timedelta(days=diff))
 
@@ -1206,6 +1234,14 @@ RULES: tuple[Rule, ...] = (
         r"(?P<dir>{this_last_next}){S}(?P<wd>{weekdays})",
         resolve_last_next_weekday,
         doc="지난 일요일, 오는 화요일",
+    ),
+    Rule(
+        "date.bare_weekday",
+        r"(?<![가-힣])(?P<wd>{weekdays})",
+        resolve_bare_weekday,
+        checks=(one_weekday,),
+        sets_context=False,
+        doc="월요일 … 열었다, 토요일에 … 나른다; not 매주 수요일, 화요일마다",
     ),
     Rule("date.rel_month_last_day", r"(?P<rm>{rel_month})\s*(?P<lastday>말일)", resolve_month_day_of, doc="이달 말일"),
     Rule(
