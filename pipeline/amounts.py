@@ -14,6 +14,7 @@ live in ``data/counters.tsv``, ``data/currencies.tsv``, ``data/qualifiers.tsv`` 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,10 +39,18 @@ _SINO = _DIGITS + "십백천만억조"
 # an Arabic one: the 일 of `12일` is the day, not a numeral (12일 5억 원 is a date, then 5억 원).
 # Atomic, and never starting inside a number or a word (항만 12곳 is no 만): linear time even on a
 # run of 100,000 digits.
-_NUMEXPR = (
-    rf"(?<![\w.,])(?>(?:{_ARABIC}|[십백천만]|[{_DIGITS}](?=[십백천만억조]))"
+
+
+def _atomic(body: str) -> str:
+    """An atomic group: ``(?>…)`` from Python 3.11; before, the same through a look-ahead (atomic in
+    ``re``) captured and matched again (Python 3.10 has no ``(?>``)."""
+    return f"(?>{body})" if sys.version_info >= (3, 11) else f"(?=(?P<_atom>{body}))(?P=_atom)"
+
+
+_NUMEXPR = r"(?<![\w.,])" + _atomic(
+    rf"(?:{_ARABIC}|[십백천만]|[{_DIGITS}](?=[십백천만억조]))"
     rf"(?:{_ARABIC}|[십백천만억조]|(?<!\d)[{_DIGITS}]"
-    rf"|\s(?=(?:{_ARABIC}|[{_SINO}])*[만억조천])|(?<=[만억조])\s(?=\d))*)"
+    rf"|\s(?=(?:{_ARABIC}|[{_SINO}])*[만억조천])|(?<=[만억조])\s(?=\d))*"
 )
 _NUMBER = re.compile(_NUMEXPR)
 _GROUP_UNIT = re.compile(r"(?<=\d)[십백천만억조]+$")  # 73만, 3천만: the units a bare first end borrows
