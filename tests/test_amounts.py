@@ -115,3 +115,33 @@ def test_any_string_of_numerals_and_counters_is_read_or_skipped(text):
     for a in find_amounts(AmountTables.load(), text):
         assert 0 <= a.start < a.end <= len(text)
         format_number(a.value)
+
+
+def test_atomic_numeral_group_has_the_python_3_10_form():
+    """Python 3.10 (our minimum) has no ``(?>…)``: the helper writes the same group as a captured
+    look-ahead matched again, and both forms find the same numerals, also on a long run of digits."""
+    import re
+
+    from pipeline import amounts
+
+    body = r"\d+(?:,\d{3})*"
+    new, old = re.compile(amounts._atomic(body) + "원"), re.compile("(?=(?P<_atom>" + body + "))(?P=_atom)원")
+    for text in ["3,000원", "12원과 5원", "1" * 20000 + "원", "1" * 20000 + "명"]:
+        assert [m.span() for m in new.finditer(text)] == [m.span() for m in old.finditer(text)]
+
+
+def test_no_regex_of_the_package_needs_python_3_11():
+    """Atomic groups and possessive quantifiers are Python 3.11+; the package keeps them in amounts._atomic."""
+    import inspect
+    from pathlib import Path
+
+    from pipeline import amounts
+
+    root = Path(__file__).resolve().parent.parent / "pipeline"
+    helper = inspect.getsource(amounts._atomic)
+    hits = [
+        p.name
+        for p in [*root.rglob("*.py"), *(root / "data").glob("*.tsv")]
+        if "(?>" in p.read_text(encoding="utf-8").replace(helper, "")
+    ]
+    assert hits == []
