@@ -473,22 +473,22 @@ def slash_date_ok(f: Found) -> bool:
 def not_every_year(f: Found) -> bool:
     """A period in a sentence with a frequency word (``매년 상반기에``, ``해마다 추석에는``; date_words.tsv
     unit ``every``) is used for every year: no date."""
-    return not re.search(rf"(?:{f.grammar.fragments['every']})\s", f.before(f.grammar.settings.date_before * 4))
+    return not f.grammar.pattern(r"(?:{every})\s").search(f.before(f.grammar.settings.date_before * 4))
 
 
 def not_recurring(f: Found) -> bool:
     """A month or 연말 right after a frequency word (``매년 5월``, ``해마다 연말``; date_words.tsv unit
     ``every``) or a count of years running (``16년째 연말 김장``) recurs every year: no date."""
-    return not re.search(rf"(?:{f.grammar.fragments['every']}|\d+\s*년째)\s*$", f.before())
+    return not f.grammar.pattern(r"(?:{every}|\d+\s*년째)\s*$").search(f.before())
 
 
 def is_coordinated(f: Found) -> bool:
     """A half or holiday side by side with another of its kind (``상반기와 하반기``, ``상·하반기``,
     ``어린이날과 성탄절``)."""
-    kinds = f"{f.grammar.fragments['halves']}|{f.grammar.fragments['holidays']}"
+    g = f.grammar
     return bool(
-        re.match(rf"\s*(?:와|과|및|·|ㆍ|,)\s*(?:{kinds})", f.after())
-        or re.search(rf"(?:{kinds}|상)\s*(?:와|과|및|·|ㆍ|,)\s*$", f.before())
+        g.pattern(r"\s*(?:와|과|및|·|ㆍ|,)\s*(?:{halves}|{holidays})").match(f.after())
+        or g.pattern(r"(?:{halves}|{holidays}|상)\s*(?:와|과|및|·|ㆍ|,)\s*$").search(f.before())
     )
 
 
@@ -557,9 +557,9 @@ def _bounded(f: Found) -> bool:
     (``1년 이상``, ``10년 넘게``, ``두 달 남짓``: qualifiers.tsv), a limit precedes it (``최장 1년``,
     ``최대 2년``) or it states a period's length
     (``협약 기간은 2년이다``). Never days: ``15일쯤`` is a day of the month."""
-    if re.match(rf"\s*(?:{f.grammar.fragments['bounds']})(?![가-힣])", f.after()):
+    if f.grammar.pattern(r"\s*(?:{bounds})(?![가-힣])").match(f.after()):
         return True
-    if re.search(rf"(?<![가-힣])(?:{f.grammar.fragments['bounds_before']})\s+$", f.before()):
+    if f.grammar.pattern(r"(?<![가-힣])(?:{bounds_before})\s+$").search(f.before()):
         return True  # 최장 1년 연장, 최대 2년까지: a limit before it
     return bool(_COPULA_AFTER.match(f.after()) and _PERIOD_STATED.search(f.before()))
 
@@ -1443,6 +1443,15 @@ class DateGrammar:
     settings: Settings = SETTINGS
     source: Path = DATA_DIR
     fragments: Mapping[str, str] = field(default_factory=dict)
+    _patterns: dict[str, re.Pattern] = field(default_factory=dict, compare=False, repr=False)
+
+    def pattern(self, template: str) -> re.Pattern:
+        """``template`` with the fragments filled in, as a rule's pattern is (``{bounds}``), compiled
+        once per grammar: the checks call it for every candidate."""
+        rx = self._patterns.get(template)
+        if rx is None:
+            rx = self._patterns[template] = re.compile(template.format(**self.fragments))
+        return rx
 
 
 def load_grammar(
@@ -1480,7 +1489,7 @@ def _found(grammar: DateGrammar, rule: Rule, m: re.Match, text: str, bounds: Tok
         return None  # nothing left: 연말 inside 연말연시 alone
     if bounds is not None and (start not in bounds.starts or not _ends_date(grammar, text, end, bounds)):
         return None  # e.g. 내달리다 is not 내달
-    if m.groupdict().get("d") and m.end("d") <= end and re.compile(grammar.fragments["days_counted"]).match(text, end):
+    if m.groupdict().get("d") and m.end("d") <= end and grammar.pattern("{days_counted}").match(text, end):
         return None  # 오는 7월 8일간: 8일간 counts days (오는 7월, then a duration)
     if start and _ELIDED_CENTURY.match(text, start - 1) and _TITLE_CLOSE.match(text, end) is None:
         start -= 1  # '24년 3월: the apostrophe of a shortened year is inside (unless it opens a quoted title)
@@ -1493,8 +1502,7 @@ def _ends_date(grammar: DateGrammar, text: str, end: int, bounds: TokenIndex) ->
     (date_parts.tsv ``suffix``: ``8일자로``, ``20일쯤``; ``자`` only after a day)."""
     if end in bounds.ends:
         return True
-    suffix = grammar.fragments["suffix_day" if text[end - 1 : end] == "일" else "suffix_any"]
-    m = re.compile(rf"(?:{suffix})").match(text, end)  # (not a copy of the rest of the text)
+    m = grammar.pattern("(?:{suffix_day})" if text[end - 1 : end] == "일" else "(?:{suffix_any})").match(text, end)
     return m is not None and m.end() in bounds.ends
 
 
