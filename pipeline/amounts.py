@@ -31,6 +31,13 @@ from .numbers import add, in_quoted_title, multiply, native_numeral_pattern, par
 from .settings import SETTINGS
 from .spans import TokenIndex, doc_text, set_spans, token_index
 
+
+def _atomic(body: str) -> str:
+    """An atomic group: ``(?>…)`` from Python 3.11; before, the same through a look-ahead (atomic in
+    ``re``) captured and matched again (Python 3.10 has no ``(?>``)."""
+    return f"(?>{body})" if sys.version_info >= (3, 11) else f"(?=(?P<_atom>{body}))(?P=_atom)"
+
+
 _ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _DIGITS = "일이삼사오육칠팔구"  # Sino-Korean digits: 이천, 오천억, 이만칠천
 _SINO = _DIGITS + "십백천만억조"
@@ -39,14 +46,6 @@ _SINO = _DIGITS + "십백천만억조"
 # an Arabic one: the 일 of `12일` is the day, not a numeral (12일 5억 원 is a date, then 5억 원).
 # Atomic, and never starting inside a number or a word (항만 12곳 is no 만): linear time even on a
 # run of 100,000 digits.
-
-
-def _atomic(body: str) -> str:
-    """An atomic group: ``(?>…)`` from Python 3.11; before, the same through a look-ahead (atomic in
-    ``re``) captured and matched again (Python 3.10 has no ``(?>``)."""
-    return f"(?>{body})" if sys.version_info >= (3, 11) else f"(?=(?P<_atom>{body}))(?P=_atom)"
-
-
 _NUMEXPR = r"(?<![\w.,])" + _atomic(
     rf"(?:{_ARABIC}|[십백천만]|[{_DIGITS}](?=[십백천만억조]))"
     rf"(?:{_ARABIC}|[십백천만억조]|(?<!\d)[{_DIGITS}]"
