@@ -176,7 +176,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
         (
             "actor_words.tsv",
             "role",
-            {"staff", "anaphor", "person", "group", "pair", "sponsor", "any", "plural", "activity"},
+            {"staff", "anaphor", "person", "group", "pair", "sponsor", "any", "plural", "activity", "unit", "both"},
         ),
         (
             "anchor_words.tsv",
@@ -197,6 +197,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "speech",
                 "founded",
                 "background",
+                "as_of",
             },
         ),
         ("actor_words.tsv", "kind", ORG_KINDS | {"-"}),
