@@ -673,7 +673,12 @@ def _made_any(t: EventTables, text: str, lo: int, pos: int) -> bool:
 
 
 def _referent(
-    word: str, kind: str, named: list[Mention], acted: dict[str, str], carried: str | None = None
+    word: str,
+    kind: str,
+    named: list[Mention],
+    acted: dict[str, str],
+    carried: str | None = None,
+    heads: Collection[str] = (),
 ) -> str | None:
     """What a back-reference stands for: the organisation acting so far (``carried``) when one of its
     name's words ends with it (a topic continued: ``A재단은 … B재단과 협약을 했다. 재단은 …`` → A재단;
@@ -681,13 +686,18 @@ def _referent(
     else the latest organisation named before whose name ends with it (공사는 → 한국수자원공사, 대학은 → the
     대학교 just named as a partner), else the one acting so far when its kind is unknown (``대선주조는 …
     회사는`` → 대선주조, not an earlier (주) company), else the latest acting organisation of its kind, else
-    the latest one of its kind named."""
+    the latest one of its kind named. ``heads``: the back-reference words; a name ending with another (``…협동조합``)
+    tells what it is, so ``회사는`` does not stand for it."""
     if carried is not None and _holds(carried, word):
         return carried
     for o in reversed(named):
         if o.name.endswith(word):
             return o.name
-    if carried is not None and next((o.kind for o in reversed(named) if o.name == carried), None) == UNKNOWN_KIND:
+    if (
+        carried is not None
+        and next((o.kind for o in reversed(named) if o.name == carried), None) == UNKNOWN_KIND
+        and not any(carried.endswith(h) for h in heads if h != word)
+    ):
         return carried
     if kind in acted:
         return acted[kind]
@@ -1058,7 +1068,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             acting is not None
             and topic is not None
             and topic.group(0).rstrip().endswith(("은", "는"))
-            and _subject_strength(t, text, acting, index, starts) == 1
+            and _subject_strength(t, text, acting, index, starts) < 2
             and not t.reports.search(text, lo, hi)
             and _anaphor(t, sentence, named) is not None
         ):
@@ -1072,7 +1082,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if joined and joined.group(1) in t.anaphors:  # 공단과 대구시의사회가 공동 주관했다: the 공단 named before acts
             back = joined.group(1), t.anaphors[joined.group(1)]
             acting = None
-        actor = acting.name if acting else _referent(*back, named, acted, carried) if back else None
+        actor = acting.name if acting else _referent(*back, named, acted, carried, t.anaphors) if back else None
         partners: list[str] = []
         counted = t.pair.search(text, lo, hi) if actor is None else None  # 양 기관은, 두 은행은: the first acting
         plural = back is not None and topic is not None and topic[2] is not None  # 은행들은
