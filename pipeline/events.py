@@ -165,6 +165,7 @@ class EventTables:
     as_of: re.Pattern  # a word after a date making it the date a total stands at (3월 말 기준, 14일 현재)
     own_members: re.Pattern  # a list of participants opening with staff no name owns (봉사단원 30여 명과 …)
     head_staff: re.Pattern  # a head noun's staff as a subject (상담소 직원들이): the organisation named before acts
+    handed: re.Pattern  # a sentence closing on a verb of handing over (…에 전달했다): a measure subject is the gift
     sources: dict[str, Path]
 
     @classmethod
@@ -309,6 +310,9 @@ class EventTables:
             own_members=re.compile(rf"(?:^|\s)(?:{staff}){_COUNT}명\s*(?:{comitative})\s"),
             head_staff=re.compile(
                 rf"(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{staff})(?:들)?(?:{_COUNT}명)?(?:{acting})(?![가-힣])"
+            ),
+            handed=re.compile(
+                rf"(?<![가-힣])(?:{_alt(r['word'] for r in anchors if r['role'] == 'handed')})[가-힣]*[^가-힣]*$"
             ),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
         )
@@ -521,9 +525,14 @@ def _copula_fact(t: EventTables, index: TokenIndex, text: str, lo: int, hi: int,
 def _states_figure(t: EventTables, text: str, lo: int, hi: int) -> bool:
     """A measure is the subject of the first clause (``온실가스 배출량은 1만 톤으로 8% 줄었다``; not ``8억 원을
     모았으며, 모금액은 …``: an act comes first), and the sentence closes on no plan or target (``배출량은 2030년까지
-    25% 줄이는 것이 목표다`` plans)."""
+    25% 줄이는 것이 목표다`` plans) nor on a verb of handing over (``모금액은 … 전달했다``: the gift)."""
     m = t.measure.search(text, lo, hi)
-    return m is not None and not _CLAUSE_END.search(text, lo, m.start()) and not t.planned.search(text, lo, hi)
+    return (
+        m is not None
+        and not _CLAUSE_END.search(text, lo, m.start())
+        and not t.planned.search(text, lo, hi)
+        and not t.handed.search(text, lo, hi)
+    )
 
 
 def _final_consonant(syllable: str) -> str:

@@ -198,6 +198,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "founded",
                 "background",
                 "as_of",
+                "handed",
             },
         ),
         ("actor_words.tsv", "kind", ORG_KINDS | {"-"}),
