@@ -166,6 +166,7 @@ class EventTables:
     own_members: re.Pattern  # a list of participants opening with staff no name owns (봉사단원 30여 명과 …)
     head_staff: re.Pattern  # a head noun's staff as a subject (상담소 직원들이): the organisation named before acts
     handed: re.Pattern  # a sentence closing on a verb of handing over (…에 전달했다): a measure subject is the gift
+    visit: re.Pattern  # a verb of visiting right after X도 (X도 찾아가): X is a place, not a subject
     sources: dict[str, Path]
 
     @classmethod
@@ -314,6 +315,7 @@ class EventTables:
             handed=re.compile(
                 rf"(?<![가-힣])(?:{_alt(r['word'] for r in anchors if r['role'] == 'handed')})[가-힣]*[^가-힣]*$"
             ),
+            visit=re.compile(rf"\s+(?:{_alt(r['word'] for r in rows if r['role'] == 'visit')})"),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
         )
 
@@ -479,6 +481,8 @@ def _subject_strength(
         return 1 if owner and index is not None and _particle_at(index, org.end + owner.end() - 1) else 0
     if m.group(0).endswith(("은", "는")):
         return 2
+    if m.group(0).endswith("도") and t.visit.match(text, org.end + m.end()):
+        return 0  # 이날 X도 찾아가: the place also visited
     return 0 if index is not None and _adnominal_next(index, text, org.end + m.end(), dates) else 1
 
 

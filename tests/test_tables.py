@@ -176,7 +176,20 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
         (
             "actor_words.tsv",
             "role",
-            {"staff", "anaphor", "person", "group", "pair", "sponsor", "any", "plural", "activity", "unit", "both"},
+            {
+                "staff",
+                "anaphor",
+                "person",
+                "group",
+                "pair",
+                "sponsor",
+                "any",
+                "plural",
+                "activity",
+                "unit",
+                "both",
+                "visit",
+            },
         ),
         (
             "anchor_words.tsv",
