@@ -68,6 +68,8 @@ _BYLINE_AFTER = re.compile(r"^(?:\s*[가-힣]{2,4}\s*(?:기자|특파원)|=)")  
 _LINE_BEFORE = re.compile(r"(?:^|[.!?]\s|\n)\s*$")
 _LINE_AFTER = re.compile(r"[^\S\n]*(?:\n|$)")  # matched at the name's end
 # a headline's subject: a name opening a line, then a comma, on a line with no final ending (한빛건설, 성금 3억 원 기탁)
+# what may open a headline's line before its subject: a bracketed tag and names joined by · ([보도자료] A·B은행, …)
+_HEADLINE_LEAD = re.compile(r"[^\S\n]*(?:[\[【<][^\]】>\n]{1,12}[\]】>][^\S\n]*)?(?:[^\s,·ㆍ]+[·ㆍ][^\S\n]*)*")
 _HEADLINE_SUBJECT = re.compile(r",(?![^\n]*다[.!]?[^\S\n]*(?:\n|$))")
 # what may stand between a name and its particle: a parenthesis (중소기업사랑나눔재단(이사장 김정호)은), or its
 # closing bracket when the name is itself in brackets (정보통신산업진흥원(NIPA)과)
@@ -81,6 +83,7 @@ UNKNOWN_KIND = "other"  # an organisation kind that names no kind (organizations
 # a line opening with a list mark (▲, ■, ※, or a dash and a space): a list item, a statement of its own
 _MARK = re.compile(r"[▲△■□●○◆◇•◦▶▷►※☞◎]|[-–—*][^\S\n]")
 _ITEM = re.compile(r"\n[^\S\n]*(?=[▲△■□●○◆◇•◦▶▷►※☞◎]|[-–—*][^\S\n])")
+_FINAL = re.compile(r"[.!?。][\"”'’)\]]*\s*$")  # a line closing on a final sign
 _WEEKDAY = re.compile(r"\(\s*[월화수목금토일]\s*\)")  # 23.10.28(토): a date's weekday
 _OBLIQUE = frozenset({"dative", "locative", "comitative", "genitive", "object", "ablative", "instrumental"})
 _LINKING_VERB = re.compile(r"(?:통|위|대|관|향|비)하?(?:여|해)|따라")  # 통해, 위해, 대해, 따라: a noun's link, no act
@@ -90,7 +93,11 @@ _DETERMINER = re.compile(r"(?:같은|해당)\s")  # the same, that: no relative 
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
 # a direct quotation: the quoted words and the ending that reports them ("…하겠다"고 말했다)
-_QUOTE = re.compile(r"[“\"][^”\"]*[”\"]\s*(?:이?라?고|이?라며|며|하며)(?![가-힣])")
+_QUOTE = re.compile(
+    r"[“\"][^”\"]*[”\"]\s*(?:이?라?고|이?라며|며|하며)(?![가-힣])"
+    r"|[“\"][^”\"\n]*[”\"](?=[^\S\n]*(?:\n|$))"  # or closing its line with no verb (◀INT▶ 김 회장 "…")
+)
+_COUNTED = re.compile(r"(\d+|[가-힣]+?)\s*(?:개\s*)?([가-힣]+)$")  # 두 은행, 양사, 3개 기관: the count and the noun
 
 
 @dataclass
@@ -154,6 +161,12 @@ class EventTables:
     founds: re.Pattern  # a subject particle and a founding (한빛테크가 세운 재단이다): a description, no act
     founded_after: re.Pattern  # a founding after a date (1948년에 설립된 재단; group 1: 설립된 이후, since it)
     background_after: re.Pattern  # another happening after a date (지난달 발생한 지진, 집중호우로 피해를 입은)
+    numbers: dict[str, int]  # a count before a back-reference (두, 세, 양 in 두 은행은, 양사는)
+    as_of: re.Pattern  # a word after a date making it the date a total stands at (3월 말 기준, 14일 현재)
+    own_members: re.Pattern  # a list of participants opening with staff no name owns (봉사단원 30여 명과 …)
+    head_staff: re.Pattern  # a head noun's staff as a subject (상담소 직원들이): the organisation named before acts
+    handed: re.Pattern  # a sentence closing on a verb of handing over (…에 전달했다): a measure subject is the gift
+    visit: re.Pattern  # a verb of visiting right after X도 (X도 찾아가): X is a place, not a subject
     sources: dict[str, Path]
 
     @classmethod
@@ -178,11 +191,15 @@ class EventTables:
         measure = _alt(r["word"] for r in anchors if r["role"] == "measure")
         anaphor_words = _alt(r["word"] for r in rows if r["role"] == "anaphor")
         person_words = _alt(r["word"] for r in rows if r["role"] == "person")
+        units = _alt(r["word"] for r in rows if r["role"] == "unit")
+        numbers = {r["surface"]: int(r["value"]) for r in read_table("numerals.tsv", data_dir) if r["role"] == "native"}
+        numbers.update({r["word"]: 2 for r in rows if r["role"] == "both"})
         return cls(
             categories=[(r["category"], re.compile(r["cue"])) for r in read_table("event_categories.tsv", data_dir)],
-            subject=re.compile(rf"^{_PAREN}(?:{acting})(?![가-힣])"),
+            subject=re.compile(rf"^{_PAREN}(?:\s+[가-힣]{{0,8}}?(?:{units}))?(?:{acting})(?![가-힣])"),
             staff=re.compile(
-                rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?{_BETWEEN}(?:{staff})+(?:\s+(?:{staff}))?"
+                rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?{_BETWEEN}"
+                rf"(?:(?:{staff})+(?:\s+(?:{staff}))?|['‘][^'’\n]{{1,12}}['’](?={_COUNT}명))"  # or a title: '프레시 매니저' 40명
                 rf"(?:\s*등)?(?:{_COUNT}명)?(?:(?:{comitative})\s+{_BETWEEN}[^\s()]*?명)?(?:들)?(?:{acting})(?![가-힣])"
             ),
             group=re.compile(
@@ -190,7 +207,7 @@ class EventTables:
             ),
             joint=re.compile(
                 rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*)"
-                rf"|\s+(?:{staff}){_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?)$"
+                rf"|\s+(?:{staff})(?:{_COUNT}명)?{_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?)$"
             ),
             titled_with=re.compile(
                 rf"(?<![가-힣])[가-힣]{{2,4}}\s+(?:{staff})\s*(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?$"
@@ -198,7 +215,7 @@ class EventTables:
             described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative})\s+((?:[가-힣]+\s+){{1,3}})$"),
             anaphor=re.compile(
                 rf"^\s*(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)"
-                rf"(?:\s+(?:{staff}))?(?:들)?(?:{acting})\s"
+                rf"(?:\s+(?:{staff}))?(들)?(?:{acting})\s"  # group 2: a plural (회사들은: the group named last)
             ),
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
             same=re.compile(
@@ -210,7 +227,8 @@ class EventTables:
                 rf"(?<![가-힣])([가-힣]{{2,}}?)"
                 rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})(?![가-힣])"
                 rf"|(?<=(?:{comitative})\s)([가-힣]{{2,}}?)(?:{acting})(?![가-힣])"
-                rf"|(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{staff})(?![가-힣])"
+                rf"|(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{staff})(?:들)?"
+                rf"(?:{_alt(r['particle'] for r in particles if '+' not in r['function'])})?(?![가-힣])"
             ),
             plural=re.compile(
                 rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'plural')})"
@@ -219,8 +237,8 @@ class EventTables:
             any_before=re.compile(rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'any')})\s+$"),
             joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
             pair=re.compile(
-                rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'pair')}"
-                rf"|(?:{counts})\s+[가-힣]*?(?:{anaphor_words}))"
+                rf"(?<![가-힣])((?:{_alt(r['word'] for r in rows if r['role'] == 'pair')}"
+                rf"|(?:{counts})\s+[가-힣]*?(?:{anaphor_words})))"
                 rf"(?:{acting})\s".replace(r"\ ", r"\s*")
             ),
             said=re.compile(
@@ -256,7 +274,8 @@ class EventTables:
                 rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'finding')})[^가-힣]*$".replace(r"\ ", r"\s*")
             ),
             stamp_before=re.compile(
-                rf"(?:^|\n|\d[^\S\n]+)[^\S\n]*[\[(]?(?:{_alt(r['word'] for r in anchors if r['role'] == 'stamp')})[^\S\n]*[:：]?[^\S\n]*$"
+                rf"(?:^|\n|\d[^\S\n]+)[^\S\n]*(?:\[[^\]\n]{{1,12}}\][^\S\n]*)?[\[(]?"  # [보도자료] 배포일시:
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'stamp')})[^\S\n]*[:：]?[^\S\n]*$"
             ),
             occasion_after=re.compile(
                 rf"^\s*(?:{_alt(r['word'] for r in anchors if r['role'] in ('occasion', 'ahead'))})(?![가-힣])".replace(
@@ -287,6 +306,16 @@ class EventTables:
                     r"\ ", r"\s*"
                 )
             ),
+            numbers=numbers,
+            as_of=re.compile(rf"\s*(?:{_alt(r['word'] for r in anchors if r['role'] == 'as_of')})(?![가-힣])"),
+            own_members=re.compile(rf"(?:^|\s)(?:{staff}){_COUNT}명\s*(?:{comitative})\s"),
+            head_staff=re.compile(
+                rf"(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{staff})(?:들)?(?:{_COUNT}명)?(?:{acting})(?![가-힣])"
+            ),
+            handed=re.compile(
+                rf"(?<![가-힣])(?:{_alt(r['word'] for r in anchors if r['role'] == 'handed')})[가-힣]*[^가-힣]*$"
+            ),
+            visit=re.compile(rf"\s+(?:{_alt(r['word'] for r in rows if r['role'] == 'visit')})"),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
         )
 
@@ -439,7 +468,10 @@ def _subject_strength(
     if (
         not m
         and _HEADLINE_SUBJECT.match(text, org.end)
-        and _LINE_BEFORE.search(text[max(0, org.start - 3) : org.start])
+        and (
+            _LINE_BEFORE.search(text[max(0, org.start - 3) : org.start])
+            or _HEADLINE_LEAD.fullmatch(text, text.rfind("\n", 0, org.start) + 1, org.start)
+        )
     ):
         return 1
     if not m:
@@ -449,6 +481,8 @@ def _subject_strength(
         return 1 if owner and index is not None and _particle_at(index, org.end + owner.end() - 1) else 0
     if m.group(0).endswith(("은", "는")):
         return 2
+    if m.group(0).endswith("도") and t.visit.match(text, org.end + m.end()):
+        return 0  # 이날 X도 찾아가: the place also visited
     return 0 if index is not None and _adnominal_next(index, text, org.end + m.end(), dates) else 1
 
 
@@ -495,9 +529,14 @@ def _copula_fact(t: EventTables, index: TokenIndex, text: str, lo: int, hi: int,
 def _states_figure(t: EventTables, text: str, lo: int, hi: int) -> bool:
     """A measure is the subject of the first clause (``온실가스 배출량은 1만 톤으로 8% 줄었다``; not ``8억 원을
     모았으며, 모금액은 …``: an act comes first), and the sentence closes on no plan or target (``배출량은 2030년까지
-    25% 줄이는 것이 목표다`` plans)."""
+    25% 줄이는 것이 목표다`` plans) nor on a verb of handing over (``모금액은 … 전달했다``: the gift)."""
     m = t.measure.search(text, lo, hi)
-    return m is not None and not _CLAUSE_END.search(text, lo, m.start()) and not t.planned.search(text, lo, hi)
+    return (
+        m is not None
+        and not _CLAUSE_END.search(text, lo, m.start())
+        and not t.planned.search(text, lo, hi)
+        and not t.handed.search(text, lo, hi)
+    )
 
 
 def _final_consonant(syllable: str) -> str:
@@ -647,7 +686,12 @@ def _made_any(t: EventTables, text: str, lo: int, pos: int) -> bool:
 
 
 def _referent(
-    word: str, kind: str, named: list[Mention], acted: dict[str, str], carried: str | None = None
+    word: str,
+    kind: str,
+    named: list[Mention],
+    acted: dict[str, str],
+    carried: str | None = None,
+    heads: Collection[str] = (),
 ) -> str | None:
     """What a back-reference stands for: the organisation acting so far (``carried``) when one of its
     name's words ends with it (a topic continued: ``A재단은 … B재단과 협약을 했다. 재단은 …`` → A재단;
@@ -655,13 +699,18 @@ def _referent(
     else the latest organisation named before whose name ends with it (공사는 → 한국수자원공사, 대학은 → the
     대학교 just named as a partner), else the one acting so far when its kind is unknown (``대선주조는 …
     회사는`` → 대선주조, not an earlier (주) company), else the latest acting organisation of its kind, else
-    the latest one of its kind named."""
+    the latest one of its kind named. ``heads``: the back-reference words; a name ending with another (``…협동조합``)
+    tells what it is, so ``회사는`` does not stand for it."""
     if carried is not None and _holds(carried, word):
         return carried
     for o in reversed(named):
         if o.name.endswith(word):
             return o.name
-    if carried is not None and next((o.kind for o in reversed(named) if o.name == carried), None) == UNKNOWN_KIND:
+    if (
+        carried is not None
+        and next((o.kind for o in reversed(named) if o.name == carried), None) == UNKNOWN_KIND
+        and not any(carried.endswith(h) for h in heads if h != word)
+    ):
         return carried
     if kind in acted:
         return acted[kind]
@@ -671,6 +720,40 @@ def _referent(
 def _holds(name: str, word: str) -> bool:
     """One of the name's words ends with ``word``: ``한국에너지공단 경남지역본부`` holds 공단 and 본부."""
     return any(part.endswith(word) for part in name.split())
+
+
+def _counted(t: EventTables, ref: str) -> tuple[int | None, str]:
+    """The count and the noun of a back-reference to several (``두 은행`` → 2, 은행; ``양사`` → 2, 사; ``3개 기관``)."""
+    m = _COUNTED.match(ref)
+    if m is None:
+        return None, ref
+    n = int(m[1]) if m[1].isdigit() else t.numbers.get(m[1])
+    return (n, m[2]) if n is not None else (None, ref)
+
+
+def _fits(group: Sequence[str], n: int | None, noun: str) -> bool:
+    """``group`` is what ``n`` organisations called ``noun`` stand for: two or more, as many as counted, and all named
+    with the noun when any is (``두 은행``: not a bank and the centre it visited; ``두 기관``: any two)."""
+    named = [_holds(g, noun) for g in group]
+    return len(group) >= 2 and (n is None or len(group) == n) and (all(named) or not any(named))
+
+
+def _chains(t: EventTables, text: str, orgs: Sequence[Mention], index: TokenIndex | None) -> list[list[str]]:
+    """The joint subjects of a statement (``A와 B는``, ``신한·우리은행이``) as lists of names, in text order."""
+    out: list[list[str]] = []
+    chain: list[str] = []
+    for a, b in pairwise(orgs):
+        if _joined(t, text, a, b, index):
+            chain = chain or [a.name]
+            if b.name not in chain:
+                chain.append(b.name)
+        else:
+            if len(chain) > 1:
+                out.append(chain)
+            chain = []
+    if len(chain) > 1:
+        out.append(chain)
+    return out
 
 
 def _named_since(named: Sequence[Mention], named_at: Sequence[int], actor: str | None) -> set[str]:
@@ -778,6 +861,9 @@ def _anchor(
         and not any(qs <= d.start < qe for qs, qe in quoted)
         and not t.stamp_before.search(text, max(0, d.start - SETTINGS.subject_after), d.start)
     ]
+    for a, d in pairwise(dates):  # 배포일시: 2024. 5. 10.(금): the weekday of a date that does not anchor does not
+        if d in points and a not in points and _WEEKDAY.fullmatch(text, a.end, d.end + 1):
+            points.remove(d)
     non_report = [d for d in points if not t.report_after.match(text[d.end : d.end + SETTINGS.reporting_verb_after])]
     if quoted and not non_report:
         return None  # a quotation reported on a day is no event
@@ -889,10 +975,9 @@ def _statements(index: TokenIndex, text: str, dates: Sequence[Mention] = ()) -> 
             cuts.append(eol + 1)
     cuts = sorted(set(cuts))
     if not cuts:
-        return [(*index.sentence_bounds(i, len(text)), i) for i in range(len(index.sent_starts))]
+        return _sentences(index, text)
     out: list[tuple[int, int, int]] = []
-    for i in range(len(index.sent_starts)):
-        lo, hi = index.sentence_bounds(i, len(text))
+    for lo, hi, i in _sentences(index, text):
         if out and out[-1][1] == lo and _date_item(text, *out[-1][:2], dates):
             lo = out.pop()[0]
         for c in cuts[bisect_right(cuts, lo) : bisect_left(cuts, hi)]:
@@ -901,6 +986,35 @@ def _statements(index: TokenIndex, text: str, dates: Sequence[Mention] = ()) -> 
                 lo = c
         out.append((lo, hi, i))
     return out
+
+
+def _sentences(index: TokenIndex, text: str) -> list[tuple[int, int, int]]:
+    """Kiwi's sentences as (start, end, 0-based index of the last), one that stops mid-line on no final ending or sign
+    joined to the next (a headline Kiwi cuts after a connective: ``X, 어린이날 맞아 | 간식 600개 전달``)."""
+    out: list[tuple[int, int, int]] = []
+    for i in range(len(index.sent_starts)):
+        lo, hi = index.sentence_bounds(i, len(text))
+        if out and out[-1][1] == lo and _runs_on(index, text, *out[-1][:2]):
+            lo = out.pop()[0]
+        out.append((lo, hi, i))
+    return out
+
+
+def _runs_on(index: TokenIndex, text: str, lo: int, hi: int) -> bool:
+    """``text[lo:hi]`` stops on its line (no line break after it) on a word that ends no sentence: not a sign (``SF``,
+    ``SS``, …), and not a final ending (``EF``: 했다) unless the line closes on no final sign (a headline: Kiwi reads
+    ``추석 맞아`` as an ending)."""
+    body = text[lo:hi].rstrip()
+    if not body or "\n" in text[lo + len(body) : hi]:
+        return False
+    i = index.token_at(lo + len(body) - 1)
+    if i is None:
+        return False
+    tags = index.tags[i].split("+")
+    eol = text.find("\n", hi)
+    return not tags[-1].startswith("S") and (
+        "EF" not in tags or not _FINAL.search(text, hi, len(text) if eol < 0 else eol)
+    )
 
 
 def _date_item(text: str, lo: int, hi: int, dates: Sequence[Mention]) -> bool:
@@ -932,7 +1046,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     named: list[Mention] = []  # the organisations of the sentences before
     named_at: list[int] = []  # the statement each of ``named`` is in
     ends: set[str] = set()  # the endings of their names (재단, 장학회): what a bare head noun may stand for
-    pair: tuple[str, list[str]] | None = None  # the actor and the others of the last event naming several
+    groups: list[list[str]] = []  # organisations named together (an event naming several, a joint subject), actor first
     for k, (lo, hi, i) in enumerate(statements):
         sentence = text[lo:hi].strip()
         ms = sorted(by_sent[k], key=lambda m: m.start)
@@ -947,6 +1061,12 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         anchor = _anchor(t, text, dates, quoted, index, totals) if dates else None
         starts = {d.start for d in dates}
         acting = _actor(t, text, orgs, index, anchor[0].start if anchor else None, starts)
+        if (
+            acting is not None
+            and (own := t.own_members.search(text, lo, acting.start))
+            and not any(o.start < own.start() for o in orgs)
+        ):
+            acting = None  # 봉사단원 30여 명과 X 주민 10명이: the passage's organisation with its own members
         reported = t.person.search(text, acting.end, hi) if acting else None
         if reported and reported.group(0).rstrip()[-1] in "이가":  # X는 한 기부자가 기탁했다고 밝혔다: the person gives
             acting = None
@@ -956,15 +1076,34 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             acting = None  # 김영호 대표와 이수진 X재단 이사장 등이: the organisation acting so far and X
         if acting is not None and t.owned_measure.match(text, acting.end):
             acting = None  # X의 온실가스 배출량은 … 줄었다: X's figure, not X's act
+        topic = t.anaphor.match(sentence)
+        if (
+            acting is not None
+            and topic is not None
+            and topic.group(0).rstrip().endswith(("은", "는"))
+            and _subject_strength(t, text, acting, index, starts) < 2
+            and not t.reports.search(text, lo, hi)
+            and _anaphor(t, sentence, named) is not None
+        ):
+            acting = None  # 회사는 … A가 여는 행사에 후원한다: the back-reference's topic, not a clause's subject
         back = _anaphor(t, sentence, named) if acting is None else None
+        if acting is None and back is None:  # 상담소 직원들이: the organisation named before whose head it is
+            hs = t.head_staff.search(text, lo, hi)
+            if hs and not any(x.start < hs.end() and hs.start() < x.end for x in ms) and _head_of(t, hs[1], named):
+                back = hs[1], t.anaphors.get(hs[1], UNKNOWN_KIND)
         joined = t.joined_anaphor.search(text, lo, acting.start) if acting else None
         if joined and joined.group(1) in t.anaphors:  # 공단과 대구시의사회가 공동 주관했다: the 공단 named before acts
             back = joined.group(1), t.anaphors[joined.group(1)]
             acting = None
-        actor = acting.name if acting else _referent(*back, named, acted, carried) if back else None
+        actor = acting.name if acting else _referent(*back, named, acted, carried, t.anaphors) if back else None
         partners: list[str] = []
-        if actor is None and pair is not None and t.pair.search(text, lo, hi):  # 양 기관은: both, the first acting
-            actor, partners = pair
+        counted = t.pair.search(text, lo, hi) if actor is None else None  # 양 기관은, 두 은행은: the first acting
+        plural = back is not None and topic is not None and topic[2] is not None  # 은행들은
+        if counted or plural:
+            count, noun = _counted(t, counted[1]) if counted else (None, back[0] if back else "")
+            group = next((g for g in reversed(groups) if _fits(g, count, noun)), None)
+            if group is not None:
+                actor, partners = group[0], group[1:]
         if actor is None and not t.person.search(sentence):  # a person as the subject: no organisation acts
             # a subject that names no organisation (이들은 넥슨재단이 마련한 교육과정에 따라 배운다): the
             # organisation that prepared or runs what it speaks of acts, else the one carried over
@@ -995,13 +1134,19 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             and not _acts_before(index, text, lo, quoted[0][0])
         )
         has_content = bool(_CONTENT.search(_without(text, lo, hi, dates + outlets, "")))
+        standing = any(t.as_of.match(text, d.end, d.end + SETTINGS.comparison_after) for d in dates)  # 3월 말 기준
         # through a source or as a finding (…한 것으로 나타났다), an organisation's dated act is an event; a figure
         # alone is not
         if (
             anchor
             and has_content
             and (
-                (cited is None and not t.finding.search(text, lo, hi) and not _states_figure(t, text, lo, hi))
+                (
+                    cited is None
+                    and not t.finding.search(text, lo, hi)
+                    and not _states_figure(t, text, lo, hi)
+                    and not standing
+                )
                 or acting is not None
                 or (back is not None and actor is not None)  # 회사는 …: the organisation it stands for acts
             )
@@ -1038,7 +1183,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         )
         here = bool(events) and events[-1].sentence_id == i + 1 and events[-1].sentence == sentence
         if (joint or here) and actor is not None and len(names) > 1:
-            pair = actor, [n for n in names if n != actor]  # the participants of the last event naming several
+            groups.append([actor, *(n for n in names if n != actor)])  # the participants of an event naming several
+        for chain in _chains(t, text, orgs, index):  # a joint subject (A와 B는, 신한·우리은행이): its organisations
+            if acting is not None and chain[0] == acting.name and chain not in groups[-1:]:
+                groups.append(chain)
         named += orgs
         named_at += [k] * len(orgs)
         ends.update(o.name[-n:] for o in orgs for n in range(2, len(o.name)))

@@ -167,3 +167,27 @@ def test_a_stated_fact_is_no_event_anywhere(text, dates):
     """A copula stating a fact is no event, in the middle of a paragraph as at its end (a sentence followed by a
     space was read from the next sentence's first token)."""
     assert [e.date_value for e in annotate(text, "2025-03-05")._.events] == dates
+
+
+def test_a_count_and_a_noun_name_a_group():
+    """``두 은행은``: as many organisations as counted, all named with the noun when any is (round 5)."""
+    from pipeline.events import _counted, _default_tables, _fits
+
+    t = _default_tables()
+    assert _counted(t, "두 은행") == (2, "은행")
+    assert _counted(t, "양사") == (2, "사")
+    assert _counted(t, "3개 기관") == (3, "기관")
+    assert _fits(["신한은행", "우리은행"], 2, "은행")
+    assert not _fits(["KEB하나은행", "늘품지역아동센터"], 2, "은행")  # a bank and the centre it visited
+    assert not _fits(["신한은행", "우리은행", "KB국민은행"], 2, "은행")  # not as many as counted
+    assert _fits(["국가철도공단 충청본부", "한국감정원 대전충남지사"], 2, "기관")  # 기관: any two
+    assert not _fits(["신한은행"], None, "은행")  # a plural needs two or more
+
+
+def test_a_headline_kiwi_cuts_is_one_statement():
+    """Kiwi ends a sentence at ``맞아`` in a headline; the line is one statement, so its amount belongs to its event."""
+    text = "[보도자료] (주)한결식품, 어버이날 맞아 경로당 50곳에 떡 500상자 전달\n\n(주)한결식품은 3일 떡을 보냈다고 밝혔다."
+    doc = annotate(text, "2024-05-03")
+    first = doc._.events[0]
+    assert first.date_value == "2024-05-08" and first.actor == "한결식품"
+    assert "50 곳" in first.amounts and "500 상자" in first.amounts
