@@ -1052,7 +1052,16 @@ def holiday_period(source: str, key: str, year: int) -> tuple[_dt.date, _dt.date
 def resolve_holiday(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
     """``설날``, ``추석``, ``어버이날``: the holiday in the written year, else its occurrence nearest the
     document date; ``설 연휴`` the first day of the official period. Undated: a solar day keeps its
-    month and day (``XXXX-05-08``), a lunar one is ``XXXX-XX-XX``."""
+    month and day (``XXXX-05-08``), a lunar one is ``XXXX-XX-XX``. A holiday that falls inside the
+    month or day written just before it is that one's (``▲ 2021. 9. 추석을 앞두고``, ``2021. 4. 5.
+    식목일을 맞아``: the written year, not the one nearest the document date)."""
+    if p.year is None and p.unit is None and context is not None and context.grain in ("month", "day"):
+        within = context.period()
+        if within is not None and context.year is not None:
+            value = _holiday_value(replace(p, year=context.year), pub)[0]
+            day = value.period()
+            if day is not None and within[0] <= day[0] <= within[1]:
+                return value
     return _holiday_value(p, pub)[0]
 
 
