@@ -47,17 +47,19 @@ _SINO = _DIGITS + "십백천만억조"
 # Atomic, and never starting inside a number or a word (항만 12곳 is no 만): linear time even on a
 # run of 100,000 digits.
 _NUMEXPR = r"(?<![\w.,])" + _atomic(
-    rf"(?:{_ARABIC}|[십백천만]|[{_DIGITS}](?=[십백천만억조]))"
+    rf"(?:{_ARABIC}|[십백천만]|[{_DIGITS}](?=[십백천만억조])|일(?=\s[만억조]))"
     rf"(?:{_ARABIC}|[십백천만억조]|(?<!\d)[{_DIGITS}]"
     rf"|\s(?=(?:{_ARABIC}|[{_SINO}])*[만억조천])|(?<=[만억조])\s(?=\d))*"
 )
 _NUMBER = re.compile(_NUMEXPR)
 _GROUP_UNIT = re.compile(r"(?<=\d)[십백천만억조]+$")  # 73만, 3천만: the units a bare first end borrows
 # the first end of a range, right before the second end's span: `15만~` in 15만~73만 원
-_RANGE_START = re.compile(rf"(?P<num>{_NUMEXPR})\s*(?:[~∼〜～]|(?<=[만억조천])[\-–])\s*$")
-# a dash after a group unit joins a range's two ends (500만-600만원), never a phone or model number
+# (10에서 20달러, 1억에서 2억 원 사이: 에서 right after the first number joins one too)
+_RANGE_START = re.compile(rf"(?P<num>{_NUMEXPR})\s*(?:[~∼〜～]|(?P<dash>[\-–])|(?<=[\d만억조천])에서\s)\s*$")
+# a dash joins a range's two ends after a group unit (500만-600만원) or a short number standing alone
+# before an end with a unit (10-20달러, 30-40명), never a phone or model number (1588-1234, 010-1234-5678)
 _ORDINAL_PREFIX = re.compile(r"(?<![가-힣])제\s$")
-_RANGE_DASH = re.compile(r"\d[만억조천][\-–]$")
+_RANGE_DASH = re.compile(r"(?:\d[만억조천]|(?<![\w\-–.,:/#])\d{1,4})[\-–]$")
 # particles between an amount and a verb qualifier (50만 명을 넘어섰다, 1조 원에 육박): their
 # functions in particles.tsv
 _BEFORE_VERB = ("object", "subject", "additive", "locative")
@@ -187,6 +189,12 @@ def _scaled_range_end(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -
     return Reading("MONEY", multiply(value, _SCALES[m.group("scale").lower()]), t.before[cur])
 
 
+def _one_currency(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
+    """``일 달러``, ``일 원도``: the Sino numeral one written alone before a currency word."""
+    unit, scale = t.after[m.group("unit").lower()]
+    return Reading("MONEY", multiply(Decimal(1), scale), unit)
+
+
 def _native_counter(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
     """``세 곳``, ``스무 명``: a native numeral before a counter that takes one."""
     value = parse_native(m.group("num"))
@@ -304,6 +312,12 @@ class AmountTables:
                 _scaled_range_end,
             ),
             AmountRule(
+                "money.one",
+                # never the 일 of a day (1일 원주, 토요일 원주): no digit or letter before it
+                re.compile(rf"(?<![\w.,])일\s?(?P<unit>{_alt(w for w in after if re.match('[가-힣]', w))})"),
+                _one_currency,
+            ),
+            AmountRule(
                 "quantity.native_counter",
                 re.compile(rf"(?P<num>{native_numeral_pattern()})\s+(?P<unit>{_alt(native_counters)})"),
                 _native_counter,
@@ -367,7 +381,7 @@ def _qualifier(t: AmountTables, text: str, start: int, end: int, infix: str | No
 
 def _valid_edges(text: str, start: int, end: int, bounds: TokenIndex | None) -> bool:
     before = text[start - 1] if start else " "
-    if before.isalnum() or (before in "-.:/#" and not _RANGE_DASH.search(text, max(0, start - 3), start)):
+    if before.isalnum() or (before in "-.:/#" and not _RANGE_DASH.search(text, max(0, start - 6), start)):
         return False  # inside a word, a name (포스코1%), a phone or model number
     if _ORDINAL_PREFIX.search(text, max(0, start - 3), start):
         return False  # 제 7회: an ordinal, also with a space after 제
@@ -381,17 +395,23 @@ def _range_start(tables: AmountTables, text: str, a: Amount) -> Amount | None:
     """The first end of a range whose second end is ``a``: ``15만`` in ``15만~73만 원``, with the
     second end's kind and unit. A bare first end takes the second's group unit (30~50만 원: 30만)."""
     m = _RANGE_START.search(text, max(0, a.start - 40), a.start)
-    if m is None or not _valid_edges(text, m.start(), m.start() + len(m.group("num").rstrip()), None):
+    if m is None:
         return None
     first = m.group("num").rstrip()
+    plain_dash = m.group("dash") is not None and first[-1] not in "만억조천"  # 10-20달러
+    if plain_dash:
+        if not _RANGE_DASH.search(text, m.start(), m.start("dash") + 1):
+            return None
+    elif not _valid_edges(text, m.start(), m.start() + len(first), None):
+        return None
     second = _NUMBER.match(text, a.start)
     group = _GROUP_UNIT.search(second.group().rstrip()) if second else None
     if group and not re.search(f"[{_SINO}]", first):
         first_value = parse_number(first + group.group())
     else:
         first_value = parse_number(first)
-    if first_value is None:
-        return None
+    if first_value is None or (plain_dash and first_value > a.value):
+        return None  # 3-1명 is no range: a range written with a dash goes up
     end = m.start() + len(first)
     # a qualifier word after the range covers both ends (60만~80만 원가량); 여 only its own (2~3천여 명)
     qualifier = _qualifier(tables, text, m.start(), m.start(), None)

@@ -154,6 +154,8 @@ def fragments(t: DateTables) -> dict[str, str]:
         "last_next": last_next,
         "this_last_next": unit("following"),
         "month_mods": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] in ("any", "month")),
+        # 2월의 마지막 주: a week of a month may follow 의; other parts do not (6월의 신부)
+        "of_week": rf"의\s*(?P<mod2>{_alt(w for w, r in parts if r['kind'] == 'mod' and w.endswith('주'))})",
         "year_mods": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] == "any"),
         "year_words": _alt(w for w, r in parts if r["applies_to"] == "year_word"),
         "halves": _alt(w for w, r in parts if r["kind"] == "half"),
@@ -411,6 +413,16 @@ _WEEKDAY_RECURS_BEFORE = re.compile(
     r"|(?:요일|[월화수목금토일])\s*(?:부터|[~∼〜\-–·,]|과|와|및|이나|또는))\s*$"
 )
 _WEEKDAY_RECURS_AFTER = re.compile(r"(?:마다|별|제)|\s*(?:부터|[~∼〜\-–·,]|과|와|및|이나|또는)\s*[가-힣]{1,2}요일")
+
+
+_WEEK_RANGE_START = r"(?<![가-힣])(?:{rel_week}|{this_last_next})\s*(?:{weekdays})\s*(?:부터|[~∼〜\-–])\s*$"
+
+
+def after_week_weekday(f: Found) -> bool:
+    """A weekday that ends a range whose start names its week (``다음 주 월요일부터 수요일까지``,
+    ``오는 월요일~금요일``); a range of bare weekdays (``월요일부터 금요일까지``) is opening hours."""
+    start = f.grammar.pattern(_WEEK_RANGE_START).search(f.before(24))
+    return start is not None and not _WEEKDAY_RECURS_AFTER.match(f.after())
 
 
 def one_weekday(f: Found) -> bool:
@@ -811,6 +823,24 @@ def resolve_last_next_weekday(p: DateParts, pub: Ref, context: Timex | None) -> 
     return _day(today + _dt.timedelta(days=diff))
 
 
+def resolve_weekday_range_end(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``수요일`` in ``다음 주 월요일부터 수요일까지``: the first such weekday from the range's start (the
+    context day) on; without a day to count from, as a weekday written alone."""
+    start = _context_day(context)
+    if start is None or p.weekday is None:
+        return resolve_bare_weekday(p, pub, context)
+    return _day(start + _dt.timedelta(days=(p.weekday - start.isoweekday()) % 7))
+
+
+def resolve_year_last_day(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``올해 마지막 날``, ``2023년 마지막 날``, ``연말 마지막 날``: 31 December of the year named, else
+    of the year a partial date takes (the tense rule: ``연말 마지막 날 … 나눴다`` in May is last year's)."""
+    if p.unit == "year":
+        year = resolve_relative_year(p, pub, context).year
+        return Timex("day", year, 12, 31 if year is not None else None)
+    return resolve_absolute(replace(p, month=12, day=31, nth=None), pub, context)
+
+
 def resolve_bare_weekday(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
     """``월요일 … 열었다``: a weekday written alone is the latest such day up to the document date in a
     past clause, the next one from it in a clause that plans, else the one in the document date's week."""
@@ -898,8 +928,11 @@ def resolve_ago(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
         return Timex("month", y, m)
     today = _pub_day(pub)
     if today is None:
-        return Timex("day", pub.year, pub.month)
-    return _day(today - _dt.timedelta(days=n * (7 if unit == "W" else 1)))
+        return Timex("year", pub.year) if unit == "W" else Timex("day", pub.year, pub.month)
+    if unit == "W":  # 3주 전: the ISO week, at the unit's precision as 10년 전 is a year
+        iso = (today - _dt.timedelta(weeks=n)).isocalendar()
+        return Timex("week", iso.year, week=iso.week)
+    return _day(today - _dt.timedelta(days=n))
 
 
 def _day_near_document(p: DateParts, pub: Ref, shift: Callable[[int, int], int]) -> Timex:
@@ -1019,7 +1052,16 @@ def holiday_period(source: str, key: str, year: int) -> tuple[_dt.date, _dt.date
 def resolve_holiday(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
     """``설날``, ``추석``, ``어버이날``: the holiday in the written year, else its occurrence nearest the
     document date; ``설 연휴`` the first day of the official period. Undated: a solar day keeps its
-    month and day (``XXXX-05-08``), a lunar one is ``XXXX-XX-XX``."""
+    month and day (``XXXX-05-08``), a lunar one is ``XXXX-XX-XX``. A holiday that falls inside the
+    month or day written just before it is that one's (``▲ 2021. 9. 추석을 앞두고``, ``2021. 4. 5.
+    식목일을 맞아``: the written year, not the one nearest the document date)."""
+    if p.year is None and p.unit is None and context is not None and context.grain in ("month", "day"):
+        within = context.period()
+        if within is not None and context.year is not None:
+            value = _holiday_value(replace(p, year=context.year), pub)[0]
+            day = value.period()
+            if day is not None and within[0] <= day[0] <= within[1]:
+                return value
     return _holiday_value(p, pub)[0]
 
 
@@ -1094,7 +1136,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.ym",
-        r"{nb}{ago}{yy}{S}년{S}{mo}{S}월(?:\s*(?P<mod>{month_mods}))?",
+        r"{nb}{ago}{yy}{S}년{S}{mo}{S}월(?:\s*(?P<mod>{month_mods})|{of_week})?",
         checks=(not_ordinal, not_title_year),
         doc="2020년 3월, 2020년 3월 말",
     ),
@@ -1236,6 +1278,14 @@ RULES: tuple[Rule, ...] = (
         doc="지난 일요일, 오는 화요일",
     ),
     Rule(
+        "date.week_range_weekday_end",
+        r"(?<![가-힣])(?P<wd>{weekdays})",
+        resolve_weekday_range_end,
+        checks=(after_week_weekday,),
+        sets_context=False,
+        doc="다음 주 월요일부터 수요일까지 → 수요일: the end of a range whose start names its week",
+    ),
+    Rule(
         "date.bare_weekday",
         r"(?<![가-힣])(?P<wd>{weekdays})",
         resolve_bare_weekday,
@@ -1243,7 +1293,20 @@ RULES: tuple[Rule, ...] = (
         sets_context=False,
         doc="월요일 … 열었다, 토요일에 … 나른다; not 매주 수요일, 화요일마다",
     ),
-    Rule("date.rel_month_last_day", r"(?P<rm>{rel_month})\s*(?P<lastday>말일)", resolve_month_day_of, doc="이달 말일"),
+    Rule(
+        "date.rel_month_last_day",
+        r"(?P<rm>{rel_month})\s*(?P<lastday>말일|마지막\s*날(?![가-힣]*짜))",
+        resolve_month_day_of,
+        doc="이달 말일, 이달 마지막 날",
+    ),
+    Rule(
+        "date.year_last_day",
+        r"(?:(?P<ry>{rel_year})(?:\s*의)?\s*(?:연말\s*)?|{nb}{yy}{S}년(?:\s*의)?\s*(?:연말\s*)?|연말\s*)"
+        r"마지막\s*(?P<lastday>날)(?!짜)",
+        resolve_year_last_day,
+        checks=(not_recurring,),
+        doc="올해 마지막 날, 지난해 마지막 날, 2023년 마지막 날, 연말 마지막 날: 31 December",
+    ),
     Rule(
         "date.rel_month_nth_weekday",
         r"(?P<rm>{rel_month})\s*(?P<nth>{nth})\s*(?P<wd>{weekdays})",
@@ -1318,7 +1381,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.month",
-        r"{nb}{mo}{S}월(?!{S}(?:간|동안))(?:\s*(?P<mod>{month_mods}))?",
+        r"{nb}{mo}{S}월(?!{S}(?:간|동안))(?:\s*(?P<mod>{month_mods})|{of_week})?",
         checks=(not_ordinal, not_recurring),
         doc="6월, 3월 초",
     ),
