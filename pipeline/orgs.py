@@ -49,6 +49,11 @@ from .spans import TokenIndex, doc_text, set_spans, token_index
 _TAIL_TAGS = ("J", "E", "VCP", "XSV", "XSA", "SF", "SP", "SS", "SE", "SO", "_SP", "VV", "VA", "MAG")
 _ACRONYM = re.compile(r"[\s(（\[]*(?P<acr>[A-Za-z][A-Za-z&.\-]{1,11})(?P<second>\s[A-Za-z]{2,3}(?![A-Za-z]))?[)）\]]?")
 _NAME_CHAR = re.compile(r"[^\s·ㆍ]")
+# a foreign organisation's own name, the whole bracket after its Korean name: two to six Latin words (with their
+# accents), the first capitalised: 헬펜데핸데(Helfende Hände), 노르텍재단(Nordtek Foundation)
+_OWN_NAME = re.compile(
+    r"[(（](?P<acr>[A-Z][A-Za-z\u00C0-\u024F'.&\-]*(?:\s[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'.&\-]*){1,5})[)）]"
+)
 
 FILES = (
     "organizations.tsv",
@@ -76,6 +81,7 @@ _SIGN_PARTICLES = frozenset("은는이가와과의도을를에")  # one-letter p
 _COORDINATOR = "·ㆍ"  # 신한·우리·하나금융그룹
 _SEPARATORS = _COORDINATOR + "=/"  # signs that end a name inside a word: 사진제공=한빛재단
 _FORM_RULES = ("org.company_form_prefix", "org.company_form_suffix")  # a name marked by its legal form
+_REPEATED_RULES = ("org.acting", "org.described")  # a name found so is an ORG everywhere in the document
 _ACTING_ONLY = ("role", "acting", "unit")  # org_suffixes.tsv needs_proper values the suffix rule skips
 _LIST_SIGNS = (",", "、")  # between the members of an enumeration (구례군, 지리산사랑나눔회와 함께)
 _PAIRING = ("와", "과")  # between two names (교육부와 과학기술정보통신부는)
@@ -514,6 +520,16 @@ def _as_of(t: OrgTables, o: Org, text: str, published: str | None) -> Org:
     itself (``카카오`` in 2012, before 다음카카오 took the name back); without a date the current name. The new
     name a rename announces is that name (``내년부터 국가철도공단으로 이름을 바꾼다`` in 2019)."""
     history = t.history
+    parent, _, unit = o.name.rpartition(" ")
+    written_parent = text[o.start : o.end].rpartition(" ")[0]
+    if (
+        parent
+        and written_parent
+        and normalise(o.name) not in t.gazetteer
+        and (normalise(parent) in history or any(h[2] == parent for h in history.values()))
+    ):  # a unit of a renamed organisation takes its parent's name as of the date: 한국감정원 대전충남지사 in 2020
+        at = _as_of(t, replace(o, end=o.start + len(written_parent), name=parent), text, published)
+        return replace(o, name=f"{at.name} {unit}", org_id=o.name)
     current, seen = o.name, set()
     while normalise(current) in history and current not in seen:  # ING생명 → 오렌지라이프 → 신한라이프
         seen.add(current)
@@ -815,10 +831,10 @@ def _proper_name(t: OrgTables, text: str, w: _Word) -> bool:
 def _repeated(
     t: OrgTables, text: str, words: list[_Word], found: list[Org], blocked: list[tuple[int, int]]
 ) -> list[Org]:
-    """A name found acting once is an organisation everywhere in the document (``포스코는 …`` after
-    ``포스코는 … 기부했다``), as an acronym defined once is; so is a name a legal form introduced
+    """A name found acting once, or described as an organisation (``봉사단체 늘봄봉사단``), is an organisation
+    everywhere in the document (``포스코는 …`` after ``포스코는 … 기부했다``), as an acronym defined once is; so is a name a legal form introduced
     (``두레카페는 …`` after ``사회적협동조합 두레카페``), when it is no place and three letters or more."""
-    acting = {text[o.start : o.end]: o for o in found if o.rule == "org.acting"}
+    acting = {text[o.start : o.end]: o for o in found if o.rule in _REPEATED_RULES}
     for marked in found:
         name = marked.name
         if marked.rule in _FORM_RULES and len(name) >= 3 and name not in t.places and name not in t.countries:
@@ -847,6 +863,8 @@ def _drop_back_references(t: OrgTables, text: str, found: list[Org]) -> list[Org
         for o, key in zip(found, keys, strict=True)
         if key in t.suffixes
         and any(k != key and k.endswith(key) and other.name != o.name for other, k in zip(found, keys, strict=True))
+        # the organisation it names is written out too: 대한적십자사 … 적십자사를 거쳐 일본적십자사에
+        and not any(k != key and other.name == o.name for other, k in zip(found, keys, strict=True))
     }
     return [o for o, key in zip(found, keys, strict=True) if (key, o.name) not in back]
 
@@ -1133,7 +1151,11 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
         return True
     if (w.start, w.end) in org_at:
         return True
-    if not _nominal(w.tokens) or normalise(surface) in t.generic or all(tag == "NNB" for _, _, tag in w.tokens):
+    if (
+        not _nominal(w.tokens)
+        or normalise(surface) in t.generic
+        or all(tag.startswith(("NNB", "SN", "NR")) for _, _, tag in w.tokens)  # a date or a count: 31일 상인회
+    ):
         return False
     before_org = j > 0 and (words[j - 1].start, words[j - 1].end) in org_at and text[words[j - 1].end : w.start] == " "
     if apart == "unit":  # a body of members after a compound or any longer noun: 청솔시장 상인회
@@ -1397,6 +1419,10 @@ def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int],
             back_reference = key in t.generic or key in t.suffixes or normalise(o.name).endswith(key)  # (이하 관리원)
             if not (back_reference or (known is not None and known[0] != o.name)):
                 aliases.setdefault(acr.lower(), o)
+            continue
+        own = _OWN_NAME.match(text, o.end)  # its own name in its language: 마투아재단(Fundação Matua)
+        if own and own.group("acr").split()[0].lower() not in t.acronym_stop:
+            aliases.setdefault(own.group("acr").lower(), o)
             continue
         m = _ACRONYM.match(text, o.end)
         if not m or m.start("acr") not in token_starts:
