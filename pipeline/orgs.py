@@ -311,7 +311,25 @@ class _Word:
     def has_proper(self) -> bool:
         """A proper noun or Latin inside, or a compound of three or more nouns (농림축산검역본부):
         Kiwi tags many unknown names as common nouns."""
-        return any(t[2].startswith(("NNP", "SL", "SN")) for t in self.tokens) or len(self.tokens) >= 3
+        return (
+            any(t[2].startswith(("NNP", "SL", "SN")) for t in self.tokens)
+            or len(self.tokens) >= 3
+            or _glued_adnominal(self.tokens)
+        )
+
+
+def _glued_adnominal(tokens: list) -> bool:
+    """A verb's or adjective's adnominal glued to the noun after it (세운/VV+ETM 케미칼, 따뜻한/VA+ETM 하루):
+    Korean spaces a modifier from its noun, so inside one word of four letters or more it is Kiwi's
+    reading of an unknown name, as a glued determiner is (``_glued_determiner``)."""
+    return (
+        len(tokens) == 2
+        and tokens[0][2].startswith(("VV", "VA"))  # 세우/VV ᆫ/ETM, 곱/VA-I 은/ETM
+        and tokens[0][2].endswith("+ETM")
+        and tokens[0][1] == tokens[1][0]
+        and tokens[1][2].startswith("NNG")
+        and tokens[1][1] - tokens[0][0] >= 4
+    )
 
 
 def _words(doc: Doc) -> list[_Word]:
@@ -501,6 +519,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _metro_districts(t, text, index, found)
     found = _bylines(t, text, found)
     found = _drop_back_references(t, text, found)
+    found = _contractions(t, text, found)
     found = [kept for o in found if (kept := _in_one_sentence(t, text, index, o)) is not None]
     published = getattr(doc._, "published", None)
     return [_as_of(t, o, text, published) for o in filter_overlaps(found)], blocked
@@ -867,6 +886,34 @@ def _drop_back_references(t: OrgTables, text: str, found: list[Org]) -> list[Org
         and not any(k != key and other.name == o.name for other, k in zip(found, keys, strict=True))
     }
     return [o for o, key in zip(found, keys, strict=True) if (key, o.name) not in back]
+
+
+def _shortens(t: OrgTables, short: str, full: str) -> bool:
+    """``short`` is a short form of ``full`` (both matching keys): ``full`` without the city or county it
+    opens with (영천별빛로타리클럽 → 별빛로타리클럽), or its first word and its head with the middle left out
+    (신협사회공헌재단 → 신협재단)."""
+    if len(full) <= len(short) + 1:
+        return False
+    if full.endswith(short):
+        place = full[: -len(short)]
+        return any((t.gazetteer.get(place + end) or ("", ""))[1] == "government" for end in ("", "시", "군"))
+    head = next((short[-n:] for n in range(len(short) - 2, 1, -1) if short[-n:] in t.suffixes), None)
+    return head is not None and full.endswith(head) and full.startswith(short[: -len(head)])
+
+
+def _contractions(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A name no list holds that shortens one longer name of the same document (``신협사회공헌재단`` …
+    ``신협재단``, ``별빛로타리클럽`` before ``영천별빛로타리클럽``) is that organisation: it takes its name."""
+    keys = [normalise(text[o.start : o.end]) for o in found]
+    out = list(found)
+    for i, (o, key) in enumerate(zip(found, keys, strict=True)):
+        if key in t.gazetteer or o.kind == "government":
+            continue
+        longer = {(other.name, other.kind) for other, k in zip(found, keys, strict=True) if _shortens(t, key, k)}
+        if len(longer) == 1:
+            name, kind = longer.pop()
+            out[i] = replace(o, name=name, kind=kind)
+    return out
 
 
 def _bylines(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
