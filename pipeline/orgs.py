@@ -832,7 +832,9 @@ def _proper_name(t: OrgTables, text: str, w: _Word) -> bool:
     country (서울시민, 부산지역)."""
     tags = [tag for _, _, tag in w.tokens]
     if all(tag.startswith(("NNP", "SL")) or _latin_sign(w.tokens, i) for i, tag in enumerate(tags)):
-        return True
+        # unless it ends in a noun of three letters or more that names a place or programme (화랑유원지)
+        surface = text[w.start : w.end]
+        return not any(len(h) >= 3 and len(surface) > len(h) + 1 and surface.endswith(h) for h in t.non_heads)
     if _glued_determiner(w):
         return all(tag.startswith(("NNP", "NNG")) for tag in tags[1:])
     first = text[w.tokens[0][0] : w.tokens[0][1]]
@@ -868,6 +870,20 @@ def _repeated(
             continue
         if not _not_org_in_context(t, text, w.start, w.end, _context_kind(o.kind)):  # 포스코 청년 AI 아카데미
             out.append(replace(o, start=w.start, end=w.end, rule="org.repeated"))
+            taken.append((w.start, w.end))
+    # a name Kiwi splits into other words where it recurs (햇살찬누리는: 햇살/NNG 차/VA ᆫ/ETM 누리/VV 는/ETM)
+    word_spans = {(w.start, w.end) for w in words}
+    names = re.compile("|".join(re.escape(n) for n in sorted(acting, key=len, reverse=True)))
+    for m in names.finditer(text):
+        start, end = m.span()
+        if (start, end) in word_spans or (start and text[start - 1].isalnum()) or not _ends_word(t, text, end):
+            continue  # the word loop took it, or it is inside a longer word
+        o = acting[m.group()]
+        overlaps = any(s < end and start < e for s, e in taken)
+        if overlaps or _not_org_in_context(t, text, start, end, _context_kind(o.kind)):
+            continue
+        out.append(replace(o, start=start, end=end, rule="org.repeated"))
+        taken.append((start, end))
     return out
 
 
