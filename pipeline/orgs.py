@@ -322,13 +322,14 @@ def _glued_adnominal(tokens: list) -> bool:
     """A verb's or adjective's adnominal glued to the noun after it (세운/VV+ETM 케미칼, 따뜻한/VA+ETM 하루):
     Korean spaces a modifier from its noun, so inside one word of four letters or more it is Kiwi's
     reading of an unknown name, as a glued determiner is (``_glued_determiner``)."""
+    if not tokens or not tokens[0][2].startswith(("VV", "VA")):  # 세우/VV ᆫ/ETM, 곱/VA-I 은/ETM, 맑/VA 은/ETM
+        return False
+    k = 1 if tokens[0][2].endswith("+ETM") else 2 if len(tokens) > 1 and tokens[1][2] == "ETM" else 0
     return (
-        len(tokens) == 2
-        and tokens[0][2].startswith(("VV", "VA"))  # 세우/VV ᆫ/ETM, 곱/VA-I 은/ETM
-        and tokens[0][2].endswith("+ETM")
-        and tokens[0][1] == tokens[1][0]
-        and tokens[1][2].startswith("NNG")
-        and tokens[1][1] - tokens[0][0] >= 4
+        0 < k < len(tokens)
+        and tokens[k - 1][1] == tokens[k][0]
+        and all(tag.startswith("NNG") for _, _, tag in tokens[k:])
+        and tokens[-1][1] - tokens[0][0] >= 4
     )
 
 
@@ -837,6 +838,8 @@ def _proper_name(t: OrgTables, text: str, w: _Word) -> bool:
         return not any(len(h) >= 3 and len(surface) > len(h) + 1 and surface.endswith(h) for h in t.non_heads)
     if _glued_determiner(w):
         return all(tag.startswith(("NNP", "NNG")) for tag in tags[1:])
+    if _glued_adnominal(w.tokens):
+        return text[w.tokens[-1][0] : w.tokens[-1][1]] not in t.non_heads
     first = text[w.tokens[0][0] : w.tokens[0][1]]
     last = text[w.tokens[-1][0] : w.tokens[-1][1]]
     return (
@@ -1024,8 +1027,9 @@ def _suffix_kind(t: OrgTables, key: str, word: _Word, after_org: bool, generic_o
 
 
 def _named(t: OrgTables, text: str, w: _Word) -> bool:
-    """A Kiwi proper noun inside, or a Latin word that is no acronym stopword (not ESG, CSR)."""
-    return any(
+    """A Kiwi proper noun inside, a Latin word that is no acronym stopword (not ESG, CSR), or an adnominal
+    glued inside the word (맑은강지킴이)."""
+    return _glued_adnominal(w.tokens) or any(
         tag.startswith("NNP") or (tag.startswith("SL") and text[s:e].lower() not in t.acronym_stop)
         for s, e, tag in w.tokens
     )
@@ -1163,6 +1167,12 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
     out = list(found)
     for i, w in enumerate(words):
         key = normalise(text[w.start : w.end])
+        if key not in t.apart and key not in t.generic and key.endswith(t.title_words):
+            # a head's title glued to the head (대곡면 새마을부녀회장): the name ends before it
+            title = next((x for x in t.title_words if key.endswith(x) and key[: -len(x)] in t.generic), "")
+            if title:
+                key, end = key[: -len(title)], w.end - len(title)
+                w = _Word(w.start, end, end, w.tokens)
         if key in t.apart:
             apart, kind = t.apart[key], t.suffixes[key][0]
             if apart == "unit":

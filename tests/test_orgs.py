@@ -185,9 +185,9 @@ def test_a_legal_form_keeps_its_bracket_when_kiwi_ends_a_sentence_after_it():
 
 def test_a_legal_form_kiwi_makes_a_sentence_of_its_own_opens_the_name():
     # after a title line, Kiwi may read "(재)" as a sentence by itself
-    text = "[재단 소식] 겨울 도시락 나눔을 마쳤습니다\n\n(재)다솜나눔재단(이사장 이한별)은 도시락 500개를 전했습니다."
+    text = "[알림] 올해 장학생 선발을 마쳤습니다\n\n(재)다솜장학재단(이사장 이한별)은 장학생 40명을 뽑았습니다."
     doc = annotate(text)
-    assert [(s.text, s._.name) for s in doc.spans["ORG"]] == [("(재)다솜나눔재단", "다솜나눔재단")]
+    assert [(s.text, s._.name) for s in doc.spans["ORG"]] == [("(재)다솜장학재단", "다솜장학재단")]
 
 
 def test_a_short_latin_name_needs_a_context():
