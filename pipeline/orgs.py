@@ -1214,7 +1214,11 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
     if apart == "town":  # a community office after its town, and the town after its city or county
         before_head = normalise(text[words[j + 1].start : words[j + 1].end]) in t.apart
         shape = _TOWN if before_head else _COUNTY
-        return bool(shape.fullmatch(surface)) and any(tag.startswith("NNP") for _, _, tag in w.tokens)
+        # the town right before the office needs no proper-noun tag when Kiwi splits its 읍, 면 or 동 off (풍/천/면)
+        # or it has three letters (송천면; 이동 행정복지센터 is a mobile office)
+        split = len(w.tokens) > 1 and text[w.tokens[-1][0] : w.tokens[-1][1]] in ("읍", "면", "동")
+        named = (before_head and (split or len(surface) >= 3)) or any(tag.startswith("NNP") for _, _, tag in w.tokens)
+        return bool(shape.fullmatch(surface)) and named
     if _is_place(t, surface):
         return False
     org_at = {(o.start, o.end) for o in found}
