@@ -1419,6 +1419,7 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
     document when it is found already, or is the topic or subject of its sentence (``북구는``)."""
     out = list(found)
     named: dict[str, str] = {}
+    placed: dict[str, set[str]] = {}  # every city the document names each district with, as a place too
     for m in t.metro_district.finditer(text):
         city, district, start, end = t.metro[m.group("city")], m.group("district"), m.start(), m.end()
         if (city, district) not in t.districts:
@@ -1428,6 +1429,7 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
         inside = [o for o in out if o.start < end and start < o.end]
         if any(o.start < start or o.end > end for o in inside):
             continue  # part of a longer name
+        placed.setdefault(district, set()).add(f"{city} {district}")
         acts = (
             inside
             or _headline_subject(text, start, end)  # 대구 수성구, 설 앞두고 …
@@ -1439,17 +1441,24 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
         name = f"{city} {district}"
         out = [o for o in out if o not in inside] + [Org(start, end, name, "government", "org.metro_district")]
         named.setdefault(district, name)
-    if not named:
+    # a district the document names with one city only, even as a place (울산 북구 지역 … 북구 관계자), is that
+    # city's when another rule finds it acting alone
+    sole = {d: next(iter(names)) for d, names in placed.items() if len(names) == 1}
+    if not named and not sole:
         return out
-    for m in re.finditer(rf"(?<![가-힣])(?:{_alt(named)})청?", text):
-        district = m.group().removesuffix("청") if m.group() not in named else m.group()
+    for m in re.finditer(rf"(?<![가-힣])(?:{_alt({**sole, **named})})청?", text):
+        district = m.group().removesuffix("청") if m.group() not in sole and m.group() not in named else m.group()
         inside = [o for o in out if o.start < m.end() and m.start() < o.end]
         same = [o for o in inside if (o.start, o.end) == m.span()]
         if same and same[0].rule != "org.metro_district":
             out = [o for o in out if o is not same[0]] + [
-                Org(m.start(), m.end(), named[district], "government", same[0].rule)
+                Org(m.start(), m.end(), named.get(district) or sole[district], "government", same[0].rule)
             ]
-        elif not inside and (_BACK_PARTICLES.match(text, m.end()) or _acts(t, text, index, m.end())):
+        elif (
+            district in named
+            and not inside
+            and (_BACK_PARTICLES.match(text, m.end()) or _acts(t, text, index, m.end()))
+        ):
             out.append(Org(m.start(), m.end(), named[district], "government", "org.metro_district"))
     return out
 
