@@ -597,7 +597,9 @@ def _coordinated(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
                 None,
             )
             before_last = text[members[-1].start : members[-1].end]
-            if name is None and own is None and len(surface) > len(before_last) + 1:
+            if name is None and own is None and (head_kind := _suffix_kind(t, normalise(member), m, True)):
+                name = (_canonical_unknown(member), head_kind)  # a name with its own head: 다온복지관·새솔지역아동센터
+            elif name is None and own is None and len(surface) > len(before_last) + 1:
                 # not listed: the last name's own part is as long as the name before it (우리·하나|금융그룹)
                 name = (_canonical_unknown(member + surface[len(before_last) :]), last.kind)
             if name is None:
