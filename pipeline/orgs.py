@@ -50,9 +50,9 @@ _TAIL_TAGS = ("J", "E", "VCP", "XSV", "XSA", "SF", "SP", "SS", "SE", "SO", "_SP"
 _ACRONYM = re.compile(r"[\s(（\[]*(?P<acr>[A-Za-z][A-Za-z&.\-]{1,11})(?P<second>\s[A-Za-z]{2,3}(?![A-Za-z]))?[)）\]]?")
 _NAME_CHAR = re.compile(r"[^\s·ㆍ]")
 # a foreign organisation's own name, the whole bracket after its Korean name: two to six Latin words (with their
-# accents), the first capitalised: 헬펜데핸데(Helfende Hände), 노르텍재단(Nordtek Foundation)
+# accents), the first capitalised: 헬펜데핸데(Helfende Hände), 노르텍재단(Nordtek Foundation), 한결비나(Hankyul Vina Co., Ltd.)
 _OWN_NAME = re.compile(
-    r"[(（](?P<acr>[A-Z][A-Za-z\u00C0-\u024F'.&\-]*(?:\s[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'.&\-]*){1,5})[)）]"
+    r"[(（](?P<acr>[A-Z][A-Za-z\u00C0-\u024F'.,&\-]*(?:\s[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'.,&\-]*){1,5})[)）]"
 )
 
 FILES = (
