@@ -924,13 +924,23 @@ def _shortens(t: OrgTables, short: str, full: str) -> bool:
 
 def _contractions(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
     """A name no list holds that shortens one longer name of the same document (``신협사회공헌재단`` …
-    ``신협재단``, ``별빛로타리클럽`` before ``영천별빛로타리클럽``) is that organisation: it takes its name."""
+    ``신협재단``, ``별빛로타리클럽`` in the headline before ``영천별빛로타리클럽``) is that organisation: it takes its
+    name, when the full name came first or the short one is in the headline (a headline abbreviates)."""
     keys = [normalise(text[o.start : o.end]) for o in found]
     out = list(found)
+    # the first line (to a line break, or two spaces where a scraper joined the lines) is a headline when it has
+    # no sentence ending (… 장학금 전달, not … 벼를 벴다.)
+    cut = min((i for i in (text.find("\n"), text.find("  ")) if i > 0), default=0)
+    titled = cut if not text[:cut].rstrip().endswith((".", "다")) else 0
     for i, (o, key) in enumerate(zip(found, keys, strict=True)):
         if key in t.gazetteer or o.kind == "government":
             continue
-        longer = {(other.name, other.kind) for other, k in zip(found, keys, strict=True) if _shortens(t, key, k)}
+        headline = o.start < titled
+        longer = {
+            (other.name, other.kind)
+            for other, k in zip(found, keys, strict=True)
+            if (headline or other.start < o.start) and _shortens(t, key, k)
+        }
         if len(longer) == 1:
             name, kind = longer.pop()
             out[i] = replace(o, name=name, kind=kind)
