@@ -49,6 +49,11 @@ from .spans import TokenIndex, doc_text, set_spans, token_index
 _TAIL_TAGS = ("J", "E", "VCP", "XSV", "XSA", "SF", "SP", "SS", "SE", "SO", "_SP", "VV", "VA", "MAG")
 _ACRONYM = re.compile(r"[\s(（\[]*(?P<acr>[A-Za-z][A-Za-z&.\-]{1,11})(?P<second>\s[A-Za-z]{2,3}(?![A-Za-z]))?[)）\]]?")
 _NAME_CHAR = re.compile(r"[^\s·ㆍ]")
+# a foreign organisation's own name, the whole bracket after its Korean name: two to six Latin words (with their
+# accents), the first capitalised: 헬펜데핸데(Helfende Hände), 노르텍재단(Nordtek Foundation), 한결비나(Hankyul Vina Co., Ltd.)
+_OWN_NAME = re.compile(
+    r"[(（](?P<acr>[A-Z][A-Za-z\u00C0-\u024F'.,&\-]*(?:\s[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'.,&\-]*){1,5})[)）]"
+)
 
 FILES = (
     "organizations.tsv",
@@ -76,6 +81,7 @@ _SIGN_PARTICLES = frozenset("은는이가와과의도을를에")  # one-letter p
 _COORDINATOR = "·ㆍ"  # 신한·우리·하나금융그룹
 _SEPARATORS = _COORDINATOR + "=/"  # signs that end a name inside a word: 사진제공=한빛재단
 _FORM_RULES = ("org.company_form_prefix", "org.company_form_suffix")  # a name marked by its legal form
+_REPEATED_RULES = ("org.acting", "org.described")  # a name found so is an ORG everywhere in the document
 _ACTING_ONLY = ("role", "acting", "unit")  # org_suffixes.tsv needs_proper values the suffix rule skips
 _LIST_SIGNS = (",", "、")  # between the members of an enumeration (구례군, 지리산사랑나눔회와 함께)
 _PAIRING = ("와", "과")  # between two names (교육부와 과학기술정보통신부는)
@@ -305,7 +311,26 @@ class _Word:
     def has_proper(self) -> bool:
         """A proper noun or Latin inside, or a compound of three or more nouns (농림축산검역본부):
         Kiwi tags many unknown names as common nouns."""
-        return any(t[2].startswith(("NNP", "SL", "SN")) for t in self.tokens) or len(self.tokens) >= 3
+        return (
+            any(t[2].startswith(("NNP", "SL", "SN")) for t in self.tokens)
+            or len(self.tokens) >= 3
+            or _glued_adnominal(self.tokens)
+        )
+
+
+def _glued_adnominal(tokens: list) -> bool:
+    """A verb's or adjective's adnominal glued to the noun after it (세운/VV+ETM 케미칼, 따뜻한/VA+ETM 하루):
+    Korean spaces a modifier from its noun, so inside one word of four letters or more it is Kiwi's
+    reading of an unknown name, as a glued determiner is (``_glued_determiner``)."""
+    if not tokens or not tokens[0][2].startswith(("VV", "VA")):  # 세우/VV ᆫ/ETM, 곱/VA-I 은/ETM, 맑/VA 은/ETM
+        return False
+    k = 1 if tokens[0][2].endswith("+ETM") else 2 if len(tokens) > 1 and tokens[1][2] == "ETM" else 0
+    return (
+        0 < k < len(tokens)
+        and tokens[k - 1][1] == tokens[k][0]
+        and all(tag.startswith("NNG") for _, _, tag in tokens[k:])
+        and tokens[-1][1] - tokens[0][0] >= 4
+    )
 
 
 def _words(doc: Doc) -> list[_Word]:
@@ -495,6 +520,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _metro_districts(t, text, index, found)
     found = _bylines(t, text, found)
     found = _drop_back_references(t, text, found)
+    found = _contractions(t, text, found)
     found = [kept for o in found if (kept := _in_one_sentence(t, text, index, o)) is not None]
     published = getattr(doc._, "published", None)
     return [_as_of(t, o, text, published) for o in filter_overlaps(found)], blocked
@@ -514,6 +540,16 @@ def _as_of(t: OrgTables, o: Org, text: str, published: str | None) -> Org:
     itself (``카카오`` in 2012, before 다음카카오 took the name back); without a date the current name. The new
     name a rename announces is that name (``내년부터 국가철도공단으로 이름을 바꾼다`` in 2019)."""
     history = t.history
+    parent, _, unit = o.name.rpartition(" ")
+    written_parent = text[o.start : o.end].rpartition(" ")[0]
+    if (
+        parent
+        and written_parent
+        and normalise(o.name) not in t.gazetteer
+        and (normalise(parent) in history or any(h[2] == parent for h in history.values()))
+    ):  # a unit of a renamed organisation takes its parent's name as of the date: 한국감정원 대전충남지사 in 2020
+        at = _as_of(t, replace(o, end=o.start + len(written_parent), name=parent), text, published)
+        return replace(o, name=f"{at.name} {unit}", org_id=o.name)
     current, seen = o.name, set()
     while normalise(current) in history and current not in seen:  # ING생명 → 오렌지라이프 → 신한라이프
         seen.add(current)
@@ -561,7 +597,9 @@ def _coordinated(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
                 None,
             )
             before_last = text[members[-1].start : members[-1].end]
-            if name is None and own is None and len(surface) > len(before_last) + 1:
+            if name is None and own is None and (head_kind := _suffix_kind(t, normalise(member), m, True)):
+                name = (_canonical_unknown(member), head_kind)  # a name with its own head: 다온복지관·새솔지역아동센터
+            elif name is None and own is None and len(surface) > len(before_last) + 1:
                 # not listed: the last name's own part is as long as the name before it (우리·하나|금융그룹)
                 name = (_canonical_unknown(member + surface[len(before_last) :]), last.kind)
             if name is None:
@@ -797,9 +835,13 @@ def _proper_name(t: OrgTables, text: str, w: _Word) -> bool:
     country (서울시민, 부산지역)."""
     tags = [tag for _, _, tag in w.tokens]
     if all(tag.startswith(("NNP", "SL")) or _latin_sign(w.tokens, i) for i, tag in enumerate(tags)):
-        return True
+        # unless it ends in a noun of three letters or more that names a place or programme (화랑유원지)
+        surface = text[w.start : w.end]
+        return not any(len(h) >= 3 and len(surface) > len(h) + 1 and surface.endswith(h) for h in t.non_heads)
     if _glued_determiner(w):
         return all(tag.startswith(("NNP", "NNG")) for tag in tags[1:])
+    if _glued_adnominal(w.tokens):
+        return text[w.tokens[-1][0] : w.tokens[-1][1]] not in t.non_heads
     first = text[w.tokens[0][0] : w.tokens[0][1]]
     last = text[w.tokens[-1][0] : w.tokens[-1][1]]
     return (
@@ -815,10 +857,10 @@ def _proper_name(t: OrgTables, text: str, w: _Word) -> bool:
 def _repeated(
     t: OrgTables, text: str, words: list[_Word], found: list[Org], blocked: list[tuple[int, int]]
 ) -> list[Org]:
-    """A name found acting once is an organisation everywhere in the document (``포스코는 …`` after
-    ``포스코는 … 기부했다``), as an acronym defined once is; so is a name a legal form introduced
+    """A name found acting once, or described as an organisation (``봉사단체 늘봄봉사단``), is an organisation
+    everywhere in the document (``포스코는 …`` after ``포스코는 … 기부했다``), as an acronym defined once is; so is a name a legal form introduced
     (``두레카페는 …`` after ``사회적협동조합 두레카페``), when it is no place and three letters or more."""
-    acting = {text[o.start : o.end]: o for o in found if o.rule == "org.acting"}
+    acting = {text[o.start : o.end]: o for o in found if o.rule in _REPEATED_RULES}
     for marked in found:
         name = marked.name
         if marked.rule in _FORM_RULES and len(name) >= 3 and name not in t.places and name not in t.countries:
@@ -833,6 +875,20 @@ def _repeated(
             continue
         if not _not_org_in_context(t, text, w.start, w.end, _context_kind(o.kind)):  # 포스코 청년 AI 아카데미
             out.append(replace(o, start=w.start, end=w.end, rule="org.repeated"))
+            taken.append((w.start, w.end))
+    # a name Kiwi splits into other words where it recurs (햇살찬누리는: 햇살/NNG 차/VA ᆫ/ETM 누리/VV 는/ETM)
+    word_spans = {(w.start, w.end) for w in words}
+    names = re.compile("|".join(re.escape(n) for n in sorted(acting, key=len, reverse=True)))
+    for m in names.finditer(text):
+        start, end = m.span()
+        if (start, end) in word_spans or (start and text[start - 1].isalnum()) or not _ends_word(t, text, end):
+            continue  # the word loop took it, or it is inside a longer word
+        o = acting[m.group()]
+        overlaps = any(s < end and start < e for s, e in taken)
+        if overlaps or _not_org_in_context(t, text, start, end, _context_kind(o.kind)):
+            continue
+        out.append(replace(o, start=start, end=end, rule="org.repeated"))
+        taken.append((start, end))
     return out
 
 
@@ -847,8 +903,48 @@ def _drop_back_references(t: OrgTables, text: str, found: list[Org]) -> list[Org
         for o, key in zip(found, keys, strict=True)
         if key in t.suffixes
         and any(k != key and k.endswith(key) and other.name != o.name for other, k in zip(found, keys, strict=True))
+        # the organisation it names is written out too: 대한적십자사 … 적십자사를 거쳐 일본적십자사에
+        and not any(k != key and other.name == o.name for other, k in zip(found, keys, strict=True))
     }
     return [o for o, key in zip(found, keys, strict=True) if (key, o.name) not in back]
+
+
+def _shortens(t: OrgTables, short: str, full: str) -> bool:
+    """``short`` is a short form of ``full`` (both matching keys): ``full`` without the city or county it
+    opens with (영천별빛로타리클럽 → 별빛로타리클럽), or its first word and its head with the middle left out
+    (신협사회공헌재단 → 신협재단)."""
+    if len(full) <= len(short) + 1:
+        return False
+    if full.endswith(short):
+        place = full[: -len(short)]
+        return any((t.gazetteer.get(place + end) or ("", ""))[1] == "government" for end in ("", "시", "군"))
+    head = next((short[-n:] for n in range(len(short) - 2, 1, -1) if short[-n:] in t.suffixes), None)
+    return head is not None and full.endswith(head) and full.startswith(short[: -len(head)])
+
+
+def _contractions(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A name no list holds that shortens one longer name of the same document (``신협사회공헌재단`` …
+    ``신협재단``, ``별빛로타리클럽`` in the headline before ``영천별빛로타리클럽``) is that organisation: it takes its
+    name, when the full name came first or the short one is in the headline (a headline abbreviates)."""
+    keys = [normalise(text[o.start : o.end]) for o in found]
+    out = list(found)
+    # the first line (to a line break, or two spaces where a scraper joined the lines) is a headline when it has
+    # no sentence ending (… 장학금 전달, not … 벼를 벴다.)
+    cut = min((i for i in (text.find("\n"), text.find("  ")) if i > 0), default=0)
+    titled = cut if not text[:cut].rstrip().endswith((".", "다")) else 0
+    for i, (o, key) in enumerate(zip(found, keys, strict=True)):
+        if key in t.gazetteer or o.kind == "government":
+            continue
+        headline = o.start < titled
+        longer = {
+            (other.name, other.kind)
+            for other, k in zip(found, keys, strict=True)
+            if (headline or other.start < o.start) and _shortens(t, key, k)
+        }
+        if len(longer) == 1:
+            name, kind = longer.pop()
+            out[i] = replace(o, name=name, kind=kind)
+    return out
 
 
 def _bylines(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
@@ -943,8 +1039,9 @@ def _suffix_kind(t: OrgTables, key: str, word: _Word, after_org: bool, generic_o
 
 
 def _named(t: OrgTables, text: str, w: _Word) -> bool:
-    """A Kiwi proper noun inside, or a Latin word that is no acronym stopword (not ESG, CSR)."""
-    return any(
+    """A Kiwi proper noun inside, a Latin word that is no acronym stopword (not ESG, CSR), or an adnominal
+    glued inside the word (맑은강지킴이)."""
+    return _glued_adnominal(w.tokens) or any(
         tag.startswith("NNP") or (tag.startswith("SL") and text[s:e].lower() not in t.acronym_stop)
         for s, e, tag in w.tokens
     )
@@ -1082,6 +1179,12 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
     out = list(found)
     for i, w in enumerate(words):
         key = normalise(text[w.start : w.end])
+        if key not in t.apart and key not in t.generic and key.endswith(t.title_words):
+            # a head's title glued to the head (대곡면 새마을부녀회장): the name ends before it
+            title = next((x for x in t.title_words if key.endswith(x) and key[: -len(x)] in t.generic), "")
+            if title:
+                key, end = key[: -len(title)], w.end - len(title)
+                w = _Word(w.start, end, end, w.tokens)
         if key in t.apart:
             apart, kind = t.apart[key], t.suffixes[key][0]
             if apart == "unit":
@@ -1123,7 +1226,11 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
     if apart == "town":  # a community office after its town, and the town after its city or county
         before_head = normalise(text[words[j + 1].start : words[j + 1].end]) in t.apart
         shape = _TOWN if before_head else _COUNTY
-        return bool(shape.fullmatch(surface)) and any(tag.startswith("NNP") for _, _, tag in w.tokens)
+        # the town right before the office needs no proper-noun tag when Kiwi splits its 읍, 면 or 동 off (풍/천/면)
+        # or it has three letters (송천면; 이동 행정복지센터 is a mobile office)
+        split = len(w.tokens) > 1 and text[w.tokens[-1][0] : w.tokens[-1][1]] in ("읍", "면", "동")
+        named = (before_head and (split or len(surface) >= 3)) or any(tag.startswith("NNP") for _, _, tag in w.tokens)
+        return bool(shape.fullmatch(surface)) and named
     if _is_place(t, surface):
         return False
     org_at = {(o.start, o.end) for o in found}
@@ -1133,7 +1240,11 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
         return True
     if (w.start, w.end) in org_at:
         return True
-    if not _nominal(w.tokens) or normalise(surface) in t.generic or all(tag == "NNB" for _, _, tag in w.tokens):
+    if (
+        not _nominal(w.tokens)
+        or normalise(surface) in t.generic
+        or all(tag.startswith(("NNB", "SN", "NR")) for _, _, tag in w.tokens)  # a date or a count: 31일 상인회
+    ):
         return False
     before_org = j > 0 and (words[j - 1].start, words[j - 1].end) in org_at and text[words[j - 1].end : w.start] == " "
     if apart == "unit":  # a body of members after a compound or any longer noun: 청솔시장 상인회
@@ -1320,6 +1431,7 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
     document when it is found already, or is the topic or subject of its sentence (``북구는``)."""
     out = list(found)
     named: dict[str, str] = {}
+    placed: dict[str, set[str]] = {}  # every city the document names each district with, as a place too
     for m in t.metro_district.finditer(text):
         city, district, start, end = t.metro[m.group("city")], m.group("district"), m.start(), m.end()
         if (city, district) not in t.districts:
@@ -1329,6 +1441,7 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
         inside = [o for o in out if o.start < end and start < o.end]
         if any(o.start < start or o.end > end for o in inside):
             continue  # part of a longer name
+        placed.setdefault(district, set()).add(f"{city} {district}")
         acts = (
             inside
             or _headline_subject(text, start, end)  # 대구 수성구, 설 앞두고 …
@@ -1340,17 +1453,24 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
         name = f"{city} {district}"
         out = [o for o in out if o not in inside] + [Org(start, end, name, "government", "org.metro_district")]
         named.setdefault(district, name)
-    if not named:
+    # a district the document names with one city only, even as a place (울산 북구 지역 … 북구 관계자), is that
+    # city's when another rule finds it acting alone
+    sole = {d: next(iter(names)) for d, names in placed.items() if len(names) == 1}
+    if not named and not sole:
         return out
-    for m in re.finditer(rf"(?<![가-힣])(?:{_alt(named)})청?", text):
-        district = m.group().removesuffix("청") if m.group() not in named else m.group()
+    for m in re.finditer(rf"(?<![가-힣])(?:{_alt({**sole, **named})})청?", text):
+        district = m.group().removesuffix("청") if m.group() not in sole and m.group() not in named else m.group()
         inside = [o for o in out if o.start < m.end() and m.start() < o.end]
         same = [o for o in inside if (o.start, o.end) == m.span()]
         if same and same[0].rule != "org.metro_district":
             out = [o for o in out if o is not same[0]] + [
-                Org(m.start(), m.end(), named[district], "government", same[0].rule)
+                Org(m.start(), m.end(), named.get(district) or sole[district], "government", same[0].rule)
             ]
-        elif not inside and (_BACK_PARTICLES.match(text, m.end()) or _acts(t, text, index, m.end())):
+        elif (
+            district in named
+            and not inside
+            and (_BACK_PARTICLES.match(text, m.end()) or _acts(t, text, index, m.end()))
+        ):
             out.append(Org(m.start(), m.end(), named[district], "government", "org.metro_district"))
     return out
 
@@ -1397,6 +1517,10 @@ def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int],
             back_reference = key in t.generic or key in t.suffixes or normalise(o.name).endswith(key)  # (이하 관리원)
             if not (back_reference or (known is not None and known[0] != o.name)):
                 aliases.setdefault(acr.lower(), o)
+            continue
+        own = _OWN_NAME.match(text, o.end)  # its own name in its language: 마투아재단(Fundação Matua)
+        if own and own.group("acr").split()[0].lower() not in t.acronym_stop:
+            aliases.setdefault(own.group("acr").lower(), o)
             continue
         m = _ACRONYM.match(text, o.end)
         if not m or m.start("acr") not in token_starts:

@@ -36,6 +36,8 @@ def _merge_fragments(sents: list[list[tuple]]) -> list[list[tuple]]:
         lead = 0
         while lead < len(sent) and sent[lead][3] in _FRAGMENT_TAGS:
             lead += 1
+        while 0 < lead < len(sent) and sent[lead - 1][3] == "SSO":
+            lead -= 1  # an opening bracket opens what follows it (— (주)한빛통신이), never ends a fragment
         has_number = any(m[3] == "SN" for m in sent[:lead])
         if merged and has_number and merged[-1][-1][3] != "SF":
             # the whole sentence is the fragment, or Kiwi put the fragment at the start of the next
@@ -73,11 +75,11 @@ def _keep_forms_with_names(text: str, sents: list[list[tuple]]) -> list[list[tup
         k = len(cur)
         while k > 0 and cur[k - 1][0] >= head - len(form):
             k -= 1
-        if k == 0 or cur[k][0] != head - len(form) or cur[-1][1] > head:
-            continue  # the mark is not whole morphemes at the sentence's end, or is all of it
-        nxt[:0] = cur[k:]
+        if cur[k][0] != head - len(form) or cur[-1][1] > head:
+            continue  # the mark is not whole morphemes at the sentence's end
+        nxt[:0] = cur[k:]  # a mark Kiwi made a sentence of its own joins its name too (제목\n\n(재)|한빛재단은)
         del cur[k:]
-    return out
+    return [s for s in out if s]
 
 
 class KiwiTokenizer:

@@ -114,6 +114,7 @@ OPEN_FAMILIES = (
     "legal_form",
     "described",
     "person",
+    "original_name",
 )
 
 
@@ -172,16 +173,21 @@ def test_a_branch_named_again_later_belongs_to_its_organisation():
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="needs pipeline/tokenizer.py to move a break inside a mark ('(' | '주)…')")
 def test_a_legal_form_keeps_its_bracket_when_kiwi_ends_a_sentence_after_it():
-    # Kiwi ends the first sentence after the "(" of (주) when a quoted title comes before on another line;
-    # the tokenizer moves only a break after a whole mark, and a span may not cross a sentence
+    # a dated list item's date joins the sentence before it, but the "(" of (주) opens the next name
     text = "▲ 2023.3.15 — 새솔복지관과 '함께 배움터' 협약을 맺었다.\n▲ '23.6.1 — (주)다온통신이 태블릿 80대를 기증했다."
     doc = annotate(text)
     assert [(s.text, s._.name) for s in doc.spans["ORG"]] == [
         ("새솔복지관", "새솔복지관"),
         ("(주)다온통신", "다온통신"),
     ]
+
+
+def test_a_legal_form_kiwi_makes_a_sentence_of_its_own_opens_the_name():
+    # after a title line, Kiwi may read "(재)" as a sentence by itself
+    text = "[알림] 올해 장학생 선발을 마쳤습니다\n\n(재)다솜장학재단(이사장 이한별)은 장학생 40명을 뽑았습니다."
+    doc = annotate(text)
+    assert [(s.text, s._.name) for s in doc.spans["ORG"]] == [("(재)다솜장학재단", "다솜장학재단")]
 
 
 def test_a_short_latin_name_needs_a_context():
