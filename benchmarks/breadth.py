@@ -42,7 +42,16 @@ def family_rows(name: str) -> list[dict[str, str]]:
         return []
     lines = [ln.rstrip("\n") for ln in path.open(encoding="utf-8") if ln.strip() and not ln.startswith("#")]
     header = lines[0].split("\t")
-    return [dict(zip(header, ln.split("\t"), strict=True)) for ln in lines[1:]]
+    rows = [dict(zip(header, ln.split("\t"), strict=True)) for ln in lines[1:]]
+    for row in rows:
+        row["text"] = row_text(row["text"])
+    return rows
+
+
+def row_text(text: str) -> str:
+    """A family row's text as a document: ``\\n`` in the table is a line break (a heading above a
+    paragraph, a dateline), as in ``event_roles.tsv``."""
+    return text.replace("\\n", "\n")
 
 
 def expected_items(field: str) -> list[tuple[str, str]]:

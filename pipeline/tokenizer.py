@@ -39,7 +39,10 @@ def _merge_fragments(sents: list[list[tuple]]) -> list[list[tuple]]:
         while 0 < lead < len(sent) and sent[lead - 1][3] == "SSO":
             lead -= 1  # an opening bracket opens what follows it (— (주)한빛통신이), never ends a fragment
         has_number = any(m[3] == "SN" for m in sent[:lead])
-        if merged and has_number and merged[-1][-1][3] != "SF":
+        # a fragment ends where a word does: `2020` glued to `년` opens a date of its own sentence
+        # (a heading with no final punctuation above `2020년 배출량은 …`), and stays there
+        whole = lead == len(sent) or sent[lead][0] > sent[lead - 1][1]
+        if merged and has_number and whole and merged[-1][-1][3] != "SF":
             # the whole sentence is the fragment, or Kiwi put the fragment at the start of the next
             # sentence ("… 했습니다 2022. 10. 통신업계의 …")
             merged[-1] = merged[-1] + sent[:lead]

@@ -115,7 +115,7 @@ def family_params():
 
 @pytest.mark.parametrize("table,text,published,expected", list(family_params()))
 def test_families(table, text, published, expected):
-    from benchmarks.breadth import predicted_items
+    from benchmarks.breadth import predicted_items, row_text
 
-    doc = annotate(text, published or None)
+    doc = annotate(row_text(text), published or None)
     assert predicted_items(doc, FAMILY_LABELS[table]) == expected_items(expected)
