@@ -228,13 +228,10 @@ def start_worker_forkserver() -> bool:
 
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return False
-    import dask
-    from distributed.utils import get_mp_context
-
-    with dask.config.set({_METHOD: "forkserver"}):
-        context = get_mp_context()  # distributed sets its own preload list on the first call: replace it
-    # (ignored when the forkserver is running already: it keeps what it loaded)
-    context.set_forkserver_preload(["distributed", "pipeline.dask_preload"])
+    # Started here, before distributed's own preload list is set (which also imports numpy and pandas
+    # in this process first): once running, the forkserver keeps what it loaded, and the list set
+    # later changes nothing.
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["distributed", "pipeline.dask_preload"])
     forkserver.ensure_running()
     return True
 
