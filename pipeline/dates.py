@@ -32,7 +32,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from spacy.attrs import LEMMA
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
@@ -1744,7 +1743,7 @@ def clause_tenses(doc: Doc, index: TokenIndex) -> list[tuple[int, int]]:
     """(offset, tense) of every clause end of ``doc``: each final ending (``EF``) and each quotative
     ending (``…한다고``, ``…이라고``), with the tense of the predicate it closes. The predicate runs
     back over verbs, endings and a noun the prospective adnominal governs (``열 예정이다``)."""
-    lemmas = [doc.vocab.strings[h] for h in doc.to_array([LEMMA]).tolist()] if len(doc) else []
+    lemmas = index.lemmas
     tags = index.tags
     out = []
     for i, tag in enumerate(tags):
@@ -1782,7 +1781,7 @@ def adnominal_tenses(doc: Doc, index: TokenIndex) -> Callable[[int], int | None]
     축제를 홍보했다``: the opening is to come; ``5일 열린 행사에서 … 발표할 예정이다``: it was held).
     ``-는``/``-ㄹ`` plan or go on (1), ``-ㄴ`` after a verb and the past marker are past (-1); ``None``
     otherwise (an adjective ``어려운``, a noun, a word between)."""
-    lemmas = [doc.vocab.strings[h] for h in doc.to_array([LEMMA]).tolist()] if len(doc) else []
+    lemmas = index.lemmas
     tags, n = index.tags, index.n_tokens
 
     def tense_after(end: int) -> int | None:

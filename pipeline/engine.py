@@ -76,6 +76,8 @@ class Engine:
             raise ValueError("a scheduler address needs the dask engine")
         if self.name == "dask" and importlib.util.find_spec("distributed") is None:
             raise DaskMissing()  # before a run locks its output folder
+        if self.name == "dask" and not self.scheduler:
+            start_worker_forkserver()  # the workers' pipeline loads while the run gets ready
 
     def results(self, items: Iterator[Item], here: Callable[[Iterator[Item]], Iterator[Outcome]]) -> Iterator[Outcome]:
         """One result per item, in the order of ``items``; ``here`` extracts a stream of documents
@@ -203,6 +205,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
     # one thread per worker: a worker's pipeline is used by one task at a time. No memory limit:
     # a worker holds one pipeline (about 400 MB) and a few batches.
     with (
+        _forked_from_loaded_pipeline(),
         LocalCluster(
             n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0", memory_limit=0
         ) as cluster,
@@ -210,6 +213,42 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
     ):
         client.register_plugin(pipeline_loader())
         yield client
+
+
+_METHOD = "distributed.worker.multiprocessing-method"
+
+
+def start_worker_forkserver() -> bool:
+    """Start, once per process, the forkserver a ``LocalCluster`` forks its worker processes from,
+    which loads the pipeline as it starts (:mod:`pipeline.dask_preload`): the load runs beside what
+    the client does meanwhile (its imports, listing the inputs, starting the scheduler). False where
+    there is no forkserver (Windows): the workers are spawned and load the pipeline themselves."""
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return False
+    # Started here, before distributed's own preload list is set (which also imports numpy and pandas
+    # in this process first): once running, the forkserver keeps what it loaded, and the list set
+    # later changes nothing.
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["distributed", "pipeline.dask_preload"])
+    forkserver.ensure_running()
+    return True
+
+
+@contextlib.contextmanager
+def _forked_from_loaded_pipeline() -> Iterator[None]:
+    """While it lasts, a ``LocalCluster`` starts (and restarts) its worker processes from the
+    forkserver of :func:`start_worker_forkserver` instead of spawning fresh interpreters that each
+    import spaCy and load Kiwi: a worker's start-up becomes a fork, its loader finds the pipeline
+    there, and it exits without tearing the pipeline down. The client itself never loads Kiwi."""
+    if not start_worker_forkserver():
+        yield
+        return
+    import dask
+
+    with dask.config.set({_METHOD: "forkserver"}):
+        yield
 
 
 def dask_results(items: Iterator[Item], workers: int | None = None, scheduler: str | None = None) -> Iterator[Outcome]:

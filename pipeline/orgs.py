@@ -763,6 +763,18 @@ def _acting(
         k = bisect_left(taken_starts, w.end)
         if (k and reach[k - 1] > w.start) or w.end - w.start < 2:
             continue
+        # the role test of the end, with every role, first: most words are in no role at all, and
+        # then nothing else about them matters (the tests between only keep words out)
+        _, hi = index.sentence_bounds(index.sentence_of(w.start), len(text))
+        last = words[_list_end(t, text, words, i)]
+        rests = [text[w.end : hi], text[last.end : hi]]
+        rests += [text[m.end() : hi] for r in rests if (m := _BRACKETED.match(r))]
+        if not (
+            any(rx.match(rest) for rest in rests for _, _, rx in t.roles)
+            if grouped
+            else any(any_role[True].match(rest) for rest in rests)
+        ):
+            continue
         surface = text[w.start : w.end]
         key = normalise(surface)
         kind, stands_in, unit = _acting_suffix(t, key)
@@ -780,12 +792,8 @@ def _acting(
         ):
             continue
         kind = kind or "other"
-        _, hi = index.sentence_bounds(index.sentence_of(w.start), len(text))
         if _not_org_in_context(t, text, w.start, w.end, _context_kind(kind)):
             continue  # a programme or venue named after it, a city as a place (서울시 성동구와)
-        last = words[_list_end(t, text, words, i)]
-        rests = [text[w.end : hi], text[last.end : hi]]
-        rests += [text[m.end() : hi] for r in rests if (m := _BRACKETED.match(r))]
         proper = stands_in or _proper_name(t, text, w)
         if (
             any(rx.match(rest) for rest in rests for _, needs_proper, rx in t.roles if proper or not needs_proper)

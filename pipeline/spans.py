@@ -53,10 +53,10 @@ def doc_text(doc: Doc) -> str:
 
 
 class TokenIndex:
-    """Token start/end offsets, tags, whitespace and sentence starts of a Doc, as plain lists."""
+    """Token start/end offsets, tags, lemmas, whitespace and sentence starts of a Doc, as plain lists."""
 
     def __init__(self, doc: Doc):
-        arr = doc.to_array([IDX, LENGTH, TAG, SPACY, SENT_START, IS_SPACE]).tolist() if len(doc) else []
+        arr = doc.to_array([IDX, LENGTH, TAG, SPACY, SENT_START, IS_SPACE, LEMMA]).tolist() if len(doc) else []
         strings = doc.vocab.strings
         self.n_tokens = len(doc)
         self.start_list = [r[0] for r in arr]
@@ -65,6 +65,10 @@ class TokenIndex:
         self.ends = set(self.end_list)
         names = {h: strings[h] for h in {r[2] for r in arr} if h}  # a few dozen tags, many tokens
         self.tags = [names.get(r[2], "") for r in arr]
+        # each string once: a lemma comes back many times (하, 을, 다), and a look-up in the
+        # StringStore makes a new string every time
+        lemma_names = {h: strings[h] for h in {r[6] for r in arr}}
+        self.lemmas = [lemma_names[r[6]] for r in arr]
         self.whitespace = [bool(r[3]) for r in arr]
         self.is_space = [bool(r[5]) for r in arr]
         self.sent_starts = [r[0] for i, r in enumerate(arr) if i == 0 or r[4] == 1] or [0]

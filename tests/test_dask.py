@@ -12,14 +12,15 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from pipeline import api
-from pipeline.engine import Engine
+from pipeline.engine import Engine, process_batch
 from pipeline.export import COLUMNS, INTEGER_COLUMNS, ParquetSet, read_table
-from pipeline.ingest import iter_documents
+from pipeline.ingest import Document, iter_documents
 from tests.support import stop_after
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,6 +136,37 @@ def test_a_killed_worker_costs_no_document(local_run, cluster, tmp_path):
     same_csvs(tmp_path / "dask", expected)
     client.wait_for_workers(2, timeout=120)  # the nanny restarted it
     assert victim not in worker_pids(client)
+
+
+def _pipeline_loaded_before_fork() -> bool:
+    from pipeline import kiwi
+    from pipeline.nlp import get_nlp
+
+    return kiwi._KIWI is not None and os.getpid() != kiwi._OWNER and get_nlp.cache_info().currsize == 1
+
+
+@needs_dask
+def test_a_local_clusters_workers_are_forked_with_the_pipeline_loaded():
+    """The LocalCluster of ``--engine dask`` forks its workers, restarted ones included, from a
+    forkserver that loaded Kiwi and the tables: no worker loads them itself."""
+    from pipeline.engine import dask_client
+
+    with dask_client(2) as client:
+        assert list(client.run(_pipeline_loaded_before_fork).values()) == [True, True]
+        address, victim = next(iter(client.run(os.getpid).items()))
+        os.kill(victim, signal.SIGKILL)
+        for _ in range(600):  # until the scheduler has dropped it and the nanny has started another
+            workers = client.scheduler_info(n_workers=-1)["workers"]
+            if len(workers) == 2 and address not in workers:
+                break
+            time.sleep(0.2)
+        assert victim not in worker_pids(client)
+        assert list(client.run(_pipeline_loaded_before_fork).values()) == [True, True]
+        assert (
+            client.submit(process_batch, [Document(doc_id="d", text=TEXTS[1], published="2021-06")])
+            .result()[0]
+            .tables["amounts"]
+        )
 
 
 @needs_dask
