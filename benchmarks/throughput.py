@@ -48,10 +48,35 @@ def corpus(min_chars: int) -> list[str]:
 
 
 def timed_run(args: list[str]) -> tuple[float, int]:
-    """Wall seconds and peak RSS (MiB) of the largest process of a `python -m pipeline` command."""
+    """Wall seconds and peak RSS (MiB) of the largest process of a `python -m pipeline` command: its
+    own, its reaped children's, and every descendant's seen by polling ``/proc`` twice a second (dask's
+    workers are children of a forkserver, not of the command)."""
     code = (
-        "import resource, runpy, sys, json, time\n"
+        "import os, resource, runpy, sys, json, threading, time\n"
         "sys.argv = ['pipeline'] + json.loads(sys.argv[1])\n"
+        "seen = [0]\n"
+        "def watch():  # grandchildren (workers forked from dask's forkserver) are no children of ours: poll them\n"
+        "    while True:\n"
+        "        kids, tree = {}, {os.getpid()}\n"
+        "        for d in os.listdir('/proc'):\n"
+        "            try:\n"
+        "                kids[int(d)] = int(open(f'/proc/{d}/stat').read().rsplit(')', 1)[1].split()[1])\n"
+        "            except (ValueError, OSError, IndexError):\n"
+        "                pass\n"
+        "        while True:\n"
+        "            more = {pid for pid, ppid in kids.items() if ppid in tree} - tree\n"
+        "            if not more:\n"
+        "                break\n"
+        "            tree |= more\n"
+        "        for pid in tree - {os.getpid()}:\n"
+        "            try:\n"
+        "                hwm = next(l for l in open(f'/proc/{pid}/status') if l.startswith('VmHWM'))\n"
+        "                seen[0] = max(seen[0], int(hwm.split()[1]))\n"
+        "            except (OSError, StopIteration):\n"
+        "                pass\n"
+        "        time.sleep(0.5)\n"
+        "if os.path.isdir('/proc'):\n"
+        "    threading.Thread(target=watch, daemon=True).start()\n"
         "t = time.perf_counter()\n"
         "try:\n"
         "    runpy.run_module('pipeline', run_name='__main__')\n"
@@ -63,7 +88,7 @@ def timed_run(args: list[str]) -> tuple[float, int]:
         "except (OSError, StopIteration):\n"
         "    pass\n"
         "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-        "print(json.dumps([time.perf_counter() - t, max(own, kids)]), file=sys.stderr)\n"
+        "print(json.dumps([time.perf_counter() - t, max(own, kids, seen[0])]), file=sys.stderr)\n"
     )
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code, json.dumps(args)], cwd=ROOT, capture_output=True, text=True)
