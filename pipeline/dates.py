@@ -1400,13 +1400,15 @@ RULES: tuple[Rule, ...] = (
     # ranges whose first part borrows the unit of the second: 1~2개월간, 3~5월, 2020~2022년, 7월 1~3일
     Rule(
         "date.duration_range_start",
-        r"{nb}(?P<n>\d{{1,3}}){S}[~∼〜]{S}"
-        r"(?=\d{{1,3}}{S}(?P<u>개월|년|주|일)(?:\s?간(?![가-힣])|간(?=[의에은는도])|\s*동안))",
+        r"{nb}(?P<n>\d{{1,3}}){S}[~∼〜\-–]{S}"
+        r"(?=\d{{1,3}}{S}(?P<u>개월|년|주|일)(?:\s?간(?![가-힣])|간(?=[의에은는도])|\s*동안"
+        # without 간/동안 a range of months is still durations (3~4개월 걸린다), as a bare 4개월 is one
+        r"|(?<=개월)(?!\s*(?:전|후|뒤|차|째|만|연속))(?![가-힣])|(?<=개월)(?=[이가을를은는도의]\s)))",
         resolve_duration,
         end_group="n",
         read=read_duration,
         sets_context=False,
-        doc="1~2개월간, 3~4일 동안 → 1, 3: the first end of a range of durations, in the second's unit",
+        doc="1~2개월간, 3~4일 동안, 3~4개월 걸린다, 1-2주간 → 1, 3, 3, 1: the first end of a range of durations, in the second's unit",
     ),
     Rule("date.range_month_start", r"{nb}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m", doc="3~5월 → 3"),
     Rule(
