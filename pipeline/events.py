@@ -82,7 +82,7 @@ UNKNOWN_KIND = "other"  # an organisation kind that names no kind (organizations
 # the cases of a particle after a name that is not the subject (에, 에게, 와, 의, 을, 에서, …; particles.tsv)
 # a line opening with a list mark (▲, ■, ※, or a dash and a space): a list item, a statement of its own
 _MARK = re.compile(r"[▲△■□●○◆◇•◦▶▷►※☞◎]|[-–—*][^\S\n]")
-_ITEM = re.compile(r"\n[^\S\n]*(?=[▲△■□●○◆◇•◦▶▷►※☞◎]|[-–—*][^\S\n])")
+_ITEM = re.compile(rf"\n[^\S\n]*(?={_MARK.pattern})")  # the start of a line that opens with one
 _FINAL = re.compile(r"[.!?。][\"”'’)\]]*\s*$")  # a line closing on a final sign
 _WEEKDAY = re.compile(r"\(\s*[월화수목금토일]\s*\)")  # 23.10.28(토): a date's weekday
 _OBLIQUE = frozenset({"dative", "locative", "comitative", "genitive", "object", "ablative", "instrumental"})

@@ -110,6 +110,14 @@ def normalise(s: str) -> str:
 
 
 _NAME_GAPS = re.compile(r"[\s·ㆍ]+")
+_NON_SPACE = re.compile(r"\S")
+
+
+def _next_word(text: str, pos: int) -> int:
+    """Where the next word starts at or after ``pos`` (``len(text)`` if none): the offset of
+    ``text[pos:].lstrip()`` without copying the rest of the text."""
+    m = _NON_SPACE.search(text, pos)
+    return m.start() if m else len(text)
 
 
 def _alt(words) -> str:
@@ -496,15 +504,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
         found.append(Org(start, end, entry[0], entry[1]))
     # a company name before a product name is part of it: 현대차 아이오닉 5, 삼성 갤럭시
     product_starts = {p.start for p in blocked}
-    found = [
-        o
-        for o in found
-        if not (
-            text[o.end : o.end + 1] == " "
-            # the next word's start (text[o.end:].lstrip() without copying the rest of the text)
-            and (m.start() if (m := re.compile(r"\S").search(text, o.end)) else len(text)) in product_starts
-        )
-    ]
+    found = [o for o in found if not (text[o.end : o.end + 1] == " " and _next_word(text, o.end) in product_starts)]
 
     found = _agencies_of_umbrella(text, found)
     found += _national_governments(t, text, found)
@@ -650,9 +650,7 @@ def _is_person(t: OrgTables, text: str, start: int, end: int, body: bool = False
     if not title:
         return False
     person_before = re.search(r"([가-힣]{3})\s+$", text[max(0, start - 5) : start])  # (only when a title follows)
-    # after the spaces and the title (text[end:].lstrip()[title.end():] without copying the rest of the text)
-    word = m.start() if (m := re.compile(r"\S").search(text, end)) else len(text)
-    person_after = _NAME_AFTER_TITLE.match(text, word + title.end())
+    person_after = _NAME_AFTER_TITLE.match(text, _next_word(text, end) + title.end())  # after the spaces and the title
     named = person_after is not None and _person_shaped(t, person_after.group(1))
     return not ((person_before and _person_shaped(t, person_before.group(1))) or named)
 

@@ -72,9 +72,7 @@ def _keep_forms_with_names(text: str, sents: list[list[tuple]]) -> list[list[tup
         head = nxt[0][0]
         if not text.endswith(forms, 0, head):  # (one test for all the marks: most sentences have none)
             continue
-        form = next((f for f in forms if text.endswith(f, 0, head)), None)
-        if form is None:
-            continue
+        form = next(f for f in forms if text.endswith(f, 0, head))
         k = len(cur)
         while k > 0 and cur[k - 1][0] >= head - len(form):
             k -= 1
