@@ -548,7 +548,7 @@ def not_in_title(f: Found) -> bool:
     (docs/annotation.md: quoted titles are names); a quotation that holds the holiday's name alone
     (``'지구의 날' 맞아``) marks the day, no title."""
     alone = (
-        0 < f.start and f.end < len(f.text) and f.text[f.start - 1] in _OPEN_QUOTES and f.text[f.end] in _CLOSE_QUOTES
+        f.start > 0 and f.end < len(f.text) and f.text[f.start - 1] in _OPEN_QUOTES and f.text[f.end] in _CLOSE_QUOTES
     )
     return alone or not in_quoted_title(f.text, f.start, f.end)
 
