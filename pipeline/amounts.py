@@ -290,7 +290,8 @@ class AmountTables:
             ),
             AmountRule(
                 "amount.number_unit",
-                re.compile(rf"{number}\s*(?P<unit>{_alt(counters)}|{_alt(after)})", re.I),
+                # one alternation, longest first: 대만달러 is a currency, not the counter 대
+                re.compile(rf"{number}\s*(?P<unit>{_alt([*counters, *after])})", re.I),
                 _number_unit,
             ),
             AmountRule(
@@ -327,8 +328,9 @@ class AmountTables:
         )
         # a verb qualifier may follow a particle (50만 명을 넘어섰다, 1조 원에 육박한다)
         verbs = [r["word"] for r in quals if r["position"] == "after" and r["particle"] == "yes"]
+        # 어치 (worth) between the amount and its qualifier sets nothing (10억 원어치 이상)
         rx_q_after = re.compile(
-            rf"^(?:\s*(?P<q>{_alt([w for w in q_after if w not in verbs])})"
+            rf"^(?:어치)?(?:\s*(?P<q>{_alt([w for w in q_after if w not in verbs])})"
             rf"|(?:{_alt(particles)})?\s*(?P<q2>{_alt(verbs)}))"
         )
         money_rows = read_table("money_words.tsv", data_dir)
@@ -364,8 +366,15 @@ class AmountTables:
         )
 
 
-def _qualifier(t: AmountTables, text: str, start: int, end: int, infix: str | None) -> str:
+_COUNTED_NOUN = re.compile(r"\s+[가-힣]{1,6}(?=\s)")  # 15개 단체 내외: the noun 개 counts, then the qualifier
+_COUNTED_UNITS = frozenset({"개"})  # counters a counted noun often follows (15개 단체, 30개 기관)
+
+
+def _qualifier(t: AmountTables, text: str, start: int, end: int, infix: str | None, unit: str = "") -> str:
     m = t.rx_q_after.match(text[end : end + SETTINGS.amount_qualifier_after])
+    noun = _COUNTED_NOUN.match(text, end) if m is None and unit in _COUNTED_UNITS else None
+    if noun is not None:
+        m = t.rx_q_after.match(text[noun.end() : noun.end() + SETTINGS.amount_qualifier_after])
     if m:
         return t.q_after[m.group("q") or m.group("q2")]
     m = t.rx_q_attached.match(text, end)
@@ -435,7 +444,7 @@ def find_amounts(
             end = reading.end if reading.end is not None else m.end()
             if not _valid_edges(text, m.start(), end, bounds):
                 continue
-            qualifier = _qualifier(tables, text, m.start(), end, reading.infix)
+            qualifier = _qualifier(tables, text, m.start(), end, reading.infix, reading.unit)
             found.append(Amount(m.start(), end, reading.kind, reading.value, reading.unit, qualifier, rule.name))
     found = filter_overlaps(found)
     found += [r for r in (_range_start(tables, text, a) for a in found) if r is not None]

@@ -157,6 +157,7 @@ def fragments(t: DateTables) -> dict[str, str]:
         "of_week": rf"의\s*(?P<mod2>{_alt(w for w, r in parts if r['kind'] == 'mod' and w.endswith('주'))})",
         "year_mods": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] == "any"),
         "year_words": _alt(w for w, r in parts if r["applies_to"] == "year_word"),
+        "month_words": _alt(w for w, r in parts if r["applies_to"] == "month_word"),
         "halves": _alt(w for w, r in parts if r["kind"] == "half"),
         "year_names": _alt(w for w, r in parts if r["kind"] == "year_name"),
         "native_dur": _alt(t.durations),
@@ -356,7 +357,7 @@ _TWO_DIGIT_YEAR_NOT = re.compile(
 )
 _ORDINAL_AFTER = re.compile(r"\s*(?:째)")
 _HALF_FOLLOW_OK = re.compile(r"(?:에|부터|까지|중|내|의|와|과|는|도|를|동안|까지)")
-_LISTED_BEFORE = re.compile(r"[일월]\s*(?:과|와|및|,)\s*$")  # 5일과 7일
+_LISTED_BEFORE = re.compile(r"(?:[일월]|(?<![\d,.])\d{1,2})\s*(?:과|와|및|,|·)\s*$")  # 5일과 7일, 14, 15일
 _AS_OF_AFTER = re.compile(r"\s*(?:현재|기준)(?![가-힣])|\s*기준(?:으로|에)")  # 12월 31일 현재, 말 기준으로
 _RANGE_AFTER = re.compile(r"(?:\s*\([^)]{0,4}\))?\s*(?:부터|[~∼〜])")  # 11일(월)부터, 7일~8일: a range's start
 # 전날 밤부터, 11일 오후 2시부터: a range's start, a time of day between
@@ -397,6 +398,25 @@ def dotted_md_ok(f: Found) -> bool:
     """``10.21`` is a date as a range end after a dotted date, or before a weekday in parentheses
     (``3. 15.(금)``, ``4.20(토)``: a number never takes one)."""
     return bool(_WEEKDAY_MARK_AFTER.match(f.text, f.end)) or is_range_end(f)
+
+
+_WEEK_CUE_AFTER = re.compile(r"\s*중(?![가-힣])")
+_MONTHLY_BEFORE = re.compile(r"(?:매월|매달)\s*$")
+
+
+def not_monthly(f: Found) -> bool:
+    """``매월 월말``: a part of every month recurs, no date."""
+    return not _MONTHLY_BEFORE.search(f.before())
+
+
+def week_cue_ok(f: Found) -> bool:
+    """A week word that is also an ordinary word (date_words.tsv figurative ``cue``: ``금주`` abstinence,
+    ``내주다``, ``차주`` a car's owner) is a week only with a part or weekday after it, or ``중``."""
+    return (
+        f.grammar.tables.word(f.match.group("rw"))["figurative"] != "cue"
+        or bool(f.group("wd") or f.group("mod"))
+        or bool(_WEEK_CUE_AFTER.match(f.after()))
+    )
 
 
 def not_figurative(f: Found) -> bool:
@@ -460,6 +480,7 @@ def not_reporting_day(f: Found) -> bool:
 _SLASH_DATE_AROUND = re.compile(r"\s*(?:\(|부터|까지|[~∼〜])")
 _HOLIDAY_CUE_AFTER = re.compile(r"\s*(?:을|를|에|의|은|는|이|가|과|와|도|부터|까지|맞이|연휴|명절|전|당일|\s|[,.)]|$)")
 _OPEN_QUOTES = "'\"‘“「『《<"
+_CLOSE_QUOTES = "'\"’”」』》>"
 _ELIDED_CENTURY = re.compile(r"(?<![\w'’‘])['’‘]\d{2}(?:\.|\s*년)")  # '24년, '21.3.5
 _TITLE_CLOSE = re.compile(r"[^'\"’”」』》>\n.!?]{1,40}?['\"’”」』》>]")  # the quote closes in its sentence
 _QUOTED_REST = re.compile(r"[^'\"’”」』》>\n]{1,40}?['\"’”」』》>]")
@@ -483,8 +504,11 @@ def slash_date_ok(f: Found) -> bool:
 
 def not_every_year(f: Found) -> bool:
     """A period in a sentence with a frequency word (``매년 상반기에``, ``해마다 추석에는``; date_words.tsv
-    unit ``every``) is used for every year: no date."""
-    return not f.grammar.pattern(r"(?:{every})\s").search(f.before(f.grammar.settings.date_before * 4))
+    unit ``every``) is used for every year: no date. The word must stand in the period's own sentence
+    (``해마다 … 해 왔다. 하반기에는 …`` dates the half)."""
+    before = f.before(f.grammar.settings.date_before * 4)
+    cut = _SENTENCE_END.match(before)
+    return not f.grammar.pattern(r"(?:{every})\s").search(before, cut.end() if cut else 0)
 
 
 def not_recurring(f: Found) -> bool:
@@ -499,10 +523,11 @@ def is_coordinated(f: Found) -> bool:
     g = f.grammar
     return bool(
         g.pattern(r"\s*(?:와|과|및|·|ㆍ|,)\s*(?:{halves}|{holidays})").match(f.after())
-        or g.pattern(r"(?:{halves}|{holidays}|상)\s*(?:와|과|및|·|ㆍ|,)\s*$").search(f.before())
+        or g.pattern(r"(?<![가-힣])(?:{halves}|{holidays}|상)\s*(?:와|과|및|·|ㆍ|,)\s*$").search(f.before())
     )
 
 
+_SENTENCE_END = re.compile(r"[\s\S]*(?:(?<!\d)[.!?]\s|\n)")  # up to the last sentence end in a window
 _HOLIDAY_CUE = re.compile(
     r"\s*(?:연휴|명절|맞이|선물|당일|(?:[을를]\s*)?(?:맞아|맞이|앞두고|앞둔)|(?:과|와|및|·|,)\s*\S"
     r"|인\s+(?:오늘|어제|내일|이날|\d{1,2}일))"  # 설 앞두고 (a headline drops the particle), 동지인 오늘
@@ -520,8 +545,12 @@ def holiday_cue_ok(f: Found) -> bool:
 
 def not_in_title(f: Found) -> bool:
     """A holiday inside a quoted title (``'설맞이 사랑 나눔'``) names the programme, not a day
-    (docs/annotation.md: quoted titles are names)."""
-    return not in_quoted_title(f.text, f.start, f.end)
+    (docs/annotation.md: quoted titles are names); a quotation that holds the holiday's name alone
+    (``'지구의 날' 맞아``) marks the day, no title."""
+    alone = (
+        f.start > 0 and f.end < len(f.text) and f.text[f.start - 1] in _OPEN_QUOTES and f.text[f.end] in _CLOSE_QUOTES
+    )
+    return alone or not in_quoted_title(f.text, f.start, f.end)
 
 
 def hangul_month_ok(f: Found) -> bool:
@@ -855,6 +884,13 @@ def resolve_bare_weekday(p: DateParts, pub: Ref, context: Timex | None) -> Timex
     return _day(today + _dt.timedelta(days=diff))
 
 
+def resolve_month_word(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
+    """``월초``, ``월말``: the month of the context's date, else the document's (the mod says which part)."""
+    if context is not None and context.month is not None:
+        return Timex("month", context.year, context.month)
+    return Timex("month", pub.year, pub.month)
+
+
 def resolve_month_day_of(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
     """``10월 첫째 화요일``, ``3월 마지막 월요일``, ``10월 마지막 날``, ``이달 말일``, ``말일``: a day the
     month defines. A written month resolves as any partial date; ``이달``/``다음 달`` as relative
@@ -1141,13 +1177,13 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.year_half",
-        r"{nb}{ago}{yy}{S}년{S}(?P<half>{halves})",
+        r"{nb}{ago}{yy}{S}년{S}(?P<half>{halves})(?:\s*(?P<mod>{year_mods}))?",
         checks=(not_year_count, not_title_year),
         doc="2020년 상반기; not '2024년 상반기 장학증서 수여식' (a title)",
     ),
     Rule(
         "date.year_quarter",
-        r"{nb}{ago}{yy}{S}년{S}(?P<q>[1-4])(?:/4)?{S}분기",
+        r"{nb}{ago}{yy}{S}년{S}(?P<q>[1-4])(?:/4)?{S}분기(?:\s*(?P<mod>{year_mods}))?",
         checks=(not_year_count, not_title_year),
         doc="2021년 1분기",
     ),
@@ -1213,10 +1249,15 @@ RULES: tuple[Rule, ...] = (
         resolve_relative_year,
         doc="올해 3월, 지난해 12월 1일",
     ),
-    Rule("date.rel_year_half", r"(?P<ry>{rel_year}){S}(?P<half>{halves})", resolve_relative_year, doc="올해 상반기"),
+    Rule(
+        "date.rel_year_half",
+        r"(?P<ry>{rel_year}){S}(?P<half>{halves})(?:\s*(?P<mod>{year_mods}))?",
+        resolve_relative_year,
+        doc="올해 상반기, 올해 상반기 말",
+    ),
     Rule(
         "date.rel_year_quarter",
-        r"(?P<ry>{rel_year}){S}(?P<q>[1-4])(?:/4)?{S}분기",
+        r"(?P<ry>{rel_year}){S}(?P<q>[1-4])(?:/4)?{S}분기(?:\s*(?P<mod>{year_mods}))?",
         resolve_relative_year,
         doc="내년 1분기",
     ),
@@ -1266,9 +1307,10 @@ RULES: tuple[Rule, ...] = (
     # weeks and weekdays
     Rule(
         "date.rel_week",
-        r"(?P<rw>{rel_week})(?:\s*(?P<wd>{weekdays}))?",
+        r"(?P<rw>{rel_week})(?:\s*(?P<wd>{weekdays})|\s*(?P<mod>{year_mods}))?",
         resolve_relative_week,
-        doc="이번 주, 지난주, 다음 주 화요일",
+        checks=(week_cue_ok,),
+        doc="이번 주, 지난주, 다음 주 화요일, 지난 주말 (the week's END), 내주 초",
     ),
     Rule(
         "date.last_next_weekday",
@@ -1384,12 +1426,19 @@ RULES: tuple[Rule, ...] = (
         checks=(not_ordinal, not_recurring),
         doc="6월, 3월 초",
     ),
-    Rule("date.quarter", r"{nb}(?P<q>[1-4])(?:/4)?{S}분기", doc="3분기"),
+    Rule("date.quarter", r"{nb}(?P<q>[1-4])(?:/4)?{S}분기(?:\s*(?P<mod>{year_mods}))?", doc="3분기, 3분기 말"),
     Rule(
         "date.half",
-        r"(?P<half>{halves})",
+        r"(?P<half>{halves})(?:\s*(?P<mod>{year_mods}))?",
         checks=(half_follow_ok, not_every_year, not_in_title),
         doc="상반기에; not inside a quoted title ('상반기 장학증서 수여식')",
+    ),
+    Rule(
+        "date.month_word",
+        r"(?<![가-힣])(?P<mod>{month_words})",
+        resolve_month_word,
+        checks=(not_recurring, not_monthly),
+        doc="월초, 월말: the context's or the document's month; not 매월 월말",
     ),
     Rule(
         "date.year_part",
@@ -1419,16 +1468,16 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.range_md_start",
-        r"{nb}{mo}{S}월{S}{dd}{S}[~∼〜]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
+        r"{nb}{mo}{S}월{S}{dd}{S}[~∼〜,·]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
         end_group="d",
-        doc="4월 24~28일 → 4월 24",
+        doc="4월 24~28일 → 4월 24; a list 6월 14, 15일 → 6월 14",
     ),
     Rule(
         "date.range_rel_month_day_start",
-        r"(?P<rm>{rel_month}){S}{dd}{S}[~∼〜]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
+        r"(?P<rm>{rel_month}){S}{dd}{S}[~∼〜,·]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
         resolve_relative_month,
         end_group="d",
-        doc="지난달 27~28일 → 지난달 27",
+        doc="지난달 27~28일, 지난달 25, 26일 → 지난달 27, 지난달 25",
     ),
     Rule(
         "date.range_rel_year_month_start",
@@ -1439,14 +1488,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.range_last_next_day_start",
-        r"(?P<dir>{this_last_next}){S}{dd}{S}[~∼〜]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
+        r"(?P<dir>{this_last_next}){S}{dd}{S}[~∼〜,·]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
         resolve_last_next_day,
         end_group="d",
-        doc="지난 2~3일 → 지난 2",
+        doc="지난 2~3일, 오는 11·12일 → 지난 2, 오는 11",
     ),
     Rule(
         "date.range_day_start",
-        r"{nb}{dd}{S}[~∼〜]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
+        r"{nb}{dd}{S}[~∼〜,·]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
         end_group="d",
         doc="7월 1~3일 → 1",
     ),
@@ -1741,9 +1790,14 @@ def predicate_tense(tokens: Sequence[tuple[str, str]]) -> int:
     return 0
 
 
+# linking endings that close a clause of their own when its predicate carries the past marker
+# (``9일 기탁했으며 … 배달한다``: the gift is past, the delivery to come)
+_LINKING_ENDINGS = frozenset({"며", "으며", "고", "면서", "으면서"})
+
+
 def clause_tenses(doc: Doc, index: TokenIndex) -> list[tuple[int, int]]:
-    """(offset, tense) of every clause end of ``doc``: each final ending (``EF``) and each quotative
-    ending (``…한다고``, ``…이라고``), with the tense of the predicate it closes. The predicate runs
+    """(offset, tense) of every clause end of ``doc``: each final ending (``EF``), each quotative
+    ending (``…한다고``, ``…이라고``) and each linking ending after the past marker (``…했으며``), with the tense of the predicate it closes. The predicate runs
     back over verbs, endings and a noun the prospective adnominal governs (``열 예정이다``)."""
     lemmas = index.lemmas
     tags = index.tags
@@ -1752,7 +1806,10 @@ def clause_tenses(doc: Doc, index: TokenIndex) -> list[tuple[int, int]]:
         if "EF" not in tag and "EC" not in tag:
             continue  # (the test below, without splitting every token's tag)
         parts = _parts(tag, lemmas[i])
-        if not parts or not (parts[-1][0] == "EF" or (parts[-1][0] == "EC" and _QUOTATIVE.search(parts[-1][1]))):
+        linking = bool(parts) and parts[-1][0] == "EC" and parts[-1][1] in _LINKING_ENDINGS
+        if not parts or not (
+            parts[-1][0] == "EF" or (parts[-1][0] == "EC" and _QUOTATIVE.search(parts[-1][1])) or linking
+        ):
             continue
         j = i
         while j > 0:
@@ -1770,7 +1827,10 @@ def clause_tenses(doc: Doc, index: TokenIndex) -> list[tuple[int, int]]:
                 continue
             break
         group = [(tags[k], lemmas[k]) for k in range(j, i + 1) if not index.is_space[k]]
-        out.append((index.end_list[i], predicate_tense(group)))
+        tense = predicate_tense(group)
+        if linking and tense >= 0:
+            continue  # 전달하고 … 연다: a linked clause without the past marker takes the sentence's tense
+        out.append((index.end_list[i], tense))
     return out
 
 
