@@ -81,6 +81,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     # the dask engine's client never extracts: Kiwi loads in the workers only
     if args.engine == "local":
         warm_up_in_background()  # Kiwi loads while spaCy is imported and the inputs are read
+    else:
+        engine.warm_up()  # the workers' pipeline loads while the run gets ready
     from .api import run
 
     if args.engine == "local" and (args.workers or 1) > 1:

@@ -76,8 +76,13 @@ class Engine:
             raise ValueError("a scheduler address needs the dask engine")
         if self.name == "dask" and importlib.util.find_spec("distributed") is None:
             raise DaskMissing()  # before a run locks its output folder
+
+    def warm_up(self) -> None:
+        """Start loading what the workers need while the run gets ready: for a local Dask cluster,
+        the forkserver its workers fork from (:func:`start_worker_forkserver`; the run starts it
+        anyway, this only starts it sooner). Constructing an engine starts nothing."""
         if self.name == "dask" and not self.scheduler:
-            start_worker_forkserver()  # the workers' pipeline loads while the run gets ready
+            start_worker_forkserver()
 
     def results(self, items: Iterator[Item], here: Callable[[Iterator[Item]], Iterator[Outcome]]) -> Iterator[Outcome]:
         """One result per item, in the order of ``items``; ``here`` extracts a stream of documents

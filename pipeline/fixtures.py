@@ -16,7 +16,7 @@ from . import schema
 from .schema import DATE_VALUE
 
 _PUBLISHED = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$")
-_AMOUNT_ITEM = re.compile(r"^\d+(?:\.\d+)? \S+$")
+_AMOUNT_ITEM = re.compile(r"^\d+(?:\.\d+)? \S+(?: \S+)*$")  # a unit may hold a space: 8 개 동
 
 ROOT = Path(__file__).resolve().parent.parent
 

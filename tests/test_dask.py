@@ -170,6 +170,23 @@ def test_a_local_clusters_workers_are_forked_with_the_pipeline_loaded():
 
 
 @needs_dask
+def test_constructing_an_engine_starts_nothing_warm_up_starts_the_forkserver(monkeypatch):
+    """An Engine is a value (validated, compared, passed around); only ``warm_up`` (which the
+    command line calls) and the run itself start the local cluster's forkserver."""
+    from pipeline import engine as engine_module
+
+    started = []
+    monkeypatch.setattr(engine_module, "start_worker_forkserver", lambda: started.append(1) or True)
+    local_dask = Engine("dask")
+    assert started == []
+    Engine("dask", scheduler="tcp://127.0.0.1:8786").warm_up()  # a remote cluster forks nothing here
+    Engine("local", 2).warm_up()
+    assert started == []
+    local_dask.warm_up()
+    assert started == [1]
+
+
+@needs_dask
 def test_resume_with_the_dask_engine(local_run, cluster, tmp_path):
     src, expected = local_run
     c, _ = cluster

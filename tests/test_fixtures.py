@@ -50,6 +50,8 @@ def test_fixture_set_covers_what_the_issue_asks():
             "not a non-negative number",
         ),
         (lambda fx: fx["events"][0].update(category="charity"), "category 'charity'"),
+        (lambda fx: fx["events"][0].update(amounts=["8개 동"]), "is not 'VALUE UNIT'"),
+        (lambda fx: fx["events"][0].update(amounts=["8 개 동 "]), "is not 'VALUE UNIT'"),
         (
             lambda fx: fx["spans"][1].update(
                 start=fx["spans"][0]["start"], end=fx["spans"][0]["end"], text=fx["spans"][0]["text"]
@@ -105,3 +107,10 @@ def test_readme_shows_the_current_news_evaluation(section):
         f"README.md is stale: python -m pipeline evaluate --gold tests/{NEWS_SECTIONS[section]} --write README.md "
         f"--section {section}"
     )
+
+
+def test_an_event_amount_may_have_a_unit_with_a_space():
+    """A unit with a space (``개 동``, docs/annotation.md) is an event amount like any other."""
+    fx = load(FIXTURES / "kakao_covid19_csr.json")
+    fx["events"][0]["amounts"] = ["8 개 동", "3 tCO2eq"]
+    assert not [p for p in check(fx, fixture_text(fx)) if "VALUE UNIT" in p]
