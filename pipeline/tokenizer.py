@@ -76,8 +76,8 @@ def _keep_forms_with_names(text: str, sents: list[list[tuple]]) -> list[list[tup
         k = len(cur)
         while k > 0 and cur[k - 1][0] >= head - len(form):
             k -= 1
-        if cur[k][0] != head - len(form) or cur[-1][1] > head:
-            continue  # the mark is not whole morphemes at the sentence's end
+        if k == len(cur) or cur[k][0] != head - len(form) or cur[-1][1] > head:
+            continue  # the mark is not whole morphemes at the sentence's end (or in no sentence at all)
         nxt[:0] = cur[k:]  # a mark Kiwi made a sentence of its own joins its name too (제목\n\n(재)|한빛재단은)
         del cur[k:]
     return [s for s in out if s]

@@ -181,6 +181,20 @@ def test_an_org_stays_in_its_sentence():
     assert [(s.text, s._.name) for s in lg.spans["ORG"]] == [("(주)LG", "LG")]
 
 
+def test_a_mark_in_no_sentence_is_left_where_it_is():
+    """A legal-form mark before a sentence's first name that no morpheme of the sentence before holds
+    (Kiwi left it out) moves nowhere, and the sentences come back unchanged."""
+    from pipeline.tokenizer import _keep_forms_with_names
+
+    text = "기부했다 (주)한빛테크는"
+    cur = [(0, 2, "기부", "NNG"), (2, 4, "했다", "XSV+EF")]
+    nxt = [(8, 12, "한빛테크", "NNP"), (12, 13, "는", "JX")]
+    assert _keep_forms_with_names(text, [cur, nxt]) == [cur, nxt]
+    # the mark as whole morphemes at the end of the sentence before does move to its name
+    cur2 = [*cur, (5, 8, "(주)", "SW")]
+    assert _keep_forms_with_names(text, [cur2, nxt]) == [cur, [*cur2[2:], *nxt]]
+
+
 def test_events_component_writes_doc_events():
     doc = annotate(TEXT, "2021-06-15")
     assert doc._.events and doc._.events[0].date_value == "2020-03"
