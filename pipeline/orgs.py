@@ -79,9 +79,9 @@ FILES = (
 _SHORT_LATIN = re.compile(r"[A-Za-z]{1,2}")  # KB, SK, LG: an ORG only in a context that makes one
 _SIGN_PARTICLES = frozenset("은는이가와과의도을를에")  # one-letter particles Kiwi may read as nouns after a sign
 _COORDINATOR = "·ㆍ"  # 신한·우리·하나금융그룹
-_SEPARATORS = _COORDINATOR + "=/"  # signs that end a name inside a word: 사진제공=한빛재단
+_SEPARATORS = _COORDINATOR + "=/…"  # signs that end a name inside a word: 사진제공=한빛재단, a headline's 잇따라…수협
 _FORM_RULES = ("org.company_form_prefix", "org.company_form_suffix")  # a name marked by its legal form
-_REPEATED_RULES = ("org.acting", "org.described")  # a name found so is an ORG everywhere in the document
+_REPEATED_RULES = ("org.acting", "org.described", "org.suffix")  # a name found so is an ORG all through the document
 _ACTING_ONLY = ("role", "acting", "unit")  # org_suffixes.tsv needs_proper values the suffix rule skips
 _LIST_SIGNS = (",", "、")  # between the members of an enumeration (구례군, 지리산사랑나눔회와 함께)
 _PAIRING = ("와", "과")  # between two names (교육부와 과학기술정보통신부는)
@@ -183,6 +183,7 @@ class OrgTables:
     affiliate: re.Pattern  # 계열사 before an unknown company
     descriptors: re.Pattern  # 제조업체(인) before an unknown name: group `word` is the descriptor
     descriptor_kinds: dict[str, str]  # descriptor → the kind of the name after it
+    quoted: re.Pattern  # a descriptor or a written-out form, then a name in quotes: group `word`, group `name`
     non_heads: frozenset[str]  # nouns that end programmes, events, places (한국어교실): no acting name
     acronym_stop: frozenset[str]
     forms: dict[str, str]  # legal-form mark → the kind of an unlisted name it marks
@@ -272,6 +273,10 @@ class OrgTables:
             affiliate=re.compile(rf"(?:{_alt(_words_of(read_table('affiliate_words.tsv', base), 'word'))})\s+$"),
             descriptors=re.compile(rf"(?P<word>{_alt(descriptor_kinds)})(?:인|이자)?\s+$"),
             descriptor_kinds=descriptor_kinds,
+            quoted=re.compile(
+                rf"(?P<word>{_alt([*descriptor_kinds, *(f for f in form_kinds if f.isalpha())])})(?:인|이자)?\s*"
+                r"['‘\"“](?P<name>[가-힣A-Za-z0-9][가-힣A-Za-z0-9&. ]{1,18}[가-힣A-Za-z0-9])['’\"”]"
+            ),
             non_heads=frozenset(_words_of(read_table("org_non_heads.tsv", base), "word")),
             acronym_stop=frozenset(w.lower() for w in _words_of(read_table("acronym_stopwords.tsv", base), "word")),
             forms=form_kinds,
@@ -522,8 +527,19 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _drop_back_references(t, text, found)
     found = _contractions(t, text, found)
     found = [kept for o in found if (kept := _in_one_sentence(t, text, index, o)) is not None]
+    found = [o for o in found if not _web_address(text, tag_at, o)]
     published = getattr(doc._, "published", None)
     return [_as_of(t, o, text, published) for o in filter_overlaps(found)], blocked
+
+
+# a name glued to a web domain (news1.kr, hanbit.or.kr) or inside an e-mail address or URL Kiwi reads as one
+_DOMAIN = re.compile(r"[A-Za-z0-9-]*\.(?:(?:co|or|go|ac|re|ne)\.)?(?:kr|com|net|org|co)(?![A-Za-z0-9])")
+_WEB_TAGS = ("W_EMAIL", "W_URL")
+
+
+def _web_address(text: str, tag_at: dict[int, str], o: Org) -> bool:
+    """A part of an e-mail address or a URL (``sjyoon@news1.kr``, ``(news1.kr)``) names no organisation."""
+    return tag_at.get(o.start, "") in _WEB_TAGS or bool(_DOMAIN.match(text, o.end))
 
 
 # the new name of a rename: 국가철도공단으로 이름을 바꾼다, 신한라이프로 사명을 변경한다
@@ -863,7 +879,8 @@ def _proper_name(t: OrgTables, text: str, w: _Word) -> bool:
 def _repeated(
     t: OrgTables, text: str, words: list[_Word], found: list[Org], blocked: list[tuple[int, int]]
 ) -> list[Org]:
-    """A name found acting once, or described as an organisation (``봉사단체 늘봄봉사단``), is an organisation
+    """A name found acting once, by its head (``늘봄봉사단``, where Kiwi reads it as one common noun elsewhere), or
+    described as an organisation (``봉사단체 늘봄봉사단``), is an organisation
     everywhere in the document (``포스코는 …`` after ``포스코는 … 기부했다``), as an acronym defined once is; so is a name a legal form introduced
     (``두레카페는 …`` after ``사회적협동조합 두레카페``), when it is no place and three letters or more."""
     acting = {text[o.start : o.end]: o for o in found if o.rule in _REPEATED_RULES}
@@ -1240,8 +1257,12 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
     if _is_place(t, surface):
         return False
     org_at = {(o.start, o.end) for o in found}
-    if apart == "proper":  # a generic head: only after proper nouns that name nothing yet (not 재단 상담센터)
-        return (w.start, w.end) not in org_at and all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens)
+    if apart == "proper":  # a generic head: only after proper nouns that name nothing yet (not 재단 상담센터),
+        # or after a town however Kiwi splits it (새/MM 솔/NNG 면 주민자치위원회)
+        return (w.start, w.end) not in org_at and (
+            all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens)
+            or (len(surface) >= 3 and text[w.tokens[-1][0] : w.tokens[-1][1]] in ("읍", "면", "동"))
+        )
     if all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens):
         return True
     if (w.start, w.end) in org_at:
@@ -1282,8 +1303,8 @@ def _unit_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -
         first = i
         while first > 0 and i - first < 2 and _opens_apart_name(t, text, words, first - 1, out, "unit"):
             first -= 1
-        if first < i:
-            surface = text[words[first].start : w.end]
+        if first < i and normalise(surface := text[words[first].start : w.end]) not in t.generic:
+            # (a generic name without spaces stays generic: 전통시장 상인회)
             out.append(Org(words[first].start, w.end, _canonical_unknown(surface), kind, "org.unit_head"))
     return out
 
@@ -1354,6 +1375,26 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             surface = text[w.start : w.end]
             kind = t.descriptor_kinds[described.group("word")]
             out.append(_company(t, w.start, w.end, surface, "org.described", _canonical_unknown(surface), kind))
+    for m in t.quoted.finditer(text):
+        # a name in quotes after the word that describes it or its written-out form: 협력단체 '다온 어린이 쉼터'
+        start, end = m.span("name")
+        inner = [w for w in words if start <= w.start and w.end <= end]
+        if (
+            any(s < end and start < e for s, e in taken)
+            or normalise(m.group("name")) in t.generic
+            or not (m.end() == len(text) or text[m.end()] in ",.)" or _particle_follows(t, text, m.end()))
+            # (a particle after the quotes: not a quoted title before its noun, 기업 '자비의 쌀' 나눔)
+            or not inner
+            or not all(_nominal(w.tokens) for w in inner)
+            or not (len(inner) > 1 or _named(t, text, inner[0]) or len(inner[0].tokens) > 1)
+        ):
+            continue
+        word = m.group("word")
+        kind = t.descriptor_kinds.get(word) or t.forms[word]
+        if word in t.forms:  # the form is no head of the words before it: 옥계면 사회적협동조합 '새벽두레'
+            out = [o for o in out if o.end != m.end("word")]
+        out.append(_company(t, start, end, m.group("name"), "org.described", _canonical_unknown(m.group("name")), kind))
+        taken.append((start, end))
     for m in t.company_prefix.finditer(text):
         if m.start() and text[m.start() - 1].isalnum():
             continue  # glued after a name: 한결레미콘㈜
@@ -1453,6 +1494,7 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
             or _headline_subject(text, start, end)  # 대구 수성구, 설 앞두고 …
             or _BACK_PARTICLES.match(text, end)  # 인천 동구청은 …
             or _acts(t, text, index, end)
+            or _listed_with_orgs(text, start, end, out)  # 대전 서구, (사)다온숲과 …
         )
         if not acts or _not_org_in_context(t, text, start, end, "government"):
             continue
@@ -1479,6 +1521,20 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
         ):
             out.append(Org(m.start(), m.end(), named[district], "government", "org.metro_district"))
     return out
+
+
+_LIST_SIGN = re.compile(r"\s*[,·ㆍ]\s*")
+
+
+def _listed_with_orgs(text: str, start: int, end: int, found: list[Org]) -> bool:
+    """A member of a list of organisations: a found one right before or after it, past a comma or a middle dot
+    (``한빛전력·대전 서구·다온숲``, ``대전 서구, (사)다온숲과 협약``)."""
+    after = _LIST_SIGN.match(text, end)
+    return any(
+        (after is not None and o.start == after.end())
+        or (o.end <= start and _LIST_SIGN.fullmatch(text, o.end, start) is not None)
+        for o in found
+    )
 
 
 def _headline_subject(text: str, start: int, end: int) -> bool:
