@@ -519,7 +519,10 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _coordinated(t, text, words, found)
     found = _list_class(t, text, found)
     found = _acronyms(t, text, found, token_starts, token_ends)
+    before_acting = len(found)
     found = _acting(t, text, index, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    if len(found) > before_acting:  # a name found acting defines its short form too: 한국동서발전(이하 동서발전)은
+        found = _acronyms(t, text, found, token_starts, token_ends)
     found = _repeated(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
     found = _unit_heads(t, text, words, found)
     found = _metro_districts(t, text, index, found)
@@ -782,7 +785,7 @@ def _acting(
         _, hi = index.sentence_bounds(index.sentence_of(w.start), len(text))
         last = words[_list_end(t, text, words, i)]
         rests = [text[w.end : hi], text[last.end : hi]]
-        rests += [text[m.end() : hi] for r in rests if (m := _BRACKETED.match(r))]
+        rests += [r[m.end() :] for r in rests if (m := _BRACKETED.match(r))]
         if not (
             any(rx.match(rest) for rest in rests for _, _, rx in t.roles)
             if grouped
@@ -1576,7 +1579,7 @@ def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int],
             acr = short.group("acr")
             key = normalise(acr)
             known = t.gazetteer.get(key)
-            back_reference = key in t.generic or key in t.suffixes or normalise(o.name).endswith(key)  # (이하 관리원)
+            back_reference = key in t.generic or key in t.suffixes  # (이하 관리원); not (이하 동서발전)
             if not (back_reference or (known is not None and known[0] != o.name)):
                 aliases.setdefault(acr.lower(), o)
             continue
