@@ -1093,6 +1093,13 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
             continue  # inside a gazetteer match or a product name
         surface = text[w.start : w.end]
         key = normalise(surface)
+        if w.tokens[-1][2].startswith("NNP") and w.tokens[-1][1] == w.end and not _suffix_kind(t, key, w, True, True):
+            # a particle Kiwi glued inside an unknown proper noun (여성새로일하기센터가/NNP): the name ends before it
+            for p in sorted((p for p in t.particles if key.endswith(p) and len(p) < len(key)), key=len, reverse=True):
+                if _suffix_kind(t, key[: -len(p)], w, True, True) is not None:
+                    w = _Word(w.start, w.end - len(p), w.word_end, w.tokens)
+                    surface, key = text[w.start : w.end], key[: -len(p)]
+                    break
         prev = words[i - 1] if i else None
         parent = None
         if prev is not None and text[prev.word_end : w.start].isspace():
