@@ -1478,6 +1478,11 @@ def _acts(t: OrgTables, text: str, index: TokenIndex, end: int) -> bool:
 
 
 _BACK_PARTICLES = re.compile(r"(?:은|는|이|가|도)(?![가-힣A-Za-z0-9])")  # 북구는, 남구청은: the topic or subject
+# a district's office visited to hand over a gift (울산 남구청을 찾아 성금을 전달했다); not a role of any name, since a
+# place is visited so too (홍천을 찾아 김장김치를 전달했다)
+_VISITED = re.compile(
+    r"(?:을|를)\s*(?:찾아|방문해|방문하여|방문하고)\s+[^.!?\"“”]{0,60}?(?:기부|기탁|전달|후원|출연|기증|전했|건넸)"
+)
 
 
 def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org]) -> list[Org]:
@@ -1504,6 +1509,7 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
             or _headline_subject(text, start, end)  # 대구 수성구, 설 앞두고 …
             or _BACK_PARTICLES.match(text, end)  # 인천 동구청은 …
             or _acts(t, text, index, end)
+            or _VISITED.match(text, end)
             or _listed_with_orgs(text, start, end, out)  # 대전 서구, (사)다온숲과 …
         )
         if not acts or _not_org_in_context(t, text, start, end, "government"):
