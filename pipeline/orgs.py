@@ -1396,7 +1396,7 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             # (a particle after the quotes: not a quoted title before its noun, 기업 '자비의 쌀' 나눔)
             or not inner
             or not all(_nominal(w.tokens) for w in inner)
-            or not (len(inner) > 1 or _named(t, text, inner[0]) or len(inner[0].tokens) > 1)
+            or not (len(inner) > 1 or _named(t, text, inner[0]) or len(normalise(m.group("name"))) >= 3)
         ):
             continue
         word = m.group("word")
