@@ -79,9 +79,9 @@ FILES = (
 _SHORT_LATIN = re.compile(r"[A-Za-z]{1,2}")  # KB, SK, LG: an ORG only in a context that makes one
 _SIGN_PARTICLES = frozenset("은는이가와과의도을를에")  # one-letter particles Kiwi may read as nouns after a sign
 _COORDINATOR = "·ㆍ"  # 신한·우리·하나금융그룹
-_SEPARATORS = _COORDINATOR + "=/"  # signs that end a name inside a word: 사진제공=한빛재단
+_SEPARATORS = _COORDINATOR + "=/…"  # signs that end a name inside a word: 사진제공=한빛재단, a headline's 잇따라…수협
 _FORM_RULES = ("org.company_form_prefix", "org.company_form_suffix")  # a name marked by its legal form
-_REPEATED_RULES = ("org.acting", "org.described")  # a name found so is an ORG everywhere in the document
+_REPEATED_RULES = ("org.acting", "org.described", "org.suffix")  # a name found so is an ORG all through the document
 _ACTING_ONLY = ("role", "acting", "unit")  # org_suffixes.tsv needs_proper values the suffix rule skips
 _LIST_SIGNS = (",", "、")  # between the members of an enumeration (구례군, 지리산사랑나눔회와 함께)
 _PAIRING = ("와", "과")  # between two names (교육부와 과학기술정보통신부는)
@@ -183,6 +183,7 @@ class OrgTables:
     affiliate: re.Pattern  # 계열사 before an unknown company
     descriptors: re.Pattern  # 제조업체(인) before an unknown name: group `word` is the descriptor
     descriptor_kinds: dict[str, str]  # descriptor → the kind of the name after it
+    quoted: re.Pattern  # a descriptor or a written-out form, then a name in quotes: group `word`, group `name`
     non_heads: frozenset[str]  # nouns that end programmes, events, places (한국어교실): no acting name
     acronym_stop: frozenset[str]
     forms: dict[str, str]  # legal-form mark → the kind of an unlisted name it marks
@@ -272,6 +273,10 @@ class OrgTables:
             affiliate=re.compile(rf"(?:{_alt(_words_of(read_table('affiliate_words.tsv', base), 'word'))})\s+$"),
             descriptors=re.compile(rf"(?P<word>{_alt(descriptor_kinds)})(?:인|이자)?\s+$"),
             descriptor_kinds=descriptor_kinds,
+            quoted=re.compile(
+                rf"(?P<word>{_alt([*descriptor_kinds, *(f for f in form_kinds if f.isalpha())])})(?:인|이자)?\s*"
+                r"['‘\"“](?P<name>[가-힣A-Za-z0-9][가-힣A-Za-z0-9&. ]{1,18}[가-힣A-Za-z0-9])['’\"”]"
+            ),
             non_heads=frozenset(_words_of(read_table("org_non_heads.tsv", base), "word")),
             acronym_stop=frozenset(w.lower() for w in _words_of(read_table("acronym_stopwords.tsv", base), "word")),
             forms=form_kinds,
@@ -514,7 +519,10 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _coordinated(t, text, words, found)
     found = _list_class(t, text, found)
     found = _acronyms(t, text, found, token_starts, token_ends)
+    before_acting = len(found)
     found = _acting(t, text, index, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    if len(found) > before_acting:  # a name found acting defines its short form too: 한국동서발전(이하 동서발전)은
+        found = _acronyms(t, text, found, token_starts, token_ends)
     found = _repeated(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
     found = _unit_heads(t, text, words, found)
     found = _metro_districts(t, text, index, found)
@@ -522,8 +530,19 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _drop_back_references(t, text, found)
     found = _contractions(t, text, found)
     found = [kept for o in found if (kept := _in_one_sentence(t, text, index, o)) is not None]
+    found = [o for o in found if not _web_address(text, tag_at, o)]
     published = getattr(doc._, "published", None)
     return [_as_of(t, o, text, published) for o in filter_overlaps(found)], blocked
+
+
+# a name glued to a web domain (news1.kr, hanbit.or.kr) or inside an e-mail address or URL Kiwi reads as one
+_DOMAIN = re.compile(r"[A-Za-z0-9-]*\.(?:(?:co|or|go|ac|re|ne)\.)?(?:kr|com|net|org|co)(?![A-Za-z0-9])")
+_WEB_TAGS = ("W_EMAIL", "W_URL")
+
+
+def _web_address(text: str, tag_at: dict[int, str], o: Org) -> bool:
+    """A part of an e-mail address or a URL (``sjyoon@news1.kr``, ``(news1.kr)``) names no organisation."""
+    return tag_at.get(o.start, "") in _WEB_TAGS or bool(_DOMAIN.match(text, o.end))
 
 
 # the new name of a rename: 국가철도공단으로 이름을 바꾼다, 신한라이프로 사명을 변경한다
@@ -766,7 +785,7 @@ def _acting(
         _, hi = index.sentence_bounds(index.sentence_of(w.start), len(text))
         last = words[_list_end(t, text, words, i)]
         rests = [text[w.end : hi], text[last.end : hi]]
-        rests += [text[m.end() : hi] for r in rests if (m := _BRACKETED.match(r))]
+        rests += [r[m.end() :] for r in rests if (m := _BRACKETED.match(r))]
         if not (
             any(rx.match(rest) for rest in rests for _, _, rx in t.roles)
             if grouped
@@ -863,7 +882,8 @@ def _proper_name(t: OrgTables, text: str, w: _Word) -> bool:
 def _repeated(
     t: OrgTables, text: str, words: list[_Word], found: list[Org], blocked: list[tuple[int, int]]
 ) -> list[Org]:
-    """A name found acting once, or described as an organisation (``봉사단체 늘봄봉사단``), is an organisation
+    """A name found acting once, by its head (``늘봄봉사단``, where Kiwi reads it as one common noun elsewhere), or
+    described as an organisation (``봉사단체 늘봄봉사단``), is an organisation
     everywhere in the document (``포스코는 …`` after ``포스코는 … 기부했다``), as an acronym defined once is; so is a name a legal form introduced
     (``두레카페는 …`` after ``사회적협동조합 두레카페``), when it is no place and three letters or more."""
     acting = {text[o.start : o.end]: o for o in found if o.rule in _REPEATED_RULES}
@@ -1073,6 +1093,13 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
             continue  # inside a gazetteer match or a product name
         surface = text[w.start : w.end]
         key = normalise(surface)
+        if w.tokens[-1][2].startswith("NNP") and w.tokens[-1][1] == w.end and not _suffix_kind(t, key, w, True, True):
+            # a particle Kiwi glued inside an unknown proper noun (여성새로일하기센터가/NNP): the name ends before it
+            for p in sorted((p for p in t.particles if key.endswith(p) and len(p) < len(key)), key=len, reverse=True):
+                if _suffix_kind(t, key[: -len(p)], w, True, True) is not None:
+                    w = _Word(w.start, w.end - len(p), w.word_end, w.tokens)
+                    surface, key = text[w.start : w.end], key[: -len(p)]
+                    break
         prev = words[i - 1] if i else None
         parent = None
         if prev is not None and text[prev.word_end : w.start].isspace():
@@ -1240,8 +1267,12 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
     if _is_place(t, surface):
         return False
     org_at = {(o.start, o.end) for o in found}
-    if apart == "proper":  # a generic head: only after proper nouns that name nothing yet (not 재단 상담센터)
-        return (w.start, w.end) not in org_at and all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens)
+    if apart == "proper":  # a generic head: only after proper nouns that name nothing yet (not 재단 상담센터),
+        # or after a town however Kiwi splits it (새/MM 솔/NNG 면 주민자치위원회)
+        return (w.start, w.end) not in org_at and (
+            all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens)
+            or (len(surface) >= 3 and text[w.tokens[-1][0] : w.tokens[-1][1]] in ("읍", "면", "동"))
+        )
     if all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens):
         return True
     if (w.start, w.end) in org_at:
@@ -1282,8 +1313,8 @@ def _unit_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -
         first = i
         while first > 0 and i - first < 2 and _opens_apart_name(t, text, words, first - 1, out, "unit"):
             first -= 1
-        if first < i:
-            surface = text[words[first].start : w.end]
+        if first < i and normalise(surface := text[words[first].start : w.end]) not in t.generic:
+            # (a generic name without spaces stays generic: 전통시장 상인회)
             out.append(Org(words[first].start, w.end, _canonical_unknown(surface), kind, "org.unit_head"))
     return out
 
@@ -1354,6 +1385,26 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             surface = text[w.start : w.end]
             kind = t.descriptor_kinds[described.group("word")]
             out.append(_company(t, w.start, w.end, surface, "org.described", _canonical_unknown(surface), kind))
+    for m in t.quoted.finditer(text):
+        # a name in quotes after the word that describes it or its written-out form: 협력단체 '다온 어린이 쉼터'
+        start, end = m.span("name")
+        inner = [w for w in words if start <= w.start and w.end <= end]
+        if (
+            any(s < end and start < e for s, e in taken)
+            or normalise(m.group("name")) in t.generic
+            or not (m.end() == len(text) or text[m.end()] in ",.)" or _particle_follows(t, text, m.end()))
+            # (a particle after the quotes: not a quoted title before its noun, 기업 '자비의 쌀' 나눔)
+            or not inner
+            or not all(_nominal(w.tokens) for w in inner)
+            or not (len(inner) > 1 or _named(t, text, inner[0]) or len(normalise(m.group("name"))) >= 3)
+        ):
+            continue
+        word = m.group("word")
+        kind = t.descriptor_kinds.get(word) or t.forms[word]
+        if word in t.forms:  # the form is no head of the words before it: 옥계면 사회적협동조합 '새벽두레'
+            out = [o for o in out if o.end != m.end("word")]
+        out.append(_company(t, start, end, m.group("name"), "org.described", _canonical_unknown(m.group("name")), kind))
+        taken.append((start, end))
     for m in t.company_prefix.finditer(text):
         if m.start() and text[m.start() - 1].isalnum():
             continue  # glued after a name: 한결레미콘㈜
@@ -1427,6 +1478,11 @@ def _acts(t: OrgTables, text: str, index: TokenIndex, end: int) -> bool:
 
 
 _BACK_PARTICLES = re.compile(r"(?:은|는|이|가|도)(?![가-힣A-Za-z0-9])")  # 북구는, 남구청은: the topic or subject
+# a district's office visited to hand over a gift (울산 남구청을 찾아 성금을 전달했다); not a role of any name, since a
+# place is visited so too (홍천을 찾아 김장김치를 전달했다)
+_VISITED = re.compile(
+    r"(?:을|를)\s*(?:찾아|방문해|방문하여|방문하고)\s+[^.!?\"“”]{0,60}?(?:기부|기탁|전달|후원|출연|기증|전했|건넸)"
+)
 
 
 def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org]) -> list[Org]:
@@ -1453,6 +1509,8 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
             or _headline_subject(text, start, end)  # 대구 수성구, 설 앞두고 …
             or _BACK_PARTICLES.match(text, end)  # 인천 동구청은 …
             or _acts(t, text, index, end)
+            or _VISITED.match(text, end)
+            or _listed_with_orgs(text, start, end, out)  # 대전 서구, (사)다온숲과 …
         )
         if not acts or _not_org_in_context(t, text, start, end, "government"):
             continue
@@ -1479,6 +1537,20 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
         ):
             out.append(Org(m.start(), m.end(), named[district], "government", "org.metro_district"))
     return out
+
+
+_LIST_SIGN = re.compile(r"\s*[,·ㆍ]\s*")
+
+
+def _listed_with_orgs(text: str, start: int, end: int, found: list[Org]) -> bool:
+    """A member of a list of organisations: a found one right before or after it, past a comma or a middle dot
+    (``한빛전력·대전 서구·다온숲``, ``대전 서구, (사)다온숲과 협약``)."""
+    after = _LIST_SIGN.match(text, end)
+    return any(
+        (after is not None and o.start == after.end())
+        or (o.end <= start and _LIST_SIGN.fullmatch(text, o.end, start) is not None)
+        for o in found
+    )
 
 
 def _headline_subject(text: str, start: int, end: int) -> bool:
@@ -1520,7 +1592,7 @@ def _acronyms(t: OrgTables, text: str, found: list[Org], token_starts: set[int],
             acr = short.group("acr")
             key = normalise(acr)
             known = t.gazetteer.get(key)
-            back_reference = key in t.generic or key in t.suffixes or normalise(o.name).endswith(key)  # (이하 관리원)
+            back_reference = key in t.generic or key in t.suffixes  # (이하 관리원); not (이하 동서발전)
             if not (back_reference or (known is not None and known[0] != o.name)):
                 aliases.setdefault(acr.lower(), o)
             continue
