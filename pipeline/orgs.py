@@ -1268,7 +1268,11 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
         return False
     org_at = {(o.start, o.end) for o in found}
     if apart == "proper":  # a generic head: only after proper nouns that name nothing yet (not 재단 상담센터),
-        # or after a town however Kiwi splits it (새/MM 솔/NNG 면 주민자치위원회)
+        # or after a town however Kiwi splits it (새/MM 솔/NNG 면 주민자치위원회); before a town only its city or
+        # county (not a person's name: 김영숙 풍산읍 새마을부녀회장은)
+        nxt = text[words[j + 1].start : words[j + 1].end]
+        if _TOWN.fullmatch(nxt) and normalise(nxt) not in t.generic and not _COUNTY.fullmatch(surface):
+            return False
         return (w.start, w.end) not in org_at and (
             all(tag.startswith(("NNP", "SL")) for _, _, tag in w.tokens)
             or (len(surface) >= 3 and text[w.tokens[-1][0] : w.tokens[-1][1]] in ("읍", "면", "동"))
