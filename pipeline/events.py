@@ -84,6 +84,7 @@ UNKNOWN_KIND = "other"  # an organisation kind that names no kind (organizations
 _MARK = re.compile(r"[▲△■□●○◆◇•◦▶▷►※☞◎]|[-–—*][^\S\n]")
 _ITEM = re.compile(rf"\n[^\S\n]*(?={_MARK.pattern})")  # the start of a line that opens with one
 _FINAL = re.compile(r"[.!?。][\"”'’)\]]*\s*$")  # a line closing on a final sign
+_TOPIC_DATE = re.compile(r"\s*(?:에는|에|은|는|엔)\s+")  # 올해는 9월 1일부터: a date as the topic, a finer one after
 _WEEKDAY = re.compile(r"\(\s*[월화수목금토일]\s*\)")  # 23.10.28(토): a date's weekday
 _OBLIQUE = frozenset({"dative", "locative", "comitative", "genitive", "object", "ablative", "instrumental"})
 _LINKING_VERB = re.compile(r"(?:통|위|대|관|향|비)하?(?:여|해)|따라")  # 통해, 위해, 대해, 따라: a noun's link, no act
@@ -91,6 +92,7 @@ _CLAUSE_END = re.compile(r"(?:며|고|,)\s")  # a clause closed before what foll
 _SUBJECT_MARK = re.compile(r"\s*[이가](?![가-힣])")  # a subject particle after a name (다온물류가)
 _DETERMINER = re.compile(r"(?:같은|해당)\s")  # the same, that: no relative clause
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
+_DESCRIBED_AFTER = 48  # characters after a date a founding described with its founders may close in
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
 # a direct quotation: the quoted words and the ending that reports them ("…하겠다"고 말했다)
 _QUOTE = re.compile(
@@ -160,6 +162,8 @@ class EventTables:
     classifies_after: re.Pattern  # a noun after a date that the date only classifies (2023년도 신입사원)
     founds: re.Pattern  # a subject particle and a founding (한빛테크가 세운 재단이다): a description, no act
     founded_after: re.Pattern  # a founding after a date (1948년에 설립된 재단; group 1: 설립된 이후, since it)
+    founded_as: re.Pattern  # founders, a founding and an organisation noun (2019년 시민들이 출자해 만든 협동조합으로)
+    continued: re.Pattern  # the close of an earlier act, between two dates (…을 보낸 데 이어, 오는 3월에는 …)
     background_after: re.Pattern  # another happening after a date (지난달 발생한 지진, 집중호우로 피해를 입은)
     numbers: dict[str, int]  # a count before a back-reference (두, 세, 양 in 두 은행은, 양사는)
     as_of: re.Pattern  # a word after a date making it the date a total stands at (3월 말 기준, 14일 현재)
@@ -167,6 +171,7 @@ class EventTables:
     head_staff: re.Pattern  # a head noun's staff as a subject (상담소 직원들이): the organisation named before acts
     handed: re.Pattern  # a sentence closing on a verb of handing over (…에 전달했다): a measure subject is the gift
     visit: re.Pattern  # a verb of visiting right after X도 (X도 찾아가): X is a place, not a subject
+    headline: re.Pattern  # after a name opening a headline, its staff and a count, then a comma (X 임직원 200명, …)
     sources: dict[str, Path]
 
     @classmethod
@@ -174,6 +179,8 @@ class EventTables:
         rows = read_table("actor_words.tsv", data_dir)
         staff = _alt(r["word"] for r in rows if r["role"] == "staff")
         group = _alt(r["word"] for r in rows if r["role"] == "group")
+        # nouns naming an organisation (회사, 단체, 협동조합, 기업; not 시, 구, 도: 만든 도로)
+        organisation_nouns = _alt(r["word"] for r in rows if r["role"] in ("anaphor", "group") and len(r["word"]) > 1)
         affiliates = _alt(r["word"] for r in read_table("affiliate_words.tsv", data_dir))
         particles = read_table("particles.tsv", data_dir)
         acting = _alt(r["particle"] for r in particles if r["actor"] == "yes")
@@ -189,14 +196,23 @@ class EventTables:
         classified = _alt(r["word"] for r in anchors if r["role"] == "classifies")
         term = _alt(r["word"] for r in anchors if r["role"] == "term")
         measure = _alt(r["word"] for r in anchors if r["role"] == "measure")
+        # 을 앞두고 → 을 (하루|사흘|3일 …)? 앞두고: how long ahead may stand between
+        ahead_by = rf"(?:(?:{_alt(r['word'] for r in anchors if r['role'] == 'ahead_by')}|\d+\s*일)\s+)?"
+        ahead = "|".join(
+            re.escape(w).replace(r"\ ", rf"\s*{ahead_by}", 1)
+            for w in sorted((r["word"] for r in anchors if r["role"] == "ahead"), key=len, reverse=True)
+        )
         anaphor_words = _alt(r["word"] for r in rows if r["role"] == "anaphor")
         person_words = _alt(r["word"] for r in rows if r["role"] == "person")
         units = _alt(r["word"] for r in rows if r["role"] == "unit")
+        also = _alt(r["word"] for r in rows if r["role"] == "also")  # X 역시: X도
         numbers = {r["surface"]: int(r["value"]) for r in read_table("numerals.tsv", data_dir) if r["role"] == "native"}
         numbers.update({r["word"]: 2 for r in rows if r["role"] == "both"})
         return cls(
             categories=[(r["category"], re.compile(r["cue"])) for r in read_table("event_categories.tsv", data_dir)],
-            subject=re.compile(rf"^{_PAREN}(?:\s+[가-힣]{{0,8}}?(?:{units}))?(?:{acting})(?![가-힣])"),
+            subject=re.compile(
+                rf"^{_PAREN}(?:(?:\s+[가-힣]{{0,8}}?(?:{units}))?(?:{acting})|\s+(?:{also}))(?![가-힣])"
+            ),
             staff=re.compile(
                 rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?{_BETWEEN}"
                 rf"(?:(?:{staff})+(?:\s+(?:{staff}))?|['‘][^'’\n]{{1,12}}['’](?={_COUNT}명))"  # or a title: '프레시 매니저' 40명
@@ -278,15 +294,11 @@ class EventTables:
                 rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'stamp')})[^\S\n]*[:：]?[^\S\n]*$"
             ),
             occasion_after=re.compile(
-                rf"^\s*(?:{_alt(r['word'] for r in anchors if r['role'] in ('occasion', 'ahead'))})(?![가-힣])".replace(
+                rf"^\s*(?:{_alt(r['word'] for r in anchors if r['role'] == 'occasion')}|{ahead})(?![가-힣])".replace(
                     r"\ ", r"\s*"
                 )
             ),
-            ahead_after=re.compile(
-                rf"\s+[가-힣]+?(?:{_alt(r['word'] for r in anchors if r['role'] == 'ahead')})(?![가-힣])".replace(
-                    r"\ ", r"\s*"
-                )
-            ),
+            ahead_after=re.compile(rf"\s+[가-힣]+?(?:{ahead})(?![가-힣])".replace(r"\ ", r"\s*")),
             report_after=re.compile(rf"^\s+(?:[가-힣]+\s+){{0,3}}?(?:{say})"),
             reports=re.compile(rf"다고\s+(?:\S+\s+){{0,2}}?(?:{say})[가-힣]*[^가-힣]*$"),
             comparison_after=re.compile(rf"^\s*(?:{comparison})"),
@@ -299,6 +311,16 @@ class EventTables:
             founded_after=re.compile(
                 rf"(?:에|에는)?\s+(?:{_alt(r['word'] for r in anchors if r['role'] == 'founded')})(?![가-힣])"
                 rf"(\s*(?:뒤|후|이후|이래)(?![가-힣]))?".replace(r"\ ", r"\s*")
+            ),
+            founded_as=re.compile(
+                rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,5}}?"
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] in ('founded', 'made'))})\s+(?:[가-힣]+\s+)?"
+                rf"[가-힣]*(?:{organisation_nouns})(?:으로|로|이다|입니다|였다)(?![가-힣])".replace(r"\ ", r"\s*")
+            ),
+            continued=re.compile(
+                rf"(?<![가-힣])(?:{_alt(r['word'] for r in anchors if r['role'] == 'continued')})(?![가-힣])".replace(
+                    r"\ ", r"\s*"
+                )
             ),
             background_after=re.compile(
                 rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,3}}?"
@@ -316,6 +338,7 @@ class EventTables:
                 rf"(?<![가-힣])(?:{_alt(r['word'] for r in anchors if r['role'] == 'handed')})[가-힣]*[^가-힣]*$"
             ),
             visit=re.compile(rf"\s+(?:{_alt(r['word'] for r in rows if r['role'] == 'visit')})"),
+            headline=re.compile(rf"(?:\s+(?:{staff})+(?:{_COUNT}명)?)?{_HEADLINE_SUBJECT.pattern}"),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
         )
 
@@ -380,9 +403,9 @@ def end_after_duration(start: str, duration: str) -> str | None:
 
 
 def start_before_duration(end: str, duration: str) -> str | None:
-    """``2024-05-15`` closing ``P3D`` → ``2024-05-13`` (수요일까지 사흘간: the three days ending on it); None
-    unless the end is a known day and the duration a whole number of days or weeks (``2026년까지 3년간``
-    names a target year, not a span counted back)."""
+    """``2024-05-15`` closing ``P3D`` → ``2024-05-13`` (수요일까지 사흘간: the three days ending on it), ``2025-12-31``
+    closing ``P1M`` → ``2025-12-01`` (지난달 31일까지 한 달 동안); None unless the end is a known day and the duration a
+    whole number of units (``2026년까지 3년간`` names a target year, not a span counted back)."""
     e, dur = try_parse(end), try_parse(duration)
     if (
         e is None
@@ -394,9 +417,13 @@ def start_before_duration(end: str, duration: str) -> str | None:
         or dur is None
         or not dur.is_duration
         or not isinstance(dur.count, int)
-        or dur.unit not in ("D", "W")
+        or dur.unit not in ("D", "W", "M", "Y")
     ):
         return None
+    if dur.unit in ("M", "Y"):  # the day after the same day so many months before
+        idx = e.year * 12 + e.month - 1 - dur.count * (12 if dur.unit == "Y" else 1)
+        y, m = idx // 12, idx % 12 + 1
+        return (_dt.date(y, m, min(e.day, calendar.monthrange(y, m)[1])) + _dt.timedelta(days=1)).isoformat()
     days = dur.count * 7 if dur.unit == "W" else dur.count
     return (_dt.date(e.year, e.month, e.day) - _dt.timedelta(days=days - 1)).isoformat()
 
@@ -467,7 +494,7 @@ def _subject_strength(
     m = t.subject.match(after) or t.staff.match(text[org.end : org.end + _STAFF_AFTER]) or t.group.match(after)
     if (
         not m
-        and _HEADLINE_SUBJECT.match(text, org.end)
+        and t.headline.match(text, org.end)
         and (
             _LINE_BEFORE.search(text[max(0, org.start - 3) : org.start])
             or _HEADLINE_LEAD.fullmatch(text, text.rfind("\n", 0, org.start) + 1, org.start)
@@ -832,7 +859,9 @@ def _founding(t: EventTables, text: str, d: Mention, totals: Sequence[int]) -> b
     해 왔다``) dates the act done since, unless an amount after it makes a standing total (``1976년 설립된 이후
     6500명을 지원해 오고 있다``; ``totals``: the amounts' offsets)."""
     m = t.founded_after.match(text, d.end, d.end + _CLAUSE_AFTER)
-    return m is not None and (m.group(1) is None or any(a > d.end for a in totals))
+    if m is None:  # 2019년 시민 300여 명이 출자해 만든 협동조합으로: its founders between, a description
+        return t.founded_as.match(text, d.end, d.end + _DESCRIBED_AFTER) is not None
+    return m.group(1) is None or any(a > d.end for a in totals)
 
 
 def _anchor(
@@ -874,15 +903,19 @@ def _anchor(
         or t.ahead_after.match(text, d.end, d.end + _CLAUSE_AFTER)
     ]
     background = [d for d in non_report if t.background_after.match(text, d.end, d.end + _CLAUSE_AFTER)]
+    continued = [d for d, e in pairwise(non_report) if t.continued.search(text, d.end, e.start)]  # …한 데 이어, 3월에는
     relative = [
         d
         for d in non_report
-        if index is not None and d not in occasions + background and _adnominal_next(index, text, d.end)
+        if d not in occasions + background
+        and (d in continued or (index is not None and _adnominal_next(index, text, d.end)))
     ]
     acts = [d for d in non_report if d not in occasions + background + relative]
     points = acts or relative or [d for d in points if d not in non_report] or background or occasions
     if not points:
         return None
+    if len(points) > 1 and _refined(text, points[0], points[1]):
+        points = points[1:]  # 올해는 9월 1일부터: the day of the year named as the topic
     a = points[0]
     if len(points) > 1:
         b = points[1]
@@ -908,6 +941,17 @@ def _anchor(
     if a.end_value:  # 설 연휴: the official holiday period
         return a, None, a.value, a.end_value
     return a, None, None, None
+
+
+def _refined(text: str, a: Mention, b: Mention) -> bool:
+    """``b`` names a day or month inside the year or month ``a``, right after it as a topic (``올해는 9월 1일부터``,
+    ``2025년에는 3월에``): the finer date anchors."""
+    return (
+        isinstance(a.value, str)
+        and isinstance(b.value, str)
+        and b.value.startswith(a.value + "-")
+        and _TOPIC_DATE.fullmatch(text, a.end, b.start) is not None
+    )
 
 
 def _category(
@@ -1140,6 +1184,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if (
             anchor
             and has_content
+            # before any organisation is named, nothing carries over: a headline or lead naming none is no event
+            and (names or named)  # (식목일인 5일 시민 250여 명이 모여 나무를 심었다)
+            # another happening's date in a sentence naming no organisation (지난 6일 일어난 지진으로 …): background
+            and (orgs or not t.background_after.match(text, anchor[0].end, anchor[0].end + _CLAUSE_AFTER))
             and (
                 (
                     cited is None

@@ -189,6 +189,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "unit",
                 "both",
                 "visit",
+                "also",
             },
         ),
         (
@@ -212,6 +213,9 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "background",
                 "as_of",
                 "handed",
+                "made",
+                "continued",
+                "ahead_by",
             },
         ),
         ("actor_words.tsv", "kind", ORG_KINDS | {"-"}),
