@@ -84,7 +84,6 @@ UNKNOWN_KIND = "other"  # an organisation kind that names no kind (organizations
 _MARK = re.compile(r"[▲△■□●○◆◇•◦▶▷►※☞◎]|[-–—*][^\S\n]")
 _ITEM = re.compile(rf"\n[^\S\n]*(?={_MARK.pattern})")  # the start of a line that opens with one
 _FINAL = re.compile(r"[.!?。][\"”'’)\]]*\s*$")  # a line closing on a final sign
-_TOPIC_DATE = re.compile(r"\s*(?:에는|에|은|는|엔)\s+")  # 올해는 9월 1일부터: a date as the topic, a finer one after
 _WEEKDAY = re.compile(r"\(\s*[월화수목금토일]\s*\)")  # 23.10.28(토): a date's weekday
 _OBLIQUE = frozenset({"dative", "locative", "comitative", "genitive", "object", "ablative", "instrumental"})
 _LINKING_VERB = re.compile(r"(?:통|위|대|관|향|비)하?(?:여|해)|따라")  # 통해, 위해, 대해, 따라: a noun's link, no act
@@ -914,8 +913,6 @@ def _anchor(
     points = acts or relative or [d for d in points if d not in non_report] or background or occasions
     if not points:
         return None
-    if len(points) > 1 and _refined(text, points[0], points[1]):
-        points = points[1:]  # 올해는 9월 1일부터: the day of the year named as the topic
     a = points[0]
     if len(points) > 1:
         b = points[1]
@@ -941,17 +938,6 @@ def _anchor(
     if a.end_value:  # 설 연휴: the official holiday period
         return a, None, a.value, a.end_value
     return a, None, None, None
-
-
-def _refined(text: str, a: Mention, b: Mention) -> bool:
-    """``b`` names a day or month inside the year or month ``a``, right after it as a topic (``올해는 9월 1일부터``,
-    ``2025년에는 3월에``): the finer date anchors."""
-    return (
-        isinstance(a.value, str)
-        and isinstance(b.value, str)
-        and b.value.startswith(a.value + "-")
-        and _TOPIC_DATE.fullmatch(text, a.end, b.start) is not None
-    )
 
 
 def _category(
