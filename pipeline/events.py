@@ -229,7 +229,7 @@ class EventTables:
             ),
             described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative})\s+((?:[가-힣]+\s+){{1,3}})$"),
             anaphor=re.compile(
-                rf"^\s*(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)"
+                rf"^\s*(?:[가-힣]+에\s+따라\s+)?(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)"
                 rf"(?:\s+(?:{staff}))?(들)?(?:{acting})\s"  # group 2: a plural (회사들은: the group named last)
             ),
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
@@ -1106,12 +1106,25 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             acting = None  # 김영호 대표와 이수진 X재단 이사장 등이: the organisation acting so far and X
         if acting is not None and t.owned_measure.match(text, acting.end):
             acting = None  # X의 온실가스 배출량은 … 줄었다: X's figure, not X's act
+        if (
+            acting is not None
+            and anchor is not None
+            and acting.start > anchor[0].end
+            and _subject_strength(t, text, acting, index, starts) == 1
+            and _acts_before(index, text, anchor[0].end, acting.start)
+        ):
+            acting = None  # 다음 달 16일에는 …을 전달하고, B 학생 20명이 …: the date's clause drops its subject
         topic = t.anaphor.match(sentence)
+        lead = len(text[lo:hi]) - len(text[lo:hi].lstrip())  # where ``sentence`` starts after ``lo``
         if (
             acting is not None
             and topic is not None
             and topic.group(0).rstrip().endswith(("은", "는"))
-            and _subject_strength(t, text, acting, index, starts) < 2
+            and (
+                _subject_strength(t, text, acting, index, starts) < 2
+                # 협약에 따라 회사는 2023년까지 …하고, 서구는 …: the date's clause is the back-reference's
+                or (anchor is not None and lo + lead + topic.end() <= anchor[0].start < acting.start)
+            )
             and not t.reports.search(text, lo, hi)
             and _anaphor(t, sentence, named) is not None
         ):
