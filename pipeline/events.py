@@ -326,6 +326,9 @@ class EventTables:
                 rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'background')})(?![가-힣])".replace(
                     r"\ ", r"\s*"
                 )
+                # or a disaster running since the date (지난해 9월부터 이어진 호주 남동부 대형 산불로)
+                + rf"|부터\s+(?:{_alt(r['word'] for r in anchors if r['role'] == 'ongoing')})\s+(?:[^\s,.]+\s+){{0,3}}?"
+                rf"[가-힣]*(?:{_alt(r['word'] for r in anchors if r['role'] == 'disaster')})"
             ),
             numbers=numbers,
             as_of=re.compile(rf"\s*(?:{_alt(r['word'] for r in anchors if r['role'] == 'as_of')})(?![가-힣])"),
@@ -548,7 +551,12 @@ def _copula_fact(t: EventTables, index: TokenIndex, text: str, lo: int, hi: int,
     subject (``다온물류가 지난해 10월 맺은 협약의 첫 결실입니다``) unless what it did is a founding."""
     if not _states_fact(t, index, lo, hi, text) or _acts_before(index, text, lo, hi):
         return False
-    subjects = [o for o in orgs if _SUBJECT_MARK.match(text, o.end)]  # 다온물류가 … 맺은 협약의 결실이다: it acted
+    subjects = [  # 다온물류가 … 맺은 협약의 결실이다, X 직원들이 지난해 한 봉사활동은 …이었다: it acted
+        o
+        for o in orgs
+        if _SUBJECT_MARK.match(text, o.end)
+        or ((m := t.staff.match(text[o.end : o.end + _STAFF_AFTER])) and m.group(0).endswith(("이", "가")))
+    ]
     return all(t.founds.match(text, o.end) for o in subjects)  # 한빛테크가 세운 재단이다: a description
 
 
@@ -620,8 +628,10 @@ def _acts_before(index: TokenIndex, text: str, lo: int, hi: int) -> bool:
     noun, ``인사말을 통해``, ``아이들을 위해``) stands in ``[lo, hi)``: the sentence reports an act before what it quotes."""
     i = index.token_at(lo)
     while i is not None and i < index.n_tokens and index.start_list[i] < hi:
-        tags = index.tags[i].split("+")
-        verb = {"VV", "XSV"} & set(tags) or (i > 0 and {"VV", "XSV"} & set(index.tags[i - 1].split("+")))
+        tags = [tag.split("-")[0] for tag in index.tags[i].split("+")]  # VV-I, VV-R: an irregular verb (이어, 도와)
+        verb = {"VV", "XSV"} & set(tags) or (
+            i > 0 and {"VV", "XSV"} & {tag.split("-")[0] for tag in index.tags[i - 1].split("+")}
+        )
         if (
             verb
             and tags[-1] == "EC"

@@ -216,6 +216,8 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "made",
                 "continued",
                 "ahead_by",
+                "ongoing",
+                "disaster",
             },
         ),
         ("actor_words.tsv", "kind", ORG_KINDS | {"-"}),
