@@ -140,6 +140,7 @@ class EventTables:
     plural: re.Pattern  # a plural head and an oblique particle (후원 기관들과): the organisations named before
     joined_anaphor: re.Pattern  # a back-reference joined to the acting ORG (공단과 대구시의사회가): it acts
     pair: re.Pattern  # the organisations of the last agreement as the subject (양 기관은, 두 기관은, 양사는)
+    counted_oblique: re.Pattern  # a count and a noun, not the subject (두 단체에, 세 기관과): the partners named before
     said: re.Pattern  # what closes a quotation (…”고 말했다, …”며 강조했다): the sentence only reports words
     person: re.Pattern  # a person as the subject: no organisation acts (한 부부는, 익명의 기부자가)
     sponsor: re.Pattern  # after an ORG, its support making a happening (X의 후원으로, X 주최로): it acts when none does
@@ -255,6 +256,13 @@ class EventTables:
                 rf"(?<![가-힣])((?:{_alt(r['word'] for r in rows if r['role'] == 'pair')}"
                 rf"|(?:{counts})\s+[가-힣]*?(?:{anaphor_words})))"
                 rf"(?:{acting})\s".replace(r"\ ", r"\s*")
+            ),
+            counted_oblique=re.compile(
+                rf"(?<![가-힣])((?:{_alt(r['word'] for r in rows if r['role'] == 'pair')}"
+                rf"|(?:{counts})\s+[가-힣]*?(?:{anaphor_words})))"
+                rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})(?![가-힣])".replace(
+                    r"\ ", r"\s*"
+                )
             ),
             said=re.compile(
                 rf"\s*(?:(?:{_alt(r['word'] for r in anchors if r['role'] == 'speech')})(?:을|를|의)?\s+"
@@ -799,9 +807,16 @@ def _named_since(named: Sequence[Mention], named_at: Sequence[int], actor: str |
     return {o.name for o, k in zip(named, named_at, strict=True) if k > since and o.name != actor}
 
 
-def _named_before(word: str, named: list[Mention]) -> str | None:
-    """The latest organisation named before whose name ends with ``word`` (같은 복지관 → X종합사회복지관)."""
-    return next((o.name for o in reversed(named) if o.name.endswith(word)), None)
+def _named_before(
+    word: str, named: list[Mention], kinds: dict[str, str] | None = None, actor: str | None = None
+) -> str | None:
+    """The latest organisation named before whose name ends with ``word`` (같은 복지관 → X종합사회복지관), else the latest
+    one but ``actor`` of the word's kind (``kinds``: back-reference → kind; 같은 단체에 → the (사)빛고을나눔 named before)."""
+    found = next((o.name for o in reversed(named) if o.name.endswith(word)), None)
+    kind = (kinds or {}).get(word, "-")
+    if found is None and kind != "-":
+        found = next((o.name for o in reversed(named) if o.kind == kind and o.name != actor), None)
+    return found
 
 
 def _actor(
@@ -1173,7 +1188,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             related = sponsor or (related if opens or _names_no_org(text, lo, hi, ms) else None)
             actor = related.name if related else carried
         # 같은 복지관에: the organisation of that kind named before (a counterpart)
-        same = {n for m in t.same.finditer(text, lo, hi) if (n := _named_before(m.group(1), named))}
+        same = {n for m in t.same.finditer(text, lo, hi) if (n := _named_before(m.group(1), named, t.anaphors, actor))}
+        for c in t.counted_oblique.finditer(text, lo, hi):  # 두 단체에: the partners of the last event naming several
+            count, noun = _counted(t, c[1])
+            partners_of = ([x for x in g if x != actor] for g in reversed(groups))
+            same.update(next((p for p in partners_of if _fits(p, count, noun)), []))
         same |= _heads(t, text, lo, hi, ms, named, ends)  # 재단에, 모금회를 통해: the organisation named before
         if any(not _made_any(t, text, lo, m.start()) for m in t.plural.finditer(text, lo, hi)):
             same |= _named_since(named, named_at, actor)  # 후원 기관들과: those named since the actor was
