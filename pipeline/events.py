@@ -237,6 +237,9 @@ class EventTables:
             same=re.compile(
                 rf"(?<![가-힣])(?:같은|해당)\s+({anaphor_words})"
                 rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})"
+                rf"(?![가-힣])"  # or 이 X and its staff (이 대학 학생 20명을)
+                rf"|(?<![가-힣])이\s+({anaphor_words})\s+(?:{staff})(?:{_COUNT}명)?(?:들)?"
+                rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})"
                 rf"(?![가-힣])"
             ),
             head=re.compile(
@@ -1188,7 +1191,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             related = sponsor or (related if opens or _names_no_org(text, lo, hi, ms) else None)
             actor = related.name if related else carried
         # 같은 복지관에: the organisation of that kind named before (a counterpart)
-        same = {n for m in t.same.finditer(text, lo, hi) if (n := _named_before(m.group(1), named, t.anaphors, actor))}
+        same = {
+            n
+            for m in t.same.finditer(text, lo, hi)
+            if (n := _named_before(m.group(1) or m.group(2), named, t.anaphors, actor))
+        }
         for c in t.counted_oblique.finditer(text, lo, hi):  # 두 단체에: the partners of the last event naming several
             count, noun = _counted(t, c[1])
             partners_of = ([x for x in g if x != actor] for g in reversed(groups))
