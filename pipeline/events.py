@@ -1220,7 +1220,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             anchor
             and has_content
             # before any organisation is named, nothing carries over: a headline or lead naming none is no event
-            and (names or named)  # (식목일인 5일 시민 250여 명이 모여 나무를 심었다)
+            # (식목일인 5일 시민 250여 명이 모여 나무를 심었다); nor does it to a person's (김모 씨 가구는 지난 15일 …)
+            and (names or (named and not t.person.search(sentence)))
             # another happening's date in a sentence naming no organisation (지난 6일 일어난 지진으로 …): background
             and (orgs or not t.background_after.match(text, anchor[0].end, anchor[0].end + _CLAUSE_AFTER))
             and (
