@@ -69,7 +69,9 @@ _LINE_BEFORE = re.compile(r"(?:^|[.!?]\s|\n)\s*$")
 _LINE_AFTER = re.compile(r"[^\S\n]*(?:\n|$)")  # matched at the name's end
 # a headline's subject: a name opening a line, then a comma, on a line with no final ending (한빛건설, 성금 3억 원 기탁)
 # what may open a headline's line before its subject: a bracketed tag and names joined by · ([보도자료] A·B은행, …)
-_HEADLINE_LEAD = re.compile(r"[^\S\n]*(?:[\[【<][^\]】>\n]{1,12}[\]】>][^\S\n]*)?(?:[^\s,·ㆍ]+[·ㆍ][^\S\n]*)*")
+_HEADLINE_LEAD = re.compile(
+    r"[^\S\n]*(?:[\[【<][^\]】>\n]{1,12}[\]】>][^\S\n]*)?(?:[^\s,·ㆍ](?:[^\n,·ㆍ]{0,10}[^\s,·ㆍ])?[·ㆍ][^\S\n]*)*"
+)  # an item may hold a space (대전 대덕구·)
 _HEADLINE_SUBJECT = re.compile(r",(?![^\n]*다[.!]?[^\S\n]*(?:\n|$))")
 # what may stand between a name and its particle: a parenthesis (중소기업사랑나눔재단(이사장 김정호)은), or its
 # closing bracket when the name is itself in brackets (정보통신산업진흥원(NIPA)과)
@@ -222,7 +224,7 @@ class EventTables:
                 rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳|대)\s*)?[가-힣]{{0,4}}?(?:{group})(?:들)?(?:{acting})(?![가-힣])"
             ),
             joint=re.compile(
-                rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*)"
+                rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*|[·ㆍ][^\n,·ㆍ]{{1,12}}[·ㆍ]\s*)"
                 rf"|\s+(?:{staff})(?:{_COUNT}명)?{_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?)$"
             ),
             titled_with=re.compile(
