@@ -655,6 +655,29 @@ def _acts_before(index: TokenIndex, text: str, lo: int, hi: int) -> bool:
     return False
 
 
+_PREDICATE = frozenset({"VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA", "EF", "EC", "EP", "ETM", "ETN"})
+
+
+def _headings(index: TokenIndex, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The lines of ``text[lo:hi]`` that are headings: a line holding no verb, adjective, copula nor ending (Kiwi's
+    tags; ``2021년 주요 계획``, ``■ 2021년 지역사회 공헌 활동``), as (start, end) character ranges."""
+    out = []
+    start = lo
+    while start < hi:
+        eol = text.find("\n", start, hi)
+        end = hi if eol < 0 else eol
+        if text[start:end].strip():
+            i = bisect_left(index.start_list, start)
+            tags: set[str] = set()
+            while i < index.n_tokens and index.start_list[i] < end:
+                tags.update(tag.split("-")[0] for tag in index.tags[i].split("+"))
+                i += 1
+            if tags and not tags & _PREDICATE:
+                out.append((start, end))
+        start = end + 1
+    return out
+
+
 def _reported_subject(
     t: EventTables,
     text: str,
@@ -1118,6 +1141,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         dates = [m for m in ms if m.label == "DATE" and m.start >= told]
         quoted = [q.span() for q in _QUOTE.finditer(text, lo, hi)]
         totals = [m.start for m in ms if m.label in amount_labels]
+        headings = [  # a line of a date and nouns, no amount (▲ 2021년 5월 장학금 1억 원 전달 is an act)
+            (a, b) for a, b in (_headings(index, text, lo, hi) if dates else []) if not any(a <= x < b for x in totals)
+        ]
+        if headings and len(headings) < len(text[lo:hi].strip().split("\n")):  # 2021년 주요 계획\n2021년 4월에는 …
+            dates = [d for d in dates if not any(a <= d.start < b for a, b in headings)] or dates
         anchor = _anchor(t, text, dates, quoted, index, totals) if dates else None
         starts = {d.start for d in dates}
         acting = _actor(t, text, orgs, index, anchor[0].start if anchor else None, starts)
@@ -1226,6 +1254,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             and (names or (named and not t.person.search(sentence)))
             # another happening's date in a sentence naming no organisation (지난 6일 일어난 지진으로 …): background
             and (orgs or not t.background_after.match(text, anchor[0].end, anchor[0].end + _CLAUSE_AFTER))
+            and (orgs or not headings or len(headings) < len(sentence.split("\n")))  # a heading: 2021년 주요 계획
             and (
                 (
                     cited is None
