@@ -76,7 +76,8 @@ _HEADLINE_SUBJECT = re.compile(r",(?![^\n]*다[.!]?[^\S\n]*(?:\n|$))")
 # what may stand between a name and its particle: a parenthesis (중소기업사랑나눔재단(이사장 김정호)은), or its
 # closing bracket when the name is itself in brackets (정보통신산업진흥원(NIPA)과)
 _PAREN = r"(?:\)|\s*\([^()]{0,30}\))?"
-_COUNT = r"(?:\s*[\d,.]+\s*[만천백]?)+\s*여?\s*"  # 300여 명, 1만 2천여 명, 12개
+# 300여 명, 1만 2천여 명, 12개; each repeat opens with a unit, so a long run of digits cannot backtrack exponentially
+_COUNT = r"\s*[\d,.]+(?:\s*[만천백]\s*[\d,.]+)*\s*[만천백]?\s*여?\s*"
 # a word between an organisation and its staff: a unit, a head's name, a title joined by 와/과, 등 (농협은행 IT본부
 # 김영수 본부장과 신규직원 등 임직원봉사단 80명이); not a word closed by another case particle
 _BETWEEN = r"(?:(?![^\s]*(?:을|를|에|에서|의|로|은|는|이|가|도)\s)[^\s()]+\s+){0,5}?"
