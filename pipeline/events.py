@@ -69,19 +69,22 @@ _LINE_BEFORE = re.compile(r"(?:^|[.!?]\s|\n)\s*$")
 _LINE_AFTER = re.compile(r"[^\S\n]*(?:\n|$)")  # matched at the name's end
 # a headline's subject: a name opening a line, then a comma, on a line with no final ending (한빛건설, 성금 3억 원 기탁)
 # what may open a headline's line before its subject: a bracketed tag and names joined by · ([보도자료] A·B은행, …)
-_HEADLINE_LEAD = re.compile(r"[^\S\n]*(?:[\[【<][^\]】>\n]{1,12}[\]】>][^\S\n]*)?(?:[^\s,·ㆍ]+[·ㆍ][^\S\n]*)*")
+_HEADLINE_LEAD = re.compile(
+    r"[^\S\n]*(?:[\[【<][^\]】>\n]{1,12}[\]】>][^\S\n]*)?(?:[^\s,·ㆍ](?:[^\n,·ㆍ]{0,10}[^\s,·ㆍ])?[·ㆍ][^\S\n]*)*"
+)  # an item may hold a space (대전 대덕구·)
 _HEADLINE_SUBJECT = re.compile(r",(?![^\n]*다[.!]?[^\S\n]*(?:\n|$))")
 # what may stand between a name and its particle: a parenthesis (중소기업사랑나눔재단(이사장 김정호)은), or its
 # closing bracket when the name is itself in brackets (정보통신산업진흥원(NIPA)과)
 _PAREN = r"(?:\)|\s*\([^()]{0,30}\))?"
-_COUNT = r"(?:\s*[\d,.]+\s*[만천백]?)+\s*여?\s*"  # 300여 명, 1만 2천여 명, 12개
+# 300여 명, 1만 2천여 명, 12개; each repeat opens with a unit, so a long run of digits cannot backtrack exponentially
+_COUNT = r"\s*[\d,.]+(?:\s*[만천백]\s*[\d,.]+)*\s*[만천백]?\s*여?\s*"
 # a word between an organisation and its staff: a unit, a head's name, a title joined by 와/과, 등 (농협은행 IT본부
 # 김영수 본부장과 신규직원 등 임직원봉사단 80명이); not a word closed by another case particle
 _BETWEEN = r"(?:(?![^\s]*(?:을|를|에|에서|의|로|은|는|이|가|도)\s)[^\s()]+\s+){0,5}?"
 UNKNOWN_KIND = "other"  # an organisation kind that names no kind (organizations.tsv; a name with no telling suffix)
 # the cases of a particle after a name that is not the subject (에, 에게, 와, 의, 을, 에서, …; particles.tsv)
 # a line opening with a list mark (▲, ■, ※, or a dash and a space): a list item, a statement of its own
-_MARK = re.compile(r"[▲△■□●○◆◇•◦▶▷►※☞◎]|[-–—*][^\S\n]")
+_MARK = re.compile(r"[▲△■□●○◆◇•◦▶▷►※☞◎◀]|[-–—*][^\S\n]")  # ◀INT▶: a broadcast script's cue
 _ITEM = re.compile(rf"\n[^\S\n]*(?={_MARK.pattern})")  # the start of a line that opens with one
 _FINAL = re.compile(r"[.!?。][\"”'’)\]]*\s*$")  # a line closing on a final sign
 _WEEKDAY = re.compile(r"\(\s*[월화수목금토일]\s*\)")  # 23.10.28(토): a date's weekday
@@ -91,6 +94,7 @@ _CLAUSE_END = re.compile(r"(?:며|고|,)\s")  # a clause closed before what foll
 _SUBJECT_MARK = re.compile(r"\s*[이가](?![가-힣])")  # a subject particle after a name (다온물류가)
 _DETERMINER = re.compile(r"(?:같은|해당)\s")  # the same, that: no relative clause
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
+_DESCRIBED_AFTER = 48  # characters after a date a founding described with its founders may close in
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
 # a direct quotation: the quoted words and the ending that reports them ("…하겠다"고 말했다)
 _QUOTE = re.compile(
@@ -139,6 +143,7 @@ class EventTables:
     plural: re.Pattern  # a plural head and an oblique particle (후원 기관들과): the organisations named before
     joined_anaphor: re.Pattern  # a back-reference joined to the acting ORG (공단과 대구시의사회가): it acts
     pair: re.Pattern  # the organisations of the last agreement as the subject (양 기관은, 두 기관은, 양사는)
+    counted_oblique: re.Pattern  # a count and a noun, not the subject (두 단체에, 세 기관과): the partners named before
     said: re.Pattern  # what closes a quotation (…”고 말했다, …”며 강조했다): the sentence only reports words
     person: re.Pattern  # a person as the subject: no organisation acts (한 부부는, 익명의 기부자가)
     sponsor: re.Pattern  # after an ORG, its support making a happening (X의 후원으로, X 주최로): it acts when none does
@@ -160,6 +165,8 @@ class EventTables:
     classifies_after: re.Pattern  # a noun after a date that the date only classifies (2023년도 신입사원)
     founds: re.Pattern  # a subject particle and a founding (한빛테크가 세운 재단이다): a description, no act
     founded_after: re.Pattern  # a founding after a date (1948년에 설립된 재단; group 1: 설립된 이후, since it)
+    founded_as: re.Pattern  # founders, a founding and an organisation noun (2019년 시민들이 출자해 만든 협동조합으로)
+    continued: re.Pattern  # the close of an earlier act, between two dates (…을 보낸 데 이어, 오는 3월에는 …)
     background_after: re.Pattern  # another happening after a date (지난달 발생한 지진, 집중호우로 피해를 입은)
     numbers: dict[str, int]  # a count before a back-reference (두, 세, 양 in 두 은행은, 양사는)
     as_of: re.Pattern  # a word after a date making it the date a total stands at (3월 말 기준, 14일 현재)
@@ -167,6 +174,7 @@ class EventTables:
     head_staff: re.Pattern  # a head noun's staff as a subject (상담소 직원들이): the organisation named before acts
     handed: re.Pattern  # a sentence closing on a verb of handing over (…에 전달했다): a measure subject is the gift
     visit: re.Pattern  # a verb of visiting right after X도 (X도 찾아가): X is a place, not a subject
+    headline: re.Pattern  # after a name opening a headline, its staff and a count, then a comma (X 임직원 200명, …)
     sources: dict[str, Path]
 
     @classmethod
@@ -174,6 +182,8 @@ class EventTables:
         rows = read_table("actor_words.tsv", data_dir)
         staff = _alt(r["word"] for r in rows if r["role"] == "staff")
         group = _alt(r["word"] for r in rows if r["role"] == "group")
+        # nouns naming an organisation (회사, 단체, 협동조합, 기업; not 시, 구, 도: 만든 도로)
+        organisation_nouns = _alt(r["word"] for r in rows if r["role"] in ("anaphor", "group") and len(r["word"]) > 1)
         affiliates = _alt(r["word"] for r in read_table("affiliate_words.tsv", data_dir))
         particles = read_table("particles.tsv", data_dir)
         acting = _alt(r["particle"] for r in particles if r["actor"] == "yes")
@@ -189,14 +199,23 @@ class EventTables:
         classified = _alt(r["word"] for r in anchors if r["role"] == "classifies")
         term = _alt(r["word"] for r in anchors if r["role"] == "term")
         measure = _alt(r["word"] for r in anchors if r["role"] == "measure")
+        # 을 앞두고 → 을 (하루|사흘|3일 …)? 앞두고: how long ahead may stand between
+        ahead_by = rf"(?:(?:{_alt(r['word'] for r in anchors if r['role'] == 'ahead_by')}|\d+\s*일)\s+)?"
+        ahead = "|".join(
+            re.escape(w).replace(r"\ ", rf"\s*{ahead_by}", 1)
+            for w in sorted((r["word"] for r in anchors if r["role"] == "ahead"), key=len, reverse=True)
+        )
         anaphor_words = _alt(r["word"] for r in rows if r["role"] == "anaphor")
         person_words = _alt(r["word"] for r in rows if r["role"] == "person")
         units = _alt(r["word"] for r in rows if r["role"] == "unit")
+        also = _alt(r["word"] for r in rows if r["role"] == "also")  # X 역시: X도
         numbers = {r["surface"]: int(r["value"]) for r in read_table("numerals.tsv", data_dir) if r["role"] == "native"}
         numbers.update({r["word"]: 2 for r in rows if r["role"] == "both"})
         return cls(
             categories=[(r["category"], re.compile(r["cue"])) for r in read_table("event_categories.tsv", data_dir)],
-            subject=re.compile(rf"^{_PAREN}(?:\s+[가-힣]{{0,8}}?(?:{units}))?(?:{acting})(?![가-힣])"),
+            subject=re.compile(
+                rf"^{_PAREN}(?:(?:\s+[가-힣]{{0,8}}?(?:{units}))?(?:{acting})|\s+(?:{also}))(?![가-힣])"
+            ),
             staff=re.compile(
                 rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?{_BETWEEN}"
                 rf"(?:(?:{staff})+(?:\s+(?:{staff}))?|['‘][^'’\n]{{1,12}}['’](?={_COUNT}명))"  # or a title: '프레시 매니저' 40명
@@ -206,7 +225,7 @@ class EventTables:
                 rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳|대)\s*)?[가-힣]{{0,4}}?(?:{group})(?:들)?(?:{acting})(?![가-힣])"
             ),
             joint=re.compile(
-                rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*)"
+                rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*|[·ㆍ][^\n,·ㆍ]{{1,12}}[·ㆍ]\s*)"
                 rf"|\s+(?:{staff})(?:{_COUNT}명)?{_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?)$"
             ),
             titled_with=re.compile(
@@ -214,12 +233,15 @@ class EventTables:
             ),
             described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative})\s+((?:[가-힣]+\s+){{1,3}})$"),
             anaphor=re.compile(
-                rf"^\s*(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)"
-                rf"(?:\s+(?:{staff}))?(들)?(?:{acting})\s"  # group 2: a plural (회사들은: the group named last)
+                rf"^\s*(?:[가-힣]+에\s+따라\s+)?(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)"
+                rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(들)?(?:{acting})\s"  # group 2: a plural (회사들은: the group named last)
             ),
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
             same=re.compile(
                 rf"(?<![가-힣])(?:같은|해당)\s+({anaphor_words})"
+                rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})"
+                rf"(?![가-힣])"  # or 이 X and its staff (이 대학 학생 20명을)
+                rf"|(?<![가-힣])이\s+({anaphor_words})\s+(?:{staff})(?:{_COUNT}명)?(?:들)?"
                 rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})"
                 rf"(?![가-힣])"
             ),
@@ -240,6 +262,13 @@ class EventTables:
                 rf"(?<![가-힣])((?:{_alt(r['word'] for r in rows if r['role'] == 'pair')}"
                 rf"|(?:{counts})\s+[가-힣]*?(?:{anaphor_words})))"
                 rf"(?:{acting})\s".replace(r"\ ", r"\s*")
+            ),
+            counted_oblique=re.compile(
+                rf"(?<![가-힣])((?:{_alt(r['word'] for r in rows if r['role'] == 'pair')}"
+                rf"|(?:{counts})\s+[가-힣]*?(?:{anaphor_words})))"
+                rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})(?![가-힣])".replace(
+                    r"\ ", r"\s*"
+                )
             ),
             said=re.compile(
                 rf"\s*(?:(?:{_alt(r['word'] for r in anchors if r['role'] == 'speech')})(?:을|를|의)?\s+"
@@ -278,15 +307,11 @@ class EventTables:
                 rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'stamp')})[^\S\n]*[:：]?[^\S\n]*$"
             ),
             occasion_after=re.compile(
-                rf"^\s*(?:{_alt(r['word'] for r in anchors if r['role'] in ('occasion', 'ahead'))})(?![가-힣])".replace(
+                rf"^\s*(?:{_alt(r['word'] for r in anchors if r['role'] == 'occasion')}|{ahead})(?![가-힣])".replace(
                     r"\ ", r"\s*"
                 )
             ),
-            ahead_after=re.compile(
-                rf"\s+[가-힣]+?(?:{_alt(r['word'] for r in anchors if r['role'] == 'ahead')})(?![가-힣])".replace(
-                    r"\ ", r"\s*"
-                )
-            ),
+            ahead_after=re.compile(rf"\s+[가-힣]+?(?:{ahead})(?![가-힣])".replace(r"\ ", r"\s*")),
             report_after=re.compile(rf"^\s+(?:[가-힣]+\s+){{0,3}}?(?:{say})"),
             reports=re.compile(rf"다고\s+(?:\S+\s+){{0,2}}?(?:{say})[가-힣]*[^가-힣]*$"),
             comparison_after=re.compile(rf"^\s*(?:{comparison})"),
@@ -300,11 +325,24 @@ class EventTables:
                 rf"(?:에|에는)?\s+(?:{_alt(r['word'] for r in anchors if r['role'] == 'founded')})(?![가-힣])"
                 rf"(\s*(?:뒤|후|이후|이래)(?![가-힣]))?".replace(r"\ ", r"\s*")
             ),
+            founded_as=re.compile(
+                rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,5}}?"
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] in ('founded', 'made'))})\s+(?:[가-힣]+\s+)?"
+                rf"[가-힣]*(?:{organisation_nouns})(?:으로|로|이다|입니다|였다)(?![가-힣])".replace(r"\ ", r"\s*")
+            ),
+            continued=re.compile(
+                rf"(?<![가-힣])(?:{_alt(r['word'] for r in anchors if r['role'] == 'continued')})(?![가-힣])".replace(
+                    r"\ ", r"\s*"
+                )
+            ),
             background_after=re.compile(
                 rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,3}}?"
                 rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'background')})(?![가-힣])".replace(
                     r"\ ", r"\s*"
                 )
+                # or a disaster running since the date (지난해 9월부터 이어진 호주 남동부 대형 산불로)
+                + rf"|부터\s+(?:{_alt(r['word'] for r in anchors if r['role'] == 'ongoing')})\s+(?:[^\s,.]+\s+){{0,3}}?"
+                rf"[가-힣]*(?:{_alt(r['word'] for r in anchors if r['role'] == 'disaster')})"
             ),
             numbers=numbers,
             as_of=re.compile(rf"\s*(?:{_alt(r['word'] for r in anchors if r['role'] == 'as_of')})(?![가-힣])"),
@@ -316,6 +354,7 @@ class EventTables:
                 rf"(?<![가-힣])(?:{_alt(r['word'] for r in anchors if r['role'] == 'handed')})[가-힣]*[^가-힣]*$"
             ),
             visit=re.compile(rf"\s+(?:{_alt(r['word'] for r in rows if r['role'] == 'visit')})"),
+            headline=re.compile(rf"(?:\s+(?:{staff})+(?:{_COUNT}명)?)?{_HEADLINE_SUBJECT.pattern}"),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
         )
 
@@ -380,9 +419,9 @@ def end_after_duration(start: str, duration: str) -> str | None:
 
 
 def start_before_duration(end: str, duration: str) -> str | None:
-    """``2024-05-15`` closing ``P3D`` → ``2024-05-13`` (수요일까지 사흘간: the three days ending on it); None
-    unless the end is a known day and the duration a whole number of days or weeks (``2026년까지 3년간``
-    names a target year, not a span counted back)."""
+    """``2024-05-15`` closing ``P3D`` → ``2024-05-13`` (수요일까지 사흘간: the three days ending on it), ``2025-12-31``
+    closing ``P1M`` → ``2025-12-01`` (지난달 31일까지 한 달 동안); None unless the end is a known day and the duration a
+    whole number of units (``2026년까지 3년간`` names a target year, not a span counted back)."""
     e, dur = try_parse(end), try_parse(duration)
     if (
         e is None
@@ -394,9 +433,13 @@ def start_before_duration(end: str, duration: str) -> str | None:
         or dur is None
         or not dur.is_duration
         or not isinstance(dur.count, int)
-        or dur.unit not in ("D", "W")
+        or dur.unit not in ("D", "W", "M", "Y")
     ):
         return None
+    if dur.unit in ("M", "Y"):  # the day after the same day so many months before
+        idx = e.year * 12 + e.month - 1 - dur.count * (12 if dur.unit == "Y" else 1)
+        y, m = idx // 12, idx % 12 + 1
+        return (_dt.date(y, m, min(e.day, calendar.monthrange(y, m)[1])) + _dt.timedelta(days=1)).isoformat()
     days = dur.count * 7 if dur.unit == "W" else dur.count
     return (_dt.date(e.year, e.month, e.day) - _dt.timedelta(days=days - 1)).isoformat()
 
@@ -467,7 +510,7 @@ def _subject_strength(
     m = t.subject.match(after) or t.staff.match(text[org.end : org.end + _STAFF_AFTER]) or t.group.match(after)
     if (
         not m
-        and _HEADLINE_SUBJECT.match(text, org.end)
+        and t.headline.match(text, org.end)
         and (
             _LINE_BEFORE.search(text[max(0, org.start - 3) : org.start])
             or _HEADLINE_LEAD.fullmatch(text, text.rfind("\n", 0, org.start) + 1, org.start)
@@ -522,7 +565,12 @@ def _copula_fact(t: EventTables, index: TokenIndex, text: str, lo: int, hi: int,
     subject (``다온물류가 지난해 10월 맺은 협약의 첫 결실입니다``) unless what it did is a founding."""
     if not _states_fact(t, index, lo, hi, text) or _acts_before(index, text, lo, hi):
         return False
-    subjects = [o for o in orgs if _SUBJECT_MARK.match(text, o.end)]  # 다온물류가 … 맺은 협약의 결실이다: it acted
+    subjects = [  # 다온물류가 … 맺은 협약의 결실이다, X 직원들이 지난해 한 봉사활동은 …이었다: it acted
+        o
+        for o in orgs
+        if _SUBJECT_MARK.match(text, o.end)
+        or ((m := t.staff.match(text[o.end : o.end + _STAFF_AFTER])) and m.group(0).endswith(("이", "가")))
+    ]
     return all(t.founds.match(text, o.end) for o in subjects)  # 한빛테크가 세운 재단이다: a description
 
 
@@ -594,8 +642,10 @@ def _acts_before(index: TokenIndex, text: str, lo: int, hi: int) -> bool:
     noun, ``인사말을 통해``, ``아이들을 위해``) stands in ``[lo, hi)``: the sentence reports an act before what it quotes."""
     i = index.token_at(lo)
     while i is not None and i < index.n_tokens and index.start_list[i] < hi:
-        tags = index.tags[i].split("+")
-        verb = {"VV", "XSV"} & set(tags) or (i > 0 and {"VV", "XSV"} & set(index.tags[i - 1].split("+")))
+        tags = [tag.split("-")[0] for tag in index.tags[i].split("+")]  # VV-I, VV-R: an irregular verb (이어, 도와)
+        verb = {"VV", "XSV"} & set(tags) or (
+            i > 0 and {"VV", "XSV"} & {tag.split("-")[0] for tag in index.tags[i - 1].split("+")}
+        )
         if (
             verb
             and tags[-1] == "EC"
@@ -604,6 +654,29 @@ def _acts_before(index: TokenIndex, text: str, lo: int, hi: int) -> bool:
             return True
         i += 1
     return False
+
+
+_PREDICATE = frozenset({"VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA", "EF", "EC", "EP", "ETM", "ETN"})
+
+
+def _headings(index: TokenIndex, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The lines of ``text[lo:hi]`` that are headings: a line holding no verb, adjective, copula nor ending (Kiwi's
+    tags; ``2021년 주요 계획``, ``■ 2021년 지역사회 공헌 활동``), as (start, end) character ranges."""
+    out = []
+    start = lo
+    while start < hi:
+        eol = text.find("\n", start, hi)
+        end = hi if eol < 0 else eol
+        if text[start:end].strip():
+            i = bisect_left(index.start_list, start)
+            tags: set[str] = set()
+            while i < index.n_tokens and index.start_list[i] < end:
+                tags.update(tag.split("-")[0] for tag in index.tags[i].split("+"))
+                i += 1
+            if tags and not tags & _PREDICATE:
+                out.append((start, end))
+        start = end + 1
+    return out
 
 
 def _reported_subject(
@@ -763,9 +836,16 @@ def _named_since(named: Sequence[Mention], named_at: Sequence[int], actor: str |
     return {o.name for o, k in zip(named, named_at, strict=True) if k > since and o.name != actor}
 
 
-def _named_before(word: str, named: list[Mention]) -> str | None:
-    """The latest organisation named before whose name ends with ``word`` (같은 복지관 → X종합사회복지관)."""
-    return next((o.name for o in reversed(named) if o.name.endswith(word)), None)
+def _named_before(
+    word: str, named: list[Mention], kinds: dict[str, str] | None = None, actor: str | None = None
+) -> str | None:
+    """The latest organisation named before whose name ends with ``word`` (같은 복지관 → X종합사회복지관), else the latest
+    one but ``actor`` of the word's kind (``kinds``: back-reference → kind; 같은 단체에 → the (사)빛고을나눔 named before)."""
+    found = next((o.name for o in reversed(named) if o.name.endswith(word)), None)
+    kind = (kinds or {}).get(word, "-")
+    if found is None and kind != "-":
+        found = next((o.name for o in reversed(named) if o.kind == kind and o.name != actor), None)
+    return found
 
 
 def _actor(
@@ -832,7 +912,9 @@ def _founding(t: EventTables, text: str, d: Mention, totals: Sequence[int]) -> b
     해 왔다``) dates the act done since, unless an amount after it makes a standing total (``1976년 설립된 이후
     6500명을 지원해 오고 있다``; ``totals``: the amounts' offsets)."""
     m = t.founded_after.match(text, d.end, d.end + _CLAUSE_AFTER)
-    return m is not None and (m.group(1) is None or any(a > d.end for a in totals))
+    if m is None:  # 2019년 시민 300여 명이 출자해 만든 협동조합으로: its founders between, a description
+        return t.founded_as.match(text, d.end, d.end + _DESCRIBED_AFTER) is not None
+    return m.group(1) is None or any(a > d.end for a in totals)
 
 
 def _anchor(
@@ -874,10 +956,12 @@ def _anchor(
         or t.ahead_after.match(text, d.end, d.end + _CLAUSE_AFTER)
     ]
     background = [d for d in non_report if t.background_after.match(text, d.end, d.end + _CLAUSE_AFTER)]
+    continued = [d for d, e in pairwise(non_report) if t.continued.search(text, d.end, e.start)]  # …한 데 이어, 3월에는
     relative = [
         d
         for d in non_report
-        if index is not None and d not in occasions + background and _adnominal_next(index, text, d.end)
+        if d not in occasions + background
+        and (d in continued or (index is not None and _adnominal_next(index, text, d.end)))
     ]
     acts = [d for d in non_report if d not in occasions + background + relative]
     points = acts or relative or [d for d in points if d not in non_report] or background or occasions
@@ -1058,6 +1142,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         dates = [m for m in ms if m.label == "DATE" and m.start >= told]
         quoted = [q.span() for q in _QUOTE.finditer(text, lo, hi)]
         totals = [m.start for m in ms if m.label in amount_labels]
+        headings = [  # a line of a date and nouns, no amount (▲ 2021년 5월 장학금 1억 원 전달 is an act)
+            (a, b) for a, b in (_headings(index, text, lo, hi) if dates else []) if not any(a <= x < b for x in totals)
+        ]
+        if headings and len(headings) < len(text[lo:hi].strip().split("\n")):  # 2021년 주요 계획\n2021년 4월에는 …
+            dates = [d for d in dates if not any(a <= d.start < b for a, b in headings)] or dates
         anchor = _anchor(t, text, dates, quoted, index, totals) if dates else None
         starts = {d.start for d in dates}
         acting = _actor(t, text, orgs, index, anchor[0].start if anchor else None, starts)
@@ -1076,12 +1165,25 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             acting = None  # 김영호 대표와 이수진 X재단 이사장 등이: the organisation acting so far and X
         if acting is not None and t.owned_measure.match(text, acting.end):
             acting = None  # X의 온실가스 배출량은 … 줄었다: X's figure, not X's act
+        if (
+            acting is not None
+            and anchor is not None
+            and acting.start > anchor[0].end
+            and _subject_strength(t, text, acting, index, starts) == 1
+            and _acts_before(index, text, anchor[0].end, acting.start)
+        ):
+            acting = None  # 다음 달 16일에는 …을 전달하고, B 학생 20명이 …: the date's clause drops its subject
         topic = t.anaphor.match(sentence)
+        lead = len(text[lo:hi]) - len(text[lo:hi].lstrip())  # where ``sentence`` starts after ``lo``
         if (
             acting is not None
             and topic is not None
             and topic.group(0).rstrip().endswith(("은", "는"))
-            and _subject_strength(t, text, acting, index, starts) < 2
+            and (
+                _subject_strength(t, text, acting, index, starts) < 2
+                # 협약에 따라 회사는 2023년까지 …하고, 서구는 …: the date's clause is the back-reference's
+                or (anchor is not None and lo + lead + topic.end() <= anchor[0].start < acting.start)
+            )
             and not t.reports.search(text, lo, hi)
             and _anaphor(t, sentence, named) is not None
         ):
@@ -1120,7 +1222,15 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             related = sponsor or (related if opens or _names_no_org(text, lo, hi, ms) else None)
             actor = related.name if related else carried
         # 같은 복지관에: the organisation of that kind named before (a counterpart)
-        same = {n for m in t.same.finditer(text, lo, hi) if (n := _named_before(m.group(1), named))}
+        same = {
+            n
+            for m in t.same.finditer(text, lo, hi)
+            if (n := _named_before(m.group(1) or m.group(2), named, t.anaphors, actor))
+        }
+        for c in t.counted_oblique.finditer(text, lo, hi):  # 두 단체에: the partners of the last event naming several
+            count, noun = _counted(t, c[1])
+            partners_of = ([x for x in g if x != actor] for g in reversed(groups))
+            same.update(next((p for p in partners_of if _fits(p, count, noun)), []))
         same |= _heads(t, text, lo, hi, ms, named, ends)  # 재단에, 모금회를 통해: the organisation named before
         if any(not _made_any(t, text, lo, m.start()) for m in t.plural.finditer(text, lo, hi)):
             same |= _named_since(named, named_at, actor)  # 후원 기관들과: those named since the actor was
@@ -1140,6 +1250,12 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if (
             anchor
             and has_content
+            # before any organisation is named, nothing carries over: a headline or lead naming none is no event
+            # (식목일인 5일 시민 250여 명이 모여 나무를 심었다); nor does it to a person's (김모 씨 가구는 지난 15일 …)
+            and (names or (named and not t.person.search(sentence)))
+            # another happening's date in a sentence naming no organisation (지난 6일 일어난 지진으로 …): background
+            and (orgs or not t.background_after.match(text, anchor[0].end, anchor[0].end + _CLAUSE_AFTER))
+            and (orgs or not headings or len(headings) < len(sentence.split("\n")))  # a heading: 2021년 주요 계획
             and (
                 (
                     cited is None

@@ -191,3 +191,15 @@ def test_a_headline_kiwi_cuts_is_one_statement():
     first = doc._.events[0]
     assert first.date_value == "2024-05-08" and first.actor == "한결식품"
     assert "50 곳" in first.amounts and "500 상자" in first.amounts
+
+
+def test_a_broadcast_cue_opens_a_statement():
+    """``◀INT▶`` opening a line (a broadcast script's cue) starts a statement of its own, as a list mark does: the
+    interview after it adds no amount to the event before it (docs/annotation.md, EVENT › Statements; round 6)."""
+    text = (
+        "(사)가람연탄나눔은 다음 달 말까지 연탄 2만 장을 더 모아 120가구에 나눌 계획입니다.\n"
+        "◀INT▶ 김가람 / 가람연탄나눔 사무국장\n"
+        '"한 장에 850원 하던 연탄값이 올라서 후원이 더 절실합니다."'
+    )
+    (event,) = annotate(text, "2021-12-23")._.events
+    assert event.amounts == ["20000 장", "120 가구"]
