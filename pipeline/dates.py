@@ -140,6 +140,7 @@ def fragments(t: DateTables) -> dict[str, str]:
         "na": r"(?![\d])",  # no digit after
         "S": r"\s*",
         "days_counted": r"(?:간|\s+간(?![가-힣])|\s*동안)",  # 8일간, 3일 동안: a count of days, not the 8th
+        "takes": TAKES,  # 2~3일이 걸린다: the time something takes
         "not_unit": r"(?!\s*[억만천조원%％개명톤배])",  # 1.5~2.5배 is no date
         # 지난 2019년, 오는 2027년 3월: inside the span, changes nothing
         "ago": rf"(?:(?<![가-힣])(?:{last_next})\s+)?",
@@ -343,7 +344,7 @@ def _sino(word: str | None) -> int | None:
 
 _FIGURATIVE_FOLLOW_OK = re.compile(r"(?:\s+(?![도은는이가을를의과와])|부터|까지|\s*오전|\s*오후|\s*\(|\))")
 _DAY_COUNT_AFTER = re.compile(
-    r"\s*(?:간|동안|째|만[에인의]|만|이내|가량|정도|여|남짓|씩|분|치|이상|미만|이하|넘|에\s*걸쳐|[이가]\s*(?:지나|걸리|걸렸|남)"
+    r"\s*(?:간|동안|째|만[에인의]|만|이내|가량|정도|여|남짓|씩|분|치|이상|미만|이하|넘|에\s*걸쳐|[이가]\s*(?:지나|남)"
     r"|\d+\s*회|\s*\d+\s*시간)"
 )
 _DAY_COUNT_BEFORE = re.compile(r"(?:\d\s*박|매월|매달|매주|하루|일주일에|주\s*\d|(?<![가-힣])주|월)\s*$")
@@ -351,6 +352,9 @@ _PARTICLE_AFTER_DUR = re.compile(r"\s*동안")
 # 10일 뒤, 3주 후에: a count of time after something (docs/annotation.md: a duration, never a day of the month)
 _LATER_AFTER = re.compile(r"\s*(?:후|뒤)(?:에는|에|부터|로|엔|인|쯤)?(?![가-힣])")
 _SINCE_AFTER = re.compile(r"\s*만(?:[에인의]|이다|$|[\s,.])")  # 20년 만에: time since, no date
+# 3일이 걸린다, 5일 넘게 걸렸다, 10일이 소요될: the time something takes is a count, not a day of the month
+TAKES = r"(?:[이가]|\s*(?:넘게|이상|가량|정도|쯤|남짓|가까이))?\s*(?:걸(?:리|렸|린|릴|려|립)|소요)"
+_TAKES_AFTER = re.compile(TAKES)
 _RANGE_BEFORE = re.compile(r"(?:부터\s*|[~∼〜\-–]\s*)$")
 _TWO_DIGIT_YEAR_NOT = re.compile(
     r"\s*(?:전|후|뒤|만|째|간|동안|이상|이내|넘|가까이|여|가량|정도|차|치|이\s*지난|이\s*넘|새(?![가-힣])|사이)"
@@ -452,9 +456,13 @@ def one_weekday(f: Found) -> bool:
 
 def not_day_count(f: Found) -> bool:
     """A bare day (``5일 발표했다``, ``16일 경찰은``, ``9일(현지시각)``) is a date unless it counts
-    days (``3일 동안``, ``2박 3일``, ``1일 1회``, ``20일 정도 걸린다``)."""
+    days (``3일 동안``, ``2박 3일``, ``1일 1회``, ``20일 정도 걸린다``, ``3일이 걸린다``)."""
+    after = f.after()
     return not (
-        _DAY_COUNT_AFTER.match(f.after()) or _LATER_AFTER.match(f.after()) or _DAY_COUNT_BEFORE.search(f.before())
+        _DAY_COUNT_AFTER.match(after)
+        or _LATER_AFTER.match(after)
+        or _TAKES_AFTER.match(after)
+        or _DAY_COUNT_BEFORE.search(f.before())
     )
 
 
@@ -579,6 +587,7 @@ def duration_ok(f: Found) -> bool:
         and not _PARTICLE_AFTER_DUR.match(after)
         and not (unit != "해" and _LATER_AFTER.match(after))
         and not (unit not in ("일", "해") and _bounded(f))
+        and not _TAKES_AFTER.match(after)
     ):
         return False
     if unit == "년" and n.isdigit() and len(n) == 4:
@@ -1452,12 +1461,12 @@ RULES: tuple[Rule, ...] = (
         r"{nb}(?P<n>\d{{1,3}}){S}[~∼〜\-–]{S}"
         r"(?=\d{{1,3}}{S}(?P<u>개월|년|주|일)(?:\s?간(?![가-힣])|간(?=[의에은는도])|\s*동안"
         # without 간/동안 a range of months is still durations (3~4개월 걸린다), as a bare 4개월 is one
-        r"|(?<=개월)(?!\s*(?:전|후|뒤|차|째|만|연속))(?![가-힣])|(?<=개월)(?=[이가을를은는도의]\s)))",
+        r"|(?<=개월)(?!\s*(?:전|후|뒤|차|째|만|연속))(?![가-힣])|(?<=개월)(?=[이가을를은는도의]\s)|(?={takes})))",
         resolve_duration,
         end_group="n",
         read=read_duration,
         sets_context=False,
-        doc="1~2개월간, 3~4일 동안, 3~4개월 걸린다, 1-2주간 → 1, 3, 3, 1: the first end of a range of durations, in the second's unit",
+        doc="1~2개월간, 3~4일 동안, 3~4개월 걸린다, 1-2주간, 2~3일이 걸린다 → 1, 3, 3, 1, 2: the first end of a range of durations, in the second's unit",
     ),
     Rule("date.range_month_start", r"{nb}{mo}{S}[~∼〜]{S}(?=(?:1[0-2]|0?[1-9]){S}월)", end_group="m", doc="3~5월 → 3"),
     Rule(
@@ -1495,9 +1504,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.range_day_start",
-        r"{nb}{dd}{S}[~∼〜,·]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
+        r"{nb}{dd}{S}[~∼〜,·]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일(?!{takes}))",
         end_group="d",
-        doc="7월 1~3일 → 1",
+        doc="7월 1~3일 → 1; not 2~3일이 걸린다 (durations)",
     ),
     # a bare day: the report's own date (8일 밝혔다) or a day in the context's month (…부터 31일까지)
     Rule(
