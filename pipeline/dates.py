@@ -37,10 +37,10 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 from .lexicon import DATA_DIR, read_table
-from .numbers import in_quoted_title, native_numeral_pattern, parse_native, parse_number
+from .numbers import CLOSE_QUOTES, OPEN_QUOTES, in_quoted_title, native_numeral_pattern, parse_native, parse_number
 from .scan import matches
 from .settings import SETTINGS, Settings
-from .spans import TokenIndex, doc_text, set_spans, token_index
+from .spans import TokenIndex, base_tags, doc_text, set_spans, token_index
 from .timex import Timex
 
 # ``span._.end_value``: the last day of a holiday period (설 연휴), no column of its own; events.py
@@ -141,6 +141,9 @@ def fragments(t: DateTables) -> dict[str, str]:
         "S": r"\s*",
         "days_counted": r"(?:간|\s+간(?![가-힣])|\s*동안)",  # 8일간, 3일 동안: a count of days, not the 8th
         "takes": TAKES,  # 2~3일이 걸린다: the time something takes
+        # between a range's or a list's first day and its second (4월 24~28일, 14, 15일), and the second day
+        "day_sep": r"\s*[~∼〜,·]\s*",
+        "second_day": r"(?:3[01]|[12]\d|0?[1-9])\s*일",
         "not_unit": r"(?!\s*[억만천조원%％개명톤배])",  # 1.5~2.5배 is no date
         # 지난 2019년, 오는 2027년 3월: inside the span, changes nothing
         "ago": rf"(?:(?<![가-힣])(?:{last_next})\s+)?",
@@ -487,18 +490,16 @@ def not_reporting_day(f: Found) -> bool:
 
 _SLASH_DATE_AROUND = re.compile(r"\s*(?:\(|부터|까지|[~∼〜])")
 _HOLIDAY_CUE_AFTER = re.compile(r"\s*(?:을|를|에|의|은|는|이|가|과|와|도|부터|까지|맞이|연휴|명절|전|당일|\s|[,.)]|$)")
-_OPEN_QUOTES = "'\"‘“「『《<"
-_CLOSE_QUOTES = "'\"’”」』》>"
 _ELIDED_CENTURY = re.compile(r"(?<![\w'’‘])['’‘]\d{2}(?:\.|\s*년)")  # '24년, '21.3.5
-_TITLE_CLOSE = re.compile(r"[^'\"’”」』》>\n.!?]{1,40}?['\"’”」』》>]")  # the quote closes in its sentence
-_QUOTED_REST = re.compile(r"[^'\"’”」』》>\n]{1,40}?['\"’”」』》>]")
+_TITLE_CLOSE = re.compile(rf"[^{CLOSE_QUOTES}\n.!?]{{1,40}}?[{CLOSE_QUOTES}]")  # the quote closes in its sentence
+_QUOTED_REST = re.compile(rf"[^{CLOSE_QUOTES}\n]{{1,40}}?[{CLOSE_QUOTES}]")
 
 
 def not_title_year(f: Found) -> bool:
     """A year that opens a quoted title (``'2025년 희망나눔 캠페인'``, ``‘2024년 우수기업’``) is part of
     the name, not a time (docs/annotation.md: years inside a quoted title); a quoted sentence
     (``“2030년까지 … 이루겠다”``) keeps its year."""
-    if f.before(1) not in tuple(_OPEN_QUOTES):
+    if f.before(1) not in tuple(OPEN_QUOTES):
         return True
     m = _QUOTED_REST.match(f.text, f.end)
     return m is None or m.group()[:-1].rstrip(" .!?").endswith(("다", "요", "죠", "까"))
@@ -555,9 +556,7 @@ def not_in_title(f: Found) -> bool:
     """A holiday inside a quoted title (``'설맞이 사랑 나눔'``) names the programme, not a day
     (docs/annotation.md: quoted titles are names); a quotation that holds the holiday's name alone
     (``'지구의 날' 맞아``) marks the day, no title."""
-    alone = (
-        f.start > 0 and f.end < len(f.text) and f.text[f.start - 1] in _OPEN_QUOTES and f.text[f.end] in _CLOSE_QUOTES
-    )
+    alone = f.start > 0 and f.end < len(f.text) and f.text[f.start - 1] in OPEN_QUOTES and f.text[f.end] in CLOSE_QUOTES
     return alone or not in_quoted_title(f.text, f.start, f.end)
 
 
@@ -1477,13 +1476,13 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.range_md_start",
-        r"{nb}{mo}{S}월{S}{dd}{S}[~∼〜,·]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
+        r"{nb}{mo}{S}월{S}{dd}{day_sep}(?={second_day})",
         end_group="d",
         doc="4월 24~28일 → 4월 24; a list 6월 14, 15일 → 6월 14",
     ),
     Rule(
         "date.range_rel_month_day_start",
-        r"(?P<rm>{rel_month}){S}{dd}{S}[~∼〜,·]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
+        r"(?P<rm>{rel_month}){S}{dd}{day_sep}(?={second_day})",
         resolve_relative_month,
         end_group="d",
         doc="지난달 27~28일, 지난달 25, 26일 → 지난달 27, 지난달 25",
@@ -1497,14 +1496,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.range_last_next_day_start",
-        r"(?P<dir>{this_last_next}){S}{dd}{S}[~∼〜,·]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일)",
+        r"(?P<dir>{this_last_next}){S}{dd}{day_sep}(?={second_day})",
         resolve_last_next_day,
         end_group="d",
         doc="지난 2~3일, 오는 11·12일 → 지난 2, 오는 11",
     ),
     Rule(
         "date.range_day_start",
-        r"{nb}{dd}{S}[~∼〜,·]{S}(?=(?:3[01]|[12]\d|0?[1-9]){S}일(?!{takes}))",
+        r"{nb}{dd}{day_sep}(?={second_day}(?!{takes}))",
         end_group="d",
         doc="7월 1~3일 → 1; not 2~3일이 걸린다 (durations)",
     ),
@@ -1768,10 +1767,10 @@ _QUOTATIVE = re.compile(r"(?:다|라|자|냐)고$")
 
 
 def _parts(tag: str, lemma: str) -> list[tuple[str, str]]:
-    tags, lemmas = tag.split("+"), lemma.split("+")
+    tags, lemmas = base_tags(tag), lemma.split("+")
     if len(tags) != len(lemmas):
         lemmas = [lemma] * len(tags)
-    return [(t.split("-")[0], lem) for t, lem in zip(tags, lemmas, strict=True)]
+    return list(zip(tags, lemmas, strict=True))
 
 
 def predicate_tense(tokens: Sequence[tuple[str, str]]) -> int:

@@ -41,7 +41,7 @@ from .component import TableComponent
 from .lexicon import DATA_DIR, read_table
 from .numbers import format_number
 from .settings import SETTINGS
-from .spans import TokenIndex, doc_text, token_index
+from .spans import TokenIndex, base_tags, doc_text, token_index
 from .timex import Timex, try_parse
 
 if not Doc.has_extension("events"):
@@ -189,6 +189,7 @@ class EventTables:
         acting = _alt(r["particle"] for r in particles if r["actor"] == "yes")
         subject = _alt(r["particle"] for r in particles if r["function"] in ("subject", "topic"))
         comitative = _alt(r["particle"] for r in particles if r["function"] == "comitative")
+        oblique = _alt(r["particle"] for r in particles if r["function"] in _OBLIQUE)
         say = _alt(r["stem"] for r in read_table("reporting_verbs.tsv", data_dir) if r["kind"] == "say")
         anchors = read_table("anchor_words.tsv", data_dir)
         # 두, 세, 네 … before a back-reference: the organisations of the last joint act (세 금융그룹은)
@@ -206,6 +207,11 @@ class EventTables:
             for w in sorted((r["word"] for r in anchors if r["role"] == "ahead"), key=len, reverse=True)
         )
         anaphor_words = _alt(r["word"] for r in rows if r["role"] == "anaphor")
+        # 양사, 두 은행, 세 기관: a count of organisations named before (group 1)
+        counted_ref = (
+            rf"(?<![가-힣])((?:{_alt(r['word'] for r in rows if r['role'] == 'pair')}"
+            rf"|(?:{counts})\s+[가-힣]*?(?:{anaphor_words})))"
+        )
         person_words = _alt(r["word"] for r in rows if r["role"] == "person")
         units = _alt(r["word"] for r in rows if r["role"] == "unit")
         also = _alt(r["word"] for r in rows if r["role"] == "also")  # X 역시: X도
@@ -239,37 +245,27 @@ class EventTables:
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
             same=re.compile(
                 rf"(?<![가-힣])(?:같은|해당)\s+({anaphor_words})"
-                rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})"
+                rf"(?:{oblique})"
                 rf"(?![가-힣])"  # or 이 X and its staff (이 대학 학생 20명을)
                 rf"|(?<![가-힣])이\s+({anaphor_words})\s+(?:{staff})(?:{_COUNT}명)?(?:들)?"
-                rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})"
+                rf"(?:{oblique})"
                 rf"(?![가-힣])"
             ),
             head=re.compile(
                 rf"(?<![가-힣])([가-힣]{{2,}}?)"
-                rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})(?![가-힣])"
+                rf"(?:{oblique})(?![가-힣])"
                 rf"|(?<=(?:{comitative})\s)([가-힣]{{2,}}?)(?:{acting})(?![가-힣])"
                 rf"|(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{staff})(?:들)?"
                 rf"(?:{_alt(r['particle'] for r in particles if '+' not in r['function'])})?(?![가-힣])"
             ),
             plural=re.compile(
                 rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'plural')})"
-                rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})(?![가-힣])"
+                rf"(?:{oblique})(?![가-힣])"
             ),
             any_before=re.compile(rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'any')})\s+$"),
             joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
-            pair=re.compile(
-                rf"(?<![가-힣])((?:{_alt(r['word'] for r in rows if r['role'] == 'pair')}"
-                rf"|(?:{counts})\s+[가-힣]*?(?:{anaphor_words})))"
-                rf"(?:{acting})\s".replace(r"\ ", r"\s*")
-            ),
-            counted_oblique=re.compile(
-                rf"(?<![가-힣])((?:{_alt(r['word'] for r in rows if r['role'] == 'pair')}"
-                rf"|(?:{counts})\s+[가-힣]*?(?:{anaphor_words})))"
-                rf"(?:{_alt(r['particle'] for r in particles if r['function'] in _OBLIQUE)})(?![가-힣])".replace(
-                    r"\ ", r"\s*"
-                )
-            ),
+            pair=re.compile((counted_ref + rf"(?:{acting})\s").replace(r"\ ", r"\s*")),
+            counted_oblique=re.compile((counted_ref + rf"(?:{oblique})(?![가-힣])").replace(r"\ ", r"\s*")),
             said=re.compile(
                 rf"\s*(?:(?:{_alt(r['word'] for r in anchors if r['role'] == 'speech')})(?:을|를|의)?\s+"
                 rf"|(?![^\s]*(?:을|를)\s)\S+\s+){{0,3}}?"
@@ -642,10 +638,8 @@ def _acts_before(index: TokenIndex, text: str, lo: int, hi: int) -> bool:
     noun, ``인사말을 통해``, ``아이들을 위해``) stands in ``[lo, hi)``: the sentence reports an act before what it quotes."""
     i = index.token_at(lo)
     while i is not None and i < index.n_tokens and index.start_list[i] < hi:
-        tags = [tag.split("-")[0] for tag in index.tags[i].split("+")]  # VV-I, VV-R: an irregular verb (이어, 도와)
-        verb = {"VV", "XSV"} & set(tags) or (
-            i > 0 and {"VV", "XSV"} & {tag.split("-")[0] for tag in index.tags[i - 1].split("+")}
-        )
+        tags = base_tags(index.tags[i])  # VV-I, VV-R: an irregular verb (이어, 도와)
+        verb = {"VV", "XSV"} & set(tags) or (i > 0 and {"VV", "XSV"} & set(base_tags(index.tags[i - 1])))
         if (
             verb
             and tags[-1] == "EC"
@@ -671,7 +665,7 @@ def _headings(index: TokenIndex, text: str, lo: int, hi: int) -> list[tuple[int,
             i = bisect_left(index.start_list, start)
             tags: set[str] = set()
             while i < index.n_tokens and index.start_list[i] < end:
-                tags.update(tag.split("-")[0] for tag in index.tags[i].split("+"))
+                tags.update(base_tags(index.tags[i]))
                 i += 1
             if tags and not tags & _PREDICATE:
                 out.append((start, end))

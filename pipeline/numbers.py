@@ -153,8 +153,10 @@ def format_number(value: Decimal | int | float) -> str:
 
 
 # Quoted titles: a number (a year, an amount) inside one belongs to the name (docs/annotation.md)
-QUOTES = "'\"‘’“”「」『』《》<>"
-_QUOTE_CLOSE = re.compile(r"[^'\"’”」』》>\n]*['\"’”」』》>]")
+OPEN_QUOTES = "'\"‘“「『《<"
+CLOSE_QUOTES = "'\"’”」』》>"
+QUOTES = "".join(dict.fromkeys(OPEN_QUOTES + CLOSE_QUOTES))  # each sign once: ' and " both open and close
+_QUOTE_CLOSE = re.compile(rf"[^{CLOSE_QUOTES}\n]*[{CLOSE_QUOTES}]")
 _SENTENCE_ENDS = ("다", "요", "죠", "까", "네")
 _YEAR_APOSTROPHE = re.compile(r"['‘’](?=\d{2}(?:\.|년))")  # '23.6.1, '21년: a shortened year, no quote
 _QUOTATIVE_AFTER = re.compile(r"(?:라?며|라?고|면서)(?![가-힣])")  # "… 보태 달라"며: speech, whatever its ending

@@ -46,6 +46,11 @@ def build_doc(
     return doc
 
 
+def base_tags(tag: str) -> list[str]:
+    """A token's Kiwi tags (``VV+EC``), in order, without their irregular-inflection marks (``VV-I`` → ``VV``)."""
+    return [t.split("-")[0] for t in tag.split("+")]
+
+
 def doc_text(doc: Doc) -> str:
     """``doc.text`` without rebuilding it token by token (the tokenizer keeps the input)."""
     text = doc.user_data.get(TEXT_KEY)
