@@ -258,3 +258,19 @@ def test_without_gazetteer_finds_fewer_organisations(three_fixtures):
     default = evaluate(three_fixtures).row("ORG")
     assert without["gold"] == default["gold"]
     assert without["exact_r"] < default["exact_r"]
+
+
+def test_the_table_says_how_many_organisation_names_the_gazetteer_lists():
+    """README's tables state how much of a set's ORG figure the list alone can explain: the distinct
+    gold names (canonical) that the gazetteer holds as a name or an alias."""
+    from pipeline.evaluate import GoldDoc, Report, Span, format_markdown, listed_org_names
+
+    def org(name: str) -> Span:
+        return Span("d", "ORG", 0, 1, name, (name,))
+
+    gold = [GoldDoc("d", "x", None, [org("사회복지공동모금회"), org("한빛새솔나눔회"), org("사회복지공동모금회")], [])]
+    assert listed_org_names(gold) == (1, 2)
+    assert format_markdown(Report(org_names=(1, 2)), 1).startswith(
+        "1 gold documents; the gazetteer lists 1 of their 2 distinct organisation names."
+    )
+    assert format_markdown(Report(), 1).startswith("1 gold documents.\n")
