@@ -27,6 +27,7 @@ import calendar
 import datetime as _dt
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -137,6 +138,7 @@ class EventTables:
     described_joint: re.Pattern  # A와, then words describing B (A와 지역 식품업체 B가): joint when they are nouns
     anaphor: re.Pattern  # a sentence opening with a back-reference as its subject (회사는, 이 회사 직원들은)
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
+    endings: dict[str, tuple[str, ...]]  # back-reference → the name endings it stands for (구단 → FC, 시티즌, …, 구단)
     same: re.Pattern  # a back-reference to one named before, not the subject (같은 복지관에, 해당 기관과)
     head: re.Pattern  # a bare noun and an oblique particle (재단에), joined (X와 협회는), its staff: a counterpart
     any_before: re.Pattern  # a word making the head after it any of its kind (지역 복지관에, 관내 경로당에)
@@ -243,6 +245,11 @@ class EventTables:
                 rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(들)?(?:{acting})\s"  # group 2: a plural (회사들은: the group named last)
             ),
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
+            endings={
+                a["word"]: (a["word"], *(r["word"] for r in rows if r["role"] == "ending" and r["kind"] == a["word"]))
+                for a in rows
+                if a["role"] == "anaphor"
+            },
             same=re.compile(
                 rf"(?<![가-힣])(?:같은|해당)\s+({anaphor_words})"
                 rf"(?:{oblique})"
@@ -759,6 +766,7 @@ def _referent(
     acted: dict[str, str],
     carried: str | None = None,
     heads: Collection[str] = (),
+    endings: tuple[str, ...] = (),
 ) -> str | None:
     """What a back-reference stands for: the organisation acting so far (``carried``) when one of its
     name's words ends with it (a topic continued: ``A재단은 … B재단과 협약을 했다. 재단은 …`` → A재단;
@@ -767,11 +775,13 @@ def _referent(
     대학교 just named as a partner), else the one acting so far when its kind is unknown (``대선주조는 …
     회사는`` → 대선주조, not an earlier (주) company), else the latest acting organisation of its kind, else
     the latest one of its kind named. ``heads``: the back-reference words; a name ending with another (``…협동조합``)
-    tells what it is, so ``회사는`` does not stand for it."""
-    if carried is not None and _holds(carried, word):
+    tells what it is, so ``회사는`` does not stand for it. ``endings``: the name endings ``word`` stands for
+    besides itself (``구단`` → 대구 FC). ``acted``: kind → the organisation of it the passage is about."""
+    ends = endings or (word,)
+    if carried is not None and any(_holds(carried, e) for e in ends):
         return carried
     for o in reversed(named):
-        if o.name.endswith(word):
+        if o.name.endswith(ends):
             return o.name
     if (
         carried is not None
@@ -782,6 +792,14 @@ def _referent(
     if kind in acted:
         return acted[kind]
     return next((o.name for o in reversed(named) if o.kind == kind), None)
+
+
+def _count_act(acts: Counter[str], acted: dict[str, str], name: str, kind: str) -> None:
+    """``name`` (of ``kind``) acted once more: it becomes what ``acted`` holds for its kind (the organisation of the
+    kind the passage is about) when it has now acted more often than the one held, or none is held."""
+    acts[name] += 1
+    if kind not in acted or acts[name] > acts[acted[kind]]:
+        acted[kind] = name
 
 
 def _holds(name: str, word: str) -> bool:
@@ -1120,7 +1138,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         by_sent[bisect_right(starts_at, m.start) - 1].append(m)
     events: list[Event] = []
     carried: str | None = None  # the last organisation that acted
-    acted: dict[str, str] = {}  # kind → the last organisation of that kind that acted
+    acted: dict[str, str] = {}  # kind → the organisation of that kind the passage is about: the one acting most
+    acts: Counter[str] = Counter()  # how often each organisation acted so far (first acted first on a tie)
     named: list[Mention] = []  # the organisations of the sentences before
     named_at: list[int] = []  # the statement each of ``named`` is in
     ends: set[str] = set()  # the endings of their names (재단, 장학회): what a bare head noun may stand for
@@ -1191,7 +1210,13 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if joined and joined.group(1) in t.anaphors:  # 공단과 대구시의사회가 공동 주관했다: the 공단 named before acts
             back = joined.group(1), t.anaphors[joined.group(1)]
             acting = None
-        actor = acting.name if acting else _referent(*back, named, acted, carried, t.anaphors) if back else None
+        actor = (
+            acting.name
+            if acting
+            else _referent(*back, named, acted, carried, t.anaphors, t.endings.get(back[0], ()))
+            if back
+            else None
+        )
         partners: list[str] = []
         counted = t.pair.search(text, lo, hi) if actor is None else None  # 양 기관은, 두 은행은: the first acting
         plural = back is not None and topic is not None and topic[2] is not None  # 은행들은
@@ -1284,9 +1309,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             # a subject marked 이/가 acts in its sentence; the topic (은/는) carried so far stays the passage's
             if carried is None or not re.match(r"\s*[이가](?![가-힣])", text[acting.end : acting.end + 2]):
                 carried = acting.name
-            acted[acting.kind] = acting.name
+            _count_act(acts, acted, acting.name, acting.kind)
         elif (back is not None or partners) and actor is not None:
             carried = actor
+            if back is not None:  # 당사는, 회사는: the organisation it stands for acted
+                _count_act(acts, acted, actor, next((o.kind for o in named if o.name == actor), back[1]))
         # the participants of the last event naming several, or of a joint subject (a headline's A·B·C가)
         joint = acting is not None and any(
             _joined(t, text, a, b, index) and acting in (a, b) for a, b in pairwise(orgs)
