@@ -88,6 +88,7 @@ UNKNOWN_KIND = "other"  # an organisation kind that names no kind (organizations
 _MARK = re.compile(r"[▲△■□●○◆◇•◦▶▷►※☞◎◀]|[-–—*][^\S\n]")  # ◀INT▶: a broadcast script's cue
 _ITEM = re.compile(rf"\n[^\S\n]*(?={_MARK.pattern})")  # the start of a line that opens with one
 _FINAL = re.compile(r"[.!?。][\"”'’)\]]*\s*$")  # a line closing on a final sign
+_PARAGRAPH = re.compile(r"\n[^\S\n]*\n")  # a blank line: a new paragraph (or a heading's line)
 _WEEKDAY = re.compile(r"\(\s*[월화수목금토일]\s*\)")  # 23.10.28(토): a date's weekday
 _OBLIQUE = frozenset({"dative", "locative", "comitative", "genitive", "object", "ablative", "instrumental"})
 _LINKING_VERB = re.compile(r"(?:통|위|대|관|향|비)하?(?:여|해)|따라")  # 통해, 위해, 대해, 따라: a noun's link, no act
@@ -767,6 +768,7 @@ def _referent(
     carried: str | None = None,
     heads: Collection[str] = (),
     endings: tuple[str, ...] = (),
+    recent: str | None = None,
 ) -> str | None:
     """What a back-reference stands for: the organisation acting so far (``carried``) when one of its
     name's words ends with it (a topic continued: ``A재단은 … B재단과 협약을 했다. 재단은 …`` → A재단;
@@ -776,7 +778,10 @@ def _referent(
     회사는`` → 대선주조, not an earlier (주) company), else the latest acting organisation of its kind, else
     the latest one of its kind named. ``heads``: the back-reference words; a name ending with another (``…협동조합``)
     tells what it is, so ``회사는`` does not stand for it. ``endings``: the name endings ``word`` stands for
-    besides itself (``구단`` → 대구 FC). ``acted``: kind → the organisation of it the passage is about."""
+    besides itself (``구단`` → 대구 FC). ``recent``: the organisation acting so far when it acted in this paragraph: of
+    the back-reference's kind, it stands for it (``현대오일뱅크는 … 채워 줬다. 회사는 …``); else ``acted``: kind →
+    the organisation of it the passage is about (after a heading or a paragraph break, ``회사는`` in a report is its
+    company again, not the affiliate a paragraph before was about)."""
     ends = endings or (word,)
     if carried is not None and any(_holds(carried, e) for e in ends):
         return carried
@@ -789,6 +794,8 @@ def _referent(
         and not any(carried.endswith(h) for h in heads if h != word)
     ):
         return carried
+    if recent is not None and next((o.kind for o in reversed(named) if o.name == recent), None) == kind:
+        return recent
     if kind in acted:
         return acted[kind]
     return next((o.name for o in reversed(named) if o.kind == kind), None)
@@ -1138,6 +1145,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         by_sent[bisect_right(starts_at, m.start) - 1].append(m)
     events: list[Event] = []
     carried: str | None = None  # the last organisation that acted
+    carried_at = 0  # where the statement it last acted in ends
     acted: dict[str, str] = {}  # kind → the organisation of that kind the passage is about: the one acting most
     acts: Counter[str] = Counter()  # how often each organisation acted so far (first acted first on a tie)
     named: list[Mention] = []  # the organisations of the sentences before
@@ -1213,7 +1221,15 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         actor = (
             acting.name
             if acting
-            else _referent(*back, named, acted, carried, t.anaphors, t.endings.get(back[0], ()))
+            else _referent(
+                *back,
+                named,
+                acted,
+                carried,
+                t.anaphors,
+                t.endings.get(back[0], ()),
+                None if _PARAGRAPH.search(text, carried_at, lo) else carried,
+            )
             if back
             else None
         )
@@ -1309,9 +1325,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             # a subject marked 이/가 acts in its sentence; the topic (은/는) carried so far stays the passage's
             if carried is None or not re.match(r"\s*[이가](?![가-힣])", text[acting.end : acting.end + 2]):
                 carried = acting.name
+            if carried == acting.name:
+                carried_at = hi
             _count_act(acts, acted, acting.name, acting.kind)
         elif (back is not None or partners) and actor is not None:
-            carried = actor
+            carried, carried_at = actor, hi
             if back is not None:  # 당사는, 회사는: the organisation it stands for acted
                 _count_act(acts, acted, actor, next((o.kind for o in named if o.name == actor), back[1]))
         # the participants of the last event naming several, or of a joint subject (a headline's A·B·C가)
