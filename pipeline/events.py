@@ -235,7 +235,9 @@ class EventTables:
             ),
             joint=re.compile(
                 rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*|[·ㆍ][^\n,·ㆍ]{{1,12}}[·ㆍ]\s*)"
-                rf"|\s+(?:{staff})(?:{_COUNT}명)?{_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?)$"
+                rf"|\s+(?:{staff})(?:{_COUNT}명)?{_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?"
+                # a list of participants, each counted (A 임직원과 가족 60여 명, B 활동가 10명, C 직원들이)
+                rf"|\s+[가-힣]{{1,5}}(?:(?:{comitative})\s+[가-힣]{{1,4}})?{_COUNT}명\s*,\s*)$"
             ),
             titled_with=re.compile(
                 rf"(?<![가-힣])[가-힣]{{2,4}}\s+(?:{staff})\s*(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?$"
