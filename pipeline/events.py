@@ -73,7 +73,7 @@ _LINE_AFTER = re.compile(r"[^\S\n]*(?:\n|$)")  # matched at the name's end
 _HEADLINE_LEAD = re.compile(
     r"[^\S\n]*(?:[\[【<][^\]】>\n]{1,12}[\]】>][^\S\n]*)?(?:[^\s,·ㆍ](?:[^\n,·ㆍ]{0,10}[^\s,·ㆍ])?[·ㆍ][^\S\n]*)*"
 )  # an item may hold a space (대전 대덕구·)
-_HEADLINE_SUBJECT = re.compile(r",(?![^\n]*다[.!]?[^\S\n]*(?:\n|$))")
+_HEADLINE_SUBJECT = re.compile(r",(?![^\n]*다[.!][^\S\n]*(?:\n|$))")
 # what may stand between a name and its particle: a parenthesis (중소기업사랑나눔재단(이사장 김정호)은), or its
 # closing bracket when the name is itself in brackets (정보통신산업진흥원(NIPA)과)
 _PAREN = r"(?:\)|\s*\([^()]{0,30}\))?"
