@@ -85,10 +85,12 @@ _BETWEEN = r"(?:(?![^\s]*(?:을|를|에|에서|의|로|은|는|이|가|도)\s)[^
 UNKNOWN_KIND = "other"  # an organisation kind that names no kind (organizations.tsv; a name with no telling suffix)
 # the cases of a particle after a name that is not the subject (에, 에게, 와, 의, 을, 에서, …; particles.tsv)
 # a line opening with a list mark (▲, ■, ※, or a dash and a space): a list item, a statement of its own
-_MARK = re.compile(r"[▲△■□●○◆◇•◦▶▷►※☞◎◀]|[-–—*][^\S\n]")  # ◀INT▶: a broadcast script's cue
+# ◀INT▶: a broadcast script's cue; 가. 나. 1. 2): a notice's enumerated items
+_MARK = re.compile(r"[▲△■□●○◆◇•◦▶▷►※☞◎◀]|[-–—*][^\S\n]|(?:[가-하]|\d{1,2})[.)][^\S\n]")
 _ITEM = re.compile(rf"\n[^\S\n]*(?={_MARK.pattern})")  # the start of a line that opens with one
 _FINAL = re.compile(r"[.!?。][\"”'’)\]]*\s*$")  # a line closing on a final sign
 _PARAGRAPH = re.compile(r"\n[^\S\n]*\n")  # a blank line: a new paragraph (or a heading's line)
+_SCHEDULED = re.compile(r"[^\S\n]*(?:[^\n:：]{1,30}[:：][^\S\n]*)(?=\d)")  # 신청 기간: 2024. 5. 13.
 _WEEKDAY = re.compile(r"\(\s*[월화수목금토일]\s*\)")  # 23.10.28(토): a date's weekday
 _OBLIQUE = frozenset({"dative", "locative", "comitative", "genitive", "object", "ablative", "instrumental"})
 _LINKING_VERB = re.compile(r"(?:통|위|대|관|향|비)하?(?:여|해)|따라")  # 통해, 위해, 대해, 따라: a noun's link, no act
@@ -244,7 +246,8 @@ class EventTables:
             ),
             described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative})\s+((?:[가-힣]+\s+){{1,3}})$"),
             anaphor=re.compile(
-                rf"^\s*(?:[가-힣]+에\s+따라\s+)?(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)"
+                rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+따라\s+)?(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?"
+                rf"([가-힣]+?)"
                 rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(들)?(?:{acting})\s"  # group 2: a plural (회사들은: the group named last)
             ),
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
@@ -665,7 +668,8 @@ _PREDICATE = frozenset({"VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA", "EF", "EC"
 
 def _headings(index: TokenIndex, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """The lines of ``text[lo:hi]`` that are headings: a line holding no verb, adjective, copula nor ending (Kiwi's
-    tags; ``2021년 주요 계획``, ``■ 2021년 지역사회 공헌 활동``), as (start, end) character ranges."""
+    tags; ``2021년 주요 계획``, ``■ 2021년 지역사회 공헌 활동``), as (start, end) character ranges. A notice's schedule
+    item (``가. 서류 심사: 4. 8.(월)``, ``□ 신청 기간: 2024. 5. 13.``: an act, a colon, its date) is no heading."""
     out = []
     start = lo
     while start < hi:
@@ -677,7 +681,7 @@ def _headings(index: TokenIndex, text: str, lo: int, hi: int) -> list[tuple[int,
             while i < index.n_tokens and index.start_list[i] < end:
                 tags.update(base_tags(index.tags[i]))
                 i += 1
-            if tags and not tags & _PREDICATE:
+            if tags and not tags & _PREDICATE and not _SCHEDULED.match(text, start, end):
                 out.append((start, end))
         start = end + 1
     return out
@@ -1325,7 +1329,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             )
         if acting is not None:
             # a subject marked 이/가 acts in its sentence; the topic (은/는) carried so far stays the passage's
-            if carried is None or not re.match(r"\s*[이가](?![가-힣])", text[acting.end : acting.end + 2]):
+            k = orgs.index(acting) if acting in orgs else len(orgs)
+            while k + 1 < len(orgs) and _joined(t, text, orgs[k], orgs[k + 1], index):
+                k += 1  # of a joint subject (A·B가), the last named carries its particle
+            last = orgs[k] if k < len(orgs) else acting
+            if carried is None or not re.match(r"\s*[이가](?![가-힣])", text[last.end : last.end + 2]):
                 carried = acting.name
             if carried == acting.name:
                 carried_at = hi
