@@ -27,6 +27,7 @@ import calendar
 import datetime as _dt
 import re
 from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -72,7 +73,7 @@ _LINE_AFTER = re.compile(r"[^\S\n]*(?:\n|$)")  # matched at the name's end
 _HEADLINE_LEAD = re.compile(
     r"[^\S\n]*(?:[\[【<][^\]】>\n]{1,12}[\]】>][^\S\n]*)?(?:[^\s,·ㆍ](?:[^\n,·ㆍ]{0,10}[^\s,·ㆍ])?[·ㆍ][^\S\n]*)*"
 )  # an item may hold a space (대전 대덕구·)
-_HEADLINE_SUBJECT = re.compile(r",(?![^\n]*다[.!]?[^\S\n]*(?:\n|$))")
+_HEADLINE_SUBJECT = re.compile(r",(?![^\n]*다[.!][^\S\n]*(?:\n|$))")
 # what may stand between a name and its particle: a parenthesis (중소기업사랑나눔재단(이사장 김정호)은), or its
 # closing bracket when the name is itself in brackets (정보통신산업진흥원(NIPA)과)
 _PAREN = r"(?:\)|\s*\([^()]{0,30}\))?"
@@ -84,9 +85,12 @@ _BETWEEN = r"(?:(?![^\s]*(?:을|를|에|에서|의|로|은|는|이|가|도)\s)[^
 UNKNOWN_KIND = "other"  # an organisation kind that names no kind (organizations.tsv; a name with no telling suffix)
 # the cases of a particle after a name that is not the subject (에, 에게, 와, 의, 을, 에서, …; particles.tsv)
 # a line opening with a list mark (▲, ■, ※, or a dash and a space): a list item, a statement of its own
-_MARK = re.compile(r"[▲△■□●○◆◇•◦▶▷►※☞◎◀]|[-–—*][^\S\n]")  # ◀INT▶: a broadcast script's cue
+# ◀INT▶: a broadcast script's cue; 가. 나. 1. 2): a notice's enumerated items
+_MARK = re.compile(r"[▲△■□●○◆◇•◦▶▷►※☞◎◀]|[-–—*][^\S\n]|(?:[가-하]|\d{1,2})[.)][^\S\n]")
 _ITEM = re.compile(rf"\n[^\S\n]*(?={_MARK.pattern})")  # the start of a line that opens with one
 _FINAL = re.compile(r"[.!?。][\"”'’)\]]*\s*$")  # a line closing on a final sign
+_PARAGRAPH = re.compile(r"\n[^\S\n]*\n")  # a blank line: a new paragraph (or a heading's line)
+_SCHEDULED = re.compile(r"[^\S\n]*(?:[^\n:：]{1,30}[:：][^\S\n]*)(?=\d)")  # 신청 기간: 2024. 5. 13.
 _WEEKDAY = re.compile(r"\(\s*[월화수목금토일]\s*\)")  # 23.10.28(토): a date's weekday
 _OBLIQUE = frozenset({"dative", "locative", "comitative", "genitive", "object", "ablative", "instrumental"})
 _LINKING_VERB = re.compile(r"(?:통|위|대|관|향|비)하?(?:여|해)|따라")  # 통해, 위해, 대해, 따라: a noun's link, no act
@@ -137,6 +141,7 @@ class EventTables:
     described_joint: re.Pattern  # A와, then words describing B (A와 지역 식품업체 B가): joint when they are nouns
     anaphor: re.Pattern  # a sentence opening with a back-reference as its subject (회사는, 이 회사 직원들은)
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
+    endings: dict[str, tuple[str, ...]]  # back-reference → the name endings it stands for (구단 → FC, 시티즌, …, 구단)
     same: re.Pattern  # a back-reference to one named before, not the subject (같은 복지관에, 해당 기관과)
     head: re.Pattern  # a bare noun and an oblique particle (재단에), joined (X와 협회는), its staff: a counterpart
     any_before: re.Pattern  # a word making the head after it any of its kind (지역 복지관에, 관내 경로당에)
@@ -232,17 +237,25 @@ class EventTables:
             ),
             joint=re.compile(
                 rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*|[·ㆍ][^\n,·ㆍ]{{1,12}}[·ㆍ]\s*)"
-                rf"|\s+(?:{staff})(?:{_COUNT}명)?{_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?)$"
+                rf"|\s+(?:{staff})(?:{_COUNT}명)?{_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?"
+                # a list of participants, each counted (A 임직원과 가족 60여 명, B 활동가 10명, C 직원들이)
+                rf"|\s+[가-힣]{{1,5}}(?:(?:{comitative})\s+[가-힣]{{1,4}})?{_COUNT}명\s*,\s*)$"
             ),
             titled_with=re.compile(
                 rf"(?<![가-힣])[가-힣]{{2,4}}\s+(?:{staff})\s*(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?$"
             ),
             described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative})\s+((?:[가-힣]+\s+){{1,3}})$"),
             anaphor=re.compile(
-                rf"^\s*(?:[가-힣]+에\s+따라\s+)?(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?([가-힣]+?)"
+                rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+따라\s+)?(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?"
+                rf"([가-힣]+?)"
                 rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(들)?(?:{acting})\s"  # group 2: a plural (회사들은: the group named last)
             ),
             anaphors={r["word"]: r["kind"] for r in rows if r["role"] == "anaphor"},
+            endings={
+                a["word"]: (a["word"], *(r["word"] for r in rows if r["role"] == "ending" and r["kind"] == a["word"]))
+                for a in rows
+                if a["role"] == "anaphor"
+            },
             same=re.compile(
                 rf"(?<![가-힣])(?:같은|해당)\s+({anaphor_words})"
                 rf"(?:{oblique})"
@@ -655,7 +668,8 @@ _PREDICATE = frozenset({"VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA", "EF", "EC"
 
 def _headings(index: TokenIndex, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """The lines of ``text[lo:hi]`` that are headings: a line holding no verb, adjective, copula nor ending (Kiwi's
-    tags; ``2021년 주요 계획``, ``■ 2021년 지역사회 공헌 활동``), as (start, end) character ranges."""
+    tags; ``2021년 주요 계획``, ``■ 2021년 지역사회 공헌 활동``), as (start, end) character ranges. A notice's schedule
+    item (``가. 서류 심사: 4. 8.(월)``, ``□ 신청 기간: 2024. 5. 13.``: an act, a colon, its date) is no heading."""
     out = []
     start = lo
     while start < hi:
@@ -667,7 +681,7 @@ def _headings(index: TokenIndex, text: str, lo: int, hi: int) -> list[tuple[int,
             while i < index.n_tokens and index.start_list[i] < end:
                 tags.update(base_tags(index.tags[i]))
                 i += 1
-            if tags and not tags & _PREDICATE:
+            if tags and not tags & _PREDICATE and not _SCHEDULED.match(text, start, end):
                 out.append((start, end))
         start = end + 1
     return out
@@ -759,6 +773,8 @@ def _referent(
     acted: dict[str, str],
     carried: str | None = None,
     heads: Collection[str] = (),
+    endings: tuple[str, ...] = (),
+    recent: str | None = None,
 ) -> str | None:
     """What a back-reference stands for: the organisation acting so far (``carried``) when one of its
     name's words ends with it (a topic continued: ``A재단은 … B재단과 협약을 했다. 재단은 …`` → A재단;
@@ -767,11 +783,16 @@ def _referent(
     대학교 just named as a partner), else the one acting so far when its kind is unknown (``대선주조는 …
     회사는`` → 대선주조, not an earlier (주) company), else the latest acting organisation of its kind, else
     the latest one of its kind named. ``heads``: the back-reference words; a name ending with another (``…협동조합``)
-    tells what it is, so ``회사는`` does not stand for it."""
-    if carried is not None and _holds(carried, word):
+    tells what it is, so ``회사는`` does not stand for it. ``endings``: the name endings ``word`` stands for
+    besides itself (``구단`` → 대구 FC). ``recent``: the organisation acting so far when it acted in this paragraph: of
+    the back-reference's kind, it stands for it (``현대오일뱅크는 … 채워 줬다. 회사는 …``); else ``acted``: kind →
+    the organisation of it the passage is about (after a heading or a paragraph break, ``회사는`` in a report is its
+    company again, not the affiliate a paragraph before was about)."""
+    ends = endings or (word,)
+    if carried is not None and any(_holds(carried, e) for e in ends):
         return carried
     for o in reversed(named):
-        if o.name.endswith(word):
+        if o.name.endswith(ends):
             return o.name
     if (
         carried is not None
@@ -779,9 +800,19 @@ def _referent(
         and not any(carried.endswith(h) for h in heads if h != word)
     ):
         return carried
+    if recent is not None and next((o.kind for o in reversed(named) if o.name == recent), None) == kind:
+        return recent
     if kind in acted:
         return acted[kind]
     return next((o.name for o in reversed(named) if o.kind == kind), None)
+
+
+def _count_act(acts: Counter[str], acted: dict[str, str], name: str, kind: str) -> None:
+    """``name`` (of ``kind``) acted once more: it becomes what ``acted`` holds for its kind (the organisation of the
+    kind the passage is about) when it has now acted more often than the one held, or none is held."""
+    acts[name] += 1
+    if kind not in acted or acts[name] > acts[acted[kind]]:
+        acted[kind] = name
 
 
 def _holds(name: str, word: str) -> bool:
@@ -1120,7 +1151,9 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         by_sent[bisect_right(starts_at, m.start) - 1].append(m)
     events: list[Event] = []
     carried: str | None = None  # the last organisation that acted
-    acted: dict[str, str] = {}  # kind → the last organisation of that kind that acted
+    carried_at = 0  # where the statement it last acted in ends
+    acted: dict[str, str] = {}  # kind → the organisation of that kind the passage is about: the one acting most
+    acts: Counter[str] = Counter()  # how often each organisation acted so far (first acted first on a tie)
     named: list[Mention] = []  # the organisations of the sentences before
     named_at: list[int] = []  # the statement each of ``named`` is in
     ends: set[str] = set()  # the endings of their names (재단, 장학회): what a bare head noun may stand for
@@ -1191,7 +1224,21 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if joined and joined.group(1) in t.anaphors:  # 공단과 대구시의사회가 공동 주관했다: the 공단 named before acts
             back = joined.group(1), t.anaphors[joined.group(1)]
             acting = None
-        actor = acting.name if acting else _referent(*back, named, acted, carried, t.anaphors) if back else None
+        actor = (
+            acting.name
+            if acting
+            else _referent(
+                *back,
+                named,
+                acted,
+                carried,
+                t.anaphors,
+                t.endings.get(back[0], ()),
+                None if _PARAGRAPH.search(text, carried_at, lo) else carried,
+            )
+            if back
+            else None
+        )
         partners: list[str] = []
         counted = t.pair.search(text, lo, hi) if actor is None else None  # 양 기관은, 두 은행은: the first acting
         plural = back is not None and topic is not None and topic[2] is not None  # 은행들은
@@ -1282,11 +1329,19 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             )
         if acting is not None:
             # a subject marked 이/가 acts in its sentence; the topic (은/는) carried so far stays the passage's
-            if carried is None or not re.match(r"\s*[이가](?![가-힣])", text[acting.end : acting.end + 2]):
+            k = orgs.index(acting) if acting in orgs else len(orgs)
+            while k + 1 < len(orgs) and _joined(t, text, orgs[k], orgs[k + 1], index):
+                k += 1  # of a joint subject (A·B가), the last named carries its particle
+            last = orgs[k] if k < len(orgs) else acting
+            if carried is None or not re.match(r"\s*[이가](?![가-힣])", text[last.end : last.end + 2]):
                 carried = acting.name
-            acted[acting.kind] = acting.name
+            if carried == acting.name:
+                carried_at = hi
+            _count_act(acts, acted, acting.name, acting.kind)
         elif (back is not None or partners) and actor is not None:
-            carried = actor
+            carried, carried_at = actor, hi
+            if back is not None:  # 당사는, 회사는: the organisation it stands for acted
+                _count_act(acts, acted, actor, next((o.kind for o in named if o.name == actor), back[1]))
         # the participants of the last event naming several, or of a joint subject (a headline's A·B·C가)
         joint = acting is not None and any(
             _joined(t, text, a, b, index) and acting in (a, b) for a, b in pairwise(orgs)

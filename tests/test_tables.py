@@ -190,6 +190,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "both",
                 "visit",
                 "also",
+                "ending",
             },
         ),
         (
@@ -220,7 +221,12 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "disaster",
             },
         ),
-        ("actor_words.tsv", "kind", ORG_KINDS | {"-"}),
+        # an `ending` row's kind is the back-reference it lets stand for a name (FC → 구단)
+        (
+            "actor_words.tsv",
+            "kind",
+            ORG_KINDS | {"-"} | {r["word"] for r in read_table("actor_words.tsv") if r["role"] == "anaphor"},
+        ),
         ("particles.tsv", "actor", {"yes", "no"}),
         ("numerals.tsv", "role", {"digit", "small", "big", "native", "native_ten"}),
     ],
