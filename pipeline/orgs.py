@@ -822,8 +822,21 @@ def _acting(
             if grouped
             else any(any_role[proper].match(rest) for rest in rests)
         ):
-            out.append(Org(w.start, w.end, _canonical_unknown(surface), kind, "org.acting"))
+            start = w.start
+            if i and _unit_suffix(t, key) and _opens_unit(t, text, words[i - 1], w):
+                start = words[i - 1].start  # a branch acts with its organisation before it: 굿네이버스 모잠비크지부는
+            out.append(Org(start, w.end, _canonical_unknown(text[start : w.end]), kind, "org.acting"))
     return out
+
+
+def _opens_unit(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
+    """``prev`` is a proper name right before a unit (지부, 지사, 사무소) that acts: the unit's organisation."""
+    return (
+        prev.end == prev.word_end
+        and text[prev.end : w.start] == " "
+        and all(tag.startswith(("NNP", "SL")) for _, _, tag in prev.tokens)
+        and not _is_place(t, text[prev.start : prev.end])
+    )
 
 
 def _town_shaped(text: str, w: _Word) -> bool:

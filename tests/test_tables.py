@@ -169,6 +169,8 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "giver",
                 "subject",
                 "funder",
+                "funds",
+                "department",
             },
         ),
         ("acting_exceptions.tsv", "kind", {"surname", "title", "place", "given_end"}),
