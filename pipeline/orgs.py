@@ -1298,8 +1298,10 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
         split = len(w.tokens) > 1 and text[w.tokens[-1][0] : w.tokens[-1][1]] in ("읍", "면", "동")
         named = (before_head and (split or len(surface) >= 3)) or any(tag.startswith("NNP") for _, _, tag in w.tokens)
         return bool(shape.fullmatch(surface)) and named
+    if normalise(surface) in t.descriptor_kinds:
+        return False  # the word that says what it is opens no name: 프로축구 광주 FC
     if _is_place(t, surface):
-        return False
+        return apart == "place"  # a club named by its city: 대구 FC
     org_at = {(o.start, o.end) for o in found}
     if apart == "proper":  # a generic head: only after proper nouns that name nothing yet (not 재단 상담센터),
         # or after a town however Kiwi splits it (새/MM 솔/NNG 면 주민자치위원회); before a town only its city or
@@ -1463,9 +1465,16 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
                 text, max(0, w.start - SETTINGS.affiliate_before), w.start - len(described.group())
             )
         ):
-            surface = text[w.start : w.end]
+            end = w.end
+            if _is_place(t, text[w.start : w.end]):
+                # a place opens the name of what is described (프로축구 부산 아이파크), or it is only where it is
+                nxt = next((x for x in words if x.start == w.end + 1), None)
+                if w.word_end != w.end or nxt is None or text[w.end] != " " or not _named(t, text, nxt):
+                    continue
+                end = nxt.end
+            surface = text[w.start : end]
             kind = t.descriptor_kinds[described.group("word")]
-            out.append(_company(t, w.start, w.end, surface, "org.described", _canonical_unknown(surface), kind))
+            out.append(_company(t, w.start, end, surface, "org.described", _canonical_unknown(surface), kind))
     for m in t.quoted.finditer(text):
         # a name in quotes after the word that describes it or its written-out form: 협력단체 '다온 어린이 쉼터'
         start, end = m.span("name")
