@@ -1123,6 +1123,13 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
         if prev is not None and text[prev.word_end : w.start].isspace():
             # a unit right after an organisation: 서울대학교 행복연구센터, … 건축공학과 친환경건축연구실
             parent = by_end.get(prev.word_end)
+        if prev is not None and text[prev.word_end : w.start] == " " and key.endswith(t.title_words):
+            # a head's title glued to a branch after its organisation: 도로공사 충북본부장은
+            for title in (x for x in t.title_words if key.endswith(x) and len(key) > len(x)):
+                if _regional_unit(t, key[: -len(title)]) or _unit_suffix(t, key[: -len(title)]):
+                    w = _Word(w.start, w.end - len(title), w.end - len(title), w.tokens)
+                    surface, key = text[w.start : w.end], key[: -len(title)]
+                    break
         kind = _suffix_kind(t, key, w, parent is not None)
         if kind is None and parent is not None and _regional_unit(t, key):
             kind = parent.kind  # 한국전력공사 울산본부, KT&G 전남본부
@@ -1480,7 +1487,8 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         start, end = m.span("name")
         inner = [w for w in words if start <= w.start and w.end <= end]
         if (
-            any(s < end and start < e for s, e in taken)
+            # (a span inside the quotes gives way to the whole quoted name: '경화동 산타원정대', not 산타원정대)
+            any(s < end and start < e and not (start <= s and e <= end) for s, e in taken)
             or normalise(m.group("name")) in t.generic
             or not (m.end() == len(text) or text[m.end()] in ",.)" or _particle_follows(t, text, m.end()))
             # (a particle after the quotes: not a quoted title before its noun, 기업 '자비의 쌀' 나눔)
@@ -1496,6 +1504,7 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         kind = t.descriptor_kinds.get(word) or t.forms[word]
         if word in t.forms:  # the form is no head of the words before it: 옥계면 사회적협동조합 '새벽두레'
             out = [o for o in out if o.end != m.end("word")]
+        out = [o for o in out if not (start <= o.start and o.end <= end)]
         out.append(_company(t, start, end, m.group("name"), "org.described", _canonical_unknown(m.group("name")), kind))
         taken.append((start, end))
     for m in t.company_prefix.finditer(text):
@@ -1516,12 +1525,19 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         if longer is not None:
             out.append(replace(longer, start=m.start(), rule="org.company_form_prefix"))
             continue
+        end = word.end
+        key = normalise(text[name_start:end])
+        # a head's title glued to the marked name: (사)한빛복지관장 is the head of (사)한빛복지관
+        for title in (x for x in t.title_words if key.endswith(x) and len(key) > len(x)):
+            if _suffix_kind(t, key[: -len(title)], word, False) is not None:
+                end -= len(title)
+                break
         out.append(
             _company(
                 t,
                 m.start(),
-                word.end,
-                text[name_start : word.end],
+                end,
+                text[name_start:end],
                 "org.company_form_prefix",
                 kind=t.forms[m.group().strip()],
             )
