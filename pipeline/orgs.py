@@ -822,10 +822,12 @@ def _acting(
             if grouped
             else any(any_role[proper].match(rest) for rest in rests)
         ):
-            start = w.start
+            start, name = w.start, _canonical_unknown(surface)
             if i and _unit_suffix(t, key) and _opens_unit(t, text, words[i - 1], w):
-                start = words[i - 1].start  # a branch acts with its organisation before it: 굿네이버스 모잠비크지부는
-            out.append(Org(start, w.end, _canonical_unknown(text[start : w.end]), kind, "org.acting"))
+                # a branch acts with its organisation before it, named with one space: 굿네이버스 케냐지부는
+                start = words[i - 1].start
+                name = f"{_canonical_unknown(text[start : words[i - 1].end])} {name}"
+            out.append(Org(start, w.end, name, kind, "org.acting"))
     return out
 
 
