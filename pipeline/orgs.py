@@ -90,6 +90,7 @@ _SHORT_FORM = re.compile(
     r"\s*[(（](?:[^()（）]{0,40}?[,，]\s*)?이하\s*[:：]?\s*(?P<acr>[가-힣A-Za-z0-9&]{2,12})\s*[)）]"
 )
 _INSTITUTIONS = ("nonprofit", "public", "academic", "government")  # kinds of heads that name with a word before
+_PLACE_NOUNS = ("지역", "일대", "주민", "주민들")  # after a proper noun: the noun names a place (메콩 지역)
 _IN_HOUSE = re.compile(r"(?:사내|임직원|직원|교직원)\s*$")  # before a descriptor: the group is a company's own unit
 _BRACKETED = re.compile(r"\s*[(（][^()（）]{1,30}[)）]")  # an acronym or head between a name and its role
 
@@ -1475,12 +1476,17 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             )
         ):
             end = w.end
+            nxt = next((x for x in words if x.start == w.end + 1), None) if w.word_end == w.end else None
+            after = normalise(text[nxt.start : nxt.end]) if nxt is not None and text[w.end] == " " else ""
+            if after in _PLACE_NOUNS:
+                continue  # a region, not a name: 단체인 메콩 지역 주민들
             if _is_place(t, text[w.start : w.end]):
                 # a place opens the name of what is described (프로축구 부산 아이파크), or it is only where it is
-                nxt = next((x for x in words if x.start == w.end + 1), None)
-                if w.word_end != w.end or nxt is None or text[w.end] != " " or not _named(t, text, nxt):
+                if not after or nxt is None or not _named(t, text, nxt):
                     continue
                 end = nxt.end
+            elif after and nxt is not None and _body_kind(t, after):
+                end = nxt.end  # the name runs to its head: 협력 단체인 메콩 여성연대
             surface = text[w.start : end]
             kind = t.descriptor_kinds[described.group("word")]
             out.append(_company(t, w.start, end, surface, "org.described", _canonical_unknown(surface), kind))
