@@ -90,6 +90,8 @@ _SHORT_FORM = re.compile(
     r"\s*[(（](?:[^()（）]{0,40}?[,，]\s*)?이하\s*[:：]?\s*(?P<acr>[가-힣A-Za-z0-9&]{2,12})\s*[)）]"
 )
 _INSTITUTIONS = ("nonprofit", "public", "academic", "government")  # kinds of heads that name with a word before
+_PLACE_NOUNS = ("지역", "일대", "주민", "주민들")  # after a proper noun: the noun names a place (메콩 지역)
+_IN_HOUSE = re.compile(r"(?:사내|임직원|직원|교직원)\s*$")  # before a descriptor: the group is a company's own unit
 _BRACKETED = re.compile(r"\s*[(（][^()（）]{1,30}[)）]")  # an acronym or head between a name and its role
 
 
@@ -214,7 +216,8 @@ class OrgTables:
         if not use_gazetteer:
             gaz = {k: v for k, v in gaz.items() if v is None}
         suffixes = {
-            r["suffix"]: (r["kind"], r["needs_proper"], int(r["min_len"])) for r in read_table("org_suffixes.tsv", base)
+            normalise(r["suffix"]): (r["kind"], r["needs_proper"], int(r["min_len"]))  # matched as keys are: FC → fc
+            for r in read_table("org_suffixes.tsv", base)
         }
 
         def rx(p: str) -> re.Pattern | None:
@@ -250,7 +253,9 @@ class OrgTables:
             gazetteer=gaz,
             trie=_trie(gaz),
             suffixes=suffixes,
-            apart={r["suffix"]: r["apart"] for r in read_table("org_suffixes.tsv", base) if r["apart"] != "no"},
+            apart={
+                normalise(r["suffix"]): r["apart"] for r in read_table("org_suffixes.tsv", base) if r["apart"] != "no"
+            },
             suffix_lengths=sorted({len(s) for s in suffixes}, reverse=True),
             contexts=[
                 (set(r["kinds"].split(",")), rx(r["before"]), rx(r["after"]))
@@ -525,6 +530,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
         found = _acronyms(t, text, found, token_starts, token_ends)
     found = _repeated(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
     found = _unit_heads(t, text, words, found)
+    found = _country_offices(t, text, words, found)
     found = _metro_districts(t, text, index, found)
     found = _bylines(t, text, found)
     found = _drop_back_references(t, text, found)
@@ -817,8 +823,23 @@ def _acting(
             if grouped
             else any(any_role[proper].match(rest) for rest in rests)
         ):
-            out.append(Org(w.start, w.end, _canonical_unknown(surface), kind, "org.acting"))
+            start, name = w.start, _canonical_unknown(surface)
+            if i and _unit_suffix(t, key) and _opens_unit(t, text, words[i - 1], w):
+                # a branch acts with its organisation before it, named with one space: 굿네이버스 케냐지부는
+                start = words[i - 1].start
+                name = f"{_canonical_unknown(text[start : words[i - 1].end])} {name}"
+            out.append(Org(start, w.end, name, kind, "org.acting"))
     return out
+
+
+def _opens_unit(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
+    """``prev`` is a proper name right before a unit (지부, 지사, 사무소) that acts: the unit's organisation."""
+    return (
+        prev.end == prev.word_end
+        and text[prev.end : w.start] == " "
+        and all(tag.startswith(("NNP", "SL")) for _, _, tag in prev.tokens)
+        and not _is_place(t, text[prev.start : prev.end])
+    )
 
 
 def _town_shaped(text: str, w: _Word) -> bool:
@@ -1105,6 +1126,13 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
         if prev is not None and text[prev.word_end : w.start].isspace():
             # a unit right after an organisation: 서울대학교 행복연구센터, … 건축공학과 친환경건축연구실
             parent = by_end.get(prev.word_end)
+        if prev is not None and text[prev.word_end : w.start] == " " and key.endswith(t.title_words):
+            # a head's title glued to a branch after its organisation: 도로공사 충북본부장은
+            for title in (x for x in t.title_words if key.endswith(x) and len(key) > len(x)):
+                if _regional_unit(t, key[: -len(title)]) or _unit_suffix(t, key[: -len(title)]):
+                    w = _Word(w.start, w.end - len(title), w.end - len(title), w.tokens)
+                    surface, key = text[w.start : w.end], key[: -len(title)]
+                    break
         kind = _suffix_kind(t, key, w, parent is not None)
         if kind is None and parent is not None and _regional_unit(t, key):
             kind = parent.kind  # 한국전력공사 울산본부, KT&G 전남본부
@@ -1121,13 +1149,19 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
             # a unit named again later without its organisation: 대한적십자사 경남지사 … 울산광역지사
             parent = units[unit]
             kind = _suffix_kind(t, key, w, True)
-        if kind is None and parent is None and unit and prev is not None and text[prev.word_end : w.start] == " ":
-            # a unit after a back-reference to its organisation: 국민연금공단 … 공단 대전지사는
+        branch = unit or _regional_unit(t, key)
+        if kind is None and parent is None and branch and prev is not None and text[prev.word_end : w.start] == " ":
+            # a unit after a back-reference to its organisation: 국민연금공단 … 공단 대전지사는, 공단 강원본부는
             head = normalise(text[prev.start : prev.word_end])
             if head in t.suffixes:
                 named = [o for o in out if o.end <= prev.start and o.name.endswith(head)]
                 parent = max(named, key=lambda o: o.end, default=None)
-                kind = _suffix_kind(t, key, w, True) if parent is not None else None
+                kind = None if parent is None else _suffix_kind(t, key, w, True) if unit else parent.kind
+            elif prev.end == prev.word_end and (body := _body_kind(t, head)):
+                # a branch after a common word for its organisation names it: 도로공사 충북본부, 건보공단 원주지사
+                kind = _suffix_kind(t, key, w, True) if unit else body
+                parent = Org(prev.start, prev.end, _canonical_unknown(text[prev.start : prev.end]), body, "org.suffix")
+                parent = parent if kind is not None else None
         if kind is None and w.word_end > w.end:
             # Kiwi may read the end of a name as a particle (건축공학|과): try the whole word
             full = text[w.start : w.word_end]
@@ -1174,6 +1208,15 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
     return out
 
 
+def _body_kind(t: OrgTables, key: str) -> str:
+    """The kind of the body a word ends in however short or generic (도로공사, 건보공단: public), or ``""``."""
+    for n in t.suffix_lengths:
+        if n < len(key) and key[-n:] in t.suffixes:
+            kind, needs, _ = t.suffixes[key[-n:]]
+            return "" if needs in ("unit", "parent") or kind == "-" else kind
+    return ""
+
+
 def _region_before(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
     """``prev`` is a province, a city or a county (충남, 부산, 익산시), alone and one space before ``w``."""
     surface = text[prev.start : prev.end]
@@ -1185,7 +1228,8 @@ def _region_before(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
     )
 
 
-_REGIONAL_HEADS = ("본부",)  # a region's headquarters of an organisation, however short (울산본부)
+# a region's headquarters of an organisation, however short (울산본부, 충청영업본부)
+_REGIONAL_HEADS = ("본부", "영업본부")
 _PLACES_RUN = re.compile(r"(?:[가-힣]{2})+")
 
 
@@ -1264,8 +1308,10 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
         split = len(w.tokens) > 1 and text[w.tokens[-1][0] : w.tokens[-1][1]] in ("읍", "면", "동")
         named = (before_head and (split or len(surface) >= 3)) or any(tag.startswith("NNP") for _, _, tag in w.tokens)
         return bool(shape.fullmatch(surface)) and named
+    if normalise(surface) in t.descriptor_kinds:
+        return False  # the word that says what it is opens no name: 프로축구 광주 FC
     if _is_place(t, surface):
-        return False
+        return apart == "place"  # a club named by its city: 대구 FC
     org_at = {(o.start, o.end) for o in found}
     if apart == "proper":  # a generic head: only after proper nouns that name nothing yet (not 재단 상담센터),
         # or after a town however Kiwi splits it (새/MM 솔/NNG 면 주민자치위원회); before a town only its city or
@@ -1320,6 +1366,42 @@ def _unit_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -
         if first < i and normalise(surface := text[words[first].start : w.end]) not in t.generic:
             # (a generic name without spaces stays generic: 전통시장 상인회)
             out.append(Org(words[first].start, w.end, _canonical_unknown(surface), kind, "org.unit_head"))
+    return out
+
+
+_COUNTRY_UNITS = ("지부", "사무소", "법인", "지사")  # a unit written apart after a country: 굿네이버스 캄보디아 지부
+_SUBSIDIARY_PARTICLES = ("와", "과", "은", "는", "이", "가", "의")  # 한빛전자 베트남과: not 베트남에 (a place)
+
+
+def _country_offices(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
+    """A country right after an organisation is its office there, one span with it: before a unit written
+    apart (``굿네이버스 캄보디아 지부``), or after a company as the subject or partner of the sentence
+    (``현지 법인 한빛전자 베트남과``). A country before a noun or a place particle stays a place
+    (``한빛전자 베트남 공장``, ``굿네이버스 베트남에``)."""
+    out = list(found)
+    at = {w.start: i for i, w in enumerate(words)}
+    for o in found:
+        i = at.get(o.end + 1)
+        if i is None or text[o.end] != " " or o.kind == "government":
+            continue
+        country = words[i]
+        if text[country.start : country.end] not in t.countries:
+            continue
+        unit = words[i + 1] if i + 1 < len(words) else None
+        if (
+            country.end == country.word_end
+            and unit is not None
+            and text[country.end : unit.start] == " "
+            and text[unit.start : unit.end] in _COUNTRY_UNITS
+        ):
+            end = unit.end
+        elif o.kind == "company" and text[country.end : country.word_end] in _SUBSIDIARY_PARTICLES:
+            end = country.end
+        else:
+            continue
+        out = [x for x in out if x is not o]
+        office = " ".join(text[country.start : end].split())
+        out.append(Org(o.start, end, f"{o.name} {office}", o.kind, "org.country_office"))
     return out
 
 
@@ -1380,33 +1462,57 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             s < w.end and w.start < e for s, e in taken
         ):
             surface = text[w.start : w.end]
-            if len(normalise(surface)) >= 2 and w.has_proper:
+            if len(normalise(surface)) >= 2 and w.has_proper and not w.tokens[0][2].startswith("SN"):  # 계열사 8곳
                 out.append(_company(t, w.start, w.end, surface, "org.affiliate", _canonical_unknown(surface)))
                 continue
         # a name after a word that describes it: 유통업체 메가마트, 특장차 제조업체인 한빛특장
         described = t.descriptors.search(text[max(0, w.start - SETTINGS.affiliate_before) : w.start])
-        if described and not any(s < w.end and w.start < e for s, e in taken) and _named(t, text, w):
-            surface = text[w.start : w.end]
+        if (
+            described
+            and not any(s < w.end and w.start < e for s, e in taken)
+            and _named(t, text, w)
+            and not _IN_HOUSE.search(
+                text, max(0, w.start - SETTINGS.affiliate_before), w.start - len(described.group())
+            )
+        ):
+            end = w.end
+            nxt = next((x for x in words if x.start == w.end + 1), None) if w.word_end == w.end else None
+            after = normalise(text[nxt.start : nxt.end]) if nxt is not None and text[w.end] == " " else ""
+            if after in _PLACE_NOUNS:
+                continue  # a region, not a name: 단체인 메콩 지역 주민들
+            if _is_place(t, text[w.start : w.end]):
+                # a place opens the name of what is described (프로축구 부산 아이파크), or it is only where it is
+                if not after or nxt is None or not _named(t, text, nxt):
+                    continue
+                end = nxt.end
+            elif after and nxt is not None and _body_kind(t, after):
+                end = nxt.end  # the name runs to its head: 협력 단체인 메콩 여성연대
+            surface = text[w.start : end]
             kind = t.descriptor_kinds[described.group("word")]
-            out.append(_company(t, w.start, w.end, surface, "org.described", _canonical_unknown(surface), kind))
+            out.append(_company(t, w.start, end, surface, "org.described", _canonical_unknown(surface), kind))
     for m in t.quoted.finditer(text):
         # a name in quotes after the word that describes it or its written-out form: 협력단체 '다온 어린이 쉼터'
         start, end = m.span("name")
         inner = [w for w in words if start <= w.start and w.end <= end]
         if (
-            any(s < end and start < e for s, e in taken)
+            # (a span inside the quotes gives way to the whole quoted name: '경화동 산타원정대', not 산타원정대)
+            any(s < end and start < e and not (start <= s and e <= end) for s, e in taken)
             or normalise(m.group("name")) in t.generic
             or not (m.end() == len(text) or text[m.end()] in ",.)" or _particle_follows(t, text, m.end()))
             # (a particle after the quotes: not a quoted title before its noun, 기업 '자비의 쌀' 나눔)
             or not inner
-            or not all(_nominal(w.tokens) for w in inner)
+            # (a quoted name may open with an adnominal or hold a Latin word: '푸른발걸음', '한내FC')
+            or not all(_nominal(w.tokens) or _named(t, text, w) for w in inner)
             or not (len(inner) > 1 or _named(t, text, inner[0]) or len(normalise(m.group("name"))) >= 3)
         ):
             continue
         word = m.group("word")
+        if _IN_HOUSE.search(text, max(0, m.start("word") - 8), m.start("word")):
+            continue  # a company's own corps is one of its units: 사내 봉사단 '바다지킴이'
         kind = t.descriptor_kinds.get(word) or t.forms[word]
         if word in t.forms:  # the form is no head of the words before it: 옥계면 사회적협동조합 '새벽두레'
             out = [o for o in out if o.end != m.end("word")]
+        out = [o for o in out if not (start <= o.start and o.end <= end)]
         out.append(_company(t, start, end, m.group("name"), "org.described", _canonical_unknown(m.group("name")), kind))
         taken.append((start, end))
     for m in t.company_prefix.finditer(text):
@@ -1427,12 +1533,19 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         if longer is not None:
             out.append(replace(longer, start=m.start(), rule="org.company_form_prefix"))
             continue
+        end = word.end
+        key = normalise(text[name_start:end])
+        # a head's title glued to the marked name: (사)한빛복지관장 is the head of (사)한빛복지관
+        for title in (x for x in t.title_words if key.endswith(x) and len(key) > len(x)):
+            if _suffix_kind(t, key[: -len(title)], word, False) is not None:
+                end -= len(title)
+                break
         out.append(
             _company(
                 t,
                 m.start(),
-                word.end,
-                text[name_start : word.end],
+                end,
+                text[name_start:end],
                 "org.company_form_prefix",
                 kind=t.forms[m.group().strip()],
             )

@@ -145,7 +145,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
         ("qualifiers.tsv", "particle", {"yes", "no"}),
         ("org_suffixes.tsv", "needs_proper", {"yes", "name", "no", "parent", "role", "acting", "unit"}),
         ("org_suffixes.tsv", "kind", ORG_KINDS | {"-"}),
-        ("org_suffixes.tsv", "apart", {"yes", "any", "town", "unit", "no"}),
+        ("org_suffixes.tsv", "apart", {"yes", "any", "town", "unit", "place", "no"}),
         ("company_forms.tsv", "kind", ORG_KINDS),
         ("org_descriptors.tsv", "kind", ORG_KINDS),
         (
@@ -169,6 +169,8 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "giver",
                 "subject",
                 "funder",
+                "funds",
+                "department",
             },
         ),
         ("acting_exceptions.tsv", "kind", {"surname", "title", "place", "given_end"}),
