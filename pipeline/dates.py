@@ -37,7 +37,15 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 from .lexicon import DATA_DIR, read_table
-from .numbers import CLOSE_QUOTES, OPEN_QUOTES, in_quoted_title, native_numeral_pattern, parse_native, parse_number
+from .numbers import (
+    CLOSE_QUOTES,
+    OPEN_QUOTES,
+    QUOTATIVE_AFTER,
+    in_quoted_title,
+    native_numeral_pattern,
+    parse_native,
+    parse_number,
+)
 from .scan import matches
 from .settings import SETTINGS, Settings
 from .spans import TokenIndex, base_tags, doc_text, set_spans, token_index
@@ -157,6 +165,8 @@ def fragments(t: DateTables) -> dict[str, str]:
         "last_next": last_next,
         "this_last_next": unit("following"),
         "month_mods": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] in ("any", "month")),
+        # 9월 중 선발한다: inside the span, no part (not 중순, 중학교)
+        "within": rf"\s+(?:{_alt(w for w, r in parts if r['kind'] == 'within')})(?=$|[\s,.)]|에)",
         # 2월의 마지막 주: a week of a month may follow 의; other parts do not (6월의 신부)
         "of_week": rf"의\s*(?P<mod2>{_alt(w for w, r in parts if r['kind'] == 'mod' and w.endswith('주'))})",
         "year_mods": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] == "any"),
@@ -318,13 +328,23 @@ def read_parts(f: Found) -> DateParts | None:
         quarter=int(g["q"]) if "q" in g else _sino(g.get("qh")),
         mod=t.part(mod)["value"] if mod else None,
         range_end=_is_range_end(f.text, f.start, f.grammar.settings),
-        weekday=int(t.part(g["wd"])["value"]) if "wd" in g else None,
+        weekday=int(t.part(g["wd"])["value"]) if "wd" in g else _weekday_mark(f, day),
         nth=0 if "lastday" in g else (int(t.part(g["nth"])["value"]) if "nth" in g else None),
         holiday=_holiday_key(t.holiday(g["hol"])) if "hol" in g else None,
         holiday_range="yeonhyu" in g,
         occasion="hol" in g and bool(_OCCASION_AFTER.match(f.text, f.end)),
         coordinated=("half" in g or "hol" in g) and not {"y", "ry"} & set(g) and is_coordinated(f),
     )
+
+
+_WEEKDAY_MARK = re.compile(r"\s?\(([월화수목금토일])\)")
+_WEEKDAY_LETTER = {letter: n for n, letter in enumerate("월화수목금토일", 1)}
+
+
+def _weekday_mark(f: Found, day: int | None) -> int | None:
+    """The ISO weekday of a letter in parentheses right after a day (``29일(월)``, ``2024. 5. 9.(목)``)."""
+    m = _WEEKDAY_MARK.match(f.text, f.end) if day is not None else None
+    return _WEEKDAY_LETTER[m.group(1)] if m else None
 
 
 _OCCASION_AFTER = re.compile(r"\s*(?:[을를]\s*)?(?:맞아|맞이|앞두고|앞둔|기념)")
@@ -345,7 +365,7 @@ def _sino(word: str | None) -> int | None:
 # ---------------------------------------------------------------------------------------------
 # Checks (a match is a date only if every check of its rule passes)
 
-_FIGURATIVE_FOLLOW_OK = re.compile(r"(?:\s+(?![도은는이가을를의과와])|부터|까지|\s*오전|\s*오후|\s*\(|\))")
+_FIGURATIVE_FOLLOW_OK = re.compile(r"(?:\s+(?![도은는이가을를의과와])|은\s|\s*,|부터|까지|\s*오전|\s*오후|\s*\(|\))")
 _DAY_COUNT_AFTER = re.compile(
     r"\s*(?:간|동안|째|만[에인의]|만|이내|가량|정도|여|남짓|씩|분|치|이상|미만|이하|넘|에\s*걸쳐|[이가]\s*(?:지나|남)"
     r"|\d+\s*회|\s*\d+\s*시간)"
@@ -374,7 +394,7 @@ _RANGE_AFTER_TIME = re.compile(
 )
 _TOPIC_BEFORE = re.compile(r"[가-힣](?:은|는|이|가)\s+$")  # 포스코는 7일
 _LINE_START_BEFORE = re.compile(r"(?:^|[.!?\n]\s*|=\s*|\]\s*)$")  # a sentence, byline or tag ends
-_UNIT_CODE = {"년": "Y", "해": "Y", "개월": "M", "달": "M", "주": "W", "일": "D"}
+_UNIT_CODE = {"년": "Y", "해": "Y", "개월": "M", "달": "M", "주": "W", "주일": "W", "일": "D"}
 
 
 def _is_range_end(text: str, start: int, settings: Settings) -> bool:
@@ -498,11 +518,15 @@ _QUOTED_REST = re.compile(rf"[^{CLOSE_QUOTES}\n]{{1,40}}?[{CLOSE_QUOTES}]")
 def not_title_year(f: Found) -> bool:
     """A year that opens a quoted title (``'2025년 희망나눔 캠페인'``, ``‘2024년 우수기업’``) is part of
     the name, not a time (docs/annotation.md: years inside a quoted title); a quoted sentence
-    (``“2030년까지 … 이루겠다”``) keeps its year."""
+    (``“2030년까지 … 이루겠다”``, ``"내년에는 … 열 계획"이라고``) keeps its year."""
     if f.before(1) not in tuple(OPEN_QUOTES):
         return True
     m = _QUOTED_REST.match(f.text, f.end)
-    return m is None or m.group()[:-1].rstrip(" .!?").endswith(("다", "요", "죠", "까"))
+    return (
+        m is None
+        or m.group()[:-1].rstrip(" .!?").endswith(("다", "요", "죠", "까"))
+        or bool(QUOTATIVE_AFTER.match(f.text, m.end()))
+    )
 
 
 def slash_date_ok(f: Found) -> bool:
@@ -538,7 +562,7 @@ def is_coordinated(f: Found) -> bool:
 
 _SENTENCE_END = re.compile(r"[\s\S]*(?:(?<!\d)[.!?]\s|\n)")  # up to the last sentence end in a window
 _HOLIDAY_CUE = re.compile(
-    r"\s*(?:연휴|명절|맞이|선물|당일|(?:[을를]\s*)?(?:맞아|맞이|앞두고|앞둔)|(?:과|와|및|·|,)\s*\S"
+    r"\s*(?:연휴|명절|맞이|선물|당일|(?:[을를]\s*)?(?:맞아|맞이|앞두고|앞둔|보내|쇠)|전(?:까지|에|후)|(?:과|와|및|·|,)\s*\S"
     r"|인\s+(?:오늘|어제|내일|이날|\d{1,2}일))"  # 설 앞두고 (a headline drops the particle), 동지인 오늘
 )
 
@@ -548,8 +572,14 @@ def holiday_cue_ok(f: Found) -> bool:
     ``구정`` a district's administration) is a holiday only before 연휴, 명절, 맞이, 선물, ``을 맞아``,
     ``을 앞두고``, beside another holiday (``설과 추석``) or after a year (``2022년 설에는``)."""
     row = f.grammar.tables.holiday(f.match.group("hol"))
-    written = f.group("y") or f.group("ry") or f.group("rm")
+    written = f.group("y") or f.group("ry") or f.group("rm") or f.group("dir")
     return row["needs_cue"] != "yes" or bool(written) or bool(_HOLIDAY_CUE.match(f.text, f.match.end("hol")))
+
+
+def not_each_holiday(f: Found) -> bool:
+    """A holiday before 마다, alone or with another (``추석마다``, ``설과 추석마다``: every year's), is no
+    date, whatever the tense."""
+    return not f.grammar.pattern(r"(?:\s*(?:과|와|및|·|ㆍ|,)\s*(?:{holidays}))?\s*마다").match(f.after())
 
 
 def not_in_title(f: Found) -> bool:
@@ -581,7 +611,7 @@ def duration_ok(f: Found) -> bool:
     if unit in ("달", "해") and n.isdigit():
         return False
     if (
-        unit in ("년", "주", "일", "달", "해")
+        unit in ("년", "주", "주일", "일", "달", "해")
         and not f.match.group(0).endswith("간")
         and not _PARTICLE_AFTER_DUR.match(after)
         and not (unit != "해" and _LATER_AFTER.match(after))
@@ -797,8 +827,13 @@ def resolve_relative_year(p: DateParts, pub: Ref, context: Timex | None) -> Time
 
 
 def resolve_relative_month(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
-    """``지난달``, ``다음 달 10일``: the document's month plus the word's offset."""
-    if pub.year is None or pub.month is None:
+    """``지난달``, ``다음 달 10일``: the document's month plus the word's offset; ``같은 달`` (counted from
+    ``context``) the month of the date before it, else the document's."""
+    y: int | None
+    m: int | None
+    if p.reference == "context" and context is not None and context.year is not None and context.month is not None:
+        y, m = _shift_month(context.year, context.month, p.offset)
+    elif pub.year is None or pub.month is None:
         y, m = pub.year, None
     else:
         y, m = _shift_month(pub.year, pub.month, p.offset)
@@ -938,6 +973,26 @@ def resolve_day_weekday(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
         if p.day <= calendar.monthrange(y, m)[1] and _dt.date(y, m, p.day).isoweekday() == p.weekday:
             return Timex("day", y, m, p.day)
     return plain
+
+
+def fit_weekday(value: Timex, p: DateParts) -> Timex:
+    """A weekday written with a day (``29일(월)``, ``3월 14일(화)``, ``19일 화요일``) fixes the parts the text
+    left to the context or the document date: when the day resolved does not fall on it, the nearest
+    month (a bare day) or year (a month and day) whose day does, the tense's side first. A written
+    year wins (a wrong weekday is a slip)."""
+    if p.weekday is None or p.year is not None or value.grain != "day" or not value.is_resolved:
+        return value
+    assert value.year is not None and value.month is not None and value.day is not None
+    fits = value.day <= calendar.monthrange(value.year, value.month)[1]
+    if fits and _dt.date(value.year, value.month, value.day).isoweekday() == p.weekday:
+        return value
+    order = (1, -1) if p.tense > 0 else (-1, 1)
+    steps = [sign * n for n in (1, 2) for sign in order] if p.month is None else [12 * sign for sign in order]
+    for k in steps:
+        y, m = _shift_month(value.year, value.month, k)
+        if value.day <= calendar.monthrange(y, m)[1] and _dt.date(y, m, value.day).isoweekday() == p.weekday:
+            return Timex("day", y, m, value.day)
+    return value
 
 
 def resolve_weekday_mark(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
@@ -1127,7 +1182,8 @@ def _holiday_value(p: DateParts, pub: Ref) -> tuple[Timex, Timex | None]:
         if p.unit == "month" and pub.month is not None:  # 다음 달 단오: the one nearest that month
             ref = _dt.date(*_shift_month(pub.year, pub.month, p.offset), 15)
         options = [h for y in (pub.year - 1, pub.year, pub.year + 1) if (h := holiday_period(source, key, y))]
-        if p.unit == "following" and pub.day is not None:  # 지난 추석, 오는 어린이날: before / after the day
+        # 지난 추석, 오는 어린이날: before / after the day (이번 설: the nearest)
+        if p.unit == "following" and p.offset and pub.day is not None:
             options = [h for h in options if (h[0] - ref).days * p.offset > 0]
         found = min(options, key=lambda h: abs((h[0] - ref).days)) if options else None
     if found is None:
@@ -1422,15 +1478,15 @@ RULES: tuple[Rule, ...] = (
     # holidays, resolved from the holidays / korean-lunar-calendar packages (holidays.tsv)
     Rule(
         "date.holiday",
-        r"(?:{nb}{yy}{S}년\s*|(?P<ry>{rel_year})\s+|(?P<rm>{rel_month})\s+|(?<![가-힣])(?P<dir>{last_next})\s+)?"
+        r"(?:{nb}{yy}{S}년\s*|(?P<ry>{rel_year})\s+|(?P<rm>{rel_month})\s+|(?<![가-힣])(?P<dir>{this_last_next})\s+)?"
         r"(?P<hol>{holidays})(?:(?P<yeonhyu>\s*연휴)|\s*당일(?!치기))?",
         resolve_holiday,
-        checks=(not_in_title, not_every_year, holiday_cue_ok),
-        doc="설날, 추석 연휴, 2022년 설, 어버이날, 지난해 추석, 다음 달 단오, 설 당일",
+        checks=(not_in_title, not_every_year, not_each_holiday, holiday_cue_ok),
+        doc="설날, 추석 연휴, 2022년 설, 어버이날, 지난해 추석, 다음 달 단오, 설 당일, 이번 설",
     ),
     Rule(
         "date.month",
-        r"{nb}{mo}{S}월(?!{S}(?:간|동안))(?:\s*(?P<mod>{month_mods})|{of_week})?",
+        r"{nb}{mo}{S}월(?!{S}(?:간|동안))(?:\s*(?P<mod>{month_mods})|{of_week}|{within})?",
         checks=(not_ordinal, not_recurring),
         doc="6월, 3월 초",
     ),
@@ -1520,7 +1576,7 @@ RULES: tuple[Rule, ...] = (
     # durations: 1개월, 3년간, 2주간, 6개월 동안 → 6개월, 나흘, 한 달간
     Rule(
         "date.duration",
-        r"(?:(?<![가-힣])지난\s+)?{nb}(?P<n>\d+|{native_num})(?:(?<=\d)여)?{S}(?P<u>개월|년|주|일|달|해)"
+        r"(?:(?<![가-힣])지난\s+)?{nb}(?P<n>\d+|{native_num})(?:(?<=\d)여)?{S}(?P<u>개월|년|주일|주|일|달|해)"
         r"(?:여(?:\s?간)?|간(?=[의에은는도])|\s?간(?![가-힣]))?",
         resolve_duration,
         checks=(duration_ok,),
@@ -1708,7 +1764,7 @@ def resolve_dates(
                 continue  # no day found before it (3.5(금)?): the letter alone is no date
         if p.coordinated and p.tense >= 0:
             continue  # 장학생은 상반기와 하반기에 선발한다: every year, no date (in the past: that year's)
-        value = p.rule.resolve(p, pub, ctx)
+        value = fit_weekday(p.rule.resolve(p, pub, ctx), p)
         if p.as_of and p.rule.resolve is resolve_absolute and p.month is None and p.year is None:
             # 9일 현재: a figure holds at a day already past, whatever month the context lends
             latest = resolve_reporting_day(replace(p, tense=0), pub, None)
