@@ -165,8 +165,6 @@ def fragments(t: DateTables) -> dict[str, str]:
         "last_next": last_next,
         "this_last_next": unit("following"),
         "month_mods": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] in ("any", "month")),
-        # 9월 중 선발한다: inside the span, no part (not 중순, 중학교)
-        "within": rf"\s+(?:{_alt(w for w, r in parts if r['kind'] == 'within')})(?=$|[\s,.)]|에)",
         # 2월의 마지막 주: a week of a month may follow 의; other parts do not (6월의 신부)
         "of_week": rf"의\s*(?P<mod2>{_alt(w for w, r in parts if r['kind'] == 'mod' and w.endswith('주'))})",
         "year_mods": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] == "any"),
@@ -1486,7 +1484,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.month",
-        r"{nb}{mo}{S}월(?!{S}(?:간|동안))(?:\s*(?P<mod>{month_mods})|{of_week}|{within})?",
+        r"{nb}{mo}{S}월(?!{S}(?:간|동안))(?:\s*(?P<mod>{month_mods})|{of_week})?",
         checks=(not_ordinal, not_recurring),
         doc="6월, 3월 초",
     ),
