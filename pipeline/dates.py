@@ -345,7 +345,8 @@ def _weekday_mark(f: Found, day: int | None) -> int | None:
     return _WEEKDAY_LETTER[m.group(1)] if m else None
 
 
-_OCCASION_AFTER = re.compile(r"\s*(?:[을를]\s*)?(?:맞아|맞이|앞두고|앞둔|기념)")
+# 설을 맞아, 어린이날을 앞두고, 성탄절을 사흘 앞둔 (a count of days between)
+_OCCASION_AFTER = re.compile(r"\s*(?:[을를]\s*)?(?:맞아|맞이|앞두고|앞둔|기념)|[을를]\s+\S{1,4}\s+앞(?:두고|둔)")
 
 
 def _holiday_key(row: Mapping[str, str]) -> tuple[str, str, bool]:
@@ -375,6 +376,7 @@ _LATER_AFTER = re.compile(r"\s*(?:후|뒤)(?:에는|에|부터|로|엔|인|쯤)?
 _SINCE_AFTER = re.compile(r"\s*만(?:[에인의]|이다|$|[\s,.])")  # 20년 만에: time since, no date
 # 3일이 걸린다, 5일 넘게 걸렸다, 10일이 소요될: the time something takes is a count, not a day of the month
 TAKES = r"(?:[이가]|\s*(?:넘게|이상|가량|정도|쯤|남짓|가까이))?\s*(?:걸(?:리|렸|린|릴|려|립)|소요)"
+_AHEAD_AFTER = re.compile(r"\s*앞(?:두|둔)")  # 성탄절을 3일 앞두고: the distance to an occasion, no day
 _TAKES_AFTER = re.compile(TAKES)
 _RANGE_BEFORE = re.compile(r"(?:부터\s*|[~∼〜\-–]\s*)$")
 _TWO_DIGIT_YEAR_NOT = re.compile(
@@ -477,12 +479,13 @@ def one_weekday(f: Found) -> bool:
 
 def not_day_count(f: Found) -> bool:
     """A bare day (``5일 발표했다``, ``16일 경찰은``, ``9일(현지시각)``) is a date unless it counts
-    days (``3일 동안``, ``2박 3일``, ``1일 1회``, ``20일 정도 걸린다``, ``3일이 걸린다``)."""
+    days (``3일 동안``, ``2박 3일``, ``1일 1회``, ``20일 정도 걸린다``, ``3일이 걸린다``, ``성탄절을 3일 앞두고``)."""
     after = f.after()
     return not (
         _DAY_COUNT_AFTER.match(after)
         or _LATER_AFTER.match(after)
         or _TAKES_AFTER.match(after)
+        or _AHEAD_AFTER.match(after)
         or _DAY_COUNT_BEFORE.search(f.before())
     )
 
@@ -561,6 +564,7 @@ def is_coordinated(f: Found) -> bool:
 _SENTENCE_END = re.compile(r"[\s\S]*(?:(?<!\d)[.!?]\s|\n)")  # up to the last sentence end in a window
 _HOLIDAY_CUE = re.compile(
     r"\s*(?:연휴|명절|맞이|선물|당일|(?:[을를]\s*)?(?:맞아|맞이|앞두고|앞둔|보내|쇠)|전(?:까지|에|후)|(?:과|와|및|·|,)\s*\S"
+    r"|[을를]\s+\S{1,4}\s+앞(?:두고|둔)"  # 설을 사흘 앞두고
     r"|인\s+(?:오늘|어제|내일|이날|\d{1,2}일))"  # 설 앞두고 (a headline drops the particle), 동지인 오늘
 )
 
