@@ -49,7 +49,7 @@ _SINO = _DIGITS + "십백천만억조"
 _NUMEXPR = r"(?<![\w.,])" + _atomic(
     rf"(?:{_ARABIC}|[십백천만]|[{_DIGITS}](?=[십백천만억조])|일(?=\s[만억조]))"
     rf"(?:{_ARABIC}|[십백천만억조]|(?<!\d)[{_DIGITS}]"
-    rf"|\s(?=(?:{_ARABIC}|[{_SINO}])*[만억조천])|(?<=[만억조])\s(?=\d))*"
+    rf"|\s(?=(?:{_ARABIC}|[{_SINO}])*[만억조천백])|(?<=[만억조])\s(?=\d))*"
 )
 _NUMBER = re.compile(_NUMEXPR)
 _GROUP_UNIT = re.compile(r"(?<=\d)[십백천만억조]+$")  # 73만, 3천만: the units a bare first end borrows
