@@ -243,6 +243,7 @@ class DateParts:
     coordinated: bool = False  # 상반기와 하반기, 어린이날과 성탄절: every year unless the clause is past
     as_of: bool = False  # 12월 31일 현재, 11월 말 기준: the date a figure holds at, no action (set by find_dates)
     range_start: bool = False  # 1일부터, 7일~: the first part of a range (set by find_dates)
+    until_now: bool = False  # 12월 1일부터 지금까지: a start already past, whatever the clause's tense (find_dates)
 
 
 @dataclass(frozen=True)
@@ -335,7 +336,7 @@ def read_parts(f: Found) -> DateParts | None:
     )
 
 
-_WEEKDAY_MARK = re.compile(r"\s?\(([월화수목금토일])\)")
+_WEEKDAY_MARK = re.compile(r"\s?\(([월화수목금토일])\)")  # a weekday letter in parentheses after a day
 _WEEKDAY_LETTER = {letter: n for n, letter in enumerate("월화수목금토일", 1)}
 
 
@@ -380,12 +381,14 @@ _AHEAD_AFTER = re.compile(r"\s*앞(?:두|둔)")  # 성탄절을 3일 앞두고: 
 _TAKES_AFTER = re.compile(TAKES)
 _RANGE_BEFORE = re.compile(r"(?:부터\s*|[~∼〜\-–]\s*)$")
 _TWO_DIGIT_YEAR_NOT = re.compile(
-    r"\s*(?:전|후|뒤|만|째|간|동안|이상|이내|넘|가까이|여|가량|정도|차|치|이\s*지난|이\s*넘|새(?![가-힣])|사이)"
+    r"\s*(?:전|후|뒤|만|째|간|동안|이상|이내|넘|가까이|여|가량|정도|차|치|이\s*지난|이\s*넘|새(?![가-힣])|사이"
+    r"|생(?=[\s,.)이은는의을도과와]|$))"  # 30년생 소나무: an age, no year
 )
 _ORDINAL_AFTER = re.compile(r"\s*(?:째)")
 _HALF_FOLLOW_OK = re.compile(r"(?:에|부터|까지|중|내|의|와|과|는|도|를|동안|까지)")
 _LISTED_BEFORE = re.compile(r"(?:[일월]|(?<![\d,.])\d{1,2})\s*(?:과|와|및|,|·)\s*$")  # 5일과 7일, 14, 15일
 _AS_OF_AFTER = re.compile(r"\s*(?:현재|기준)(?![가-힣])|\s*기준(?:으로|에)")  # 12월 31일 현재, 말 기준으로
+_UNTIL_NOW_AFTER = re.compile(r"\s*부터\s*(?:지금|현재|오늘)\s*까지")  # 12월 1일부터 지금까지: since a past day
 _RANGE_AFTER = re.compile(r"(?:\s*\([^)]{0,4}\))?\s*(?:부터|[~∼〜])")  # 11일(월)부터, 7일~8일: a range's start
 # 전날 밤부터, 11일 오후 2시부터: a range's start, a time of day between
 _RANGE_AFTER_TIME = re.compile(
@@ -418,13 +421,10 @@ def is_range_end(f: Found) -> bool:
     return _is_range_end(f.text, f.start, f.grammar.settings)
 
 
-_WEEKDAY_MARK_AFTER = re.compile(r"\([월화수목금토일]\)")
-
-
 def dotted_md_ok(f: Found) -> bool:
     """``10.21`` is a date as a range end after a dotted date, or before a weekday in parentheses
     (``3. 15.(금)``, ``4.20(토)``: a number never takes one)."""
-    return bool(_WEEKDAY_MARK_AFTER.match(f.text, f.end)) or is_range_end(f)
+    return bool(_WEEKDAY_MARK.match(f.text, f.end)) or is_range_end(f)
 
 
 _WEEK_CUE_AFTER = re.compile(r"\s*중(?![가-힣])")
@@ -816,7 +816,19 @@ def resolve_absolute(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
         if context is None:
             value = _point(p, y, m, d)
             return _by_tense(p, pub, value, _shift_value_month if month_from_document else _shift_year)
+        if p.month is None and d is not None and p.tense < 0 and _after_document(y, m, d, pub):
+            # 내년 3월부터 … . 협약을 23일 맺었다: a past act is no later than the report; the month
+            # the context lends would put it after, so the day counts from the document date
+            return resolve_absolute(p, pub, None)
     return _point(p, y, m, d)
+
+
+def _after_document(y: int | None, m: int | None, d: int, pub: Ref) -> bool:
+    """Whether day ``d`` of ``y``-``m`` falls after the document date (a valid day of a dated document)."""
+    today = _pub_day(pub)
+    if today is None or y is None or m is None or d > calendar.monthrange(y, m)[1]:
+        return False
+    return _dt.date(y, m, d) > today
 
 
 def resolve_relative_year(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
@@ -1711,6 +1723,8 @@ def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None
             parts = replace(parts, as_of=True)
         if _RANGE_AFTER_TIME.match(text, parts.end):
             parts = replace(parts, range_start=True)
+        if _UNTIL_NOW_AFTER.match(text, parts.end):
+            parts = replace(parts, until_now=True)
         taken.append(parts)
         last_end = parts.end
     return taken
@@ -1750,7 +1764,7 @@ def resolve_dates(
     for p in dates:
         sid = sentence_of(p.start)
         adnominal = adnominal_at(p.end)
-        p = replace(p, tense=tense_at(p.start) if adnominal is None else adnominal)
+        p = replace(p, tense=-1 if p.until_now else tense_at(p.start) if adnominal is None else adnominal)
         ctx = last_in_sentence.get(sid) or lends_on.get(sid - 1)
         if p.rule.resolve is resolve_relative_year and p.reference == "context" and sid not in last_in_sentence:
             ctx = about.get(sid - 1)  # 지난해 … 기부했다. 이는 전년보다 …: the year before the one just named
