@@ -1520,9 +1520,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.year_part",
-        r"(?P<mod>{year_words})(?!연시)",
+        r"(?P<mod>{year_words})(?!연시)(?!이?면(?![가-힣]))",  # 연말이면 …: whenever the year ends, every year
         checks=(not_recurring,),
-        doc="연말, 연초; not 연말연시 (two years' turn), not 해마다 연말",
+        doc="연말, 연초; not 연말연시 (two years' turn), not 해마다 연말, not 연말이면 (every year)",
     ),
     # ranges whose first part borrows the unit of the second: 1~2개월간, 3~5월, 2020~2022년, 7월 1~3일
     Rule(
