@@ -816,9 +816,9 @@ def resolve_absolute(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
         if context is None:
             value = _point(p, y, m, d)
             return _by_tense(p, pub, value, _shift_value_month if month_from_document else _shift_year)
-        if p.month is None and d is not None and p.tense < 0 and _after_document(y, m, d, pub):
-            # 내년 3월부터 … . 협약을 23일 맺었다: a past act is no later than the report; the month
-            # the context lends would put it after, so the day counts from the document date
+        if d is not None and p.tense < 0 and _after_document(y, m, d, pub):
+            # 내년 3월부터 … . 협약을 23일 맺었다: a past act is no later than the report; the year or
+            # month the context lends would put it after, so the day counts from the document date
             return resolve_absolute(p, pub, None)
     return _point(p, y, m, d)
 
