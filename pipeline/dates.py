@@ -244,6 +244,7 @@ class DateParts:
     as_of: bool = False  # 12월 31일 현재, 11월 말 기준: the date a figure holds at, no action (set by find_dates)
     range_start: bool = False  # 1일부터, 7일~: the first part of a range (set by find_dates)
     until_now: bool = False  # 12월 1일부터 지금까지: a start already past, whatever the clause's tense (find_dates)
+    dated_by_next: bool = False  # 설을 앞둔 1월 21일, 크리스마스 이브인 24일: the day after names the occasion's year
 
 
 @dataclass(frozen=True)
@@ -350,6 +351,15 @@ def _weekday_mark(f: Found, day: int | None) -> int | None:
 _OCCASION_AFTER = re.compile(r"\s*(?:[을를]\s*)?(?:맞아|맞이|앞두고|앞둔|기념)|[을를]\s+\S{1,4}\s+앞(?:두고|둔)")
 
 
+def _framed_holiday(date: Date, p: DateParts, day: Timex) -> Date:
+    """``설을 앞둔 1월 21일(화)`` in a report published a year later: the occasion nearest the day it frames,
+    not the one nearest the document date (the day's own year was fixed by its weekday or context)."""
+    if not day.is_resolved or day.year is None:
+        return date
+    value, end_value = _holiday_value(p, Ref(day.year, day.month, day.day))
+    return replace(date, value=value, end_value=end_value if date.end_value is not None else None)
+
+
 def _holiday_key(row: Mapping[str, str]) -> tuple[str, str, bool]:
     return row["source"], row["key"], row["lunar"] == "yes"
 
@@ -388,6 +398,8 @@ _ORDINAL_AFTER = re.compile(r"\s*(?:째)")
 _HALF_FOLLOW_OK = re.compile(r"(?:에|부터|까지|중|내|의|와|과|는|도|를|동안|까지)")
 _LISTED_BEFORE = re.compile(r"(?:[일월]|(?<![\d,.])\d{1,2})\s*(?:과|와|및|,|·)\s*$")  # 5일과 7일, 14, 15일
 _AS_OF_AFTER = re.compile(r"\s*(?:현재|기준)(?![가-힣])|\s*기준(?:으로|에)")  # 12월 31일 현재, 말 기준으로
+# 설을 앞둔 1월 21일, 어린이날을 맞아 5월 2일, 크리스마스 이브인 24일: the day the occasion frames follows
+_DAY_AFTER_OCCASION = re.compile(r"(?:\s*[을를]\s*(?:앞둔|앞두고|맞은|맞아|맞이한)|인)\s+(?=\d)")
 _UNTIL_NOW_AFTER = re.compile(r"\s*부터\s*(?:지금|현재|오늘)\s*까지")  # 12월 1일부터 지금까지: since a past day
 _RANGE_AFTER = re.compile(r"(?:\s*\([^)]{0,4}\))?\s*(?:부터|[~∼〜])")  # 11일(월)부터, 7일~8일: a range's start
 # 전날 밤부터, 11일 오후 2시부터: a range's start, a time of day between
@@ -1725,6 +1737,8 @@ def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None
             parts = replace(parts, range_start=True)
         if _UNTIL_NOW_AFTER.match(text, parts.end):
             parts = replace(parts, until_now=True)
+        if parts.holiday is not None and _DAY_AFTER_OCCASION.match(text, parts.end):
+            parts = replace(parts, dated_by_next=True)
         taken.append(parts)
         last_end = parts.end
     return taken
@@ -1761,6 +1775,7 @@ def resolve_dates(
     about: dict[int, Timex] = {}  # the latest year-bearing date of a sentence, a relative year alone included
     before_last: dict[int, Timex | None] = {}  # a sentence's context before its latest date set it
     pub_day = _pub_day(pub)
+    framing: tuple[int, DateParts] | None = None  # a holiday whose year the day right after it decides
     for p in dates:
         sid = sentence_of(p.start)
         adnominal = adnominal_at(p.end)
@@ -1788,6 +1803,9 @@ def resolve_dates(
             if here is not None and then is not None and here[0] > then[0]:
                 value = latest
         end_value = _holiday_value(p, pub)[1] if p.holiday_range else None
+        if framing is not None and framing[1].end < p.start <= framing[1].end + 12 and value.grain == "day":
+            out[framing[0]] = _framed_holiday(out[framing[0]], framing[1], value)
+        framing = (len(out), p) if p.dated_by_next and p.year is None and p.unit is None else None
         out.append(Date(p.start, p.end, p.rule.name, value, p.mod, end_value))
         if p.occasion:
             # 오는 5일 어린이날을 앞두고 29일 …: the occasion and the day that names it frame no act
