@@ -45,11 +45,11 @@ _SINO = _DIGITS + "십백천만억조"
 # more digits and group units; a space may separate groups (1조 2천억). A Sino digit never follows
 # an Arabic one: the 일 of `12일` is the day, not a numeral (12일 5억 원 is a date, then 5억 원).
 # Atomic, and never starting inside a number or a word (항만 12곳 is no 만): linear time even on a
-# run of 100,000 digits.
+# run of 100,000 digits. `만점` (full marks: 4.5 만점, 100점 만점에) is a word, never ten thousand points.
 _NUMEXPR = r"(?<![\w.,])" + _atomic(
-    rf"(?:{_ARABIC}|[십백천만]|[{_DIGITS}](?=[십백천만억조])|일(?=\s[만억조]))"
+    rf"(?:{_ARABIC}|[십백천]|만(?!점)|[{_DIGITS}](?=[십백천만억조])|일(?=\s[만억조]))"
     rf"(?:{_ARABIC}|[십백천만억조]|(?<!\d)[{_DIGITS}]"
-    rf"|\s(?=(?:{_ARABIC}|[{_SINO}])*[만억조천])|(?<=[만억조])\s(?=\d))*"
+    rf"|\s(?!만점)(?=(?:{_ARABIC}|[{_SINO}])*[만억조천백])|(?<=[만억조])\s(?=\d))*"
 )
 _NUMBER = re.compile(_NUMEXPR)
 _GROUP_UNIT = re.compile(r"(?<=\d)[십백천만억조]+$")  # 73만, 3천만: the units a bare first end borrows

@@ -37,7 +37,15 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 from .lexicon import DATA_DIR, read_table
-from .numbers import CLOSE_QUOTES, OPEN_QUOTES, in_quoted_title, native_numeral_pattern, parse_native, parse_number
+from .numbers import (
+    CLOSE_QUOTES,
+    OPEN_QUOTES,
+    QUOTATIVE_AFTER,
+    in_quoted_title,
+    native_numeral_pattern,
+    parse_native,
+    parse_number,
+)
 from .scan import matches
 from .settings import SETTINGS, Settings
 from .spans import TokenIndex, base_tags, doc_text, set_spans, token_index
@@ -235,6 +243,8 @@ class DateParts:
     coordinated: bool = False  # 상반기와 하반기, 어린이날과 성탄절: every year unless the clause is past
     as_of: bool = False  # 12월 31일 현재, 11월 말 기준: the date a figure holds at, no action (set by find_dates)
     range_start: bool = False  # 1일부터, 7일~: the first part of a range (set by find_dates)
+    until_now: bool = False  # 12월 1일부터 지금까지: a start already past, whatever the clause's tense (find_dates)
+    dated_by_next: bool = False  # 설을 앞둔 1월 21일, 크리스마스 이브인 24일: the day after names the occasion's year
 
 
 @dataclass(frozen=True)
@@ -318,7 +328,7 @@ def read_parts(f: Found) -> DateParts | None:
         quarter=int(g["q"]) if "q" in g else _sino(g.get("qh")),
         mod=t.part(mod)["value"] if mod else None,
         range_end=_is_range_end(f.text, f.start, f.grammar.settings),
-        weekday=int(t.part(g["wd"])["value"]) if "wd" in g else None,
+        weekday=int(t.part(g["wd"])["value"]) if "wd" in g else _weekday_mark(f, day),
         nth=0 if "lastday" in g else (int(t.part(g["nth"])["value"]) if "nth" in g else None),
         holiday=_holiday_key(t.holiday(g["hol"])) if "hol" in g else None,
         holiday_range="yeonhyu" in g,
@@ -327,7 +337,27 @@ def read_parts(f: Found) -> DateParts | None:
     )
 
 
-_OCCASION_AFTER = re.compile(r"\s*(?:[을를]\s*)?(?:맞아|맞이|앞두고|앞둔|기념)")
+_WEEKDAY_MARK = re.compile(r"\s?\(([월화수목금토일])\)")  # a weekday letter in parentheses after a day
+_WEEKDAY_LETTER = {letter: n for n, letter in enumerate("월화수목금토일", 1)}
+
+
+def _weekday_mark(f: Found, day: int | None) -> int | None:
+    """The ISO weekday of a letter in parentheses right after a day (``29일(월)``, ``2024. 5. 9.(목)``)."""
+    m = _WEEKDAY_MARK.match(f.text, f.end) if day is not None else None
+    return _WEEKDAY_LETTER[m.group(1)] if m else None
+
+
+# 설을 맞아, 어린이날을 앞두고, 성탄절을 사흘 앞둔 (a count of days between)
+_OCCASION_AFTER = re.compile(r"\s*(?:[을를]\s*)?(?:맞아|맞이|앞두고|앞둔|기념)|[을를]\s+\S{1,4}\s+앞(?:두고|둔)")
+
+
+def _framed_holiday(date: Date, p: DateParts, day: Timex) -> Date:
+    """``설을 앞둔 1월 21일(화)`` in a report published a year later: the occasion nearest the day it frames,
+    not the one nearest the document date (the day's own year was fixed by its weekday or context)."""
+    if not day.is_resolved or day.year is None:
+        return date
+    value, end_value = _holiday_value(p, Ref(day.year, day.month, day.day))
+    return replace(date, value=value, end_value=end_value if date.end_value is not None else None)
 
 
 def _holiday_key(row: Mapping[str, str]) -> tuple[str, str, bool]:
@@ -345,7 +375,7 @@ def _sino(word: str | None) -> int | None:
 # ---------------------------------------------------------------------------------------------
 # Checks (a match is a date only if every check of its rule passes)
 
-_FIGURATIVE_FOLLOW_OK = re.compile(r"(?:\s+(?![도은는이가을를의과와])|부터|까지|\s*오전|\s*오후|\s*\(|\))")
+_FIGURATIVE_FOLLOW_OK = re.compile(r"(?:\s+(?![도은는이가을를의과와])|은\s|\s*,|부터|까지|\s*오전|\s*오후|\s*\(|\))")
 _DAY_COUNT_AFTER = re.compile(
     r"\s*(?:간|동안|째|만[에인의]|만|이내|가량|정도|여|남짓|씩|분|치|이상|미만|이하|넘|에\s*걸쳐|[이가]\s*(?:지나|남)"
     r"|\d+\s*회|\s*\d+\s*시간)"
@@ -357,15 +387,20 @@ _LATER_AFTER = re.compile(r"\s*(?:후|뒤)(?:에는|에|부터|로|엔|인|쯤)?
 _SINCE_AFTER = re.compile(r"\s*만(?:[에인의]|이다|$|[\s,.])")  # 20년 만에: time since, no date
 # 3일이 걸린다, 5일 넘게 걸렸다, 10일이 소요될: the time something takes is a count, not a day of the month
 TAKES = r"(?:[이가]|\s*(?:넘게|이상|가량|정도|쯤|남짓|가까이))?\s*(?:걸(?:리|렸|린|릴|려|립)|소요)"
+_AHEAD_AFTER = re.compile(r"\s*앞(?:두|둔)")  # 성탄절을 3일 앞두고: the distance to an occasion, no day
 _TAKES_AFTER = re.compile(TAKES)
 _RANGE_BEFORE = re.compile(r"(?:부터\s*|[~∼〜\-–]\s*)$")
 _TWO_DIGIT_YEAR_NOT = re.compile(
-    r"\s*(?:전|후|뒤|만|째|간|동안|이상|이내|넘|가까이|여|가량|정도|차|치|이\s*지난|이\s*넘|새(?![가-힣])|사이)"
+    r"\s*(?:전|후|뒤|만|째|간|동안|이상|이내|넘|가까이|여|가량|정도|차|치|이\s*지난|이\s*넘|새(?![가-힣])|사이"
+    r"|생(?=[\s,.)이은는의을도과와]|$))"  # 30년생 소나무: an age, no year
 )
 _ORDINAL_AFTER = re.compile(r"\s*(?:째)")
 _HALF_FOLLOW_OK = re.compile(r"(?:에|부터|까지|중|내|의|와|과|는|도|를|동안|까지)")
 _LISTED_BEFORE = re.compile(r"(?:[일월]|(?<![\d,.])\d{1,2})\s*(?:과|와|및|,|·)\s*$")  # 5일과 7일, 14, 15일
 _AS_OF_AFTER = re.compile(r"\s*(?:현재|기준)(?![가-힣])|\s*기준(?:으로|에)")  # 12월 31일 현재, 말 기준으로
+# 설을 앞둔 1월 21일, 어린이날을 맞아 5월 2일, 크리스마스 이브인 24일: the day the occasion frames follows
+_DAY_AFTER_OCCASION = re.compile(r"(?:\s*[을를]\s*(?:앞둔|앞두고|맞은|맞아|맞이한)|인)\s+(?=\d)")
+_UNTIL_NOW_AFTER = re.compile(r"\s*부터\s*(?:지금|현재|오늘)\s*까지")  # 12월 1일부터 지금까지: since a past day
 _RANGE_AFTER = re.compile(r"(?:\s*\([^)]{0,4}\))?\s*(?:부터|[~∼〜])")  # 11일(월)부터, 7일~8일: a range's start
 # 전날 밤부터, 11일 오후 2시부터: a range's start, a time of day between
 _RANGE_AFTER_TIME = re.compile(
@@ -374,7 +409,7 @@ _RANGE_AFTER_TIME = re.compile(
 )
 _TOPIC_BEFORE = re.compile(r"[가-힣](?:은|는|이|가)\s+$")  # 포스코는 7일
 _LINE_START_BEFORE = re.compile(r"(?:^|[.!?\n]\s*|=\s*|\]\s*)$")  # a sentence, byline or tag ends
-_UNIT_CODE = {"년": "Y", "해": "Y", "개월": "M", "달": "M", "주": "W", "일": "D"}
+_UNIT_CODE = {"년": "Y", "해": "Y", "개월": "M", "달": "M", "주": "W", "주일": "W", "일": "D"}
 
 
 def _is_range_end(text: str, start: int, settings: Settings) -> bool:
@@ -398,13 +433,10 @@ def is_range_end(f: Found) -> bool:
     return _is_range_end(f.text, f.start, f.grammar.settings)
 
 
-_WEEKDAY_MARK_AFTER = re.compile(r"\([월화수목금토일]\)")
-
-
 def dotted_md_ok(f: Found) -> bool:
     """``10.21`` is a date as a range end after a dotted date, or before a weekday in parentheses
     (``3. 15.(금)``, ``4.20(토)``: a number never takes one)."""
-    return bool(_WEEKDAY_MARK_AFTER.match(f.text, f.end)) or is_range_end(f)
+    return bool(_WEEKDAY_MARK.match(f.text, f.end)) or is_range_end(f)
 
 
 _WEEK_CUE_AFTER = re.compile(r"\s*중(?![가-힣])")
@@ -459,12 +491,13 @@ def one_weekday(f: Found) -> bool:
 
 def not_day_count(f: Found) -> bool:
     """A bare day (``5일 발표했다``, ``16일 경찰은``, ``9일(현지시각)``) is a date unless it counts
-    days (``3일 동안``, ``2박 3일``, ``1일 1회``, ``20일 정도 걸린다``, ``3일이 걸린다``)."""
+    days (``3일 동안``, ``2박 3일``, ``1일 1회``, ``20일 정도 걸린다``, ``3일이 걸린다``, ``성탄절을 3일 앞두고``)."""
     after = f.after()
     return not (
         _DAY_COUNT_AFTER.match(after)
         or _LATER_AFTER.match(after)
         or _TAKES_AFTER.match(after)
+        or _AHEAD_AFTER.match(after)
         or _DAY_COUNT_BEFORE.search(f.before())
     )
 
@@ -498,11 +531,15 @@ _QUOTED_REST = re.compile(rf"[^{CLOSE_QUOTES}\n]{{1,40}}?[{CLOSE_QUOTES}]")
 def not_title_year(f: Found) -> bool:
     """A year that opens a quoted title (``'2025년 희망나눔 캠페인'``, ``‘2024년 우수기업’``) is part of
     the name, not a time (docs/annotation.md: years inside a quoted title); a quoted sentence
-    (``“2030년까지 … 이루겠다”``) keeps its year."""
+    (``“2030년까지 … 이루겠다”``, ``"내년에는 … 열 계획"이라고``) keeps its year."""
     if f.before(1) not in tuple(OPEN_QUOTES):
         return True
     m = _QUOTED_REST.match(f.text, f.end)
-    return m is None or m.group()[:-1].rstrip(" .!?").endswith(("다", "요", "죠", "까"))
+    return (
+        m is None
+        or m.group()[:-1].rstrip(" .!?").endswith(("다", "요", "죠", "까"))
+        or bool(QUOTATIVE_AFTER.match(f.text, m.end()))
+    )
 
 
 def slash_date_ok(f: Found) -> bool:
@@ -538,7 +575,8 @@ def is_coordinated(f: Found) -> bool:
 
 _SENTENCE_END = re.compile(r"[\s\S]*(?:(?<!\d)[.!?]\s|\n)")  # up to the last sentence end in a window
 _HOLIDAY_CUE = re.compile(
-    r"\s*(?:연휴|명절|맞이|선물|당일|(?:[을를]\s*)?(?:맞아|맞이|앞두고|앞둔)|(?:과|와|및|·|,)\s*\S"
+    r"\s*(?:연휴|명절|맞이|선물|당일|(?:[을를]\s*)?(?:맞아|맞이|앞두고|앞둔|보내|쇠)|전(?:까지|에|후)|(?:과|와|및|·|,)\s*\S"
+    r"|[을를]\s+\S{1,4}\s+앞(?:두고|둔)"  # 설을 사흘 앞두고
     r"|인\s+(?:오늘|어제|내일|이날|\d{1,2}일))"  # 설 앞두고 (a headline drops the particle), 동지인 오늘
 )
 
@@ -548,8 +586,14 @@ def holiday_cue_ok(f: Found) -> bool:
     ``구정`` a district's administration) is a holiday only before 연휴, 명절, 맞이, 선물, ``을 맞아``,
     ``을 앞두고``, beside another holiday (``설과 추석``) or after a year (``2022년 설에는``)."""
     row = f.grammar.tables.holiday(f.match.group("hol"))
-    written = f.group("y") or f.group("ry") or f.group("rm")
+    written = f.group("y") or f.group("ry") or f.group("rm") or f.group("dir")
     return row["needs_cue"] != "yes" or bool(written) or bool(_HOLIDAY_CUE.match(f.text, f.match.end("hol")))
+
+
+def not_each_holiday(f: Found) -> bool:
+    """A holiday before 마다, alone or with another (``추석마다``, ``설과 추석마다``: every year's), is no
+    date, whatever the tense."""
+    return not f.grammar.pattern(r"(?:\s*(?:과|와|및|·|ㆍ|,)\s*(?:{holidays}))?\s*마다").match(f.after())
 
 
 def not_in_title(f: Found) -> bool:
@@ -581,7 +625,7 @@ def duration_ok(f: Found) -> bool:
     if unit in ("달", "해") and n.isdigit():
         return False
     if (
-        unit in ("년", "주", "일", "달", "해")
+        unit in ("년", "주", "주일", "일", "달", "해")
         and not f.match.group(0).endswith("간")
         and not _PARTICLE_AFTER_DUR.match(after)
         and not (unit != "해" and _LATER_AFTER.match(after))
@@ -784,7 +828,19 @@ def resolve_absolute(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
         if context is None:
             value = _point(p, y, m, d)
             return _by_tense(p, pub, value, _shift_value_month if month_from_document else _shift_year)
+        if d is not None and p.tense < 0 and _after_document(y, m, d, pub):
+            # 내년 3월부터 … . 협약을 23일 맺었다: a past act is no later than the report; the year or
+            # month the context lends would put it after, so the day counts from the document date
+            return resolve_absolute(p, pub, None)
     return _point(p, y, m, d)
+
+
+def _after_document(y: int | None, m: int | None, d: int, pub: Ref) -> bool:
+    """Whether day ``d`` of ``y``-``m`` falls after the document date (a valid day of a dated document)."""
+    today = _pub_day(pub)
+    if today is None or y is None or m is None or d > calendar.monthrange(y, m)[1]:
+        return False
+    return _dt.date(y, m, d) > today
 
 
 def resolve_relative_year(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
@@ -797,8 +853,13 @@ def resolve_relative_year(p: DateParts, pub: Ref, context: Timex | None) -> Time
 
 
 def resolve_relative_month(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
-    """``지난달``, ``다음 달 10일``: the document's month plus the word's offset."""
-    if pub.year is None or pub.month is None:
+    """``지난달``, ``다음 달 10일``: the document's month plus the word's offset; ``같은 달`` (counted from
+    ``context``) the month of the date before it, else the document's."""
+    y: int | None
+    m: int | None
+    if p.reference == "context" and context is not None and context.year is not None and context.month is not None:
+        y, m = _shift_month(context.year, context.month, p.offset)
+    elif pub.year is None or pub.month is None:
         y, m = pub.year, None
     else:
         y, m = _shift_month(pub.year, pub.month, p.offset)
@@ -938,6 +999,26 @@ def resolve_day_weekday(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
         if p.day <= calendar.monthrange(y, m)[1] and _dt.date(y, m, p.day).isoweekday() == p.weekday:
             return Timex("day", y, m, p.day)
     return plain
+
+
+def fit_weekday(value: Timex, p: DateParts) -> Timex:
+    """A weekday written with a day (``29일(월)``, ``3월 14일(화)``, ``19일 화요일``) fixes the parts the text
+    left to the context or the document date: when the day resolved does not fall on it, the nearest
+    month (a bare day) or year (a month and day) whose day does, the tense's side first. A written
+    year wins (a wrong weekday is a slip)."""
+    if p.weekday is None or p.year is not None or value.grain != "day" or not value.is_resolved:
+        return value
+    assert value.year is not None and value.month is not None and value.day is not None
+    fits = value.day <= calendar.monthrange(value.year, value.month)[1]
+    if fits and _dt.date(value.year, value.month, value.day).isoweekday() == p.weekday:
+        return value
+    order = (1, -1) if p.tense > 0 else (-1, 1)
+    steps = [sign * n for n in (1, 2) for sign in order] if p.month is None else [12 * sign for sign in order]
+    for k in steps:
+        y, m = _shift_month(value.year, value.month, k)
+        if value.day <= calendar.monthrange(y, m)[1] and _dt.date(y, m, value.day).isoweekday() == p.weekday:
+            return Timex("day", y, m, value.day)
+    return value
 
 
 def resolve_weekday_mark(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
@@ -1127,7 +1208,8 @@ def _holiday_value(p: DateParts, pub: Ref) -> tuple[Timex, Timex | None]:
         if p.unit == "month" and pub.month is not None:  # 다음 달 단오: the one nearest that month
             ref = _dt.date(*_shift_month(pub.year, pub.month, p.offset), 15)
         options = [h for y in (pub.year - 1, pub.year, pub.year + 1) if (h := holiday_period(source, key, y))]
-        if p.unit == "following" and pub.day is not None:  # 지난 추석, 오는 어린이날: before / after the day
+        # 지난 추석, 오는 어린이날: before / after the day (이번 설: the nearest)
+        if p.unit == "following" and p.offset and pub.day is not None:
             options = [h for h in options if (h[0] - ref).days * p.offset > 0]
         found = min(options, key=lambda h: abs((h[0] - ref).days)) if options else None
     if found is None:
@@ -1422,11 +1504,11 @@ RULES: tuple[Rule, ...] = (
     # holidays, resolved from the holidays / korean-lunar-calendar packages (holidays.tsv)
     Rule(
         "date.holiday",
-        r"(?:{nb}{yy}{S}년\s*|(?P<ry>{rel_year})\s+|(?P<rm>{rel_month})\s+|(?<![가-힣])(?P<dir>{last_next})\s+)?"
+        r"(?:{nb}{yy}{S}년\s*|(?P<ry>{rel_year})\s+|(?P<rm>{rel_month})\s+|(?<![가-힣])(?P<dir>{this_last_next})\s+)?"
         r"(?P<hol>{holidays})(?:(?P<yeonhyu>\s*연휴)|\s*당일(?!치기))?",
         resolve_holiday,
-        checks=(not_in_title, not_every_year, holiday_cue_ok),
-        doc="설날, 추석 연휴, 2022년 설, 어버이날, 지난해 추석, 다음 달 단오, 설 당일",
+        checks=(not_in_title, not_every_year, not_each_holiday, holiday_cue_ok),
+        doc="설날, 추석 연휴, 2022년 설, 어버이날, 지난해 추석, 다음 달 단오, 설 당일, 이번 설",
     ),
     Rule(
         "date.month",
@@ -1450,9 +1532,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.year_part",
-        r"(?P<mod>{year_words})(?!연시)",
+        r"(?P<mod>{year_words})(?!연시)(?!이?면(?![가-힣]))",  # 연말이면 …: whenever the year ends, every year
         checks=(not_recurring,),
-        doc="연말, 연초; not 연말연시 (two years' turn), not 해마다 연말",
+        doc="연말, 연초; not 연말연시 (two years' turn), not 해마다 연말, not 연말이면 (every year)",
     ),
     # ranges whose first part borrows the unit of the second: 1~2개월간, 3~5월, 2020~2022년, 7월 1~3일
     Rule(
@@ -1520,7 +1602,7 @@ RULES: tuple[Rule, ...] = (
     # durations: 1개월, 3년간, 2주간, 6개월 동안 → 6개월, 나흘, 한 달간
     Rule(
         "date.duration",
-        r"(?:(?<![가-힣])지난\s+)?{nb}(?P<n>\d+|{native_num})(?:(?<=\d)여)?{S}(?P<u>개월|년|주|일|달|해)"
+        r"(?:(?<![가-힣])지난\s+)?{nb}(?P<n>\d+|{native_num})(?:(?<=\d)여)?{S}(?P<u>개월|년|주일|주|일|달|해)"
         r"(?:여(?:\s?간)?|간(?=[의에은는도])|\s?간(?![가-힣]))?",
         resolve_duration,
         checks=(duration_ok,),
@@ -1653,6 +1735,10 @@ def find_dates(text: str, grammar: DateGrammar, bounds: TokenIndex | None = None
             parts = replace(parts, as_of=True)
         if _RANGE_AFTER_TIME.match(text, parts.end):
             parts = replace(parts, range_start=True)
+        if _UNTIL_NOW_AFTER.match(text, parts.end):
+            parts = replace(parts, until_now=True)
+        if parts.holiday is not None and _DAY_AFTER_OCCASION.match(text, parts.end):
+            parts = replace(parts, dated_by_next=True)
         taken.append(parts)
         last_end = parts.end
     return taken
@@ -1689,10 +1775,11 @@ def resolve_dates(
     about: dict[int, Timex] = {}  # the latest year-bearing date of a sentence, a relative year alone included
     before_last: dict[int, Timex | None] = {}  # a sentence's context before its latest date set it
     pub_day = _pub_day(pub)
+    framing: tuple[int, DateParts] | None = None  # a holiday whose year the day right after it decides
     for p in dates:
         sid = sentence_of(p.start)
         adnominal = adnominal_at(p.end)
-        p = replace(p, tense=tense_at(p.start) if adnominal is None else adnominal)
+        p = replace(p, tense=-1 if p.until_now else tense_at(p.start) if adnominal is None else adnominal)
         ctx = last_in_sentence.get(sid) or lends_on.get(sid - 1)
         if p.rule.resolve is resolve_relative_year and p.reference == "context" and sid not in last_in_sentence:
             ctx = about.get(sid - 1)  # 지난해 … 기부했다. 이는 전년보다 …: the year before the one just named
@@ -1708,7 +1795,7 @@ def resolve_dates(
                 continue  # no day found before it (3.5(금)?): the letter alone is no date
         if p.coordinated and p.tense >= 0:
             continue  # 장학생은 상반기와 하반기에 선발한다: every year, no date (in the past: that year's)
-        value = p.rule.resolve(p, pub, ctx)
+        value = fit_weekday(p.rule.resolve(p, pub, ctx), p)
         if p.as_of and p.rule.resolve is resolve_absolute and p.month is None and p.year is None:
             # 9일 현재: a figure holds at a day already past, whatever month the context lends
             latest = resolve_reporting_day(replace(p, tense=0), pub, None)
@@ -1716,6 +1803,9 @@ def resolve_dates(
             if here is not None and then is not None and here[0] > then[0]:
                 value = latest
         end_value = _holiday_value(p, pub)[1] if p.holiday_range else None
+        if framing is not None and framing[1].end < p.start <= framing[1].end + 12 and value.grain == "day":
+            out[framing[0]] = _framed_holiday(out[framing[0]], framing[1], value)
+        framing = (len(out), p) if p.dated_by_next and p.year is None and p.unit is None else None
         out.append(Date(p.start, p.end, p.rule.name, value, p.mod, end_value))
         if p.occasion:
             # 오는 5일 어린이날을 앞두고 29일 …: the occasion and the day that names it frame no act

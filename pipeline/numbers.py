@@ -158,8 +158,10 @@ CLOSE_QUOTES = "'\"’”」』》>"
 QUOTES = "".join(dict.fromkeys(OPEN_QUOTES + CLOSE_QUOTES))  # each sign once: ' and " both open and close
 _QUOTE_CLOSE = re.compile(rf"[^{CLOSE_QUOTES}\n]*[{CLOSE_QUOTES}]")
 _SENTENCE_ENDS = ("다", "요", "죠", "까", "네")
-_YEAR_APOSTROPHE = re.compile(r"['‘’](?=\d{2}(?:\.|년))")  # '23.6.1, '21년: a shortened year, no quote
-_QUOTATIVE_AFTER = re.compile(r"(?:라?며|라?고|면서)(?![가-힣])")  # "… 보태 달라"며: speech, whatever its ending
+# '23.6.1, '21년: a shortened year; Women's, McDonald's: an apostrophe inside a Latin word; no quote
+_YEAR_APOSTROPHE = re.compile(r"['‘’](?=\d{2}(?:\.|년))|(?<=[A-Za-z])['’](?=[A-Za-z])")
+# "… 보태 달라"며, "… 열 계획"이라고: speech, whatever its ending
+QUOTATIVE_AFTER = re.compile(r"(?:(?:이?라)?[며고]|면서)(?![가-힣])")
 
 
 def in_quoted_title(text: str, start: int, end: int) -> bool:
@@ -170,6 +172,6 @@ def in_quoted_title(text: str, start: int, end: int) -> bool:
     if sum(line.count(q) for q in QUOTES) % 2 == 0:
         return False
     m = _QUOTE_CLOSE.match(text, end)
-    if m is not None and _QUOTATIVE_AFTER.match(text, m.end()):
+    if m is not None and QUOTATIVE_AFTER.match(text, m.end()):
         return False
     return m is None or not m.group()[:-1].rstrip(" .!?…").endswith(_SENTENCE_ENDS)
