@@ -387,7 +387,7 @@ _LATER_AFTER = re.compile(r"\s*(?:후|뒤)(?:에는|에|부터|로|엔|인|쯤)?
 _SINCE_AFTER = re.compile(r"\s*만(?:[에인의]|이다|$|[\s,.])")  # 20년 만에: time since, no date
 # 3일이 걸린다, 5일 넘게 걸렸다, 10일이 소요될: the time something takes is a count, not a day of the month
 TAKES = r"(?:[이가]|\s*(?:넘게|이상|가량|정도|쯤|남짓|가까이))?\s*(?:걸(?:리|렸|린|릴|려|립)|소요)"
-_AHEAD_AFTER = re.compile(r"\s*앞(?:두|둔)")  # 성탄절을 3일 앞두고: the distance to an occasion, no day
+_AHEAD_AFTER = re.compile(r"\s*앞(?:두|둔)")  # 성탄절을 3일 앞두고: the distance to an occasion, a duration
 _TAKES_AFTER = re.compile(TAKES)
 _RANGE_BEFORE = re.compile(r"(?:부터\s*|[~∼〜\-–]\s*)$")
 _TWO_DIGIT_YEAR_NOT = re.compile(
@@ -631,6 +631,7 @@ def duration_ok(f: Found) -> bool:
         and not (unit != "해" and _LATER_AFTER.match(after))
         and not (unit not in ("일", "해") and _bounded(f))
         and not _TAKES_AFTER.match(after)
+        and not (unit in ("일", "주", "주일") and _AHEAD_AFTER.match(after))
     ):
         return False
     if unit == "년" and n.isdigit() and len(n) == 4:
@@ -657,12 +658,12 @@ def _bounded(f: Found) -> bool:
 
 
 def duration_word_ok(f: Found) -> bool:
-    """``하루``, ``보름``, ``일주일`` are durations only before 간/동안 (하루 평균 is a rate); none
-    before 만에 (``이틀 만에``: the time since)."""
+    """``하루``, ``보름``, ``일주일`` are durations only before 간/동안 (하루 평균 is a rate) or as the
+    distance to an occasion (``성탄절을 하루 앞두고``); none before 만에 (``이틀 만에``: the time since)."""
     if _SINCE_AFTER.match(f.after()):
         return False
     return f.grammar.tables.durations[f.match.group("nd")]["needs_span"] != "yes" or bool(
-        f.group("gan") or _PARTICLE_AFTER_DUR.match(f.after())
+        f.group("gan") or _PARTICLE_AFTER_DUR.match(f.after()) or _AHEAD_AFTER.match(f.after())
     )
 
 
