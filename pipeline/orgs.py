@@ -561,18 +561,25 @@ def _as_of(t: OrgTables, o: Org, text: str, published: str | None) -> Org:
     """The name in use at the document's date, and the ``org_id`` shared by all the organisation's
     names: its current name (the end of its chain of renames in ``org_history.tsv``). A former name
     in a document dated before the rename stays (``신한생명`` in 2018), and so does a short form of
-    a renamed organisation (``전경련`` in 2019: 전국경제인연합회); the current name written out stays
+    a renamed organisation (``전경련`` in 2019: 전국경제인연합회; ``지경부`` in 2012: 지식경제부, two renames
+    back); of two names merged into the current one, the short form takes the one it abbreviates
+    (``광해관리공단`` in 2020: 한국광해관리공단, not 한국광물자원공사); the current name written out stays
     itself (``카카오`` in 2012, before 다음카카오 took the name back); without a date the current name. The new
-    name a rename announces is that name (``내년부터 국가철도공단으로 이름을 바꾼다`` in 2019)."""
+    name a rename announces is that name (``내년부터 국가철도공단으로 이름을 바꾼다`` in 2019). A listed name
+    another rule found (``hy(옛 …)``, acting) takes its listed name."""
     history = t.history
+    surface = text[o.start : o.end]
+    listed = t.gazetteer.get(normalise(surface)) if o.rule != "org.gazetteer" else None
+    if listed is not None and o.name == _canonical_unknown(surface):
+        o = replace(o, name=listed[0], kind=listed[1])
     parent, _, unit = o.name.rpartition(" ")
-    written_parent = text[o.start : o.end].rpartition(" ")[0]
+    written_parent = surface.rpartition(" ")[0]
     if (
         parent
-        and written_parent
         and normalise(o.name) not in t.gazetteer
         and (normalise(parent) in history or any(h[2] == parent for h in history.values()))
-    ):  # a unit of a renamed organisation takes its parent's name as of the date: 한국감정원 대전충남지사 in 2020
+    ):  # a unit of a renamed organisation takes its parent's name as of the date: 한국감정원 대전충남지사 in 2020,
+        # and so does the unit named alone (월악산국립공원사무소 in 2018: 국립공원관리공단's)
         at = _as_of(t, replace(o, end=o.start + len(written_parent), name=parent), text, published)
         return replace(o, name=f"{at.name} {unit}", org_id=o.name)
     current, seen = o.name, set()
@@ -581,16 +588,26 @@ def _as_of(t: OrgTables, o: Org, text: str, published: str | None) -> Org:
         current = history[normalise(current)][2]
     name = current
     day = (published or "")[:10]
-    written = normalise(text[o.start : o.end])
+    written = normalise(surface)
     if day and written in history:
         name = history[written][0]
         while normalise(name) in history and history[normalise(name)][1] <= day:
             name = history[normalise(name)][2]
     elif day and written != normalise(current) and not _RENAMED_TO.match(text, o.end):
-        formers = [h[0] for h in history.values() if h[2] == current and day < h[1]]
-        if len(formers) == 1:  # one name then in use (two merged names: keep the current one)
+        while True:  # back along the chain to the name in use that day (a unit's parent not written: if one)
+            formers = [h[0] for h in history.values() if h[2] == name and day < h[1]]
+            if len(formers) > 1:  # two names merged into this one: the one the short form abbreviates
+                formers = [f for f in formers if _abbreviates(written, normalise(f))]
+            if len(formers) != 1:
+                break
             name = formers[0]
-    return replace(o, name=name if name != current else o.name, org_id=current)
+    return replace(o, name=name, org_id=current)
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """``short``'s letters appear in ``full`` in order (중진공 in 중소기업진흥공단, 광해관리공단 in 한국광해관리공단)."""
+    rest = iter(full)
+    return all(ch in rest for ch in short)
 
 
 def _coordinated(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
