@@ -22,7 +22,7 @@ events and candidates). Actor, counterpart and EVENT-ORG F1 are :func:`pipeline.
 the aligned events only; events the pipeline missed or invented, and organisations it did not find or
 link, are outside any role model's reach, and the last table counts the rules' errors by those causes.
 
-    PYTHONPATH=$PWD python benchmarks/role_model.py [--gold /work/dev140]
+    PYTHONPATH=$PWD python benchmarks/role_model.py [--gold tests/fixtures_news]
 
 Prints Markdown tables; writes nothing. About 40 s on one free core (the pipeline over 140 documents, then
 9 outer and 72 inner fits).
@@ -61,7 +61,7 @@ from pipeline.lexicon import read_table
 from pipeline.orgs import OrgTables
 from pipeline.spans import TokenIndex, doc_text, token_index
 
-GOLD = Path("/work/dev140")
+GOLD = Path(__file__).resolve().parent.parent / "tests" / "fixtures_news"
 BATCHES = ((1, 20), (21, 40), (41, 60), (61, 80), (81, 100), (101, 110), (111, 120), (121, 130), (131, 140))
 ROLES = ("actor", "counterpart", "none")
 ACTOR, COUNTERPART, NONE = range(3)
