@@ -247,7 +247,7 @@ class EventTables:
             ),
             described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative})\s+((?:[가-힣]+\s+){{1,3}})$"),
             anaphor=re.compile(
-                rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+따라\s+)?(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?"
+                rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+(?:따라|앞서|이어)\s+)?(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?"
                 rf"([가-힣]+?)"
                 rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(들)?(?:{acting})\s"  # group 2: a plural (회사들은: the group named last)
             ),
