@@ -278,7 +278,9 @@ class EventTables:
             ),
             any_before=re.compile(rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'any')})\s+$"),
             joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
-            pair=re.compile((counted_ref + rf"(?:{acting})\s").replace(r"\ ", r"\s*")),
+            pair=re.compile(  # with its staff: 두 회사 임직원 300여 명은
+                (counted_ref + rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(?:들)?(?:{acting})\s").replace(r"\ ", r"\s*")
+            ),
             counted_oblique=re.compile((counted_ref + rf"(?:{oblique})(?![가-힣])").replace(r"\ ", r"\s*")),
             said=re.compile(
                 rf"\s*(?:(?:{_alt(r['word'] for r in anchors if r['role'] == 'speech')})(?:을|를|의)?\s+"
