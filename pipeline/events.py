@@ -215,7 +215,8 @@ class EventTables:
         # 양사, 두 은행, 세 기관: a count of organisations named before (group 1)
         counted_ref = (
             rf"(?<![가-힣])((?:{_alt(r['word'] for r in rows if r['role'] == 'pair')}"
-            rf"|(?:{counts})\s+[가-힣]*?(?:{anaphor_words})))"
+            rf"|(?:{counts})\s+[가-힣]*?(?:{anaphor_words})"
+            rf"|(?<![\d,.])[2-9]\s*개\s*(?:{anaphor_words})))"  # 4개 기관, 3개 단체: the count written in digits
         )
         person_words = _alt(r["word"] for r in rows if r["role"] == "person")
         units = _alt(r["word"] for r in rows if r["role"] == "unit")
@@ -246,7 +247,7 @@ class EventTables:
             ),
             described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative})\s+((?:[가-힣]+\s+){{1,3}})$"),
             anaphor=re.compile(
-                rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+따라\s+)?(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?"
+                rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+(?:따라|앞서|이어)\s+)?(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?"
                 rf"([가-힣]+?)"
                 rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(들)?(?:{acting})\s"  # group 2: a plural (회사들은: the group named last)
             ),
@@ -277,7 +278,9 @@ class EventTables:
             ),
             any_before=re.compile(rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'any')})\s+$"),
             joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
-            pair=re.compile((counted_ref + rf"(?:{acting})\s").replace(r"\ ", r"\s*")),
+            pair=re.compile(  # with its staff: 두 회사 임직원 300여 명은
+                (counted_ref + rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(?:들)?(?:{acting})\s").replace(r"\ ", r"\s*")
+            ),
             counted_oblique=re.compile((counted_ref + rf"(?:{oblique})(?![가-힣])").replace(r"\ ", r"\s*")),
             said=re.compile(
                 rf"\s*(?:(?:{_alt(r['word'] for r in anchors if r['role'] == 'speech')})(?:을|를|의)?\s+"
@@ -1245,6 +1248,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if counted or plural:
             count, noun = _counted(t, counted[1]) if counted else (None, back[0] if back else "")
             group = next((g for g in reversed(groups) if _fits(g, count, noun)), None)
+            if group is None and count and groups and len(groups[-1]) > count:
+                # the last joint act named more (a venue, a parent before its affiliate): the actor and the
+                # partners named last, next to the act (X는 Y구청에서 A, B와 협약을 맺었다. 세 기관은 …)
+                group = [groups[-1][0], *groups[-1][len(groups[-1]) - count + 1 :]]
             if group is not None:
                 actor, partners = group[0], group[1:]
         if actor is None and not t.person.search(sentence):  # a person as the subject: no organisation acts
@@ -1348,7 +1355,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         )
         here = bool(events) and events[-1].sentence_id == i + 1 and events[-1].sentence == sentence
         if (joint or here) and actor is not None and len(names) > 1:
-            groups.append([actor, *(n for n in names if n != actor)])  # the participants of an event naming several
+            first = {o.name: o.start for o in reversed(orgs)}  # the participants in text order, actor first
+            groups.append([actor, *sorted((n for n in names if n != actor), key=lambda n: first.get(n, hi))])
         for chain in _chains(t, text, orgs, index):  # a joint subject (A와 B는, 신한·우리은행이): its organisations
             if acting is not None and chain[0] == acting.name and chain not in groups[-1:]:
                 groups.append(chain)
