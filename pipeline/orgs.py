@@ -193,7 +193,6 @@ class OrgTables:
     roles: tuple[tuple[str, bool, re.Pattern], ...]  # (role, needs a proper noun, pattern after an unlisted name)
     surnames: frozenset[str]
     given_ends: frozenset[str]  # last syllables common in given names (박영구): a person despite a suffix
-    do_nouns: frozenset[str]  # common nouns ending in 도 that Kiwi may split into a name and 도 (감축제|도: 제도)
     places: frozenset[str]  # provinces and cities named short (경남): never an acting organisation
     person_titles: re.Pattern  # a title or honorific before or after a person's name
     bylines: tuple[re.Pattern, ...]  # datelines, bylines, credits: group `name` is the outlet
@@ -293,7 +292,6 @@ class OrgTables:
             ),
             surnames=frozenset(r["word"] for r in cues if r["kind"] == "surname"),
             given_ends=frozenset(r["word"] for r in cues if r["kind"] == "given_end"),
-            do_nouns=frozenset(r["word"] for r in cues if r["kind"] == "do_noun"),
             places=frozenset(r["word"] for r in cues if r["kind"] == "place"),
             person_titles=re.compile(rf"(?:{person_titles})"),
             bylines=tuple(re.compile(r["pattern"]) for r in read_table("org_bylines.tsv", base)),
@@ -813,7 +811,7 @@ def _acting(
             or key in t.generic
             or key in t.suffixes
             or key in t.acronym_stop
-            or text[w.end - 1 : w.end + 1] in t.do_nouns  # 감축제|도: the noun 제도, not a name and 도
+            or (text[w.end : w.end + 1] == "도" and text[w.end - 1 : w.end + 1] in t.non_heads)  # 감축제|도: 제도
             or (not kind and surface in people)
             or (_is_person(t, text, w.start, w.end, body=bool(kind)) and not _listed_with_peers(t, text, words, i))
         ):
