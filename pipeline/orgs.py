@@ -81,7 +81,7 @@ _SIGN_PARTICLES = frozenset("은는이가와과의도을를에")  # one-letter p
 _COORDINATOR = "·ㆍ"  # 신한·우리·하나금융그룹
 _SEPARATORS = _COORDINATOR + "=/…"  # signs that end a name inside a word: 사진제공=한빛재단, a headline's 잇따라…수협
 _FORM_RULES = ("org.company_form_prefix", "org.company_form_suffix")  # a name marked by its legal form
-_REPEATED_RULES = ("org.acting", "org.described", "org.suffix")  # a name found so is an ORG all through the document
+_REPEATED_RULES = ("org.acting", "org.described", "org.suffix", "org.former_name")  # a name found so is an ORG all through the document
 _ACTING_ONLY = ("role", "acting", "unit")  # org_suffixes.tsv needs_proper values the suffix rule skips
 _LIST_SIGNS = (",", "、")  # between the members of an enumeration (구례군, 지리산사랑나눔회와 함께)
 _PAIRING = ("와", "과")  # between two names (교육부와 과학기술정보통신부는)
@@ -528,6 +528,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _acting(t, text, index, words, found, [(p.start, p.end) for p in blocked] + suppressed)
     if len(found) > before_acting:  # a name found acting defines its short form too: 한국동서발전(이하 동서발전)은
         found = _acronyms(t, text, found, token_starts, token_ends)
+    found = _former_names(t, text, words, found)
     found = _repeated(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
     found = _unit_heads(t, text, words, found)
     found = _country_offices(t, text, words, found)
@@ -827,6 +828,7 @@ def _acting(
             or key in t.generic
             or key in t.suffixes
             or key in t.acronym_stop
+            or (text[w.end : w.end + 1] == "도" and text[w.end - 1 : w.end + 1] in t.non_heads)  # 감축제|도: 제도
             or (not kind and surface in people)
             or (_is_person(t, text, w.start, w.end, body=bool(kind)) and not _listed_with_peers(t, text, words, i))
         ):
@@ -953,6 +955,36 @@ def _repeated(
             continue
         out.append(replace(o, start=start, end=end, rule="org.repeated"))
         taken.append((start, end))
+    return out
+
+
+# a former name in brackets right after the current one: hy(옛 한국야쿠르트), 다온뱅크(옛 다온저축은행)
+_FORMER = re.compile(r"[(（]\s*옛\s*(?P<name>[^()（）\s](?:[^()（）]{0,28}[^()（）\s])?)\s*[)）]")
+
+
+def _former_names(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
+    """A name and its former name in brackets (``솔빛(옛 한솔빛산업)``) name one organisation: when one of
+    the two is found, the other is an organisation of its kind (a place renamed, ``다온동(옛 새말)``, has
+    neither found; a word that is a place, a country or generic stays out)."""
+    spans = {(o.start, o.end): o for o in found}
+    out = list(found)
+    for w in words:
+        m = _FORMER.match(text, w.word_end)
+        if not m or w.word_end != w.end:
+            continue  # the bracket glued right after the name: 솔빛(옛 …), not 솔빛은 (옛 …)
+        inner_start, inner_end = m.span("name")
+        outer, inner = spans.get((w.start, w.end)), spans.get((inner_start, inner_end))
+        known = outer or inner
+        if known is None or (outer and inner):
+            continue
+        start, end = (inner_start, inner_end) if inner is None else (w.start, w.end)
+        surface = text[start:end]
+        key = normalise(surface)
+        if surface in t.places or surface in t.countries or key in t.generic or key in t.suffixes:
+            continue
+        if any(s < end and start < e for s, e in spans):
+            continue
+        out.append(Org(start, end, _canonical_unknown(surface), known.kind, "org.former_name"))
     return out
 
 
@@ -1488,6 +1520,8 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             described
             and not any(s < w.end and w.start < e for s, e in taken)
             and _named(t, text, w)
+            # a person named with a title after, not a name described: 이 단체 한수민 사무국장은
+            and not (_person_shaped(t, text[w.start : w.end]) and t.person_titles.match(text, _next_word(text, w.end)))
             and not _IN_HOUSE.search(
                 text, max(0, w.start - SETTINGS.affiliate_before), w.start - len(described.group())
             )
@@ -1625,7 +1659,7 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
     body) when it is found already or acts (org_roles.tsv), not as a place (``광주 북구의 한 경로당``, ``인천
     동구 만석동``). Once named so, the district alone (``수성구``, ``남구청``) is that ORG in the rest of the
     document when it is found already, or is the topic or subject of its sentence (``북구는``)."""
-    out = list(found)
+    out = _city_and_districts(t, text, index, found)
     named: dict[str, str] = {}
     placed: dict[str, set[str]] = {}  # every city the document names each district with, as a place too
     for m in t.metro_district.finditer(text):
@@ -1674,6 +1708,32 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
 
 
 _LIST_SIGN = re.compile(r"\s*[,·ㆍ]\s*")
+# a city and districts after it in a middle-dot list: 대구시·중구·동구는 (the districts share the city)
+_CITY_DISTRICTS = re.compile(r"(?<![가-힣])(?P<city>[가-힣]{2,5})(?P<districts>(?:[·ㆍ][가-힣]{1,3}구)+)(?![·ㆍ])")
+
+
+def _city_and_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org]) -> list[Org]:
+    """A special or metropolitan city followed by its own districts in a middle-dot list that acts
+    (``대구시·중구·동구는 … 운영한다``): the city and each district (``대구광역시 중구``) are ORGs."""
+    out = list(found)
+    for m in _CITY_DISTRICTS.finditer(text):
+        city = t.metro.get(m.group("city"))
+        if city is None or not (_BACK_PARTICLES.match(text, m.end()) or _acts(t, text, index, m.end())):
+            continue
+        members = [(m.start("city"), m.end("city"), city)]
+        pos = m.start("districts")
+        for district in re.split("[·ㆍ]", m.group("districts"))[1:]:
+            pos += 1
+            if (city, district) not in t.districts:
+                break
+            members.append((pos, pos + len(district), f"{city} {district}"))
+            pos += len(district)
+        else:
+            for start, end, name in members:
+                inside = [o for o in out if o.start < end and start < o.end]
+                if all(o.start >= start and o.end <= end for o in inside):
+                    out = [o for o in out if o not in inside] + [Org(start, end, name, "government", "org.metro_district")]
+    return out
 
 
 def _listed_with_orgs(text: str, start: int, end: int, found: list[Org]) -> bool:
