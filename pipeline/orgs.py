@@ -964,10 +964,12 @@ _FORMER = re.compile(r"[(（]\s*옛\s*(?P<name>[^()（）\s](?:[^()（）]{0,28}
 
 def _former_names(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
     """A name and its former name in brackets (``솔빛(옛 한솔빛산업)``) name one organisation: when one of
-    the two is found, the other is an organisation of its kind (a place renamed, ``다온동(옛 새말)``, has
-    neither found; a word that is a place, a country or generic stays out)."""
+    the two is found, the other is an organisation of its kind, and both take the name before the bracket,
+    the one in use at the document's date (a place renamed, ``다온동(옛 새말)``, has neither found; a word
+    that is a place, a country or generic stays out)."""
     spans = {(o.start, o.end): o for o in found}
     out = list(found)
+    renamed: dict[int, str] = {}  # id of a found former name → the name before its bracket
     for w in words:
         m = _FORMER.match(text, w.word_end)
         if not m or w.word_end != w.end:
@@ -975,6 +977,8 @@ def _former_names(t: OrgTables, text: str, words: list[_Word], found: list[Org])
         inner_start, inner_end = m.span("name")
         outer, inner = spans.get((w.start, w.end)), spans.get((inner_start, inner_end))
         known = outer or inner
+        if outer and inner and inner.rule != "org.gazetteer":
+            renamed[id(inner)] = outer.name  # both found: the bracket's name is the one before it
         if known is None or (outer and inner):
             continue
         start, end = (inner_start, inner_end) if inner is None else (w.start, w.end)
@@ -984,8 +988,14 @@ def _former_names(t: OrgTables, text: str, words: list[_Word], found: list[Org])
             continue
         if any(s < end and start < e for s, e in spans):
             continue
-        out.append(Org(start, end, _canonical_unknown(surface), known.kind, "org.former_name"))
-    return out
+        if inner is None:  # the former name takes the name in use
+            out.append(Org(start, end, known.name, known.kind, "org.former_name"))
+        else:
+            name = _canonical_unknown(surface)
+            out.append(Org(start, end, name, known.kind, "org.former_name"))
+            if inner.rule != "org.gazetteer":  # a listed former name is named as of the date by the history
+                renamed[id(inner)] = name
+    return [replace(o, name=renamed[id(o)]) if id(o) in renamed else o for o in out]
 
 
 def _drop_back_references(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
