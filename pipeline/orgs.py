@@ -81,7 +81,12 @@ _SIGN_PARTICLES = frozenset("은는이가와과의도을를에")  # one-letter p
 _COORDINATOR = "·ㆍ"  # 신한·우리·하나금융그룹
 _SEPARATORS = _COORDINATOR + "=/…"  # signs that end a name inside a word: 사진제공=한빛재단, a headline's 잇따라…수협
 _FORM_RULES = ("org.company_form_prefix", "org.company_form_suffix")  # a name marked by its legal form
-_REPEATED_RULES = ("org.acting", "org.described", "org.suffix", "org.former_name")  # a name found so is an ORG all through the document
+_REPEATED_RULES = (
+    "org.acting",
+    "org.described",
+    "org.suffix",
+    "org.former_name",
+)  # a name found so is an ORG all through the document
 _ACTING_ONLY = ("role", "acting", "unit")  # org_suffixes.tsv needs_proper values the suffix rule skips
 _LIST_SIGNS = (",", "、")  # between the members of an enumeration (구례군, 지리산사랑나눔회와 함께)
 _PAIRING = ("와", "과")  # between two names (교육부와 과학기술정보통신부는)
@@ -1742,7 +1747,9 @@ def _city_and_districts(t: OrgTables, text: str, index: TokenIndex, found: list[
             for start, end, name in members:
                 inside = [o for o in out if o.start < end and start < o.end]
                 if all(o.start >= start and o.end <= end for o in inside):
-                    out = [o for o in out if o not in inside] + [Org(start, end, name, "government", "org.metro_district")]
+                    out = [o for o in out if o not in inside] + [
+                        Org(start, end, name, "government", "org.metro_district")
+                    ]
     return out
 
 
