@@ -1171,6 +1171,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     index = token_index(doc)
     found = mentions(doc)
     statements = _statements(index, text, [m for m in found if m.label == "DATE"])
+    # a quotation of several sentences on one line ([인터뷰] … "…하십니다. …했으면 합니다."): each is quoted
+    spanning = [q.span() for q in _QUOTE.finditer(text) if "\n" not in q.group(0)]
     starts_at = [lo for lo, _, _ in statements]
     by_sent: list[list[Mention]] = [[] for _ in statements]
     for m in found:
@@ -1197,7 +1199,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         after = _line(text, lo, hi, contact.end())[1] if contact else hi
         if contact and not _CONTENT.search(_WEEKDAY.sub("", _without(text, after, hi, dates, ""))):
             dates = [d for d in dates if d.start < contact.start()]
-        quoted = [q.span() for q in _QUOTE.finditer(text, lo, hi)]
+        quoted = sorted(
+            [q.span() for q in _QUOTE.finditer(text, lo, hi)]
+            + [(max(qs, lo), min(qe, hi)) for qs, qe in spanning if qs < hi and qe > lo and (qs < lo or qe > hi)]
+        )
         totals = [m.start for m in ms if m.label in amount_labels]
         headings = [  # a line of a date and nouns, no amount (▲ 2021년 5월 장학금 1억 원 전달 is an act)
             (a, b) for a, b in (_headings(index, text, lo, hi) if dates else []) if not any(a <= x < b for x in totals)
