@@ -92,6 +92,9 @@ _FINAL = re.compile(r"[.!?。][\"”'’)\]]*\s*$")  # a line closing on a final
 _PARAGRAPH = re.compile(r"\n[^\S\n]*\n")  # a blank line: a new paragraph (or a heading's line)
 _SCHEDULED = re.compile(r"[^\S\n]*(?:[^\n:：]{1,30}[:：][^\S\n]*)(?=\d)")  # 신청 기간: 2024. 5. 13.
 _WEEKDAY = re.compile(r"\(\s*[월화수목금토일]\s*\)")  # 23.10.28(토): a date's weekday
+_HEADLINE_OCCASION = re.compile(r"[^\S\n]+(?:맞아|앞두고|앞둔)(?![가-힣])")  # a headline drops the particle: 설 앞두고
+_FIELD_BEFORE = re.compile(r"\|[^\S\n]*$")  # a field separator right before a date (푸른재단 | 2025.04.03)
+_LINE_CLOSE = re.compile(r"[^\S\n]*(?:\(\s*[월화수목금토일]\s*\))?[^\S\n]*(?:\n|\||$)")  # … closing its line or field
 _OBLIQUE = frozenset({"dative", "locative", "comitative", "genitive", "object", "ablative", "instrumental"})
 _LINKING_VERB = re.compile(r"(?:통|위|대|관|향|비)하?(?:여|해)|따라")  # 통해, 위해, 대해, 따라: a noun's link, no act
 _CLAUSE_END = re.compile(r"(?:며|고|,)\s")  # a clause closed before what follows (…을 모았으며, …)
@@ -164,6 +167,8 @@ class EventTables:
     occasion_after: re.Pattern  # an occasion word after a date (연말을 맞아, 설을 앞두고): not the act's date
     ahead_after: re.Pattern  # a noun the act comes before, after a date (설 명절을 앞둔, 오는 5일 어린이날을 앞두고)
     stamp_before: re.Pattern  # a page's time-stamp word opening the date's line (입력 2019.02.28 15:26): no act
+    contact: re.Pattern  # a contact line (문의: X 사무국 02-000-0000): its dates and the notice's date after it
+    roundup: re.Pattern  # a verb of succession (잇따라 나섰다, 나눔이 이어지고 있다): acts reported in general
     report_after: re.Pattern  # a few words and a verb of saying after a date (8일 밝혔다)
     reports: re.Pattern  # a sentence closing by reporting a clause (…기탁했다고 3일 밝혔다)
     comparison_after: re.Pattern  # a comparison word right after a date (지난해 대비)
@@ -315,9 +320,16 @@ class EventTables:
                 rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'finding')})[^가-힣]*$".replace(r"\ ", r"\s*")
             ),
             stamp_before=re.compile(
-                rf"(?:^|\n|\d[^\S\n]+)[^\S\n]*(?:\[[^\]\n]{{1,12}}\][^\S\n]*)?[\[(]?"  # [보도자료] 배포일시:
-                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'stamp')})[^\S\n]*[:：]?[^\S\n]*$"
+                rf"(?:(?:^|\n|\d[^\S\n]+|[|/])[^\S\n]*(?:\[[^\]\n]{{1,12}}\][^\S\n]*)?[\[(]?"  # [보도자료] 배포일시:
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'stamp')})"
+                rf"|(?:{_alt(r['word'] for r in anchors if r['role'] == 'stamp_field')}))[^\S\n]*[:：]?[^\S\n]*$"
             ),
+            contact=re.compile(
+                rf"(?<![^\n])[^\S\n]*(?:{_alt(r['word'] for r in anchors if r['role'] == 'contact')})[^\S\n]*[:：]".replace(
+                    r"\ ", r"\s*"
+                )
+            ),
+            roundup=re.compile(_alt(r["word"] for r in anchors if r["role"] == "roundup").replace(r"\ ", r"\s*")),
             occasion_after=re.compile(
                 rf"^\s*(?:{_alt(r['word'] for r in anchors if r['role'] == 'occasion')}|{ahead})(?![가-힣])".replace(
                     r"\ ", r"\s*"
@@ -945,6 +957,21 @@ def _founding(t: EventTables, text: str, d: Mention, totals: Sequence[int]) -> b
     return m.group(1) is None or any(a > d.end for a in totals)
 
 
+def _occasion(t: EventTables, text: str, d: Mention) -> bool:
+    """An occasion the act is done for or before (``연말을 맞아``, ``설을 앞두고``), not the act's own date."""
+    return bool(
+        t.occasion_after.match(text[d.end : d.end + SETTINGS.comparison_after])
+        or t.ahead_after.match(text, d.end, d.end + _CLAUSE_AFTER)
+    )
+
+
+def _line(text: str, lo: int, hi: int, pos: int, end: int | None = None) -> tuple[int, int]:
+    """The line of ``text[lo:hi]`` holding ``pos`` (to ``end``): its start and its end."""
+    start = text.rfind("\n", lo, pos) + 1 or lo
+    stop = text.find("\n", pos if end is None else end, hi)
+    return start, hi if stop < 0 else stop
+
+
 def _anchor(
     t: EventTables,
     text: str,
@@ -970,6 +997,7 @@ def _anchor(
         and not _founding(t, text, d, totals)
         and not any(qs <= d.start < qe for qs, qe in quoted)
         and not t.stamp_before.search(text, max(0, d.start - SETTINGS.subject_after), d.start)
+        and not (_FIELD_BEFORE.search(text, max(0, d.start - 3), d.start) and _LINE_CLOSE.match(text, d.end))
     ]
     for a, d in pairwise(dates):  # 배포일시: 2024. 5. 10.(금): the weekday of a date that does not anchor does not
         if d in points and a not in points and _WEEKDAY.fullmatch(text, a.end, d.end + 1):
@@ -977,12 +1005,7 @@ def _anchor(
     non_report = [d for d in points if not t.report_after.match(text[d.end : d.end + SETTINGS.reporting_verb_after])]
     if quoted and not non_report:
         return None  # a quotation reported on a day is no event
-    occasions = [
-        d
-        for d in non_report
-        if t.occasion_after.match(text[d.end : d.end + SETTINGS.comparison_after])
-        or t.ahead_after.match(text, d.end, d.end + _CLAUSE_AFTER)
-    ]
+    occasions = [d for d in non_report if _occasion(t, text, d)]
     background = [d for d in non_report if t.background_after.match(text, d.end, d.end + _CLAUSE_AFTER)]
     continued = [d for d, e in pairwise(non_report) if t.continued.search(text, d.end, e.start)]  # …한 데 이어, 3월에는
     relative = [
@@ -1148,6 +1171,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     index = token_index(doc)
     found = mentions(doc)
     statements = _statements(index, text, [m for m in found if m.label == "DATE"])
+    # a quotation of several sentences on one line ([인터뷰] … "…하십니다. …했으면 합니다."): each is quoted
+    spanning = [q.span() for q in _QUOTE.finditer(text) if "\n" not in q.group(0)]
     starts_at = [lo for lo, _, _ in statements]
     by_sent: list[list[Mention]] = [[] for _ in statements]
     for m in found:
@@ -1170,7 +1195,14 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         sources = [m for m in ms if m.label == "ORG" and m.start < told and m not in outlets]
         orgs = [m for m in ms if m.label == "ORG" and m.start >= told and m not in outlets]
         dates = [m for m in ms if m.label == "DATE" and m.start >= told]
-        quoted = [q.span() for q in _QUOTE.finditer(text, lo, hi)]
+        contact = t.contact.search(text, lo, hi)  # 문의: X 사무국 02-000-0000, and the notice's date after it
+        after = _line(text, lo, hi, contact.end())[1] if contact else hi
+        if contact and not _CONTENT.search(_WEEKDAY.sub("", _without(text, after, hi, dates, ""))):
+            dates = [d for d in dates if d.start < contact.start()]
+        quoted = sorted(
+            [q.span() for q in _QUOTE.finditer(text, lo, hi)]
+            + [(max(qs, lo), min(qe, hi)) for qs, qe in spanning if qs < hi and qe > lo and (qs < lo or qe > hi)]
+        )
         totals = [m.start for m in ms if m.label in amount_labels]
         headings = [  # a line of a date and nouns, no amount (▲ 2021년 5월 장학금 1억 원 전달 is an act)
             (a, b) for a, b in (_headings(index, text, lo, hi) if dates else []) if not any(a <= x < b for x in totals)
@@ -1292,6 +1324,16 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             and not _acts_before(index, text, lo, quoted[0][0])
         )
         has_content = bool(_CONTENT.search(_without(text, lo, hi, dates + outlets, "")))
+        # a roundup lead (공공기관들이 연말을 맞아 … 잇따라 나섰다, 추석 앞두고 … 온정 줄이어): an occasion dates many
+        # organisations' acts reported in general on a line naming none, so none acts in it
+        a_lo, a_hi = _line(text, lo, hi, anchor[0].start, anchor[0].end) if anchor else (lo, lo)
+        roundup = bool(
+            anchor
+            and (_occasion(t, text, anchor[0]) or _HEADLINE_OCCASION.match(text, anchor[0].end))
+            and t.roundup.search(text, a_lo, a_hi)
+            and not any(a_lo <= o.start < a_hi for o in orgs + sources)
+            and _anaphor(t, text[a_lo:a_hi].strip(), named) is None
+        )
         standing = any(t.as_of.match(text, d.end, d.end + SETTINGS.comparison_after) for d in dates)  # 3월 말 기준
         # through a source or as a finding (…한 것으로 나타났다), an organisation's dated act is an event; a figure
         # alone is not
@@ -1316,6 +1358,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             )
             and not _copula_fact(t, index, text, lo, hi, orgs)
             and not said
+            and not roundup
         ):
             a, g, start, end = anchor
             events.append(

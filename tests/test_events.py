@@ -203,3 +203,14 @@ def test_a_broadcast_cue_opens_a_statement():
     )
     (event,) = annotate(text, "2021-12-23")._.events
     assert event.amounts == ["20000 장", "120 가구"]
+
+
+def test_a_quotation_of_several_sentences_dates_none_of_them():
+    """A broadcast interview's quotation of two sentences on one line: the first (opening the quotation,
+    with a date of its own) is quoted as the last is; the act before the interview stays an event."""
+    text = (
+        "(사)솔내봉사회 회원 20명은 오늘(3일) 경로당을 찾아 떡국을 대접했습니다.\n\n"
+        '[인터뷰] 김영자 / 솔내봉사회장\n"올해는 스무 명이 모였어요. 어르신들이 좋아하셔서 기쁩니다."'
+    )
+    events = annotate(text, "2025-01-03")._.events
+    assert [e.date_value for e in events] == ["2025-01-03"]
