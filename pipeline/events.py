@@ -367,6 +367,13 @@ class EventTables:
                 # or a disaster running since the date (지난해 9월부터 이어진 호주 남동부 대형 산불로)
                 + rf"|부터\s+(?:{_alt(r['word'] for r in anchors if r['role'] == 'ongoing')})\s+(?:[^\s,.]+\s+){{0,3}}?"
                 rf"[가-힣]*(?:{_alt(r['word'] for r in anchors if r['role'] == 'disaster')})"
+                # or a happening named by a noun, past words that are no object or verb of an act (2018년 9월 술라웨시섬
+                # 강진 이후, 2019년 4월 산불로; not 2023년 5월 성금을 모아 산불로 …)
+                + (
+                    rf"|(?:에|에는)?\s+(?:[^\s,.]*[^\s,.을를고며서해여]\s+){{0,3}}?[가-힣]*"
+                    rf"(?:{_alt(r['word'] for r in anchors if r['role'] in ('disaster', 'happening'))})\s*"
+                    rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'happening_after')})(?![가-힣])"
+                )
             ),
             numbers=numbers,
             as_of=re.compile(rf"\s*(?:{_alt(r['word'] for r in anchors if r['role'] == 'as_of')})(?![가-힣])"),

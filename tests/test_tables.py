@@ -224,6 +224,8 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "ahead_by",
                 "ongoing",
                 "disaster",
+                "happening",
+                "happening_after",
             },
         ),
         # an `ending` row's kind is the back-reference it lets stand for a name (FC → 구단)
