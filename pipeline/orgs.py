@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate
@@ -1190,13 +1191,13 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
         if prev is not None and text[prev.word_end : w.start].isspace():
             # a unit right after an organisation: 서울대학교 행복연구센터, … 건축공학과 친환경건축연구실
             parent = by_end.get(prev.word_end)
-        if prev is not None and text[prev.word_end : w.start] == " " and key.endswith(t.title_words):
-            # a head's title glued to a branch after its organisation: 도로공사 충북본부장은
-            for title in (x for x in t.title_words if key.endswith(x) and len(key) > len(x)):
-                if _regional_unit(t, key[: -len(title)]) or _unit_suffix(t, key[: -len(title)]):
-                    w = _Word(w.start, w.end - len(title), w.end - len(title), w.tokens)
-                    surface, key = text[w.start : w.end], key[: -len(title)]
-                    break
+        if (
+            prev is not None
+            and text[prev.word_end : w.start] == " "
+            and (title := _glued_title(t, key, lambda k: bool(_regional_unit(t, k) or _unit_suffix(t, k))))
+        ):  # a head's title glued to a branch after its organisation: 도로공사 충북본부장은
+            w = _Word(w.start, w.end - len(title), w.end - len(title), w.tokens)
+            surface, key = text[w.start : w.end], key[: -len(title)]
         kind = _suffix_kind(t, key, w, parent is not None)
         if kind is None and parent is not None and _regional_unit(t, key):
             kind = parent.kind  # 한국전력공사 울산본부, KT&G 전남본부
@@ -1281,6 +1282,12 @@ def _body_kind(t: OrgTables, key: str) -> str:
     return ""
 
 
+def _glued_title(t: OrgTables, key: str, ok: Callable[[str], bool]) -> str:
+    """The title of ``org_titles.tsv`` glued to the end of ``key`` (한빛복지관장, 충북본부장) whose rest ``ok``
+    accepts as a name, or ``""``: the head's title, not part of the organisation."""
+    return next((x for x in t.title_words if key.endswith(x) and len(key) > len(x) and ok(key[: -len(x)])), "")
+
+
 def _region_before(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
     """``prev`` is a province, a city or a county (충남, 부산, 익산시), alone and one space before ``w``."""
     surface = text[prev.start : prev.end]
@@ -1320,12 +1327,10 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
     out = list(found)
     for i, w in enumerate(words):
         key = normalise(text[w.start : w.end])
-        if key not in t.apart and key not in t.generic and key.endswith(t.title_words):
+        if key not in t.apart and key not in t.generic and (title := _glued_title(t, key, lambda k: k in t.generic)):
             # a head's title glued to the head (대곡면 새마을부녀회장): the name ends before it
-            title = next((x for x in t.title_words if key.endswith(x) and key[: -len(x)] in t.generic), "")
-            if title:
-                key, end = key[: -len(title)], w.end - len(title)
-                w = _Word(w.start, end, end, w.tokens)
+            key, end = key[: -len(title)], w.end - len(title)
+            w = _Word(w.start, end, end, w.tokens)
         if key in t.apart:
             apart, kind = t.apart[key], t.suffixes[key][0]
             if apart == "unit":
@@ -1602,10 +1607,8 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         end = word.end
         key = normalise(text[name_start:end])
         # a head's title glued to the marked name: (사)한빛복지관장 is the head of (사)한빛복지관
-        for title in (x for x in t.title_words if key.endswith(x) and len(key) > len(x)):
-            if _suffix_kind(t, key[: -len(title)], word, False) is not None:
-                end -= len(title)
-                break
+        marked = word  # the lambda is called at once, on this word
+        end -= len(_glued_title(t, key, lambda k: _suffix_kind(t, k, marked, False) is not None))  # noqa: B023
         out.append(
             _company(
                 t,
