@@ -6,6 +6,12 @@ of ``dates.tsv``/``amounts.tsv``/``orgs.tsv``) and reports for each family the s
 spans found (same surface) and found with exactly the expected value, and the share of negative
 rows (nothing expected) that give nothing.
 
+``--rows DIR`` scores another folder's tables instead: the held-out expressions
+(``tests/fixtures_heldout/expressions/``: ``date_expressions.tsv`` and ``amount_expressions.tsv``, the
+same format, written by a helper who writes no rules and read by no rule writer), for issue 9's
+targets on text the team has not seen; their table goes to its own section (``heldout-expressions``)
+and adds a row per kind of span (calendar dates apart from durations, MONEY apart from QUANTITY).
+
 ``--before DIR`` also scores the same rows with the pipeline checked out in DIR (an older commit,
 e.g. ``git worktree add /tmp/before COMMIT``), in a subprocess, so the table shows each family
 before and after a change. The examples are ours, written for these families: the figures say how
@@ -33,11 +39,12 @@ TABLES = {  # table → (labels scored, how a span's value is written in the tab
     "amount_families.tsv": ("MONEY", "QUANTITY"),
     "org_families.tsv": ("ORG",),
 }
+HELDOUT_TABLES = {"date_expressions.tsv": ("DATE",), "amount_expressions.tsv": ("MONEY", "QUANTITY")}
 
 
-def family_rows(name: str) -> list[dict[str, str]]:
+def family_rows(name: str, corpus: Path = CORPUS) -> list[dict[str, str]]:
     """Rows of a family table (header ``family status text published expected``); empty when absent."""
-    path = CORPUS / name
+    path = corpus / name
     if not path.exists():
         return []
     lines = [ln.rstrip("\n") for ln in path.open(encoding="utf-8") if ln.strip() and not ln.startswith("#")]
@@ -81,13 +88,16 @@ def predicted_items(doc, labels: tuple[str, ...]) -> list[tuple[str, str]]:
     return out
 
 
-def score_rows() -> dict[str, dict[str, list[int]]]:
-    """{table: {family: [rows, spans, found, valued, negatives, clean]}} with the importable pipeline."""
+def score_rows(rows: str | None = None) -> dict[str, dict[str, list[int]]]:
+    """{table: {family: [rows, spans, found, valued, negatives, clean]}} with the importable pipeline:
+    the family tables of ``tests/corpus/``, or with ``rows`` (a folder) its held-out expression tables,
+    with a ``(LABEL)`` entry per label of the expected spans as well."""
     from pipeline.nlp import annotate
 
+    corpus, tables = (Path(rows), HELDOUT_TABLES) if rows else (CORPUS, TABLES)
     scores: dict[str, dict[str, list[int]]] = {}
-    for name, labels in TABLES.items():
-        for row in family_rows(name):
+    for name, labels in tables.items():
+        for row in family_rows(name, corpus):
             fam = scores.setdefault(name, {}).setdefault(row["family"], [0, 0, 0, 0, 0, 0])
             expected = expected_items(row["expected"])
             try:
@@ -102,20 +112,39 @@ def score_rows() -> dict[str, dict[str, list[int]]]:
             fam[1] += len(expected)
             fam[2] += sum((Counter(s for s, _ in expected) & Counter(s for s, _ in got)).values())
             fam[3] += sum((Counter(expected) & Counter(got)).values())
+            if rows:
+                for label in ("calendar DATE", "duration DATE") if labels == ("DATE",) else labels:
+                    want = [e for e in expected if _kind(e[1]) == label]
+                    if want:
+                        per = scores[name].setdefault(f"({label})", [0, 0, 0, 0, 0, 0])
+                        per[0] += 1
+                        per[1] += len(want)
+                        per[2] += sum((Counter(s for s, _ in want) & Counter(s for s, _ in got)).values())
+                        per[3] += sum((Counter(want) & Counter(got)).values())
     return scores
 
 
-def score_before(checkout: Path) -> dict[str, dict[str, list[int]]]:
+def _kind(value: str) -> str:
+    """The label of an expected item's value: ``MONEY``/``QUANTITY`` by its first word; a DATE value
+    is a ``duration DATE`` (``P3D``) or a ``calendar DATE`` (a point or period of the calendar)."""
+    first = value.split(" ", 1)[0]
+    if first in ("MONEY", "QUANTITY"):
+        return first
+    return "duration DATE" if first.startswith("P") else "calendar DATE"
+
+
+def score_before(checkout: Path, rows: str | None = None) -> dict[str, dict[str, list[int]]]:
     """The same rows scored by the pipeline in ``checkout``, in a subprocess."""
     code = (
         "import importlib.util, json, sys; sys.path.insert(0, sys.argv[1]); import pipeline; "
         "assert pipeline.__file__.startswith(sys.argv[1]), pipeline.__file__; "
         "spec = importlib.util.spec_from_file_location('breadth', sys.argv[2]); "
-        "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); print(json.dumps(m.score_rows()))"
+        "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); "
+        "print(json.dumps(m.score_rows(sys.argv[3] or None)))"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     out = subprocess.run(
-        [sys.executable, "-c", code, str(checkout.resolve()), __file__],
+        [sys.executable, "-c", code, str(checkout.resolve()), __file__, str(Path(rows).resolve()) if rows else ""],
         env=env,
         check=True,
         capture_output=True,
@@ -130,10 +159,14 @@ def _share(n: int, d: int) -> str:
 
 
 def _totals(scores: dict) -> dict[str, list[int]]:
-    return {name: [sum(col) for col in zip(*fams.values(), strict=False)] for name, fams in scores.items() if fams}
+    return {
+        name: [sum(col) for col in zip(*(v for k, v in fams.items() if not k.startswith("(")), strict=False)]
+        for name, fams in scores.items()
+        if fams
+    }
 
 
-def table(after: dict, before: dict | None) -> str:
+def table(after: dict, before: dict | None, tables: dict = TABLES) -> str:
     cols = ["table", "family", "rows", "spans", "found", "valued exactly", "negatives clean"]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
 
@@ -144,12 +177,17 @@ def table(after: dict, before: dict | None) -> str:
 
         return f"| {name.split('_')[0]} | {family} | {a[0]} | {a[1]} | {cell(2, 1)} | {cell(3, 1)} | {cell(5, 4)} |"
 
-    for name in TABLES:
+    for name in tables:
         for family, a in sorted(after.get(name, {}).items()):
-            lines.append(row(name, family, a, (before or {}).get(name, {}).get(family)))
+            if not family.startswith("("):
+                lines.append(row(name, family, a, (before or {}).get(name, {}).get(family)))
     before_totals = _totals(before or {})
     for name, t in _totals(after).items():
         lines.append(row(name, "**all**", t, before_totals.get(name) if before else None))
+    for name in tables:  # held-out rows: each label's expected spans apart
+        for family, a in sorted(after.get(name, {}).items()):
+            if family.startswith("("):
+                lines.append(row(name, f"**{family[1:-1]} spans**", a, (before or {}).get(name, {}).get(family)))
     note = (
         "found = share of expected spans found with the same surface; valued exactly = found with exactly "
         "the expected value; negatives clean = share of rows expecting nothing that give nothing. "
@@ -161,17 +199,25 @@ def table(after: dict, before: dict | None) -> str:
 def main(argv: list[str] | None = None) -> int:
     from benchmarks.common import Figure, argument_parser
 
-    figure = Figure(
-        "breadth",
-        "python benchmarks/breadth.py --before DIR --write BENCHMARKS.md",
-        "## Breadth of the date, amount and organisation rules, by family",
-    )
     ap = argument_parser(__doc__)
     ap.add_argument("--before", metavar="DIR", type=Path, help="a checkout of the code to compare with")
+    ap.add_argument("--rows", metavar="DIR", help="score the held-out expression tables in DIR instead")
     args = ap.parse_args(argv)
-    after = score_rows()
-    before = score_before(args.before) if args.before else None
-    body = table(after, before)
+    if args.rows:
+        figure = Figure(
+            "heldout-expressions",
+            "python benchmarks/breadth.py --rows tests/fixtures_heldout/expressions --before DIR --write BENCHMARKS.md",
+            "## Held-out date and amount expressions (issue 9), by family",
+        )
+    else:
+        figure = Figure(
+            "breadth",
+            "python benchmarks/breadth.py --before DIR --write BENCHMARKS.md",
+            "## Breadth of the date, amount and organisation rules, by family",
+        )
+    after = score_rows(args.rows)
+    before = score_before(args.before, args.rows) if args.before else None
+    body = table(after, before, HELDOUT_TABLES if args.rows else TABLES)
     if args.before:
         commit = subprocess.run(
             ["git", "-C", str(args.before), "log", "-1", "--format=%h %s"], capture_output=True, text=True
