@@ -96,3 +96,17 @@ def test_a_chain_goes_forward_in_time():
         nxt = t.history.get(normalise(current))
         if nxt is not None:
             assert nxt[1] > since, f"{former} → {current} ({since}) → {nxt[2]} ({nxt[1]})"
+
+
+@pytest.mark.parametrize(
+    "published,name",
+    [
+        ("2021-05-03", "게임빌"),  # before the rename of 2021-11-30
+        ("2021-11-29", "게임빌"),
+        ("2021-11-30", "컴투스홀딩스"),  # the day of the extraordinary shareholders' meeting
+        (None, "컴투스홀딩스"),
+    ],
+)
+def test_a_company_renamed_at_a_known_date_keeps_its_old_name_before_it(published, name):
+    got = names("게임빌은 어린이날을 맞아 코딩 교구를 기부했다.", published)
+    assert got == [("게임빌", name, "컴투스홀딩스")]
