@@ -1037,24 +1037,30 @@ def _shortens(t: OrgTables, short: str, full: str) -> bool:
 def _contractions(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
     """A name no list holds that shortens one longer name of the same document (``신협사회공헌재단`` …
     ``신협재단``, ``별빛로타리클럽`` in the headline before ``영천별빛로타리클럽``) is that organisation: it takes its
-    name, when the full name came first or the short one is in the headline (a headline abbreviates)."""
+    name, when the full name came first or the short one is in the headline (a headline abbreviates). A short
+    form is also the full name's tail (``창원 LG 세이커스`` … ``세이커스``, ``한국남동발전 영흥발전본부`` …
+    ``영흥발전본부``, ``(사)한마음편의점점주협의회`` … ``점주협의회``), or it with a known abbreviation
+    (``새빛신협`` for ``새빛신용협동조합``); only when exactly one earlier name of the document fits."""
     keys = [normalise(text[o.start : o.end]) for o in found]
     out = list(found)
     # the first line (to a line break, or two spaces where a scraper joined the lines) is a headline when it has
     # no sentence ending (… 장학금 전달, not … 벼를 벴다.)
     cut = min((i for i in (text.find("\n"), text.find("  ")) if i > 0), default=0)
     titled = cut if not text[:cut].rstrip().endswith((".", "다")) else 0
+    titled = _sub_headline(text, titled)
     for i, (o, key) in enumerate(zip(found, keys, strict=True)):
         if key in t.gazetteer or o.kind == "government":
             continue
         headline = o.start < titled
-        longer = {
-            (other.name, other.kind)
+        fits = sorted(
+            (other.start, other.name, other.kind)
             for other, k in zip(found, keys, strict=True)
-            if (headline or other.start < o.start) and _shortens(t, key, k)
-        }
+            if (headline or other.start < o.start)
+            and (_shortens(t, key, k) or _shortens(t, key, normalise(other.name)) or _tail_of(t, key, k, other))
+        )
+        longer = {name: kind for _, name, kind in reversed(fits)}  # one name, the kind where first written
         if len(longer) == 1:
-            name, kind = longer.pop()
+            name, kind = longer.popitem()
             out[i] = replace(o, name=name, kind=kind)
     return out
 
@@ -1223,9 +1229,11 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
                 parent = max(named, key=lambda o: o.end, default=None)
                 kind = None if parent is None else _suffix_kind(t, key, w, True) if unit else parent.kind
             elif prev.end == prev.word_end and (body := _body_kind(t, head)):
-                # a branch after a common word for its organisation names it: 도로공사 충북본부, 건보공단 원주지사
+                # a branch after a common word for its organisation names it: 도로공사 충북본부, 건보공단 원주지사;
+                # the parent is the listed body that word stands for (한국도로공사 충북본부)
                 kind = _suffix_kind(t, key, w, True) if unit else body
-                parent = Org(prev.start, prev.end, _canonical_unknown(text[prev.start : prev.end]), body, "org.suffix")
+                body_name = _national_body(t, head) or _canonical_unknown(text[prev.start : prev.end])
+                parent = Org(prev.start, prev.end, body_name, body, "org.suffix")
                 parent = parent if kind is not None else None
         if kind is None and w.word_end > w.end:
             # Kiwi may read the end of a name as a particle (건축공학|과): try the whole word
@@ -1676,7 +1684,9 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
     ``광주광역시 북구``) is one ORG ``<city> <district>`` (``대구광역시 수성구``; ``…청`` is its office, the same
     body) when it is found already or acts (org_roles.tsv), not as a place (``광주 북구의 한 경로당``, ``인천
     동구 만석동``). Once named so, the district alone (``수성구``, ``남구청``) is that ORG in the rest of the
-    document when it is found already, or is the topic or subject of its sentence (``북구는``)."""
+    document when it is found already, or is the topic or subject of its sentence (``북구는``). A district found
+    alone that only one city has is that city's when the document names the city (``미추홀구`` → 인천광역시
+    미추홀구), and a district written apart after a city of its own (``청주시 상당구청``) is ``<city> <district>``."""
     out = _city_and_districts(t, text, index, found)
     named: dict[str, str] = {}
     placed: dict[str, set[str]] = {}  # every city the document names each district with, as a place too
@@ -1697,6 +1707,7 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
             or _acts(t, text, index, end)
             or _VISITED.match(text, end)
             or _listed_with_orgs(text, start, end, out)  # 대전 서구, (사)다온숲과 …
+            or _joined_to_office(text, end, out)  # 인천 중구청과 옹진군청이 추천했다
         )
         if not acts or _not_org_in_context(t, text, start, end, "government"):
             continue
@@ -1707,7 +1718,7 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
     # city's when another rule finds it acting alone
     sole = {d: next(iter(names)) for d, names in placed.items() if len(names) == 1}
     if not named and not sole:
-        return out
+        return _district_names(t, text, out)
     for m in re.finditer(rf"(?<![가-힣])(?:{_alt({**sole, **named})})청?", text):
         district = m.group().removesuffix("청") if m.group() not in sole and m.group() not in named else m.group()
         inside = [o for o in out if o.start < m.end() and m.start() < o.end]
@@ -1722,7 +1733,7 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
             and (_BACK_PARTICLES.match(text, m.end()) or _acts(t, text, index, m.end()))
         ):
             out.append(Org(m.start(), m.end(), named[district], "government", "org.metro_district"))
-    return out
+    return _district_names(t, text, out)
 
 
 _LIST_SIGN = re.compile(r"\s*[,·ㆍ]\s*")
@@ -1885,3 +1896,102 @@ class OrgRecognizer(TableComponent[OrgTables]):
         # event linker reads them (a sentence about an app feature is a `service` event)
         doc = set_spans(doc, "PRODUCT", [(p.start, p.end, {"rule": p.rule}) for p in products])
         return doc
+
+
+# a known abbreviation of a name's head, written at its end (새빛신협 for 새빛신용협동조합)
+_HEAD_ABBREVIATIONS = {
+    "신협": "신용협동조합",
+    "사협": "사회적협동조합",
+    "생협": "생활협동조합",
+    "농협": "농업협동조합",
+    "수협": "수산업협동조합",
+    "축협": "축산업협동조합",
+}
+
+
+def _tail_of(t: OrgTables, short: str, full: str, other: Org) -> bool:
+    """``short`` (a matching key of three letters or more) is the tail of a longer name, as written (``full``)
+    or as named (``other``'s name): ``세이커스`` of ``창원 LG 세이커스``, ``점주협의회`` of ``(사)한마음편의점점주협의회``,
+    or is so with its head's known abbreviation written out (``우암신협`` of ``우암신용협동조합``). Not when a
+    country alone comes before it in a company's name: a national subsidiary is its own organisation
+    (``한국다카하시정공`` … ``다카하시정공``, its Japanese head office; but ``한국감정원`` … ``감정원``)."""
+    if len(short) < 3:
+        return False
+    shorts = {short} | {short[: -len(a)] + w for a, w in _HEAD_ABBREVIATIONS.items() if short.endswith(a)}
+    fulls = {full, normalise(other.name)} - {short}
+    return any(
+        f.endswith(s) and not (other.kind == "company" and f[: -len(s)] in t.countries) for f in fulls for s in shorts
+    )
+
+
+_NATIONAL = ("한국", "국민", "대한")  # how a national body's name opens (한국도로공사, 국민연금공단, 대한적십자사)
+
+
+def _national_body(t: OrgTables, head: str) -> str:
+    """The listed organisation a common word for a body stands for before one of its branches: its own listed
+    short form (``건보공단`` → 국민건강보험공단), or the one national body of that name (``도로공사`` → 한국도로공사);
+    ``""`` when none or several."""
+    listed = t.gazetteer.get(head)
+    if listed is not None:
+        return listed[0]
+    names = {e[0] for p in _NATIONAL if (e := t.gazetteer.get(p + head)) is not None}
+    return names.pop() if len(names) == 1 else ""
+
+
+# a district written apart after a city that is no metropolitan one: 청주시 상당구청, 수원시 팔달구
+_CITY_DISTRICT = re.compile(r"(?P<city>[가-힣]{1,4}시)\s+(?P<district>[가-힣]{1,4}구)청?")
+
+
+@lru_cache(maxsize=1)
+def _joined_later() -> frozenset[str]:
+    """The districts that joined their metropolitan city on a date (군위군, part of Daegu since 2023-07-01): found
+    alone, they may be of another province before it."""
+    return frozenset(r["district"] for r in read_table("metro_districts.tsv") if r["note"].startswith("part of"))
+
+
+def _district_names(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A district or county of a metropolitan city found alone, that no other city has (``미추홀구``,
+    ``옹진군청``), in a document that names its city anywhere (a dateline's ``[인천=…]``, ``인천광역시약사회``), is
+    named ``<city> <district>`` as where the city is written with it (인천광역시 미추홀구); a district written apart
+    after a city not metropolitan (``청주시 상당구청``) is that city's, ``청주시 상당구``."""
+    cities: dict[str, set[str]] = {}
+    for city, district in t.districts:
+        cities.setdefault(district, set()).add(city)
+    out = []
+    for o in found:
+        district = o.name.removesuffix("청")
+        m = _CITY_DISTRICT.fullmatch(text, o.start, o.end)
+        if o.kind != "government":
+            pass
+        elif (
+            len(cities.get(district, ())) == 1
+            and district not in _joined_later()
+            and any(form in text for form, city in t.metro.items() if city in cities[district])
+        ):
+            o = replace(o, name=f"{next(iter(cities[district]))} {district}")
+        elif m and m.group("city") not in t.metro and o.name == _canonical_unknown(m.group()):
+            o = replace(o, name=f"{m.group('city')} {m.group('district')}")
+        out.append(o)
+    return out
+
+
+_AND = re.compile(r"(?:과|와)\s+")
+
+
+def _joined_to_office(text: str, end: int, found: list[Org]) -> bool:
+    """A district joined by ``과``/``와`` to a government body found right after it (``인천 중구청과 옹진군청이
+    추천했다``): the two offices share the role."""
+    m = _AND.match(text, end)
+    return m is not None and any(o.start == m.end() and o.kind == "government" for o in found)
+
+
+def _sub_headline(text: str, titled: int) -> int:
+    """Where the headline ends, past a sub-headline: one more line right under the headline, then a blank line,
+    with no sentence ending (``…어린이날엔 선물 2천 세트\\n과천시·지역아동센터연합회와 3자 협약, …\\n\\n[…]``)."""
+    if not titled or text[titled : titled + 1] != "\n" or text[titled + 1 : titled + 2].isspace():
+        return titled
+    end = text.find("\n\n", titled + 1)
+    line = text[titled + 1 : end]
+    if end < 0 or "\n" in line or line.rstrip().endswith((".", "다")):
+        return titled
+    return end

@@ -110,3 +110,25 @@ def test_a_chain_goes_forward_in_time():
 def test_a_company_renamed_at_a_known_date_keeps_its_old_name_before_it(published, name):
     got = names("게임빌은 어린이날을 맞아 코딩 교구를 기부했다.", published)
     assert got == [("게임빌", name, "컴투스홀딩스")]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # round 8: a branch after a common word for its body takes the one national body's name
+        ("도로공사 충남본부는 휴게소 판로를 열기로 했다.", [("도로공사 충남본부", "한국도로공사 충남본부")]),
+        ("건보공단 원주지사는 성금을 냈다.", [("건보공단 원주지사", "국민건강보험공단 원주지사")]),
+        # a short form written after its full name takes it; a known abbreviation of the head counts
+        (
+            "다솜신용협동조합은 쌀을 기탁했다. 다솜신협은 매년 쌀을 나눴다.",
+            [("다솜신용협동조합", "다솜신용협동조합"), ("다솜신협", "다솜신용협동조합")],
+        ),
+        # a Korean subsidiary's head office keeps its own name
+        (
+            "한국다온정밀은 성금을 냈다. 일본 본사인 다온정밀도 100만 엔을 보탰다.",
+            [("한국다온정밀", "한국다온정밀"), ("다온정밀", "다온정밀")],
+        ),
+    ],
+)
+def test_round_8_names_from_the_document(text, expected):
+    assert [(surface, name) for surface, name, _ in names(text, "2024-05-01")] == expected
