@@ -59,7 +59,8 @@ _RANGE_START = re.compile(rf"(?P<num>{_NUMEXPR})\s*(?:[~∼〜～]|(?P<dash>[\-�
 # a dash joins a range's two ends after a group unit (500만-600만원) or a short number standing alone
 # before an end with a unit (10-20달러, 30-40명), never a phone or model number (1588-1234, 010-1234-5678)
 _ORDINAL_PREFIX = re.compile(r"(?<![가-힣])제\s$")
-_RANGE_DASH = re.compile(r"(?:\d[만억조천]|(?<![\w\-–.,:/#])\d{1,4})[\-–]$")
+# a dash with a space on both sides joins them too (1200 - 1500엔, 3 - 5만 원)
+_RANGE_DASH = re.compile(r"(?:\d[만억조천]|(?<![\w\-–.,:/#])\d{1,4})(?:[\-–]| [\-–])$")
 # particles between an amount and a verb qualifier (50만 명을 넘어섰다, 1조 원에 육박): their
 # functions in particles.tsv
 _BEFORE_VERB = ("object", "subject", "additive", "locative")
@@ -195,6 +196,25 @@ def _one_currency(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Re
     return Reading("MONEY", multiply(Decimal(1), scale), unit)
 
 
+_SINO_FRACTION = "영공일이삼사오육칠팔구"  # digits after 점/쩜: 삼점오 (3.5), 일쩜영오 (1.05)
+
+
+def _sino_money(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
+    """``팔 유로``, ``오 달러``: one Sino digit before a currency word; ``삼점오 달러``, ``일쩜오억 원``:
+    a Sino numeral with a decimal part after 점/쩜 (영/공 = 0), then a currency word."""
+    value = parse_number(m.group("int") or m.group("int1"))
+    if value is None:
+        return None
+    frac = m.group("frac")
+    if frac:
+        digits = "".join("0" if c in "영공" else str(parse_number(c)) for c in frac)
+        value = add(value, Decimal(f"0.{digits}"))
+    if m.group("scale"):
+        value = multiply(value, parse_number("일" + m.group("scale")) or Decimal(1))
+    unit, scale = t.after[(m.group("unit") or m.group("unit1")).lower()]
+    return Reading("MONEY", multiply(value, scale), unit)
+
+
 def _native_counter(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
     """``세 곳``, ``스무 명``: a native numeral before a counter that takes one."""
     value = parse_native(m.group("num"))
@@ -283,7 +303,8 @@ class AmountTables:
             AmountRule(
                 "money.dollar_cent",
                 re.compile(
-                    rf"(?P<num>{_ARABIC})\s*(?:{_alt(dollars)})\s*(?P<cent>\d{{1,2}})\s*(?P<cent_unit>{_alt(cents)})",
+                    rf"(?P<num>{_ARABIC}|(?<![\w.,])[{_SINO}]+)\s*(?:{_alt(dollars)})\s*"
+                    rf"(?P<cent>\d{{1,2}}|(?:[{_DIGITS[1:]}]?십)?[{_DIGITS}]?(?<=[{_SINO}]))\s*(?P<cent_unit>{_alt(cents)})",
                     re.I,
                 ),
                 _dollar_cent,
@@ -317,6 +338,17 @@ class AmountTables:
                 # never the 일 of a day (1일 원주, 토요일 원주): no digit or letter before it
                 re.compile(rf"(?<![\w.,])일\s?(?P<unit>{_alt(w for w in after if re.match('[가-힣]', w))})"),
                 _one_currency,
+            ),
+            AmountRule(
+                "money.sino",
+                # 삼점오 달러, 일쩜오억 원 (a decimal needs 점/쩜 and its digits); 팔 유로, 오 달러 (one digit:
+                # never 원 or 불, words of their own after it: 사원, 구원, 오불관언), the currency word right after
+                re.compile(
+                    rf"(?<![\w.,])(?:(?P<int>[{_SINO}]+)[점쩜](?P<frac>[{_SINO_FRACTION}]+)(?P<scale>[만억조])?\s?"
+                    rf"(?P<unit>{_alt(w for w in after if re.match('[가-힣]', w))})"
+                    rf"|(?<![점쩜]\s)(?P<int1>[{_DIGITS[2:]}])\s?(?P<unit1>{_alt(w for w in after if re.match('[가-힣]', w) and w not in ('원', '불', '센트'))}))"
+                ),
+                _sino_money,
             ),
             AmountRule(
                 "quantity.native_counter",

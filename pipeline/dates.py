@@ -164,6 +164,7 @@ def fragments(t: DateTables) -> dict[str, str]:
         "rel_day": unit("day"),
         "last_next": last_next,
         "this_last_next": unit("following"),
+        "next_weekday": unit("weekday"),  # 다음 수요일: relative only before a weekday
         "month_mods": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] in ("any", "month")),
         # 2월의 마지막 주: a week of a month may follow 의; other parts do not (6월의 신부)
         "of_week": rf"의\s*(?P<mod2>{_alt(w for w, r in parts if r['kind'] == 'mod' and w.endswith('주'))})",
@@ -308,7 +309,7 @@ def read_parts(f: Found) -> DateParts | None:
     ):
         return None
     offset, reference, unit = 0, "document", None
-    for key in ("ry", "rm", "rd", "dir", "rw", "rq"):
+    for key in ("ry", "rm", "rd", "dir", "dir2", "rw", "rq"):
         if key in g:
             row = t.word(g[key])
             offset, reference, unit = int(row["offset"]), row["reference"], row["unit"]
@@ -458,11 +459,21 @@ def week_cue_ok(f: Found) -> bool:
     )
 
 
+def not_coming_weekend(f: Found) -> bool:
+    """``오는 주말`` is not read (this week's or the next; docs/annotation.md); ``오는 주`` alone is next week."""
+    return not (f.match.group("rw").startswith("오는") and f.group("mod"))
+
+
+_LINE_CLOSES = re.compile(r"[ \t]*[.!]?[ \t]*(?:\n|$)")
+
+
 def not_figurative(f: Found) -> bool:
     """``오늘도 …``, ``더 나은 내일을``: a figurative word is a date only before a space, 부터/까지,
-    오전/오후 or a parenthesis."""
-    return f.grammar.tables.word(f.match.group("rd"))["figurative"] != "yes" or bool(
-        _FIGURATIVE_FOLLOW_OK.match(f.after())
+    오전/오후 or a parenthesis, or as a line of its own (a heading or the whole text: ``오늘.``)."""
+    return (
+        f.grammar.tables.word(f.match.group("rd"))["figurative"] != "yes"
+        or bool(_FIGURATIVE_FOLLOW_OK.match(f.after()))
+        or (not f.text[: f.start].rpartition("\n")[2].strip() and bool(_LINE_CLOSES.match(f.text, f.end)))
     )
 
 
@@ -1382,10 +1393,13 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.ago",
-        r"{nb}(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)\s*전(?=$|[\s,.)]|에|부터|까지|의|쯤|보다|과|와)",
+        r"{nb}(?!(?:19|20)\d{{2}}{S}년)(?P<n>\d+|{native_num}){S}(?P<u>개월|년|주|일|달)"
+        r"(?:\s*전(?=$|[\s,.)]|에|부터|까지|의|쯤|보다|과|와)"
+        r"|(?<!일)\s*이전(?=$|[\s,.)]|에|부터|까지|의|보다|과|와)"
+        r"|(?<=일)\s*이전(?=$|[,.)]|\s(?!\s*(?:까지|신청|접수|마감))|보다|의))",
         resolve_ago,
         read=read_ago,
-        doc="10년 전, 석 달 전",
+        doc="10년 전, 석 달 전, 5년 이전, 6개월이전; 3일 이전 but not 15일 이전까지 (a deadline); not 2010년 전",
     ),
     Rule(
         "date.ago_word",
@@ -1400,14 +1414,14 @@ RULES: tuple[Rule, ...] = (
         "date.rel_week",
         r"(?P<rw>{rel_week})(?:\s*(?P<wd>{weekdays})|\s*(?P<mod>{year_mods}))?",
         resolve_relative_week,
-        checks=(week_cue_ok,),
-        doc="이번 주, 지난주, 다음 주 화요일, 지난 주말 (the week's END), 내주 초",
+        checks=(week_cue_ok, not_coming_weekend),
+        doc="이번 주, 지난주, 다음 주 화요일, 지난 주말 (the week's END), 내주 초, 오는 주 금요일; not 오는 주말",
     ),
     Rule(
         "date.last_next_weekday",
-        r"(?P<dir>{this_last_next}){S}(?P<wd>{weekdays})",
+        r"(?<![가-힣])(?:(?P<dir>{this_last_next})|(?<!그\s)(?P<dir2>{next_weekday})){S}(?P<wd>{weekdays})",
         resolve_last_next_weekday,
-        doc="지난 일요일, 오는 화요일",
+        doc="지난 일요일, 오는 화요일, 저번 목요일, 다음 수요일 (= 오는 수요일)",
     ),
     Rule(
         "date.week_range_weekday_end",
@@ -1470,12 +1484,17 @@ RULES: tuple[Rule, ...] = (
     Rule("date.md", r"{nb}{mo}{S}월{S}{dd}{S}일{weekday}", checks=(not_ordinal,), doc="3월 8일, 12월 8일 금요일"),
     Rule(
         "date.month_nth_weekday",
-        r"{nb}{mo}{S}월\s*(?P<nth>{nth})\s*(?P<wd>{weekdays})",
+        r"{nb}(?:{ago}{yy}{S}년{S})?{mo}{S}월\s*(?P<nth>{nth})\s*(?P<wd>{weekdays})",
         resolve_month_day_of,
-        doc="10월 첫째 화요일, 3월 마지막 월요일",
+        checks=(not_title_year,),
+        doc="10월 첫째 화요일, 3월 마지막 월요일, 2019년 5월 둘째 토요일 (a written year carries through)",
     ),
     Rule(
-        "date.month_last_day", r"{nb}{mo}{S}월\s*마지막\s*(?P<lastday>날)", resolve_month_day_of, doc="10월 마지막 날"
+        "date.month_last_day",
+        r"{nb}(?:{ago}{yy}{S}년{S})?{mo}{S}월\s*마지막\s*(?P<lastday>날)(?!짜)",
+        resolve_month_day_of,
+        checks=(not_title_year,),
+        doc="10월 마지막 날, 2020년 11월 마지막날",
     ),
     Rule(
         "date.day_weekday",
