@@ -76,6 +76,7 @@ FILES = (
     "acting_exceptions.tsv",
     "org_bylines.tsv",
     "metro_districts.tsv",
+    "org_name_tails.tsv",
 )
 _SHORT_LATIN = re.compile(r"[A-Za-z]{1,2}")  # KB, SK, LG: an ORG only in a context that makes one
 _SIGN_PARTICLES = frozenset("은는이가와과의도을를에")  # one-letter particles Kiwi may read as nouns after a sign
@@ -205,6 +206,7 @@ class OrgTables:
     metro: dict[str, str]  # a special or metropolitan city as written (대구, 대구시, 대구광역시) → its full name
     districts: frozenset[tuple[str, str]]  # (full city name, district) pairs of metro_districts.tsv
     metro_district: re.Pattern  # a city form, then one of the districts: groups `city`, `district`
+    name_tails: frozenset[str]  # words apart after a name that belong to it (피스윈즈 재팬)
     sources: dict[str, Path]
 
     @classmethod
@@ -306,6 +308,7 @@ class OrgTables:
             metro_district=re.compile(
                 rf"(?<![가-힣])(?P<city>{_alt(metro)})\s*(?P<district>{_alt({r['district'] for r in district_rows})})청?"
             ),
+            name_tails=frozenset(_words_of(read_table("org_name_tails.tsv", base), "word")),
             sources=sources,
         )
 
@@ -524,26 +527,41 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
 
     found = _agencies_of_umbrella(text, found)
     found += _national_governments(t, text, found)
-    found = _suffix_orgs(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    # where Kiwi ends a verb's or adjective's adnominal or reads a determiner (만든|, 각|): a clause or a
+    # determiner before a head describes a kind of body, not one named (만든 장학재단, 각 지역 인재육성재단)
+    # (not the copula's: 합창단인 치악소리합창단 names what it describes)
+    modifier_ends = {
+        e
+        for k, (e, tag) in enumerate(zip(index.end_list, index.tags, strict=True))
+        if (tag.endswith("ETM") and not tag.startswith("VCP") and (k == 0 or not index.tags[k - 1].startswith("VCP")))
+        or tag == "MM"
+    }
+    found = _suffix_orgs(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed, modifier_ends)
     found = _apart_heads(t, text, words, found)
     found = _company_forms(t, text, words, found)
     found = _coordinated(t, text, words, found)
     found = _list_class(t, text, found)
     found = _acronyms(t, text, found, token_starts, token_ends)
     before_acting = len(found)
-    found = _acting(t, text, index, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    found = _acting(t, text, index, words, found, [(p.start, p.end) for p in blocked] + suppressed, modifier_ends)
     if len(found) > before_acting:  # a name found acting defines its short form too: 한국동서발전(이하 동서발전)은
         found = _acronyms(t, text, found, token_starts, token_ends)
     found = _former_names(t, text, words, found)
     found = _repeated(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    found = _name_tails(t, text, found)
+    found = _heads_named(t, text, found)
     found = _unit_heads(t, text, words, found)
     found = _country_offices(t, text, words, found)
     found = _metro_districts(t, text, index, found)
     found = _bylines(t, text, found)
     found = _drop_back_references(t, text, found)
+    found = _tail_references(t, text, found)
     found = _contractions(t, text, found)
     found = [kept for o in found if (kept := _in_one_sentence(t, text, index, o)) is not None]
     found = [o for o in found if not _web_address(text, tag_at, o)]
+    # an amount or a count is no organisation (중소기업 11곳·산단공 경기본부: no elliptical 11곳경기본부)
+    amounts = [(s.start_char, s.end_char) for label in ("MONEY", "QUANTITY") for s in doc.spans.get(label, [])]
+    found = [o for o in found if not any(s <= o.start and o.end <= e for s, e in amounts)]
     published = getattr(doc._, "published", None)
     return [_as_of(t, o, text, published) for o in filter_overlaps(found)], blocked
 
@@ -785,7 +803,13 @@ def _name_like(t: OrgTables, text: str, w: _Word) -> bool:
 
 
 def _acting(
-    t: OrgTables, text: str, index: TokenIndex, words: list[_Word], found: list[Org], blocked: list[tuple[int, int]]
+    t: OrgTables,
+    text: str,
+    index: TokenIndex,
+    words: list[_Word],
+    found: list[Org],
+    blocked: list[tuple[int, int]],
+    modifier_ends: frozenset | set = frozenset(),
 ) -> list[Org]:
     """An unlisted proper noun that acts as an organisation (``무학은 … 기부했다``, ``무학 관계자는``,
     ``푸른내일과 협약을 맺었다``, ``굿모닝하우스와 손잡고``): a word of Kiwi proper nouns (or Latin), or a
@@ -836,6 +860,9 @@ def _acting(
             or key in t.acronym_stop
             or (text[w.end : w.end + 1] == "도" and text[w.end - 1 : w.end + 1] in t.non_heads)  # 감축제|도: 제도
             or (not kind and surface in people)
+            or (kind == "government" and re.search(r"[a-z]", key) is not None)  # ESG경영처: a department, no ministry
+            or _verbal_noun(text, surface)
+            or (i and _described_kind(text, words[i - 1], w, modifier_ends))  # 각 지역 인재육성재단에 기탁했다
             or (_is_person(t, text, w.start, w.end, body=bool(kind)) and not _listed_with_peers(t, text, words, i))
         ):
             continue
@@ -855,6 +882,30 @@ def _acting(
                 name = f"{_canonical_unknown(text[start : words[i - 1].end])} {name}"
             out.append(Org(start, w.end, name, kind, "org.acting"))
     return out
+
+
+def _verbal_noun(text: str, surface: str) -> bool:
+    """A noun the document uses as a verb with 하다 (``전달했다``, ``전달한``): an action, not a name, also where Kiwi
+    reads it as one in a headline (``상자 1천 개 전달 임직원 성금``: 전/MM 달)."""
+    return re.search(rf"(?<![가-힣A-Za-z0-9]){re.escape(surface)}(?:했|하였|한다|합니다|한\s|하고|하기|해\s)", text) is not None
+
+
+def _heads_named(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A word found acting right after an organisation's name, one space apart, with one more word and a title
+    after it (``한국베링거인겔하임 마르쿠스 헬러 대표는``): the given name of the organisation's head, whose family
+    name follows, no organisation of its own."""
+    ends = {o.end for o in found}
+    return [
+        o
+        for o in found
+        if not (
+            o.rule in ("org.acting", "org.repeated")
+            and o.start >= 1
+            and text[o.start - 1] == " "
+            and o.start - 1 in ends
+            and any(role == "owner" and rx.match(text, o.end) for role, _, rx in t.roles)
+        )
+    ]
 
 
 def _opens_unit(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
@@ -1021,6 +1072,61 @@ def _drop_back_references(t: OrgTables, text: str, found: list[Org]) -> list[Org
     return [o for o, key in zip(found, keys, strict=True) if (key, o.name) not in back]
 
 
+def _tail_references(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A name no list holds, found acting or repeated, that is the end of a longer name of the same document
+    written as one word (``한국감정원`` … ``감정원이``, ``(사)푸른숨환우회`` … ``환우회는``): the organisation named
+    short, a back-reference, no ORG of its own. A short form that leaves out the city or county the name opens
+    with (``영천별빛로타리클럽`` … ``별빛로타리클럽``) is one (``_contractions``), and so is a unit named apart after
+    its organisation (``서울대학교 행복연구센터`` … ``행복연구센터``), and one without the country it opens with
+    (``한국가스공사`` … ``가스공사``, ``한국월드비전`` … ``월드비전``)."""
+    surfaces = [text[o.start : o.end] for o in found]
+    out = []
+    for o, surface in zip(found, surfaces, strict=True):
+        if o.rule in ("org.acting", "org.repeated") and len(surface) >= 2:
+            key = normalise(surface)
+            if any(
+                len(longer) > len(surface)
+                and longer.endswith(surface)
+                and "가" <= longer[-len(surface) - 1] <= "힣"
+                and not _shortens(t, key, normalise(longer))
+                and longer[: -len(surface)].split(")")[-1].strip() not in t.countries
+                for longer in surfaces
+            ):
+                continue
+        out.append(o)
+    return out
+
+
+def _name_tails(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A country in its Korean transliteration written apart after a name (``org_name_tails.tsv``: ``피스윈즈
+    재팬``, ``한빛 코리아``) is the end of the name: one span, named with the space (the listed name when the
+    gazetteer holds the whole). A bare tail word a rule took for a name of its own (``재팬과``) is none."""
+    out: list[Org] = []
+    tails: list[tuple[int, int]] = []
+    for o in sorted(found, key=lambda o: (o.start, -o.end)):
+        if text[o.end : o.end + 1] != " " or any(s <= o.start < e for s, e in tails):
+            out.append(o)
+            continue
+        tail = next(
+            (x for x in t.name_tails if text.startswith(x, o.end + 1) and _ends_word(t, text, o.end + 1 + len(x))),
+            None,
+        )
+        if tail is None or text[o.start : o.end] in t.countries:
+            out.append(o)
+            continue
+        end = o.end + 1 + len(tail)
+        known = t.gazetteer.get(normalise(text[o.start : end]))
+        name, kind = known if known else (f"{o.name} {tail}", o.kind)
+        out.append(Org(o.start, end, name, kind, "org.name_tail"))
+        tails.append((o.start, end))
+    return [
+        o
+        for o in out
+        if not any(s <= o.start and o.end <= e and (o.start, o.end) != (s, e) for s, e in tails)
+        and not (text[o.start : o.end] in t.name_tails and o.rule != "org.gazetteer")
+    ]
+
+
 def _shortens(t: OrgTables, short: str, full: str) -> bool:
     """``short`` is a short form of ``full`` (both matching keys): ``full`` without the city or county it
     opens with (영천별빛로타리클럽 → 별빛로타리클럽), or its first word and its head with the middle left out
@@ -1167,7 +1273,9 @@ def _has_proper(t: OrgTables, key: str, word: _Word) -> bool:
     return word.has_proper
 
 
-def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], blocked: list) -> list[Org]:
+def _suffix_orgs(
+    t: OrgTables, text: str, words: list[_Word], found: list[Org], blocked: list, modifier_ends: frozenset | set = frozenset()
+) -> list[Org]:
     by_end = {o.end: o for o in found}
     units: dict[str, Org] = {}  # unit suffix (지사) → the organisation the last such unit belonged to
     covered = sorted([(o.start, o.end) for o in found] + blocked)
@@ -1244,6 +1352,8 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
                     break
         if kind is None:
             continue
+        if parent is None and region is None and prev is not None and _described_kind(text, prev, w, modifier_ends):
+            continue  # 기금을 모아 만든 장학재단으로, 각 지역 인재육성재단에: a kind of body, described
         if _is_company_venue(t, key):
             continue  # CJ제일제당센터: a company's building, not an organisation
         # the rows for every kind, and a city's office as a place (부평구청 앞 광장)
@@ -1271,6 +1381,27 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
         out.append(org)
         by_end[w.end] = org
     return out
+
+
+def _described_kind(text: str, prev: _Word, w: _Word, modifier_ends: frozenset | set) -> bool:
+    """A head of common nouns only (Kiwi reads no proper noun or Latin in it) right after an adnominal clause
+    or a determiner (``선장들이 기금을 모아 만든 장학재단``, ``주부들이 출자해 만든 소비자생활협동조합``,
+    ``관악구에 사는 아동급식카드``, ``각 지역 인재육성재단``): the words describe a kind of body, they name none.
+    A name has a word of its own (``1989년 주민들이 세운 새빛신협``, Kiwi's proper noun)."""
+    if any(tag.startswith(("NNP", "SL", "SH")) for _, _, tag in w.tokens) or _glued_adnominal(w.tokens):
+        return False
+    before = len(text[: w.start].rstrip())
+    if before == w.start:
+        return False
+    if before in modifier_ends:  # 모아 만든 장학재단 (Kiwi's words leave the verb out: test the text)
+        return True
+    # a determiner, then one common noun: 각 지역 인재육성재단
+    return (
+        prev.word_end == prev.end == before
+        and all(tag.startswith("NNG") for _, _, tag in prev.tokens)
+        and len(text[: prev.start].rstrip()) in modifier_ends
+        and text[len(text[: prev.start].rstrip()) - 1 : prev.start].strip() in ("각", "여러", "모든", "몇몇", "일부")
+    )
 
 
 def _body_kind(t: OrgTables, key: str) -> str:
@@ -1609,6 +1740,8 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         # a head's title glued to the marked name: (사)한빛복지관장 is the head of (사)한빛복지관
         marked = word  # the lambda is called at once, on this word
         end -= len(_glued_title(t, key, lambda k: _suffix_kind(t, k, marked, False) is not None))  # noqa: B023
+        if _not_org_in_context(t, text, m.start(), end, "*"):
+            continue  # its office or hall as the place of an event: (사)한빛나눔회 사무실에서
         out.append(
             _company(
                 t,
