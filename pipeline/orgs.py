@@ -551,6 +551,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _name_tails(t, text, found)
     found = _heads_named(t, text, found)
     found = _unit_heads(t, text, words, found)
+    found = _foreign_agencies(t, text, found)
     found = _country_offices(t, text, words, found)
     found = _metro_districts(t, text, index, found)
     found = _bylines(t, text, found)
@@ -893,19 +894,24 @@ def _verbal_noun(text: str, surface: str) -> bool:
 def _heads_named(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
     """A word found acting right after an organisation's name, one space apart, with one more word and a title
     after it (``한국베링거인겔하임 마르쿠스 헬러 대표는``): the given name of the organisation's head, whose family
-    name follows, no organisation of its own."""
+    name follows, no organisation of its own; so is a word between an organisation's genitive and a title
+    (``사가잉 여성연대의 띤띤아웅 대표는``)."""
     ends = {o.end for o in found}
-    return [
-        o
-        for o in found
-        if not (
-            o.rule in ("org.acting", "org.repeated")
-            and o.start >= 1
-            and text[o.start - 1] == " "
-            and o.start - 1 in ends
-            and any(role == "owner" and rx.match(text, o.end) for role, _, rx in t.roles)
+
+    def head(o: Org) -> bool:
+        if o.rule not in ("org.acting", "org.repeated") or o.kind != "other":
+            return False
+        if o.start >= 1 and text[o.start - 1] == " " and o.start - 1 in ends:
+            return any(role == "owner" and rx.match(text, o.end) for role, _, rx in t.roles)
+        # after the organisation's genitive, with the title right after it: 사가잉 여성연대의 띤띤아웅 대표는
+        return (
+            o.start >= 2
+            and text[o.start - 2 : o.start] == "의 "
+            and o.start - 2 in ends
+            and any(role == "titled" and rx.match(text, o.end) for role, _, rx in t.roles)
         )
-    ]
+
+    return [o for o in found if not head(o)]
 
 
 def _opens_unit(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
@@ -1219,6 +1225,22 @@ def _agencies_of_umbrella(text: str, found: list[Org]) -> list[Org]:
             continue
         out.append(o)
     return out
+
+
+def _foreign_agencies(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A foreign country's agency no list holds, named after the country (``몽골 국가비상관리청``, ``일본
+    방재청``): one span and one name with the country, as ``일본 정부`` is; a Korean agency is named alone."""
+    out = []
+    for o in found:
+        m = _COUNTRY_BEFORE.search(text, max(0, o.start - 12), o.start)
+        country = t.countries.get(m.group(1)) if m else None
+        if m is not None and country and country != "대한민국" and o.kind == "government" and o.rule == "org.suffix":
+            o = replace(o, start=m.start(1), name=f"{m.group(1)} {o.name}")
+        out.append(o)
+    return out
+
+
+_COUNTRY_BEFORE = re.compile(r"(?<![가-힣A-Za-z])([가-힣]{2,8}) $")
 
 
 def _national_governments(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
