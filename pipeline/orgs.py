@@ -532,9 +532,9 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     # (not the copula's: 합창단인 치악소리합창단 names what it describes)
     modifier_ends = {
         e
-        for k, (e, tag) in enumerate(zip(index.end_list, index.tags, strict=True))
+        for k, (b, e, tag) in enumerate(zip(index.start_list, index.end_list, index.tags, strict=True))
         if (tag.endswith("ETM") and not tag.startswith("VCP") and (k == 0 or not index.tags[k - 1].startswith("VCP")))
-        or tag == "MM"
+        or (tag == "MM" and text[b:e] in _KIND_DETERMINERS)
     }
     found = _suffix_orgs(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed, modifier_ends)
     found = _apart_heads(t, text, words, found)
@@ -888,7 +888,9 @@ def _acting(
 def _verbal_noun(text: str, surface: str) -> bool:
     """A noun the document uses as a verb with 하다 (``전달했다``, ``전달한``): an action, not a name, also where Kiwi
     reads it as one in a headline (``상자 1천 개 전달 임직원 성금``: 전/MM 달)."""
-    return re.search(rf"(?<![가-힣A-Za-z0-9]){re.escape(surface)}(?:했|하였|한다|합니다|한\s|하고|하기|해\s)", text) is not None
+    return (
+        re.search(rf"(?<![가-힣A-Za-z0-9]){re.escape(surface)}(?:했|하였|한다|합니다|한\s|하기|해\s)", text) is not None
+    )
 
 
 def _heads_named(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
@@ -1296,7 +1298,12 @@ def _has_proper(t: OrgTables, key: str, word: _Word) -> bool:
 
 
 def _suffix_orgs(
-    t: OrgTables, text: str, words: list[_Word], found: list[Org], blocked: list, modifier_ends: frozenset | set = frozenset()
+    t: OrgTables,
+    text: str,
+    words: list[_Word],
+    found: list[Org],
+    blocked: list,
+    modifier_ends: frozenset | set = frozenset(),
 ) -> list[Org]:
     by_end = {o.end: o for o in found}
     units: dict[str, Org] = {}  # unit suffix (지사) → the organisation the last such unit belonged to
@@ -1405,24 +1412,32 @@ def _suffix_orgs(
     return out
 
 
+# determiners that make the noun after them a kind, not a name (각 지역, 여러 복지관; not 전 한빛재단 이사장)
+_KIND_DETERMINERS = frozenset({"각", "여러", "모든", "이런", "그런", "어느", "몇몇", "온갖", "다른", "한"})
+
+
 def _described_kind(text: str, prev: _Word, w: _Word, modifier_ends: frozenset | set) -> bool:
     """A head of common nouns only (Kiwi reads no proper noun or Latin in it) right after an adnominal clause
     or a determiner (``선장들이 기금을 모아 만든 장학재단``, ``주부들이 출자해 만든 소비자생활협동조합``,
-    ``관악구에 사는 아동급식카드``, ``각 지역 인재육성재단``): the words describe a kind of body, they name none.
-    A name has a word of its own (``1989년 주민들이 세운 새빛신협``, Kiwi's proper noun)."""
+    ``각 지역 인재육성재단``): the words describe a kind of body, they name none. A name has a word of its own
+    (``1989년 주민들이 세운 새빛신협``, Kiwi's proper noun) or is longer (``지역에 있는 희망나눔재단``)."""
     if any(tag.startswith(("NNP", "SL", "SH")) for _, _, tag in w.tokens) or _glued_adnominal(w.tokens):
         return False
     before = len(text[: w.start].rstrip())
     if before == w.start:
         return False
     if before in modifier_ends:  # 모아 만든 장학재단 (Kiwi's words leave the verb out: test the text)
-        return True
+        # a determiner makes any head a kind (각 복지관); after a clause only a short compound of a common noun and
+        # the head is (만든 장학재단), a longer one may be a name Kiwi does not know (지역에 있는 희망나눔재단)
+        return text[before - 2 : w.start].strip() in _KIND_DETERMINERS or (
+            len(w.tokens) <= 2 and len(normalise(text[w.start : w.end])) <= 4
+        )
     # a determiner, then one common noun: 각 지역 인재육성재단
     return (
         prev.word_end == prev.end == before
         and all(tag.startswith("NNG") for _, _, tag in prev.tokens)
         and len(text[: prev.start].rstrip()) in modifier_ends
-        and text[len(text[: prev.start].rstrip()) - 1 : prev.start].strip() in ("각", "여러", "모든", "몇몇", "일부")
+        and text[len(text[: prev.start].rstrip()) - 2 : prev.start].strip() in _KIND_DETERMINERS
     )
 
 
