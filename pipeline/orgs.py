@@ -1460,7 +1460,8 @@ def _region_before(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
     """``prev`` is a province, a city or a county (충남, 부산, 익산시), alone and one space before ``w``."""
     surface = text[prev.start : prev.end]
     return (
-        prev.word_end == prev.end
+        surface not in _ADMIN_LEVELS
+        and prev.word_end == prev.end
         and text[prev.end : w.start] == " "
         and surface not in t.countries
         and (surface in t.metro or _is_place(t, surface))
@@ -1526,6 +1527,10 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
 
 
 _TOWN = re.compile(r"[가-힣]+[0-9]*(?:읍|면|동)")  # 송산면, 진영읍, 만촌3동
+# the levels of local government named together: every town or every district, no one place (읍면동 행정복지센터)
+_ADMIN_LEVELS = frozenset(
+    {"읍면동", "읍면", "시군구", "시군", "시도", "읍·면·동", "읍·면", "시·군·구", "시·군", "시·도"}
+)
 _COUNTY = re.compile(r"[가-힣]+(?:시|군|구)")  # the city, county or district of a town: 화성시
 
 
@@ -1537,6 +1542,8 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
     surface = text[w.start : w.end]
     if w.word_end != w.end or text[w.end : words[j + 1].start] != " ":
         return False
+    if surface in _ADMIN_LEVELS:
+        return False  # 읍면동 행정복지센터, 시군구 지역사회보장협의체: every town's, no one name
     if apart == "town":  # a community office after its town, and the town after its city or county
         before_head = normalise(text[words[j + 1].start : words[j + 1].end]) in t.apart
         shape = _TOWN if before_head else _COUNTY
