@@ -863,6 +863,7 @@ def _acting(
             or (not kind and surface in people)
             or (kind == "government" and re.search(r"[a-z]", key) is not None)  # ESG경영처: a department, no ministry
             or _verbal_noun(text, surface)
+            or surface in t.name_tails  # 재팬 in 피스윈즈 재팬과: the end of a name, none of its own
             or (i and _described_kind(text, words[i - 1], w, modifier_ends))  # 각 지역 인재육성재단에 기탁했다
             or (_is_person(t, text, w.start, w.end, body=bool(kind)) and not _listed_with_peers(t, text, words, i))
         ):
@@ -1733,9 +1734,12 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
                 end = nxt.end
             elif after and nxt is not None and _body_kind(t, after):
                 end = nxt.end  # the name runs to its head: 협력 단체인 메콩 여성연대
-            surface = text[w.start : end]
+            ran = _name_runs_on(t, text, words, end)  # 프로야구 KIA 타이거즈, 프로농구 원주 DB 프로미
+            surface = text[w.start : ran]
+            # a name of several proper words keeps its spaces (KIA 타이거즈, 피스윈즈 재팬)
+            name = " ".join(map(_canonical_unknown, surface.split())) if ran > end else _canonical_unknown(surface)
             kind = t.descriptor_kinds[described.group("word")]
-            out.append(_company(t, w.start, end, surface, "org.described", _canonical_unknown(surface), kind))
+            out.append(_company(t, w.start, ran, surface, "org.described", name, kind))
     for m in t.quoted.finditer(text):
         # a name in quotes after the word that describes it or its written-out form: 협력단체 '다온 어린이 쉼터'
         start, end = m.span("name")
@@ -1812,6 +1816,32 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         out = [o for o in out if not (word.start <= o.start < m.end())]
         out.append(_company(t, word.start, m.end(), name, "org.company_form_suffix", kind=t.forms[m.group().strip()]))
     return out
+
+
+def _name_runs_on(t: OrgTables, text: str, words: list[_Word], end: int, most: int = 2) -> int:
+    """Where a described name ends: it runs on over words of Kiwi's proper nouns or Latin written one space
+    apart with no particle between (``프로야구 KIA 타이거즈가``, ``프로농구 원주 DB 프로미``: a team's sponsor
+    and nickname), at most ``most`` more, never over a person's name or a title (``KIA 타이거즈 김민수 선수``)."""
+    for _ in range(most):
+        if text[end : end + 1] != " ":
+            break
+        nxt = next((x for x in words if x.start == end + 1), None)
+        if nxt is None or not nxt.tokens:
+            break
+        surface = text[nxt.start : nxt.end]
+        if (
+            not all(tag.startswith(("NNP", "SL")) for _, _, tag in nxt.tokens)
+            or _person_shaped(t, surface)
+            or t.person_titles.fullmatch(surface)
+            or t.titles.fullmatch(surface)
+            or _is_place(t, surface)
+            or surface in t.countries
+        ):
+            break
+        end = nxt.end
+        if nxt.word_end != nxt.end:
+            break  # a particle ends the name: 타이거즈가
+    return end
 
 
 def _written_out(form: str) -> bool:
