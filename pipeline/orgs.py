@@ -76,6 +76,7 @@ FILES = (
     "acting_exceptions.tsv",
     "org_bylines.tsv",
     "metro_districts.tsv",
+    "org_name_tails.tsv",
 )
 _SHORT_LATIN = re.compile(r"[A-Za-z]{1,2}")  # KB, SK, LG: an ORG only in a context that makes one
 _SIGN_PARTICLES = frozenset("은는이가와과의도을를에")  # one-letter particles Kiwi may read as nouns after a sign
@@ -205,6 +206,7 @@ class OrgTables:
     metro: dict[str, str]  # a special or metropolitan city as written (대구, 대구시, 대구광역시) → its full name
     districts: frozenset[tuple[str, str]]  # (full city name, district) pairs of metro_districts.tsv
     metro_district: re.Pattern  # a city form, then one of the districts: groups `city`, `district`
+    name_tails: frozenset[str]  # words apart after a name that belong to it (피스윈즈 재팬)
     sources: dict[str, Path]
 
     @classmethod
@@ -306,6 +308,7 @@ class OrgTables:
             metro_district=re.compile(
                 rf"(?<![가-힣])(?P<city>{_alt(metro)})\s*(?P<district>{_alt({r['district'] for r in district_rows})})청?"
             ),
+            name_tails=frozenset(_words_of(read_table("org_name_tails.tsv", base), "word")),
             sources=sources,
         )
 
@@ -524,26 +527,42 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
 
     found = _agencies_of_umbrella(text, found)
     found += _national_governments(t, text, found)
-    found = _suffix_orgs(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    # where Kiwi ends a verb's or adjective's adnominal or reads a determiner (만든|, 각|): a clause or a
+    # determiner before a head describes a kind of body, not one named (만든 장학재단, 각 지역 인재육성재단)
+    # (not the copula's: 합창단인 치악소리합창단 names what it describes)
+    modifier_ends = {
+        e
+        for k, (b, e, tag) in enumerate(zip(index.start_list, index.end_list, index.tags, strict=True))
+        if (tag.endswith("ETM") and not tag.startswith("VCP") and (k == 0 or not index.tags[k - 1].startswith("VCP")))
+        or (tag == "MM" and text[b:e] in _KIND_DETERMINERS)
+    }
+    found = _suffix_orgs(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed, modifier_ends)
     found = _apart_heads(t, text, words, found)
     found = _company_forms(t, text, words, found)
     found = _coordinated(t, text, words, found)
     found = _list_class(t, text, found)
     found = _acronyms(t, text, found, token_starts, token_ends)
     before_acting = len(found)
-    found = _acting(t, text, index, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    found = _acting(t, text, index, words, found, [(p.start, p.end) for p in blocked] + suppressed, modifier_ends)
     if len(found) > before_acting:  # a name found acting defines its short form too: 한국동서발전(이하 동서발전)은
         found = _acronyms(t, text, found, token_starts, token_ends)
     found = _former_names(t, text, words, found)
     found = _repeated(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    found = _name_tails(t, text, found)
+    found = _heads_named(t, text, found)
     found = _unit_heads(t, text, words, found)
+    found = _foreign_agencies(t, text, found)
     found = _country_offices(t, text, words, found)
     found = _metro_districts(t, text, index, found)
     found = _bylines(t, text, found)
     found = _drop_back_references(t, text, found)
+    found = _tail_references(t, text, found)
     found = _contractions(t, text, found)
     found = [kept for o in found if (kept := _in_one_sentence(t, text, index, o)) is not None]
     found = [o for o in found if not _web_address(text, tag_at, o)]
+    # an amount or a count is no organisation (중소기업 11곳·산단공 경기본부: no elliptical 11곳경기본부)
+    amounts = [(s.start_char, s.end_char) for label in ("MONEY", "QUANTITY") for s in doc.spans.get(label, [])]
+    found = [o for o in found if not any(s <= o.start and o.end <= e for s, e in amounts)]
     published = getattr(doc._, "published", None)
     return [_as_of(t, o, text, published) for o in filter_overlaps(found)], blocked
 
@@ -785,7 +804,13 @@ def _name_like(t: OrgTables, text: str, w: _Word) -> bool:
 
 
 def _acting(
-    t: OrgTables, text: str, index: TokenIndex, words: list[_Word], found: list[Org], blocked: list[tuple[int, int]]
+    t: OrgTables,
+    text: str,
+    index: TokenIndex,
+    words: list[_Word],
+    found: list[Org],
+    blocked: list[tuple[int, int]],
+    modifier_ends: frozenset | set = frozenset(),
 ) -> list[Org]:
     """An unlisted proper noun that acts as an organisation (``무학은 … 기부했다``, ``무학 관계자는``,
     ``푸른내일과 협약을 맺었다``, ``굿모닝하우스와 손잡고``): a word of Kiwi proper nouns (or Latin), or a
@@ -836,6 +861,10 @@ def _acting(
             or key in t.acronym_stop
             or (text[w.end : w.end + 1] == "도" and text[w.end - 1 : w.end + 1] in t.non_heads)  # 감축제|도: 제도
             or (not kind and surface in people)
+            or (kind == "government" and re.search(r"[a-z]", key) is not None)  # ESG경영처: a department, no ministry
+            or _verbal_noun(text, surface)
+            or surface in t.name_tails  # 재팬 in 피스윈즈 재팬과: the end of a name, none of its own
+            or (i and _described_kind(text, words[i - 1], w, modifier_ends))  # 각 지역 인재육성재단에 기탁했다
             or (_is_person(t, text, w.start, w.end, body=bool(kind)) and not _listed_with_peers(t, text, words, i))
         ):
             continue
@@ -855,6 +884,37 @@ def _acting(
                 name = f"{_canonical_unknown(text[start : words[i - 1].end])} {name}"
             out.append(Org(start, w.end, name, kind, "org.acting"))
     return out
+
+
+def _verbal_noun(text: str, surface: str) -> bool:
+    """A noun the document uses as a verb with 하다 (``전달했다``, ``전달한``): an action, not a name, also where Kiwi
+    reads it as one in a headline (``상자 1천 개 전달 임직원 성금``: 전/MM 달)."""
+    return (
+        re.search(rf"(?<![가-힣A-Za-z0-9]){re.escape(surface)}(?:했|하였|한다|합니다|한\s|하기|해\s)", text) is not None
+    )
+
+
+def _heads_named(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A word found acting right after an organisation's name, one space apart, with one more word and a title
+    after it (``한국베링거인겔하임 마르쿠스 헬러 대표는``): the given name of the organisation's head, whose family
+    name follows, no organisation of its own; so is a word between an organisation's genitive and a title
+    (``사가잉 여성연대의 띤띤아웅 대표는``)."""
+    ends = {o.end for o in found}
+
+    def head(o: Org) -> bool:
+        if o.rule not in ("org.acting", "org.repeated") or o.kind != "other":
+            return False
+        if o.start >= 1 and text[o.start - 1] == " " and o.start - 1 in ends:
+            return any(role == "owner" and rx.match(text, o.end) for role, _, rx in t.roles)
+        # after the organisation's genitive, with the title right after it: 사가잉 여성연대의 띤띤아웅 대표는
+        return (
+            o.start >= 2
+            and text[o.start - 2 : o.start] == "의 "
+            and o.start - 2 in ends
+            and any(role == "titled" and rx.match(text, o.end) for role, _, rx in t.roles)
+        )
+
+    return [o for o in found if not head(o)]
 
 
 def _opens_unit(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
@@ -1021,6 +1081,61 @@ def _drop_back_references(t: OrgTables, text: str, found: list[Org]) -> list[Org
     return [o for o, key in zip(found, keys, strict=True) if (key, o.name) not in back]
 
 
+def _tail_references(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A name no list holds, found acting or repeated, that is the end of a longer name of the same document
+    written as one word (``한국감정원`` … ``감정원이``, ``(사)푸른숨환우회`` … ``환우회는``): the organisation named
+    short, a back-reference, no ORG of its own. A short form that leaves out the city or county the name opens
+    with (``영천별빛로타리클럽`` … ``별빛로타리클럽``) is one (``_contractions``), and so is a unit named apart after
+    its organisation (``서울대학교 행복연구센터`` … ``행복연구센터``), and one without the country it opens with
+    (``한국가스공사`` … ``가스공사``, ``한국월드비전`` … ``월드비전``)."""
+    surfaces = [text[o.start : o.end] for o in found]
+    out = []
+    for o, surface in zip(found, surfaces, strict=True):
+        if o.rule in ("org.acting", "org.repeated") and len(surface) >= 2:
+            key = normalise(surface)
+            if any(
+                len(longer) > len(surface)
+                and longer.endswith(surface)
+                and "가" <= longer[-len(surface) - 1] <= "힣"
+                and not _shortens(t, key, normalise(longer))
+                and longer[: -len(surface)].split(")")[-1].strip() not in t.countries
+                for longer in surfaces
+            ):
+                continue
+        out.append(o)
+    return out
+
+
+def _name_tails(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A country in its Korean transliteration written apart after a name (``org_name_tails.tsv``: ``피스윈즈
+    재팬``, ``한빛 코리아``) is the end of the name: one span, named with the space (the listed name when the
+    gazetteer holds the whole). A bare tail word a rule took for a name of its own (``재팬과``) is none."""
+    out: list[Org] = []
+    tails: list[tuple[int, int]] = []
+    for o in sorted(found, key=lambda o: (o.start, -o.end)):
+        if text[o.end : o.end + 1] != " " or any(s <= o.start < e for s, e in tails):
+            out.append(o)
+            continue
+        tail = next(
+            (x for x in t.name_tails if text.startswith(x, o.end + 1) and _ends_word(t, text, o.end + 1 + len(x))),
+            None,
+        )
+        if tail is None or text[o.start : o.end] in t.countries:
+            out.append(o)
+            continue
+        end = o.end + 1 + len(tail)
+        known = t.gazetteer.get(normalise(text[o.start : end]))
+        name, kind = known if known else (f"{o.name} {tail}", o.kind)
+        out.append(Org(o.start, end, name, kind, "org.name_tail"))
+        tails.append((o.start, end))
+    return [
+        o
+        for o in out
+        if not any(s <= o.start and o.end <= e and (o.start, o.end) != (s, e) for s, e in tails)
+        and not (text[o.start : o.end] in t.name_tails and o.rule != "org.gazetteer")
+    ]
+
+
 def _shortens(t: OrgTables, short: str, full: str) -> bool:
     """``short`` is a short form of ``full`` (both matching keys): ``full`` without the city or county it
     opens with (영천별빛로타리클럽 → 별빛로타리클럽), or its first word and its head with the middle left out
@@ -1121,6 +1236,22 @@ def _agencies_of_umbrella(text: str, found: list[Org]) -> list[Org]:
     return out
 
 
+def _foreign_agencies(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A foreign country's agency no list holds, named after the country (``몽골 국가비상관리청``, ``일본
+    방재청``): one span and one name with the country, as ``일본 정부`` is; a Korean agency is named alone."""
+    out = []
+    for o in found:
+        m = _COUNTRY_BEFORE.search(text, max(0, o.start - 12), o.start)
+        country = t.countries.get(m.group(1)) if m else None
+        if m is not None and country and country != "대한민국" and o.kind == "government" and o.rule == "org.suffix":
+            o = replace(o, start=m.start(1), name=f"{m.group(1)} {o.name}")
+        out.append(o)
+    return out
+
+
+_COUNTRY_BEFORE = re.compile(r"(?<![가-힣A-Za-z])([가-힣]{2,8}) $")
+
+
 def _national_governments(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
     """``일본 정부``, ``미국 행정부``: a named national government (a bare ``정부`` is generic)."""
     taken = [(o.start, o.end) for o in found]
@@ -1173,7 +1304,14 @@ def _has_proper(t: OrgTables, key: str, word: _Word) -> bool:
     return word.has_proper
 
 
-def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], blocked: list) -> list[Org]:
+def _suffix_orgs(
+    t: OrgTables,
+    text: str,
+    words: list[_Word],
+    found: list[Org],
+    blocked: list,
+    modifier_ends: frozenset | set = frozenset(),
+) -> list[Org]:
     by_end = {o.end: o for o in found}
     units: dict[str, Org] = {}  # unit suffix (지사) → the organisation the last such unit belonged to
     covered = sorted([(o.start, o.end) for o in found] + blocked)
@@ -1252,6 +1390,8 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
                     break
         if kind is None:
             continue
+        if parent is None and region is None and prev is not None and _described_kind(text, prev, w, modifier_ends):
+            continue  # 기금을 모아 만든 장학재단으로, 각 지역 인재육성재단에: a kind of body, described
         if _is_company_venue(t, key):
             continue  # CJ제일제당센터: a company's building, not an organisation
         # the rows for every kind, and a city's office as a place (부평구청 앞 광장)
@@ -1281,6 +1421,35 @@ def _suffix_orgs(t: OrgTables, text: str, words: list[_Word], found: list[Org], 
     return out
 
 
+# determiners that make the noun after them a kind, not a name (각 지역, 여러 복지관; not 전 한빛재단 이사장)
+_KIND_DETERMINERS = frozenset({"각", "여러", "모든", "이런", "그런", "어느", "몇몇", "온갖", "다른", "한"})
+
+
+def _described_kind(text: str, prev: _Word, w: _Word, modifier_ends: frozenset | set) -> bool:
+    """A head of common nouns only (Kiwi reads no proper noun or Latin in it) right after an adnominal clause
+    or a determiner (``선장들이 기금을 모아 만든 장학재단``, ``주부들이 출자해 만든 소비자생활협동조합``,
+    ``각 지역 인재육성재단``): the words describe a kind of body, they name none. A name has a word of its own
+    (``1989년 주민들이 세운 새빛신협``, Kiwi's proper noun) or is longer (``지역에 있는 희망나눔재단``)."""
+    if any(tag.startswith(("NNP", "SL", "SH")) for _, _, tag in w.tokens) or _glued_adnominal(w.tokens):
+        return False
+    before = len(text[: w.start].rstrip())
+    if before == w.start:
+        return False
+    if before in modifier_ends:  # 모아 만든 장학재단 (Kiwi's words leave the verb out: test the text)
+        # a determiner makes any head a kind (각 복지관); after a clause only a short compound of a common noun and
+        # the head is (만든 장학재단), a longer one may be a name Kiwi does not know (지역에 있는 희망나눔재단)
+        return text[before - 2 : w.start].strip() in _KIND_DETERMINERS or (
+            len(w.tokens) <= 2 and len(normalise(text[w.start : w.end])) <= 4
+        )
+    # a determiner, then one common noun: 각 지역 인재육성재단
+    return (
+        prev.word_end == prev.end == before
+        and all(tag.startswith("NNG") for _, _, tag in prev.tokens)
+        and len(text[: prev.start].rstrip()) in modifier_ends
+        and text[len(text[: prev.start].rstrip()) - 2 : prev.start].strip() in _KIND_DETERMINERS
+    )
+
+
 def _body_kind(t: OrgTables, key: str) -> str:
     """The kind of the body a word ends in however short or generic (도로공사, 건보공단: public), or ``""``."""
     for n in t.suffix_lengths:
@@ -1300,7 +1469,8 @@ def _region_before(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
     """``prev`` is a province, a city or a county (충남, 부산, 익산시), alone and one space before ``w``."""
     surface = text[prev.start : prev.end]
     return (
-        prev.word_end == prev.end
+        surface not in _ADMIN_LEVELS
+        and prev.word_end == prev.end
         and text[prev.end : w.start] == " "
         and surface not in t.countries
         and (surface in t.metro or _is_place(t, surface))
@@ -1366,6 +1536,10 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
 
 
 _TOWN = re.compile(r"[가-힣]+[0-9]*(?:읍|면|동)")  # 송산면, 진영읍, 만촌3동
+# the levels of local government named together: every town or every district, no one place (읍면동 행정복지센터)
+_ADMIN_LEVELS = frozenset(
+    {"읍면동", "읍면", "시군구", "시군", "시도", "읍·면·동", "읍·면", "시·군·구", "시·군", "시·도"}
+)
 _COUNTY = re.compile(r"[가-힣]+(?:시|군|구)")  # the city, county or district of a town: 화성시
 
 
@@ -1377,6 +1551,8 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
     surface = text[w.start : w.end]
     if w.word_end != w.end or text[w.end : words[j + 1].start] != " ":
         return False
+    if surface in _ADMIN_LEVELS:
+        return False  # 읍면동 행정복지센터, 시군구 지역사회보장협의체: every town's, no one name
     if apart == "town":  # a community office after its town, and the town after its city or county
         before_head = normalise(text[words[j + 1].start : words[j + 1].end]) in t.apart
         shape = _TOWN if before_head else _COUNTY
@@ -1566,9 +1742,12 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
                 end = nxt.end
             elif after and nxt is not None and _body_kind(t, after):
                 end = nxt.end  # the name runs to its head: 협력 단체인 메콩 여성연대
-            surface = text[w.start : end]
+            ran = _name_runs_on(t, text, words, end)  # 프로야구 KIA 타이거즈, 프로농구 원주 DB 프로미
+            surface = text[w.start : ran]
+            # a name of several proper words keeps its spaces (KIA 타이거즈, 피스윈즈 재팬)
+            name = " ".join(map(_canonical_unknown, surface.split())) if ran > end else _canonical_unknown(surface)
             kind = t.descriptor_kinds[described.group("word")]
-            out.append(_company(t, w.start, end, surface, "org.described", _canonical_unknown(surface), kind))
+            out.append(_company(t, w.start, ran, surface, "org.described", name, kind))
     for m in t.quoted.finditer(text):
         # a name in quotes after the word that describes it or its written-out form: 협력단체 '다온 어린이 쉼터'
         start, end = m.span("name")
@@ -1617,6 +1796,8 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         # a head's title glued to the marked name: (사)한빛복지관장 is the head of (사)한빛복지관
         marked = word  # the lambda is called at once, on this word
         end -= len(_glued_title(t, key, lambda k: _suffix_kind(t, k, marked, False) is not None))  # noqa: B023
+        if _not_org_in_context(t, text, m.start(), end, "*"):
+            continue  # its office or hall as the place of an event: (사)한빛나눔회 사무실에서
         out.append(
             _company(
                 t,
@@ -1643,6 +1824,32 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         out = [o for o in out if not (word.start <= o.start < m.end())]
         out.append(_company(t, word.start, m.end(), name, "org.company_form_suffix", kind=t.forms[m.group().strip()]))
     return out
+
+
+def _name_runs_on(t: OrgTables, text: str, words: list[_Word], end: int, most: int = 2) -> int:
+    """Where a described name ends: it runs on over words of Kiwi's proper nouns or Latin written one space
+    apart with no particle between (``프로야구 KIA 타이거즈가``, ``프로농구 원주 DB 프로미``: a team's sponsor
+    and nickname), at most ``most`` more, never over a person's name or a title (``KIA 타이거즈 김민수 선수``)."""
+    for _ in range(most):
+        if text[end : end + 1] != " ":
+            break
+        nxt = next((x for x in words if x.start == end + 1), None)
+        if nxt is None or not nxt.tokens:
+            break
+        surface = text[nxt.start : nxt.end]
+        if (
+            not all(tag.startswith(("NNP", "SL")) for _, _, tag in nxt.tokens)
+            or _person_shaped(t, surface)
+            or t.person_titles.fullmatch(surface)
+            or t.titles.fullmatch(surface)
+            or _is_place(t, surface)
+            or surface in t.countries
+        ):
+            break
+        end = nxt.end
+        if nxt.word_end != nxt.end:
+            break  # a particle ends the name: 타이거즈가
+    return end
 
 
 def _written_out(form: str) -> bool:

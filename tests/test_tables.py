@@ -44,6 +44,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "org_suffixes.tsv": (("suffix", "kind", "needs_proper", "min_len", "apart"), ("suffix",)),
     "org_titles.tsv": (("title",), ("title",)),
     "org_venues.tsv": (("head",), ("head",)),
+    "org_name_tails.tsv": (("word",), ("word",)),
     "organizations.tsv": (("name", "kind", "aliases"), ("name",)),
     "particles.tsv": (("particle", "function", "actor"), ("particle",)),
     "qualifiers.tsv": (("word", "qualifier", "position", "particle"), ("word", "position")),
