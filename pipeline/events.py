@@ -101,7 +101,7 @@ _CLAUSE_END = re.compile(r"(?:며|고|,)\s")  # a clause closed before what foll
 _SUBJECT_MARK = re.compile(r"\s*[이가](?![가-힣])")  # a subject particle after a name (다온물류가)
 _DETERMINER = re.compile(r"(?:같은|해당)\s")  # the same, that: no relative clause
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
-_DESCRIBED_AFTER = 48  # characters after a date a founding described with its founders may close in
+_DESCRIBED_AFTER = 64  # characters after a date a founding described with its founders may close in
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
 # a direct quotation: the quoted words and the ending that reports them ("…하겠다"고 말했다)
 _QUOTE = re.compile(
@@ -193,7 +193,6 @@ class EventTables:
         staff = _alt(r["word"] for r in rows if r["role"] == "staff")
         group = _alt(r["word"] for r in rows if r["role"] == "group")
         # nouns naming an organisation (회사, 단체, 협동조합, 기업; not 시, 구, 도: 만든 도로)
-        organisation_nouns = _alt(r["word"] for r in rows if r["role"] in ("anaphor", "group") and len(r["word"]) > 1)
         affiliates = _alt(r["word"] for r in read_table("affiliate_words.tsv", data_dir))
         particles = read_table("particles.tsv", data_dir)
         acting = _alt(r["particle"] for r in particles if r["actor"] == "yes")
@@ -202,6 +201,10 @@ class EventTables:
         oblique = _alt(r["particle"] for r in particles if r["function"] in _OBLIQUE)
         say = _alt(r["stem"] for r in read_table("reporting_verbs.tsv", data_dir) if r["kind"] == "say")
         anchors = read_table("anchor_words.tsv", data_dir)
+        bodies = _alt(
+            [r["word"] for r in rows if r["role"] in ("anaphor", "group") and len(r["word"]) > 1]
+            + [r["word"] for r in anchors if r["role"] == "body"]
+        )
         # 두, 세, 네 … before a back-reference: the organisations of the last joint act (세 금융그룹은)
         counts = _alt(
             r["surface"] for r in read_table("numerals.tsv", data_dir) if r["role"] == "native" and r["value"] != "1"
@@ -350,9 +353,12 @@ class EventTables:
                 rf"(\s*(?:뒤|후|이후|이래)(?![가-힣]))?".replace(r"\ ", r"\s*")
             ),
             founded_as=re.compile(
-                rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,5}}?"
-                rf"(?:{_alt(r['word'] for r in anchors if r['role'] in ('founded', 'made'))})\s+(?:[가-힣]+\s+)?"
-                rf"[가-힣]*(?:{organisation_nouns})(?:으로|로|이다|입니다|였다)(?![가-힣])".replace(r"\ ", r"\s*")
+                rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,8}}?"
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] in ('founded', 'made'))})\s+(?:[가-힣]*[^\s,.을를]\s+)?"
+                rf"[가-힣]*(?:{bodies})(?:으로|로|이다|입니다|였다)(?![가-힣])"
+                # or how the body began (2009년 선원 아내들의 모임으로 출발해)
+                rf"|(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,5}}?[가-힣]*(?:{bodies})(?:으로|로)\s*"
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'started')})".replace(r"\ ", r"\s*")
             ),
             continued=re.compile(
                 rf"(?<![가-힣])(?:{_alt(r['word'] for r in anchors if r['role'] == 'continued')})(?![가-힣])".replace(
