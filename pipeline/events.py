@@ -1313,6 +1313,15 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 and _modifies_subject(index, text, related.end)
             )
             related = sponsor or (related if opens or _names_no_org(text, lo, hi, ms) else None)
+            if (
+                related is None
+                and carried is not None
+                and acts
+                and _PARAGRAPH.search(text, len(text[:carried_at].rstrip()), lo + lead)
+            ):
+                # past a paragraph break the dropped subject is the organisation the text is about (the one that
+                # acted most so far), not the last one acting in another paragraph
+                carried = acts.most_common(1)[0][0]
             actor = related.name if related else carried
         # 같은 복지관에: the organisation of that kind named before (a counterpart)
         same = {
