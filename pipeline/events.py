@@ -970,6 +970,22 @@ def _founding(t: EventTables, text: str, d: Mention, totals: Sequence[int]) -> b
     return m.group(1) is None or any(a > d.end for a in totals)
 
 
+def _headline_stamp(text: str, d: Mention) -> bool:
+    """A date alone on its line (with signs and a weekday) under a headline or its subtitle, a line closing on no
+    final sign or ending (``… 긴급 구호\n회원사 … 힘 보태\n\n2020.08.19``): the page's stamp, not the headline's
+    date; a date under a sentence (``…제공했습니다\n2020.3``) still dates it."""
+    start = text.rfind("\n", 0, d.start) + 1
+    stop = text.find("\n", d.end)
+    stop = len(text) if stop < 0 else stop
+    if _CONTENT.search(_WEEKDAY.sub("", text[start : d.start] + text[d.end : stop])):
+        return False
+    before = text[:start].rstrip()
+    if not before:
+        return False
+    line = before[before.rfind("\n") + 1 :].strip()
+    return bool(_CONTENT.search(line)) and not _FINAL.search(line) and not line.endswith(("다", "요"))
+
+
 def _occasion(t: EventTables, text: str, d: Mention) -> bool:
     """An occasion the act is done for or before (``연말을 맞아``, ``설을 앞두고``), not the act's own date."""
     return bool(
@@ -1011,6 +1027,7 @@ def _anchor(
         and not any(qs <= d.start < qe for qs, qe in quoted)
         and not t.stamp_before.search(text, max(0, d.start - SETTINGS.subject_after), d.start)
         and not (_FIELD_BEFORE.search(text, max(0, d.start - 3), d.start) and _LINE_CLOSE.match(text, d.end))
+        and not _headline_stamp(text, d)
     ]
     for a, d in pairwise(dates):  # 배포일시: 2024. 5. 10.(금): the weekday of a date that does not anchor does not
         if d in points and a not in points and _WEEKDAY.fullmatch(text, a.end, d.end + 1):
