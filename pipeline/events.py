@@ -1249,6 +1249,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         ):
             acting = None  # 봉사단원 30여 명과 X 주민 10명이: the passage's organisation with its own members
         reported = t.person.search(text, acting.end, hi) if acting else None
+        if reported and acting and not text[acting.end : reported.start()].strip(" )"):
+            reported = None  # 한화 이글스 선수들이: the organisation's own players act for it
+        if reported and not t.reports.search(text, lo, hi):
+            reported = None  # X는 선수들이 홈런을 칠 때마다 적립하는 기금을 모아 왔다: a person inside X's act
         if reported and reported.group(0).rstrip()[-1] in "이가":  # X는 한 기부자가 기탁했다고 밝혔다: the person gives
             acting = None
         elif acting is not None:  # 부안군은 계화농협이 기탁했다고 밝혔다: the reported clause's subject gives
