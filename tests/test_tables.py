@@ -220,6 +220,8 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "as_of",
                 "handed",
                 "made",
+                "body",
+                "started",
                 "continued",
                 "ahead_by",
                 "ongoing",
