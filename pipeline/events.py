@@ -101,6 +101,7 @@ _CLAUSE_END = re.compile(r"(?:며|고|,)\s")  # a clause closed before what foll
 _SUBJECT_MARK = re.compile(r"\s*[이가](?![가-힣])")  # a subject particle after a name (다온물류가)
 _DETERMINER = re.compile(r"(?:같은|해당)\s")  # the same, that: no relative clause
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
+_TITLE_LINE = 80  # characters a headline's or subtitle's line holds at most
 _DESCRIBED_AFTER = 64  # characters after a date a founding described with its founders may close in
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
 # a direct quotation: the quoted words and the ending that reports them ("…하겠다"고 말했다)
@@ -1138,6 +1139,7 @@ def _statements(index: TokenIndex, text: str, dates: Sequence[Mention] = ()) -> 
         cuts.append(m.end())
         if (eol := text.find("\n", m.end())) > 0:
             cuts.append(eol + 1)
+    cuts += _title_lines(text)
     cuts = sorted(set(cuts))
     if not cuts:
         return _sentences(index, text)
@@ -1150,6 +1152,21 @@ def _statements(index: TokenIndex, text: str, dates: Sequence[Mention] = ()) -> 
                 out.append((lo, c, i))
                 lo = c
         out.append((lo, hi, i))
+    return out
+
+
+def _title_lines(text: str) -> list[int]:
+    """Where the lines after a headline start, in the text's first block (before its first blank line): a headline
+    and its subtitle, short lines closing on no final sign or ending, are statements of their own (``X, 설 앞두고 …
+    꾸러미`` and ``Y와 자녀 학습비 협약도``), whatever Kiwi's sentences."""
+    block = _PARAGRAPH.search(text)
+    head = text[: block.start() if block else len(text)]
+    out, pos = [], 0
+    for line in head.split("\n")[:-1]:
+        pos += len(line) + 1
+        body = line.strip()
+        if body and len(body) <= _TITLE_LINE and not _FINAL.search(body) and not body.endswith(("다", "요")):
+            out.append(pos)
     return out
 
 
