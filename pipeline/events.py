@@ -1443,7 +1443,12 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             while k + 1 < len(orgs) and _joined(t, text, orgs[k], orgs[k + 1], index):
                 k += 1  # of a joint subject (A·B가), the last named carries its particle
             last = orgs[k] if k < len(orgs) else acting
-            if carried is None or not re.match(r"\s*[이가](?![가-힣])", text[last.end : last.end + 2]):
+            # (also past its staff: X 직원들이)
+            staffed = t.staff.match(text[last.end : last.end + _STAFF_AFTER])
+            marked = staffed.group(0).endswith(("이", "가")) if staffed else None
+            if carried is None or not (
+                marked if marked is not None else re.match(r"\s*[이가](?![가-힣])", text[last.end : last.end + 2])
+            ):
                 carried = acting.name
             if carried == acting.name:
                 carried_at = hi
