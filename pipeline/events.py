@@ -165,6 +165,7 @@ class EventTables:
     measure: re.Pattern  # a measure as the subject (배출량은, 매출이): the sentence states a figure
     owned_measure: re.Pattern  # after an ORG, a measure it owns as the subject (X의 온실가스 배출량은): X does not act
     finding: re.Pattern  # the ending of a finding (…한 것으로 나타났다): an event only when an organisation acts
+    undone: re.Pattern  # the ending of an act that did not happen (열리지 못했다): no event
     occasion_after: re.Pattern  # an occasion word after a date (연말을 맞아, 설을 앞두고): not the act's date
     ahead_after: re.Pattern  # a noun the act comes before, after a date (설 명절을 앞둔, 오는 5일 어린이날을 앞두고)
     stamp_before: re.Pattern  # a page's time-stamp word opening the date's line (입력 2019.02.28 15:26): no act
@@ -320,6 +321,9 @@ class EventTables:
             ),
             measure=re.compile(rf"(?<![가-힣])(?:{measure})(?:{subject})\s"),
             owned_measure=re.compile(rf"{_PAREN}의\s+(?:[가-힣]+\s+)?(?:{measure})(?:{subject})\s"),
+            undone=re.compile(
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'undone')})[^가-힣]*$".replace(r"\ ", r"\s*")
+            ),
             finding=re.compile(
                 rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'finding')})[^가-힣]*$".replace(r"\ ", r"\s*")
             ),
@@ -1417,6 +1421,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 or (back is not None and actor is not None)  # 회사는 …: the organisation it stands for acts
             )
             and not _copula_fact(t, index, text, lo, hi, orgs)
+            and not t.undone.search(text, lo, hi)  # 행사는 한동안 열리지 못했다: nothing was done
             and not said
             and not roundup
         ):

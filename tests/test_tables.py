@@ -222,6 +222,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "made",
                 "body",
                 "started",
+                "undone",
                 "continued",
                 "ahead_by",
                 "ongoing",
