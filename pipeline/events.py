@@ -101,7 +101,8 @@ _CLAUSE_END = re.compile(r"(?:며|고|,)\s")  # a clause closed before what foll
 _SUBJECT_MARK = re.compile(r"\s*[이가](?![가-힣])")  # a subject particle after a name (다온물류가)
 _DETERMINER = re.compile(r"(?:같은|해당)\s")  # the same, that: no relative clause
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
-_DESCRIBED_AFTER = 48  # characters after a date a founding described with its founders may close in
+_TITLE_LINE = 80  # characters a headline's or subtitle's line holds at most
+_DESCRIBED_AFTER = 64  # characters after a date a founding described with its founders may close in
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
 # a direct quotation: the quoted words and the ending that reports them ("…하겠다"고 말했다)
 _QUOTE = re.compile(
@@ -164,6 +165,7 @@ class EventTables:
     measure: re.Pattern  # a measure as the subject (배출량은, 매출이): the sentence states a figure
     owned_measure: re.Pattern  # after an ORG, a measure it owns as the subject (X의 온실가스 배출량은): X does not act
     finding: re.Pattern  # the ending of a finding (…한 것으로 나타났다): an event only when an organisation acts
+    undone: re.Pattern  # the ending of an act that did not happen (열리지 못했다): no event
     occasion_after: re.Pattern  # an occasion word after a date (연말을 맞아, 설을 앞두고): not the act's date
     ahead_after: re.Pattern  # a noun the act comes before, after a date (설 명절을 앞둔, 오는 5일 어린이날을 앞두고)
     stamp_before: re.Pattern  # a page's time-stamp word opening the date's line (입력 2019.02.28 15:26): no act
@@ -193,7 +195,6 @@ class EventTables:
         staff = _alt(r["word"] for r in rows if r["role"] == "staff")
         group = _alt(r["word"] for r in rows if r["role"] == "group")
         # nouns naming an organisation (회사, 단체, 협동조합, 기업; not 시, 구, 도: 만든 도로)
-        organisation_nouns = _alt(r["word"] for r in rows if r["role"] in ("anaphor", "group") and len(r["word"]) > 1)
         affiliates = _alt(r["word"] for r in read_table("affiliate_words.tsv", data_dir))
         particles = read_table("particles.tsv", data_dir)
         acting = _alt(r["particle"] for r in particles if r["actor"] == "yes")
@@ -202,6 +203,10 @@ class EventTables:
         oblique = _alt(r["particle"] for r in particles if r["function"] in _OBLIQUE)
         say = _alt(r["stem"] for r in read_table("reporting_verbs.tsv", data_dir) if r["kind"] == "say")
         anchors = read_table("anchor_words.tsv", data_dir)
+        bodies = _alt(
+            [r["word"] for r in rows if r["role"] in ("anaphor", "group") and len(r["word"]) > 1]
+            + [r["word"] for r in anchors if r["role"] == "body"]
+        )
         # 두, 세, 네 … before a back-reference: the organisations of the last joint act (세 금융그룹은)
         counts = _alt(
             r["surface"] for r in read_table("numerals.tsv", data_dir) if r["role"] == "native" and r["value"] != "1"
@@ -316,6 +321,9 @@ class EventTables:
             ),
             measure=re.compile(rf"(?<![가-힣])(?:{measure})(?:{subject})\s"),
             owned_measure=re.compile(rf"{_PAREN}의\s+(?:[가-힣]+\s+)?(?:{measure})(?:{subject})\s"),
+            undone=re.compile(
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'undone')})[^가-힣]*$".replace(r"\ ", r"\s*")
+            ),
             finding=re.compile(
                 rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'finding')})[^가-힣]*$".replace(r"\ ", r"\s*")
             ),
@@ -350,9 +358,12 @@ class EventTables:
                 rf"(\s*(?:뒤|후|이후|이래)(?![가-힣]))?".replace(r"\ ", r"\s*")
             ),
             founded_as=re.compile(
-                rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,5}}?"
-                rf"(?:{_alt(r['word'] for r in anchors if r['role'] in ('founded', 'made'))})\s+(?:[가-힣]+\s+)?"
-                rf"[가-힣]*(?:{organisation_nouns})(?:으로|로|이다|입니다|였다)(?![가-힣])".replace(r"\ ", r"\s*")
+                rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,8}}?"
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] in ('founded', 'made'))})\s+(?:[가-힣]*[^\s,.을를]\s+)?"
+                rf"[가-힣]*(?:{bodies})(?:으로|로|이다|입니다|였다)(?![가-힣])"
+                # or how the body began (2009년 선원 아내들의 모임으로 출발해)
+                rf"|(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,5}}?[가-힣]*(?:{bodies})(?:으로|로)\s*"
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'started')})".replace(r"\ ", r"\s*")
             ),
             continued=re.compile(
                 rf"(?<![가-힣])(?:{_alt(r['word'] for r in anchors if r['role'] == 'continued')})(?![가-힣])".replace(
@@ -964,6 +975,22 @@ def _founding(t: EventTables, text: str, d: Mention, totals: Sequence[int]) -> b
     return m.group(1) is None or any(a > d.end for a in totals)
 
 
+def _headline_stamp(text: str, d: Mention) -> bool:
+    """A date alone on its line (with signs and a weekday) under a headline or its subtitle, a line closing on no
+    final sign or ending (``… 긴급 구호\n회원사 … 힘 보태\n\n2020.08.19``): the page's stamp, not the headline's
+    date; a date under a sentence (``…제공했습니다\n2020.3``) still dates it."""
+    start = text.rfind("\n", 0, d.start) + 1
+    stop = text.find("\n", d.end)
+    stop = len(text) if stop < 0 else stop
+    if _CONTENT.search(_WEEKDAY.sub("", text[start : d.start] + text[d.end : stop])):
+        return False
+    before = text[:start].rstrip()
+    if not before:
+        return False
+    line = before[before.rfind("\n") + 1 :].strip()
+    return bool(_CONTENT.search(line)) and not _FINAL.search(line) and not line.endswith(("다", "요"))
+
+
 def _occasion(t: EventTables, text: str, d: Mention) -> bool:
     """An occasion the act is done for or before (``연말을 맞아``, ``설을 앞두고``), not the act's own date."""
     return bool(
@@ -1005,6 +1032,7 @@ def _anchor(
         and not any(qs <= d.start < qe for qs, qe in quoted)
         and not t.stamp_before.search(text, max(0, d.start - SETTINGS.subject_after), d.start)
         and not (_FIELD_BEFORE.search(text, max(0, d.start - 3), d.start) and _LINE_CLOSE.match(text, d.end))
+        and not _headline_stamp(text, d)
     ]
     for a, d in pairwise(dates):  # 배포일시: 2024. 5. 10.(금): the weekday of a date that does not anchor does not
         if d in points and a not in points and _WEEKDAY.fullmatch(text, a.end, d.end + 1):
@@ -1115,6 +1143,7 @@ def _statements(index: TokenIndex, text: str, dates: Sequence[Mention] = ()) -> 
         cuts.append(m.end())
         if (eol := text.find("\n", m.end())) > 0:
             cuts.append(eol + 1)
+    cuts += _title_lines(text)
     cuts = sorted(set(cuts))
     if not cuts:
         return _sentences(index, text)
@@ -1127,6 +1156,21 @@ def _statements(index: TokenIndex, text: str, dates: Sequence[Mention] = ()) -> 
                 out.append((lo, c, i))
                 lo = c
         out.append((lo, hi, i))
+    return out
+
+
+def _title_lines(text: str) -> list[int]:
+    """Where the lines after a headline start, in the text's first block (before its first blank line): a headline
+    and its subtitle, short lines closing on no final sign or ending, are statements of their own (``X, 설 앞두고 …
+    꾸러미`` and ``Y와 자녀 학습비 협약도``), whatever Kiwi's sentences."""
+    block = _PARAGRAPH.search(text)
+    head = text[: block.start() if block else len(text)]
+    out, pos = [], 0
+    for line in head.split("\n")[:-1]:
+        pos += len(line) + 1
+        body = line.strip()
+        if body and len(body) <= _TITLE_LINE and not _FINAL.search(body) and not body.endswith(("다", "요")):
+            out.append(pos)
     return out
 
 
@@ -1226,6 +1270,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         ):
             acting = None  # 봉사단원 30여 명과 X 주민 10명이: the passage's organisation with its own members
         reported = t.person.search(text, acting.end, hi) if acting else None
+        if reported and acting and not text[acting.end : reported.start()].strip(" )"):
+            reported = None  # 한화 이글스 선수들이: the organisation's own players act for it
+        if reported and not t.reports.search(text, lo, hi):
+            reported = None  # X는 선수들이 홈런을 칠 때마다 적립하는 기금을 모아 왔다: a person inside X's act
         if reported and reported.group(0).rstrip()[-1] in "이가":  # X는 한 기부자가 기탁했다고 밝혔다: the person gives
             acting = None
         elif acting is not None:  # 부안군은 계화농협이 기탁했다고 밝혔다: the reported clause's subject gives
@@ -1307,6 +1355,15 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 and _modifies_subject(index, text, related.end)
             )
             related = sponsor or (related if opens or _names_no_org(text, lo, hi, ms) else None)
+            if (
+                related is None
+                and carried is not None
+                and acts
+                and _PARAGRAPH.search(text, len(text[:carried_at].rstrip()), lo + lead)
+            ):
+                # past a paragraph break the dropped subject is the organisation the text is about (the one that
+                # acted most so far), not the last one acting in another paragraph
+                carried = acts.most_common(1)[0][0]
             actor = related.name if related else carried
         # 같은 복지관에: the organisation of that kind named before (a counterpart)
         same = {
@@ -1364,6 +1421,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 or (back is not None and actor is not None)  # 회사는 …: the organisation it stands for acts
             )
             and not _copula_fact(t, index, text, lo, hi, orgs)
+            and not t.undone.search(text, lo, hi)  # 행사는 한동안 열리지 못했다: nothing was done
             and not said
             and not roundup
         ):
@@ -1390,7 +1448,12 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             while k + 1 < len(orgs) and _joined(t, text, orgs[k], orgs[k + 1], index):
                 k += 1  # of a joint subject (A·B가), the last named carries its particle
             last = orgs[k] if k < len(orgs) else acting
-            if carried is None or not re.match(r"\s*[이가](?![가-힣])", text[last.end : last.end + 2]):
+            # (also past its staff: X 직원들이)
+            staffed = t.staff.match(text[last.end : last.end + _STAFF_AFTER])
+            marked = staffed.group(0).endswith(("이", "가")) if staffed else None
+            if carried is None or not (
+                marked if marked is not None else re.match(r"\s*[이가](?![가-힣])", text[last.end : last.end + 2])
+            ):
                 carried = acting.name
             if carried == acting.name:
                 carried_at = hi

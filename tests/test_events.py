@@ -214,3 +214,15 @@ def test_a_quotation_of_several_sentences_dates_none_of_them():
     )
     events = annotate(text, "2025-01-03")._.events
     assert [e.date_value for e in events] == ["2025-01-03"]
+
+
+def test_a_headline_holds_none_of_its_subtitles_names():
+    """A headline and its subtitle (short lines closing on no final sign, in the text's first block) are statements
+    of their own: the headline's event names only the headline's organisations."""
+    doc = annotate(
+        "(주)가람해운, 설 앞두고 선원 가족 200가구에 명절 꾸러미\n(사)솔내나눔회와 자녀 학습비 협약도\n\n본문.",
+        "2024-02-01",
+    )
+    assert [(e.sentence, e.orgs) for e in doc._.events] == [
+        ("(주)가람해운, 설 앞두고 선원 가족 200가구에 명절 꾸러미", ["가람해운"])
+    ]
