@@ -109,6 +109,9 @@ _QUOTE = re.compile(
     r"[“\"][^”\"]*[”\"]\s*(?:이?라?고|이?라며|며|하며)(?![가-힣])"
     r"|[“\"][^”\"\n]*[”\"](?=[^\S\n]*(?:\n|$))"  # or closing its line with no verb (◀INT▶ 김 회장 "…")
 )
+# a sentence opening with the day's occasion as an adverbial topic (이날 행사에는, 같은 날 전달식에는, □ 이날 봉사에선)
+_OCCASION_FRAME = re.compile(r"[^\w\n]*(?:이날|같은 날|당일)\s+(?:[가-힣·]+\s+){0,2}?[가-힣·]+에(?:는|선)\s")
+_LIST_BEFORE = re.compile(r"[과와]\s|,")  # an item of a list of participants before the first organisation
 _COUNTED = re.compile(r"(\d+|[가-힣]+?)\s*(?:개\s*)?([가-힣]+)$")  # 두 은행, 양사, 3개 기관: the count and the noun
 
 
@@ -187,6 +190,10 @@ class EventTables:
     handed: re.Pattern  # a sentence closing on a verb of handing over (…에 전달했다): a measure subject is the gift
     visit: re.Pattern  # a verb of visiting right after X도 (X도 찾아가): X is a place, not a subject
     headline: re.Pattern  # after a name opening a headline, its staff and a count, then a comma (X 임직원 200명, …)
+    members: re.Pattern  # after an ORG, its members counted as the subject (X 소속 28개 신협은, X 소속 어민 40여 명이)
+    joins: re.Pattern  # a verb of taking part (참석해, 함께했다): a list of participants of the day's occasion
+    takes_part: re.Pattern  # 참여: so, for a list naming two organisations or more
+    staff_with: re.Pattern  # after an ORG, its staff joined by 와/과 to more participants (X 임직원 40명과 …)
     sources: dict[str, Path]
 
     @classmethod
@@ -397,6 +404,13 @@ class EventTables:
             ),
             visit=re.compile(rf"\s+(?:{_alt(r['word'] for r in rows if r['role'] == 'visit')})"),
             headline=re.compile(rf"(?:\s+(?:{staff})+(?:{_COUNT}명)?)?{_HEADLINE_SUBJECT.pattern}"),
+            members=re.compile(
+                rf"^{_PAREN}\s+(?:{_alt(r['word'] for r in rows if r['role'] == 'member')})\s+(?:[가-힣]+\s+){{0,2}}?"
+                rf"(?:{_COUNT}(?:명|개|곳)\s*)?[가-힣]{{0,4}}?(?:들)?(?:{acting})(?![가-힣])"
+            ),
+            joins=re.compile(rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'joins')})"),
+            staff_with=re.compile(rf"\s*(?:{staff})(?:\s*등)?(?:{_COUNT}명)?(?:{comitative})\s"),
+            takes_part=re.compile(rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'takes_part')})"),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
         )
 
@@ -549,7 +563,12 @@ def _subject_strength(
     subject of a relative clause; read from Kiwi's ``ETM`` tag when the Doc's ``index`` is given). A
     headline's subject (a name opening a line with no final ending, then a comma: ``한빛건설, 성금 기탁``) is 1."""
     after = text[org.end : org.end + SETTINGS.subject_after]
-    m = t.subject.match(after) or t.staff.match(text[org.end : org.end + _STAFF_AFTER]) or t.group.match(after)
+    m = (
+        t.subject.match(after)
+        or t.staff.match(text[org.end : org.end + _STAFF_AFTER])
+        or t.group.match(after)
+        or t.members.match(text[org.end : org.end + _STAFF_AFTER])
+    )
     if (
         not m
         and t.headline.match(text, org.end)
@@ -750,10 +769,13 @@ def _relative_subject(t: EventTables, text: str, orgs: list[Mention], index: Tok
     return None
 
 
-def _names_no_org(text: str, lo: int, hi: int, ms: list[Mention]) -> bool:
+def _names_no_org(text: str, lo: int, hi: int, ms: list[Mention], index: TokenIndex | None = None) -> bool:
     """The sentence opens with a topic that is no organisation, date or amount (``이들은``, ``참가
-    학생들은``, ``이번 캠페인은``): its subject is written, not dropped."""
+    학생들은``, ``이번 캠페인은``): its subject is written, not dropped. With the Doc's ``index``, its ending must be
+    a particle (not ``남은 연탄 1만 장은``: an adnominal ending opens the sentence)."""
     m = _TOPIC.match(text, lo, hi)
+    if m is not None and index is not None and not _particle_at(index, len(text[: m.end()].rstrip()) - 1):
+        return False
     return m is not None and not any(x.start < m.end() and m.start() < x.end for x in ms)
 
 
@@ -1329,6 +1351,20 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             if back
             else None
         )
+        frame = _OCCASION_FRAME.match(text, lo + lead, hi)
+        if frame and (
+            t.joins.search(text, lo, hi)
+            or (t.takes_part.search(text, lo, hi) and len({o.name for o in orgs} | ({actor} if actor else set())) > 1)
+        ):
+            opener = next((o for o in orgs if o.start >= frame.end()), None)
+            if opener is not None and not _LIST_BEFORE.search(text, frame.end(), opener.start):
+                if t.staff_with.match(text, opener.end) and actor != opener.name:
+                    # 이날 행사에는 A 임직원과 B 회원 30명이 참여했다: the list's first organisation leads it
+                    acting, back, actor = opener, None, opener.name
+            elif carried is not None and actor != carried and not t.person.search(sentence):
+                # 이날 행사에는 회사 임직원과 A 관계자, B 회원들이 참석했다: the list opens with participants no name owns;
+                # they join the occasion the organisation acting so far holds, so it acts
+                acting, back, actor = None, None, carried
         partners: list[str] = []
         counted = t.pair.search(text, lo, hi) if actor is None else None  # 양 기관은, 두 은행은: the first acting
         plural = back is not None and topic is not None and topic[2] is not None  # 은행들은
@@ -1354,7 +1390,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 )
                 and _modifies_subject(index, text, related.end)
             )
-            related = sponsor or (related if opens or _names_no_org(text, lo, hi, ms) else None)
+            related = sponsor or (related if opens or _names_no_org(text, lo, hi, ms, index) else None)
             if (
                 related is None
                 and carried is not None

@@ -194,6 +194,9 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "visit",
                 "also",
                 "ending",
+                "member",
+                "joins",
+                "takes_part",
             },
         ),
         (
