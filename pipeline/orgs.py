@@ -667,14 +667,29 @@ def _coordinated(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
             before_last = text[members[-1].start : members[-1].end]
             if name is None and own is None and (head_kind := _suffix_kind(t, normalise(member), m, True)):
                 name = (_canonical_unknown(member), head_kind)  # a name with its own head: 다온복지관·새솔지역아동센터
+            elif name is None and own is None and any(_self_named(t, text[x.start : x.end]) for x in members):
+                # 진주시·경상국립대·남동발전·…: each member is named in full, by itself
+                kind = "academic" if member.endswith("대") else "government" if _self_named(t, member) else "other"
+                if kind != "other" or not re.search(r"[가-힣A-Za-z0-9]\s$", text[max(0, m.start - 2) : m.start]):
+                    # a bare member right after another word may be that name's unit: 남동발전 영흥본부·옹진군
+                    name = (_canonical_unknown(member), kind)
             elif name is None and own is None and len(surface) > len(before_last) + 1:
-                # not listed: the last name's own part is as long as the name before it (우리·하나|금융그룹)
+                # not listed: the last name's own part is as long as the name before it (우리·하나|금융그룹);
+                # a list with a city, county, district or a university named short (진주시·경상국립대·
+                # 남동발전·로컬푸드협동조합) lists bodies each named in full: no head is shared
                 name = (_canonical_unknown(member + surface[len(before_last) :]), last.kind)
             if name is None:
                 continue
             out = [o for o in out if o is not own]
             out.append(Org(m.start, m.end, name[0], name[1], "org.coordination"))
     return out
+
+
+def _self_named(t: OrgTables, member: str) -> bool:
+    """A member that names a body by itself: a city, county or district (진주시, 영도구), a university
+    named short (경상국립대)."""
+    key = normalise(member)
+    return len(key) >= 3 and key[-1] in "시군구대" and not key.isascii()
 
 
 # a list of names joined by middle dots, then 등 and the class of its members: KB·신한·하나 등 3대 금융그룹은
