@@ -1351,10 +1351,26 @@ def _suffix_orgs(
             # a unit right after an organisation: 서울대학교 행복연구센터, … 건축공학과 친환경건축연구실
             parent = by_end.get(prev.word_end)
         if (
+            parent is None
+            and prev is not None
+            and (_named_branch(key) or _glued_title(t, key, _named_branch))
+            and _branch_owner(t, text, prev, w)
+        ):
+            # a named branch after an unlisted proper noun of one word is that organisation's: 현대상선 부산지사
+            parent = Org(prev.start, prev.end, _canonical_unknown(text[prev.start : prev.end]), "other", "org.suffix")
+        if (
             prev is not None
             and text[prev.word_end : w.start] == " "
-            and (title := _glued_title(t, key, lambda k: bool(_regional_unit(t, k) or _unit_suffix(t, k))))
-        ):  # a head's title glued to a branch after its organisation: 도로공사 충북본부장은
+            and (
+                title := _glued_title(
+                    t,
+                    key,
+                    lambda k: bool(
+                        _regional_unit(t, k) or _unit_suffix(t, k) or (parent is not None and _named_branch(k))  # noqa: B023
+                    ),
+                )
+            )
+        ):  # a head's title glued to a branch after its organisation: 도로공사 충북본부장은, 한국동서발전 당진발전본부장
             w = _Word(w.start, w.end - len(title), w.end - len(title), w.tokens)
             surface, key = text[w.start : w.end], key[: -len(title)]
         kind = _suffix_kind(t, key, w, parent is not None)
@@ -1478,6 +1494,36 @@ def _glued_title(t: OrgTables, key: str, ok: Callable[[str], bool]) -> str:
     """The title of ``org_titles.tsv`` glued to the end of ``key`` (한빛복지관장, 충북본부장) whose rest ``ok``
     accepts as a name, or ``""``: the head's title, not part of the organisation."""
     return next((x for x in t.title_words if key.endswith(x) and len(key) > len(x) and ok(key[: -len(x)])), "")
+
+
+# the heads of a company's or an agency's named branches: 당진발전본부, 부산지사, 여수사업소
+_BRANCH_HEADS = ("본부", "지사", "지부", "지점", "사업소", "사업단")
+
+
+def _named_branch(key: str) -> bool:
+    """A branch with a name of at least two syllables before its head (당진발전본부, 부산지사), not the bare head."""
+    return any(key.endswith(h) and len(key) >= len(h) + 2 for h in _BRANCH_HEADS)
+
+
+def _branch_owner(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
+    """``prev``, one space before a named branch, is one proper noun of four syllables or more that no list
+    makes a place, a country or a person (현대상선 부산지사, 한국동서발전 당진발전본부): the branch's organisation."""
+    surface = text[prev.start : prev.end]
+    return (
+        prev.word_end == prev.end
+        and text[prev.end : w.start] == " "
+        and len(prev.tokens) == 1
+        and prev.tokens[0][2].startswith("NNP")
+        and len(surface) >= 4
+        and re.fullmatch(r"[가-힣]+", surface) is not None
+        and surface[-1] not in "시군구도읍면동리"
+        and surface not in t.places
+        and surface not in t.countries
+        and surface not in t.metro
+        and not _is_person(t, text, prev.start, prev.end)
+        and normalise(surface) not in t.suffixes
+        and not _body_kind(t, normalise(surface))  # 도로공사 충남본부: a common word for a body, named after it
+    )
 
 
 def _region_before(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
