@@ -1588,6 +1588,12 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
         start = words[first].start
         if _not_org_in_context(t, text, start, w.end, "*"):
             continue  # a head after a count is generic: 강서구 종합사회복지관 두 곳에
+        if (
+            key in t.generic
+            and all(_place_word(t, text[x.start : x.end]) for x in words[first:i])
+            and _USERS_AFTER.match(text, w.end)
+        ):
+            continue  # a place's institutions of a kind, named by their users: 금천구 지역아동센터 어린이들에게
         surface = text[start : w.end]
         # an administrative chain keeps its spaces (화성시 송산면 행정복지센터), as 대구광역시 수성구 does
         name = " ".join(surface.split()) if apart == "town" else _canonical_unknown(surface)
@@ -1602,6 +1608,23 @@ _ADMIN_LEVELS = frozenset(
     {"읍면동", "읍면", "시군구", "시군", "시도", "읍·면·동", "읍·면", "시·군·구", "시·군", "시·도"}
 )
 _COUNTY = re.compile(r"[가-힣]+(?:시|군|구)")  # the city, county or district of a town: 화성시
+
+
+def _place_word(t: OrgTables, surface: str) -> bool:
+    """A place, a city, county or district (금천구, however shaped), or a city named short that the list knows
+    (성남 for 성남시)."""
+    key = normalise(surface)
+    return (
+        _is_place(t, surface)
+        or _acting_suffix(t, key)[0] == "government"
+        or any((t.gazetteer.get(key + end) or ("", ""))[1] == "government" for end in ("시", "군"))
+    )
+
+
+# the people an institution of a kind serves, right after it: 지역아동센터 어린이들, 경로당 어르신들과
+_USERS_AFTER = re.compile(
+    r"\s+(?:어린이|아동|아이|학생|청소년|어르신|노인|주민|이용자|이용객)(?:들)?(?:에게|과|와|을|를|이|가|은|는|의|도|\s|$)"
+)
 
 
 def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found: list[Org], apart: str) -> bool:
@@ -1781,9 +1804,19 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
                 continue
         # a name after a word that describes it: 유통업체 메가마트, 특장차 제조업체인 한빛특장
         described = t.descriptors.search(text[max(0, w.start - SETTINGS.affiliate_before) : w.start])
+        clash = [(s, e) for s, e in taken if s < w.end and w.start < e]
         if (
             described
-            and not any(s < w.end and w.start < e for s, e in taken)
+            # (a word found alone gives way to the name it opens: 프로야구 한화 이글스, not 한화)
+            and (
+                not clash
+                or (
+                    all(w.start <= s and e <= w.end for s, e in clash)
+                    and w.word_end == w.end
+                    and _name_runs_on(t, text, words, w.end) > w.end
+                    and _NICKNAME.fullmatch(text[w.end + 1 : _name_runs_on(t, text, words, w.end)]) is not None
+                )
+            )
             and _named(t, text, w)
             # a person named with a title after, not a name described: 이 단체 한수민 사무국장은
             and not (_person_shaped(t, text[w.start : w.end]) and t.person_titles.match(text, _next_word(text, w.end)))
@@ -1808,6 +1841,7 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             # a name of several proper words keeps its spaces (KIA 타이거즈, 피스윈즈 재팬)
             name = " ".join(map(_canonical_unknown, surface.split())) if ran > end else _canonical_unknown(surface)
             kind = t.descriptor_kinds[described.group("word")]
+            out = [o for o in out if not (w.start <= o.start and o.end <= ran)]
             out.append(_company(t, w.start, ran, surface, "org.described", name, kind))
     for m in t.quoted.finditer(text):
         # a name in quotes after the word that describes it or its written-out form: 협력단체 '다온 어린이 쉼터'
@@ -1887,6 +1921,10 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
     return out
 
 
+# a team's nickname after its sponsor: a transliterated plural or Latin (이글스, 타이거즈, FC, DB 프로미 stays out)
+_NICKNAME = re.compile(r"[가-힣]+[스즈]|[A-Za-z]+")
+
+
 def _name_runs_on(t: OrgTables, text: str, words: list[_Word], end: int, most: int = 2) -> int:
     """Where a described name ends: it runs on over words of Kiwi's proper nouns or Latin written one space
     apart with no particle between (``프로야구 KIA 타이거즈가``, ``프로농구 원주 DB 프로미``: a team's sponsor
@@ -1900,7 +1938,8 @@ def _name_runs_on(t: OrgTables, text: str, words: list[_Word], end: int, most: i
         surface = text[nxt.start : nxt.end]
         if (
             not all(tag.startswith(("NNP", "SL")) for _, _, tag in nxt.tokens)
-            or _person_shaped(t, surface)
+            # (a nickname in a transliterated plural is no Korean given name: 한화 이글스, 삼성 라이온즈)
+            or (_person_shaped(t, surface) and not surface.endswith(("스", "즈")))
             or t.person_titles.fullmatch(surface)
             or t.titles.fullmatch(surface)
             or _is_place(t, surface)
