@@ -1496,8 +1496,8 @@ def _glued_title(t: OrgTables, key: str, ok: Callable[[str], bool]) -> str:
     return next((x for x in t.title_words if key.endswith(x) and len(key) > len(x) and ok(key[: -len(x)])), "")
 
 
-# the heads of a company's or an agency's named branches: 당진발전본부, 부산지사, 여수사업소
-_BRANCH_HEADS = ("본부", "지사", "지부", "지점", "사업소", "사업단")
+# the heads of a company's or an agency's named branches: 당진발전본부, 부산지사, 여수사업소 (a bank's 지점 is internal)
+_BRANCH_HEADS = ("본부", "지사", "지부", "사업소")
 
 
 def _named_branch(key: str) -> bool:
