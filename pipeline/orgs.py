@@ -667,14 +667,29 @@ def _coordinated(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
             before_last = text[members[-1].start : members[-1].end]
             if name is None and own is None and (head_kind := _suffix_kind(t, normalise(member), m, True)):
                 name = (_canonical_unknown(member), head_kind)  # a name with its own head: 다온복지관·새솔지역아동센터
+            elif name is None and own is None and any(_self_named(t, text[x.start : x.end]) for x in members):
+                # 진주시·경상국립대·남동발전·…: each member is named in full, by itself
+                kind = "academic" if member.endswith("대") else "government" if _self_named(t, member) else "other"
+                if kind != "other" or not re.search(r"[가-힣A-Za-z0-9]\s$", text[max(0, m.start - 2) : m.start]):
+                    # a bare member right after another word may be that name's unit: 남동발전 영흥본부·옹진군
+                    name = (_canonical_unknown(member), kind)
             elif name is None and own is None and len(surface) > len(before_last) + 1:
-                # not listed: the last name's own part is as long as the name before it (우리·하나|금융그룹)
+                # not listed: the last name's own part is as long as the name before it (우리·하나|금융그룹);
+                # a list with a city, county, district or a university named short (진주시·경상국립대·
+                # 남동발전·로컬푸드협동조합) lists bodies each named in full: no head is shared
                 name = (_canonical_unknown(member + surface[len(before_last) :]), last.kind)
             if name is None:
                 continue
             out = [o for o in out if o is not own]
             out.append(Org(m.start, m.end, name[0], name[1], "org.coordination"))
     return out
+
+
+def _self_named(t: OrgTables, member: str) -> bool:
+    """A member that names a body by itself: a city, county or district (진주시, 영도구), a university
+    named short (경상국립대)."""
+    key = normalise(member)
+    return len(key) >= 3 and key[-1] in "시군구대" and not key.isascii()
 
 
 # a list of names joined by middle dots, then 등 and the class of its members: KB·신한·하나 등 3대 금융그룹은
@@ -1336,10 +1351,26 @@ def _suffix_orgs(
             # a unit right after an organisation: 서울대학교 행복연구센터, … 건축공학과 친환경건축연구실
             parent = by_end.get(prev.word_end)
         if (
+            parent is None
+            and prev is not None
+            and (_named_branch(key) or _glued_title(t, key, _named_branch))
+            and _branch_owner(t, text, prev, w)
+        ):
+            # a named branch after an unlisted proper noun of one word is that organisation's: 현대상선 부산지사
+            parent = Org(prev.start, prev.end, _canonical_unknown(text[prev.start : prev.end]), "other", "org.suffix")
+        if (
             prev is not None
             and text[prev.word_end : w.start] == " "
-            and (title := _glued_title(t, key, lambda k: bool(_regional_unit(t, k) or _unit_suffix(t, k))))
-        ):  # a head's title glued to a branch after its organisation: 도로공사 충북본부장은
+            and (
+                title := _glued_title(
+                    t,
+                    key,
+                    lambda k: bool(
+                        _regional_unit(t, k) or _unit_suffix(t, k) or (parent is not None and _named_branch(k))  # noqa: B023
+                    ),
+                )
+            )
+        ):  # a head's title glued to a branch after its organisation: 도로공사 충북본부장은, 한국동서발전 당진발전본부장
             w = _Word(w.start, w.end - len(title), w.end - len(title), w.tokens)
             surface, key = text[w.start : w.end], key[: -len(title)]
         kind = _suffix_kind(t, key, w, parent is not None)
@@ -1465,6 +1496,36 @@ def _glued_title(t: OrgTables, key: str, ok: Callable[[str], bool]) -> str:
     return next((x for x in t.title_words if key.endswith(x) and len(key) > len(x) and ok(key[: -len(x)])), "")
 
 
+# the heads of a company's or an agency's named branches: 당진발전본부, 부산지사, 여수사업소 (a bank's 지점 is internal)
+_BRANCH_HEADS = ("본부", "지사", "지부", "사업소")
+
+
+def _named_branch(key: str) -> bool:
+    """A branch with a name of at least two syllables before its head (당진발전본부, 부산지사), not the bare head."""
+    return any(key.endswith(h) and len(key) >= len(h) + 2 for h in _BRANCH_HEADS)
+
+
+def _branch_owner(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
+    """``prev``, one space before a named branch, is one proper noun of four syllables or more that no list
+    makes a place, a country or a person (현대상선 부산지사, 한국동서발전 당진발전본부): the branch's organisation."""
+    surface = text[prev.start : prev.end]
+    return (
+        prev.word_end == prev.end
+        and text[prev.end : w.start] == " "
+        and len(prev.tokens) == 1
+        and prev.tokens[0][2].startswith("NNP")
+        and len(surface) >= 4
+        and re.fullmatch(r"[가-힣]+", surface) is not None
+        and surface[-1] not in "시군구도읍면동리"
+        and surface not in t.places
+        and surface not in t.countries
+        and surface not in t.metro
+        and not _is_person(t, text, prev.start, prev.end)
+        and normalise(surface) not in t.suffixes
+        and not _body_kind(t, normalise(surface))  # 도로공사 충남본부: a common word for a body, named after it
+    )
+
+
 def _region_before(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
     """``prev`` is a province, a city or a county (충남, 부산, 익산시), alone and one space before ``w``."""
     surface = text[prev.start : prev.end]
@@ -1527,6 +1588,12 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
         start = words[first].start
         if _not_org_in_context(t, text, start, w.end, "*"):
             continue  # a head after a count is generic: 강서구 종합사회복지관 두 곳에
+        if (
+            key in t.generic
+            and all(_place_word(t, text[x.start : x.end]) for x in words[first:i])
+            and _USERS_AFTER.match(text, w.end)
+        ):
+            continue  # a place's institutions of a kind, named by their users: 금천구 지역아동센터 어린이들에게
         surface = text[start : w.end]
         # an administrative chain keeps its spaces (화성시 송산면 행정복지센터), as 대구광역시 수성구 does
         name = " ".join(surface.split()) if apart == "town" else _canonical_unknown(surface)
@@ -1541,6 +1608,23 @@ _ADMIN_LEVELS = frozenset(
     {"읍면동", "읍면", "시군구", "시군", "시도", "읍·면·동", "읍·면", "시·군·구", "시·군", "시·도"}
 )
 _COUNTY = re.compile(r"[가-힣]+(?:시|군|구)")  # the city, county or district of a town: 화성시
+
+
+def _place_word(t: OrgTables, surface: str) -> bool:
+    """A place, a city, county or district (금천구, however shaped), or a city named short that the list knows
+    (성남 for 성남시)."""
+    key = normalise(surface)
+    return (
+        _is_place(t, surface)
+        or _acting_suffix(t, key)[0] == "government"
+        or any((t.gazetteer.get(key + end) or ("", ""))[1] == "government" for end in ("시", "군"))
+    )
+
+
+# the people an institution of a kind serves, right after it: 지역아동센터 어린이들, 경로당 어르신들과
+_USERS_AFTER = re.compile(
+    r"\s+(?:어린이|아동|아이|학생|청소년|어르신|노인|주민|이용자|이용객)(?:들)?(?:에게|과|와|을|를|이|가|은|는|의|도|\s|$)"
+)
 
 
 def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found: list[Org], apart: str) -> bool:
@@ -1720,9 +1804,19 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
                 continue
         # a name after a word that describes it: 유통업체 메가마트, 특장차 제조업체인 한빛특장
         described = t.descriptors.search(text[max(0, w.start - SETTINGS.affiliate_before) : w.start])
+        clash = [(s, e) for s, e in taken if s < w.end and w.start < e]
         if (
             described
-            and not any(s < w.end and w.start < e for s, e in taken)
+            # (a word found alone gives way to the name it opens: 프로야구 한화 이글스, not 한화)
+            and (
+                not clash
+                or (
+                    all(w.start <= s and e <= w.end for s, e in clash)
+                    and w.word_end == w.end
+                    and _name_runs_on(t, text, words, w.end) > w.end
+                    and _NICKNAME.fullmatch(text[w.end + 1 : _name_runs_on(t, text, words, w.end)]) is not None
+                )
+            )
             and _named(t, text, w)
             # a person named with a title after, not a name described: 이 단체 한수민 사무국장은
             and not (_person_shaped(t, text[w.start : w.end]) and t.person_titles.match(text, _next_word(text, w.end)))
@@ -1747,6 +1841,7 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             # a name of several proper words keeps its spaces (KIA 타이거즈, 피스윈즈 재팬)
             name = " ".join(map(_canonical_unknown, surface.split())) if ran > end else _canonical_unknown(surface)
             kind = t.descriptor_kinds[described.group("word")]
+            out = [o for o in out if not (w.start <= o.start and o.end <= ran)]
             out.append(_company(t, w.start, ran, surface, "org.described", name, kind))
     for m in t.quoted.finditer(text):
         # a name in quotes after the word that describes it or its written-out form: 협력단체 '다온 어린이 쉼터'
@@ -1826,6 +1921,10 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
     return out
 
 
+# a team's nickname after its sponsor: a transliterated plural or Latin (이글스, 타이거즈, FC, DB 프로미 stays out)
+_NICKNAME = re.compile(r"[가-힣]+[스즈]|[A-Za-z]+")
+
+
 def _name_runs_on(t: OrgTables, text: str, words: list[_Word], end: int, most: int = 2) -> int:
     """Where a described name ends: it runs on over words of Kiwi's proper nouns or Latin written one space
     apart with no particle between (``프로야구 KIA 타이거즈가``, ``프로농구 원주 DB 프로미``: a team's sponsor
@@ -1839,7 +1938,8 @@ def _name_runs_on(t: OrgTables, text: str, words: list[_Word], end: int, most: i
         surface = text[nxt.start : nxt.end]
         if (
             not all(tag.startswith(("NNP", "SL")) for _, _, tag in nxt.tokens)
-            or _person_shaped(t, surface)
+            # (a nickname in a transliterated plural is no Korean given name: 한화 이글스, 삼성 라이온즈)
+            or (_person_shaped(t, surface) and not surface.endswith(("스", "즈")))
             or t.person_titles.fullmatch(surface)
             or t.titles.fullmatch(surface)
             or _is_place(t, surface)
