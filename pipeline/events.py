@@ -72,7 +72,8 @@ _LINE_AFTER = re.compile(r"[^\S\n]*(?:\n|$)")  # matched at the name's end
 # what may open a headline's line before its subject: a bracketed tag and names joined by · ([보도자료] A·B은행, …)
 _HEADLINE_LEAD = re.compile(
     r"[^\S\n]*(?:[\[【<][^\]】>\n]{1,12}[\]】>][^\S\n]*)?(?:[^\s,·ㆍ](?:[^\n,·ㆍ]{0,10}[^\s,·ㆍ])?[·ㆍ][^\S\n]*)*"
-)  # an item may hold a space (대전 대덕구·)
+    r"(?:[가-힣]{2,4}[^\S\n]+)?"
+)  # an item may hold a space (대전 대덕구·); one word may go before the name (대전 한밭신협, 벌크선사 팬오션,)
 _HEADLINE_SUBJECT = re.compile(r",(?![^\n]*다[.!][^\S\n]*(?:\n|$))")
 # what may stand between a name and its particle: a parenthesis (중소기업사랑나눔재단(이사장 김정호)은), or its
 # closing bracket when the name is itself in brackets (정보통신산업진흥원(NIPA)과)
@@ -169,6 +170,9 @@ class EventTables:
     owned_measure: re.Pattern  # after an ORG, a measure it owns as the subject (X의 온실가스 배출량은): X does not act
     finding: re.Pattern  # the ending of a finding (…한 것으로 나타났다): an event only when an organisation acts
     undone: re.Pattern  # the ending of an act that did not happen (열리지 못했다): no event
+    crowd: re.Pattern  # a sentence opening with a count of people as its subject (주민 7명은, 3분의 1가량은)
+    crowd_staff: re.Pattern  # a staff word in that subject: the staff act for their organisation
+    crowd_act: re.Pattern  # a verb of taking part in or receiving an organisation's act (참여했다, 받았다, 전달했다)
     occasion_after: re.Pattern  # an occasion word after a date (연말을 맞아, 설을 앞두고): not the act's date
     ahead_after: re.Pattern  # a noun the act comes before, after a date (설 명절을 앞둔, 오는 5일 어린이날을 앞두고)
     stamp_before: re.Pattern  # a page's time-stamp word opening the date's line (입력 2019.02.28 15:26): no act
@@ -331,6 +335,14 @@ class EventTables:
             undone=re.compile(
                 rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'undone')})[^가-힣]*$".replace(r"\ ", r"\s*")
             ),
+            crowd=re.compile(
+                # a few words (no topic among them), then the subject: a count of people or households, a share, or
+                # a thing of people (주민들의 겨울나기는); staff, whose acts are their organisation's, are no crowd
+                rf"^(?:(?![^\s(,]*[^에\s][은는]\s)[^\s(,]+\s+){{0,8}}?(?:[가-힣]*\s*{_COUNT}(?:명|가구|세대)(?:가량|쯤|정도)?"
+                rf"|[가-힣]*\d+\s*분의\s*\d+(?:가량|쯤|정도)?|[가-힣]+들의\s+[가-힣]+)(?:은|는|이|가)\s"
+            ),
+            crowd_staff=re.compile(rf"(?:{staff})"),
+            crowd_act=re.compile(_alt(r["word"] for r in anchors if r["role"] == "crowd_act").replace(r"\ ", r"\s*")),
             finding=re.compile(
                 rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'finding')})[^가-힣]*$".replace(r"\ ", r"\s*")
             ),
@@ -574,7 +586,10 @@ def _subject_strength(
         and t.headline.match(text, org.end)
         and (
             _LINE_BEFORE.search(text[max(0, org.start - 3) : org.start])
-            or _HEADLINE_LEAD.fullmatch(text, text.rfind("\n", 0, org.start) + 1, org.start)
+            # a headline's part after … opens like a line (… 소아암 병동…원주 DB 프로미, 성탄절 선물 전달)
+            or _HEADLINE_LEAD.fullmatch(
+                text, max(text.rfind("\n", 0, org.start), text.rfind("…", 0, org.start)) + 1, org.start
+            )
         )
     ):
         return 1
@@ -1458,6 +1473,18 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             )
             and not _copula_fact(t, index, text, lo, hi, orgs)
             and not t.undone.search(text, lo, hi)  # 행사는 한동안 열리지 못했다: nothing was done
+            # people or a count as the subject, no organisation named, no act of taking part or receiving
+            # (수료생 가운데 7명은 올해 입학한다, 주민들의 겨울나기는 힘겹다): what befalls people, no organisation's act
+            and not (
+                not orgs
+                and not sources
+                and back is None
+                and acting is None
+                and not any(m.label == "MONEY" for m in ms)
+                and (crowd := t.crowd.match(sentence)) is not None
+                and not t.crowd_staff.search(crowd.group(0))
+                and not t.crowd_act.search(sentence)
+            )
             and not said
             and not roundup
         ):

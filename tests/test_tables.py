@@ -227,6 +227,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "body",
                 "started",
                 "undone",
+                "crowd_act",
                 "continued",
                 "ahead_by",
                 "ongoing",
