@@ -341,7 +341,7 @@ class EventTables:
                 rf"^(?:(?![^\s(,]*[^에\s][은는]\s)[^\s(,]+\s+){{0,8}}?(?:[가-힣]*\s*{_COUNT}(?:명|가구|세대)(?:가량|쯤|정도)?"
                 rf"|[가-힣]*\d+\s*분의\s*\d+(?:가량|쯤|정도)?|[가-힣]+들의\s+[가-힣]+)(?:은|는|이|가)\s"
             ),
-            crowd_staff=re.compile(rf"(?:{staff})"),
+            crowd_staff=re.compile(rf"(?<![가-힣])(?:{staff})"),
             crowd_act=re.compile(_alt(r["word"] for r in anchors if r["role"] == "crowd_act").replace(r"\ ", r"\s*")),
             finding=re.compile(
                 rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'finding')})[^가-힣]*$".replace(r"\ ", r"\s*")
