@@ -1382,6 +1382,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 acting, back, actor = None, None, carried
         partners: list[str] = []
         counted = t.pair.search(text, lo, hi) if actor is None else None  # 양 기관은, 두 은행은: the first acting
+        # a counted topic opening the sentence (세 기관은 … 협약을 맺었으며, A가 …하고 B는 …) is its subject, before the
+        # subjects of its later clauses and before a bare noun read as a back-reference (두 회사는)
+        opening = t.pair.match(text, lo + lead, hi)
+        if opening is not None and opening.group(0).rstrip().endswith(("은", "는")):
+            counted = opening
         plural = back is not None and topic is not None and topic[2] is not None  # 은행들은
         if counted or plural:
             count, noun = _counted(t, counted[1]) if counted else (None, back[0] if back else "")
@@ -1392,6 +1397,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 group = [groups[-1][0], *groups[-1][len(groups[-1]) - count + 1 :]]
             if group is not None:
                 actor, partners = group[0], group[1:]
+                if counted is opening:
+                    acting, back = None, None
         if actor is None and not t.person.search(sentence):  # a person as the subject: no organisation acts
             # a subject that names no organisation (이들은 넥슨재단이 마련한 교육과정에 따라 배운다): the
             # organisation that prepared or runs what it speaks of acts, else the one carried over
@@ -1533,6 +1540,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if (joint or here) and actor is not None and len(names) > 1:
             first = {o.name: o.start for o in reversed(orgs)}  # the participants in text order, actor first
             groups.append([actor, *sorted((n for n in names if n != actor), key=lambda n: first.get(n, hi))])
+        # parallel clauses, each with its own topic (A는 …이고, B는 …다): a later 두 회사는 counts them
+        topics = list(dict.fromkeys(o.name for o in orgs if _subject_strength(t, text, o, index, starts) == 2))
+        if len(topics) > 1 and topics not in groups[-1:]:
+            groups.append(topics)
         for chain in _chains(t, text, orgs, index):  # a joint subject (A와 B는, 신한·우리은행이): its organisations
             if acting is not None and chain[0] == acting.name and chain not in groups[-1:]:
                 groups.append(chain)
