@@ -250,8 +250,10 @@ class EventTables:
                 rf"^{_PAREN}(?:(?:\s+[가-힣]{{0,8}}?(?:{units}))?(?:{acting})|\s+(?:{also}))(?![가-힣])"
             ),
             staff=re.compile(
-                rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?{_BETWEEN}"
-                rf"(?:(?:{staff})+(?:\s+(?:{staff}))?|['‘][^'’\n]{{1,12}}['’](?={_COUNT}명))"  # or a title: '프레시 매니저' 40명
+                # not past an apposition naming another body (X 계열사인 Y 임직원도: Y's staff)
+                rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?"
+                + _BETWEEN.replace(r"[^\s()]+\s+", rf"(?!(?:{affiliates})인\s)[^\s()]+\s+", 1)
+                + rf"(?:(?:{staff})+(?:\s+(?:{staff}))?|['‘][^'’\n]{{1,12}}['’](?={_COUNT}명))"  # or a title: '프레시 매니저' 40명
                 rf"(?:\s*등)?(?:{_COUNT}명)?(?:(?:{comitative})\s+{_BETWEEN}[^\s()]*?명)?(?:들)?(?:{acting})(?![가-힣])"
             ),
             group=re.compile(
