@@ -172,6 +172,7 @@ class EventTables:
     undone: re.Pattern  # the ending of an act that did not happen (열리지 못했다): no event
     crowd: re.Pattern  # a sentence opening with a count of people as its subject (주민 7명은, 3분의 1가량은)
     crowd_staff: re.Pattern  # a staff word in that subject: the staff act for their organisation
+    changed: re.Pattern  # a reported change of a figure closing the sentence (… 줄었다고 밝혔다): a statistic
     crowd_act: re.Pattern  # a verb of taking part in or receiving an organisation's act (참여했다, 받았다, 전달했다)
     occasion_after: re.Pattern  # an occasion word after a date (연말을 맞아, 설을 앞두고): not the act's date
     ahead_after: re.Pattern  # a noun the act comes before, after a date (설 명절을 앞둔, 오는 5일 어린이날을 앞두고)
@@ -342,6 +343,12 @@ class EventTables:
                 # a thing of people (주민들의 겨울나기는); staff, whose acts are their organisation's, are no crowd
                 rf"^(?:(?![^\s(,]*[^에\s][은는]\s)[^\s(,]+\s+){{0,8}}?(?:[가-힣]*\s*{_COUNT}(?:명|가구|세대)(?:가량|쯤|정도)?"
                 rf"|[가-힣]*\d+\s*분의\s*\d+(?:가량|쯤|정도)?|[가-힣]+들의\s+[가-힣]+)(?:은|는|이|가)\s"
+            ),
+            changed=re.compile(
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'changed')})고\s+(?:[가-힣]+\s+)?"
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'said')})(?:다|습니다)[^가-힣]*$".replace(
+                    r"\ ", r"\s*"
+                )
             ),
             crowd_staff=re.compile(rf"(?<![가-힣])(?:{staff})"),
             crowd_act=re.compile(_alt(r["word"] for r in anchors if r["role"] == "crowd_act").replace(r"\ ", r"\s*")),
@@ -993,14 +1000,25 @@ def _amount_item(m: Mention) -> str:
     return f"{format_number(m.value)} {m.unit}"
 
 
+# after a year, a bound before or after it on an adnominal verb (1995년 이전에 지은 주택, 2000년 이후 태어난 아동): the
+# year classifies the noun
+_BOUND_ADNOMINAL = re.compile(r"\s*(?:이전|이후)에?\s+[가-힣]*(?:은|된|진|난|한)\s+[가-힣]")
+# after a year, a goal it dates (2050년 탄소중립 달성을 목표로): a target, not the act's date
+_TARGET_AFTER = re.compile(r"(?:[^\S\n]+[가-힣]+){1,3}?(?:을|를)\s+목표로(?![가-힣])")
+
+
 def _classifies(t: EventTables, text: str, d: Mention) -> bool:
-    """The date, a year, only classifies the noun after it: ``2023년도 신입사원``, ``2023년 2학기 장학생``."""
+    """The date, a year, only classifies the noun after it: ``2023년도 신입사원``, ``2023년 2학기 장학생``, ``1995년 이전에
+    지은 주택``; or dates a target (``2050년 탄소중립 달성을 목표로``)."""
     after = text[d.end : d.end + SETTINGS.comparison_after + 4]
     value = try_parse(d.value)
     if value is None or value.grain != "year":  # 2023년 3월 신입사원 200명을 뽑았다: the act's month
         return False
     return bool(
-        t.classifies_after.match(after) or (text[d.start : d.end].endswith("년도") and re.match(r"\s+[가-힣]", after))
+        t.classifies_after.match(after)
+        or (text[d.start : d.end].endswith("년도") and re.match(r"\s+[가-힣]", after))
+        or _BOUND_ADNOMINAL.match(text, d.end)
+        or _TARGET_AFTER.match(text, d.end)
     )
 
 
@@ -1319,6 +1337,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             acting = _reported_subject(t, text, acting, orgs, index, lo, hi, starts) or acting
         if acting is not None and t.titled_with.search(text, max(lo, acting.start - _STAFF_AFTER), acting.start):
             acting = None  # 김영호 대표와 이수진 X재단 이사장 등이: the organisation acting so far and X
+        if acting is not None and acting.name in {m.name for m in sources}:
+            acting = None  # X에 따르면 … 지역 신협 조합원은 …: the source's own figure, not its act
         if acting is not None and t.owned_measure.match(text, acting.end):
             acting = None  # X의 온실가스 배출량은 … 줄었다: X's figure, not X's act
         if (
@@ -1478,10 +1498,12 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                     and not standing
                 )
                 or acting is not None
-                or (back is not None and actor is not None)  # 회사는 …: the organisation it stands for acts
+                # 회사는 …: the organisation it stands for acts (not the source cited: X에 따르면 … 신협 조합원은 …)
+                or (back is not None and actor is not None and actor not in {m.name for m in sources})
             )
             and not _copula_fact(t, index, text, lo, hi, orgs)
             and not t.undone.search(text, lo, hi)  # 행사는 한동안 열리지 못했다: nothing was done
+            and not t.changed.search(text, lo, hi)  # 기부 물품이 40% 줄었다고 밝혔다: a figure, no act
             # people or a count as the subject, no organisation named, no act of taking part or receiving
             # (수료생 가운데 7명은 올해 입학한다, 주민들의 겨울나기는 힘겹다): what befalls people, no organisation's act
             and not (

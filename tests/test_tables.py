@@ -228,6 +228,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "started",
                 "undone",
                 "crowd_act",
+                "changed",
                 "continued",
                 "ahead_by",
                 "ongoing",
