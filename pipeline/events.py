@@ -1396,19 +1396,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             or (t.takes_part.search(text, lo, hi) and len({o.name for o in orgs} | ({actor} if actor else set())) > 1)
         ):
             opener = next((o for o in orgs if o.start >= frame.end()), None)
-            # the organisation holding the occasion: the one the passage is about (acting most so far)
-            holder = acts.most_common(1)[0][0] if acts else carried
-            if (
-                holder is not None
-                and actor != holder
-                and len({o.name for o in orgs} - {holder}) > 1  # a list of participants (A와 B가)
-                and not (opener is not None and opener.name.startswith(holder))
-                and not t.person.search(sentence)
-            ):
-                # 이날 공연에는 A합창단과 B 단원 5명이 올랐다: performers and helpers joining the occasion are
-                # counterparts; the organisation holding it acts (not its own unit: 이날 X 부산지사 직원 25명과 …)
-                acting, back, actor = None, None, holder
-            elif opener is not None and not _LIST_BEFORE.search(text, frame.end(), opener.start):
+            if opener is not None and not _LIST_BEFORE.search(text, frame.end(), opener.start):
                 if t.staff_with.match(text, opener.end) and actor != opener.name:
                     # 이날 행사에는 A 임직원과 B 회원 30명이 참여했다: the list's first organisation leads it
                     acting, back, actor = opener, None, opener.name
