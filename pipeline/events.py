@@ -1005,13 +1005,11 @@ def _amount_item(m: Mention) -> str:
 # after a year, a bound before or after it on an adnominal verb (1995년 이전에 지은 주택, 2000년 이후 태어난 아동): the
 # year classifies the noun
 _BOUND_ADNOMINAL = re.compile(r"\s*(?:이전|이후)에?\s+[가-힣]*(?:은|된|진|난|한)\s+[가-힣]")
-# after a year, a goal it dates (2050년 탄소중립 달성을 목표로): a target, not the act's date
-_TARGET_AFTER = re.compile(r"(?:[^\S\n]+[가-힣]+){1,3}?(?:을|를)\s+목표로(?![가-힣])")
 
 
 def _classifies(t: EventTables, text: str, d: Mention) -> bool:
     """The date, a year, only classifies the noun after it: ``2023년도 신입사원``, ``2023년 2학기 장학생``, ``1995년 이전에
-    지은 주택``; or dates a target (``2050년 탄소중립 달성을 목표로``)."""
+    지은 주택``."""
     after = text[d.end : d.end + SETTINGS.comparison_after + 4]
     value = try_parse(d.value)
     if value is None or value.grain != "year":  # 2023년 3월 신입사원 200명을 뽑았다: the act's month
@@ -1020,7 +1018,6 @@ def _classifies(t: EventTables, text: str, d: Mention) -> bool:
         t.classifies_after.match(after)
         or (text[d.start : d.end].endswith("년도") and re.match(r"\s+[가-힣]", after))
         or _BOUND_ADNOMINAL.match(text, d.end)
-        or _TARGET_AFTER.match(text, d.end)
     )
 
 
