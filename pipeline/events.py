@@ -72,7 +72,8 @@ _LINE_AFTER = re.compile(r"[^\S\n]*(?:\n|$)")  # matched at the name's end
 # what may open a headline's line before its subject: a bracketed tag and names joined by · ([보도자료] A·B은행, …)
 _HEADLINE_LEAD = re.compile(
     r"[^\S\n]*(?:[\[【<][^\]】>\n]{1,12}[\]】>][^\S\n]*)?(?:[^\s,·ㆍ](?:[^\n,·ㆍ]{0,10}[^\s,·ㆍ])?[·ㆍ][^\S\n]*)*"
-)  # an item may hold a space (대전 대덕구·)
+    r"(?:[가-힣]{2,4}[^\S\n]+)?"
+)  # an item may hold a space (대전 대덕구·); one word may go before the name (대전 한밭신협, 벌크선사 팬오션,)
 _HEADLINE_SUBJECT = re.compile(r",(?![^\n]*다[.!][^\S\n]*(?:\n|$))")
 # what may stand between a name and its particle: a parenthesis (중소기업사랑나눔재단(이사장 김정호)은), or its
 # closing bracket when the name is itself in brackets (정보통신산업진흥원(NIPA)과)
@@ -169,6 +170,10 @@ class EventTables:
     owned_measure: re.Pattern  # after an ORG, a measure it owns as the subject (X의 온실가스 배출량은): X does not act
     finding: re.Pattern  # the ending of a finding (…한 것으로 나타났다): an event only when an organisation acts
     undone: re.Pattern  # the ending of an act that did not happen (열리지 못했다): no event
+    crowd: re.Pattern  # a sentence opening with a count of people as its subject (주민 7명은, 3분의 1가량은)
+    crowd_staff: re.Pattern  # a staff word in that subject: the staff act for their organisation
+    changed: re.Pattern  # a reported change of a figure closing the sentence (… 줄었다고 밝혔다): a statistic
+    crowd_act: re.Pattern  # a verb of taking part in or receiving an organisation's act (참여했다, 받았다, 전달했다)
     occasion_after: re.Pattern  # an occasion word after a date (연말을 맞아, 설을 앞두고): not the act's date
     ahead_after: re.Pattern  # a noun the act comes before, after a date (설 명절을 앞둔, 오는 5일 어린이날을 앞두고)
     stamp_before: re.Pattern  # a page's time-stamp word opening the date's line (입력 2019.02.28 15:26): no act
@@ -246,8 +251,10 @@ class EventTables:
                 rf"^{_PAREN}(?:(?:\s+[가-힣]{{0,8}}?(?:{units}))?(?:{acting})|\s+(?:{also}))(?![가-힣])"
             ),
             staff=re.compile(
-                rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?{_BETWEEN}"
-                rf"(?:(?:{staff})+(?:\s+(?:{staff}))?|['‘][^'’\n]{{1,12}}['’](?={_COUNT}명))"  # or a title: '프레시 매니저' 40명
+                # not past an apposition naming another body (X 계열사인 Y 임직원도: Y's staff)
+                rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?"
+                + _BETWEEN.replace(r"[^\s()]+\s+", rf"(?!(?:{affiliates})인\s)[^\s()]+\s+", 1)
+                + rf"(?:(?:{staff})+(?:\s+(?:{staff}))?|['‘][^'’\n]{{1,12}}['’](?={_COUNT}명))"  # or a title: '프레시 매니저' 40명
                 rf"(?:\s*등)?(?:{_COUNT}명)?(?:(?:{comitative})\s+{_BETWEEN}[^\s()]*?명)?(?:들)?(?:{acting})(?![가-힣])"
             ),
             group=re.compile(
@@ -330,6 +337,22 @@ class EventTables:
             owned_measure=re.compile(rf"{_PAREN}의\s+(?:[가-힣]+\s+)?(?:{measure})(?:{subject})\s"),
             undone=re.compile(
                 rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'undone')})[^가-힣]*$".replace(r"\ ", r"\s*")
+            ),
+            crowd=re.compile(
+                # a few words (no topic among them), then the subject: a count of people or households, a share, or
+                # a thing of people (주민들의 겨울나기는); staff, whose acts are their organisation's, are no crowd
+                rf"^(?:(?![^\s(,]*[^에\s][은는]\s)[^\s(,]+\s+){{0,8}}?(?:[가-힣]*\s*{_COUNT}(?:명|가구|세대)(?:가량|쯤|정도)?"
+                rf"|[가-힣]*\d+\s*분의\s*\d+(?:가량|쯤|정도)?|[가-힣]+들의\s+[가-힣]+)(?:은|는|이|가)\s"
+            ),
+            changed=re.compile(
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'changed')})고\s+(?:[가-힣]+\s+)?"
+                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'said')})(?:다|습니다)[^가-힣]*$".replace(
+                    r"\ ", r"\s*"
+                )
+            ),
+            crowd_staff=re.compile(rf"(?<![가-힣])(?:{staff})"),
+            crowd_act=re.compile(
+                _alt(r["word"] for r in anchors if r["role"] in ("crowd_act", "handed")).replace(r"\ ", r"\s*")
             ),
             finding=re.compile(
                 rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'finding')})[^가-힣]*$".replace(r"\ ", r"\s*")
@@ -574,7 +597,10 @@ def _subject_strength(
         and t.headline.match(text, org.end)
         and (
             _LINE_BEFORE.search(text[max(0, org.start - 3) : org.start])
-            or _HEADLINE_LEAD.fullmatch(text, text.rfind("\n", 0, org.start) + 1, org.start)
+            # a headline's part after … opens like a line (… 소아암 병동…원주 DB 프로미, 성탄절 선물 전달)
+            or _HEADLINE_LEAD.fullmatch(
+                text, max(text.rfind("\n", 0, org.start), text.rfind("…", 0, org.start)) + 1, org.start
+            )
         )
     ):
         return 1
@@ -976,14 +1002,22 @@ def _amount_item(m: Mention) -> str:
     return f"{format_number(m.value)} {m.unit}"
 
 
+# after a year, a bound before or after it on an adnominal verb (1995년 이전에 지은 주택, 2000년 이후 태어난 아동): the
+# year classifies the noun
+_BOUND_ADNOMINAL = re.compile(r"\s*(?:이전|이후)에?\s+[가-힣]*(?:은|된|진|난|한)\s+[가-힣]")
+
+
 def _classifies(t: EventTables, text: str, d: Mention) -> bool:
-    """The date, a year, only classifies the noun after it: ``2023년도 신입사원``, ``2023년 2학기 장학생``."""
+    """The date, a year, only classifies the noun after it: ``2023년도 신입사원``, ``2023년 2학기 장학생``, ``1995년 이전에
+    지은 주택``."""
     after = text[d.end : d.end + SETTINGS.comparison_after + 4]
     value = try_parse(d.value)
     if value is None or value.grain != "year":  # 2023년 3월 신입사원 200명을 뽑았다: the act's month
         return False
     return bool(
-        t.classifies_after.match(after) or (text[d.start : d.end].endswith("년도") and re.match(r"\s+[가-힣]", after))
+        t.classifies_after.match(after)
+        or (text[d.start : d.end].endswith("년도") and re.match(r"\s+[가-힣]", after))
+        or _BOUND_ADNOMINAL.match(text, d.end)
     )
 
 
@@ -1302,6 +1336,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             acting = _reported_subject(t, text, acting, orgs, index, lo, hi, starts) or acting
         if acting is not None and t.titled_with.search(text, max(lo, acting.start - _STAFF_AFTER), acting.start):
             acting = None  # 김영호 대표와 이수진 X재단 이사장 등이: the organisation acting so far and X
+        if acting is not None and acting.name in {m.name for m in sources}:
+            acting = None  # X에 따르면 … 지역 신협 조합원은 …: the source's own figure, not its act
         if acting is not None and t.owned_measure.match(text, acting.end):
             acting = None  # X의 온실가스 배출량은 … 줄었다: X's figure, not X's act
         if (
@@ -1367,6 +1403,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 acting, back, actor = None, None, carried
         partners: list[str] = []
         counted = t.pair.search(text, lo, hi) if actor is None else None  # 양 기관은, 두 은행은: the first acting
+        # a counted topic opening the sentence (세 기관은 … 협약을 맺었으며, A가 …하고 B는 …) is its subject, before the
+        # subjects of its later clauses and before a bare noun read as a back-reference (두 회사는)
+        opening = t.pair.match(text, lo + lead, hi)
+        if opening is not None and opening.group(0).rstrip().endswith(("은", "는")):
+            counted = opening
         plural = back is not None and topic is not None and topic[2] is not None  # 은행들은
         if counted or plural:
             count, noun = _counted(t, counted[1]) if counted else (None, back[0] if back else "")
@@ -1377,6 +1418,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 group = [groups[-1][0], *groups[-1][len(groups[-1]) - count + 1 :]]
             if group is not None:
                 actor, partners = group[0], group[1:]
+                if counted is opening:
+                    acting, back = None, None
         if actor is None and not t.person.search(sentence):  # a person as the subject: no organisation acts
             # a subject that names no organisation (이들은 넥슨재단이 마련한 교육과정에 따라 배운다): the
             # organisation that prepared or runs what it speaks of acts, else the one carried over
@@ -1454,10 +1497,24 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                     and not standing
                 )
                 or acting is not None
-                or (back is not None and actor is not None)  # 회사는 …: the organisation it stands for acts
+                # 회사는 …: the organisation it stands for acts (not the source cited: X에 따르면 … 신협 조합원은 …)
+                or (back is not None and actor is not None and actor not in {m.name for m in sources})
             )
             and not _copula_fact(t, index, text, lo, hi, orgs)
             and not t.undone.search(text, lo, hi)  # 행사는 한동안 열리지 못했다: nothing was done
+            and not t.changed.search(text, lo, hi)  # 기부 물품이 40% 줄었다고 밝혔다: a figure, no act
+            # people or a count as the subject, no organisation named, no act of taking part or receiving
+            # (수료생 가운데 7명은 올해 입학한다, 주민들의 겨울나기는 힘겹다): what befalls people, no organisation's act
+            and not (
+                not orgs
+                and not sources
+                and back is None
+                and acting is None
+                and not any(m.label == "MONEY" for m in ms)
+                and (crowd := t.crowd.match(sentence)) is not None
+                and not t.crowd_staff.search(crowd.group(0))
+                and not t.crowd_act.search(sentence)
+            )
             and not said
             and not roundup
         ):
@@ -1506,6 +1563,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if (joint or here) and actor is not None and len(names) > 1:
             first = {o.name: o.start for o in reversed(orgs)}  # the participants in text order, actor first
             groups.append([actor, *sorted((n for n in names if n != actor), key=lambda n: first.get(n, hi))])
+        # parallel clauses, each with its own topic (A는 …이고, B는 …다): a later 두 회사는 counts them
+        topics = list(dict.fromkeys(o.name for o in orgs if _subject_strength(t, text, o, index, starts) == 2))
+        if len(topics) > 1 and topics not in groups[-1:]:
+            groups.append(topics)
         for chain in _chains(t, text, orgs, index):  # a joint subject (A와 B는, 신한·우리은행이): its organisations
             if acting is not None and chain[0] == acting.name and chain not in groups[-1:]:
                 groups.append(chain)

@@ -227,6 +227,8 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "body",
                 "started",
                 "undone",
+                "crowd_act",
+                "changed",
                 "continued",
                 "ahead_by",
                 "ongoing",
