@@ -1018,7 +1018,7 @@ def _headline_stamp(text: str, d: Mention) -> bool:
     if not before:
         return False
     line = before[before.rfind("\n") + 1 :].strip()
-    return bool(_CONTENT.search(line)) and not _FINAL.search(line) and not line.endswith(("다", "요"))
+    return bool(_CONTENT.search(line)) and _open_line(line)
 
 
 def _occasion(t: EventTables, text: str, d: Mention) -> bool:
@@ -1189,6 +1189,11 @@ def _statements(index: TokenIndex, text: str, dates: Sequence[Mention] = ()) -> 
     return out
 
 
+def _open_line(line: str) -> bool:
+    """A stripped line closing on no final sign or ending, as a headline or a subtitle does (``… 장학금 전달``)."""
+    return not _FINAL.search(line) and not line.endswith(("다", "요"))
+
+
 def _title_lines(text: str) -> list[int]:
     """Where the lines after a headline start, in the text's first block (before its first blank line): a headline
     and its subtitle, short lines closing on no final sign or ending, are statements of their own (``X, 설 앞두고 …
@@ -1199,7 +1204,7 @@ def _title_lines(text: str) -> list[int]:
     for line in head.split("\n")[:-1]:
         pos += len(line) + 1
         body = line.strip()
-        if body and len(body) <= _TITLE_LINE and not _FINAL.search(body) and not body.endswith(("다", "요")):
+        if body and len(body) <= _TITLE_LINE and _open_line(body):
             out.append(pos)
     return out
 

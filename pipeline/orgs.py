@@ -1183,7 +1183,7 @@ def _contractions(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
     # the first line (to a line break, or two spaces where a scraper joined the lines) is a headline when it has
     # no sentence ending (… 장학금 전달, not … 벼를 벴다.)
     cut = min((i for i in (text.find("\n"), text.find("  ")) if i > 0), default=0)
-    titled = cut if not text[:cut].rstrip().endswith((".", "다")) else 0
+    titled = cut if not _closes_sentence(text[:cut]) else 0
     titled = _sub_headline(text, titled)
     for i, (o, key) in enumerate(zip(found, keys, strict=True)):
         if key in t.gazetteer or o.kind == "government":
@@ -2289,6 +2289,11 @@ def _joined_to_office(text: str, end: int, found: list[Org]) -> bool:
     return m is not None and any(o.start == m.end() and o.kind == "government" for o in found)
 
 
+def _closes_sentence(line: str) -> bool:
+    """A line that ends as a sentence does (``… 벼를 벴다.``), not as a headline (``… 장학금 전달``)."""
+    return line.rstrip().endswith((".", "다"))
+
+
 def _sub_headline(text: str, titled: int) -> int:
     """Where the headline ends, past a sub-headline: one more line right under the headline, then a blank line,
     with no sentence ending (``…어린이날엔 선물 2천 세트\\n과천시·지역아동센터연합회와 3자 협약, …\\n\\n[…]``)."""
@@ -2296,6 +2301,6 @@ def _sub_headline(text: str, titled: int) -> int:
         return titled
     end = text.find("\n\n", titled + 1)
     line = text[titled + 1 : end]
-    if end < 0 or "\n" in line or line.rstrip().endswith((".", "다")):
+    if end < 0 or "\n" in line or _closes_sentence(line):
         return titled
     return end
