@@ -204,9 +204,16 @@ class EventTables:
     @classmethod
     def load(cls, data_dir: str | Path | None = None) -> EventTables:
         rows = read_table("actor_words.tsv", data_dir)
-        staff = _alt(r["word"] for r in rows if r["role"] == "staff")
-        group = _alt(r["word"] for r in rows if r["role"] == "group")
-        # nouns naming an organisation (회사, 단체, 협동조합, 기업; not 시, 구, 도: 만든 도로)
+        anchors = read_table("anchor_words.tsv", data_dir)
+
+        def actor(*roles: str) -> str:  # the words of actor_words.tsv with one of these roles, as alternatives
+            return _alt(r["word"] for r in rows if r["role"] in roles)
+
+        def anchor(*roles: str) -> str:  # the same for anchor_words.tsv
+            return _alt(r["word"] for r in anchors if r["role"] in roles)
+
+        staff = actor("staff")
+        group = actor("group")
         affiliates = _alt(r["word"] for r in read_table("affiliate_words.tsv", data_dir))
         particles = read_table("particles.tsv", data_dir)
         acting = _alt(r["particle"] for r in particles if r["actor"] == "yes")
@@ -214,7 +221,7 @@ class EventTables:
         comitative = _alt(r["particle"] for r in particles if r["function"] == "comitative")
         oblique = _alt(r["particle"] for r in particles if r["function"] in _OBLIQUE)
         say = _alt(r["stem"] for r in read_table("reporting_verbs.tsv", data_dir) if r["kind"] == "say")
-        anchors = read_table("anchor_words.tsv", data_dir)
+        # nouns naming an organisation (회사, 단체, 협동조합, 기업, 모임; not 시, 구, 도: 만든 도로)
         bodies = _alt(
             [r["word"] for r in rows if r["role"] in ("anaphor", "group") and len(r["word"]) > 1]
             + [r["word"] for r in anchors if r["role"] == "body"]
@@ -223,26 +230,29 @@ class EventTables:
         counts = _alt(
             r["surface"] for r in read_table("numerals.tsv", data_dir) if r["role"] == "native" and r["value"] != "1"
         )
-        comparison = _alt(r["word"] for r in anchors if r["role"] == "comparison").replace(r"\ ", r"\s*")
-        classified = _alt(r["word"] for r in anchors if r["role"] == "classifies")
-        term = _alt(r["word"] for r in anchors if r["role"] == "term")
-        measure = _alt(r["word"] for r in anchors if r["role"] == "measure")
+        comparison = anchor("comparison").replace(r"\ ", r"\s*")
+        classified = anchor("classifies")
+        term = anchor("term")
+        measure = anchor("measure")
         # 을 앞두고 → 을 (하루|사흘|3일 …)? 앞두고: how long ahead may stand between
-        ahead_by = rf"(?:(?:{_alt(r['word'] for r in anchors if r['role'] == 'ahead_by')}|\d+\s*일)\s+)?"
+        ahead_by = rf"(?:(?:{anchor('ahead_by')}|\d+\s*일)\s+)?"
         ahead = "|".join(
             re.escape(w).replace(r"\ ", rf"\s*{ahead_by}", 1)
             for w in sorted((r["word"] for r in anchors if r["role"] == "ahead"), key=len, reverse=True)
         )
-        anaphor_words = _alt(r["word"] for r in rows if r["role"] == "anaphor")
+        anaphor_words = actor("anaphor")
         # 양사, 두 은행, 세 기관: a count of organisations named before (group 1)
         counted_ref = (
-            rf"(?<![가-힣])((?:{_alt(r['word'] for r in rows if r['role'] == 'pair')}"
+            rf"(?<![가-힣])((?:{actor('pair')}"
             rf"|(?:{counts})\s+[가-힣]*?(?:{anaphor_words})"
             rf"|(?<![\d,.])[2-9]\s*개\s*(?:{anaphor_words})))"  # 4개 기관, 3개 단체: the count written in digits
         )
-        person_words = _alt(r["word"] for r in rows if r["role"] == "person")
-        units = _alt(r["word"] for r in rows if r["role"] == "unit")
-        also = _alt(r["word"] for r in rows if r["role"] == "also")  # X 역시: X도
+        person_words = actor("person")
+        units = actor("unit")
+        also = actor("also")  # X 역시: X도
+        said_close = (
+            rf"(?:{anchor('said')})(?:다|습니다)[^가-힣]*$"  # a sentence closing on a verb of saying (…고 밝혔다.)
+        )
         numbers = {r["surface"]: int(r["value"]) for r in read_table("numerals.tsv", data_dir) if r["role"] == "native"}
         numbers.update({r["word"]: 2 for r in rows if r["role"] == "both"})
         return cls(
@@ -297,47 +307,37 @@ class EventTables:
                 rf"(?:{_alt(r['particle'] for r in particles if '+' not in r['function'])})?(?![가-힣])"
             ),
             plural=re.compile(
-                rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'plural')})"
+                rf"(?<![가-힣])(?:{actor('plural')})"
                 rf"(?:{oblique})(?![가-힣])"
             ),
-            any_before=re.compile(rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'any')})\s+$"),
+            any_before=re.compile(rf"(?<![가-힣])(?:{actor('any')})\s+$"),
             joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
             pair=re.compile(  # with its staff: 두 회사 임직원 300여 명은
                 (counted_ref + rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(?:들)?(?:{acting})\s").replace(r"\ ", r"\s*")
             ),
             counted_oblique=re.compile((counted_ref + rf"(?:{oblique})(?![가-힣])").replace(r"\ ", r"\s*")),
             said=re.compile(
-                rf"\s*(?:(?:{_alt(r['word'] for r in anchors if r['role'] == 'speech')})(?:을|를|의)?\s+"
+                rf"\s*(?:(?:{anchor('speech')})(?:을|를|의)?\s+"
                 rf"|(?![^\s]*(?:을|를)\s)\S+\s+){{0,3}}?"
-                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'said')})(?:다|습니다)[^가-힣]*$".replace(
-                    r"\ ", r"\s*"
-                )
+                rf"{said_close}".replace(r"\ ", r"\s*")
             ),
-            sponsor=re.compile(
-                rf"{_PAREN}(?:의)?\s*(?:{_alt(r['word'] for r in rows if r['role'] == 'sponsor')})(?![가-힣])".replace(
-                    r"\ ", r"\s*"
-                )
-            ),
+            sponsor=re.compile(rf"{_PAREN}(?:의)?\s*(?:{actor('sponsor')})(?![가-힣])".replace(r"\ ", r"\s*")),
             person=re.compile(
                 rf"(?:^|\s)(?:{person_words})(?:들)?(?:\s+[가-힣]{{1,4}})?"
                 rf"(?:{subject}|{_alt(r['particle'] for r in particles if r['function'] == 'additive')})\s"
             ),
             owner=re.compile(rf"^{_PAREN}의\s+(?:[가-힣]+\s+)?[가-힣]+?(?:{subject})(?![가-힣])"),
             activities=re.compile(
-                rf"^{_PAREN}의\s+(?:\S+\s+){{0,2}}(?:{_alt(r['word'] for r in rows if r['role'] == 'activity')})"
+                rf"^{_PAREN}의\s+(?:\S+\s+){{0,2}}(?:{actor('activity')})"
                 rf"(?:을|를|입니다|이다)(?![가-힣])"
             ),
             plans=frozenset(r["word"] for r in anchors if r["role"] == "plan"),
             futures=frozenset(r["word"] for r in anchors if r["role"] == "future"),
-            cited=re.compile(_alt(r["word"] for r in anchors if r["role"] == "source").replace(r"\ ", r"\s*")),
-            planned=re.compile(
-                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'plan')})(?:이다|다|입니다)[^가-힣]*$"
-            ),
+            cited=re.compile(anchor("source").replace(r"\ ", r"\s*")),
+            planned=re.compile(rf"(?:{anchor('plan')})(?:이다|다|입니다)[^가-힣]*$"),
             measure=re.compile(rf"(?<![가-힣])(?:{measure})(?:{subject})\s"),
             owned_measure=re.compile(rf"{_PAREN}의\s+(?:[가-힣]+\s+)?(?:{measure})(?:{subject})\s"),
-            undone=re.compile(
-                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'undone')})[^가-힣]*$".replace(r"\ ", r"\s*")
-            ),
+            undone=re.compile(rf"(?:{anchor('undone')})[^가-힣]*$".replace(r"\ ", r"\s*")),
             crowd=re.compile(
                 # a few words (no topic among them), then the subject: a count of people or households, a share, or
                 # a thing of people (주민들의 겨울나기는); staff, whose acts are their organisation's, are no crowd
@@ -345,95 +345,69 @@ class EventTables:
                 rf"|[가-힣]*\d+\s*분의\s*\d+(?:가량|쯤|정도)?|[가-힣]+들의\s+[가-힣]+)(?:은|는|이|가)\s"
             ),
             changed=re.compile(
-                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'changed')})고\s+(?:[가-힣]+\s+)?"
-                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'said')})(?:다|습니다)[^가-힣]*$".replace(
-                    r"\ ", r"\s*"
-                )
+                rf"(?:{anchor('changed')})고\s+(?:[가-힣]+\s+)?"
+                rf"{said_close}".replace(r"\ ", r"\s*")
             ),
             crowd_staff=re.compile(rf"(?<![가-힣])(?:{staff})"),
-            crowd_act=re.compile(
-                _alt(r["word"] for r in anchors if r["role"] in ("crowd_act", "handed")).replace(r"\ ", r"\s*")
-            ),
-            finding=re.compile(
-                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'finding')})[^가-힣]*$".replace(r"\ ", r"\s*")
-            ),
+            crowd_act=re.compile(anchor("crowd_act", "handed").replace(r"\ ", r"\s*")),
+            finding=re.compile(rf"(?:{anchor('finding')})[^가-힣]*$".replace(r"\ ", r"\s*")),
             stamp_before=re.compile(
                 rf"(?:(?:^|\n|\d[^\S\n]+|[|/])[^\S\n]*(?:\[[^\]\n]{{1,12}}\][^\S\n]*)?[\[(]?"  # [보도자료] 배포일시:
-                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'stamp')})"
-                rf"|(?:{_alt(r['word'] for r in anchors if r['role'] == 'stamp_field')}))[^\S\n]*[:：]?[^\S\n]*$"
+                rf"(?:{anchor('stamp')})"
+                rf"|(?:{anchor('stamp_field')}))[^\S\n]*[:：]?[^\S\n]*$"
             ),
-            contact=re.compile(
-                rf"(?<![^\n])[^\S\n]*(?:{_alt(r['word'] for r in anchors if r['role'] == 'contact')})[^\S\n]*[:：]".replace(
-                    r"\ ", r"\s*"
-                )
-            ),
-            roundup=re.compile(_alt(r["word"] for r in anchors if r["role"] == "roundup").replace(r"\ ", r"\s*")),
-            occasion_after=re.compile(
-                rf"^\s*(?:{_alt(r['word'] for r in anchors if r['role'] == 'occasion')}|{ahead})(?![가-힣])".replace(
-                    r"\ ", r"\s*"
-                )
-            ),
+            contact=re.compile(rf"(?<![^\n])[^\S\n]*(?:{anchor('contact')})[^\S\n]*[:：]".replace(r"\ ", r"\s*")),
+            roundup=re.compile(anchor("roundup").replace(r"\ ", r"\s*")),
+            occasion_after=re.compile(rf"^\s*(?:{anchor('occasion')}|{ahead})(?![가-힣])".replace(r"\ ", r"\s*")),
             ahead_after=re.compile(rf"\s+[가-힣]+?(?:{ahead})(?![가-힣])".replace(r"\ ", r"\s*")),
             report_after=re.compile(rf"^\s+(?:[가-힣]+\s+){{0,3}}?(?:{say})"),
             reports=re.compile(rf"다고\s+(?:\S+\s+){{0,2}}?(?:{say})[가-힣]*[^가-힣]*$"),
             comparison_after=re.compile(rf"^\s*(?:{comparison})"),
             classifies_after=re.compile(rf"^\s+(?:\d+(?:{term})\s+)?(?:{classified})"),
-            founds=re.compile(
-                rf"\s*[이가]\s+(?:{_alt(r['word'] for r in anchors if r['role'] == 'founded')})(?![가-힣])".replace(
-                    r"\ ", r"\s*"
-                )
-            ),
+            founds=re.compile(rf"\s*[이가]\s+(?:{anchor('founded')})(?![가-힣])".replace(r"\ ", r"\s*")),
             founded_after=re.compile(
-                rf"(?:에|에는)?\s+(?:{_alt(r['word'] for r in anchors if r['role'] == 'founded')})(?![가-힣])"
+                rf"(?:에|에는)?\s+(?:{anchor('founded')})(?![가-힣])"
                 rf"(\s*(?:뒤|후|이후|이래)(?![가-힣]))?".replace(r"\ ", r"\s*")
             ),
             founded_as=re.compile(
                 rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,8}}?"
-                rf"(?:{_alt(r['word'] for r in anchors if r['role'] in ('founded', 'made'))})\s+(?:[가-힣]*[^\s,.을를]\s+)?"
+                rf"(?:{anchor('founded', 'made')})\s+(?:[가-힣]*[^\s,.을를]\s+)?"
                 rf"[가-힣]*(?:{bodies})(?:으로|로|이다|입니다|였다)(?![가-힣])"
                 # or how the body began (2009년 선원 아내들의 모임으로 출발해)
                 rf"|(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,5}}?[가-힣]*(?:{bodies})(?:으로|로)\s*"
-                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'started')})".replace(r"\ ", r"\s*")
+                rf"(?:{anchor('started')})".replace(r"\ ", r"\s*")
             ),
-            continued=re.compile(
-                rf"(?<![가-힣])(?:{_alt(r['word'] for r in anchors if r['role'] == 'continued')})(?![가-힣])".replace(
-                    r"\ ", r"\s*"
-                )
-            ),
+            continued=re.compile(rf"(?<![가-힣])(?:{anchor('continued')})(?![가-힣])".replace(r"\ ", r"\s*")),
             background_after=re.compile(
                 rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,3}}?"
-                rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'background')})(?![가-힣])".replace(
-                    r"\ ", r"\s*"
-                )
+                rf"(?:{anchor('background')})(?![가-힣])".replace(r"\ ", r"\s*")
                 # or a disaster running since the date (지난해 9월부터 이어진 호주 남동부 대형 산불로)
-                + rf"|부터\s+(?:{_alt(r['word'] for r in anchors if r['role'] == 'ongoing')})\s+(?:[^\s,.]+\s+){{0,3}}?"
-                rf"[가-힣]*(?:{_alt(r['word'] for r in anchors if r['role'] == 'disaster')})"
+                + rf"|부터\s+(?:{anchor('ongoing')})\s+(?:[^\s,.]+\s+){{0,3}}?"
+                rf"[가-힣]*(?:{anchor('disaster')})"
                 # or a happening named by a noun, past words that are no object or verb of an act (2018년 9월 술라웨시섬
                 # 강진 이후, 2019년 4월 산불로; not 2023년 5월 성금을 모아 산불로 …)
                 + (
                     rf"|(?:에|에는)?\s+(?:[^\s,.]*[^\s,.을를고며서해여]\s+){{0,3}}?[가-힣]*"
-                    rf"(?:{_alt(r['word'] for r in anchors if r['role'] in ('disaster', 'happening'))})\s*"
-                    rf"(?:{_alt(r['word'] for r in anchors if r['role'] == 'happening_after')})(?![가-힣])"
+                    rf"(?:{anchor('disaster', 'happening')})\s*"
+                    rf"(?:{anchor('happening_after')})(?![가-힣])"
                 )
             ),
             numbers=numbers,
-            as_of=re.compile(rf"\s*(?:{_alt(r['word'] for r in anchors if r['role'] == 'as_of')})(?![가-힣])"),
+            as_of=re.compile(rf"\s*(?:{anchor('as_of')})(?![가-힣])"),
             own_members=re.compile(rf"(?:^|\s)(?:{staff}){_COUNT}명\s*(?:{comitative})\s"),
             head_staff=re.compile(
                 rf"(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{staff})(?:들)?(?:{_COUNT}명)?(?:{acting})(?![가-힣])"
             ),
-            handed=re.compile(
-                rf"(?<![가-힣])(?:{_alt(r['word'] for r in anchors if r['role'] == 'handed')})[가-힣]*[^가-힣]*$"
-            ),
-            visit=re.compile(rf"\s+(?:{_alt(r['word'] for r in rows if r['role'] == 'visit')})"),
+            handed=re.compile(rf"(?<![가-힣])(?:{anchor('handed')})[가-힣]*[^가-힣]*$"),
+            visit=re.compile(rf"\s+(?:{actor('visit')})"),
             headline=re.compile(rf"(?:\s+(?:{staff})+(?:{_COUNT}명)?)?{_HEADLINE_SUBJECT.pattern}"),
             members=re.compile(
-                rf"^{_PAREN}\s+(?:{_alt(r['word'] for r in rows if r['role'] == 'member')})\s+(?:[가-힣]+\s+){{0,2}}?"
+                rf"^{_PAREN}\s+(?:{actor('member')})\s+(?:[가-힣]+\s+){{0,2}}?"
                 rf"(?:{_COUNT}(?:명|개|곳)\s*)?[가-힣]{{0,4}}?(?:들)?(?:{acting})(?![가-힣])"
             ),
-            joins=re.compile(rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'joins')})"),
+            joins=re.compile(rf"(?<![가-힣])(?:{actor('joins')})"),
             staff_with=re.compile(rf"\s*(?:{staff})(?:\s*등)?(?:{_COUNT}명)?(?:{comitative})\s"),
-            takes_part=re.compile(rf"(?<![가-힣])(?:{_alt(r['word'] for r in rows if r['role'] == 'takes_part')})"),
+            takes_part=re.compile(rf"(?<![가-힣])(?:{actor('takes_part')})"),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
         )
 
@@ -1044,7 +1018,7 @@ def _headline_stamp(text: str, d: Mention) -> bool:
     if not before:
         return False
     line = before[before.rfind("\n") + 1 :].strip()
-    return bool(_CONTENT.search(line)) and not _FINAL.search(line) and not line.endswith(("다", "요"))
+    return bool(_CONTENT.search(line)) and _open_line(line)
 
 
 def _occasion(t: EventTables, text: str, d: Mention) -> bool:
@@ -1215,6 +1189,11 @@ def _statements(index: TokenIndex, text: str, dates: Sequence[Mention] = ()) -> 
     return out
 
 
+def _open_line(line: str) -> bool:
+    """A stripped line closing on no final sign or ending, as a headline or a subtitle does (``… 장학금 전달``)."""
+    return not _FINAL.search(line) and not line.endswith(("다", "요"))
+
+
 def _title_lines(text: str) -> list[int]:
     """Where the lines after a headline start, in the text's first block (before its first blank line): a headline
     and its subtitle, short lines closing on no final sign or ending, are statements of their own (``X, 설 앞두고 …
@@ -1225,7 +1204,7 @@ def _title_lines(text: str) -> list[int]:
     for line in head.split("\n")[:-1]:
         pos += len(line) + 1
         body = line.strip()
-        if body and len(body) <= _TITLE_LINE and not _FINAL.search(body) and not body.endswith(("다", "요")):
+        if body and len(body) <= _TITLE_LINE and _open_line(body):
             out.append(pos)
     return out
 

@@ -205,6 +205,8 @@ class OrgTables:
     bylines: tuple[re.Pattern, ...]  # datelines, bylines, credits: group `name` is the outlet
     metro: dict[str, str]  # a special or metropolitan city as written (대구, 대구시, 대구광역시) → its full name
     districts: frozenset[tuple[str, str]]  # (full city name, district) pairs of metro_districts.tsv
+    district_cities: dict[str, frozenset[str]]  # a district → every metropolitan city that has one so named
+    joined_later: frozenset[str]  # districts that joined their city on a date (군위군): another province's before
     metro_district: re.Pattern  # a city form, then one of the districts: groups `city`, `district`
     name_tails: frozenset[str]  # words apart after a name that belong to it (피스윈즈 재팬)
     sources: dict[str, Path]
@@ -305,6 +307,11 @@ class OrgTables:
             bylines=tuple(re.compile(r["pattern"]) for r in read_table("org_bylines.tsv", base)),
             metro=metro,
             districts=frozenset((r["city"], r["district"]) for r in district_rows),
+            district_cities={
+                d: frozenset(r["city"] for r in district_rows if r["district"] == d)
+                for d in {r["district"] for r in district_rows}
+            },
+            joined_later=frozenset(r["district"] for r in district_rows if r["note"].startswith("part of")),
             metro_district=re.compile(
                 rf"(?<![가-힣])(?P<city>{_alt(metro)})\s*(?P<district>{_alt({r['district'] for r in district_rows})})청?"
             ),
@@ -536,18 +543,19 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
         if (tag.endswith("ETM") and not tag.startswith("VCP") and (k == 0 or not index.tags[k - 1].startswith("VCP")))
         or (tag == "MM" and text[b:e] in _KIND_DETERMINERS)
     }
-    found = _suffix_orgs(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed, modifier_ends)
+    taken = [(p.start, p.end) for p in blocked] + suppressed  # spans no rule may bring back
+    found = _suffix_orgs(t, text, words, found, taken, modifier_ends)
     found = _apart_heads(t, text, words, found)
     found = _company_forms(t, text, words, found)
     found = _coordinated(t, text, words, found)
     found = _list_class(t, text, found)
     found = _acronyms(t, text, found, token_starts, token_ends)
     before_acting = len(found)
-    found = _acting(t, text, index, words, found, [(p.start, p.end) for p in blocked] + suppressed, modifier_ends)
+    found = _acting(t, text, index, words, found, taken, modifier_ends)
     if len(found) > before_acting:  # a name found acting defines its short form too: 한국동서발전(이하 동서발전)은
         found = _acronyms(t, text, found, token_starts, token_ends)
     found = _former_names(t, text, words, found)
-    found = _repeated(t, text, words, found, [(p.start, p.end) for p in blocked] + suppressed)
+    found = _repeated(t, text, words, found, taken)
     found = _name_tails(t, text, found)
     found = _heads_named(t, text, found)
     found = _unit_heads(t, text, words, found)
@@ -668,15 +676,14 @@ def _coordinated(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
             if name is None and own is None and (head_kind := _suffix_kind(t, normalise(member), m, True)):
                 name = (_canonical_unknown(member), head_kind)  # a name with its own head: 다온복지관·새솔지역아동센터
             elif name is None and own is None and any(_self_named(t, text[x.start : x.end]) for x in members):
-                # 진주시·경상국립대·남동발전·…: each member is named in full, by itself
+                # a list with a city, county, district or a university named short (진주시·경상국립대·남동발전·
+                # 로컬푸드협동조합) lists bodies each named in full, by itself: no head is shared
                 kind = "academic" if member.endswith("대") else "government" if _self_named(t, member) else "other"
                 if kind != "other" or not re.search(r"[가-힣A-Za-z0-9]\s$", text[max(0, m.start - 2) : m.start]):
                     # a bare member right after another word may be that name's unit: 남동발전 영흥본부·옹진군
                     name = (_canonical_unknown(member), kind)
             elif name is None and own is None and len(surface) > len(before_last) + 1:
-                # not listed: the last name's own part is as long as the name before it (우리·하나|금융그룹);
-                # a list with a city, county, district or a university named short (진주시·경상국립대·
-                # 남동발전·로컬푸드협동조합) lists bodies each named in full: no head is shared
+                # not listed: the last name's own part is as long as the name before it (우리·하나|금융그룹)
                 name = (_canonical_unknown(member + surface[len(before_last) :]), last.kind)
             if name is None:
                 continue
@@ -825,7 +832,7 @@ def _acting(
     words: list[_Word],
     found: list[Org],
     blocked: list[tuple[int, int]],
-    modifier_ends: frozenset | set = frozenset(),
+    modifier_ends: set[int],
 ) -> list[Org]:
     """An unlisted proper noun that acts as an organisation (``무학은 … 기부했다``, ``무학 관계자는``,
     ``푸른내일과 협약을 맺었다``, ``굿모닝하우스와 손잡고``): a word of Kiwi proper nouns (or Latin), or a
@@ -1176,7 +1183,7 @@ def _contractions(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
     # the first line (to a line break, or two spaces where a scraper joined the lines) is a headline when it has
     # no sentence ending (… 장학금 전달, not … 벼를 벴다.)
     cut = min((i for i in (text.find("\n"), text.find("  ")) if i > 0), default=0)
-    titled = cut if not text[:cut].rstrip().endswith((".", "다")) else 0
+    titled = cut if not _closes_sentence(text[:cut]) else 0
     titled = _sub_headline(text, titled)
     for i, (o, key) in enumerate(zip(found, keys, strict=True)):
         if key in t.gazetteer or o.kind == "government":
@@ -1325,7 +1332,7 @@ def _suffix_orgs(
     words: list[_Word],
     found: list[Org],
     blocked: list,
-    modifier_ends: frozenset | set = frozenset(),
+    modifier_ends: set[int],
 ) -> list[Org]:
     by_end = {o.end: o for o in found}
     units: dict[str, Org] = {}  # unit suffix (지사) → the organisation the last such unit belonged to
@@ -1456,7 +1463,7 @@ def _suffix_orgs(
 _KIND_DETERMINERS = frozenset({"각", "여러", "모든", "이런", "그런", "어느", "몇몇", "온갖", "다른", "한"})
 
 
-def _described_kind(text: str, prev: _Word, w: _Word, modifier_ends: frozenset | set) -> bool:
+def _described_kind(text: str, prev: _Word, w: _Word, modifier_ends: set[int]) -> bool:
     """A head of common nouns only (Kiwi reads no proper noun or Latin in it) right after an adnominal clause
     or a determiner (``선장들이 기금을 모아 만든 장학재단``, ``주부들이 출자해 만든 소비자생활협동조합``,
     ``각 지역 인재육성재단``): the words describe a kind of body, they name none. A name has a word of its own
@@ -2249,21 +2256,11 @@ def _national_body(t: OrgTables, head: str) -> str:
 _CITY_DISTRICT = re.compile(r"(?P<city>[가-힣]{1,4}시)\s+(?P<district>[가-힣]{1,4}구)청?")
 
 
-@lru_cache(maxsize=1)
-def _joined_later() -> frozenset[str]:
-    """The districts that joined their metropolitan city on a date (군위군, part of Daegu since 2023-07-01): found
-    alone, they may be of another province before it."""
-    return frozenset(r["district"] for r in read_table("metro_districts.tsv") if r["note"].startswith("part of"))
-
-
 def _district_names(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
     """A district or county of a metropolitan city found alone, that no other city has (``미추홀구``,
     ``옹진군청``), in a document that names its city anywhere (a dateline's ``[인천=…]``, ``인천광역시약사회``), is
     named ``<city> <district>`` as where the city is written with it (인천광역시 미추홀구); a district written apart
     after a city not metropolitan (``청주시 상당구청``) is that city's, ``청주시 상당구``."""
-    cities: dict[str, set[str]] = {}
-    for city, district in t.districts:
-        cities.setdefault(district, set()).add(city)
     out = []
     for o in found:
         district = o.name.removesuffix("청")
@@ -2271,11 +2268,11 @@ def _district_names(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
         if o.kind != "government":
             pass
         elif (
-            len(cities.get(district, ())) == 1
-            and district not in _joined_later()
-            and any(form in text for form, city in t.metro.items() if city in cities[district])
+            len(t.district_cities.get(district, ())) == 1
+            and district not in t.joined_later
+            and any(form in text for form, city in t.metro.items() if city in t.district_cities[district])
         ):
-            o = replace(o, name=f"{next(iter(cities[district]))} {district}")
+            o = replace(o, name=f"{next(iter(t.district_cities[district]))} {district}")
         elif m and m.group("city") not in t.metro and o.name == _canonical_unknown(m.group()):
             o = replace(o, name=f"{m.group('city')} {m.group('district')}")
         out.append(o)
@@ -2292,6 +2289,11 @@ def _joined_to_office(text: str, end: int, found: list[Org]) -> bool:
     return m is not None and any(o.start == m.end() and o.kind == "government" for o in found)
 
 
+def _closes_sentence(line: str) -> bool:
+    """A line that ends as a sentence does (``… 벼를 벴다.``), not as a headline (``… 장학금 전달``)."""
+    return line.rstrip().endswith((".", "다"))
+
+
 def _sub_headline(text: str, titled: int) -> int:
     """Where the headline ends, past a sub-headline: one more line right under the headline, then a blank line,
     with no sentence ending (``…어린이날엔 선물 2천 세트\\n과천시·지역아동센터연합회와 3자 협약, …\\n\\n[…]``)."""
@@ -2299,6 +2301,6 @@ def _sub_headline(text: str, titled: int) -> int:
         return titled
     end = text.find("\n\n", titled + 1)
     line = text[titled + 1 : end]
-    if end < 0 or "\n" in line or line.rstrip().endswith((".", "다")):
+    if end < 0 or "\n" in line or _closes_sentence(line):
         return titled
     return end
