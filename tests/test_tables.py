@@ -244,7 +244,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
             ORG_KINDS | {"-"} | {r["word"] for r in read_table("actor_words.tsv") if r["role"] == "anaphor"},
         ),
         ("particles.tsv", "actor", {"yes", "no"}),
-        ("numerals.tsv", "role", {"digit", "small", "big", "native", "native_ten"}),
+        ("numerals.tsv", "role", {"digit", "small", "big", "native", "native_ten", "zero"}),
     ],
 )
 def test_closed_vocabularies(name, column, allowed):
