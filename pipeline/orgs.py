@@ -182,6 +182,7 @@ class OrgTables:
     contexts: list[tuple[set[str], re.Pattern | None, re.Pattern | None]]
     generic: frozenset[str]
     particles: frozenset[str]  # particles that may follow a name
+    rx_and: re.Pattern  # a comitative particle of particles.tsv, then a space: 중구청과 옹진군청
     titles: re.Pattern  # a title glued to a name (하나은행장), with its particle
     title_words: tuple[str, ...]  # the titles of org_titles.tsv, longest first
     government: re.Pattern  # 일본 정부, 미국 행정부
@@ -273,6 +274,7 @@ class OrgTables:
             ],
             generic=frozenset(normalise(w) for w in _words_of(read_table("generic_org_words.tsv", base), "word")),
             particles=particles,
+            rx_and=re.compile(rf"(?:{_alt(r['particle'] for r in particle_rows if r['function'] == 'comitative')})\s+"),
             titles=re.compile(
                 rf"(?:{'|'.join(titles)})(?:{'|'.join(sorted(particles, key=len, reverse=True))})?"
                 r"(?![가-힣A-Za-z0-9])"
@@ -1129,8 +1131,8 @@ def _tail_references(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
 
 
 def _name_tails(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
-    """A country in its Korean transliteration written apart after a name (``org_name_tails.tsv``: ``피스윈즈
-    재팬``, ``한빛 코리아``) is the end of the name: one span, named with the space (the listed name when the
+    """A country in its Korean transliteration, or 인터내셔널, written apart after a name (``org_name_tails.tsv``:
+    ``피스윈즈 재팬``, ``한빛 코리아``) is the end of the name: one span, named with the space (the listed name when the
     gazetteer holds the whole). A bare tail word a rule took for a name of its own (``재팬과``) is none."""
     out: list[Org] = []
     tails: list[tuple[int, int]] = []
@@ -1929,7 +1931,8 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
 
 
 # a team's nickname after its sponsor: a transliterated plural or Latin (이글스, 타이거즈, FC, DB 프로미 stays out)
-_NICKNAME = re.compile(r"[가-힣]+[스즈]|[A-Za-z]+")
+_NICKNAME_ENDINGS = ("스", "즈")
+_NICKNAME = re.compile(rf"[가-힣]+[{''.join(_NICKNAME_ENDINGS)}]|[A-Za-z]+")
 
 
 def _name_runs_on(t: OrgTables, text: str, words: list[_Word], end: int, most: int = 2) -> int:
@@ -1946,7 +1949,7 @@ def _name_runs_on(t: OrgTables, text: str, words: list[_Word], end: int, most: i
         if (
             not all(tag.startswith(("NNP", "SL")) for _, _, tag in nxt.tokens)
             # (a nickname in a transliterated plural is no Korean given name: 한화 이글스, 삼성 라이온즈)
-            or (_person_shaped(t, surface) and not surface.endswith(("스", "즈")))
+            or (_person_shaped(t, surface) and not surface.endswith(_NICKNAME_ENDINGS))
             or t.person_titles.fullmatch(surface)
             or t.titles.fullmatch(surface)
             or _is_place(t, surface)
@@ -2021,7 +2024,7 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
             or _acts(t, text, index, end)
             or _VISITED.match(text, end)
             or _listed_with_orgs(text, start, end, out)  # 대전 서구, (사)다온숲과 …
-            or _joined_to_office(text, end, out)  # 인천 중구청과 옹진군청이 추천했다
+            or _joined_to_office(t, text, end, out)  # 인천 중구청과 옹진군청이 추천했다
         )
         if not acts or _not_org_in_context(t, text, start, end, "government"):
             continue
@@ -2279,13 +2282,10 @@ def _district_names(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
     return out
 
 
-_AND = re.compile(r"(?:과|와)\s+")
-
-
-def _joined_to_office(text: str, end: int, found: list[Org]) -> bool:
-    """A district joined by ``과``/``와`` to a government body found right after it (``인천 중구청과 옹진군청이
+def _joined_to_office(t: OrgTables, text: str, end: int, found: list[Org]) -> bool:
+    """A district joined by a comitative particle (``과``/``와``) to a government body found right after it (``인천 중구청과 옹진군청이
     추천했다``): the two offices share the role."""
-    m = _AND.match(text, end)
+    m = t.rx_and.match(text, end)
     return m is not None and any(o.start == m.end() and o.kind == "government" for o in found)
 
 
