@@ -77,6 +77,7 @@ FILES = (
     "org_bylines.tsv",
     "metro_districts.tsv",
     "org_name_tails.tsv",
+    "org_head_abbreviations.tsv",
 )
 _SHORT_LATIN = re.compile(r"[A-Za-z]{1,2}")  # KB, SK, LG: an ORG only in a context that makes one
 _SIGN_PARTICLES = frozenset("은는이가와과의도을를에")  # one-letter particles Kiwi may read as nouns after a sign
@@ -182,6 +183,7 @@ class OrgTables:
     contexts: list[tuple[set[str], re.Pattern | None, re.Pattern | None]]
     generic: frozenset[str]
     particles: frozenset[str]  # particles that may follow a name
+    head_abbreviations: dict[str, str]  # a name head's abbreviation → the head written out (신협 → 신용협동조합)
     rx_and: re.Pattern  # a comitative particle of particles.tsv, then a space: 중구청과 옹진군청
     titles: re.Pattern  # a title glued to a name (하나은행장), with its particle
     title_words: tuple[str, ...]  # the titles of org_titles.tsv, longest first
@@ -274,6 +276,7 @@ class OrgTables:
             ],
             generic=frozenset(normalise(w) for w in _words_of(read_table("generic_org_words.tsv", base), "word")),
             particles=particles,
+            head_abbreviations={r["short"]: r["full"] for r in read_table("org_head_abbreviations.tsv", base)},
             rx_and=re.compile(rf"(?:{_alt(r['particle'] for r in particle_rows if r['function'] == 'comitative')})\s+"),
             titles=re.compile(
                 rf"(?:{'|'.join(titles)})(?:{'|'.join(sorted(particles, key=len, reverse=True))})?"
@@ -2215,17 +2218,6 @@ class OrgRecognizer(TableComponent[OrgTables]):
         return doc
 
 
-# a known abbreviation of a name's head, written at its end (새빛신협 for 새빛신용협동조합)
-_HEAD_ABBREVIATIONS = {
-    "신협": "신용협동조합",
-    "사협": "사회적협동조합",
-    "생협": "생활협동조합",
-    "농협": "농업협동조합",
-    "수협": "수산업협동조합",
-    "축협": "축산업협동조합",
-}
-
-
 def _tail_of(t: OrgTables, short: str, full: str, other: Org) -> bool:
     """``short`` (a matching key of three letters or more) is the tail of a longer name, as written (``full``)
     or as named (``other``'s name): ``세이커스`` of ``창원 LG 세이커스``, ``점주협의회`` of ``(사)한마음편의점점주협의회``,
@@ -2234,7 +2226,7 @@ def _tail_of(t: OrgTables, short: str, full: str, other: Org) -> bool:
     (``한국다카하시정공`` … ``다카하시정공``, its Japanese head office; but ``한국감정원`` … ``감정원``)."""
     if len(short) < 3:
         return False
-    shorts = {short} | {short[: -len(a)] + w for a, w in _HEAD_ABBREVIATIONS.items() if short.endswith(a)}
+    shorts = {short} | {short[: -len(a)] + w for a, w in t.head_abbreviations.items() if short.endswith(a)}
     fulls = {full, normalise(other.name)} - {short}
     return any(
         f.endswith(s) and not (other.kind == "company" and f[: -len(s)] in t.countries) for f in fulls for s in shorts

@@ -45,6 +45,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "org_titles.tsv": (("title",), ("title",)),
     "org_venues.tsv": (("head",), ("head",)),
     "org_name_tails.tsv": (("word",), ("word",)),
+    "org_head_abbreviations.tsv": (("short", "full"), ("short",)),
     "organizations.tsv": (("name", "kind", "aliases"), ("name",)),
     "particles.tsv": (("particle", "function", "actor"), ("particle",)),
     "qualifiers.tsv": (("word", "qualifier", "position", "particle"), ("word", "position")),
