@@ -26,8 +26,8 @@ from spacy.tokens import Doc
 from . import schema
 from .component import TableComponent, filter_overlaps
 from .lexicon import DATA_DIR, read_table
+from .numbers import NUMERALS, add, in_quoted_title, multiply, native_numeral_pattern, parse_native, parse_number
 from .numbers import SCALES as _SCALES
-from .numbers import add, in_quoted_title, multiply, native_numeral_pattern, parse_native, parse_number
 from .settings import SETTINGS
 from .spans import TokenIndex, doc_text, set_spans, token_index
 
@@ -196,18 +196,19 @@ def _one_currency(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Re
     return Reading("MONEY", multiply(Decimal(1), scale), unit)
 
 
-_SINO_FRACTION = "영공일이삼사오육칠팔구"  # digits after 점/쩜: 삼점오 (3.5), 일쩜영오 (1.05)
+_ZEROS = "".join(NUMERALS["zero"])  # 영, 공
+_SINO_FRACTION = _ZEROS + _DIGITS  # digits after 점/쩜: 삼점오 (3.5), 일쩜영오 (1.05)
 
 
 def _sino_money(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
     """``팔 유로``, ``오 달러``: one Sino digit before a currency word; ``삼점오 달러``, ``일쩜오억 원``:
-    a Sino numeral with a decimal part after 점/쩜 (영/공 = 0), then a currency word."""
+    a Sino numeral with a decimal part after 점/쩜 (a zero of ``numerals.tsv``: 영/공), then a currency word."""
     value = parse_number(m.group("int") or m.group("int1"))
     if value is None:
         return None
     frac = m.group("frac")
     if frac:
-        digits = "".join("0" if c in "영공" else str(parse_number(c)) for c in frac)
+        digits = "".join(str(NUMERALS["zero"][c]) if c in _ZEROS else str(parse_number(c)) for c in frac)
         value = add(value, Decimal(f"0.{digits}"))
     if m.group("scale"):
         value = multiply(value, parse_number("일" + m.group("scale")) or Decimal(1))

@@ -143,6 +143,8 @@ def fragments(t: DateTables) -> dict[str, str]:
         return _alt(w for w, r in words if r["unit"] == u)
 
     last_next = _alt(w for w, r in words if r["unit"] == "following" and r["offset"] != "0")
+    ago = rf"(?:(?<![가-힣])(?:{last_next})\s+)?"
+    yy = r"(?P<y>(?:19|20)\d{2}|\d{2})"
     return {
         "nb": r"(?<![\d.,])",  # no digit before
         "na": r"(?![\d])",  # no digit after
@@ -154,9 +156,11 @@ def fragments(t: DateTables) -> dict[str, str]:
         "second_day": r"(?:3[01]|[12]\d|0?[1-9])\s*일",
         "not_unit": r"(?!\s*[억만천조원%％개명톤배])",  # 1.5~2.5배 is no date
         # 지난 2019년, 오는 2027년 3월: inside the span, changes nothing
-        "ago": rf"(?:(?<![가-힣])(?:{last_next})\s+)?",
+        "ago": ago,
         "y4": r"(?P<y>(?:19|20)\d{2})",
-        "yy": r"(?P<y>(?:19|20)\d{2}|\d{2})",  # 20년 12월: two-digit years fit the document date
+        "yy": yy,  # 20년 12월: two-digit years fit the document date
+        # 2019년 5월 둘째 토요일, 2020년 11월 마지막날: a written year may stand before the month
+        "year_of_month": rf"(?:{ago}{yy}\s*년\s*)?",
         "mo": r"(?P<m>1[0-2]|0?[1-9])",
         "dd": r"(?P<d>3[01]|[12]\d|0?[1-9])",
         "rel_year": unit("year"),
@@ -1484,14 +1488,14 @@ RULES: tuple[Rule, ...] = (
     Rule("date.md", r"{nb}{mo}{S}월{S}{dd}{S}일{weekday}", checks=(not_ordinal,), doc="3월 8일, 12월 8일 금요일"),
     Rule(
         "date.month_nth_weekday",
-        r"{nb}(?:{ago}{yy}{S}년{S})?{mo}{S}월\s*(?P<nth>{nth})\s*(?P<wd>{weekdays})",
+        r"{nb}{year_of_month}{mo}{S}월\s*(?P<nth>{nth})\s*(?P<wd>{weekdays})",
         resolve_month_day_of,
         checks=(not_title_year,),
         doc="10월 첫째 화요일, 3월 마지막 월요일, 2019년 5월 둘째 토요일 (a written year carries through)",
     ),
     Rule(
         "date.month_last_day",
-        r"{nb}(?:{ago}{yy}{S}년{S})?{mo}{S}월\s*마지막\s*(?P<lastday>날)(?!짜)",
+        r"{nb}{year_of_month}{mo}{S}월\s*마지막\s*(?P<lastday>날)(?!짜)",
         resolve_month_day_of,
         checks=(not_title_year,),
         doc="10월 마지막 날, 2020년 11월 마지막날",

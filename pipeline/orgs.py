@@ -77,6 +77,8 @@ FILES = (
     "org_bylines.tsv",
     "metro_districts.tsv",
     "org_name_tails.tsv",
+    "org_closed_words.tsv",
+    "org_head_abbreviations.tsv",
 )
 _SHORT_LATIN = re.compile(r"[A-Za-z]{1,2}")  # KB, SK, LG: an ORG only in a context that makes one
 _SIGN_PARTICLES = frozenset("은는이가와과의도을를에")  # one-letter particles Kiwi may read as nouns after a sign
@@ -170,6 +172,11 @@ def _words_of(rows: tuple[dict[str, str], ...], column: str) -> list[str]:
     return [r[column] for r in rows]
 
 
+def _closed(rows: tuple[dict[str, str], ...], role: str) -> list[str]:
+    """The words of ``org_closed_words.tsv`` in one role."""
+    return [r["word"] for r in rows if r["role"] == role]
+
+
 @dataclass(frozen=True)
 class OrgTables:
     """The tables of one ``csr_orgs`` component, compiled."""
@@ -182,6 +189,12 @@ class OrgTables:
     contexts: list[tuple[set[str], re.Pattern | None, re.Pattern | None]]
     generic: frozenset[str]
     particles: frozenset[str]  # particles that may follow a name
+    kind_determiners: frozenset[str]  # org_closed_words.tsv, by role: 각 지역 인재육성재단
+    admin_levels: frozenset[str]  # 읍면동, 시군구: every town or district, no one place
+    branch_heads: tuple[str, ...]  # 본부, 지사: the heads of named branches
+    national_openings: tuple[str, ...]  # 한국, 국민, 대한: how a national body's name opens
+    head_abbreviations: dict[str, str]  # a name head's abbreviation → the head written out (신협 → 신용협동조합)
+    rx_and: re.Pattern  # a comitative particle of particles.tsv, then a space: 중구청과 옹진군청
     titles: re.Pattern  # a title glued to a name (하나은행장), with its particle
     title_words: tuple[str, ...]  # the titles of org_titles.tsv, longest first
     government: re.Pattern  # 일본 정부, 미국 행정부
@@ -234,6 +247,7 @@ class OrgTables:
             return None if p == "-" else re.compile(p)
 
         particle_rows = read_table("particles.tsv", base)
+        closed = read_table("org_closed_words.tsv", base)
         particles = frozenset(_words_of(particle_rows, "particle"))
         titles = sorted(_words_of(read_table("org_titles.tsv", base), "title"), key=len, reverse=True)
         countries: dict[str, str] = {}
@@ -273,6 +287,12 @@ class OrgTables:
             ],
             generic=frozenset(normalise(w) for w in _words_of(read_table("generic_org_words.tsv", base), "word")),
             particles=particles,
+            kind_determiners=frozenset(_closed(closed, "determiner")),
+            admin_levels=frozenset(_closed(closed, "admin_level")),
+            branch_heads=tuple(_closed(closed, "branch_head")),
+            national_openings=tuple(_closed(closed, "national")),
+            head_abbreviations={r["short"]: r["full"] for r in read_table("org_head_abbreviations.tsv", base)},
+            rx_and=re.compile(rf"(?:{_alt(r['particle'] for r in particle_rows if r['function'] == 'comitative')})\s+"),
             titles=re.compile(
                 rf"(?:{'|'.join(titles)})(?:{'|'.join(sorted(particles, key=len, reverse=True))})?"
                 r"(?![가-힣A-Za-z0-9])"
@@ -541,7 +561,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
         e
         for k, (b, e, tag) in enumerate(zip(index.start_list, index.end_list, index.tags, strict=True))
         if (tag.endswith("ETM") and not tag.startswith("VCP") and (k == 0 or not index.tags[k - 1].startswith("VCP")))
-        or (tag == "MM" and text[b:e] in _KIND_DETERMINERS)
+        or (tag == "MM" and text[b:e] in t.kind_determiners)
     }
     taken = [(p.start, p.end) for p in blocked] + suppressed  # spans no rule may bring back
     found = _suffix_orgs(t, text, words, found, taken, modifier_ends)
@@ -886,7 +906,7 @@ def _acting(
             or (kind == "government" and re.search(r"[a-z]", key) is not None)  # ESG경영처: a department, no ministry
             or _verbal_noun(text, surface)
             or surface in t.name_tails  # 재팬 in 피스윈즈 재팬과: the end of a name, none of its own
-            or (i and _described_kind(text, words[i - 1], w, modifier_ends))  # 각 지역 인재육성재단에 기탁했다
+            or (i and _described_kind(t, text, words[i - 1], w, modifier_ends))  # 각 지역 인재육성재단에 기탁했다
             or (_is_person(t, text, w.start, w.end, body=bool(kind)) and not _listed_with_peers(t, text, words, i))
         ):
             continue
@@ -1129,8 +1149,8 @@ def _tail_references(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
 
 
 def _name_tails(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
-    """A country in its Korean transliteration written apart after a name (``org_name_tails.tsv``: ``피스윈즈
-    재팬``, ``한빛 코리아``) is the end of the name: one span, named with the space (the listed name when the
+    """A country in its Korean transliteration, or 인터내셔널, written apart after a name (``org_name_tails.tsv``:
+    ``피스윈즈 재팬``, ``한빛 코리아``) is the end of the name: one span, named with the space (the listed name when the
     gazetteer holds the whole). A bare tail word a rule took for a name of its own (``재팬과``) is none."""
     out: list[Org] = []
     tails: list[tuple[int, int]] = []
@@ -1360,7 +1380,7 @@ def _suffix_orgs(
         if (
             parent is None
             and prev is not None
-            and (_named_branch(key) or _glued_title(t, key, _named_branch))
+            and (_named_branch(t, key) or _glued_title(t, key, lambda k: _named_branch(t, k)))
             and _branch_owner(t, text, prev, w)
         ):
             # a named branch after an unlisted proper noun of one word is that organisation's: 현대상선 부산지사
@@ -1373,7 +1393,7 @@ def _suffix_orgs(
                     t,
                     key,
                     lambda k: bool(
-                        _regional_unit(t, k) or _unit_suffix(t, k) or (parent is not None and _named_branch(k))  # noqa: B023
+                        _regional_unit(t, k) or _unit_suffix(t, k) or (parent is not None and _named_branch(t, k))  # noqa: B023
                     ),
                 )
             )
@@ -1428,7 +1448,7 @@ def _suffix_orgs(
                     break
         if kind is None:
             continue
-        if parent is None and region is None and prev is not None and _described_kind(text, prev, w, modifier_ends):
+        if parent is None and region is None and prev is not None and _described_kind(t, text, prev, w, modifier_ends):
             continue  # 기금을 모아 만든 장학재단으로, 각 지역 인재육성재단에: a kind of body, described
         if _is_company_venue(t, key):
             continue  # CJ제일제당센터: a company's building, not an organisation
@@ -1459,11 +1479,7 @@ def _suffix_orgs(
     return out
 
 
-# determiners that make the noun after them a kind, not a name (각 지역, 여러 복지관; not 전 한빛재단 이사장)
-_KIND_DETERMINERS = frozenset({"각", "여러", "모든", "이런", "그런", "어느", "몇몇", "온갖", "다른", "한"})
-
-
-def _described_kind(text: str, prev: _Word, w: _Word, modifier_ends: set[int]) -> bool:
+def _described_kind(t: OrgTables, text: str, prev: _Word, w: _Word, modifier_ends: set[int]) -> bool:
     """A head of common nouns only (Kiwi reads no proper noun or Latin in it) right after an adnominal clause
     or a determiner (``선장들이 기금을 모아 만든 장학재단``, ``주부들이 출자해 만든 소비자생활협동조합``,
     ``각 지역 인재육성재단``): the words describe a kind of body, they name none. A name has a word of its own
@@ -1476,7 +1492,7 @@ def _described_kind(text: str, prev: _Word, w: _Word, modifier_ends: set[int]) -
     if before in modifier_ends:  # 모아 만든 장학재단 (Kiwi's words leave the verb out: test the text)
         # a determiner makes any head a kind (각 복지관); after a clause only a short compound of a common noun and
         # the head is (만든 장학재단), a longer one may be a name Kiwi does not know (지역에 있는 희망나눔재단)
-        return text[before - 2 : w.start].strip() in _KIND_DETERMINERS or (
+        return text[before - 2 : w.start].strip() in t.kind_determiners or (
             len(w.tokens) <= 2 and len(normalise(text[w.start : w.end])) <= 4
         )
     # a determiner, then one common noun: 각 지역 인재육성재단
@@ -1484,7 +1500,7 @@ def _described_kind(text: str, prev: _Word, w: _Word, modifier_ends: set[int]) -
         prev.word_end == prev.end == before
         and all(tag.startswith("NNG") for _, _, tag in prev.tokens)
         and len(text[: prev.start].rstrip()) in modifier_ends
-        and text[len(text[: prev.start].rstrip()) - 2 : prev.start].strip() in _KIND_DETERMINERS
+        and text[len(text[: prev.start].rstrip()) - 2 : prev.start].strip() in t.kind_determiners
     )
 
 
@@ -1503,13 +1519,9 @@ def _glued_title(t: OrgTables, key: str, ok: Callable[[str], bool]) -> str:
     return next((x for x in t.title_words if key.endswith(x) and len(key) > len(x) and ok(key[: -len(x)])), "")
 
 
-# the heads of a company's or an agency's named branches: 당진발전본부, 부산지사, 여수사업소 (a bank's 지점 is internal)
-_BRANCH_HEADS = ("본부", "지사", "지부", "사업소")
-
-
-def _named_branch(key: str) -> bool:
+def _named_branch(t: OrgTables, key: str) -> bool:
     """A branch with a name of at least two syllables before its head (당진발전본부, 부산지사), not the bare head."""
-    return any(key.endswith(h) and len(key) >= len(h) + 2 for h in _BRANCH_HEADS)
+    return any(key.endswith(h) and len(key) >= len(h) + 2 for h in t.branch_heads)
 
 
 def _branch_owner(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
@@ -1537,7 +1549,7 @@ def _region_before(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
     """``prev`` is a province, a city or a county (충남, 부산, 익산시), alone and one space before ``w``."""
     surface = text[prev.start : prev.end]
     return (
-        surface not in _ADMIN_LEVELS
+        surface not in t.admin_levels
         and prev.word_end == prev.end
         and text[prev.end : w.start] == " "
         and surface not in t.countries
@@ -1610,7 +1622,6 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
 
 
 _TOWN = re.compile(r"[가-힣]+[0-9]*(?:읍|면|동)")  # 송산면, 진영읍, 만촌3동
-# the levels of local government named together: every town or every district, no one place (읍면동 행정복지센터)
 _ADMIN_LEVELS = frozenset(
     {"읍면동", "읍면", "시군구", "시군", "시도", "읍·면·동", "읍·면", "시·군·구", "시·군", "시·도"}
 )
@@ -1642,7 +1653,7 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
     surface = text[w.start : w.end]
     if w.word_end != w.end or text[w.end : words[j + 1].start] != " ":
         return False
-    if surface in _ADMIN_LEVELS:
+    if surface in t.admin_levels:
         return False  # 읍면동 행정복지센터, 시군구 지역사회보장협의체: every town's, no one name
     if apart == "town":  # a community office after its town, and the town after its city or county
         before_head = normalise(text[words[j + 1].start : words[j + 1].end]) in t.apart
@@ -1929,7 +1940,8 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
 
 
 # a team's nickname after its sponsor: a transliterated plural or Latin (이글스, 타이거즈, FC, DB 프로미 stays out)
-_NICKNAME = re.compile(r"[가-힣]+[스즈]|[A-Za-z]+")
+_NICKNAME_ENDINGS = ("스", "즈")
+_NICKNAME = re.compile(rf"[가-힣]+[{''.join(_NICKNAME_ENDINGS)}]|[A-Za-z]+")
 
 
 def _name_runs_on(t: OrgTables, text: str, words: list[_Word], end: int, most: int = 2) -> int:
@@ -1946,7 +1958,7 @@ def _name_runs_on(t: OrgTables, text: str, words: list[_Word], end: int, most: i
         if (
             not all(tag.startswith(("NNP", "SL")) for _, _, tag in nxt.tokens)
             # (a nickname in a transliterated plural is no Korean given name: 한화 이글스, 삼성 라이온즈)
-            or (_person_shaped(t, surface) and not surface.endswith(("스", "즈")))
+            or (_person_shaped(t, surface) and not surface.endswith(_NICKNAME_ENDINGS))
             or t.person_titles.fullmatch(surface)
             or t.titles.fullmatch(surface)
             or _is_place(t, surface)
@@ -2021,7 +2033,7 @@ def _metro_districts(t: OrgTables, text: str, index: TokenIndex, found: list[Org
             or _acts(t, text, index, end)
             or _VISITED.match(text, end)
             or _listed_with_orgs(text, start, end, out)  # 대전 서구, (사)다온숲과 …
-            or _joined_to_office(text, end, out)  # 인천 중구청과 옹진군청이 추천했다
+            or _joined_to_office(t, text, end, out)  # 인천 중구청과 옹진군청이 추천했다
         )
         if not acts or _not_org_in_context(t, text, start, end, "government"):
             continue
@@ -2212,17 +2224,6 @@ class OrgRecognizer(TableComponent[OrgTables]):
         return doc
 
 
-# a known abbreviation of a name's head, written at its end (새빛신협 for 새빛신용협동조합)
-_HEAD_ABBREVIATIONS = {
-    "신협": "신용협동조합",
-    "사협": "사회적협동조합",
-    "생협": "생활협동조합",
-    "농협": "농업협동조합",
-    "수협": "수산업협동조합",
-    "축협": "축산업협동조합",
-}
-
-
 def _tail_of(t: OrgTables, short: str, full: str, other: Org) -> bool:
     """``short`` (a matching key of three letters or more) is the tail of a longer name, as written (``full``)
     or as named (``other``'s name): ``세이커스`` of ``창원 LG 세이커스``, ``점주협의회`` of ``(사)한마음편의점점주협의회``,
@@ -2231,14 +2232,11 @@ def _tail_of(t: OrgTables, short: str, full: str, other: Org) -> bool:
     (``한국다카하시정공`` … ``다카하시정공``, its Japanese head office; but ``한국감정원`` … ``감정원``)."""
     if len(short) < 3:
         return False
-    shorts = {short} | {short[: -len(a)] + w for a, w in _HEAD_ABBREVIATIONS.items() if short.endswith(a)}
+    shorts = {short} | {short[: -len(a)] + w for a, w in t.head_abbreviations.items() if short.endswith(a)}
     fulls = {full, normalise(other.name)} - {short}
     return any(
         f.endswith(s) and not (other.kind == "company" and f[: -len(s)] in t.countries) for f in fulls for s in shorts
     )
-
-
-_NATIONAL = ("한국", "국민", "대한")  # how a national body's name opens (한국도로공사, 국민연금공단, 대한적십자사)
 
 
 def _national_body(t: OrgTables, head: str) -> str:
@@ -2248,7 +2246,7 @@ def _national_body(t: OrgTables, head: str) -> str:
     listed = t.gazetteer.get(head)
     if listed is not None:
         return listed[0]
-    names = {e[0] for p in _NATIONAL if (e := t.gazetteer.get(p + head)) is not None}
+    names = {e[0] for p in t.national_openings if (e := t.gazetteer.get(p + head)) is not None}
     return names.pop() if len(names) == 1 else ""
 
 
@@ -2279,13 +2277,10 @@ def _district_names(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
     return out
 
 
-_AND = re.compile(r"(?:과|와)\s+")
-
-
-def _joined_to_office(text: str, end: int, found: list[Org]) -> bool:
-    """A district joined by ``과``/``와`` to a government body found right after it (``인천 중구청과 옹진군청이
+def _joined_to_office(t: OrgTables, text: str, end: int, found: list[Org]) -> bool:
+    """A district joined by a comitative particle (``과``/``와``) to a government body found right after it (``인천 중구청과 옹진군청이
     추천했다``): the two offices share the role."""
-    m = _AND.match(text, end)
+    m = t.rx_and.match(text, end)
     return m is not None and any(o.start == m.end() and o.kind == "government" for o in found)
 
 

@@ -45,6 +45,8 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "org_titles.tsv": (("title",), ("title",)),
     "org_venues.tsv": (("head",), ("head",)),
     "org_name_tails.tsv": (("word",), ("word",)),
+    "org_closed_words.tsv": (("word", "role"), ("word", "role")),
+    "org_head_abbreviations.tsv": (("short", "full"), ("short",)),
     "organizations.tsv": (("name", "kind", "aliases"), ("name",)),
     "particles.tsv": (("particle", "function", "actor"), ("particle",)),
     "qualifiers.tsv": (("word", "qualifier", "position", "particle"), ("word", "position")),
@@ -244,7 +246,8 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
             ORG_KINDS | {"-"} | {r["word"] for r in read_table("actor_words.tsv") if r["role"] == "anaphor"},
         ),
         ("particles.tsv", "actor", {"yes", "no"}),
-        ("numerals.tsv", "role", {"digit", "small", "big", "native", "native_ten"}),
+        ("org_closed_words.tsv", "role", {"determiner", "admin_level", "branch_head", "national"}),
+        ("numerals.tsv", "role", {"digit", "small", "big", "native", "native_ten", "zero"}),
     ],
 )
 def test_closed_vocabularies(name, column, allowed):
