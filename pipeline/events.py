@@ -1279,6 +1279,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         cited = t.cited.search(text, lo, hi)  # X에 따르면: X, and a date of X's own, are the source
         told = cited.end() if cited else lo
         sources = [m for m in ms if m.label == "ORG" and m.start < told and m not in outlets]
+        source_names = {m.name for m in sources}  # X에 따르면: the cited sources, who do not act
         orgs = [m for m in ms if m.label == "ORG" and m.start >= told and m not in outlets]
         dates = [m for m in ms if m.label == "DATE" and m.start >= told]
         contact = t.contact.search(text, lo, hi)  # 문의: X 사무국 02-000-0000, and the notice's date after it
@@ -1315,7 +1316,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             acting = _reported_subject(t, text, acting, orgs, index, lo, hi, starts) or acting
         if acting is not None and t.titled_with.search(text, max(lo, acting.start - _STAFF_AFTER), acting.start):
             acting = None  # 김영호 대표와 이수진 X재단 이사장 등이: the organisation acting so far and X
-        if acting is not None and acting.name in {m.name for m in sources}:
+        if acting is not None and acting.name in source_names:
             acting = None  # X에 따르면 … 지역 신협 조합원은 …: the source's own figure, not its act
         if acting is not None and t.owned_measure.match(text, acting.end):
             acting = None  # X의 온실가스 배출량은 … 줄었다: X's figure, not X's act
@@ -1477,7 +1478,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 )
                 or acting is not None
                 # 회사는 …: the organisation it stands for acts (not the source cited: X에 따르면 … 신협 조합원은 …)
-                or (back is not None and actor is not None and actor not in {m.name for m in sources})
+                or (back is not None and actor is not None and actor not in source_names)
             )
             and not _copula_fact(t, index, text, lo, hi, orgs)
             and not t.undone.search(text, lo, hi)  # 행사는 한동안 열리지 못했다: nothing was done

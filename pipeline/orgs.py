@@ -2262,17 +2262,16 @@ def _district_names(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
     out = []
     for o in found:
         district = o.name.removesuffix("청")
-        m = _CITY_DISTRICT.fullmatch(text, o.start, o.end)
-        if o.kind != "government":
-            pass
-        elif (
-            len(t.district_cities.get(district, ())) == 1
-            and district not in t.joined_later
-            and any(form in text for form, city in t.metro.items() if city in t.district_cities[district])
-        ):
-            o = replace(o, name=f"{next(iter(t.district_cities[district]))} {district}")
-        elif m and m.group("city") not in t.metro and o.name == _canonical_unknown(m.group()):
-            o = replace(o, name=f"{m.group('city')} {m.group('district')}")
+        if o.kind == "government":
+            m = _CITY_DISTRICT.fullmatch(text, o.start, o.end)
+            if (
+                len(t.district_cities.get(district, ())) == 1
+                and district not in t.joined_later
+                and any(form in text for form, city in t.metro.items() if city in t.district_cities[district])
+            ):
+                o = replace(o, name=f"{next(iter(t.district_cities[district]))} {district}")
+            elif m and m.group("city") not in t.metro and o.name == _canonical_unknown(m.group()):
+                o = replace(o, name=f"{m.group('city')} {m.group('district')}")
         out.append(o)
     return out
 
