@@ -85,6 +85,7 @@ _SIGN_PARTICLES = frozenset("은는이가와과의도을를에")  # one-letter p
 _COORDINATOR = "·ㆍ"  # 신한·우리·하나금융그룹
 _SEPARATORS = _COORDINATOR + "=/…"  # signs that end a name inside a word: 사진제공=한빛재단, a headline's 잇따라…수협
 _FORM_RULES = ("org.company_form_prefix", "org.company_form_suffix")  # a name marked by its legal form
+_PAIR_HYPHEN = re.compile(r"(?<=[가-힣])-(?=[가-힣]{2})")  # 한빛센터-다온병원: two names paired
 _REPEATED_RULES = (
     "org.acting",
     "org.described",
@@ -1904,7 +1905,10 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         if longer is not None:
             out.append(replace(longer, start=m.start(), rule="org.company_form_prefix"))
             continue
-        end = word.end
+        # a hyphen between two Hangul names pairs two partners, as in a headline (``(사)한빛센터-다온병원, 협약``):
+        # the marked name ends before it
+        pair = _PAIR_HYPHEN.search(text, name_start, word.end)
+        end = pair.start() if pair else word.end
         key = normalise(text[name_start:end])
         # a head's title glued to the marked name: (사)한빛복지관장 is the head of (사)한빛복지관
         marked = word  # the lambda is called at once, on this word
