@@ -95,13 +95,15 @@ NEWS_SECTIONS = {"development": "fixtures_news", "held-out": "fixtures_heldout"}
 
 @pytest.mark.parametrize("section", NEWS_SECTIONS)
 def test_readme_shows_the_current_news_evaluation(section):
-    """README.md's development table (tests/fixtures_news, n01-n180) and held-out table
-    (tests/fixtures_heldout, n181-n220, read by no rule writer) are the command's output:
+    """README.md's development table (tests/fixtures_news, n01-n220) and held-out table
+    (tests/fixtures_heldout, n221-n260, read by no rule writer) are the command's output:
     python -m pipeline evaluate --gold tests/FOLDER --write README.md --section SECTION"""
     from pipeline.evaluate import evaluate, format_markdown, load_gold
     from pipeline.markdown import read_section
 
     news = Path(__file__).parent / NEWS_SECTIONS[section]
+    if not fixture_paths(news):
+        pytest.skip(f"tests/{NEWS_SECTIONS[section]} holds no documents")
     block = read_section(Path(__file__).parent.parent / "README.md", section)
     assert block == format_markdown(evaluate(news), len(load_gold(news))), (
         f"README.md is stale: python -m pipeline evaluate --gold tests/{NEWS_SECTIONS[section]} --write README.md "
