@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import sys
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -46,7 +47,9 @@ _SINO = _DIGITS + "십백천만억조"
 # an Arabic one: the 일 of `12일` is the day, not a numeral (12일 5억 원 is a date, then 5억 원).
 # Atomic, and never starting inside a number or a word (항만 12곳 is no 만): linear time even on a
 # run of 100,000 digits. `만점` (full marks: 4.5 만점, 100점 만점에) is a word, never ten thousand points.
-_NUMEXPR = r"(?<![\w.,])" + _atomic(
+# A digit may also follow a Hangul word when Kiwi reads that word as a determiner glued to the number
+# (총160가구, 약300명, 각100만원씩) or a prefix qualifier (최대50만원): `_valid_edges` decides.
+_NUMEXPR = r"(?:(?<![\w.,])|(?<=[가-힣])(?=\d))" + _atomic(
     rf"(?:{_ARABIC}|[십백천]|만(?!점)|[{_DIGITS}](?=[십백천만억조])|일(?=\s[만억조]))"
     rf"(?:{_ARABIC}|[십백천만억조]|(?<!\d)[{_DIGITS}]"
     rf"|\s(?!만점)(?=(?:{_ARABIC}|[{_SINO}])*[만억조천백])|(?<=[만억조])\s(?=\d))*"
@@ -421,8 +424,24 @@ def _qualifier(t: AmountTables, text: str, start: int, end: int, infix: str | No
     return schema.EXACT
 
 
-def _valid_edges(text: str, start: int, end: int, bounds: TokenIndex | None) -> bool:
+_DETERMINER = "MM"  # Kiwi's tag for a determiner (총, 약, 각, 전)
+
+
+def _glued_prefix(text: str, start: int, bounds: TokenIndex | None, prefixes: Iterable[str]) -> bool:
+    """A number written onto the word before it, where Kiwi reads that word as its own token: a
+    determiner (총160가구, 약300명) or a prefix qualifier (최대50만원). A name (포스코1%), a noun
+    (오후3시) or a prefix (제3회) is no such word."""
+    if bounds is None or start not in bounds.starts or start not in bounds.ends:
+        return False
+    i = bisect_left(bounds.end_list, start)
+    word = text[bounds.start_list[i] : start]
+    return bounds.tags[i] == _DETERMINER or word in prefixes
+
+
+def _valid_edges(text: str, start: int, end: int, bounds: TokenIndex | None, prefixes: Iterable[str] = ()) -> bool:
     before = text[start - 1] if start else " "
+    if "가" <= before <= "힣" and text[start].isdigit() and _glued_prefix(text, start, bounds, prefixes):
+        before = " "
     if before.isalnum() or (before in "-.:/#" and not _RANGE_DASH.search(text, max(0, start - 6), start)):
         return False  # inside a word, a name (포스코1%), a phone or model number
     if _ORDINAL_PREFIX.search(text, max(0, start - 3), start):
@@ -475,7 +494,7 @@ def find_amounts(
             if reading is None:
                 continue
             end = reading.end if reading.end is not None else m.end()
-            if not _valid_edges(text, m.start(), end, bounds):
+            if not _valid_edges(text, m.start(), end, bounds, tables.q_before):
                 continue
             qualifier = _qualifier(tables, text, m.start(), end, reading.infix, reading.unit)
             found.append(Amount(m.start(), end, reading.kind, reading.value, reading.unit, qualifier, rule.name))
