@@ -301,6 +301,11 @@ class AmountTables:
         particles = [r["particle"] for r in read_table("particles.tsv", data_dir) if r["function"] in _BEFORE_VERB]
         native_counters = [r["counter"].lower() for r in counter_rows if r["native_ok"] == "yes"]
         cents = [w for w, (_, scale) in after.items() if scale < 1]
+        sino_digit_words = [
+            r["surface"].lower()
+            for r in currencies
+            if r["position"] == "after" and r["sino_digit"] == "yes" and re.match("[가-힣]", r["surface"])
+        ]
         dollars = [w for w, (unit, scale) in after.items() if scale == 1 and unit in {after[c][0] for c in cents}]
         number = rf"(?P<num>{_NUMEXPR})(?:(?P<infix>{_alt(q_infix)})(?P<tail>[만억조]*))?"
         rules = (
@@ -346,11 +351,11 @@ class AmountTables:
             AmountRule(
                 "money.sino",
                 # 삼점오 달러, 일쩜오억 원 (a decimal needs 점/쩜 and its digits); 팔 유로, 오 달러 (one digit:
-                # never 원 or 불, words of their own after it: 사원, 구원, 오불관언), the currency word right after
+                # only before the words currencies.tsv marks sino_digit), the currency word right after
                 re.compile(
                     rf"(?<![\w.,])(?:(?P<int>[{_SINO}]+)[점쩜](?P<frac>[{_SINO_FRACTION}]+)(?P<scale>[만억조])?\s?"
                     rf"(?P<unit>{_alt(w for w in after if re.match('[가-힣]', w))})"
-                    rf"|(?<![점쩜]\s)(?P<int1>[{_DIGITS[2:]}])\s?(?P<unit1>{_alt(w for w in after if re.match('[가-힣]', w) and w not in ('원', '불', '센트'))}))"
+                    rf"|(?<![점쩜]\s)(?P<int1>[{_DIGITS[2:]}])\s?(?P<unit1>{_alt(sino_digit_words)}))"
                 ),
                 _sino_money,
             ),

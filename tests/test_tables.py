@@ -24,7 +24,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "counter_exceptions.tsv": (("unit", "next_word", "note"), ("unit", "next_word")),
     "counters.tsv": (("counter", "unit", "native_ok"), ("counter",)),
     "countries.tsv": (("name", "aliases"), ("name",)),
-    "currencies.tsv": (("surface", "unit", "position", "scale"), ("surface", "position")),
+    "currencies.tsv": (("surface", "unit", "position", "scale", "sino_digit"), ("surface", "position")),
     "date_parts.tsv": (("word", "kind", "value", "applies_to"), ("word",)),
     "date_words.tsv": (("word", "unit", "offset", "reference", "figurative"), ("word",)),
     "durations.tsv": (("word", "value", "needs_span"), ("word",)),
@@ -143,6 +143,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
     [
         ("counters.tsv", "native_ok", {"yes", "no"}),
         ("currencies.tsv", "position", {"before", "after"}),
+        ("currencies.tsv", "sino_digit", {"yes", "no"}),
         ("money_words.tsv", "position", {"before", "after"}),
         ("qualifiers.tsv", "position", {"before", "after", "infix", "between", "attached"}),
         ("qualifiers.tsv", "particle", {"yes", "no"}),
