@@ -193,7 +193,8 @@ class OrgTables:
     kind_determiners: frozenset[str]  # org_closed_words.tsv, by role: 각 지역 인재육성재단
     admin_levels: frozenset[str]  # 읍면동, 시군구: every town or district, no one place
     branch_heads: tuple[str, ...]  # 본부, 지사: the heads of named branches
-    national_openings: tuple[str, ...]  # 한국, 국민, 대한: how a national body's name opens
+    national_openings: tuple[str, ...]
+    members: re.Pattern  # the members of a group right after its name: '한빛손길' 회원들  # 한국, 국민, 대한: how a national body's name opens
     head_abbreviations: dict[str, str]  # a name head's abbreviation → the head written out (신협 → 신용협동조합)
     rx_and: re.Pattern  # a comitative particle of particles.tsv, then a space: 중구청과 옹진군청
     titles: re.Pattern  # a title glued to a name (하나은행장), with its particle
@@ -292,6 +293,7 @@ class OrgTables:
             admin_levels=frozenset(_closed(closed, "admin_level")),
             branch_heads=tuple(_closed(closed, "branch_head")),
             national_openings=tuple(_closed(closed, "national")),
+            members=re.compile(rf"\s*(?:{_alt(_closed(closed, 'member'))})(?:들)?(?![가-힣])"),
             head_abbreviations={r["short"]: r["full"] for r in read_table("org_head_abbreviations.tsv", base)},
             rx_and=re.compile(rf"(?:{_alt(r['particle'] for r in particle_rows if r['function'] == 'comitative')})\s+"),
             titles=re.compile(
@@ -1919,7 +1921,8 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
                 m.end() == len(text)
                 or text[m.end()] in ",.)"
                 or _particle_follows(t, text, m.end())
-                or any(role in ("staff", "member") and rx.match(text, m.end()) for role, _, rx in t.roles)
+                or any(role == "staff" and rx.match(text, m.end()) for role, _, rx in t.roles)
+                or t.members.match(text, m.end())
             )
             # (a particle or its members after the quotes: not a quoted title before its noun, 기업 '자비의 쌀' 나눔;
             # but 모임 '한빛손길' 회원들, 팬클럽 '별누리' 운영진)
