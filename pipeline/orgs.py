@@ -193,7 +193,8 @@ class OrgTables:
     kind_determiners: frozenset[str]  # org_closed_words.tsv, by role: 각 지역 인재육성재단
     admin_levels: frozenset[str]  # 읍면동, 시군구: every town or district, no one place
     branch_heads: tuple[str, ...]  # 본부, 지사: the heads of named branches
-    national_openings: tuple[str, ...]  # 한국, 국민, 대한: how a national body's name opens
+    national_openings: tuple[str, ...]
+    members: re.Pattern  # the members of a group right after its name: '한빛손길' 회원들  # 한국, 국민, 대한: how a national body's name opens
     head_abbreviations: dict[str, str]  # a name head's abbreviation → the head written out (신협 → 신용협동조합)
     rx_and: re.Pattern  # a comitative particle of particles.tsv, then a space: 중구청과 옹진군청
     titles: re.Pattern  # a title glued to a name (하나은행장), with its particle
@@ -292,6 +293,7 @@ class OrgTables:
             admin_levels=frozenset(_closed(closed, "admin_level")),
             branch_heads=tuple(_closed(closed, "branch_head")),
             national_openings=tuple(_closed(closed, "national")),
+            members=re.compile(rf"\s*(?:{_alt(_closed(closed, 'member'))})(?:들)?(?![가-힣])"),
             head_abbreviations={r["short"]: r["full"] for r in read_table("org_head_abbreviations.tsv", base)},
             rx_and=re.compile(rf"(?:{_alt(r['particle'] for r in particle_rows if r['function'] == 'comitative')})\s+"),
             titles=re.compile(
@@ -514,7 +516,12 @@ def _latin_in_context(t: OrgTables, text: str, end: int) -> bool:
     rest = text[end : end + 12]
     if not rest or rest[0] in _COORDINATOR + ")）],.":
         return True
-    return _particle_follows(t, text, end) or any(role == "staff" and rx.match(rest) for role, _, rx in t.roles)
+    branch = re.match(r" ([가-힣]+)", rest)  # its named branch after it: KT 강원고객본부
+    return (
+        _particle_follows(t, text, end)
+        or any(role == "staff" and rx.match(rest) for role, _, rx in t.roles)
+        or (branch is not None and _named_branch(t, branch.group(1)))
+    )
 
 
 @dataclass
@@ -567,6 +574,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     taken = [(p.start, p.end) for p in blocked] + suppressed  # spans no rule may bring back
     found = _suffix_orgs(t, text, words, found, taken, modifier_ends)
     found = _apart_heads(t, text, words, found)
+    found = _placed_town_offices(t, text, words, found)
     found = _company_forms(t, text, words, found)
     found = _coordinated(t, text, words, found)
     found = _list_class(t, text, found)
@@ -1309,9 +1317,9 @@ def _national_governments(t: OrgTables, text: str, found: list[Org]) -> list[Org
 
 
 def _suffix_kind(t: OrgTables, key: str, word: _Word, after_org: bool, generic_ok: bool = False) -> str | None:
-    if key in t.generic and not generic_ok:
-        return None
     table, lengths = t.suffixes, t.suffix_lengths
+    if key in t.generic and not generic_ok and not (after_org and key in table and table[key][1] == "parent"):
+        return None  # (a generic unit right after its organisation is that organisation's: 계명대학교 사회봉사단)
     for n in lengths:  # the longest suffix decides (사회적협동조합 before 협동조합)
         if n > len(key) or key[-n:] not in table:
             continue
@@ -1413,8 +1421,9 @@ def _suffix_orgs(
             kind = _suffix_kind(t, key, w, True, generic_ok=True)
             region = prev if kind is not None else None
         unit = _unit_suffix(t, key)
-        if kind is None and parent is None and unit in units:
-            # a unit named again later without its organisation: 대한적십자사 경남지사 … 울산광역지사
+        if kind is None and parent is None and unit in units and t.suffixes[unit][0] == "-":
+            # a branch named again later without its organisation: 대한적십자사 경남지사 … 울산광역지사 (not a
+            # university's department, bare: 특수교육과 3학년)
             parent = units[unit]
             kind = _suffix_kind(t, key, w, True)
         branch = unit or _regional_unit(t, key)
@@ -1601,7 +1610,8 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
         if any(o.start <= w.start < o.end for o in out):  # (after the look-ups: most words are no head)
             continue
         first = i
-        while first > 0 and i - first < 2 and _opens_apart_name(t, text, words, first - 1, out, apart):
+        most = 3 if apart == "town" else 2  # a town after its city and district: 포항시 북구 장량동 행정복지센터
+        while first > 0 and i - first < most and _opens_apart_name(t, text, words, first - 1, out, apart):
             first -= 1
         if first == i:
             continue
@@ -1619,6 +1629,36 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
         name = " ".join(surface.split()) if apart == "town" else _canonical_unknown(surface)
         out = [o for o in out if not (start <= o.start and o.end <= w.end)]
         out.append(_company(t, start, w.end, surface, "org.apart_head", name, kind))
+    return out
+
+
+def _placed_town_offices(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
+    """A town's office written glued to its town (``장량동행정복지센터``) after its city or district, one or two
+    words apart, is one span with them that keeps its spaces, as the office written apart is
+    (``포항시 북구 장량동행정복지센터``)."""
+    out = list(found)
+    at = {w.start: i for i, w in enumerate(words)}
+    heads = [h for h, apart in t.apart.items() if apart == "town"]
+    for o in found:
+        key, i = normalise(text[o.start : o.end]), at.get(o.start)
+        if i is None or not any(key.endswith(h) and _TOWN.fullmatch(key[: -len(h)]) for h in heads):
+            continue
+        first = i
+        while first > 0 and i - first < 2:
+            prev = words[first - 1]
+            surface = text[prev.start : prev.end]
+            if not (
+                prev.word_end == prev.end
+                and text[prev.end : words[first].start] == " "
+                and _COUNTY.fullmatch(surface)
+                and _place_word(t, surface)
+            ):
+                break
+            first -= 1
+        if first < i:
+            start = words[first].start
+            out = [x for x in out if x is not o]
+            out.append(Org(start, o.end, " ".join(text[start : o.end].split()), o.kind, "org.apart_head"))
     return out
 
 
@@ -1741,6 +1781,13 @@ def _country_offices(t: OrgTables, text: str, words: list[_Word], found: list[Or
         if i is None or text[o.end] != " " or o.kind == "government":
             continue
         country = words[i]
+        glued = next((u for u in _COUNTRY_UNITS if text.startswith(u, country.end - len(u))), "")
+        if glued and text[country.start : country.end - len(glued)] in t.countries:
+            # the unit glued to the country: 함께여는지구촌 베트남사무소
+            out = [x for x in out if x is not o and not (country.start <= x.start and x.end <= country.end)]
+            office = text[country.start : country.end]
+            out.append(Org(o.start, country.end, f"{o.name} {office}", o.kind, "org.country_office"))
+            continue
         if text[country.start : country.end] not in t.countries:
             continue
         unit = words[i + 1] if i + 1 < len(words) else None
@@ -1870,12 +1917,20 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             # (a span inside the quotes gives way to the whole quoted name: '경화동 산타원정대', not 산타원정대)
             any(s < end and start < e and not (start <= s and e <= end) for s, e in taken)
             or normalise(m.group("name")) in t.generic
-            or not (m.end() == len(text) or text[m.end()] in ",.)" or _particle_follows(t, text, m.end()))
-            # (a particle after the quotes: not a quoted title before its noun, 기업 '자비의 쌀' 나눔)
-            or not inner
-            # (a quoted name may open with an adnominal or hold a Latin word: '푸른발걸음', '한내FC')
-            or not all(_nominal(w.tokens) or _named(t, text, w) for w in inner)
-            or not (len(inner) > 1 or _named(t, text, inner[0]) or len(normalise(m.group("name"))) >= 3)
+            or not (
+                m.end() == len(text)
+                or text[m.end()] in ",.)"
+                or _particle_follows(t, text, m.end())
+                or any(role == "staff" and rx.match(text, m.end()) for role, _, rx in t.roles)
+                or t.members.match(text, m.end())
+            )
+            # (a particle or its members after the quotes: not a quoted title before its noun, 기업 '자비의 쌀' 나눔;
+            # but 모임 '한빛손길' 회원들, 팬클럽 '별누리' 운영진)
+            # (a quoted name may open with an adnominal or hold a Latin word: '푸른발걸음', '한내FC'; one word is
+            # a name however Kiwi reads it: '솔바람일터', '마실랩')
+            or not (inner or " " not in m.group("name"))
+            or not (" " not in m.group("name") or all(_nominal(w.tokens) or _named(t, text, w) for w in inner))
+            or not (len(inner) > 1 or (inner and _named(t, text, inner[0])) or len(normalise(m.group("name"))) >= 3)
         ):
             continue
         word = m.group("word")
