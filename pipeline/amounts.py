@@ -145,6 +145,11 @@ def _number_unit(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Rea
         return None
     if key in t.counters:
         unit, kind = t.counters[key], "QUANTITY"
+        head, _, second = key.partition(" ")
+        if second and head in t.counters and bounds is not None and bounds.tag_at.get(m.end("unit"), "")[:2] == "NN":
+            # 15개 동주민센터: the counter's second word begins a longer word (a neighbourhood's office), so
+            # the first word counts alone
+            return Reading(kind, value, t.counters[head], m.group("infix"), m.start("unit") + len(head))
     else:
         (unit, scale), kind = t.after[key], "MONEY"
         value = multiply(value, scale)
