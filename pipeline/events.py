@@ -75,6 +75,7 @@ _HEADLINE_LEAD = re.compile(
     r"(?:[가-힣]{2,4}[^\S\n]+)?"
 )  # an item may hold a space (대전 대덕구·); one word may go before the name (대전 한밭신협, 벌크선사 팬오션,)
 _HEADLINE_SUBJECT = re.compile(r",(?![^\n]*다[.!][^\S\n]*(?:\n|$))")
+_HEADLINE_ITEM = r"[·ㆍ][^\S\n]*[^\s,·ㆍ][^\n,·ㆍ…]{0,11}"  # a further item of a list joined by · (·자원봉사센터)
 # what may stand between a name and its particle: a parenthesis (중소기업사랑나눔재단(이사장 김정호)은), or its
 # closing bracket when the name is itself in brackets (정보통신산업진흥원(NIPA)과)
 _PAREN = r"(?:\)|\s*\([^()]{0,30}\))?"
@@ -89,6 +90,9 @@ UNKNOWN_KIND = "other"  # an organisation kind that names no kind (organizations
 # ◀INT▶: a broadcast script's cue; 가. 나. 1. 2): a notice's enumerated items
 _MARK = re.compile(r"[▲△■□●○◆◇•◦▶▷►※☞◎◀]|[-–—*][^\S\n]|(?:[가-하]|\d{1,2})[.)][^\S\n]")
 _ITEM = re.compile(rf"\n[^\S\n]*(?={_MARK.pattern})")  # the start of a line that opens with one
+# a donor list's item: a name (a word or two describing it before) opening a line, then a colon (○ X교회: 1. 27. 백미 …)
+_ITEM_NAME_BEFORE = re.compile(rf"(?:^|\n)[^\S\n]*(?:(?:{_MARK.pattern})[^\S\n]*)?(?:[가-힣]+[^\S\n]+){{0,2}}$")
+_ITEM_NAME_AFTER = re.compile(r"[^\S\n]*[:：]")
 _FINAL = re.compile(r"[.!?。][\"”'’)\]]*\s*$")  # a line closing on a final sign
 _PARAGRAPH = re.compile(r"\n[^\S\n]*\n")  # a blank line: a new paragraph (or a heading's line)
 _SCHEDULED = re.compile(r"[^\S\n]*(?:[^\n:：]{1,30}[:：][^\S\n]*)(?=\d)")  # 신청 기간: 2024. 5. 13.
@@ -400,7 +404,13 @@ class EventTables:
             ),
             handed=re.compile(rf"(?<![가-힣])(?:{anchor('handed')})[가-힣]*[^가-힣]*$"),
             visit=re.compile(rf"\s+(?:{actor('visit')})"),
-            headline=re.compile(rf"(?:\s+(?:{staff})+(?:{_COUNT}명)?)?{_HEADLINE_SUBJECT.pattern}"),
+            headline=re.compile(
+                # the list may go on with items that are no organisation (군위군·자원봉사센터·대학, …), a word may
+                # stand before the staff (X 전북 임직원, …); or a list of two or more with no comma heads a nominal
+                # headline (A·B·C 4자 협약…, A·B·C 기부 행렬)
+                rf"(?:(?:{_HEADLINE_ITEM})*(?:(?:\s+[가-힣]{{1,4}})?\s+(?:{staff})+(?:{_COUNT}명)?)?{_HEADLINE_SUBJECT.pattern}"
+                rf"|(?:[·ㆍ][^\s,·ㆍ…]{{1,12}}(?<![와과의에을를은는이가]))+[^\S\n](?![^\n]*다[.!][^\S\n]*(?:\n|$)))"
+            ),
             members=re.compile(
                 rf"^{_PAREN}\s+(?:{actor('member')})\s+(?:[가-힣]+\s+){{0,2}}?"
                 rf"(?:{_COUNT}(?:명|개|곳)\s*)?[가-힣]{{0,4}}?(?:들)?(?:{acting})(?![가-힣])"
@@ -566,6 +576,12 @@ def _subject_strength(
         or t.group.match(after)
         or t.members.match(text[org.end : org.end + _STAFF_AFTER])
     )
+    if (
+        not m
+        and _ITEM_NAME_AFTER.match(text, org.end)
+        and _ITEM_NAME_BEFORE.search(text, max(0, org.start - 30), org.start)
+    ):
+        return 1  # ○ 장량푸른교회: 1. 27.(화) 백미 100포: the item's name gives
     if (
         not m
         and t.headline.match(text, org.end)
