@@ -272,20 +272,22 @@ class EventTables:
                 rf"(?:\s*등)?(?:{_COUNT}명)?(?:(?:{comitative})\s+{_BETWEEN}[^\s()]*?명)?(?:들)?(?:{acting})(?![가-힣])"
             ),
             group=re.compile(
-                rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳|대)\s*)?[가-힣]{{0,4}}?(?:{group})(?:들)?(?:{acting})(?![가-힣])"
+                rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳|대)\s*)?(?:[가-힣]{{2,4}}\s+)?[가-힣]{{0,4}}?(?:{group})(?:들)?"
+                rf"(?:{_COUNT}(?:개|곳|개사))?(?:{acting})(?![가-힣])"  # or counted after it: A 등 관내 식품업체 4곳은
             ),
             joint=re.compile(
                 rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*|[·ㆍ][^\n,·ㆍ]{{1,12}}[·ㆍ]\s*)"
                 rf"|\s+(?:{staff})(?:{_COUNT}명)?{_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?"
                 # a list of participants, each counted (A 임직원과 가족 60여 명, B 활동가 10명, C 직원들이)
-                rf"|\s+[가-힣]{{1,5}}(?:(?:{comitative})\s+[가-힣]{{1,4}})?{_COUNT}명\s*,\s*)$"
+                rf"|\s+[가-힣]{{1,5}}(?:(?:{comitative})\s+[가-힣]{{1,4}})?{_COUNT}명\s*,\s*"
+                rf"|\s+(?:{staff})(?:{_COUNT}명)?\s*,\s*)$"  # or its staff uncounted (B 관계자, C 봉사자 40명이)
             ),
             titled_with=re.compile(
                 rf"(?<![가-힣])[가-힣]{{2,4}}\s+(?:{staff})\s*(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?$"
             ),
             described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative})\s+((?:[가-힣]+\s+){{1,3}})$"),
             anaphor=re.compile(
-                rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+(?:따라|앞서|이어)\s+)?(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?"
+                rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+(?:따라|앞서|이어)\s+)?(?:이\s+|해당\s+|동\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?"
                 rf"([가-힣]+?)"
                 rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(들)?(?:{acting})\s"  # group 2: a plural (회사들은: the group named last)
             ),
@@ -397,8 +399,8 @@ class EventTables:
                 )
             ),
             numbers=numbers,
-            as_of=re.compile(rf"\s*(?:{anchor('as_of')})(?![가-힣])"),
-            own_members=re.compile(rf"(?:^|\s)(?:{staff}){_COUNT}명\s*(?:{comitative})\s"),
+            as_of=re.compile(rf"\s*(?:{anchor('as_of')})(?:이며|이고|이다|입니다|으로)?(?![가-힣])"),
+            own_members=re.compile(rf"(?:^|\s)(?:{staff})(?:{_COUNT}명)?\s*(?:{comitative})\s"),
             head_staff=re.compile(
                 rf"(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{staff})(?:들)?(?:{_COUNT}명)?(?:{acting})(?![가-힣])"
             ),
@@ -1430,6 +1432,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 and _modifies_subject(index, text, related.end)
             )
             related = sponsor or (related if opens or _names_no_org(text, lo, hi, ms, index) else None)
+            if related is not None and related is not sponsor:
+                k = orgs.index(related)  # of a joint subject (A와 B, C가 맺은 협약): the first named
+                while k > 0 and _joined(t, text, orgs[k - 1], orgs[k], index):
+                    k -= 1
+                related = orgs[k]
             if (
                 related is None
                 and carried is not None
