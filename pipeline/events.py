@@ -311,6 +311,10 @@ class EventTables:
                 rf"|(?<=(?:{comitative})\s)([가-힣]{{2,}}?)(?:{acting})(?![가-힣])"
                 rf"|(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{staff})(?:들)?"
                 rf"(?:{_alt(r['particle'] for r in particles if '+' not in r['function'])})?(?![가-힣])"
+                # joined after the acting organisation, then a comma (병원과 모금회, 재단은: both named before)
+                rf"|(?<=(?:{comitative})\s)([가-힣]{{2,}}?),\s*([가-힣]{{2,}}?)(?:{acting})(?![가-힣])"
+                # its unit as the place (재단 본점에서)
+                rf"|(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{actor('unit')})(?:{oblique})(?![가-힣])"
             ),
             plural=re.compile(
                 rf"(?<![가-힣])(?:{actor('plural')})"
@@ -376,7 +380,7 @@ class EventTables:
                 rf"(\s*(?:뒤|후|이후|이래)(?![가-힣]))?".replace(r"\ ", r"\s*")
             ),
             founded_as=re.compile(
-                rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,8}}?"
+                rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,10}}?"
                 rf"(?:{anchor('founded', 'made')})\s+(?:[가-힣]*[^\s,.을를]\s+)?"
                 rf"[가-힣]*(?:{bodies})(?:으로|로|이다|입니다|였다)(?![가-힣])"
                 # or how the body began (2009년 선원 아내들의 모임으로 출발해)
@@ -825,12 +829,13 @@ def _heads(
     ``지역 복지관에``). ``ends``: the endings of the names named before (a quick filter)."""
     out = set()
     for m in t.head.finditer(text, lo, hi):
-        word = m.group(1) or m.group(2) or m.group(3)
-        if word not in ends or any(x.start < m.start() + len(word) and m.start() < x.end for x in ms):
-            continue
-        name = _head_of(t, word, named)
-        if name and not _made_any(t, text, lo, m.start()):
-            out.add(name)
+        for g in range(1, (m.lastindex or 0) + 1):  # 병원과 모금회, 재단은: two heads in one match
+            word, at = m.group(g), m.start(g)
+            if not word or word not in ends or any(x.start < at + len(word) and at < x.end for x in ms):
+                continue
+            name = _head_of(t, word, named)
+            if name and not _made_any(t, text, lo, at):
+                out.add(name)
     return out
 
 
@@ -1410,10 +1415,12 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if counted or plural:
             count, noun = _counted(t, counted[1]) if counted else (None, back[0] if back else "")
             group = next((g for g in reversed(groups) if _fits(g, count, noun)), None)
-            if group is None and count and groups and len(groups[-1]) > count:
-                # the last joint act named more (a venue, a parent before its affiliate): the actor and the
-                # partners named last, next to the act (X는 Y구청에서 A, B와 협약을 맺었다. 세 기관은 …)
-                group = [groups[-1][0], *groups[-1][len(groups[-1]) - count + 1 :]]
+            larger = next((g for g in reversed(groups) if count and len(g) > count), None)
+            if group is None and count and larger is not None:
+                # the last joint act naming more (a venue, a parent before its affiliate; past a smaller one, a venue
+                # its host named): the actor and the partners named last, next to the act (X는 Y구청에서 A, B와
+                # 협약을 맺었다. 세 기관은 …)
+                group = [larger[0], *larger[len(larger) - count + 1 :]]
             if group is not None:
                 actor, partners = group[0], group[1:]
                 if counted is opening:
