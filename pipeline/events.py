@@ -116,6 +116,8 @@ _QUOTE = re.compile(
 )
 # a sentence opening with the day's occasion as an adverbial topic (이날 행사에는, 같은 날 전달식에는, □ 이날 봉사에선)
 _OCCASION_FRAME = re.compile(r"[^\w\n]*(?:이날|같은 날|당일)\s+(?:[가-힣·]+\s+){0,2}?[가-힣·]+에(?:는|선)\s")
+# a sentence opening with a name as its subject (한편 한별은): a person once a word presented them (가수 한별의)
+_PERSON_AGAIN = re.compile(r"\W*(?:(?:한편|또|또한|이어)\s+)?([가-힣]{2,4}?)(?:은|는|이|가|도)\s")
 _LIST_BEFORE = re.compile(r"[과와]\s|,")  # an item of a list of participants before the first organisation
 _COUNTED = re.compile(r"(\d+|[가-힣]+?)\s*(?:개\s*)?([가-힣]+)$")  # 두 은행, 양사, 3개 기관: the count and the noun
 
@@ -163,6 +165,7 @@ class EventTables:
     counted_oblique: re.Pattern  # a count and a noun, not the subject (두 단체에, 세 기관과): the partners named before
     said: re.Pattern  # what closes a quotation (…”고 말했다, …”며 강조했다): the sentence only reports words
     person: re.Pattern  # a person as the subject: no organisation acts (한 부부는, 익명의 기부자가)
+    person_named: re.Pattern  # a person's name after the word presenting them (가수 한별의): group 1 (a proper noun)
     sponsor: re.Pattern  # after an ORG, its support making a happening (X의 후원으로, X 주최로): it acts when none does
     owner: re.Pattern  # an organisation owning the subject (한국구세군의 모금 활동은, CJ대한통운의 김장 행사는)
     activities: re.Pattern  # a report's owner (X의 올해 활동을 돌아봅니다, X의 활동입니다): the passage's actor
@@ -336,6 +339,7 @@ class EventTables:
                 rf"(?:^|\s)(?:{person_words})(?:들)?(?:\s+[가-힣]{{1,4}})?"
                 rf"(?:{subject}|{_alt(r['particle'] for r in particles if r['function'] == 'additive')})\s"
             ),
+            person_named=re.compile(rf"(?<![가-힣])(?:{person_words})\s+([가-힣]{{2,4}})"),
             owner=re.compile(rf"^{_PAREN}의\s+(?:[가-힣]+\s+)?[가-힣]+?(?:{subject})(?![가-힣])"),
             activities=re.compile(
                 rf"^{_PAREN}의\s+(?:\S+\s+){{0,2}}(?:{actor('activity')})"
@@ -1294,6 +1298,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     named: list[Mention] = []  # the organisations of the sentences before
     named_at: list[int] = []  # the statement each of ``named`` is in
     ends: set[str] = set()  # the endings of their names (재단, 장학회): what a bare head noun may stand for
+    people: set[str] = set()  # the names of persons presented so far (가수 한별의 → 한별)
     groups: list[list[str]] = []  # organisations named together (an event naming several, a joint subject), actor first
     for k, (lo, hi, i) in enumerate(statements):
         sentence = text[lo:hi].strip()
@@ -1425,7 +1430,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 actor, partners = group[0], group[1:]
                 if counted is opening:
                     acting, back = None, None
-        if actor is None and not t.person.search(sentence):  # a person as the subject: no organisation acts
+        # a person as the subject, also by the name alone once presented (가수 한별의 … 한편 한별은 …): no organisation acts
+        again = _PERSON_AGAIN.match(sentence)
+        person = bool(t.person.search(sentence) or (again and again[1] in people))
+        if actor is None and not person:
             # a subject that names no organisation (이들은 넥슨재단이 마련한 교육과정에 따라 배운다): the
             # organisation that prepared or runs what it speaks of acts, else the one carried over
             # (X의 후원으로 잔치가 열렸다: the sponsor; X가 후원한 잔치가 열렸다: the relative clause opening it)
@@ -1495,7 +1503,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             and has_content
             # before any organisation is named, nothing carries over: a headline or lead naming none is no event
             # (식목일인 5일 시민 250여 명이 모여 나무를 심었다); nor does it to a person's (김모 씨 가구는 지난 15일 …)
-            and (names or (named and not t.person.search(sentence)))
+            and (names or (named and not person))
             # another happening's date in a sentence naming no organisation (지난 6일 일어난 지진으로 …): background
             and (orgs or not t.background_after.match(text, anchor[0].end, anchor[0].end + _CLAUSE_AFTER))
             and (orgs or not headings or len(headings) < len(sentence.split("\n")))  # a heading: 2021년 주요 계획
@@ -1582,6 +1590,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 groups.append(chain)
         named += orgs
         named_at += [k] * len(orgs)
+        for p in t.person_named.finditer(text, lo, hi):  # a proper noun after 가수, 선수, 기부자 …
+            j = index.token_at(p.start(1))
+            if j is not None and index.tags[j] == "NNP" and index.start_list[j] == p.start(1):
+                people.add(text[index.start_list[j] : index.end_list[j]])
         ends.update(o.name[-n:] for o in orgs for n in range(2, len(o.name)))
     return events
 
