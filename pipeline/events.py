@@ -197,6 +197,7 @@ class EventTables:
     background_after: re.Pattern  # another happening after a date (지난달 발생한 지진, 집중호우로 피해를 입은)
     numbers: dict[str, int]  # a count before a back-reference (두, 세, 양 in 두 은행은, 양사는)
     as_of: re.Pattern  # a word after a date making it the date a total stands at (3월 말 기준, 14일 현재)
+    every: re.Pattern  # a word right after a date making it recur (연말마다): no act's date
     own_members: re.Pattern  # a list of participants opening with staff no name owns (봉사단원 30여 명과 …)
     head_staff: re.Pattern  # a head noun's staff as a subject (상담소 직원들이): the organisation named before acts
     handed: re.Pattern  # a sentence closing on a verb of handing over (…에 전달했다): a measure subject is the gift
@@ -408,6 +409,7 @@ class EventTables:
             ),
             numbers=numbers,
             as_of=re.compile(rf"\s*(?:{anchor('as_of')})(?:이며|이고|이다|입니다|으로)?(?![가-힣])"),
+            every=re.compile(rf"(?:{anchor('every')})(?![가-힣])"),
             own_members=re.compile(rf"(?:^|\s)(?:{staff})(?:{_COUNT}명)?\s*(?:{comitative})\s"),
             head_staff=re.compile(
                 rf"(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{staff})(?:들)?(?:{_COUNT}명)?(?:{acting})(?![가-힣])"
@@ -1086,6 +1088,7 @@ def _anchor(
         and not t.comparison_after.match(text[d.end : d.end + SETTINGS.comparison_after])
         and not _classifies(t, text, d)
         and not _founding(t, text, d, totals)
+        and not t.every.match(text, d.end)
         and not any(qs <= d.start < qe for qs, qe in quoted)
         and not t.stamp_before.search(text, max(0, d.start - SETTINGS.subject_after), d.start)
         and not (_FIELD_BEFORE.search(text, max(0, d.start - 3), d.start) and _LINE_CLOSE.match(text, d.end))
