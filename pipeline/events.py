@@ -75,6 +75,7 @@ _HEADLINE_LEAD = re.compile(
     r"(?:[가-힣]{2,4}[^\S\n]+)?"
 )  # an item may hold a space (대전 대덕구·); one word may go before the name (대전 한밭신협, 벌크선사 팬오션,)
 _HEADLINE_SUBJECT = re.compile(r",(?![^\n]*다[.!][^\S\n]*(?:\n|$))")
+_HEADLINE_ITEM = r"[·ㆍ][^\S\n]*[^\s,·ㆍ][^\n,·ㆍ…]{0,11}"  # a further item of a list joined by · (·자원봉사센터)
 # what may stand between a name and its particle: a parenthesis (중소기업사랑나눔재단(이사장 김정호)은), or its
 # closing bracket when the name is itself in brackets (정보통신산업진흥원(NIPA)과)
 _PAREN = r"(?:\)|\s*\([^()]{0,30}\))?"
@@ -89,6 +90,9 @@ UNKNOWN_KIND = "other"  # an organisation kind that names no kind (organizations
 # ◀INT▶: a broadcast script's cue; 가. 나. 1. 2): a notice's enumerated items
 _MARK = re.compile(r"[▲△■□●○◆◇•◦▶▷►※☞◎◀]|[-–—*][^\S\n]|(?:[가-하]|\d{1,2})[.)][^\S\n]")
 _ITEM = re.compile(rf"\n[^\S\n]*(?={_MARK.pattern})")  # the start of a line that opens with one
+# a donor list's item: a name (a word or two describing it before) opening a line, then a colon (○ X교회: 1. 27. 백미 …)
+_ITEM_NAME_BEFORE = re.compile(rf"(?:^|\n)[^\S\n]*(?:(?:{_MARK.pattern})[^\S\n]*)?(?:[가-힣]+[^\S\n]+){{0,2}}$")
+_ITEM_NAME_AFTER = re.compile(r"[^\S\n]*[:：]")
 _FINAL = re.compile(r"[.!?。][\"”'’)\]]*\s*$")  # a line closing on a final sign
 _PARAGRAPH = re.compile(r"\n[^\S\n]*\n")  # a blank line: a new paragraph (or a heading's line)
 _SCHEDULED = re.compile(r"[^\S\n]*(?:[^\n:：]{1,30}[:：][^\S\n]*)(?=\d)")  # 신청 기간: 2024. 5. 13.
@@ -112,6 +116,8 @@ _QUOTE = re.compile(
 )
 # a sentence opening with the day's occasion as an adverbial topic (이날 행사에는, 같은 날 전달식에는, □ 이날 봉사에선)
 _OCCASION_FRAME = re.compile(r"[^\w\n]*(?:이날|같은 날|당일)\s+(?:[가-힣·]+\s+){0,2}?[가-힣·]+에(?:는|선)\s")
+# a sentence opening with a name as its subject (한편 한별은): a person once a word presented them (가수 한별의)
+_PERSON_AGAIN = re.compile(r"\W*(?:(?:한편|또|또한|이어)\s+)?([가-힣]{2,4}?)(?:은|는|이|가|도)\s")
 _LIST_BEFORE = re.compile(r"[과와]\s|,")  # an item of a list of participants before the first organisation
 _COUNTED = re.compile(r"(\d+|[가-힣]+?)\s*(?:개\s*)?([가-힣]+)$")  # 두 은행, 양사, 3개 기관: the count and the noun
 
@@ -159,6 +165,7 @@ class EventTables:
     counted_oblique: re.Pattern  # a count and a noun, not the subject (두 단체에, 세 기관과): the partners named before
     said: re.Pattern  # what closes a quotation (…”고 말했다, …”며 강조했다): the sentence only reports words
     person: re.Pattern  # a person as the subject: no organisation acts (한 부부는, 익명의 기부자가)
+    person_named: re.Pattern  # a person's name after the word presenting them (가수 한별의): group 1 (a proper noun)
     sponsor: re.Pattern  # after an ORG, its support making a happening (X의 후원으로, X 주최로): it acts when none does
     owner: re.Pattern  # an organisation owning the subject (한국구세군의 모금 활동은, CJ대한통운의 김장 행사는)
     activities: re.Pattern  # a report's owner (X의 올해 활동을 돌아봅니다, X의 활동입니다): the passage's actor
@@ -190,6 +197,7 @@ class EventTables:
     background_after: re.Pattern  # another happening after a date (지난달 발생한 지진, 집중호우로 피해를 입은)
     numbers: dict[str, int]  # a count before a back-reference (두, 세, 양 in 두 은행은, 양사는)
     as_of: re.Pattern  # a word after a date making it the date a total stands at (3월 말 기준, 14일 현재)
+    every: re.Pattern  # a word right after a date making it recur (연말마다): no act's date
     own_members: re.Pattern  # a list of participants opening with staff no name owns (봉사단원 30여 명과 …)
     head_staff: re.Pattern  # a head noun's staff as a subject (상담소 직원들이): the organisation named before acts
     handed: re.Pattern  # a sentence closing on a verb of handing over (…에 전달했다): a measure subject is the gift
@@ -268,20 +276,22 @@ class EventTables:
                 rf"(?:\s*등)?(?:{_COUNT}명)?(?:(?:{comitative})\s+{_BETWEEN}[^\s()]*?명)?(?:들)?(?:{acting})(?![가-힣])"
             ),
             group=re.compile(
-                rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳|대)\s*)?[가-힣]{{0,4}}?(?:{group})(?:들)?(?:{acting})(?![가-힣])"
+                rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳|대)\s*)?(?:[가-힣]{{2,4}}\s+)?[가-힣]{{0,4}}?(?:{group})(?:들)?"
+                rf"(?:{_COUNT}(?:개|곳|개사))?(?:{acting})(?![가-힣])"  # or counted after it: A 등 관내 식품업체 4곳은
             ),
             joint=re.compile(
                 rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*|[·ㆍ][^\n,·ㆍ]{{1,12}}[·ㆍ]\s*)"
                 rf"|\s+(?:{staff})(?:{_COUNT}명)?{_PAREN}(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?"
                 # a list of participants, each counted (A 임직원과 가족 60여 명, B 활동가 10명, C 직원들이)
-                rf"|\s+[가-힣]{{1,5}}(?:(?:{comitative})\s+[가-힣]{{1,4}})?{_COUNT}명\s*,\s*)$"
+                rf"|\s+[가-힣]{{1,5}}(?:(?:{comitative})\s+[가-힣]{{1,4}})?{_COUNT}명\s*,\s*"
+                rf"|\s+(?:{staff})(?:{_COUNT}명)?\s*,\s*)$"  # or its staff uncounted (B 관계자, C 봉사자 40명이)
             ),
             titled_with=re.compile(
                 rf"(?<![가-힣])[가-힣]{{2,4}}\s+(?:{staff})\s*(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?$"
             ),
             described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative})\s+((?:[가-힣]+\s+){{1,3}})$"),
             anaphor=re.compile(
-                rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+(?:따라|앞서|이어)\s+)?(?:이\s+|해당\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?"
+                rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+(?:따라|앞서|이어)\s+)?(?:이\s+|해당\s+|동\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?"
                 rf"([가-힣]+?)"
                 rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(들)?(?:{acting})\s"  # group 2: a plural (회사들은: the group named last)
             ),
@@ -305,6 +315,10 @@ class EventTables:
                 rf"|(?<=(?:{comitative})\s)([가-힣]{{2,}}?)(?:{acting})(?![가-힣])"
                 rf"|(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{staff})(?:들)?"
                 rf"(?:{_alt(r['particle'] for r in particles if '+' not in r['function'])})?(?![가-힣])"
+                # joined after the acting organisation, then a comma (병원과 모금회, 재단은: both named before)
+                rf"|(?<=(?:{comitative})\s)([가-힣]{{2,}}?),\s*([가-힣]{{2,}}?)(?:{acting})(?![가-힣])"
+                # its unit as the place (재단 본점에서)
+                rf"|(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{actor('unit')})(?:{oblique})(?![가-힣])"
             ),
             plural=re.compile(
                 rf"(?<![가-힣])(?:{actor('plural')})"
@@ -326,6 +340,7 @@ class EventTables:
                 rf"(?:^|\s)(?:{person_words})(?:들)?(?:\s+[가-힣]{{1,4}})?"
                 rf"(?:{subject}|{_alt(r['particle'] for r in particles if r['function'] == 'additive')})\s"
             ),
+            person_named=re.compile(rf"(?<![가-힣])(?:{person_words})\s+([가-힣]{{2,4}})"),
             owner=re.compile(rf"^{_PAREN}의\s+(?:[가-힣]+\s+)?[가-힣]+?(?:{subject})(?![가-힣])"),
             activities=re.compile(
                 rf"^{_PAREN}의\s+(?:\S+\s+){{0,2}}(?:{actor('activity')})"
@@ -370,7 +385,7 @@ class EventTables:
                 rf"(\s*(?:뒤|후|이후|이래)(?![가-힣]))?".replace(r"\ ", r"\s*")
             ),
             founded_as=re.compile(
-                rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,8}}?"
+                rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,10}}?"
                 rf"(?:{anchor('founded', 'made')})\s+(?:[가-힣]*[^\s,.을를]\s+)?"
                 rf"[가-힣]*(?:{bodies})(?:으로|로|이다|입니다|였다)(?![가-힣])"
                 # or how the body began (2009년 선원 아내들의 모임으로 출발해)
@@ -393,14 +408,21 @@ class EventTables:
                 )
             ),
             numbers=numbers,
-            as_of=re.compile(rf"\s*(?:{anchor('as_of')})(?![가-힣])"),
-            own_members=re.compile(rf"(?:^|\s)(?:{staff}){_COUNT}명\s*(?:{comitative})\s"),
+            as_of=re.compile(rf"\s*(?:{anchor('as_of')})(?:이며|이고|이다|입니다|으로)?(?![가-힣])"),
+            every=re.compile(rf"(?:{anchor('every')})(?![가-힣])"),
+            own_members=re.compile(rf"(?:^|\s)(?:{staff})(?:{_COUNT}명)?\s*(?:{comitative})\s"),
             head_staff=re.compile(
                 rf"(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{staff})(?:들)?(?:{_COUNT}명)?(?:{acting})(?![가-힣])"
             ),
             handed=re.compile(rf"(?<![가-힣])(?:{anchor('handed')})[가-힣]*[^가-힣]*$"),
             visit=re.compile(rf"\s+(?:{actor('visit')})"),
-            headline=re.compile(rf"(?:\s+(?:{staff})+(?:{_COUNT}명)?)?{_HEADLINE_SUBJECT.pattern}"),
+            headline=re.compile(
+                # the list may go on with items that are no organisation (군위군·자원봉사센터·대학, …), a word may
+                # stand before the staff (X 전북 임직원, …); or a list of two or more with no comma heads a nominal
+                # headline (A·B·C 4자 협약…, A·B·C 기부 행렬)
+                rf"(?:(?:{_HEADLINE_ITEM})*(?:(?:\s+[가-힣]{{1,4}})?\s+(?:{staff})+(?:{_COUNT}명)?)?{_HEADLINE_SUBJECT.pattern}"
+                rf"|(?:[·ㆍ][^\s,·ㆍ…]{{1,12}}(?<![와과의에을를은는이가]))+[^\S\n](?![^\n]*다[.!][^\S\n]*(?:\n|$)))"
+            ),
             members=re.compile(
                 rf"^{_PAREN}\s+(?:{actor('member')})\s+(?:[가-힣]+\s+){{0,2}}?"
                 rf"(?:{_COUNT}(?:명|개|곳)\s*)?[가-힣]{{0,4}}?(?:들)?(?:{acting})(?![가-힣])"
@@ -566,6 +588,12 @@ def _subject_strength(
         or t.group.match(after)
         or t.members.match(text[org.end : org.end + _STAFF_AFTER])
     )
+    if (
+        not m
+        and _ITEM_NAME_AFTER.match(text, org.end)
+        and _ITEM_NAME_BEFORE.search(text, max(0, org.start - 30), org.start)
+    ):
+        return 1  # ○ 장량푸른교회: 1. 27.(화) 백미 100포: the item's name gives
     if (
         not m
         and t.headline.match(text, org.end)
@@ -807,12 +835,13 @@ def _heads(
     ``지역 복지관에``). ``ends``: the endings of the names named before (a quick filter)."""
     out = set()
     for m in t.head.finditer(text, lo, hi):
-        word = m.group(1) or m.group(2) or m.group(3)
-        if word not in ends or any(x.start < m.start() + len(word) and m.start() < x.end for x in ms):
-            continue
-        name = _head_of(t, word, named)
-        if name and not _made_any(t, text, lo, m.start()):
-            out.add(name)
+        for g in range(1, (m.lastindex or 0) + 1):  # 병원과 모금회, 재단은: two heads in one match
+            word, at = m.group(g), m.start(g)
+            if not word or word not in ends or any(x.start < at + len(word) and at < x.end for x in ms):
+                continue
+            name = _head_of(t, word, named)
+            if name and not _made_any(t, text, lo, at):
+                out.add(name)
     return out
 
 
@@ -1059,6 +1088,7 @@ def _anchor(
         and not t.comparison_after.match(text[d.end : d.end + SETTINGS.comparison_after])
         and not _classifies(t, text, d)
         and not _founding(t, text, d, totals)
+        and not t.every.match(text, d.end)
         and not any(qs <= d.start < qe for qs, qe in quoted)
         and not t.stamp_before.search(text, max(0, d.start - SETTINGS.subject_after), d.start)
         and not (_FIELD_BEFORE.search(text, max(0, d.start - 3), d.start) and _LINE_CLOSE.match(text, d.end))
@@ -1271,6 +1301,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     named: list[Mention] = []  # the organisations of the sentences before
     named_at: list[int] = []  # the statement each of ``named`` is in
     ends: set[str] = set()  # the endings of their names (재단, 장학회): what a bare head noun may stand for
+    people: set[str] = set()  # the names of persons presented so far (가수 한별의 → 한별)
     groups: list[list[str]] = []  # organisations named together (an event naming several, a joint subject), actor first
     for k, (lo, hi, i) in enumerate(statements):
         sentence = text[lo:hi].strip()
@@ -1392,15 +1423,20 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if counted or plural:
             count, noun = _counted(t, counted[1]) if counted else (None, back[0] if back else "")
             group = next((g for g in reversed(groups) if _fits(g, count, noun)), None)
-            if group is None and count and groups and len(groups[-1]) > count:
-                # the last joint act named more (a venue, a parent before its affiliate): the actor and the
-                # partners named last, next to the act (X는 Y구청에서 A, B와 협약을 맺었다. 세 기관은 …)
-                group = [groups[-1][0], *groups[-1][len(groups[-1]) - count + 1 :]]
+            larger = next((g for g in reversed(groups) if count and len(g) > count), None)
+            if group is None and count and larger is not None:
+                # the last joint act naming more (a venue, a parent before its affiliate; past a smaller one, a venue
+                # its host named): the actor and the partners named last, next to the act (X는 Y구청에서 A, B와
+                # 협약을 맺었다. 세 기관은 …)
+                group = [larger[0], *larger[len(larger) - count + 1 :]]
             if group is not None:
                 actor, partners = group[0], group[1:]
                 if counted is opening:
                     acting, back = None, None
-        if actor is None and not t.person.search(sentence):  # a person as the subject: no organisation acts
+        # a person as the subject, also by the name alone once presented (가수 한별의 … 한편 한별은 …): no organisation acts
+        again = _PERSON_AGAIN.match(sentence)
+        person = bool(t.person.search(sentence) or (again and again[1] in people))
+        if actor is None and not person:
             # a subject that names no organisation (이들은 넥슨재단이 마련한 교육과정에 따라 배운다): the
             # organisation that prepared or runs what it speaks of acts, else the one carried over
             # (X의 후원으로 잔치가 열렸다: the sponsor; X가 후원한 잔치가 열렸다: the relative clause opening it)
@@ -1414,6 +1450,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 and _modifies_subject(index, text, related.end)
             )
             related = sponsor or (related if opens or _names_no_org(text, lo, hi, ms, index) else None)
+            if related is not None and related is not sponsor:
+                k = orgs.index(related)  # of a joint subject (A와 B, C가 맺은 협약): the first named
+                while k > 0 and _joined(t, text, orgs[k - 1], orgs[k], index):
+                    k -= 1
+                related = orgs[k]
             if (
                 related is None
                 and carried is not None
@@ -1465,7 +1506,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             and has_content
             # before any organisation is named, nothing carries over: a headline or lead naming none is no event
             # (식목일인 5일 시민 250여 명이 모여 나무를 심었다); nor does it to a person's (김모 씨 가구는 지난 15일 …)
-            and (names or (named and not t.person.search(sentence)))
+            and (names or (named and not person))
             # another happening's date in a sentence naming no organisation (지난 6일 일어난 지진으로 …): background
             and (orgs or not t.background_after.match(text, anchor[0].end, anchor[0].end + _CLAUSE_AFTER))
             and (orgs or not headings or len(headings) < len(sentence.split("\n")))  # a heading: 2021년 주요 계획
@@ -1552,6 +1593,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 groups.append(chain)
         named += orgs
         named_at += [k] * len(orgs)
+        for p in t.person_named.finditer(text, lo, hi):  # a proper noun after 가수, 선수, 기부자 …
+            j = index.token_at(p.start(1))
+            if j is not None and index.tags[j] == "NNP" and index.start_list[j] == p.start(1):
+                people.add(text[index.start_list[j] : index.end_list[j]])
         ends.update(o.name[-n:] for o in orgs for n in range(2, len(o.name)))
     return events
 
