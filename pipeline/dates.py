@@ -1493,7 +1493,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.rel_month_nth_weekday",
-        r"(?P<rm>{rel_month})\s*(?P<nth>{nth})\s*(?P<wd>{weekdays})",
+        r"(?P<rm>{rel_month})\s*(?P<nth>{nth})(?:\s*주)?\s*(?P<wd>{weekdays})",
         resolve_month_day_of,
         doc="다음 달 첫째 토요일, 이달 마지막 금요일",
     ),
@@ -1522,10 +1522,11 @@ RULES: tuple[Rule, ...] = (
     Rule("date.md", r"{nb}{mo}{S}월{S}{dd}{S}일{weekday}", checks=(not_ordinal,), doc="3월 8일, 12월 8일 금요일"),
     Rule(
         "date.month_nth_weekday",
-        r"{nb}{year_of_month}{mo}{S}월\s*(?P<nth>{nth})\s*(?P<wd>{weekdays})",
+        r"{nb}{year_of_month}{mo}{S}월\s*(?P<nth>{nth})(?:\s*주)?\s*(?P<wd>{weekdays})",
         resolve_month_day_of,
         checks=(not_title_year,),
-        doc="10월 첫째 화요일, 3월 마지막 월요일, 2019년 5월 둘째 토요일 (a written year carries through)",
+        doc="10월 첫째 화요일, 3월 마지막 월요일, 2019년 5월 둘째 토요일 (a written year carries through); "
+        "10월 둘째 주 토요일: the week's weekday is the month's second one",
     ),
     Rule(
         "date.month_last_day",

@@ -322,7 +322,9 @@ def test_a_quoted_plan_keeps_its_own_tense():
     assert [(s.text, s._.value) for s in doc.spans["DATE"]] == [("3월", "2025-03")]
 
 
-@pytest.mark.parametrize("count", ["800000일", "1000000주", "99999999999999999999주", "99999년", "99999999999999999999개월"])
+@pytest.mark.parametrize(
+    "count", ["800000일", "1000000주", "99999999999999999999주", "99999년", "99999999999999999999개월"]
+)
 def test_a_count_past_the_calendar_is_no_date_and_the_document_survives(count):
     """``800000일 전`` reaches back before year 1: no DATE span, no exception, and the document keeps
     its other records (its amount) through the whole pipeline."""
