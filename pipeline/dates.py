@@ -145,6 +145,7 @@ def fragments(t: DateTables) -> dict[str, str]:
     last_next = _alt(w for w, r in words if r["unit"] == "following" and r["offset"] != "0")
     ago = rf"(?:(?<![가-힣])(?:{last_next})\s+)?"
     yy = r"(?P<y>(?:19|20)\d{2}|\d{2})"
+    month_mods = _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] in ("any", "month"))
     return {
         "nb": r"(?<![\d.,])",  # no digit before
         "na": r"(?![\d])",  # no digit after
@@ -169,7 +170,9 @@ def fragments(t: DateTables) -> dict[str, str]:
         "last_next": last_next,
         "this_last_next": unit("following"),
         "next_weekday": unit("weekday"),  # 다음 수요일: relative only before a weekday
-        "month_mods": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] in ("any", "month")),
+        "month_mods": month_mods,
+        # after a month: 말일 (its last day) or a part (3월 말); 말일 first, so that 말 never ends inside it
+        "month_tail": rf"(?:\s*(?:(?P<lastday>말일)|(?P<mod>{month_mods})))",
         # 2월의 마지막 주: a week of a month may follow 의; other parts do not (6월의 신부)
         "of_week": rf"의\s*(?P<mod2>{_alt(w for w, r in parts if r['kind'] == 'mod' and w.endswith('주'))})",
         "year_mods": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] == "any"),
@@ -1004,16 +1007,24 @@ def resolve_month_day_of(p: DateParts, pub: Ref, context: Timex | None) -> Timex
 
 
 def resolve_day_weekday(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
-    """``19일 화요일``: the 19th as any bare day, unless the weekday says another month: then the
-    nearest month (the tense's side first) whose 19th is a Tuesday."""
+    """``19일 화요일``: the 19th as any bare day, unless the weekday says another month: then, as the
+    tense moves any partial date, in a clause that plans the next month from the document date whose
+    19th is a Tuesday, in a past clause the latest one up to it, else the nearest (the earlier first)."""
     plain = resolve_absolute(replace(p, weekday=None), pub, context)
     if plain.year is None or plain.month is None or p.day is None:
         return plain
-    order = (1, -1) if p.tense > 0 else (-1, 1)
-    for k in (0, *(sign * n for n in range(1, 12) for sign in order)):
+    today = _pub_day(pub)
+    if p.tense:
+        steps = [p.tense * n for n in range(0, 30)]  # a day and a weekday meet again within 14 months
+    else:
+        steps = [0, *(sign * n for n in range(1, 12) for sign in (-1, 1))]
+    for k in steps:
         y, m = _shift_month(plain.year, plain.month, k)
-        if p.day <= calendar.monthrange(y, m)[1] and _dt.date(y, m, p.day).isoweekday() == p.weekday:
-            return Timex("day", y, m, p.day)
+        if p.day > calendar.monthrange(y, m)[1] or _dt.date(y, m, p.day).isoweekday() != p.weekday:
+            continue
+        day = _dt.date(y, m, p.day)
+        if today is None or not p.tense or (day >= today if p.tense > 0 else day <= today):
+            return _day(day)
     return plain
 
 
@@ -1156,7 +1167,10 @@ def _kr_holidays(year: int) -> dict[_dt.date, list[str]]:
     return {d: kr.get_list(d) for d in sorted(kr)}
 
 
-def holiday_period(source: str, key: str, year: int) -> tuple[_dt.date, _dt.date, _dt.date] | None:
+_Period = tuple[_dt.date, _dt.date, _dt.date]  # a holiday's day, and the first and last day of its period
+
+
+def holiday_period(source: str, key: str, year: int) -> _Period | None:
     """(the day, the first and the last day of its official period) of a holidays.tsv row in
     ``year``, from the ``holidays`` package (public holidays, with their eve, following day and
     substitute days) or ``korean-lunar-calendar`` (lunar days that are no public holiday); a named
@@ -1228,12 +1242,32 @@ def _holiday_value(p: DateParts, pub: Ref) -> tuple[Timex, Timex | None]:
         if p.unit == "following" and p.offset and pub.day is not None:
             options = [h for h in options if (h[0] - ref).days * p.offset > 0]
         found = min(options, key=lambda h: abs((h[0] - ref).days)) if options else None
+        if found is not None and p.unit is None and p.tense and not p.occasion and pub.month is not None:
+            found = _holiday_by_tense(found, options, p.tense, (pub.year, pub.month))
     if found is None:
         return Timex("day", year), None
     day, first, last = found
     if p.holiday_range:
         return _day(first), _day(last)
     return _day(day), None
+
+
+def _holiday_by_tense(found: _Period, options: list[_Period], tense: int, month: tuple[int, int]) -> _Period:
+    """The nearest occurrence of a holiday, moved by the tense as any partial date (docs/annotation.md,
+    round 9): in a clause that plans, one in a month before the document's is the next one
+    (``크리스마스에 … 나눌 예정이다`` in March → that December); in a past clause, one in a month after it
+    the previous one (``어린이날 선물을 전달했다`` in December → that May). Within the document's month
+    the nearest stays, as for a partial date, and so does one in the month after it in a past clause:
+    what is done for a holiday is done in the weeks before it (``어린이날 선물로 책을 보냈다`` on 20 April,
+    ``설을 보내도록 떡을 모았다`` on 30 January: the coming one)."""
+    at = (found[0].year, found[0].month)
+    if tense > 0 and at < month:
+        later = [h for h in options if (h[0].year, h[0].month) >= month]
+        return min(later, key=lambda h: h[0]) if later else found
+    if tense < 0 and at > _shift_month(*month, 1):
+        earlier = [h for h in options if (h[0].year, h[0].month) <= month]
+        return max(earlier, key=lambda h: h[0]) if earlier else found
+    return found
 
 
 def resolve_duration(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
@@ -1321,7 +1355,7 @@ RULES: tuple[Rule, ...] = (
     Rule("date.dotted_ym_spaced", r"{nb}{y4}\.\s+{mo}\.(?=\s|$)", doc="2020. 3."),
     Rule(
         "date.dotted_year_month",
-        r"{nb}{y4}\.\s*{mo}{S}월(?:\s*(?P<mod>{month_mods}))?",
+        r"{nb}{y4}\.\s*{mo}{S}월{month_tail}?",
         checks=(not_ordinal,),
         doc="2020. 1월, 2018. 6월 말 (official schedules)",
     ),
@@ -1351,7 +1385,7 @@ RULES: tuple[Rule, ...] = (
     # relative words and their parts: 올해 3월 / 지난해 말 / 다음 달 10일 / 이달 말 / 올해 상반기
     Rule(
         "date.rel_year_month",
-        r"(?P<ry>{rel_year}){S}{mo}{S}월(?:{S}{dd}{S}일(?!{days_counted}){weekday})?(?:\s*(?P<mod>{month_mods}))?",
+        r"(?P<ry>{rel_year}){S}{mo}{S}월(?:{S}{dd}{S}일(?!{days_counted}){weekday})?{month_tail}?",
         resolve_relative_year,
         doc="올해 3월, 지난해 12월 1일",
     ),
@@ -1459,7 +1493,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.rel_month_nth_weekday",
-        r"(?P<rm>{rel_month})\s*(?P<nth>{nth})\s*(?P<wd>{weekdays})",
+        r"(?P<rm>{rel_month})\s*(?P<nth>{nth})(?:\s*주)?\s*(?P<wd>{weekdays})",
         resolve_month_day_of,
         doc="다음 달 첫째 토요일, 이달 마지막 금요일",
     ),
@@ -1473,7 +1507,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.last_next_month",
-        r"(?P<dir>{last_next}){S}{mo}{S}월(?:{S}{dd}{S}일(?!{days_counted}){weekday}|\s*(?P<mod>{month_mods}))?",
+        r"(?P<dir>{last_next}){S}{mo}{S}월(?:{S}{dd}{S}일(?!{days_counted}){weekday}|{month_tail})?",
         resolve_last_next_month,
         checks=(not_ordinal,),
         doc="지난 10월, 오는 9월 말, 지난 4월 24일",
@@ -1488,17 +1522,18 @@ RULES: tuple[Rule, ...] = (
     Rule("date.md", r"{nb}{mo}{S}월{S}{dd}{S}일{weekday}", checks=(not_ordinal,), doc="3월 8일, 12월 8일 금요일"),
     Rule(
         "date.month_nth_weekday",
-        r"{nb}{year_of_month}{mo}{S}월\s*(?P<nth>{nth})\s*(?P<wd>{weekdays})",
+        r"{nb}{year_of_month}{mo}{S}월\s*(?P<nth>{nth})(?:\s*주)?\s*(?P<wd>{weekdays})",
         resolve_month_day_of,
         checks=(not_title_year,),
-        doc="10월 첫째 화요일, 3월 마지막 월요일, 2019년 5월 둘째 토요일 (a written year carries through)",
+        doc="10월 첫째 화요일, 3월 마지막 월요일, 2019년 5월 둘째 토요일 (a written year carries through); "
+        "10월 둘째 주 토요일: the week's weekday is the month's second one",
     ),
     Rule(
         "date.month_last_day",
-        r"{nb}{year_of_month}{mo}{S}월\s*마지막\s*(?P<lastday>날)(?!짜)",
+        r"{nb}{year_of_month}{mo}{S}월\s*(?P<lastday>말일|마지막\s*날(?!짜))",
         resolve_month_day_of,
         checks=(not_title_year,),
-        doc="10월 마지막 날, 2020년 11월 마지막날",
+        doc="10월 마지막 날, 2020년 11월 마지막날, 3월 말일, 2024년 6월 말일",
     ),
     Rule(
         "date.day_weekday",
@@ -1518,7 +1553,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "date.hangul",
         r"(?:(?P<hy>{sino}){S}년{S})?(?P<hm>{hmonth})"
-        r"(?:{S}(?P<hd>{sino}){S}일)?(?:\s*(?P<mod>{month_mods}))?",
+        r"(?:{S}(?P<hd>{sino}){S}일)?{month_tail}?",
         checks=(hangul_month_ok,),
         doc="이천십오년 삼월 삼일, 유월, 시월",
     ),
@@ -1819,7 +1854,15 @@ def resolve_dates(
                 continue  # no day found before it (3.5(금)?): the letter alone is no date
         if p.coordinated and p.tense >= 0:
             continue  # 장학생은 상반기와 하반기에 선발한다: every year, no date (in the past: that year's)
-        value = fit_weekday(p.rule.resolve(p, pub, ctx), p)
+        try:
+            value = fit_weekday(p.rule.resolve(p, pub, ctx), p)
+        except (OverflowError, ValueError):
+            continue  # 800000일 전: a count that reaches past the calendar's first day is no date
+        if p.nth == 0 and value.grain == "month" and value.year is not None and value.month is not None:
+            # 지난 3월 말일, 올해 6월 말일, 유월 말일: the last day of the month resolved
+            value = Timex("day", value.year, value.month, calendar.monthrange(value.year, value.month)[1])
+        if value.year is not None and not _dt.MINYEAR <= value.year <= _dt.MAXYEAR:
+            continue  # 99999년 전: nor a year before year 1 (or after 9999)
         if p.as_of and p.rule.resolve is resolve_absolute and p.month is None and p.year is None:
             # 9일 현재: a figure holds at a day already past, whatever month the context lends
             latest = resolve_reporting_day(replace(p, tense=0), pub, None)

@@ -320,3 +320,16 @@ def test_a_quoted_plan_keeps_its_own_tense():
     """…열 계획이라고 밝혔다: the date's clause is the plan, not the past verb of saying."""
     doc = annotate("재단은 3월 장학금을 전달할 계획이라고 밝혔다.", "2024-12-10")
     assert [(s.text, s._.value) for s in doc.spans["DATE"]] == [("3월", "2025-03")]
+
+
+@pytest.mark.parametrize(
+    "count", ["800000일", "1000000주", "99999999999999999999주", "99999년", "99999999999999999999개월"]
+)
+def test_a_count_past_the_calendar_is_no_date_and_the_document_survives(count):
+    """``800000일 전`` reaches back before year 1: no DATE span, no exception, and the document keeps
+    its other records (its amount) through the whole pipeline."""
+    from pipeline.api import extract
+
+    result = extract(f"행사는 {count} 전 열렸다. 재단은 5억 원을 기부했다.", published="2024-05-16")
+    assert [d["text"] for d in result.tables["dates"]] == []
+    assert [a["value"] for a in result.tables["amounts"]] == ["500000000"]
