@@ -458,6 +458,18 @@ def _is_duration(value: str) -> bool:
     return t is not None and t.is_duration
 
 
+_DAYS_IN_UNIT = {"D": 1, "W": 7}
+_MONTHS_IN_UNIT = {"M": 1, "Y": 12}
+
+
+def _years_in(count: int, unit: str) -> int:
+    """Whole years a duration of ``count`` units covers at least (``P800000D`` → 2190): enough to tell a span
+    that leaves the calendar (years 1–9999) before any date arithmetic overflows."""
+    if unit in _DAYS_IN_UNIT:
+        return count * _DAYS_IN_UNIT[unit] // 366
+    return count * _MONTHS_IN_UNIT.get(unit, 0) // 12
+
+
 def end_after_duration(start: str, duration: str) -> str | None:
     """``2020-09-22`` + ``P1M`` → ``2020-10-21``; ``2023-05`` + ``P2Y`` → ``2025-04``; None if unknown
     (a start that is not a known year, month or day, a duration that is not a whole number of units)."""
@@ -474,6 +486,8 @@ def end_after_duration(start: str, duration: str) -> str | None:
         return None
     n, unit = dur.count, dur.unit
     y, mo, d = s.year, s.month, s.day
+    if y + _years_in(n, unit) > _dt.MAXYEAR:
+        return None  # 800000일 동안: past the calendar, no end
     if unit in ("W", "D"):
         days = n * 7 if unit == "W" else n
         first = _dt.date(y, mo or 1, d or 1)
@@ -511,6 +525,8 @@ def start_before_duration(end: str, duration: str) -> str | None:
         or dur.unit not in ("D", "W", "M", "Y")
     ):
         return None
+    if e.year - _years_in(dur.count, dur.unit) - 1 < _dt.MINYEAR:
+        return None  # 99999999년간: before the calendar, no start
     if dur.unit in ("M", "Y"):  # the day after the same day so many months before
         idx = e.year * 12 + e.month - 1 - dur.count * (12 if dur.unit == "Y" else 1)
         y, m = idx // 12, idx % 12 + 1

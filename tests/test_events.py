@@ -226,3 +226,22 @@ def test_a_headline_holds_none_of_its_subtitles_names():
     assert [(e.sentence, e.orgs) for e in doc._.events] == [
         ("(주)가람해운, 설 앞두고 선원 가족 200가구에 명절 꾸러미", ["가람해운"])
     ]
+
+
+@pytest.mark.parametrize(
+    "span",
+    [
+        "2023년 5월 31일까지 800000일 동안",
+        "2023년 5월 1일부터 99999999999999999999년간",
+        "2023년 5월 1일부터 9999999개월 동안",
+    ],
+)
+def test_a_duration_past_the_calendar_gives_no_range_and_the_document_survives(span):
+    """A start or end with a duration that leaves the calendar (years 1-9999) gives the event no range
+    end or start, never an exception: the document keeps its event and its amount."""
+    from pipeline.api import extract
+
+    result = extract(f"한빛재단은 {span} 5억 원을 기부했다.", published="2023-06-01")
+    [event] = result.tables["events"]
+    assert event["amounts"] == "500000000 KRW"
+    assert "" in (event["date_start"], event["date_end"])
