@@ -462,12 +462,12 @@ _DAYS_IN_UNIT = {"D": 1, "W": 7}
 _MONTHS_IN_UNIT = {"M": 1, "Y": 12}
 
 
-def _years_in(count: int, unit: str) -> int:
+def _years_in(count: int, unit: str | None) -> int:
     """Whole years a duration of ``count`` units covers at least (``P800000D`` → 2190): enough to tell a span
     that leaves the calendar (years 1–9999) before any date arithmetic overflows."""
     if unit in _DAYS_IN_UNIT:
         return count * _DAYS_IN_UNIT[unit] // 366
-    return count * _MONTHS_IN_UNIT.get(unit, 0) // 12
+    return count * _MONTHS_IN_UNIT.get(unit or "", 0) // 12
 
 
 def end_after_duration(start: str, duration: str) -> str | None:
