@@ -447,8 +447,8 @@ class _Index:
 
 def _ends_name(t: OrgTables, text: str, end: int, token_ends: set[int], sorted_ends: list[int]) -> bool:
     """A name may end at a token end, or before a particle or title Kiwi glued to it (녹십자|가,
-    하나은행|장)."""
-    if end in token_ends:
+    하나은행|장), or inside a token before a glued title (수협|회장은, Kiwi's 수협회|장|은)."""
+    if end in token_ends or t.titles.match(text, end):
         return True
     i = bisect_right(sorted_ends, end)
     if i >= len(sorted_ends):
@@ -1214,13 +1214,16 @@ def _contractions(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
     cut = min((i for i in (text.find("\n"), text.find("  ")) if i > 0), default=0)
     titled = cut if not _closes_sentence(text[:cut]) else 0
     titled = _sub_headline(text, titled)
-    for i, (o, key) in enumerate(zip(found, keys, strict=True)):
-        if key in t.gazetteer or o.kind == "government":
-            continue
+    # in text order, each against the names resolved so far: a headline's unit named by its parent further on
+    # (``한빛원자력본부`` … ``한국수력원자력 한빛원자력본부``) lends that name to a short form after it
+    for i in sorted(range(len(found)), key=lambda i: found[i].start):
+        o, key = found[i], keys[i]
+        if key in t.gazetteer or o.kind == "government" or o.rule == "org.acronym":
+            continue  # a short form the text defines (이하 한빛본부) keeps its definition
         headline = o.start < titled
         fits = sorted(
             (other.start, other.name, other.kind)
-            for other, k in zip(found, keys, strict=True)
+            for other, k in zip(out, keys, strict=True)
             if (headline or other.start < o.start)
             and (_shortens(t, key, k) or _shortens(t, key, normalise(other.name)) or _tail_of(t, key, k, other))
         )
@@ -1449,7 +1452,10 @@ def _suffix_orgs(
                 w = _Word(w.start, w.word_end, w.word_end, w.tokens)
                 surface, key = full, normalise(full)
         if kind is None and parent is None and key.endswith(t.title_words):
-            # a head's title glued to the name (한빛마포복지관장은): the name is the organisation
+            # a head's title glued to the name (한빛마포복지관장은): the name is the organisation, unless a listed
+            # name comes before a longer title (수협회장: 수협's 회장, not a body 수협회; the gazetteer finds it)
+            if any(key.endswith(x) and t.gazetteer.get(key[: -len(x)]) for x in t.title_words):
+                continue
             for title in t.title_words:
                 if key.endswith(title) and (kind := _suffix_kind(t, key[: -len(title)], w, False)) is not None:
                     end = w.end - len(title)
