@@ -590,8 +590,10 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _unit_heads(t, text, words, found)
     found = _foreign_agencies(t, text, found)
     found = _country_offices(t, text, words, found)
+    found = _branches_after(t, text, words, found)
     found = _metro_districts(t, text, index, found)
     found = _bylines(t, text, found)
+    found = _quoted_titles(t, text, found)
     found = _drop_back_references(t, text, found)
     found = _tail_references(t, text, found)
     found = _contractions(t, text, found)
@@ -712,8 +714,18 @@ def _coordinated(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
                     # a bare member right after another word may be that name's unit: 남동발전 영흥본부·옹진군
                     name = (_canonical_unknown(member), kind)
             elif name is None and own is None and len(surface) > len(before_last) + 1:
-                # not listed: the last name's own part is as long as the name before it (우리·하나|금융그룹)
-                name = (_canonical_unknown(member + surface[len(before_last) :]), last.kind)
+                # not listed: the last name's own part is as long as the name before it (우리·하나|금융그룹), but
+                # never cuts into its head (해돋이·물빛|지역아동센터)
+                head = next(
+                    (
+                        surface[-n:]
+                        for n in t.suffix_lengths
+                        if n < len(surface) and normalise(surface[-n:]) in t.suffixes
+                    ),
+                    "",
+                )
+                cut = min(len(before_last), len(surface) - len(head))
+                name = (_canonical_unknown(member + surface[cut:]), last.kind)
             if name is None:
                 continue
             out = [o for o in out if o is not own]
@@ -1113,6 +1125,25 @@ def _former_names(t: OrgTables, text: str, words: list[_Word], found: list[Org])
             if inner.rule != "org.gazetteer":  # a listed former name is named as of the date by the history
                 renamed[id(inner)] = name
     return [replace(o, name=renamed[id(o)]) if id(o) in renamed else o for o in out]
+
+
+# a title in single quotes or corner brackets (speech is in double quotes): '2021 다온 나눔 성금', 「다온 희망 캠페인」
+_QUOTED_TITLE = re.compile(r"['‘「『](?P<title>[^'‘’「」『』\"“”\n]{3,40})['’」』]")
+
+
+def _quoted_titles(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A name inside a quoted title of a campaign, fund drive, programme or event (its last noun in
+    org_non_heads.tsv: ``'2021 적십자 희망나눔 성금'``, ``「다온재단 나눔 캠페인」``) is part of that title, no ORG;
+    a name that is the whole quote stays."""
+    out = list(found)
+    for m in _QUOTED_TITLE.finditer(text):
+        title = m.group("title").rstrip()
+        last = title.split()[-1]
+        if not any(last.endswith(h) for h in t.non_heads):
+            continue
+        start, end = m.start("title"), m.start("title") + len(title)
+        out = [o for o in out if not (start <= o.start and o.end <= end and (o.start, o.end) != (start, end))]
+    return out
 
 
 def _drop_back_references(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
@@ -1768,6 +1799,28 @@ def _unit_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -
         if first < i and normalise(surface := text[words[first].start : w.end]) not in t.generic:
             # (a generic name without spaces stays generic: 전통시장 상인회)
             out.append(Org(words[first].start, w.end, _canonical_unknown(surface), kind, "org.unit_head"))
+    return out
+
+
+def _branches_after(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
+    """A named branch (org_suffixes.tsv kind ``-``: 지회, 분회, 지부, 지사) one space after an organisation that a
+    later rule found (a legal-form mark, acting: ``(사)한빛여성기업인협의회 다온지회``) is that organisation's
+    branch, one span ``<organisation> <branch>``, as the suffix rule names one after a name it knows."""
+    out = list(found)
+    for i, w in enumerate(words):
+        if not i or w.end - w.start < 3:
+            continue
+        surface = text[w.start : w.end]
+        if _suffix_kind(t, normalise(surface), w, True) != "-":
+            continue
+        bare = [o for o in out if (o.start, o.end) == (w.start, w.end)]  # the branch alone, found acting
+        if any(o.start < w.end and w.start < o.end for o in out if o not in bare):
+            continue
+        owner = next((o for o in out if o.end == words[i - 1].end == words[i - 1].word_end), None)
+        if owner is None or text[owner.end : w.start] != " ":
+            continue
+        out = [o for o in out if o is not owner and o not in bare]
+        out.append(Org(owner.start, w.end, f"{owner.name} {surface}", owner.kind, "org.suffix_unit_later"))
     return out
 
 
