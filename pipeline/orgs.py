@@ -1386,7 +1386,16 @@ def _has_proper(t: OrgTables, key: str, word: _Word) -> bool:
     latin = re.findall(r"[a-z]+", key)
     if latin and all(w in t.acronym_stop for w in latin) and not any(x[2].startswith("NNP") for x in word.tokens):
         return len(word.tokens) >= 3
-    return word.has_proper
+    return word.has_proper or _place_opened(t, key)
+
+
+def _place_opened(t: OrgTables, key: str) -> bool:
+    """A compound opening with a listed place or city (안동시자원봉사센터, 포항나눔의집, Kiwi's one common noun): the
+    place's own institution, named (as ``전라북도 자원봉사센터`` written apart)."""
+    return any(
+        key[:n] in t.places or (t.gazetteer.get(key[:n]) or ("", ""))[1] == "government"
+        for n in range(2, min(6, len(key) - 3))
+    )
 
 
 def _suffix_orgs(
