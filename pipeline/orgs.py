@@ -1641,10 +1641,12 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
     out = list(found)
     for i, w in enumerate(words):
         key = normalise(text[w.start : w.end])
+        titled = False
         if key not in t.apart and key not in t.generic and (title := _glued_title(t, key, lambda k: k in t.generic)):
             # a head's title glued to the head (대곡면 새마을부녀회장): the name ends before it
             key, end = key[: -len(title)], w.end - len(title)
             w = _Word(w.start, end, end, w.tokens)
+            titled = True
         if key in t.apart:
             apart, kind = t.apart[key], t.suffixes[key][0]
             if apart == "unit":
@@ -1657,7 +1659,16 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
             continue
         first = i
         most = 3 if apart == "town" else 2  # a town after its city and district: 포항시 북구 장량동 행정복지센터
-        while first > 0 and i - first < most and _opens_apart_name(t, text, words, first - 1, out, apart):
+        # a person's name before a head that bears a title (김순자 새마을부녀회장, 김순자 재단 사무국장) is its holder's
+        titled = titled or (
+            i + 1 < len(words) and bool(t.titles.fullmatch(text[words[i + 1].start : words[i + 1].word_end]))
+        )
+        while (
+            first > 0
+            and i - first < most
+            and _opens_apart_name(t, text, words, first - 1, out, apart)
+            and not (titled and _holder(t, text[words[first - 1].start : words[first - 1].word_end]))
+        ):
             first -= 1
         if first == i:
             continue
@@ -1676,6 +1687,11 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
         out = [o for o in out if not (start <= o.start and o.end <= w.end)]
         out.append(_company(t, start, w.end, surface, "org.apart_head", name, kind))
     return out
+
+
+def _holder(t: OrgTables, surface: str) -> bool:
+    """A person's name, not a town's shaped as one (송천면, 박달동)."""
+    return _person_shaped(t, surface) and not _TOWN.fullmatch(surface) and not _place_word(t, surface)
 
 
 def _placed_town_offices(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
