@@ -1768,8 +1768,11 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
         return bool(shape.fullmatch(surface)) and named
     if normalise(surface) in t.descriptor_kinds:
         return False  # the word that says what it is opens no name: 프로축구 광주 FC
-    if _is_place(t, surface):
-        return apart == "place"  # a club named by its city: 대구 FC
+    if _is_place(t, surface) or any(
+        (t.gazetteer.get(normalise(surface) + e) or ("", ""))[1] == "government" for e in "시군"
+    ):
+        return apart == "place"  # a club named by its city: 대구 FC; a city named short before a name is where it is
+        # (전주 다온시장 상인회 → 다온시장상인회)
     org_at = {(o.start, o.end) for o in found}
     if apart == "proper":  # a generic head: only after proper nouns that name nothing yet (not 재단 상담센터),
         # or after a town however Kiwi splits it (새/MM 솔/NNG 면 주민자치위원회); before a town only its city or
