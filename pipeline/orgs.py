@@ -447,8 +447,8 @@ class _Index:
 
 def _ends_name(t: OrgTables, text: str, end: int, token_ends: set[int], sorted_ends: list[int]) -> bool:
     """A name may end at a token end, or before a particle or title Kiwi glued to it (녹십자|가,
-    하나은행|장)."""
-    if end in token_ends:
+    하나은행|장), or inside a token before a glued title (수협|회장은, Kiwi's 수협회|장|은)."""
+    if end in token_ends or t.titles.match(text, end):
         return True
     i = bisect_right(sorted_ends, end)
     if i >= len(sorted_ends):
@@ -590,8 +590,10 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _unit_heads(t, text, words, found)
     found = _foreign_agencies(t, text, found)
     found = _country_offices(t, text, words, found)
+    found = _branches_after(t, text, words, found)
     found = _metro_districts(t, text, index, found)
     found = _bylines(t, text, found)
+    found = _quoted_titles(t, text, found)
     found = _drop_back_references(t, text, found)
     found = _tail_references(t, text, found)
     found = _contractions(t, text, found)
@@ -712,8 +714,18 @@ def _coordinated(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
                     # a bare member right after another word may be that name's unit: 남동발전 영흥본부·옹진군
                     name = (_canonical_unknown(member), kind)
             elif name is None and own is None and len(surface) > len(before_last) + 1:
-                # not listed: the last name's own part is as long as the name before it (우리·하나|금융그룹)
-                name = (_canonical_unknown(member + surface[len(before_last) :]), last.kind)
+                # not listed: the last name's own part is as long as the name before it (우리·하나|금융그룹), but
+                # never cuts into its head (해돋이·물빛|지역아동센터)
+                head = next(
+                    (
+                        surface[-n:]
+                        for n in t.suffix_lengths
+                        if n < len(surface) and normalise(surface[-n:]) in t.suffixes
+                    ),
+                    "",
+                )
+                cut = min(len(before_last), len(surface) - len(head))
+                name = (_canonical_unknown(member + surface[cut:]), last.kind)
             if name is None:
                 continue
             out = [o for o in out if o is not own]
@@ -1115,6 +1127,25 @@ def _former_names(t: OrgTables, text: str, words: list[_Word], found: list[Org])
     return [replace(o, name=renamed[id(o)]) if id(o) in renamed else o for o in out]
 
 
+# a title in single quotes or corner brackets (speech is in double quotes): '2021 다온 나눔 성금', 「다온 희망 캠페인」
+_QUOTED_TITLE = re.compile(r"['‘「『](?P<title>[^'‘’「」『』\"“”\n]{3,40})['’」』]")
+
+
+def _quoted_titles(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A name inside a quoted title of a campaign, fund drive, programme or event (its last noun in
+    org_non_heads.tsv: ``'2021 적십자 희망나눔 성금'``, ``「다온재단 나눔 캠페인」``) is part of that title, no ORG;
+    a name that is the whole quote stays."""
+    out = list(found)
+    for m in _QUOTED_TITLE.finditer(text):
+        title = m.group("title").rstrip()
+        last = title.split()[-1]
+        if not any(last.endswith(h) for h in t.non_heads):
+            continue
+        start, end = m.start("title"), m.start("title") + len(title)
+        out = [o for o in out if not (start <= o.start and o.end <= end and (o.start, o.end) != (start, end))]
+    return out
+
+
 def _drop_back_references(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
     """A bare head word that is also a listed name (``연탄은행``, ``푸드뱅크``) refers back to a longer name of
     another organisation it ends in the same document (``(사)한빛연탄은행 … 연탄은행에 따르면``): a
@@ -1214,13 +1245,16 @@ def _contractions(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
     cut = min((i for i in (text.find("\n"), text.find("  ")) if i > 0), default=0)
     titled = cut if not _closes_sentence(text[:cut]) else 0
     titled = _sub_headline(text, titled)
-    for i, (o, key) in enumerate(zip(found, keys, strict=True)):
-        if key in t.gazetteer or o.kind == "government":
-            continue
+    # in text order, each against the names resolved so far: a headline's unit named by its parent further on
+    # (``한빛원자력본부`` … ``한국수력원자력 한빛원자력본부``) lends that name to a short form after it
+    for i in sorted(range(len(found)), key=lambda i: found[i].start):
+        o, key = found[i], keys[i]
+        if key in t.gazetteer or o.kind == "government" or o.rule == "org.acronym":
+            continue  # a short form the text defines (이하 한빛본부) keeps its definition
         headline = o.start < titled
         fits = sorted(
             (other.start, other.name, other.kind)
-            for other, k in zip(found, keys, strict=True)
+            for other, k in zip(out, keys, strict=True)
             if (headline or other.start < o.start)
             and (_shortens(t, key, k) or _shortens(t, key, normalise(other.name)) or _tail_of(t, key, k, other))
         )
@@ -1352,7 +1386,16 @@ def _has_proper(t: OrgTables, key: str, word: _Word) -> bool:
     latin = re.findall(r"[a-z]+", key)
     if latin and all(w in t.acronym_stop for w in latin) and not any(x[2].startswith("NNP") for x in word.tokens):
         return len(word.tokens) >= 3
-    return word.has_proper
+    return word.has_proper or _place_opened(t, key)
+
+
+def _place_opened(t: OrgTables, key: str) -> bool:
+    """A compound opening with a listed place or city (안동시자원봉사센터, 포항나눔의집, Kiwi's one common noun): the
+    place's own institution, named (as ``전라북도 자원봉사센터`` written apart)."""
+    return any(
+        key[:n] in t.places or (t.gazetteer.get(key[:n]) or ("", ""))[1] == "government"
+        for n in range(2, min(6, len(key) - 3))
+    )
 
 
 def _suffix_orgs(
@@ -1449,7 +1492,10 @@ def _suffix_orgs(
                 w = _Word(w.start, w.word_end, w.word_end, w.tokens)
                 surface, key = full, normalise(full)
         if kind is None and parent is None and key.endswith(t.title_words):
-            # a head's title glued to the name (한빛마포복지관장은): the name is the organisation
+            # a head's title glued to the name (한빛마포복지관장은): the name is the organisation, unless a listed
+            # name comes before a longer title (수협회장: 수협's 회장, not a body 수협회; the gazetteer finds it)
+            if any(key.endswith(x) and t.gazetteer.get(key[: -len(x)]) for x in t.title_words):
+                continue
             for title in t.title_words:
                 if key.endswith(title) and (kind := _suffix_kind(t, key[: -len(title)], w, False)) is not None:
                     end = w.end - len(title)
@@ -1595,10 +1641,12 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
     out = list(found)
     for i, w in enumerate(words):
         key = normalise(text[w.start : w.end])
+        titled = False
         if key not in t.apart and key not in t.generic and (title := _glued_title(t, key, lambda k: k in t.generic)):
             # a head's title glued to the head (대곡면 새마을부녀회장): the name ends before it
             key, end = key[: -len(title)], w.end - len(title)
             w = _Word(w.start, end, end, w.tokens)
+            titled = True
         if key in t.apart:
             apart, kind = t.apart[key], t.suffixes[key][0]
             if apart == "unit":
@@ -1611,7 +1659,16 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
             continue
         first = i
         most = 3 if apart == "town" else 2  # a town after its city and district: 포항시 북구 장량동 행정복지센터
-        while first > 0 and i - first < most and _opens_apart_name(t, text, words, first - 1, out, apart):
+        # a person's name before a head that bears a title (김순자 새마을부녀회장, 김순자 재단 사무국장) is its holder's
+        titled = titled or (
+            i + 1 < len(words) and bool(t.titles.fullmatch(text[words[i + 1].start : words[i + 1].word_end]))
+        )
+        while (
+            first > 0
+            and i - first < most
+            and _opens_apart_name(t, text, words, first - 1, out, apart)
+            and not (titled and _holder(t, text[words[first - 1].start : words[first - 1].word_end]))
+        ):
             first -= 1
         if first == i:
             continue
@@ -1630,6 +1687,11 @@ def _apart_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
         out = [o for o in out if not (start <= o.start and o.end <= w.end)]
         out.append(_company(t, start, w.end, surface, "org.apart_head", name, kind))
     return out
+
+
+def _holder(t: OrgTables, surface: str) -> bool:
+    """A person's name, not a town's shaped as one (송천면, 박달동)."""
+    return _person_shaped(t, surface) and not _TOWN.fullmatch(surface) and not _place_word(t, surface)
 
 
 def _placed_town_offices(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
@@ -1706,8 +1768,11 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
         return bool(shape.fullmatch(surface)) and named
     if normalise(surface) in t.descriptor_kinds:
         return False  # the word that says what it is opens no name: 프로축구 광주 FC
-    if _is_place(t, surface):
-        return apart == "place"  # a club named by its city: 대구 FC
+    if _is_place(t, surface) or any(
+        (t.gazetteer.get(normalise(surface) + e) or ("", ""))[1] == "government" for e in "시군"
+    ):
+        return apart == "place"  # a club named by its city: 대구 FC; a city named short before a name is where it is
+        # (전주 다온시장 상인회 → 다온시장상인회)
     org_at = {(o.start, o.end) for o in found}
     if apart == "proper":  # a generic head: only after proper nouns that name nothing yet (not 재단 상담센터),
         # or after a town however Kiwi splits it (새/MM 솔/NNG 면 주민자치위원회); before a town only its city or
@@ -1762,6 +1827,28 @@ def _unit_heads(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -
         if first < i and normalise(surface := text[words[first].start : w.end]) not in t.generic:
             # (a generic name without spaces stays generic: 전통시장 상인회)
             out.append(Org(words[first].start, w.end, _canonical_unknown(surface), kind, "org.unit_head"))
+    return out
+
+
+def _branches_after(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
+    """A named branch (org_suffixes.tsv kind ``-``: 지회, 분회, 지부, 지사) one space after an organisation that a
+    later rule found (a legal-form mark, acting: ``(사)한빛여성기업인협의회 다온지회``) is that organisation's
+    branch, one span ``<organisation> <branch>``, as the suffix rule names one after a name it knows."""
+    out = list(found)
+    for i, w in enumerate(words):
+        if not i or w.end - w.start < 3:
+            continue
+        surface = text[w.start : w.end]
+        if _suffix_kind(t, normalise(surface), w, True) != "-":
+            continue
+        bare = [o for o in out if (o.start, o.end) == (w.start, w.end)]  # the branch alone, found acting
+        if any(o.start < w.end and w.start < o.end for o in out if o not in bare):
+            continue
+        owner = next((o for o in out if o.end == words[i - 1].end == words[i - 1].word_end), None)
+        if owner is None or text[owner.end : w.start] != " ":
+            continue
+        out = [o for o in out if o is not owner and o not in bare]
+        out.append(Org(owner.start, w.end, f"{owner.name} {surface}", owner.kind, "org.suffix_unit_later"))
     return out
 
 
