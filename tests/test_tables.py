@@ -233,6 +233,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "crowd_act",
                 "changed",
                 "continued",
+                "every",
                 "ahead_by",
                 "ongoing",
                 "disaster",
@@ -247,7 +248,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
             ORG_KINDS | {"-"} | {r["word"] for r in read_table("actor_words.tsv") if r["role"] == "anaphor"},
         ),
         ("particles.tsv", "actor", {"yes", "no"}),
-        ("org_closed_words.tsv", "role", {"determiner", "admin_level", "branch_head", "national"}),
+        ("org_closed_words.tsv", "role", {"determiner", "admin_level", "branch_head", "national", "member"}),
         ("numerals.tsv", "role", {"digit", "small", "big", "native", "native_ten", "zero"}),
     ],
 )
