@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -437,7 +437,7 @@ def _qualifier(t: AmountTables, text: str, start: int, end: int, infix: str | No
 _DETERMINER = "MM"  # Kiwi's tag for a determiner (총, 약, 각, 전)
 
 
-def _glued_prefix(text: str, start: int, bounds: TokenIndex | None, prefixes: Iterable[str]) -> bool:
+def _glued_prefix(text: str, start: int, bounds: TokenIndex | None, prefixes: Container[str]) -> bool:
     """A number written onto the word before it, where Kiwi reads that word as its own token: a
     determiner (총160가구, 약300명) or a prefix qualifier (최대50만원). A name (포스코1%), a noun
     (오후3시) or a prefix (제3회) is no such word."""
@@ -448,7 +448,7 @@ def _glued_prefix(text: str, start: int, bounds: TokenIndex | None, prefixes: It
     return bounds.tags[i] == _DETERMINER or word in prefixes
 
 
-def _valid_edges(text: str, start: int, end: int, bounds: TokenIndex | None, prefixes: Iterable[str] = ()) -> bool:
+def _valid_edges(text: str, start: int, end: int, bounds: TokenIndex | None, prefixes: Container[str] = ()) -> bool:
     before = text[start - 1] if start else " "
     if "가" <= before <= "힣" and text[start].isdigit() and _glued_prefix(text, start, bounds, prefixes):
         before = " "
@@ -462,7 +462,7 @@ def _valid_edges(text: str, start: int, end: int, bounds: TokenIndex | None, pre
     return bounds is None or end in bounds.ends  # 3원칙, 1개월: the counter only starts a longer word
 
 
-def _range_start(tables: AmountTables, text: str, a: Amount) -> Amount | None:
+def _range_start(tables: AmountTables, text: str, a: Amount, bounds: TokenIndex | None = None) -> Amount | None:
     """The first end of a range whose second end is ``a``: ``15만`` in ``15만~73만 원``, with the
     second end's kind and unit. A bare first end takes the second's group unit (30~50만 원: 30만)."""
     m = _RANGE_START.search(text, max(0, a.start - 40), a.start)
@@ -473,7 +473,9 @@ def _range_start(tables: AmountTables, text: str, a: Amount) -> Amount | None:
     if plain_dash:
         if not _RANGE_DASH.search(text, m.start(), m.start("dash") + 1):
             return None
-    elif not _valid_edges(text, m.start(), m.start() + len(first), None):
+    elif not _valid_edges(text, m.start(), m.start() + len(first), None) and not (
+        _glued_prefix(text, m.start(), bounds, tables.q_before)
+    ):
         return None
     second = _NUMBER.match(text, a.start)
     group = _GROUP_UNIT.search(second.group().rstrip()) if second else None
@@ -509,7 +511,7 @@ def find_amounts(
             qualifier = _qualifier(tables, text, m.start(), end, reading.infix, reading.unit)
             found.append(Amount(m.start(), end, reading.kind, reading.value, reading.unit, qualifier, rule.name))
     found = filter_overlaps(found)
-    found += [r for r in (_range_start(tables, text, a) for a in found) if r is not None]
+    found += [r for r in (_range_start(tables, text, a, bounds) for a in found) if r is not None]
     found = [
         a
         for a in found

@@ -1138,8 +1138,8 @@ def _quoted_titles(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
     out = list(found)
     for m in _QUOTED_TITLE.finditer(text):
         title = m.group("title").rstrip()
-        last = title.split()[-1]
-        if not any(last.endswith(h) for h in t.non_heads):
+        words = title.split()
+        if not words or not any(words[-1].endswith(h) for h in t.non_heads):  # '   ': no title
             continue
         start, end = m.start("title"), m.start("title") + len(title)
         out = [o for o in out if not (start <= o.start and o.end <= end and (o.start, o.end) != (start, end))]
