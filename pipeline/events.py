@@ -323,6 +323,10 @@ class EventTables:
                 rf"|(?<=(?:{comitative})\s)([가-힣]{{2,}}?),\s*([가-힣]{{2,}}?)(?:{acting})(?![가-힣])"
                 # its unit as the place (재단 본점에서)
                 rf"|(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{actor('unit')})(?:{oblique})(?![가-힣])"
+                # a one-syllable back-reference (구에, 군과: the district or county named before); not after a
+                # number (10도에, 2 시에)
+                rf"|(?<![가-힣\d])(?<!\d\s)({_alt(r['word'] for r in rows if r['role'] == 'anaphor' and len(r['word']) == 1)})"
+                rf"(?:{oblique})(?![가-힣])"
             ),
             plural=re.compile(
                 rf"(?<![가-힣])(?:{actor('plural')})"
@@ -341,7 +345,9 @@ class EventTables:
             ),
             sponsor=re.compile(rf"{_PAREN}(?:의)?\s*(?:{actor('sponsor')})(?![가-힣])".replace(r"\ ", r"\s*")),
             person=re.compile(
-                rf"(?:^|\s)(?:{person_words})(?:들)?(?:\s+[가-힣]{{1,4}})?"
+                rf"(?:(?:^|\s)(?:{person_words})(?:들)?(?:\s+[가-힣]{{1,4}})?"
+                # or a name marked as a pseudonym or with an age (하린(가명)이는, 김모(45)씨가)
+                rf"|(?<![가-힣])[가-힣]{{1,4}}\s*\((?:{actor('pseudonym')}|\d{{1,3}})\)\s*(?:이|양|군|씨)?)"
                 rf"(?:{subject}|{_alt(r['particle'] for r in particles if r['function'] == 'additive')})\s"
             ),
             person_named=re.compile(rf"(?<![가-힣])(?:{person_words})\s+([가-힣]{{2,4}})"),
@@ -1630,7 +1636,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             j = index.token_at(p.start(1))
             if j is not None and index.tags[j] == "NNP" and index.start_list[j] == p.start(1):
                 people.add(text[index.start_list[j] : index.end_list[j]])
-        ends.update(o.name[-n:] for o in orgs for n in range(2, len(o.name)))
+        ends.update(o.name[-n:] for o in orgs for n in range(1, len(o.name)))
     return events
 
 
