@@ -849,16 +849,26 @@ def _anaphor(t: EventTables, sentence: str, named: Sequence[Mention] = ()) -> tu
         return None
     if m.group(1) in t.anaphors:
         return m.group(1), t.anaphors[m.group(1)]
-    return (m.group(1), UNKNOWN_KIND) if _head_of(t, m.group(1), named) else None
+    return (m.group(1), UNKNOWN_KIND) if _head_of(t, m.group(1), named, subject=True) else None
 
 
-def _head_of(t: EventTables, word: str, named: Sequence[Mention]) -> str | None:
+def _head_of(t: EventTables, word: str, named: Sequence[Mention], subject: bool = False) -> str | None:
     """The latest organisation named before that ``word`` stands for as the head noun of its name: a
     back-reference word (``재단``, ``본부``), or any noun of three syllables or more ending the name
-    (``장학회`` → 푸른솔장학회, ``연탄은행``, ``모금회``; not ``자사`` in 대한적십자사)."""
-    if word not in t.anaphors and len(word) < 3:
+    (``장학회`` → 푸른솔장학회, ``연탄은행``, ``모금회``; not ``자사`` in 대한적십자사). As the ``subject`` opening a
+    sentence, a noun of two syllables ending a name of five or more written closed up does too (``꿈터는`` →
+    서귀포청소년꿈터); not as an object (``나눔을``, ``사랑을``: common words)."""
+    short = word not in t.anaphors and len(word) < 3
+    if short and (len(word) < 2 or not subject):
         return None
-    return next((o.name for o in reversed(named) if o.name.endswith(word) and o.name != word), None)
+    return next(
+        (
+            o.name
+            for o in reversed(named)
+            if o.name.endswith(word) and o.name != word and not (short and (len(o.name) < 5 or " " in o.name))
+        ),
+        None,
+    )
 
 
 def _heads(
@@ -1308,8 +1318,9 @@ def _runs_on(index: TokenIndex, text: str, lo: int, hi: int) -> bool:
 
 
 def _date_item(text: str, lo: int, hi: int, dates: Sequence[Mention]) -> bool:
-    """``text[lo:hi]`` is a list item holding nothing but a date and signs (``▲ 23.10.28(토) —``)."""
-    if not _MARK.match(text, lo):
+    """``text[lo:hi]`` is a list item holding nothing but a date and signs (``▲ 23.10.28(토) —``), maybe after the
+    blank line before it (a heading's line, a blank line, then the item)."""
+    if not _MARK.match(text, hi - len(text[lo:hi].lstrip())):
         return False
     inside = [d for d in dates if lo <= d.start < hi]
     return bool(inside) and not _CONTENT.search(_WEEKDAY.sub("", _without(text, lo, hi, inside, "")))
