@@ -198,6 +198,10 @@ class EventTables:
     numbers: dict[str, int]  # a count before a back-reference (두, 세, 양 in 두 은행은, 양사는)
     as_of: re.Pattern  # a word after a date making it the date a total stands at (3월 말 기준, 14일 현재)
     every: re.Pattern  # a word right after a date making it recur (연말마다): no act's date
+    purpose: (
+        re.Pattern
+    )  # a date as the object of a purpose clause (크리스마스를 보낼 수 있도록): another time's, no act's
+    foundings: frozenset[str]  # the nouns of the founding verbs (설립, 창단 of 설립된, 창단한): founding, no act
     own_members: re.Pattern  # a list of participants opening with staff no name owns (봉사단원 30여 명과 …)
     head_staff: re.Pattern  # a head noun's staff as a subject (상담소 직원들이): the organisation named before acts
     handed: re.Pattern  # a sentence closing on a verb of handing over (…에 전달했다): a measure subject is the gift
@@ -319,6 +323,10 @@ class EventTables:
                 rf"|(?<=(?:{comitative})\s)([가-힣]{{2,}}?),\s*([가-힣]{{2,}}?)(?:{acting})(?![가-힣])"
                 # its unit as the place (재단 본점에서)
                 rf"|(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{actor('unit')})(?:{oblique})(?![가-힣])"
+                # a one-syllable back-reference (구에, 군과: the district or county named before); not after a
+                # number (10도에, 2 시에)
+                rf"|(?<![가-힣\d])(?<!\d\s)({_alt(r['word'] for r in rows if r['role'] == 'anaphor' and len(r['word']) == 1)})"
+                rf"(?:{oblique})(?![가-힣])"
             ),
             plural=re.compile(
                 rf"(?<![가-힣])(?:{actor('plural')})"
@@ -337,7 +345,9 @@ class EventTables:
             ),
             sponsor=re.compile(rf"{_PAREN}(?:의)?\s*(?:{actor('sponsor')})(?![가-힣])".replace(r"\ ", r"\s*")),
             person=re.compile(
-                rf"(?:^|\s)(?:{person_words})(?:들)?(?:\s+[가-힣]{{1,4}})?"
+                rf"(?:(?:^|\s)(?:{person_words})(?:들)?(?:\s+[가-힣]{{1,4}})?"
+                # or a name marked as a pseudonym or with an age (하린(가명)이는, 김모(45)씨가)
+                rf"|(?<![가-힣])[가-힣]{{1,4}}\s*\((?:{actor('pseudonym')}|\d{{1,3}})\)\s*(?:이|양|군|씨)?)"
                 rf"(?:{subject}|{_alt(r['particle'] for r in particles if r['function'] == 'additive')})\s"
             ),
             person_named=re.compile(rf"(?<![가-힣])(?:{person_words})\s+([가-힣]{{2,4}})"),
@@ -410,6 +420,16 @@ class EventTables:
             numbers=numbers,
             as_of=re.compile(rf"\s*(?:{anchor('as_of')})(?:이며|이고|이다|입니다|으로)?(?![가-힣])"),
             every=re.compile(rf"(?:{anchor('every')})(?![가-힣])"),
+            purpose=re.compile(
+                rf"(?:을|를|에)\s+(?:[^\s,.]+\s+){{0,3}}?[가-힣]*?(?:{anchor('purpose')})(?![가-힣])".replace(
+                    r"\ ", r"\s*"
+                )
+            ),
+            foundings=frozenset(
+                r["word"][:-1]
+                for r in anchors
+                if r["role"] == "founded" and re.fullmatch(r"[가-힣]{2}[한된돼]", r["word"])
+            ),
             own_members=re.compile(rf"(?:^|\s)(?:{staff})(?:{_COUNT}명)?\s*(?:{comitative})\s"),
             head_staff=re.compile(
                 rf"(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{staff})(?:들)?(?:{_COUNT}명)?(?:{acting})(?![가-힣])"
@@ -668,7 +688,7 @@ def _copula_fact(t: EventTables, index: TokenIndex, text: str, lo: int, hi: int,
     """The sentence only states a fact (:func:`_states_fact`): no act comes before its copula, neither a verb
     joined by a connective ending (``3억 원을 보냈으며, 이번이 두 번째 지원이다``) nor an organisation marked as a
     subject (``다온물류가 지난해 10월 맺은 협약의 첫 결실입니다``) unless what it did is a founding."""
-    if not _states_fact(t, index, lo, hi, text) or _acts_before(index, text, lo, hi):
+    if not _states_fact(t, index, lo, hi, text) or _acts_before(index, text, lo, hi, t.foundings):
         return False
     subjects = [  # 다온물류가 … 맺은 협약의 결실이다, X 직원들이 지난해 한 봉사활동은 …이었다: it acted
         o
@@ -742,17 +762,31 @@ def _modifies_subject(index: TokenIndex, text: str, pos: int, words: int = 6) ->
     return False
 
 
-def _acts_before(index: TokenIndex, text: str, lo: int, hi: int) -> bool:
+def _auxiliary_adnominal(index: TokenIndex, i: int) -> bool:
+    """Token ``i`` is an auxiliary ending on an adnominal ending (``온``, ``있는``, ``왔던``)."""
+    if i >= index.n_tokens or base_tags(index.tags[i])[0] != "VX":
+        return False
+    if base_tags(index.tags[i])[-1] == "ETM":
+        return True
+    return i + 1 < index.n_tokens and base_tags(index.tags[i + 1])[-1] == "ETM"
+
+
+def _acts_before(index: TokenIndex, text: str, lo: int, hi: int, foundings: Collection[str] = ()) -> bool:
     """A verb joined by a connective ending (``전달하며``, ``찾아``, ``참석해``; not one that only links a
-    noun, ``인사말을 통해``, ``아이들을 위해``) stands in ``[lo, hi)``: the sentence reports an act before what it quotes."""
+    noun, ``인사말을 통해``, ``아이들을 위해``) stands in ``[lo, hi)``: the sentence reports an act before what it quotes.
+    Not a verb joined to an auxiliary that modifies a noun (``성금을 내 온 단체다``, ``봉사를 하고 있는 모임이다``: one
+    adnominal predicate), nor, with ``foundings``, a founding (``2019년 창단해 …``: how the organisation began)."""
     i = index.token_at(lo)
     while i is not None and i < index.n_tokens and index.start_list[i] < hi:
         tags = base_tags(index.tags[i])  # VV-I, VV-R: an irregular verb (이어, 도와)
         verb = {"VV", "XSV"} & set(tags) or (i > 0 and {"VV", "XSV"} & set(base_tags(index.tags[i - 1])))
+        stem = i - (0 if len(tags) > 1 else 1)
         if (
             verb
             and tags[-1] == "EC"
-            and not _LINKING_VERB.match(text, index.start_list[i - (0 if len(tags) > 1 else 1)])
+            and not _LINKING_VERB.match(text, index.start_list[stem])
+            and not _auxiliary_adnominal(index, i + 1)
+            and not (tags[0] == "XSV" and i > 0 and text[index.start_list[i - 1] : index.end_list[i - 1]] in foundings)
         ):
             return True
         i += 1
@@ -831,16 +865,26 @@ def _anaphor(t: EventTables, sentence: str, named: Sequence[Mention] = ()) -> tu
         return None
     if m.group(1) in t.anaphors:
         return m.group(1), t.anaphors[m.group(1)]
-    return (m.group(1), UNKNOWN_KIND) if _head_of(t, m.group(1), named) else None
+    return (m.group(1), UNKNOWN_KIND) if _head_of(t, m.group(1), named, subject=True) else None
 
 
-def _head_of(t: EventTables, word: str, named: Sequence[Mention]) -> str | None:
+def _head_of(t: EventTables, word: str, named: Sequence[Mention], subject: bool = False) -> str | None:
     """The latest organisation named before that ``word`` stands for as the head noun of its name: a
     back-reference word (``재단``, ``본부``), or any noun of three syllables or more ending the name
-    (``장학회`` → 푸른솔장학회, ``연탄은행``, ``모금회``; not ``자사`` in 대한적십자사)."""
-    if word not in t.anaphors and len(word) < 3:
+    (``장학회`` → 푸른솔장학회, ``연탄은행``, ``모금회``; not ``자사`` in 대한적십자사). As the ``subject`` opening a
+    sentence, a noun of two syllables ending a name of five or more written closed up does too (``꿈터는`` →
+    서귀포청소년꿈터); not as an object (``나눔을``, ``사랑을``: common words)."""
+    short = word not in t.anaphors and len(word) < 3
+    if short and (len(word) < 2 or not subject):
         return None
-    return next((o.name for o in reversed(named) if o.name.endswith(word) and o.name != word), None)
+    return next(
+        (
+            o.name
+            for o in reversed(named)
+            if o.name.endswith(word) and o.name != word and not (short and (len(o.name) < 5 or " " in o.name))
+        ),
+        None,
+    )
 
 
 def _heads(
@@ -1117,7 +1161,12 @@ def _anchor(
     if quoted and not non_report:
         return None  # a quotation reported on a day is no event
     occasions = [d for d in non_report if _occasion(t, text, d)]
-    background = [d for d in non_report if t.background_after.match(text, d.end, d.end + _CLAUSE_AFTER)]
+    background = [  # … or the time a purpose clause aims at (따뜻한 크리스마스를 보낼 수 있도록)
+        d
+        for d in non_report
+        if t.background_after.match(text, d.end, d.end + _CLAUSE_AFTER)
+        or t.purpose.match(text, d.end, d.end + _CLAUSE_AFTER)
+    ]
     continued = [d for d, e in pairwise(non_report) if t.continued.search(text, d.end, e.start)]  # …한 데 이어, 3월에는
     relative = [
         d
@@ -1285,8 +1334,9 @@ def _runs_on(index: TokenIndex, text: str, lo: int, hi: int) -> bool:
 
 
 def _date_item(text: str, lo: int, hi: int, dates: Sequence[Mention]) -> bool:
-    """``text[lo:hi]`` is a list item holding nothing but a date and signs (``▲ 23.10.28(토) —``)."""
-    if not _MARK.match(text, lo):
+    """``text[lo:hi]`` is a list item holding nothing but a date and signs (``▲ 23.10.28(토) —``), maybe after the
+    blank line before it (a heading's line, a blank line, then the item)."""
+    if not _MARK.match(text, hi - len(text[lo:hi].lstrip())):
         return False
     inside = [d for d in dates if lo <= d.start < hi]
     return bool(inside) and not _CONTENT.search(_WEEKDAY.sub("", _without(text, lo, hi, inside, "")))
@@ -1613,7 +1663,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             j = index.token_at(p.start(1))
             if j is not None and index.tags[j] == "NNP" and index.start_list[j] == p.start(1):
                 people.add(text[index.start_list[j] : index.end_list[j]])
-        ends.update(o.name[-n:] for o in orgs for n in range(2, len(o.name)))
+        ends.update(o.name[-n:] for o in orgs for n in range(1, len(o.name)))
     return events
 
 

@@ -200,6 +200,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "member",
                 "joins",
                 "takes_part",
+                "pseudonym",
             },
         ),
         (
@@ -239,6 +240,8 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "disaster",
                 "happening",
                 "happening_after",
+                "purpose",
+                "every",
             },
         ),
         # an `ending` row's kind is the back-reference it lets stand for a name (FC → 구단)
