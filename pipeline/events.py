@@ -478,21 +478,21 @@ def _is_duration(value: str) -> bool:
     return t is not None and t.is_duration
 
 
-_DAYS_IN_UNIT = {"D": 1, "W": 7}
-_MONTHS_IN_UNIT = {"M": 1, "Y": 12}
-
-
-def _years_in(count: int, unit: str | None) -> int:
-    """Whole years a duration of ``count`` units covers at least (``P800000D`` → 2190): enough to tell a span
-    that leaves the calendar (years 1–9999) before any date arithmetic overflows."""
-    if unit in _DAYS_IN_UNIT:
-        return count * _DAYS_IN_UNIT[unit] // 366
-    return count * _MONTHS_IN_UNIT.get(unit or "", 0) // 12
+def _joint_end(t: EventTables, text: str, orgs: list[Mention], i: int, step: int, index: TokenIndex) -> int:
+    """The index of the first (``step`` -1) or the last (``step`` 1) name of the joint subject that holds
+    ``orgs[i]``: names joined by ``와``/``과``, ``·`` or a comma (``A와 B, C가``)."""
+    while 0 <= i + step < len(orgs):
+        first, second = (orgs[i + step], orgs[i]) if step < 0 else (orgs[i], orgs[i + step])
+        if not _joined(t, text, first, second, index):
+            break
+        i += step
+    return i
 
 
 def end_after_duration(start: str, duration: str) -> str | None:
     """``2020-09-22`` + ``P1M`` → ``2020-10-21``; ``2023-05`` + ``P2Y`` → ``2025-04``; None if unknown
-    (a start that is not a known year, month or day, a duration that is not a whole number of units)."""
+    (a start that is not a known year, month or day, a duration that is not a whole number of units, an end
+    past the calendar's last year: ``…부터 800000일 동안``)."""
     s, dur = try_parse(start), try_parse(duration)
     if (
         s is None
@@ -504,10 +504,14 @@ def end_after_duration(start: str, duration: str) -> str | None:
         or not isinstance(dur.count, int)
     ):
         return None
-    n, unit = dur.count, dur.unit
-    y, mo, d = s.year, s.month, s.day
-    if y + _years_in(n, unit) > _dt.MAXYEAR:
-        return None  # 800000일 동안: past the calendar, no end
+    try:
+        return _counted_forward(s.year, s.month, s.day, dur.count, dur.unit)
+    except (OverflowError, ValueError):  # past year 9999 (the date arithmetic's own limits)
+        return None
+
+
+def _counted_forward(y: int, mo: int | None, d: int | None, n: int, unit: str | None) -> str:
+    """The last day, month or year of ``n`` units from a start of that grain (``end_after_duration``)."""
     if unit in ("W", "D"):
         days = n * 7 if unit == "W" else n
         first = _dt.date(y, mo or 1, d or 1)
@@ -518,19 +522,20 @@ def end_after_duration(start: str, duration: str) -> str | None:
         ny, nm = idx // 12, idx % 12 + 1
         nd = min(d, calendar.monthrange(ny, nm)[1])
         return (_dt.date(ny, nm, nd) - _dt.timedelta(days=1)).isoformat()
-    if mo is not None:
-        idx = y * 12 + mo - 1 + months - 1
-        return Timex("month", idx // 12, idx % 12 + 1).format()
-    if unit == "Y":
-        return Timex("year", y + n - 1).format()
-    idx = y * 12 + months - 1
+    idx = y * 12 + (mo or 1) - 1 + months - 1
+    last_year = y + n - 1 if unit == "Y" and mo is None else idx // 12
+    if last_year > _dt.MAXYEAR:
+        raise OverflowError(f"year {last_year} is past the calendar")
+    if mo is None and unit == "Y":
+        return Timex("year", last_year).format()
     return Timex("month", idx // 12, idx % 12 + 1).format()
 
 
 def start_before_duration(end: str, duration: str) -> str | None:
     """``2024-05-15`` closing ``P3D`` → ``2024-05-13`` (수요일까지 사흘간: the three days ending on it), ``2025-12-31``
     closing ``P1M`` → ``2025-12-01`` (지난달 31일까지 한 달 동안); None unless the end is a known day and the duration a
-    whole number of units (``2026년까지 3년간`` names a target year, not a span counted back)."""
+    whole number of units (``2026년까지 3년간`` names a target year, not a span counted back) that starts within the
+    calendar (``…까지 99999999년간``: none)."""
     e, dur = try_parse(end), try_parse(duration)
     if (
         e is None
@@ -545,14 +550,15 @@ def start_before_duration(end: str, duration: str) -> str | None:
         or dur.unit not in ("D", "W", "M", "Y")
     ):
         return None
-    if e.year - _years_in(dur.count, dur.unit) - 1 < _dt.MINYEAR:
-        return None  # 99999999년간: before the calendar, no start
-    if dur.unit in ("M", "Y"):  # the day after the same day so many months before
-        idx = e.year * 12 + e.month - 1 - dur.count * (12 if dur.unit == "Y" else 1)
-        y, m = idx // 12, idx % 12 + 1
-        return (_dt.date(y, m, min(e.day, calendar.monthrange(y, m)[1])) + _dt.timedelta(days=1)).isoformat()
-    days = dur.count * 7 if dur.unit == "W" else dur.count
-    return (_dt.date(e.year, e.month, e.day) - _dt.timedelta(days=days - 1)).isoformat()
+    try:
+        if dur.unit in ("M", "Y"):  # the day after the same day so many months before
+            idx = e.year * 12 + e.month - 1 - dur.count * (12 if dur.unit == "Y" else 1)
+            y, m = idx // 12, idx % 12 + 1
+            return (_dt.date(y, m, min(e.day, calendar.monthrange(y, m)[1])) + _dt.timedelta(days=1)).isoformat()
+        days = dur.count * 7 if dur.unit == "W" else dur.count
+        return (_dt.date(e.year, e.month, e.day) - _dt.timedelta(days=days - 1)).isoformat()
+    except (OverflowError, ValueError):  # before year 1 (the date arithmetic's own limits)
+        return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1517,10 +1523,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             )
             related = sponsor or (related if opens or _names_no_org(text, lo, hi, ms, index) else None)
             if related is not None and related is not sponsor:
-                k = orgs.index(related)  # of a joint subject (A와 B, C가 맺은 협약): the first named
-                while k > 0 and _joined(t, text, orgs[k - 1], orgs[k], index):
-                    k -= 1
-                related = orgs[k]
+                # of a joint subject (A와 B, C가 맺은 협약): the first named
+                related = orgs[_joint_end(t, text, orgs, orgs.index(related), -1, index)]
             if (
                 related is None
                 and carried is not None
@@ -1624,10 +1628,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             )
         if acting is not None:
             # a subject marked 이/가 acts in its sentence; the topic (은/는) carried so far stays the passage's
-            k = orgs.index(acting) if acting in orgs else len(orgs)
-            while k + 1 < len(orgs) and _joined(t, text, orgs[k], orgs[k + 1], index):
-                k += 1  # of a joint subject (A·B가), the last named carries its particle
-            last = orgs[k] if k < len(orgs) else acting
+            # of a joint subject (A·B가), the last named carries its particle
+            last = orgs[_joint_end(t, text, orgs, orgs.index(acting), 1, index)] if acting in orgs else acting
             # (also past its staff: X 직원들이)
             staffed = t.staff.match(text[last.end : last.end + _STAFF_AFTER])
             marked = staffed.group(0).endswith(("이", "가")) if staffed else None

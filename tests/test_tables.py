@@ -241,7 +241,6 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "happening",
                 "happening_after",
                 "purpose",
-                "every",
             },
         ),
         # an `ending` row's kind is the back-reference it lets stand for a name (FC → 구단)
