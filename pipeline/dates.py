@@ -1015,7 +1015,7 @@ def resolve_day_weekday(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
         return plain
     today = _pub_day(pub)
     if p.tense:
-        steps = [p.tense * n for n in range(0, 30)]  # a day and a weekday meet again within 14 months
+        steps = [p.tense * n for n in range(0, 30)]  # 30 months: enough for any day and weekday to meet again
     else:
         steps = [0, *(sign * n for n in range(1, 12) for sign in (-1, 1))]
     for k in steps:
