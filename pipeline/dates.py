@@ -146,6 +146,11 @@ def fragments(t: DateTables) -> dict[str, str]:
     ago = rf"(?:(?<![가-힣])(?:{last_next})\s+)?"
     yy = r"(?P<y>(?:19|20)\d{2}|\d{2})"
     month_mods = _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] in ("any", "month"))
+
+    def last_day(*applies_to: str) -> str:
+        """The last-day words (말일, 마지막 날) that stand where ``applies_to`` says, never before 짜."""
+        return rf"(?:{_alt(w for w, r in parts if r['kind'] == 'last_day' and r['applies_to'] in applies_to)})(?!짜)"
+
     return {
         "nb": r"(?<![\d.,])",  # no digit before
         "na": r"(?![\d])",  # no digit after
@@ -171,13 +176,17 @@ def fragments(t: DateTables) -> dict[str, str]:
         "this_last_next": unit("following"),
         "next_weekday": unit("weekday"),  # 다음 수요일: relative only before a weekday
         "month_mods": month_mods,
+        # the last day of a month (10월 말일, 10월 마지막 날, 이달 말일), of a year (올해 마지막 날), or alone (말일)
+        "last_day_of_month": last_day("month_word", "any"),
+        "last_day_of_year": last_day("any"),
+        "last_day_alone": last_day("month_word"),
         # after a month: 말일 (its last day) or a part (3월 말); 말일 first, so that 말 never ends inside it
-        "month_tail": rf"(?:\s*(?:(?P<lastday>말일)|(?P<mod>{month_mods})))",
+        "month_tail": rf"(?:\s*(?:(?P<lastday>{last_day('month_word')})|(?P<mod>{month_mods})))",
         # 2월의 마지막 주: a week of a month may follow 의; other parts do not (6월의 신부)
         "of_week": rf"의\s*(?P<mod2>{_alt(w for w, r in parts if r['kind'] == 'mod' and w.endswith('주'))})",
         "year_mods": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] == "any"),
-        "year_words": _alt(w for w, r in parts if r["applies_to"] == "year_word"),
-        "month_words": _alt(w for w, r in parts if r["applies_to"] == "month_word"),
+        "year_words": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] == "year_word"),
+        "month_words": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] == "month_word"),
         "halves": _alt(w for w, r in parts if r["kind"] == "half"),
         "year_names": _alt(w for w, r in parts if r["kind"] == "year_name"),
         "native_dur": _alt(t.durations),
@@ -1479,14 +1488,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.rel_month_last_day",
-        r"(?P<rm>{rel_month})\s*(?P<lastday>말일|마지막\s*날(?![가-힣]*짜))",
+        r"(?P<rm>{rel_month})\s*(?P<lastday>{last_day_of_month})",
         resolve_month_day_of,
         doc="이달 말일, 이달 마지막 날",
     ),
     Rule(
         "date.year_last_day",
         r"(?:(?P<ry>{rel_year})(?:\s*의)?\s*(?:연말\s*)?|{nb}{yy}{S}년(?:\s*의)?\s*(?:연말\s*)?|연말\s*)"
-        r"마지막\s*(?P<lastday>날)(?!짜)",
+        r"(?P<lastday>{last_day_of_year})",
         resolve_year_last_day,
         checks=(not_recurring,),
         doc="올해 마지막 날, 지난해 마지막 날, 2023년 마지막 날, 연말 마지막 날: 31 December",
@@ -1497,7 +1506,7 @@ RULES: tuple[Rule, ...] = (
         resolve_month_day_of,
         doc="다음 달 첫째 토요일, 이달 마지막 금요일",
     ),
-    Rule("date.last_day", r"(?P<lastday>말일)", resolve_month_day_of, checks=(not_day_count,), doc="말일"),
+    Rule("date.last_day", r"(?P<lastday>{last_day_alone})", resolve_month_day_of, checks=(not_day_count,), doc="말일"),
     Rule("date.rel_quarter", r"(?P<rq>{rel_quarter})", resolve_relative_quarter, doc="이번 분기, 지난 분기"),
     Rule(
         "date.last_next_day",
@@ -1530,7 +1539,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.month_last_day",
-        r"{nb}{year_of_month}{mo}{S}월\s*(?P<lastday>말일|마지막\s*날(?!짜))",
+        r"{nb}{year_of_month}{mo}{S}월\s*(?P<lastday>{last_day_of_month})",
         resolve_month_day_of,
         checks=(not_title_year,),
         doc="10월 마지막 날, 2020년 11월 마지막날, 3월 말일, 2024년 6월 말일",
