@@ -1044,7 +1044,7 @@ def _proper_name(t: OrgTables, text: str, w: _Word) -> bool:
         and all(tag.startswith(("NNP", "NNG")) for tag in tags[1:])
         and first not in t.places
         and first not in t.countries
-        and (t.gazetteer.get(normalise(first)) or ("", ""))[1] != "government"
+        and not _listed_government(t, normalise(first))
     )
 
 
@@ -1226,7 +1226,7 @@ def _shortens(t: OrgTables, short: str, full: str) -> bool:
         return False
     if full.endswith(short):
         place = full[: -len(short)]
-        return any((t.gazetteer.get(place + end) or ("", ""))[1] == "government" for end in ("", "시", "군"))
+        return _listed_government(t, place) or _city_named_short(t, place)
     head = next((short[-n:] for n in range(len(short) - 2, 1, -1) if short[-n:] in t.suffixes), None)
     return head is not None and full.endswith(head) and full.startswith(short[: -len(head)])
 
@@ -1393,7 +1393,7 @@ def _place_opened(t: OrgTables, key: str) -> bool:
     """A compound opening with a listed place or city (안동시자원봉사센터, 포항나눔의집, Kiwi's one common noun): the
     place's own institution, named (as ``전라북도 자원봉사센터`` written apart)."""
     return any(
-        key[:n] in t.places or (t.gazetteer.get(key[:n]) or ("", ""))[1] == "government"
+        key[:n] in t.places or _listed_government(t, key[:n])
         for n in range(2, min(6, len(key) - 3))
     )
 
@@ -1731,6 +1731,16 @@ _ADMIN_LEVELS = frozenset(
 _COUNTY = re.compile(r"[가-힣]+(?:시|군|구)")  # the city, county or district of a town: 화성시
 
 
+def _listed_government(t: OrgTables, key: str) -> bool:
+    """The gazetteer lists ``key`` (a normalised name) as a government."""
+    return (t.gazetteer.get(key) or ("", ""))[1] == "government"
+
+
+def _city_named_short(t: OrgTables, key: str) -> bool:
+    """``key`` and 시 or 군 is a listed government: a city or county named short (성남 for 성남시)."""
+    return any(_listed_government(t, key + end) for end in ("시", "군"))
+
+
 def _place_word(t: OrgTables, surface: str) -> bool:
     """A place, a city, county or district (금천구, however shaped), or a city named short that the list knows
     (성남 for 성남시)."""
@@ -1738,7 +1748,7 @@ def _place_word(t: OrgTables, surface: str) -> bool:
     return (
         _is_place(t, surface)
         or _acting_suffix(t, key)[0] == "government"
-        or any((t.gazetteer.get(key + end) or ("", ""))[1] == "government" for end in ("시", "군"))
+        or _city_named_short(t, key)
     )
 
 
@@ -1768,9 +1778,7 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
         return bool(shape.fullmatch(surface)) and named
     if normalise(surface) in t.descriptor_kinds:
         return False  # the word that says what it is opens no name: 프로축구 광주 FC
-    if _is_place(t, surface) or any(
-        (t.gazetteer.get(normalise(surface) + e) or ("", ""))[1] == "government" for e in "시군"
-    ):
+    if _place_word(t, surface):
         return apart == "place"  # a club named by its city: 대구 FC; a city named short before a name is where it is
         # (전주 다온시장 상인회 → 다온시장상인회)
     org_at = {(o.start, o.end) for o in found}
