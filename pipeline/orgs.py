@@ -1951,6 +1951,31 @@ def _company(
     return Org(start, end, unknown_name or name, kind, rule)
 
 
+def _quotes_close_name(t: OrgTables, text: str, end: int) -> bool:
+    """The closing quote at ``end`` ends a name, not a title before its noun (기업 '자비의 쌀' 나눔): the text
+    ends, a comma, full stop or bracket follows, a particle, its staff or its members (모임 '한빛손길' 회원들,
+    팬클럽 '별누리' 운영진)."""
+    return (
+        end == len(text)
+        or text[end] in ",.)"
+        or _particle_follows(t, text, end)
+        or any(role == "staff" and rx.match(text, end) for role, _, rx in t.roles)
+        or t.members.match(text, end) is not None
+    )
+
+
+def _quoted_name_shaped(t: OrgTables, text: str, name: str, inner: list[_Word]) -> bool:
+    """A quoted ``name`` (its words ``inner``) is shaped like one: one word is a name however Kiwi reads it
+    ('솔바람일터', '마실랩'); words apart are all nouns or named (a quoted name may open with an adnominal or hold
+    a Latin word: '푸른발걸음', '한내FC'); and it has two words, a named one, or three letters."""
+    one_word = " " not in name
+    return (
+        (bool(inner) or one_word)
+        and (one_word or all(_nominal(w.tokens) or _named(t, text, w) for w in inner))
+        and (len(inner) > 1 or (bool(inner) and _named(t, text, inner[0])) or len(normalise(name)) >= 3)
+    )
+
+
 def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
     out = list(found)
     taken = [(o.start, o.end) for o in found]
@@ -2012,20 +2037,8 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             # (a span inside the quotes gives way to the whole quoted name: '경화동 산타원정대', not 산타원정대)
             any(s < end and start < e and not (start <= s and e <= end) for s, e in taken)
             or normalise(m.group("name")) in t.generic
-            or not (
-                m.end() == len(text)
-                or text[m.end()] in ",.)"
-                or _particle_follows(t, text, m.end())
-                or any(role == "staff" and rx.match(text, m.end()) for role, _, rx in t.roles)
-                or t.members.match(text, m.end())
-            )
-            # (a particle or its members after the quotes: not a quoted title before its noun, 기업 '자비의 쌀' 나눔;
-            # but 모임 '한빛손길' 회원들, 팬클럽 '별누리' 운영진)
-            # (a quoted name may open with an adnominal or hold a Latin word: '푸른발걸음', '한내FC'; one word is
-            # a name however Kiwi reads it: '솔바람일터', '마실랩')
-            or not (inner or " " not in m.group("name"))
-            or not (" " not in m.group("name") or all(_nominal(w.tokens) or _named(t, text, w) for w in inner))
-            or not (len(inner) > 1 or (inner and _named(t, text, inner[0])) or len(normalise(m.group("name"))) >= 3)
+            or not _quotes_close_name(t, text, m.end())
+            or not _quoted_name_shaped(t, text, m.group("name"), inner)
         ):
             continue
         word = m.group("word")
