@@ -93,6 +93,7 @@ _REPEATED_RULES = (
     "org.former_name",
 )  # a name found so is an ORG all through the document
 _ACTING_ONLY = ("role", "acting", "unit")  # org_suffixes.tsv needs_proper values the suffix rule skips
+_BRANCH = "-"  # org_suffixes.tsv kind of a unit that takes its organisation's kind (대한적십자사 경남지사)
 _LIST_SIGNS = (",", "、")  # between the members of an enumeration (구례군, 지리산사랑나눔회와 함께)
 _PAIRING = ("와", "과")  # between two names (교육부와 과학기술정보통신부는)
 # a short form defined in brackets after the name: 중소기업진흥공단(이사장 임채운, 이하 중진공)
@@ -803,7 +804,7 @@ def _acting_suffix(t: OrgTables, key: str) -> tuple[str, bool, bool]:
             return "", False, True
         if needs == "parent" or len(key) < min_len:
             return "", False, False
-        return ("" if kind == "-" else kind), needs not in ("acting", "name"), False
+        return ("" if kind == _BRANCH else kind), needs not in ("acting", "name"), False
     return "", False, False
 
 
@@ -1464,7 +1465,7 @@ def _suffix_orgs(
             kind = _suffix_kind(t, key, w, True, generic_ok=True)
             region = prev if kind is not None else None
         unit = _unit_suffix(t, key)
-        if kind is None and parent is None and unit in units and t.suffixes[unit][0] == "-":
+        if kind is None and parent is None and unit in units and t.suffixes[unit][0] == _BRANCH:
             # a branch named again later without its organisation: 대한적십자사 경남지사 … 울산광역지사 (not a
             # university's department, bare: 특수교육과 3학년)
             parent = units[unit]
@@ -1515,7 +1516,7 @@ def _suffix_orgs(
         start, name, rule = w.start, _canonical_unknown(surface), "org.suffix"
         if region is not None:
             start, name = region.start, _canonical_unknown(text[region.start : w.end])
-        if kind == "-":  # a branch takes its organisation's kind
+        if kind == _BRANCH:  # a branch takes its organisation's kind
             kind = parent.kind if parent is not None else "other"
         if parent is not None and parent.end <= w.start and not text[parent.end : w.start].isspace():
             name, rule = f"{parent.name} {name}", "org.suffix_unit_later"
@@ -1565,7 +1566,7 @@ def _body_kind(t: OrgTables, key: str) -> str:
     for n in t.suffix_lengths:
         if n < len(key) and key[-n:] in t.suffixes:
             kind, needs, _ = t.suffixes[key[-n:]]
-            return "" if needs in ("unit", "parent") or kind == "-" else kind
+            return "" if needs in ("unit", "parent") or kind == _BRANCH else kind
     return ""
 
 
@@ -1847,7 +1848,7 @@ def _branches_after(t: OrgTables, text: str, words: list[_Word], found: list[Org
         if not i or w.end - w.start < 3:
             continue
         surface = text[w.start : w.end]
-        if _suffix_kind(t, normalise(surface), w, True) != "-":
+        if _suffix_kind(t, normalise(surface), w, True) != _BRANCH:
             continue
         bare = [o for o in out if (o.start, o.end) == (w.start, w.end)]  # the branch alone, found acting
         if any(o.start < w.end and w.start < o.end for o in out if o not in bare):
