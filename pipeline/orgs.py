@@ -194,8 +194,8 @@ class OrgTables:
     kind_determiners: frozenset[str]  # org_closed_words.tsv, by role: 각 지역 인재육성재단
     admin_levels: frozenset[str]  # 읍면동, 시군구: every town or district, no one place
     branch_heads: tuple[str, ...]  # 본부, 지사: the heads of named branches
-    national_openings: tuple[str, ...]
-    members: re.Pattern  # the members of a group right after its name: '한빛손길' 회원들  # 한국, 국민, 대한: how a national body's name opens
+    national_openings: tuple[str, ...]  # 한국, 국민, 대한: how a national body's name opens
+    members: re.Pattern  # the members of a group right after its name: '한빛손길' 회원들
     head_abbreviations: dict[str, str]  # a name head's abbreviation → the head written out (신협 → 신용협동조합)
     rx_and: re.Pattern  # a comitative particle of particles.tsv, then a space: 중구청과 옹진군청
     titles: re.Pattern  # a title glued to a name (하나은행장), with its particle
