@@ -991,7 +991,8 @@ def resolve_month_word(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
 def resolve_month_day_of(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
     """``10월 첫째 화요일``, ``3월 마지막 월요일``, ``10월 마지막 날``, ``이달 말일``, ``말일``: a day the
     month defines. A written month resolves as any partial date; ``이달``/``다음 달`` as relative
-    months; a bare ``말일`` is the last day of the context's month, else the document's."""
+    months; a bare ``말일`` is the last day of the context's month, else the document's (the month is
+    returned: resolve_dates takes a last day's month to its last day, for this rule as for ``3월 말일``)."""
     month_parts = replace(p, day=None, weekday=None, nth=None)
     if p.month is not None:
         base = resolve_absolute(month_parts, pub, context)
@@ -1003,7 +1004,7 @@ def resolve_month_day_of(p: DateParts, pub: Ref, context: Timex | None) -> Timex
     if base.year is None or base.month is None:
         return Timex("day", base.year, base.month)
     if p.nth == 0:
-        return Timex("day", base.year, base.month, calendar.monthrange(base.year, base.month)[1])
+        return base
     assert p.weekday is not None and p.nth is not None
     days = [
         d
@@ -1868,7 +1869,7 @@ def resolve_dates(
         except (OverflowError, ValueError):
             continue  # 800000일 전: a count that reaches past the calendar's first day is no date
         if p.nth == 0 and value.grain == "month" and value.year is not None and value.month is not None:
-            # 지난 3월 말일, 올해 6월 말일, 유월 말일: the last day of the month resolved
+            # 지난 3월 말일, 올해 6월 말일, 유월 말일, 이달 말일: the last day of the month resolved
             value = Timex("day", value.year, value.month, calendar.monthrange(value.year, value.month)[1])
         if value.year is not None and not _dt.MINYEAR <= value.year <= _dt.MAXYEAR:
             continue  # 99999년 전: nor a year before year 1 (or after 9999)
