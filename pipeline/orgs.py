@@ -1393,10 +1393,7 @@ def _has_proper(t: OrgTables, key: str, word: _Word) -> bool:
 def _place_opened(t: OrgTables, key: str) -> bool:
     """A compound opening with a listed place or city (안동시자원봉사센터, 포항나눔의집, Kiwi's one common noun): the
     place's own institution, named (as ``전라북도 자원봉사센터`` written apart)."""
-    return any(
-        key[:n] in t.places or _listed_government(t, key[:n])
-        for n in range(2, min(6, len(key) - 3))
-    )
+    return any(key[:n] in t.places or _listed_government(t, key[:n]) for n in range(2, min(6, len(key) - 3)))
 
 
 def _suffix_orgs(
@@ -1746,11 +1743,7 @@ def _place_word(t: OrgTables, surface: str) -> bool:
     """A place, a city, county or district (금천구, however shaped), or a city named short that the list knows
     (성남 for 성남시)."""
     key = normalise(surface)
-    return (
-        _is_place(t, surface)
-        or _acting_suffix(t, key)[0] == "government"
-        or _city_named_short(t, key)
-    )
+    return _is_place(t, surface) or _acting_suffix(t, key)[0] == "government" or _city_named_short(t, key)
 
 
 # the people an institution of a kind serves, right after it: 지역아동센터 어린이들, 경로당 어르신들과
@@ -1779,7 +1772,7 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
         return bool(shape.fullmatch(surface)) and named
     if normalise(surface) in t.descriptor_kinds:
         return False  # the word that says what it is opens no name: 프로축구 광주 FC
-    if _place_word(t, surface):
+    if _is_place(t, surface) or _city_named_short(t, normalise(surface)):  # (not _place_word: 정몽구 재단)
         return apart == "place"  # a club named by its city: 대구 FC; a city named short before a name is where it is
         # (전주 다온시장 상인회 → 다온시장상인회)
     org_at = {(o.start, o.end) for o in found}
