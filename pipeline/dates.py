@@ -146,6 +146,11 @@ def fragments(t: DateTables) -> dict[str, str]:
     ago = rf"(?:(?<![가-힣])(?:{last_next})\s+)?"
     yy = r"(?P<y>(?:19|20)\d{2}|\d{2})"
     month_mods = _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] in ("any", "month"))
+
+    def last_day(*applies_to: str) -> str:
+        """The last-day words (말일, 마지막 날) that stand where ``applies_to`` says, never before 짜."""
+        return rf"(?:{_alt(w for w, r in parts if r['kind'] == 'last_day' and r['applies_to'] in applies_to)})(?!짜)"
+
     return {
         "nb": r"(?<![\d.,])",  # no digit before
         "na": r"(?![\d])",  # no digit after
@@ -171,13 +176,17 @@ def fragments(t: DateTables) -> dict[str, str]:
         "this_last_next": unit("following"),
         "next_weekday": unit("weekday"),  # 다음 수요일: relative only before a weekday
         "month_mods": month_mods,
+        # the last day of a month (10월 말일, 10월 마지막 날, 이달 말일), of a year (올해 마지막 날), or alone (말일)
+        "last_day_of_month": last_day("month_word", "any"),
+        "last_day_of_year": last_day("any"),
+        "last_day_alone": last_day("month_word"),
         # after a month: 말일 (its last day) or a part (3월 말); 말일 first, so that 말 never ends inside it
-        "month_tail": rf"(?:\s*(?:(?P<lastday>말일)|(?P<mod>{month_mods})))",
+        "month_tail": rf"(?:\s*(?:(?P<lastday>{last_day('month_word')})|(?P<mod>{month_mods})))",
         # 2월의 마지막 주: a week of a month may follow 의; other parts do not (6월의 신부)
         "of_week": rf"의\s*(?P<mod2>{_alt(w for w, r in parts if r['kind'] == 'mod' and w.endswith('주'))})",
         "year_mods": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] == "any"),
-        "year_words": _alt(w for w, r in parts if r["applies_to"] == "year_word"),
-        "month_words": _alt(w for w, r in parts if r["applies_to"] == "month_word"),
+        "year_words": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] == "year_word"),
+        "month_words": _alt(w for w, r in parts if r["kind"] == "mod" and r["applies_to"] == "month_word"),
         "halves": _alt(w for w, r in parts if r["kind"] == "half"),
         "year_names": _alt(w for w, r in parts if r["kind"] == "year_name"),
         "native_dur": _alt(t.durations),
@@ -982,7 +991,8 @@ def resolve_month_word(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
 def resolve_month_day_of(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
     """``10월 첫째 화요일``, ``3월 마지막 월요일``, ``10월 마지막 날``, ``이달 말일``, ``말일``: a day the
     month defines. A written month resolves as any partial date; ``이달``/``다음 달`` as relative
-    months; a bare ``말일`` is the last day of the context's month, else the document's."""
+    months; a bare ``말일`` is the last day of the context's month, else the document's (the month is
+    returned: resolve_dates takes a last day's month to its last day, for this rule as for ``3월 말일``)."""
     month_parts = replace(p, day=None, weekday=None, nth=None)
     if p.month is not None:
         base = resolve_absolute(month_parts, pub, context)
@@ -994,7 +1004,7 @@ def resolve_month_day_of(p: DateParts, pub: Ref, context: Timex | None) -> Timex
     if base.year is None or base.month is None:
         return Timex("day", base.year, base.month)
     if p.nth == 0:
-        return Timex("day", base.year, base.month, calendar.monthrange(base.year, base.month)[1])
+        return base
     assert p.weekday is not None and p.nth is not None
     days = [
         d
@@ -1479,14 +1489,14 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.rel_month_last_day",
-        r"(?P<rm>{rel_month})\s*(?P<lastday>말일|마지막\s*날(?![가-힣]*짜))",
+        r"(?P<rm>{rel_month})\s*(?P<lastday>{last_day_of_month})",
         resolve_month_day_of,
         doc="이달 말일, 이달 마지막 날",
     ),
     Rule(
         "date.year_last_day",
         r"(?:(?P<ry>{rel_year})(?:\s*의)?\s*(?:연말\s*)?|{nb}{yy}{S}년(?:\s*의)?\s*(?:연말\s*)?|연말\s*)"
-        r"마지막\s*(?P<lastday>날)(?!짜)",
+        r"(?P<lastday>{last_day_of_year})",
         resolve_year_last_day,
         checks=(not_recurring,),
         doc="올해 마지막 날, 지난해 마지막 날, 2023년 마지막 날, 연말 마지막 날: 31 December",
@@ -1497,7 +1507,7 @@ RULES: tuple[Rule, ...] = (
         resolve_month_day_of,
         doc="다음 달 첫째 토요일, 이달 마지막 금요일",
     ),
-    Rule("date.last_day", r"(?P<lastday>말일)", resolve_month_day_of, checks=(not_day_count,), doc="말일"),
+    Rule("date.last_day", r"(?P<lastday>{last_day_alone})", resolve_month_day_of, checks=(not_day_count,), doc="말일"),
     Rule("date.rel_quarter", r"(?P<rq>{rel_quarter})", resolve_relative_quarter, doc="이번 분기, 지난 분기"),
     Rule(
         "date.last_next_day",
@@ -1530,7 +1540,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "date.month_last_day",
-        r"{nb}{year_of_month}{mo}{S}월\s*(?P<lastday>말일|마지막\s*날(?!짜))",
+        r"{nb}{year_of_month}{mo}{S}월\s*(?P<lastday>{last_day_of_month})",
         resolve_month_day_of,
         checks=(not_title_year,),
         doc="10월 마지막 날, 2020년 11월 마지막날, 3월 말일, 2024년 6월 말일",
@@ -1859,7 +1869,7 @@ def resolve_dates(
         except (OverflowError, ValueError):
             continue  # 800000일 전: a count that reaches past the calendar's first day is no date
         if p.nth == 0 and value.grain == "month" and value.year is not None and value.month is not None:
-            # 지난 3월 말일, 올해 6월 말일, 유월 말일: the last day of the month resolved
+            # 지난 3월 말일, 올해 6월 말일, 유월 말일, 이달 말일: the last day of the month resolved
             value = Timex("day", value.year, value.month, calendar.monthrange(value.year, value.month)[1])
         if value.year is not None and not _dt.MINYEAR <= value.year <= _dt.MAXYEAR:
             continue  # 99999년 전: nor a year before year 1 (or after 9999)

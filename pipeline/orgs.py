@@ -93,6 +93,7 @@ _REPEATED_RULES = (
     "org.former_name",
 )  # a name found so is an ORG all through the document
 _ACTING_ONLY = ("role", "acting", "unit")  # org_suffixes.tsv needs_proper values the suffix rule skips
+_BRANCH = "-"  # org_suffixes.tsv kind of a unit that takes its organisation's kind (대한적십자사 경남지사)
 _LIST_SIGNS = (",", "、")  # between the members of an enumeration (구례군, 지리산사랑나눔회와 함께)
 _PAIRING = ("와", "과")  # between two names (교육부와 과학기술정보통신부는)
 # a short form defined in brackets after the name: 중소기업진흥공단(이사장 임채운, 이하 중진공)
@@ -193,8 +194,8 @@ class OrgTables:
     kind_determiners: frozenset[str]  # org_closed_words.tsv, by role: 각 지역 인재육성재단
     admin_levels: frozenset[str]  # 읍면동, 시군구: every town or district, no one place
     branch_heads: tuple[str, ...]  # 본부, 지사: the heads of named branches
-    national_openings: tuple[str, ...]
-    members: re.Pattern  # the members of a group right after its name: '한빛손길' 회원들  # 한국, 국민, 대한: how a national body's name opens
+    national_openings: tuple[str, ...]  # 한국, 국민, 대한: how a national body's name opens
+    members: re.Pattern  # the members of a group right after its name: '한빛손길' 회원들
     head_abbreviations: dict[str, str]  # a name head's abbreviation → the head written out (신협 → 신용협동조합)
     rx_and: re.Pattern  # a comitative particle of particles.tsv, then a space: 중구청과 옹진군청
     titles: re.Pattern  # a title glued to a name (하나은행장), with its particle
@@ -803,7 +804,7 @@ def _acting_suffix(t: OrgTables, key: str) -> tuple[str, bool, bool]:
             return "", False, True
         if needs == "parent" or len(key) < min_len:
             return "", False, False
-        return ("" if kind == "-" else kind), needs not in ("acting", "name"), False
+        return ("" if kind == _BRANCH else kind), needs not in ("acting", "name"), False
     return "", False, False
 
 
@@ -1044,7 +1045,7 @@ def _proper_name(t: OrgTables, text: str, w: _Word) -> bool:
         and all(tag.startswith(("NNP", "NNG")) for tag in tags[1:])
         and first not in t.places
         and first not in t.countries
-        and (t.gazetteer.get(normalise(first)) or ("", ""))[1] != "government"
+        and not _listed_government(t, normalise(first))
     )
 
 
@@ -1226,7 +1227,7 @@ def _shortens(t: OrgTables, short: str, full: str) -> bool:
         return False
     if full.endswith(short):
         place = full[: -len(short)]
-        return any((t.gazetteer.get(place + end) or ("", ""))[1] == "government" for end in ("", "시", "군"))
+        return _listed_government(t, place) or _city_named_short(t, place)
     head = next((short[-n:] for n in range(len(short) - 2, 1, -1) if short[-n:] in t.suffixes), None)
     return head is not None and full.endswith(head) and full.startswith(short[: -len(head)])
 
@@ -1392,10 +1393,7 @@ def _has_proper(t: OrgTables, key: str, word: _Word) -> bool:
 def _place_opened(t: OrgTables, key: str) -> bool:
     """A compound opening with a listed place or city (안동시자원봉사센터, 포항나눔의집, Kiwi's one common noun): the
     place's own institution, named (as ``전라북도 자원봉사센터`` written apart)."""
-    return any(
-        key[:n] in t.places or (t.gazetteer.get(key[:n]) or ("", ""))[1] == "government"
-        for n in range(2, min(6, len(key) - 3))
-    )
+    return any(key[:n] in t.places or _listed_government(t, key[:n]) for n in range(2, min(6, len(key) - 3)))
 
 
 def _suffix_orgs(
@@ -1464,7 +1462,7 @@ def _suffix_orgs(
             kind = _suffix_kind(t, key, w, True, generic_ok=True)
             region = prev if kind is not None else None
         unit = _unit_suffix(t, key)
-        if kind is None and parent is None and unit in units and t.suffixes[unit][0] == "-":
+        if kind is None and parent is None and unit in units and t.suffixes[unit][0] == _BRANCH:
             # a branch named again later without its organisation: 대한적십자사 경남지사 … 울산광역지사 (not a
             # university's department, bare: 특수교육과 3학년)
             parent = units[unit]
@@ -1515,7 +1513,7 @@ def _suffix_orgs(
         start, name, rule = w.start, _canonical_unknown(surface), "org.suffix"
         if region is not None:
             start, name = region.start, _canonical_unknown(text[region.start : w.end])
-        if kind == "-":  # a branch takes its organisation's kind
+        if kind == _BRANCH:  # a branch takes its organisation's kind
             kind = parent.kind if parent is not None else "other"
         if parent is not None and parent.end <= w.start and not text[parent.end : w.start].isspace():
             name, rule = f"{parent.name} {name}", "org.suffix_unit_later"
@@ -1565,7 +1563,7 @@ def _body_kind(t: OrgTables, key: str) -> str:
     for n in t.suffix_lengths:
         if n < len(key) and key[-n:] in t.suffixes:
             kind, needs, _ = t.suffixes[key[-n:]]
-            return "" if needs in ("unit", "parent") or kind == "-" else kind
+            return "" if needs in ("unit", "parent") or kind == _BRANCH else kind
     return ""
 
 
@@ -1731,15 +1729,21 @@ _ADMIN_LEVELS = frozenset(
 _COUNTY = re.compile(r"[가-힣]+(?:시|군|구)")  # the city, county or district of a town: 화성시
 
 
+def _listed_government(t: OrgTables, key: str) -> bool:
+    """The gazetteer lists ``key`` (a normalised name) as a government."""
+    return (t.gazetteer.get(key) or ("", ""))[1] == "government"
+
+
+def _city_named_short(t: OrgTables, key: str) -> bool:
+    """``key`` and 시 or 군 is a listed government: a city or county named short (성남 for 성남시)."""
+    return any(_listed_government(t, key + end) for end in ("시", "군"))
+
+
 def _place_word(t: OrgTables, surface: str) -> bool:
     """A place, a city, county or district (금천구, however shaped), or a city named short that the list knows
     (성남 for 성남시)."""
     key = normalise(surface)
-    return (
-        _is_place(t, surface)
-        or _acting_suffix(t, key)[0] == "government"
-        or any((t.gazetteer.get(key + end) or ("", ""))[1] == "government" for end in ("시", "군"))
-    )
+    return _is_place(t, surface) or _acting_suffix(t, key)[0] == "government" or _city_named_short(t, key)
 
 
 # the people an institution of a kind serves, right after it: 지역아동센터 어린이들, 경로당 어르신들과
@@ -1768,9 +1772,7 @@ def _opens_apart_name(t: OrgTables, text: str, words: list[_Word], j: int, found
         return bool(shape.fullmatch(surface)) and named
     if normalise(surface) in t.descriptor_kinds:
         return False  # the word that says what it is opens no name: 프로축구 광주 FC
-    if _is_place(t, surface) or any(
-        (t.gazetteer.get(normalise(surface) + e) or ("", ""))[1] == "government" for e in "시군"
-    ):
+    if _is_place(t, surface) or _city_named_short(t, normalise(surface)):  # (not _place_word: 정몽구 재단)
         return apart == "place"  # a club named by its city: 대구 FC; a city named short before a name is where it is
         # (전주 다온시장 상인회 → 다온시장상인회)
     org_at = {(o.start, o.end) for o in found}
@@ -1839,7 +1841,7 @@ def _branches_after(t: OrgTables, text: str, words: list[_Word], found: list[Org
         if not i or w.end - w.start < 3:
             continue
         surface = text[w.start : w.end]
-        if _suffix_kind(t, normalise(surface), w, True) != "-":
+        if _suffix_kind(t, normalise(surface), w, True) != _BRANCH:
             continue
         bare = [o for o in out if (o.start, o.end) == (w.start, w.end)]  # the branch alone, found acting
         if any(o.start < w.end and w.start < o.end for o in out if o not in bare):
@@ -1943,6 +1945,31 @@ def _company(
     return Org(start, end, unknown_name or name, kind, rule)
 
 
+def _quotes_close_name(t: OrgTables, text: str, end: int) -> bool:
+    """The closing quote at ``end`` ends a name, not a title before its noun (기업 '자비의 쌀' 나눔): the text
+    ends, a comma, full stop or bracket follows, a particle, its staff or its members (모임 '한빛손길' 회원들,
+    팬클럽 '별누리' 운영진)."""
+    return (
+        end == len(text)
+        or text[end] in ",.)"
+        or _particle_follows(t, text, end)
+        or any(role == "staff" and rx.match(text, end) for role, _, rx in t.roles)
+        or t.members.match(text, end) is not None
+    )
+
+
+def _quoted_name_shaped(t: OrgTables, text: str, name: str, inner: list[_Word]) -> bool:
+    """A quoted ``name`` (its words ``inner``) is shaped like one: one word is a name however Kiwi reads it
+    ('솔바람일터', '마실랩'); words apart are all nouns or named (a quoted name may open with an adnominal or hold
+    a Latin word: '푸른발걸음', '한내FC'); and it has two words, a named one, or three letters."""
+    one_word = " " not in name
+    return (
+        (bool(inner) or one_word)
+        and (one_word or all(_nominal(w.tokens) or _named(t, text, w) for w in inner))
+        and (len(inner) > 1 or (bool(inner) and _named(t, text, inner[0])) or len(normalise(name)) >= 3)
+    )
+
+
 def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
     out = list(found)
     taken = [(o.start, o.end) for o in found]
@@ -2004,20 +2031,8 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
             # (a span inside the quotes gives way to the whole quoted name: '경화동 산타원정대', not 산타원정대)
             any(s < end and start < e and not (start <= s and e <= end) for s, e in taken)
             or normalise(m.group("name")) in t.generic
-            or not (
-                m.end() == len(text)
-                or text[m.end()] in ",.)"
-                or _particle_follows(t, text, m.end())
-                or any(role == "staff" and rx.match(text, m.end()) for role, _, rx in t.roles)
-                or t.members.match(text, m.end())
-            )
-            # (a particle or its members after the quotes: not a quoted title before its noun, 기업 '자비의 쌀' 나눔;
-            # but 모임 '한빛손길' 회원들, 팬클럽 '별누리' 운영진)
-            # (a quoted name may open with an adnominal or hold a Latin word: '푸른발걸음', '한내FC'; one word is
-            # a name however Kiwi reads it: '솔바람일터', '마실랩')
-            or not (inner or " " not in m.group("name"))
-            or not (" " not in m.group("name") or all(_nominal(w.tokens) or _named(t, text, w) for w in inner))
-            or not (len(inner) > 1 or (inner and _named(t, text, inner[0])) or len(normalise(m.group("name"))) >= 3)
+            or not _quotes_close_name(t, text, m.end())
+            or not _quoted_name_shaped(t, text, m.group("name"), inner)
         ):
             continue
         word = m.group("word")
