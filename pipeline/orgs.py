@@ -1723,9 +1723,6 @@ def _placed_town_offices(t: OrgTables, text: str, words: list[_Word], found: lis
 
 
 _TOWN = re.compile(r"[가-힣]+[0-9]*(?:읍|면|동)")  # 송산면, 진영읍, 만촌3동
-_ADMIN_LEVELS = frozenset(
-    {"읍면동", "읍면", "시군구", "시군", "시도", "읍·면·동", "읍·면", "시·군·구", "시·군", "시·도"}
-)
 _COUNTY = re.compile(r"[가-힣]+(?:시|군|구)")  # the city, county or district of a town: 화성시
 
 
