@@ -144,6 +144,8 @@ def _number_unit(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Rea
     if value is None:
         return None
     if key in t.counters:
+        if key in t.bound_only and bounds is not None and bounds.tag_at.get(m.start("unit")) != _NNB:
+            return None  # 4대 제철소: Kiwi's noun 大 (major), no counter
         unit, kind = t.counters[key], "QUANTITY"
         head, _, second = key.partition(" ")
         if second and head in t.counters and bounds is not None and bounds.tag_at.get(m.end("unit"), "")[:2] == "NN":
@@ -269,6 +271,7 @@ class AmountTables:
     """The tables of one ``csr_amounts`` component, compiled."""
 
     counters: dict[str, str]  # counter (lower-cased) → unit
+    bound_only: frozenset[str]  # counters that count only as Kiwi's bound nouns (대: not the 大 of 4대 제철소)
     exceptions: dict[str, re.Pattern]  # unit → words after it that make it no amount
     after: dict[str, tuple[str, Decimal]]  # currency word after a number → (unit, its worth in that unit)
     before: dict[str, str]  # currency symbol before a number → unit
@@ -291,6 +294,7 @@ class AmountTables:
     def load(cls, data_dir: str | Path | None = None) -> AmountTables:
         counter_rows = read_table("counters.tsv", data_dir)
         counters = {r["counter"].lower(): r["unit"] for r in counter_rows}
+        bound_only = frozenset(r["counter"].lower() for r in counter_rows if r["bound_only"] == "yes")
         currencies = read_table("currencies.tsv", data_dir)
         after = {r["surface"].lower(): (r["unit"], Decimal(r["scale"])) for r in currencies if r["position"] == "after"}
         before = {r["surface"].lower(): r["unit"] for r in currencies if r["position"] == "before"}
@@ -384,6 +388,7 @@ class AmountTables:
         all_particles = [r["particle"] for r in read_table("particles.tsv", data_dir)]
         return cls(
             counters=counters,
+            bound_only=bound_only,
             exceptions={u: re.compile(rf"\s*(?:{'|'.join(ws)})") for u, ws in exceptions.items()},
             after=after,
             before=before,

@@ -22,7 +22,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "anchor_words.tsv": (("word", "role"), ("word",)),
     "company_forms.tsv": (("form", "kind", "position", "note"), ("form",)),
     "counter_exceptions.tsv": (("unit", "next_word", "note"), ("unit", "next_word")),
-    "counters.tsv": (("counter", "unit", "native_ok"), ("counter",)),
+    "counters.tsv": (("counter", "unit", "native_ok", "bound_only"), ("counter",)),
     "countries.tsv": (("name", "aliases"), ("name",)),
     "currencies.tsv": (("surface", "unit", "position", "scale", "sino_digit"), ("surface", "position")),
     "date_parts.tsv": (("word", "kind", "value", "applies_to"), ("word",)),
@@ -142,6 +142,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
     "name,column,allowed",
     [
         ("counters.tsv", "native_ok", {"yes", "no"}),
+        ("counters.tsv", "bound_only", {"yes", "no"}),
         ("currencies.tsv", "position", {"before", "after"}),
         ("currencies.tsv", "sino_digit", {"yes", "no"}),
         ("money_words.tsv", "position", {"before", "after"}),
