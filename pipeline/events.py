@@ -106,6 +106,7 @@ _CLAUSE_END = re.compile(r"(?:며|고|,)\s")  # a clause closed before what foll
 _SUBJECT_MARK = re.compile(r"\s*[이가](?![가-힣])")  # a subject particle after a name (다온물류가)
 _DETERMINER = re.compile(r"(?:같은|해당)\s")  # the same, that: no relative clause
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
+_GOAL_AFTER = 40  # characters after a date a target noun and its particle may close in (… 달성을 목표로 )
 _TITLE_LINE = 80  # characters a headline's or subtitle's line holds at most
 _DESCRIBED_AFTER = 64  # characters after a date a founding described with its founders may close in
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
@@ -201,6 +202,8 @@ class EventTables:
     purpose: (
         re.Pattern
     )  # a date as the object of a purpose clause (크리스마스를 보낼 수 있도록): another time's, no act's
+    goal: re.Pattern  # a date's object and a target noun (2050년 탄소중립 달성을 목표로): when a goal is due, no act's
+    goal_set: frozenset[str]  # verbs after it making the target the act (목표로 합니다, 목표로 삼았다)
     foundings: frozenset[str]  # the nouns of the founding verbs (설립, 창단 of 설립된, 창단한): founding, no act
     own_members: re.Pattern  # a list of participants opening with staff no name owns (봉사단원 30여 명과 …)
     head_staff: re.Pattern  # a head noun's staff as a subject (상담소 직원들이): the organisation named before acts
@@ -425,6 +428,10 @@ class EventTables:
                     r"\ ", r"\s*"
                 )
             ),
+            goal=re.compile(
+                rf"(?:까지)?\s+(?:[^\s,.]+\s+){{0,4}}?[^\s,.]*?(?:을|를)\s*(?:{anchor('goal')})\s+"
+            ),
+            goal_set=frozenset(r["word"] for r in anchors if r["role"] == "goal_set"),
             foundings=frozenset(
                 r["word"][:-1]
                 for r in anchors
@@ -1155,6 +1162,7 @@ def _anchor(
         and not _classifies(t, text, d)
         and not _founding(t, text, d, totals)
         and not t.every.match(text, d.end)
+        and not _target(t, text, d, index)
         and not any(qs <= d.start < qe for qs, qe in quoted)
         and not t.stamp_before.search(text, max(0, d.start - SETTINGS.subject_after), d.start)
         and not (_FIELD_BEFORE.search(text, max(0, d.start - 3), d.start) and _LINE_CLOSE.match(text, d.end))
@@ -1209,6 +1217,20 @@ def _anchor(
     if a.end_value:  # 설 연휴: the official holiday period
         return a, None, a.value, a.end_value
     return a, None, None, None
+
+
+def _target(t: EventTables, text: str, d: Mention, index: TokenIndex | None) -> bool:
+    """``d`` is the date a goal is due by, its object and a target noun after it (``2050년 탄소중립 달성을 목표로 …
+    운영하고 있습니다``): not when anything was done, so it anchors nothing. Not when the target is itself the act,
+    a verb of ``goal_set`` right after it (``…을 목표로 합니다``, ``목표로 삼았다``; Kiwi's lemma, without the Doc's
+    ``index`` the start of the next word)."""
+    m = t.goal.match(text, d.end, d.end + _GOAL_AFTER)
+    if not m:
+        return False
+    if index is None:
+        return not any(text.startswith(w, m.end()) for w in t.goal_set)
+    i = index.token_at(m.end())
+    return i is None or not (index.tags[i].startswith("VV") and index.lemmas[i].split("+")[0] in t.goal_set)
 
 
 def _category(

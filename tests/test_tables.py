@@ -211,6 +211,8 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "classifies",
                 "term",
                 "plan",
+                "goal",
+                "goal_set",
                 "occasion",
                 "ahead",
                 "measure",
