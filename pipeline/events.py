@@ -56,6 +56,7 @@ FILES = (
     "reporting_verbs.tsv",
     "anchor_words.tsv",
     "numerals.tsv",
+    "counters.tsv",
 )
 _RANGE_JOIN = re.compile(r"^\s*(?:부터|에서|이래|[~∼〜\-–])\s*$")
 _FROM_THEN_DURATION = re.compile(r"^\s*부터\s*$")
@@ -106,6 +107,7 @@ _CLAUSE_END = re.compile(r"(?:며|고|,)\s")  # a clause closed before what foll
 _SUBJECT_MARK = re.compile(r"\s*[이가](?![가-힣])")  # a subject particle after a name (다온물류가)
 _DETERMINER = re.compile(r"(?:같은|해당)\s")  # the same, that: no relative clause
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
+_GOAL_AFTER = 40  # characters after a date a target noun and its particle may close in (… 달성을 목표로 )
 _TITLE_LINE = 80  # characters a headline's or subtitle's line holds at most
 _DESCRIBED_AFTER = 64  # characters after a date a founding described with its founders may close in
 _STAFF_AFTER = 60  # characters after a name its staff subject may reach (a unit, a head and a group between)
@@ -116,8 +118,6 @@ _QUOTE = re.compile(
 )
 # a sentence opening with the day's occasion as an adverbial topic (이날 행사에는, 같은 날 전달식에는, □ 이날 봉사에선)
 _OCCASION_FRAME = re.compile(r"[^\w\n]*(?:이날|같은 날|당일)\s+(?:[가-힣·]+\s+){0,2}?[가-힣·]+에(?:는|선)\s")
-# a sentence opening with a name as its subject (한편 한별은): a person once a word presented them (가수 한별의)
-_PERSON_AGAIN = re.compile(r"\W*(?:(?:한편|또|또한|이어)\s+)?([가-힣]{2,4}?)(?:은|는|이|가|도)\s")
 _LIST_BEFORE = re.compile(r"[과와]\s|,")  # an item of a list of participants before the first organisation
 _COUNTED = re.compile(r"(\d+|[가-힣]+?)\s*(?:개\s*)?([가-힣]+)$")  # 두 은행, 양사, 3개 기관: the count and the noun
 
@@ -157,7 +157,10 @@ class EventTables:
     anaphors: dict[str, str]  # back-reference → the kind of organisation it refers to
     endings: dict[str, tuple[str, ...]]  # back-reference → the name endings it stands for (구단 → FC, 시티즌, …, 구단)
     same: re.Pattern  # a back-reference to one named before, not the subject (같은 복지관에, 해당 기관과)
-    head: re.Pattern  # a bare noun and an oblique particle (재단에), joined (X와 협회는), its staff: a counterpart
+    # a bare head noun standing for an organisation named before, a counterpart: with an oblique particle (재단에), joined
+    # to the actor (X와 협회는; two joined, 병원과 모금회, 재단은), its staff (센터 직원들과), a unit of it as the place (재단
+    # 본점에서), or a one-syllable back-reference (구에, 군과); groups 1–7, one word each
+    head: re.Pattern
     any_before: re.Pattern  # a word making the head after it any of its kind (지역 복지관에, 관내 경로당에)
     plural: re.Pattern  # a plural head and an oblique particle (후원 기관들과): the organisations named before
     joined_anaphor: re.Pattern  # a back-reference joined to the acting ORG (공단과 대구시의사회가): it acts
@@ -166,6 +169,9 @@ class EventTables:
     said: re.Pattern  # what closes a quotation (…”고 말했다, …”며 강조했다): the sentence only reports words
     person: re.Pattern  # a person as the subject: no organisation acts (한 부부는, 익명의 기부자가)
     person_named: re.Pattern  # a person's name after the word presenting them (가수 한별의): group 1 (a proper noun)
+    person_again: (
+        re.Pattern
+    )  # a sentence opening with a name as its subject (한편 한별은): group 1, a person once presented
     sponsor: re.Pattern  # after an ORG, its support making a happening (X의 후원으로, X 주최로): it acts when none does
     owner: re.Pattern  # an organisation owning the subject (한국구세군의 모금 활동은, CJ대한통운의 김장 행사는)
     activities: re.Pattern  # a report's owner (X의 올해 활동을 돌아봅니다, X의 활동입니다): the passage's actor
@@ -201,6 +207,8 @@ class EventTables:
     purpose: (
         re.Pattern
     )  # a date as the object of a purpose clause (크리스마스를 보낼 수 있도록): another time's, no act's
+    goal: re.Pattern  # a date's object and a target noun (2050년 탄소중립 달성을 목표로): when a goal is due, no act's
+    goal_set: frozenset[str]  # verbs after it making the target the act (목표로 합니다, 목표로 삼았다)
     foundings: frozenset[str]  # the nouns of the founding verbs (설립, 창단 of 설립된, 창단한): founding, no act
     own_members: re.Pattern  # a list of participants opening with staff no name owns (봉사단원 30여 명과 …)
     head_staff: re.Pattern  # a head noun's staff as a subject (상담소 직원들이): the organisation named before acts
@@ -225,6 +233,9 @@ class EventTables:
             return _alt(r["word"] for r in anchors if r["role"] in roles)
 
         staff = actor("staff")
+        # counters of organisations (A 등 4곳은, 12개 기업이), longest first
+        org_counts = _alt(r["counter"] for r in read_table("counters.tsv", data_dir) if r["orgs"] == "yes")
+        copula = anchor("copula")  # a copula's endings (이다, 입니다, 다 after a vowel)
         group = actor("group")
         affiliates = _alt(r["word"] for r in read_table("affiliate_words.tsv", data_dir))
         particles = read_table("particles.tsv", data_dir)
@@ -262,6 +273,7 @@ class EventTables:
         person_words = actor("person")
         units = actor("unit")
         also = actor("also")  # X 역시: X도
+        opening = actor("opening")  # a connective opening a sentence before its subject (한편, 또한)
         said_close = (
             rf"(?:{anchor('said')})(?:다|습니다)[^가-힣]*$"  # a sentence closing on a verb of saying (…고 밝혔다.)
         )
@@ -280,8 +292,8 @@ class EventTables:
                 rf"(?:\s*등)?(?:{_COUNT}명)?(?:(?:{comitative})\s+{_BETWEEN}[^\s()]*?명)?(?:들)?(?:{acting})(?![가-힣])"
             ),
             group=re.compile(
-                rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:개|곳|대)\s*)?(?:[가-힣]{{2,4}}\s+)?[가-힣]{{0,4}}?(?:{group})(?:들)?"
-                rf"(?:{_COUNT}(?:개|곳|개사))?(?:{acting})(?![가-힣])"  # or counted after it: A 등 관내 식품업체 4곳은
+                rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:{org_counts})\s*)?(?:[가-힣]{{2,4}}\s+)?[가-힣]{{0,4}}?(?:{group})(?:들)?"
+                rf"(?:{_COUNT}(?:{org_counts}))?(?:{acting})(?![가-힣])"  # or counted after it: A 등 관내 식품업체 4곳은
             ),
             joint=re.compile(
                 rf"^(?:{_PAREN}\s*(?:(?:{comitative})\s*|[,·ㆍ]\s*|및\s+|\(\s*|[·ㆍ][^\n,·ㆍ]{{1,12}}[·ㆍ]\s*)"
@@ -295,7 +307,7 @@ class EventTables:
             ),
             described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative})\s+((?:[가-힣]+\s+){{1,3}})$"),
             anaphor=re.compile(
-                rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+(?:따라|앞서|이어)\s+)?(?:이\s+|해당\s+|동\s+|이번에\s+|한편\s+|또한\s+|특히\s+)?"
+                rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+(?:따라|앞서|이어)\s+)?(?:(?:이|해당|동|이번에|{opening})\s+)?"
                 rf"([가-힣]+?)"
                 rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(들)?(?:{acting})\s"  # group 2: a plural (회사들은: the group named last)
             ),
@@ -351,15 +363,16 @@ class EventTables:
                 rf"(?:{subject}|{_alt(r['particle'] for r in particles if r['function'] == 'additive')})\s"
             ),
             person_named=re.compile(rf"(?<![가-힣])(?:{person_words})\s+([가-힣]{{2,4}})"),
+            person_again=re.compile(rf"\W*(?:(?:{opening})\s+)?([가-힣]{{2,4}}?)(?:은|는|이|가|도)\s"),
             owner=re.compile(rf"^{_PAREN}의\s+(?:[가-힣]+\s+)?[가-힣]+?(?:{subject})(?![가-힣])"),
             activities=re.compile(
                 rf"^{_PAREN}의\s+(?:\S+\s+){{0,2}}(?:{actor('activity')})"
-                rf"(?:을|를|입니다|이다)(?![가-힣])"
+                rf"(?:을|를|{copula})(?![가-힣])"
             ),
             plans=frozenset(r["word"] for r in anchors if r["role"] == "plan"),
             futures=frozenset(r["word"] for r in anchors if r["role"] == "future"),
             cited=re.compile(anchor("source").replace(r"\ ", r"\s*")),
-            planned=re.compile(rf"(?:{anchor('plan')})(?:이다|다|입니다)[^가-힣]*$"),
+            planned=re.compile(rf"(?:{anchor('plan')})(?:{copula})[^가-힣]*$"),
             measure=re.compile(rf"(?<![가-힣])(?:{measure})(?:{subject})\s"),
             owned_measure=re.compile(rf"{_PAREN}의\s+(?:[가-힣]+\s+)?(?:{measure})(?:{subject})\s"),
             undone=re.compile(rf"(?:{anchor('undone')})[^가-힣]*$".replace(r"\ ", r"\s*")),
@@ -397,7 +410,7 @@ class EventTables:
             founded_as=re.compile(
                 rf"(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,10}}?"
                 rf"(?:{anchor('founded', 'made')})\s+(?:[가-힣]*[^\s,.을를]\s+)?"
-                rf"[가-힣]*(?:{bodies})(?:으로|로|이다|입니다|였다)(?![가-힣])"
+                rf"[가-힣]*(?:{bodies})(?:으로|로|{copula})(?![가-힣])"
                 # or how the body began (2009년 선원 아내들의 모임으로 출발해)
                 rf"|(?:에|에는)?\s+(?:[^\s,.]+\s+){{0,5}}?[가-힣]*(?:{bodies})(?:으로|로)\s*"
                 rf"(?:{anchor('started')})".replace(r"\ ", r"\s*")
@@ -418,13 +431,15 @@ class EventTables:
                 )
             ),
             numbers=numbers,
-            as_of=re.compile(rf"\s*(?:{anchor('as_of')})(?:이며|이고|이다|입니다|으로)?(?![가-힣])"),
+            as_of=re.compile(rf"\s*(?:{anchor('as_of')})(?:{copula}|으로)?(?![가-힣])"),
             every=re.compile(rf"(?:{anchor('every')})(?![가-힣])"),
             purpose=re.compile(
                 rf"(?:을|를|에)\s+(?:[^\s,.]+\s+){{0,3}}?[가-힣]*?(?:{anchor('purpose')})(?![가-힣])".replace(
                     r"\ ", r"\s*"
                 )
             ),
+            goal=re.compile(rf"(?:까지)?\s+(?:[^\s,.]+\s+){{0,4}}?[^\s,.]*?(?:을|를)\s*(?:{anchor('goal')})\s+"),
+            goal_set=frozenset(r["word"] for r in anchors if r["role"] == "goal_set"),
             foundings=frozenset(
                 r["word"][:-1]
                 for r in anchors
@@ -893,12 +908,33 @@ def _head_of(t: EventTables, word: str, named: Sequence[Mention], subject: bool 
     )
 
 
+def _persons_named(t: EventTables, index: TokenIndex, text: str, lo: int, hi: int) -> set[str]:
+    """The names of persons ``text[lo:hi]`` presents: a proper noun (Kiwi's ``NNP``, a whole token) after a word
+    presenting a person (``가수 한별의``, ``선수``, ``기부자``)."""
+    out = set()
+    for p in t.person_named.finditer(text, lo, hi):
+        j = index.token_at(p.start(1))
+        if j is not None and index.tags[j] == "NNP" and index.start_list[j] == p.start(1):
+            out.add(text[index.start_list[j] : index.end_list[j]])
+    return out
+
+
+def _person_subject(t: EventTables, sentence: str, people: Collection[str]) -> bool:
+    """A person is the subject of ``sentence``: a person word (``한 부부는``, ``익명의 기부자가``), or the name alone
+    of one presented before (``people``: 가수 한별의 … 한편 한별은 …). No organisation acts then."""
+    again = t.person_again.match(sentence)
+    return bool(t.person.search(sentence) or (again and again[1] in people))
+
+
 def _heads(
     t: EventTables, text: str, lo: int, hi: int, ms: Sequence[Mention], named: Sequence[Mention], ends: Collection[str]
 ) -> set[str]:
-    """The organisations named before that a bare head noun with an oblique particle stands for (``재단에``,
-    ``모금회를 통해``, ``본부의 후원을 받아``; not inside a span, nor after a word making it any of its kind:
-    ``지역 복지관에``). ``ends``: the endings of the names named before (a quick filter)."""
+    """The organisations named before that a bare head noun stands for (``t.head``): with an oblique particle
+    (``재단에``, ``모금회를 통해``, ``본부의 후원을 받아``), joined to the acting organisation (``X와 협회는``, two at once:
+    ``X와 병원과 모금회, 재단은``), with its staff (``센터 직원들과``), as the place of its unit (``재단 본점에서``), or a
+    one-syllable back-reference (``구에``: the district named before); not inside a span, nor after a word making it
+    any of its kind (``지역 복지관에``), nor a thing made (:func:`_made_any`). ``ends``: the endings of the names named
+    before (a quick filter)."""
     out = set()
     for m in t.head.finditer(text, lo, hi):
         for g in range(1, (m.lastindex or 0) + 1):  # 병원과 모금회, 재단은: two heads in one match
@@ -1155,6 +1191,7 @@ def _anchor(
         and not _classifies(t, text, d)
         and not _founding(t, text, d, totals)
         and not t.every.match(text, d.end)
+        and not _target(t, text, d, index)
         and not any(qs <= d.start < qe for qs, qe in quoted)
         and not t.stamp_before.search(text, max(0, d.start - SETTINGS.subject_after), d.start)
         and not (_FIELD_BEFORE.search(text, max(0, d.start - 3), d.start) and _LINE_CLOSE.match(text, d.end))
@@ -1209,6 +1246,20 @@ def _anchor(
     if a.end_value:  # 설 연휴: the official holiday period
         return a, None, a.value, a.end_value
     return a, None, None, None
+
+
+def _target(t: EventTables, text: str, d: Mention, index: TokenIndex | None) -> bool:
+    """``d`` is the date a goal is due by, its object and a target noun after it (``2050년 탄소중립 달성을 목표로 …
+    운영하고 있습니다``): not when anything was done, so it anchors nothing. Not when the target is itself the act,
+    a verb of ``goal_set`` right after it (``…을 목표로 합니다``, ``목표로 삼았다``; Kiwi's lemma, without the Doc's
+    ``index`` the start of the next word)."""
+    m = t.goal.match(text, d.end, d.end + _GOAL_AFTER)
+    if not m:
+        return False
+    if index is None:
+        return not any(text.startswith(w, m.end()) for w in t.goal_set)
+    i = index.token_at(m.end())
+    return i is None or not (index.tags[i].startswith("VV") and index.lemmas[i].split("+")[0] in t.goal_set)
 
 
 def _category(
@@ -1506,8 +1557,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 if counted is opening:
                     acting, back = None, None
         # a person as the subject, also by the name alone once presented (가수 한별의 … 한편 한별은 …): no organisation acts
-        again = _PERSON_AGAIN.match(sentence)
-        person = bool(t.person.search(sentence) or (again and again[1] in people))
+        person = _person_subject(t, sentence, people)
         if actor is None and not person:
             # a subject that names no organisation (이들은 넥슨재단이 마련한 교육과정에 따라 배운다): the
             # organisation that prepared or runs what it speaks of acts, else the one carried over
@@ -1661,10 +1711,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 groups.append(chain)
         named += orgs
         named_at += [k] * len(orgs)
-        for p in t.person_named.finditer(text, lo, hi):  # a proper noun after 가수, 선수, 기부자 …
-            j = index.token_at(p.start(1))
-            if j is not None and index.tags[j] == "NNP" and index.start_list[j] == p.start(1):
-                people.add(text[index.start_list[j] : index.end_list[j]])
+        people |= _persons_named(t, index, text, lo, hi)
         ends.update(o.name[-n:] for o in orgs for n in range(1, len(o.name)))
     return events
 
