@@ -42,7 +42,7 @@ from .component import TableComponent
 from .lexicon import DATA_DIR, read_table
 from .numbers import format_number
 from .settings import SETTINGS
-from .spans import TokenIndex, base_tags, doc_text, token_index
+from .spans import LIST_MARKS, TokenIndex, base_tags, doc_text, token_index
 from .timex import Timex, try_parse
 
 if not Doc.has_extension("events"):
@@ -89,7 +89,7 @@ UNKNOWN_KIND = "other"  # an organisation kind that names no kind (organizations
 # the cases of a particle after a name that is not the subject (에, 에게, 와, 의, 을, 에서, …; particles.tsv)
 # a line opening with a list mark (▲, ■, ※, or a dash and a space): a list item, a statement of its own
 # ◀INT▶: a broadcast script's cue; 가. 나. 1. 2): a notice's enumerated items
-_MARK = re.compile(r"[▲△■□●○◆◇•◦▶▷►※☞◎◀]|[-–—*][^\S\n]|(?:[가-하]|\d{1,2})[.)][^\S\n]")
+_MARK = re.compile(rf"[{''.join(sorted(LIST_MARKS))}]|[-–—*][^\S\n]|(?:[가-하]|\d{{1,2}})[.)][^\S\n]")
 _ITEM = re.compile(rf"\n[^\S\n]*(?={_MARK.pattern})")  # the start of a line that opens with one
 # a donor list's item: a name (a word or two describing it before) opening a line, then a colon (○ X교회: 1. 27. 백미 …)
 _ITEM_NAME_BEFORE = re.compile(rf"(?:^|\n)[^\S\n]*(?:(?:{_MARK.pattern})[^\S\n]*)?(?:[가-힣]+[^\S\n]+){{0,2}}$")

@@ -44,7 +44,7 @@ from spacy.tokens import Doc
 from .component import TableComponent, filter_overlaps
 from .lexicon import DATA_DIR, read_table
 from .settings import SETTINGS
-from .spans import TokenIndex, doc_text, set_spans, token_index
+from .spans import LIST_MARKS, TokenIndex, doc_text, set_spans, token_index
 
 # Kiwi tags that end a noun phrase: particles, endings, copula, punctuation.
 _TAIL_TAGS = ("J", "E", "VCP", "XSV", "XSA", "SF", "SP", "SS", "SE", "SO", "_SP", "VV", "VA", "MAG")
@@ -410,8 +410,10 @@ def _words(doc: Doc) -> list[_Word]:
         # and a particle it reads as a noun after a sign that closes a Latin name: LGU+/SW 가/NNG
         if len(toks) > 2 and _latin_sign(toks, len(toks) - 2) and text[toks[-1][0] : toks[-1][1]] in _SIGN_PARTICLES:
             toks.pop()
-        # leading punctuation (quotes, brackets) is not part of the name
-        while toks and toks[0][2].startswith(("SS", "SP", "SF", "SO")):
+        # leading punctuation (quotes, brackets) and a list item's mark (▲다온터미널㈜) are not part of the name
+        while toks and (
+            toks[0][2].startswith(("SS", "SP", "SF", "SO")) or set(text[toks[0][0] : toks[0][1]]) <= LIST_MARKS
+        ):
             toks.pop(0)
         if toks:
             words.append(_Word(toks[0][0], toks[-1][1], current[-1][1], toks))

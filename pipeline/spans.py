@@ -27,6 +27,8 @@ if not Doc.has_extension("published"):
 # user_data keys are tuples, as spaCy's own are (its stubs say str)
 _INDEX_KEY: Any = ("csr", "token_index")
 TEXT_KEY: Any = ("csr", "text")
+# the marks that open a list item (▲ 2023.5.3 — …, ○ 한빛교회: …, ※ 문의): no part of a name or a date
+LIST_MARKS = frozenset("▲△■□●○◆◇•◦▶▷►※☞◎◀")
 
 
 def build_doc(
