@@ -1030,9 +1030,11 @@ def resolve_day_weekday(p: DateParts, pub: Ref, context: Timex | None) -> Timex:
         steps = [0, *(sign * n for n in range(1, 12) for sign in (-1, 1))]
     for k in steps:
         y, m = _shift_month(plain.year, plain.month, k)
-        if p.day > calendar.monthrange(y, m)[1] or _dt.date(y, m, p.day).isoweekday() != p.weekday:
+        if p.day > calendar.monthrange(y, m)[1]:
             continue
         day = _dt.date(y, m, p.day)
+        if day.isoweekday() != p.weekday:
+            continue
         if today is None or not p.tense or (day >= today if p.tense > 0 else day <= today):
             return _day(day)
     return plain

@@ -810,10 +810,15 @@ def _acting_suffix(t: OrgTables, key: str) -> tuple[str, bool, bool]:
     return "", False, False
 
 
+def _listed_suffix(t: OrgTables, key: str) -> str:
+    """The longest suffix of org_suffixes.tsv that ends ``key`` (a matching key) and is shorter than it, or ``""``."""
+    return next((key[-n:] for n in t.suffix_lengths if n < len(key) and key[-n:] in t.suffixes), "")
+
+
 def _listed_with_peers(t: OrgTables, text: str, words: list[_Word], i: int) -> bool:
     """A body listed with others of its suffix (``은평구, 마포구, 서대문구``): no person however it ends."""
     key = normalise(text[words[i].start : words[i].end])
-    suffix = next((key[-n:] for n in t.suffix_lengths if n < len(key) and key[-n:] in t.suffixes), "")
+    suffix = _listed_suffix(t, key)
     if not suffix:
         return False
     for j in (i - 1, i + 1):
@@ -1562,11 +1567,11 @@ def _described_kind(t: OrgTables, text: str, prev: _Word, w: _Word, modifier_end
 
 def _body_kind(t: OrgTables, key: str) -> str:
     """The kind of the body a word ends in however short or generic (도로공사, 건보공단: public), or ``""``."""
-    for n in t.suffix_lengths:
-        if n < len(key) and key[-n:] in t.suffixes:
-            kind, needs, _ = t.suffixes[key[-n:]]
-            return "" if needs in ("unit", "parent") or kind == _BRANCH else kind
-    return ""
+    suffix = _listed_suffix(t, key)
+    if not suffix:
+        return ""
+    kind, needs, _ = t.suffixes[suffix]
+    return "" if needs in ("unit", "parent") or kind == _BRANCH else kind
 
 
 def _glued_title(t: OrgTables, key: str, ok: Callable[[str], bool]) -> str:
@@ -1913,10 +1918,8 @@ def _context_kind(kind: str) -> str:
 
 def _unit_suffix(t: OrgTables, key: str) -> str:
     """The suffix of a unit that belongs to an organisation (지사 in 경남지사), or ``""``."""
-    for n in t.suffix_lengths:
-        if n < len(key) and key[-n:] in t.suffixes:
-            return key[-n:] if t.suffixes[key[-n:]][1] == "parent" else ""
-    return ""
+    suffix = _listed_suffix(t, key)
+    return suffix if suffix and t.suffixes[suffix][1] == "parent" else ""
 
 
 def _is_company_venue(t: OrgTables, key: str) -> bool:
