@@ -242,6 +242,10 @@ def test_killed_run_keeps_old_outputs_and_resumes(tmp_path, sig):
         cwd=ROOT,
         stderr=subprocess.PIPE,
         text=True,
+        # the run takes Ctrl-C as a user's shell gives it, also when the tests themselves were started in the
+        # background by a non-interactive shell, which ignores SIGINT for its children (Python then never raises
+        # KeyboardInterrupt, and the run goes on to the end)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     journal = out / ".partial" / "journal"
     deadline = time.time() + 120
