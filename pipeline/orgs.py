@@ -1430,6 +1430,8 @@ def _suffix_orgs(
                     surface, key = text[w.start : w.end], key[: -len(p)]
                     break
         prev = words[i - 1] if i else None
+        if t.company_prefix.match(text, w.start):  # a legal-form mark opens a name of its own (an address before it)
+            prev = None  # 유성구 (사)온누리지역아동센터
         parent = None
         if prev is not None and text[prev.word_end : w.start].isspace():
             # a unit right after an organisation: 서울대학교 행복연구센터, … 건축공학과 친환경건축연구실
