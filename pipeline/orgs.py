@@ -225,6 +225,7 @@ class OrgTables:
     joined_later: frozenset[str]  # districts that joined their city on a date (군위군): another province's before
     metro_district: re.Pattern  # a city form, then one of the districts: groups `city`, `district`
     name_tails: frozenset[str]  # words apart after a name that belong to it (피스윈즈 재팬)
+    missions: re.Pattern  # a foreign country's mission in Korea: 주한 네팔대사관, 주한 튀르키예 대사관
     sources: dict[str, Path]
 
     @classmethod
@@ -340,6 +341,10 @@ class OrgTables:
                 rf"(?<![가-힣])(?P<city>{_alt(metro)})\s*(?P<district>{_alt({r['district'] for r in district_rows})})청?"
             ),
             name_tails=frozenset(_words_of(read_table("org_name_tails.tsv", base), "word")),
+            missions=re.compile(
+                rf"(?<![가-힣])(?:{_alt(_closed(closed, 'stationed'))})\s*(?:{_alt(countries)})\s*"
+                rf"(?:{_alt(_closed(closed, 'mission'))})"
+            ),
             sources=sources,
         )
 
@@ -519,11 +524,12 @@ def _latin_in_context(t: OrgTables, text: str, end: int) -> bool:
     rest = text[end : end + 12]
     if not rest or rest[0] in _COORDINATOR + ")）],.":
         return True
-    branch = re.match(r" ([가-힣]+)", rest)  # its named branch after it: KT 강원고객본부
+    branch = re.match(r" ([가-힣]+)", text[end : end + 30])  # its named branch after it: KT 강원고객본부(는)
+    word = branch.group(1) if branch is not None else ""
     return (
         _particle_follows(t, text, end)
         or any(role == "staff" and rx.match(rest) for role, _, rx in t.roles)
-        or (branch is not None and _named_branch(t, branch.group(1)))
+        or any(_named_branch(t, word[: len(word) - len(p)]) for p in ("", *t.particles) if word.endswith(p))
     )
 
 
@@ -564,6 +570,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = [o for o in found if not (text[o.end : o.end + 1] == " " and _next_word(text, o.end) in product_starts)]
 
     found = _agencies_of_umbrella(text, found)
+    found = _missions(t, text, found)
     found += _national_governments(t, text, found)
     # where Kiwi ends a verb's or adjective's adnominal or reads a determiner (만든|, 각|): a clause or a
     # determiner before a head describes a kind of body, not one named (만든 장학재단, 각 지역 인재육성재단)
@@ -1345,6 +1352,16 @@ def _foreign_agencies(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
 _COUNTRY_BEFORE = re.compile(r"(?<![가-힣A-Za-z])([가-힣]{2,8}) $")
 
 
+def _missions(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A country's mission in Korea is one name with ``주한`` however it is spaced (``주한 네팔대사관``, ``주한 튀르키예
+    대사관`` → 주한네팔대사관, 주한튀르키예대사관); the spans inside it give way."""
+    missions = [
+        Org(m.start(), m.end(), _canonical_unknown(m.group()), "government", "org.mission")
+        for m in t.missions.finditer(text)
+    ]
+    return [o for o in found if not any(m.start < o.end and o.start < m.end for m in missions)] + missions
+
+
 def _national_governments(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
     """``일본 정부``, ``미국 행정부``: a named national government (a bare ``정부`` is generic)."""
     taken = [(o.start, o.end) for o in found]
@@ -1430,6 +1447,8 @@ def _suffix_orgs(
                     surface, key = text[w.start : w.end], key[: -len(p)]
                     break
         prev = words[i - 1] if i else None
+        if t.company_prefix.match(text, w.start):  # a legal-form mark opens a name of its own (an address before it)
+            prev = None  # 유성구 (사)온누리지역아동센터
         parent = None
         if prev is not None and text[prev.word_end : w.start].isspace():
             # a unit right after an organisation: 서울대학교 행복연구센터, … 건축공학과 친환경건축연구실
@@ -1507,8 +1526,8 @@ def _suffix_orgs(
                     w = _Word(w.start, end, end, w.tokens)
                     surface, key = text[w.start : end], key[: -len(title)]
                     break
-        if kind is None:
-            continue
+        if kind is None or (kind == "academic" and parent is not None and parent.kind == "government"):
+            continue  # (a government office's division is internal, no university's department: 다온시교육청 미래교육과)
         if parent is None and region is None and prev is not None and _described_kind(t, text, prev, w, modifier_ends):
             continue  # 기금을 모아 만든 장학재단으로, 각 지역 인재육성재단에: a kind of body, described
         if _is_company_venue(t, key):

@@ -256,7 +256,11 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
             ORG_KINDS | {"-"} | {r["word"] for r in read_table("actor_words.tsv") if r["role"] == "anaphor"},
         ),
         ("particles.tsv", "actor", {"yes", "no"}),
-        ("org_closed_words.tsv", "role", {"determiner", "admin_level", "branch_head", "national", "member"}),
+        (
+            "org_closed_words.tsv",
+            "role",
+            {"determiner", "admin_level", "branch_head", "national", "member", "mission", "stationed"},
+        ),
         ("numerals.tsv", "role", {"digit", "small", "big", "native", "native_ten", "zero"}),
     ],
 )
