@@ -1709,8 +1709,9 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         for chain in _chains(t, text, orgs, index):  # a joint subject (A와 B는, 신한·우리은행이): its organisations
             if acting is not None and chain[0] == acting.name and chain not in groups[-1:]:
                 groups.append(chain)
-        named += orgs
-        named_at += [k] * len(orgs)
+        # a source cited (경남도에 따르면 …) is named too: a later back-reference may stand for it (도는 …)
+        named += sources + orgs
+        named_at += [k] * (len(sources) + len(orgs))
         people |= _persons_named(t, index, text, lo, hi)
         ends.update(o.name[-n:] for o in orgs for n in range(1, len(o.name)))
     return events
