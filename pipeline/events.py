@@ -326,7 +326,11 @@ class EventTables:
                 rf"(?![가-힣])"
             ),
             head=re.compile(
-                rf"(?<![가-힣])([가-힣]{{2,}}?)"
+                # the topic of a later clause (협약에 따라 회사는 …을 맡고, 센터는 …: the 센터 named before), after a verb's
+                # connective ending and a comma
+                rf"(?<=[가-힣][고며],\s)([가-힣]+?)(?:은|는)(?![가-힣])"
+                # a head with an oblique particle (재단에, 모금회를 통해)
+                rf"|(?<![가-힣])([가-힣]{{2,}}?)"
                 rf"(?:{oblique})(?![가-힣])"
                 rf"|(?<=(?:{comitative})\s)([가-힣]{{2,}}?)(?:{acting})(?![가-힣])"
                 rf"|(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{staff})(?:들)?"
@@ -931,8 +935,9 @@ def _heads(
 ) -> set[str]:
     """The organisations named before that a bare head noun stands for (``t.head``): with an oblique particle
     (``재단에``, ``모금회를 통해``, ``본부의 후원을 받아``), joined to the acting organisation (``X와 협회는``, two at once:
-    ``X와 병원과 모금회, 재단은``), with its staff (``센터 직원들과``), as the place of its unit (``재단 본점에서``), or a
-    one-syllable back-reference (``구에``: the district named before); not inside a span, nor after a word making it
+    ``X와 병원과 모금회, 재단은``), with its staff (``센터 직원들과``), as the place of its unit (``재단 본점에서``), a
+    one-syllable back-reference (``구에``: the district named before), or the topic of a later clause (``…을 맡고,
+    센터는``); not inside a span, nor after a word making it
     any of its kind (``지역 복지관에``), nor a thing made (:func:`_made_any`). ``ends``: the endings of the names named
     before (a quick filter)."""
     out = set()
