@@ -408,7 +408,8 @@ class EventTables:
             classifies_after=re.compile(rf"^\s+(?:\d+(?:{term})\s+)?(?:{classified})"),
             founds=re.compile(rf"\s*[이가]\s+(?:{anchor('founded')})(?![가-힣])".replace(r"\ ", r"\s*")),
             founded_after=re.compile(
-                rf"(?:에|에는)?\s+(?:{anchor('founded')})(?![가-힣])"
+                # a place may stand between (1998년 진주에서 설립돼)
+                rf"(?:에|에는)?\s+(?:(?:[^\s,.]+\s+){{0,2}}?[^\s,.]+에서\s+)?(?:{anchor('founded')})(?![가-힣])"
                 rf"(\s*(?:뒤|후|이후|이래)(?![가-힣]))?".replace(r"\ ", r"\s*")
             ),
             founded_as=re.compile(
