@@ -263,11 +263,13 @@ class EventTables:
             re.escape(w).replace(r"\ ", rf"\s*{ahead_by}", 1)
             for w in sorted((r["word"] for r in anchors if r["role"] == "ahead"), key=len, reverse=True)
         )
-        anaphor_words = actor("anaphor")
+        anaphor_list = [r["word"] for r in rows if r["role"] == "anaphor"]
+        anaphor_words = _alt(anaphor_list)
         # 양사, 두 은행, 세 기관: a count of organisations named before (group 1)
         counted_ref = (
             rf"(?<![가-힣])((?:{actor('pair')}"
-            rf"|(?:{counts})\s+[가-힣]*?(?:{anaphor_words})"
+            # a word before the noun (세 금융그룹), not before a one-syllable one (두 가구: households, no 구)
+            rf"|(?:{counts})\s+(?:[가-힣]*?(?:{_alt(w for w in anaphor_list if len(w) > 1)})|(?:{anaphor_words}))"
             rf"|(?<![\d,.])[2-9]\s*개\s*(?:{anaphor_words})))"  # 4개 기관, 3개 단체: the count written in digits
         )
         person_words = actor("person")
@@ -1597,7 +1599,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             for m in t.same.finditer(text, lo, hi)
             if (n := _named_before(m.group(1) or m.group(2), named, t.anaphors, actor))
         }
-        for c in t.counted_oblique.finditer(text, lo, hi):  # 두 단체에: the partners of the last event naming several
+        counts = list(t.counted_oblique.finditer(text, lo, hi))  # 두 단체에: the partners of the last event naming several
+        if counted is None and actor is not None:  # 동구는 두 기관이 배달한 연탄을 …: a clause's subject, not the actor
+            counts += [c for c in t.pair.finditer(text, lo, hi) if c.start() > lo + lead]
+        for c in counts:
             count, noun = _counted(t, c[1])
             partners_of = ([x for x in g if x != actor] for g in reversed(groups))
             same.update(next((p for p in partners_of if _fits(p, count, noun)), []))
