@@ -1434,6 +1434,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     ends: set[str] = set()  # the endings of their names (재단, 장학회): what a bare head noun may stand for
     people: set[str] = set()  # the names of persons presented so far (가수 한별의 → 한별)
     groups: list[list[str]] = []  # organisations named together (an event naming several, a joint subject), actor first
+    undated: list[list[str]] = []  # organisations an undated statement names with its acting one (A가 B, C와 손잡고 …)
     for k, (lo, hi, i) in enumerate(statements):
         sentence = text[lo:hi].strip()
         ms = sorted(by_sent[k], key=lambda m: m.start)
@@ -1560,6 +1561,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 # its host named): the actor and the partners named last, next to the act (X는 Y구청에서 A, B와
                 # 협약을 맺었다. 세 기관은 …)
                 group = [larger[0], *larger[len(larger) - count + 1 :]]
+            if group is None and count:
+                # none named together in an event: the undated lead that named as many (A가 B, C와 손잡고 … 나선다.
+                # 세 기관은 21일 …)
+                group = next((g for g in reversed(undated) if _fits(g, count, noun)), None)
             if group is not None:
                 actor, partners = group[0], group[1:]
                 if counted is opening:
@@ -1713,6 +1718,9 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if (joint or here) and actor is not None and len(names) > 1:
             first = {o.name: o.start for o in reversed(orgs)}  # the participants in text order, actor first
             groups.append([actor, *sorted((n for n in names if n != actor), key=lambda n: first.get(n, hi))])
+        elif not here and acting is not None and actor == acting.name and len(names) > 1:
+            first = {o.name: o.start for o in reversed(orgs)}
+            undated.append([actor, *sorted((n for n in names if n != actor), key=lambda n: first.get(n, hi))])
         # parallel clauses, each with its own topic (A는 …이고, B는 …다): a later 두 회사는 counts them
         topics = list(dict.fromkeys(o.name for o in orgs if _subject_strength(t, text, o, index, starts) == 2))
         if len(topics) > 1 and topics not in groups[-1:]:
