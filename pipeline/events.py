@@ -1604,7 +1604,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             for m in t.same.finditer(text, lo, hi)
             if (n := _named_before(m.group(1) or m.group(2), named, t.anaphors, actor))
         }
-        counts = list(t.counted_oblique.finditer(text, lo, hi))  # 두 단체에: the partners of the last event naming several
+        # 두 단체에: the partners of the last event naming several
+        counts = list(t.counted_oblique.finditer(text, lo, hi))
         if counted is None and actor is not None:  # 동구는 두 기관이 배달한 연탄을 …: a clause's subject, not the actor
             counts += [c for c in t.pair.finditer(text, lo, hi) if c.start() > lo + lead]
         for c in counts:
