@@ -263,11 +263,13 @@ class EventTables:
             re.escape(w).replace(r"\ ", rf"\s*{ahead_by}", 1)
             for w in sorted((r["word"] for r in anchors if r["role"] == "ahead"), key=len, reverse=True)
         )
-        anaphor_words = actor("anaphor")
+        anaphor_list = [r["word"] for r in rows if r["role"] == "anaphor"]
+        anaphor_words = _alt(anaphor_list)
         # 양사, 두 은행, 세 기관: a count of organisations named before (group 1)
         counted_ref = (
             rf"(?<![가-힣])((?:{actor('pair')}"
-            rf"|(?:{counts})\s+[가-힣]*?(?:{anaphor_words})"
+            # a word before the noun (세 금융그룹), not before a one-syllable one (두 가구: households, no 구)
+            rf"|(?:{counts})\s+(?:[가-힣]*?(?:{_alt(w for w in anaphor_list if len(w) > 1)})|(?:{anaphor_words}))"
             rf"|(?<![\d,.])[2-9]\s*개\s*(?:{anaphor_words})))"  # 4개 기관, 3개 단체: the count written in digits
         )
         person_words = actor("person")
@@ -326,7 +328,11 @@ class EventTables:
                 rf"(?![가-힣])"
             ),
             head=re.compile(
-                rf"(?<![가-힣])([가-힣]{{2,}}?)"
+                # the topic of a later clause (협약에 따라 회사는 …을 맡고, 센터는 …: the 센터 named before), after a verb's
+                # connective ending and a comma
+                rf"(?<=[가-힣][고며],\s)([가-힣]+?)(?:은|는)(?![가-힣])"
+                # a head with an oblique particle (재단에, 모금회를 통해)
+                rf"|(?<![가-힣])([가-힣]{{2,}}?)"
                 rf"(?:{oblique})(?![가-힣])"
                 rf"|(?<=(?:{comitative})\s)([가-힣]{{2,}}?)(?:{acting})(?![가-힣])"
                 rf"|(?<![가-힣])([가-힣]{{2,}}?)\s+(?:{staff})(?:들)?"
@@ -404,7 +410,8 @@ class EventTables:
             classifies_after=re.compile(rf"^\s+(?:\d+(?:{term})\s+)?(?:{classified})"),
             founds=re.compile(rf"\s*[이가]\s+(?:{anchor('founded')})(?![가-힣])".replace(r"\ ", r"\s*")),
             founded_after=re.compile(
-                rf"(?:에|에는)?\s+(?:{anchor('founded')})(?![가-힣])"
+                # a place may stand between (1998년 진주에서 설립돼)
+                rf"(?:에|에는)?\s+(?:(?:[^\s,.]+\s+){{0,2}}?[^\s,.]+에서\s+)?(?:{anchor('founded')})(?![가-힣])"
                 rf"(\s*(?:뒤|후|이후|이래)(?![가-힣]))?".replace(r"\ ", r"\s*")
             ),
             founded_as=re.compile(
@@ -931,8 +938,9 @@ def _heads(
 ) -> set[str]:
     """The organisations named before that a bare head noun stands for (``t.head``): with an oblique particle
     (``재단에``, ``모금회를 통해``, ``본부의 후원을 받아``), joined to the acting organisation (``X와 협회는``, two at once:
-    ``X와 병원과 모금회, 재단은``), with its staff (``센터 직원들과``), as the place of its unit (``재단 본점에서``), or a
-    one-syllable back-reference (``구에``: the district named before); not inside a span, nor after a word making it
+    ``X와 병원과 모금회, 재단은``), with its staff (``센터 직원들과``), as the place of its unit (``재단 본점에서``), a
+    one-syllable back-reference (``구에``: the district named before), or the topic of a later clause (``…을 맡고,
+    센터는``); not inside a span, nor after a word making it
     any of its kind (``지역 복지관에``), nor a thing made (:func:`_made_any`). ``ends``: the endings of the names named
     before (a quick filter)."""
     out = set()
@@ -1426,6 +1434,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     ends: set[str] = set()  # the endings of their names (재단, 장학회): what a bare head noun may stand for
     people: set[str] = set()  # the names of persons presented so far (가수 한별의 → 한별)
     groups: list[list[str]] = []  # organisations named together (an event naming several, a joint subject), actor first
+    undated: list[list[str]] = []  # organisations an undated statement names with its acting one (A가 B, C와 손잡고 …)
     for k, (lo, hi, i) in enumerate(statements):
         sentence = text[lo:hi].strip()
         ms = sorted(by_sent[k], key=lambda m: m.start)
@@ -1552,6 +1561,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                 # its host named): the actor and the partners named last, next to the act (X는 Y구청에서 A, B와
                 # 협약을 맺었다. 세 기관은 …)
                 group = [larger[0], *larger[len(larger) - count + 1 :]]
+            if group is None and count:
+                # none named together in an event: the undated lead that named as many (A가 B, C와 손잡고 … 나선다.
+                # 세 기관은 21일 …)
+                group = next((g for g in reversed(undated) if _fits(g, count, noun)), None)
             if group is not None:
                 actor, partners = group[0], group[1:]
                 if counted is opening:
@@ -1591,7 +1604,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             for m in t.same.finditer(text, lo, hi)
             if (n := _named_before(m.group(1) or m.group(2), named, t.anaphors, actor))
         }
-        for c in t.counted_oblique.finditer(text, lo, hi):  # 두 단체에: the partners of the last event naming several
+        # 두 단체에: the partners of the last event naming several
+        counts = list(t.counted_oblique.finditer(text, lo, hi))
+        if counted is None and actor is not None:  # 동구는 두 기관이 배달한 연탄을 …: a clause's subject, not the actor
+            counts += [c for c in t.pair.finditer(text, lo, hi) if c.start() > lo + lead]
+        for c in counts:
             count, noun = _counted(t, c[1])
             partners_of = ([x for x in g if x != actor] for g in reversed(groups))
             same.update(next((p for p in partners_of if _fits(p, count, noun)), []))
@@ -1702,6 +1719,9 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         if (joint or here) and actor is not None and len(names) > 1:
             first = {o.name: o.start for o in reversed(orgs)}  # the participants in text order, actor first
             groups.append([actor, *sorted((n for n in names if n != actor), key=lambda n: first.get(n, hi))])
+        elif not here and acting is not None and actor == acting.name and len(names) > 1:
+            first = {o.name: o.start for o in reversed(orgs)}
+            undated.append([actor, *sorted((n for n in names if n != actor), key=lambda n: first.get(n, hi))])
         # parallel clauses, each with its own topic (A는 …이고, B는 …다): a later 두 회사는 counts them
         topics = list(dict.fromkeys(o.name for o in orgs if _subject_strength(t, text, o, index, starts) == 2))
         if len(topics) > 1 and topics not in groups[-1:]:
@@ -1709,8 +1729,9 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         for chain in _chains(t, text, orgs, index):  # a joint subject (A와 B는, 신한·우리은행이): its organisations
             if acting is not None and chain[0] == acting.name and chain not in groups[-1:]:
                 groups.append(chain)
-        named += orgs
-        named_at += [k] * len(orgs)
+        # a source cited (경남도에 따르면 …) is named too: a later back-reference may stand for it (도는 …)
+        named += sources + orgs
+        named_at += [k] * (len(sources) + len(orgs))
         people |= _persons_named(t, index, text, lo, hi)
         ends.update(o.name[-n:] for o in orgs for n in range(1, len(o.name)))
     return events
