@@ -29,7 +29,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -120,6 +120,8 @@ _QUOTE = re.compile(
 _OCCASION_FRAME = re.compile(r"[^\w\n]*(?:이날|같은 날|당일)\s+(?:[가-힣·]+\s+){0,2}?[가-힣·]+에(?:는|선)\s")
 _LIST_BEFORE = re.compile(r"[과와]\s|,")  # an item of a list of participants before the first organisation
 _COUNTED = re.compile(r"(\d+|[가-힣]+?)\s*(?:개\s*)?([가-힣]+)$")  # 두 은행, 양사, 3개 기관: the count and the noun
+# the quotation marks a name may stand in ('초록바퀴회'는, “하늘길봉사회”가): opening mark → closing marks
+_NAME_QUOTES = {"'": "'", "‘": "’'", '"': '"', "“": '”"', "「": "」", "『": "』", "《": "》"}
 
 
 @dataclass
@@ -305,7 +307,8 @@ class EventTables:
             titled_with=re.compile(
                 rf"(?<![가-힣])[가-힣]{{2,4}}\s+(?:{staff})\s*(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?$"
             ),
-            described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative})\s+((?:[가-힣]+\s+){{1,3}})$"),
+            # A와 (or A,) then nouns describing B: 전북은행과 프로축구 B, 주민 봉사단체 C가
+            described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative}|,)\s+((?:[가-힣]+\s+){{1,3}})$"),
             anaphor=re.compile(
                 rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+(?:따라|앞서|이어)\s+)?(?:(?:이|해당|동|이번에|{opening})\s+)?"
                 rf"([가-힣]+?)"
@@ -615,6 +618,15 @@ def mentions(doc: Doc) -> list[Mention]:
                 )
             )
     return out
+
+
+def _quoted_whole(text: str, m: Mention) -> Mention:
+    """An ORG standing alone in quotation marks (모임인 '초록바퀴회'는) as the quoted word, marks included: its particle
+    follows the closing mark, and the roles read the particle right after the name."""
+    closing = _NAME_QUOTES.get(text[m.start - 1]) if m.label == "ORG" and m.start > 0 else None
+    if closing and text[m.end : m.end + 1] in tuple(closing):
+        return replace(m, start=m.start - 1, end=m.end + 1)
+    return m
 
 
 def _is_byline(text: str, org: Mention) -> bool:
@@ -1408,7 +1420,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     amount_labels = {name for name, label in schema.LABELS.items() if label.table == "amounts"}
     text = doc_text(doc)
     index = token_index(doc)
-    found = mentions(doc)
+    found = [_quoted_whole(text, m) for m in mentions(doc)]
     statements = _statements(index, text, [m for m in found if m.label == "DATE"])
     # a quotation of several sentences on one line ([인터뷰] … "…하십니다. …했으면 합니다."): each is quoted
     spanning = [q.span() for q in _QUOTE.finditer(text) if "\n" not in q.group(0)]
