@@ -94,6 +94,11 @@ _ITEM = re.compile(rf"\n[^\S\n]*(?={_MARK.pattern})")  # the start of a line tha
 # a donor list's item: a name (a word or two describing it before) opening a line, then a colon (○ X교회: 1. 27. 백미 …)
 _ITEM_NAME_BEFORE = re.compile(rf"(?:^|\n)[^\S\n]*(?:(?:{_MARK.pattern})[^\S\n]*)?(?:[가-힣]+[^\S\n]+){{0,2}}$")
 _ITEM_NAME_AFTER = re.compile(r"[^\S\n]*[:：]")
+# a dated list item's lead before the name heading it (▲ 12월 12일 X노동조합, 조합원 모금액 …; ▲ 2025. 3. 4.(화) 인천 X,)
+_ITEM_DATE_LEAD = re.compile(
+    rf"[^\S\n]*(?:{_MARK.pattern})[^\S\n]*(?:[\d'’.~\-–]+[^\S\n]*(?:[년월일](?![가-힣])[^\S\n]*)?|\([월화수목금토일]\)[^\S\n]*)+"
+    r"(?:[가-힣]{2,4}[^\S\n]+)?"
+)
 _FINAL = re.compile(r"[.!?。][\"”'’)\]]*\s*$")  # a line closing on a final sign
 _PARAGRAPH = re.compile(r"\n[^\S\n]*\n")  # a blank line: a new paragraph (or a heading's line)
 _SCHEDULED = re.compile(r"[^\S\n]*(?:[^\n:：]{1,30}[:：][^\S\n]*)(?=\d)")  # 신청 기간: 2024. 5. 13.
@@ -629,6 +634,12 @@ def _quoted_whole(text: str, m: Mention) -> Mention:
     return m
 
 
+def _heads_item(text: str, org: Mention) -> bool:
+    """The ORG heads a dated list item: a list mark and a date open its line before it (▲ 12월 12일 X노동조합, 조합원
+    모금액 1천500만 원; ▲ 2025. 3. 4.(화) 인천 X,)."""
+    return bool(_ITEM_DATE_LEAD.fullmatch(text, text.rfind("\n", 0, org.start) + 1, org.start))
+
+
 def _is_byline(text: str, org: Mention) -> bool:
     """An outlet or byline, never a participant: one the ORG rules found as such (``org.byline``:
     ``(서울=연합뉴스)``, ``[여성일보/김하나 기자]``, ``새한신문 / 2021.12.06``), one before ``=`` or after
@@ -672,6 +683,7 @@ def _subject_strength(
             or _HEADLINE_LEAD.fullmatch(
                 text, max(text.rfind("\n", 0, org.start), text.rfind("…", 0, org.start)) + 1, org.start
             )
+            or _heads_item(text, org)
         )
     ):
         return 1
@@ -1695,8 +1707,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             # (also past its staff: X 직원들이)
             staffed = t.staff.match(text[last.end : last.end + _STAFF_AFTER])
             marked = staffed.group(0).endswith(("이", "가")) if staffed else None
+            # a dated list item's donor (▲ 12월 12일 X노동조합, …) is the item's alone: the passage's carries on
             if carried is None or not (
-                marked if marked is not None else re.match(r"\s*[이가](?![가-힣])", text[last.end : last.end + 2])
+                marked
+                if marked is not None
+                else _heads_item(text, acting) or re.match(r"\s*[이가](?![가-힣])", text[last.end : last.end + 2])
             ):
                 carried = acting.name
             if carried == acting.name:
