@@ -1447,6 +1447,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     acts: Counter[str] = Counter()  # how often each organisation acted so far (first acted first on a tie)
     named: list[Mention] = []  # the organisations of the sentences before
     named_at: list[int] = []  # the statement each of ``named`` is in
+    cited_only: set[str] = set()  # the organisations of ``named`` only ever cited as a source (X에 따르면)
     ends: set[str] = set()  # the endings of their names (재단, 장학회): what a bare head noun may stand for
     people: set[str] = set()  # the names of persons presented so far (가수 한별의 → 한별)
     groups: list[list[str]] = []  # organisations named together (an event naming several, a joint subject), actor first
@@ -1621,7 +1622,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             same.update(next((p for p in partners_of if _fits(p, count, noun)), []))
         same |= _heads(t, text, lo, hi, ms, named, ends)  # 재단에, 모금회를 통해: the organisation named before
         if any(not _made_any(t, text, lo, m.start()) for m in t.plural.finditer(text, lo, hi)):
-            same |= _named_since(named, named_at, actor)  # 후원 기관들과: those named since the actor was
+            # 후원 기관들과: those named since the actor was (not a source only cited: X에 따르면)
+            same |= _named_since(named, named_at, actor) - cited_only
         names = sorted({o.name for o in orgs} | ({actor} if actor else set()) | set(partners) | same)
         # a quotation reported on a day (김 이사장은 이날 "…"고 말했다) only reports words
         # (not …”라며 성금 1억 원을 전했다: an amount after the quotation is given; not 성금을 전달하며 “…”: an act before it)
@@ -1736,8 +1738,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         for chain in _chains(t, text, orgs, index):  # a joint subject (A와 B는, 신한·우리은행이): its organisations
             if acting is not None and chain[0] == acting.name and chain not in groups[-1:]:
                 groups.append(chain)
-        named += orgs
-        named_at += [k] * len(orgs)
+        # a cited source (X에 따르면) is named too: a later 도는 stands for 경남도
+        named += sorted(sources + orgs, key=lambda o: o.start)
+        named_at += [k] * (len(sources) + len(orgs))
+        cited_only = (cited_only | source_names) - {o.name for o in orgs}
         people |= _persons_named(t, index, text, lo, hi)
         ends.update(o.name[-n:] for o in orgs for n in range(1, len(o.name)))
     return events
