@@ -352,7 +352,8 @@ class EventTables:
                 rf"(?<![가-힣])(?:{actor('plural')})"
                 rf"(?:{oblique})(?![가-힣])"
             ),
-            any_before=re.compile(rf"(?<![가-힣])(?:{actor('any')})\s+$"),
+            # or a count of them (42개 학교에서)
+            any_before=re.compile(rf"(?<![가-힣])(?:{actor('any')})\s+$|(?<![\d,.])\d+\s*개\s+$"),
             joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
             pair=re.compile(  # with its staff: 두 회사 임직원 300여 명은
                 (counted_ref + rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(?:들)?(?:{acting})\s").replace(r"\ ", r"\s*")
@@ -960,19 +961,25 @@ def _heads(
     any of its kind (``지역 복지관에``), nor a thing made (:func:`_made_any`). ``ends``: the endings of the names named
     before (a quick filter)."""
     out = set()
+    here = [x for x in ms if x.label == "ORG"]
     for m in t.head.finditer(text, lo, hi):
         for g in range(1, (m.lastindex or 0) + 1):  # 병원과 모금회, 재단은: two heads in one match
             word, at = m.group(g), m.start(g)
-            if not word or word not in ends or any(x.start < at + len(word) and at < x.end for x in ms):
+            if not word or any(x.start < at + len(word) and at < x.end for x in ms):
                 continue
-            name = _head_of(t, word, named)
+            # the latest named, this statement's names before it included (X센터에 … 기증하고, … 센터를 찾아: X센터)
+            before = [*named, *(x for x in here if x.end <= at)]
+            if word not in ends and not any(x.name.endswith(word) for x in before[len(named) :]):
+                continue
+            name = _head_of(t, word, before)
             if name and not _made_any(t, text, lo, at):
                 out.add(name)
     return out
 
 
 def _made_any(t: EventTables, text: str, lo: int, pos: int) -> bool:
-    """A word before ``pos`` makes the head there any of its kind (``지역 복지관에``, ``관내 기업들과``)."""
+    """A word before ``pos`` makes the head there any of its kind (``지역 복지관에``, ``관내 기업들과``, ``참여 대사관``),
+    or a count does (``42개 학교에서``)."""
     return bool(t.any_before.search(text, max(lo, pos - 8), pos))
 
 
