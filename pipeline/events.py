@@ -29,7 +29,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,11 @@ _ITEM = re.compile(rf"\n[^\S\n]*(?={_MARK.pattern})")  # the start of a line tha
 # a donor list's item: a name (a word or two describing it before) opening a line, then a colon (○ X교회: 1. 27. 백미 …)
 _ITEM_NAME_BEFORE = re.compile(rf"(?:^|\n)[^\S\n]*(?:(?:{_MARK.pattern})[^\S\n]*)?(?:[가-힣]+[^\S\n]+){{0,2}}$")
 _ITEM_NAME_AFTER = re.compile(r"[^\S\n]*[:：]")
+# a dated list item's lead before the name heading it (▲ 12월 12일 X노동조합, 조합원 모금액 …; ▲ 2025. 3. 4.(화) 인천 X,)
+_ITEM_DATE_LEAD = re.compile(
+    rf"[^\S\n]*(?:{_MARK.pattern})[^\S\n]*(?:[\d'’.~\-–]+[^\S\n]*(?:[년월일](?![가-힣])[^\S\n]*)?|\([월화수목금토일]\)[^\S\n]*)+"
+    r"(?:[가-힣]{2,4}[^\S\n]+)?"
+)
 _FINAL = re.compile(r"[.!?。][\"”'’)\]]*\s*$")  # a line closing on a final sign
 _PARAGRAPH = re.compile(r"\n[^\S\n]*\n")  # a blank line: a new paragraph (or a heading's line)
 _SCHEDULED = re.compile(r"[^\S\n]*(?:[^\n:：]{1,30}[:：][^\S\n]*)(?=\d)")  # 신청 기간: 2024. 5. 13.
@@ -120,6 +125,8 @@ _QUOTE = re.compile(
 _OCCASION_FRAME = re.compile(r"[^\w\n]*(?:이날|같은 날|당일)\s+(?:[가-힣·]+\s+){0,2}?[가-힣·]+에(?:는|선)\s")
 _LIST_BEFORE = re.compile(r"[과와]\s|,")  # an item of a list of participants before the first organisation
 _COUNTED = re.compile(r"(\d+|[가-힣]+?)\s*(?:개\s*)?([가-힣]+)$")  # 두 은행, 양사, 3개 기관: the count and the noun
+# the quotation marks a name may stand in ('초록바퀴회'는, “하늘길봉사회”가): opening mark → closing marks
+_NAME_QUOTES = {"'": "'", "‘": "’'", '"': '"', "“": '”"', "「": "」", "『": "』", "《": "》"}
 
 
 @dataclass
@@ -307,7 +314,8 @@ class EventTables:
             titled_with=re.compile(
                 rf"(?<![가-힣])[가-힣]{{2,4}}\s+(?:{staff})\s*(?:{comitative})\s+(?:[가-힣]{{2,4}}\s+)?$"
             ),
-            described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative})\s+((?:[가-힣]+\s+){{1,3}})$"),
+            # A와 (or A,) then nouns describing B: 전북은행과 프로축구 B, 주민 봉사단체 C가
+            described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative}|,)\s+((?:[가-힣]+\s+){{1,3}})$"),
             anaphor=re.compile(
                 rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+(?:따라|앞서|이어)\s+)?(?:(?:이|해당|동|이번에|{opening})\s+)?"
                 rf"([가-힣]+?)"
@@ -350,7 +358,8 @@ class EventTables:
                 rf"(?<![가-힣])(?:{actor('plural')})"
                 rf"(?:{oblique})(?![가-힣])"
             ),
-            any_before=re.compile(rf"(?<![가-힣])(?:{actor('any')})\s+$"),
+            # or a count of them (42개 학교에서)
+            any_before=re.compile(rf"(?<![가-힣])(?:{actor('any')})\s+$|(?<![\d,.])\d+\s*개\s+$"),
             joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
             pair=re.compile(  # with its staff: 두 회사 임직원 300여 명은
                 (counted_ref + rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(?:들)?(?:{acting})\s").replace(r"\ ", r"\s*")
@@ -624,6 +633,21 @@ def mentions(doc: Doc) -> list[Mention]:
     return out
 
 
+def _quoted_whole(text: str, m: Mention) -> Mention:
+    """An ORG standing alone in quotation marks (모임인 '초록바퀴회'는) as the quoted word, marks included: its particle
+    follows the closing mark, and the roles read the particle right after the name."""
+    closing = _NAME_QUOTES.get(text[m.start - 1]) if m.label == "ORG" and m.start > 0 else None
+    if closing and text[m.end : m.end + 1] in tuple(closing):
+        return replace(m, start=m.start - 1, end=m.end + 1)
+    return m
+
+
+def _heads_item(text: str, org: Mention) -> bool:
+    """The ORG heads a dated list item: a list mark and a date open its line before it (▲ 12월 12일 X노동조합, 조합원
+    모금액 1천500만 원; ▲ 2025. 3. 4.(화) 인천 X,)."""
+    return bool(_ITEM_DATE_LEAD.fullmatch(text, text.rfind("\n", 0, org.start) + 1, org.start))
+
+
 def _is_byline(text: str, org: Mention) -> bool:
     """An outlet or byline, never a participant: one the ORG rules found as such (``org.byline``:
     ``(서울=연합뉴스)``, ``[여성일보/김하나 기자]``, ``새한신문 / 2021.12.06``), one before ``=`` or after
@@ -667,6 +691,7 @@ def _subject_strength(
             or _HEADLINE_LEAD.fullmatch(
                 text, max(text.rfind("\n", 0, org.start), text.rfind("…", 0, org.start)) + 1, org.start
             )
+            or _heads_item(text, org)
         )
     ):
         return 1
@@ -944,19 +969,25 @@ def _heads(
     any of its kind (``지역 복지관에``), nor a thing made (:func:`_made_any`). ``ends``: the endings of the names named
     before (a quick filter)."""
     out = set()
+    here = [x for x in ms if x.label == "ORG"]
     for m in t.head.finditer(text, lo, hi):
         for g in range(1, (m.lastindex or 0) + 1):  # 병원과 모금회, 재단은: two heads in one match
             word, at = m.group(g), m.start(g)
-            if not word or word not in ends or any(x.start < at + len(word) and at < x.end for x in ms):
+            if not word or any(x.start < at + len(word) and at < x.end for x in ms):
                 continue
-            name = _head_of(t, word, named)
+            # the latest named, this statement's names before it included (X센터에 … 기증하고, … 센터를 찾아: X센터)
+            before = [*named, *(x for x in here if x.end <= at)]
+            if word not in ends and not any(x.name.endswith(word) for x in before[len(named) :]):
+                continue
+            name = _head_of(t, word, before)
             if name and not _made_any(t, text, lo, at):
                 out.add(name)
     return out
 
 
 def _made_any(t: EventTables, text: str, lo: int, pos: int) -> bool:
-    """A word before ``pos`` makes the head there any of its kind (``지역 복지관에``, ``관내 기업들과``)."""
+    """A word before ``pos`` makes the head there any of its kind (``지역 복지관에``, ``관내 기업들과``, ``참여 대사관``),
+    or a count does (``42개 학교에서``)."""
     return bool(t.any_before.search(text, max(lo, pos - 8), pos))
 
 
@@ -1416,7 +1447,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     amount_labels = {name for name, label in schema.LABELS.items() if label.table == "amounts"}
     text = doc_text(doc)
     index = token_index(doc)
-    found = mentions(doc)
+    found = [_quoted_whole(text, m) for m in mentions(doc)]
     statements = _statements(index, text, [m for m in found if m.label == "DATE"])
     # a quotation of several sentences on one line ([인터뷰] … "…하십니다. …했으면 합니다."): each is quoted
     spanning = [q.span() for q in _QUOTE.finditer(text) if "\n" not in q.group(0)]
@@ -1431,6 +1462,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     acts: Counter[str] = Counter()  # how often each organisation acted so far (first acted first on a tie)
     named: list[Mention] = []  # the organisations of the sentences before
     named_at: list[int] = []  # the statement each of ``named`` is in
+    cited_only: set[str] = set()  # the organisations of ``named`` only ever cited as a source (X에 따르면)
     ends: set[str] = set()  # the endings of their names (재단, 장학회): what a bare head noun may stand for
     people: set[str] = set()  # the names of persons presented so far (가수 한별의 → 한별)
     groups: list[list[str]] = []  # organisations named together (an event naming several, a joint subject), actor first
@@ -1614,7 +1646,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             same.update(next((p for p in partners_of if _fits(p, count, noun)), []))
         same |= _heads(t, text, lo, hi, ms, named, ends)  # 재단에, 모금회를 통해: the organisation named before
         if any(not _made_any(t, text, lo, m.start()) for m in t.plural.finditer(text, lo, hi)):
-            same |= _named_since(named, named_at, actor)  # 후원 기관들과: those named since the actor was
+            # 후원 기관들과: those named since the actor was (not a source only cited: X에 따르면)
+            same |= _named_since(named, named_at, actor) - cited_only
         names = sorted({o.name for o in orgs} | ({actor} if actor else set()) | set(partners) | same)
         # a quotation reported on a day (김 이사장은 이날 "…"고 말했다) only reports words
         # (not …”라며 성금 1억 원을 전했다: an amount after the quotation is given; not 성금을 전달하며 “…”: an act before it)
@@ -1700,8 +1733,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             # (also past its staff: X 직원들이)
             staffed = t.staff.match(text[last.end : last.end + _STAFF_AFTER])
             marked = staffed.group(0).endswith(("이", "가")) if staffed else None
+            # a dated list item's donor (▲ 12월 12일 X노동조합, …) is the item's alone: the passage's carries on
             if carried is None or not (
-                marked if marked is not None else re.match(r"\s*[이가](?![가-힣])", text[last.end : last.end + 2])
+                marked
+                if marked is not None
+                else _heads_item(text, acting) or re.match(r"\s*[이가](?![가-힣])", text[last.end : last.end + 2])
             ):
                 carried = acting.name
             if carried == acting.name:
@@ -1729,9 +1765,10 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         for chain in _chains(t, text, orgs, index):  # a joint subject (A와 B는, 신한·우리은행이): its organisations
             if acting is not None and chain[0] == acting.name and chain not in groups[-1:]:
                 groups.append(chain)
-        # a source cited (경남도에 따르면 …) is named too: a later back-reference may stand for it (도는 …)
-        named += sources + orgs
+        # a cited source (X에 따르면) is named too: a later 도는 stands for 경남도
+        named += sorted(sources + orgs, key=lambda o: o.start)
         named_at += [k] * (len(sources) + len(orgs))
+        cited_only = (cited_only | source_names) - {o.name for o in orgs}
         people |= _persons_named(t, index, text, lo, hi)
         ends.update(o.name[-n:] for o in orgs for n in range(1, len(o.name)))
     return events
