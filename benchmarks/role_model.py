@@ -1,6 +1,6 @@
 """Would a small learned scorer decide event roles better than the rules on a writer it has not seen?
 
-For every development document (``--gold``, the development set n01–n220 by default) the pipeline runs
+For every development document (``--gold``, the development set n01–n260 by default) the pipeline runs
 as ``python -m pipeline evaluate`` runs it, and its events are aligned with the gold events the way
 :func:`pipeline.evaluate.score` matches them: by (document, date value). For each predicted event
 whose key the gold also has, every organisation of its statement (each ORG mention, outlets and cited

@@ -95,8 +95,8 @@ NEWS_SECTIONS = {"development": "fixtures_news", "held-out": "fixtures_heldout"}
 
 @pytest.mark.parametrize("section", NEWS_SECTIONS)
 def test_readme_shows_the_current_news_evaluation(section):
-    """README.md's development table (tests/fixtures_news, n01-n220) and held-out table
-    (tests/fixtures_heldout, n221-n260, read by no rule writer) are the command's output:
+    """README.md's development table (tests/fixtures_news, n01-n260) and held-out table
+    (tests/fixtures_heldout, n261-n300, read by no rule writer) are the command's output:
     python -m pipeline evaluate --gold tests/FOLDER --write README.md --section SECTION"""
     from pipeline.evaluate import evaluate, format_markdown, load_gold
     from pipeline.markdown import read_section
