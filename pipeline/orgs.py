@@ -619,6 +619,8 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _contractions(t, text, found)
     found = [kept for o in found if (kept := _in_one_sentence(t, text, index, o)) is not None]
     found = [o for o in found if not _web_address(text, tag_at, o)]
+    # a context that makes any name a place, found by any rule: 한빛공사 다온본부 2층 대강당에서
+    found = [o for o in found if o.rule == "org.gazetteer" or not _not_org_in_context(t, text, o.start, o.end, "*")]
     # an amount or a count is no organisation (중소기업 11곳·산단공 경기본부: no elliptical 11곳경기본부)
     amounts = [(s.start_char, s.end_char) for label in ("MONEY", "QUANTITY") for s in doc.spans.get(label, [])]
     found = [o for o in found if not any(s <= o.start and o.end <= e for s, e in amounts)]
