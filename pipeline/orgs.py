@@ -611,6 +611,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _country_offices(t, text, words, found)
     found = _branches_after(t, text, words, found)
     found = _metro_districts(t, text, index, found)
+    found = _city_district_acting(t, text, found)
     found = _bylines(t, text, found)
     found = _quoted_titles(t, text, found)
     found = _drop_back_references(t, text, found)
@@ -2478,6 +2479,32 @@ def _national_body(t: OrgTables, head: str) -> str:
 
 # a district written apart after a city that is no metropolitan one: 청주시 상당구청, 수원시 팔달구
 _CITY_DISTRICT = re.compile(r"(?P<city>[가-힣]{1,4}시)\s+(?P<district>[가-힣]{1,4}구)청?")
+
+
+_DISTRICT_APART = re.compile(r" (?P<district>[가-힣]{1,4}구)청?(?=(?:은|는|이|가|도)(?![가-힣A-Za-z0-9]))")
+
+
+def _city_district_acting(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A listed city that is not metropolitan, then one of its districts written apart as the topic or subject
+    (``안양시 만안구는 … 협약을 맺었다``): the district's office acts, one span named ``<city> <district>``
+    (the metropolitan cities' are :func:`_metro_districts`'; a district in an address is no subject:
+    ``안양시 만안구 안양동에``)."""
+    out = list(found)
+    for o in found:
+        surface = text[o.start : o.end]
+        m = _DISTRICT_APART.match(text, o.end)
+        if (
+            m is None
+            or o.kind != "government"
+            or o.rule != "org.gazetteer"
+            or not surface.endswith("시")
+            or surface in t.metro
+            or o.name in t.metro.values()
+        ):
+            continue
+        out = [x for x in out if not (o.start <= x.start and x.end <= m.end())]
+        out.append(Org(o.start, m.end(), f"{o.name} {m.group('district')}", o.kind, "org.city_district"))
+    return out
 
 
 def _district_names(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
