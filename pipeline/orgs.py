@@ -7,7 +7,8 @@ Sources, in this order of trust:
    ``data/non_organizations.tsv`` lists products, services and campaigns that contain a company
    name (``카카오톡``, ``네이버 지도``) and block it. A company name glued to a following noun
    (``카카오맵``, ``카카오t블루``) is part of a product name, not an ORG; a listed Latin name of one
-   or two letters (``KB``) needs a context (``KB는``, ``SK 임직원``);
+   or two letters (``KB``) needs a context (``KB는``, ``SK 임직원``), and so does an alias the list marks
+   ``generic``, a word that alone also names a kind of body (``신협``, ``연탄은행``: ``지역 신협 조합원`` is none);
 2. morphology: compounds ending in an organisation suffix (``data/org_suffixes.tsv``: …재단,
    …협회, …요양원, …대학교 …) and legal-form marks (``data/company_forms.tsv``: ``(주)``, ``㈜``,
    ``(사)``, ``재단법인`` …); a unit after a known organisation is one nested span
@@ -185,6 +186,7 @@ class OrgTables:
 
     gazetteer: dict[str, tuple[str, str] | None]  # normalised alias → (name, kind); None = blocked
     trie: dict
+    generic_aliases: frozenset[str]  # organizations.tsv `generic`: aliases that alone also name a kind (신협)
     suffixes: dict[str, tuple[str, str, int]]  # suffix → (kind, needs_proper, min_len)
     apart: dict[str, str]  # suffix → after what it may stand apart (`yes`: a proper name, 정몽구 재단; `any`)
     suffix_lengths: list[int]  # longest first
@@ -280,6 +282,12 @@ class OrgTables:
         return cls(
             gazetteer=gaz,
             trie=_trie(gaz),
+            generic_aliases=frozenset(
+                normalise(a)
+                for r in read_table(sources["organizations.tsv"].name, sources["organizations.tsv"].parent)
+                for a in r.get("generic", "").split("|")
+                if a
+            ),
             suffixes=suffixes,
             apart={
                 normalise(r["suffix"]): r["apart"] for r in read_table("org_suffixes.tsv", base) if r["apart"] != "no"
@@ -517,10 +525,11 @@ def _particle_follows(t: OrgTables, text: str, end: int) -> bool:
     return any(text.startswith(p, end) and not text[end + len(p) : end + len(p) + 1].isalnum() for p in t.particles)
 
 
-def _latin_in_context(t: OrgTables, text: str, end: int) -> bool:
+def _latin_in_context(t: OrgTables, text: str, end: int, staff: bool = True) -> bool:
     """A short Latin name (``KB``, ``SK``) is an ORG when a particle, a middle dot, a closing bracket
     or one of its staff follows it (``KB는``, ``삼성·LG·SK``, ``SK 임직원``), not before a plain noun
-    (``KB 디지털 금융교육``)."""
+    (``KB 디지털 금융교육``). ``staff=False``: its staff after it do not make it one (a generic alias:
+    ``신협 직원들``, the staff of credit unions)."""
     rest = text[end : end + 12]
     if not rest or rest[0] in _COORDINATOR + ")）],.":
         return True
@@ -528,7 +537,7 @@ def _latin_in_context(t: OrgTables, text: str, end: int) -> bool:
     word = branch.group(1) if branch is not None else ""
     return (
         _particle_follows(t, text, end)
-        or any(role == "staff" and rx.match(rest) for role, _, rx in t.roles)
+        or (staff and any(role == "staff" and rx.match(rest) for role, _, rx in t.roles))
         or any(_named_branch(t, word[: len(word) - len(p)]) for p in ("", *t.particles) if word.endswith(p))
     )
 
@@ -602,13 +611,17 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _country_offices(t, text, words, found)
     found = _branches_after(t, text, words, found)
     found = _metro_districts(t, text, index, found)
+    found = _city_district_acting(t, text, found)
     found = _bylines(t, text, found)
     found = _quoted_titles(t, text, found)
     found = _drop_back_references(t, text, found)
+    found = _generic_alone(t, text, index, found)
     found = _tail_references(t, text, found)
     found = _contractions(t, text, found)
     found = [kept for o in found if (kept := _in_one_sentence(t, text, index, o)) is not None]
     found = [o for o in found if not _web_address(text, tag_at, o)]
+    # a context that makes any name a place, found by any rule: 한빛공사 다온본부 2층 대강당에서
+    found = [o for o in found if o.rule == "org.gazetteer" or not _not_org_in_context(t, text, o.start, o.end, "*")]
     # an amount or a count is no organisation (중소기업 11곳·산단공 경기본부: no elliptical 11곳경기본부)
     amounts = [(s.start_char, s.end_char) for label in ("MONEY", "QUANTITY") for s in doc.spans.get(label, [])]
     found = [o for o in found if not any(s <= o.start and o.end <= e for s, e in amounts)]
@@ -1176,6 +1189,38 @@ def _drop_back_references(t: OrgTables, text: str, found: list[Org]) -> list[Org
         and not any(k != key and other.name == o.name for other, k in zip(found, keys, strict=True))
     }
     return [o for o, key in zip(found, keys, strict=True) if (key, o.name) not in back]
+
+
+_CLOSING_QUOTES = "'’\"”"  # closing a name quoted before its particle: '적십자'에
+_KIND_MODIFIERS = ("NNG", "NNP", "MM", "ETM")  # Kiwi's tags of a word that makes the noun after it a kind
+
+
+def _generic_alone(t: OrgTables, text: str, index: TokenIndex, found: list[Org]) -> list[Org]:
+    """A listed alias that alone is also the common noun for a kind of body (``organizations.tsv``'s
+    ``generic``: ``신협`` any credit union, ``연탄은행`` any briquette bank, ``적십자`` the Red Cross at large)
+    names its organisation only where nothing makes it the kind: not when the document names another body
+    ending in it (``새빛신협 … "신협이 해마다``: that body, or its kind), not before a noun or the staff
+    (``적십자 특별회비``, ``신협 직원들과``, ``옛 농협 창고``; its named branch stays: ``적십자 경북지사``), not
+    after a noun, a determiner or a clause that describes it (``춘천 지역 연탄은행에``, ``4개 시·군 연탄은행에``,
+    ``…가 운영하는 연탄은행을``). Listed with others and acting, it stays (``서울시, 연탄은행과 함께``), and so
+    does it with its head's title glued (``박민수 수협회장은``)."""
+    keys = [normalise(text[o.start : o.end]) for o in found]
+    tag_before = dict(zip(index.end_list, index.tags, strict=True))
+    out = []
+    for o, key in zip(found, keys, strict=True):
+        if key in t.generic_aliases and not t.titles.match(text, o.end):  # its head's title: 수협회장
+            before = text[: o.start].rstrip()
+            tag = tag_before.get(len(before), "").split("+")[-1] if text[len(before) : o.start] else ""
+            if (
+                any(k != key and k.endswith(key) and other.name != o.name for other, k in zip(found, keys, strict=True))
+                or not _latin_in_context(
+                    t, text, o.end + (text[o.end : o.end + 1] in tuple(_CLOSING_QUOTES)), staff=False
+                )
+                or tag.startswith(_KIND_MODIFIERS)
+            ):
+                continue
+        out.append(o)
+    return out
 
 
 def _tail_references(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
@@ -2434,6 +2479,32 @@ def _national_body(t: OrgTables, head: str) -> str:
 
 # a district written apart after a city that is no metropolitan one: 청주시 상당구청, 수원시 팔달구
 _CITY_DISTRICT = re.compile(r"(?P<city>[가-힣]{1,4}시)\s+(?P<district>[가-힣]{1,4}구)청?")
+
+
+_DISTRICT_APART = re.compile(r" (?P<district>[가-힣]{1,4}구)청?(?=(?:은|는|이|가|도)(?![가-힣A-Za-z0-9]))")
+
+
+def _city_district_acting(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+    """A listed city that is not metropolitan, then one of its districts written apart as the topic or subject
+    (``안양시 만안구는 … 협약을 맺었다``): the district's office acts, one span named ``<city> <district>``
+    (the metropolitan cities' are :func:`_metro_districts`'; a district in an address is no subject:
+    ``안양시 만안구 안양동에``)."""
+    out = list(found)
+    for o in found:
+        surface = text[o.start : o.end]
+        m = _DISTRICT_APART.match(text, o.end)
+        if (
+            m is None
+            or o.kind != "government"
+            or o.rule != "org.gazetteer"
+            or not surface.endswith("시")
+            or surface in t.metro
+            or o.name in t.metro.values()
+        ):
+            continue
+        out = [x for x in out if not (o.start <= x.start and x.end <= m.end())]
+        out.append(Org(o.start, m.end(), f"{o.name} {m.group('district')}", o.kind, "org.city_district"))
+    return out
 
 
 def _district_names(t: OrgTables, text: str, found: list[Org]) -> list[Org]:

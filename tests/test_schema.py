@@ -217,7 +217,7 @@ def test_vocabularies_are_read_from_the_data_tables(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)
     with (data / "organizations.tsv").open("a", encoding="utf-8") as fh:
-        fh.write("한국교회봉사단\treligious\t\n")
+        fh.write("한국교회봉사단\treligious\t\t\n")
     assert "religious" in schema.vocabularies(data)["org_kinds"]
     org = {"label": "ORG", "text": "x", "name": "한국교회봉사단", "kind": "religious"}
     assert schema.LABELS["ORG"].problems(org, vocab) == [

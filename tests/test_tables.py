@@ -47,7 +47,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "org_name_tails.tsv": (("word",), ("word",)),
     "org_closed_words.tsv": (("word", "role"), ("word", "role")),
     "org_head_abbreviations.tsv": (("short", "full"), ("short",)),
-    "organizations.tsv": (("name", "kind", "aliases"), ("name",)),
+    "organizations.tsv": (("name", "kind", "aliases", "generic"), ("name",)),
     "particles.tsv": (("particle", "function", "actor"), ("particle",)),
     "qualifiers.tsv": (("word", "qualifier", "position", "particle"), ("word", "position")),
     "reporting_verbs.tsv": (("stem", "kind"), ("stem",)),
@@ -76,7 +76,7 @@ def test_table_parses_with_its_header(name):
     assert tuple(rows[0]) == header
     for row in rows:
         for column in header:
-            if column not in ("note", "aliases"):
+            if column not in ("note", "aliases", "generic"):
                 assert row[column], f"{name}: empty {column} in {row}"
 
 
@@ -86,6 +86,13 @@ def test_no_key_twice(name):
     fold = FOLD.get(name, lambda s: s)
     counts = Counter(tuple(fold(row[c]) for c in key) for row in read_table(name))
     assert [k for k, n in counts.items() if n > 1] == []
+
+
+def test_generic_aliases_are_aliases_of_their_row():
+    """organizations.tsv's `generic`: the names of its row that alone also name a kind of body (신협)."""
+    for row in read_table("organizations.tsv"):
+        names = {normalise(a) for a in [row["name"], *row["aliases"].split("|")] if a}
+        assert {normalise(g) for g in row["generic"].split("|") if g} <= names, row
 
 
 def test_read_table_refuses_a_row_with_missing_fields(tmp_path):
