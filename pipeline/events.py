@@ -122,7 +122,10 @@ _QUOTE = re.compile(
     r"|[“\"][^”\"\n]*[”\"](?=[^\S\n]*(?:\n|$))"  # or closing its line with no verb (◀INT▶ 김 회장 "…")
 )
 # a sentence opening with the day's occasion as an adverbial topic (이날 행사에는, 같은 날 전달식에는, □ 이날 봉사에선)
-_OCCASION_FRAME = re.compile(r"[^\w\n]*(?:이날|같은 날|당일)\s+(?:[가-힣·]+\s+){0,2}?[가-힣·]+에(?:는|선)\s")
+# the day's occasion opening a sentence (이날 행사에는, 같은 날 전달식에선), or a ceremony alone (협약식에는, 전달식에는)
+_OCCASION_FRAME = re.compile(
+    r"[^\w\n]*(?:(?:이날|같은 날|당일)\s+(?:[가-힣·]+\s+){0,2}?[가-힣·]+|[가-힣]+식)에(?:는|선)\s"
+)
 _LIST_BEFORE = re.compile(r"[과와]\s|,")  # an item of a list of participants before the first organisation
 _COUNTED = re.compile(r"(\d+|[가-힣]+?)\s*(?:개\s*)?([가-힣]+)$")  # 두 은행, 양사, 3개 기관: the count and the noun
 # the quotation marks a name may stand in ('초록바퀴회'는, “하늘길봉사회”가): opening mark → closing marks
@@ -1568,13 +1571,20 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             or (t.takes_part.search(text, lo, hi) and len({o.name for o in orgs} | ({actor} if actor else set())) > 1)
         ):
             opener = next((o for o in orgs if o.start >= frame.end()), None)
-            if opener is not None and not _LIST_BEFORE.search(text, frame.end(), opener.start):
-                if t.staff_with.match(text, opener.end) and actor != opener.name:
+            leads = opener is not None and not _LIST_BEFORE.search(text, frame.end(), opener.start)
+            if leads and opener is not None and t.staff_with.match(text, opener.end):
+                if actor != opener.name:
                     # 이날 행사에는 A 임직원과 B 회원 30명이 참여했다: the list's first organisation leads it
                     acting, back, actor = opener, None, opener.name
-            elif carried is not None and actor != carried and not t.person.search(sentence):
-                # 이날 행사에는 회사 임직원과 A 관계자, B 회원들이 참석했다: the list opens with participants no name owns;
-                # they join the occasion the organisation acting so far holds, so it acts
+            elif (
+                carried is not None
+                and actor != carried
+                and not t.person.search(sentence)
+                and (not leads or len({o.name for o in orgs if o.start >= frame.end()}) > 1)
+            ):
+                # 이날 행사에는 회사 임직원과 A 관계자, B 회원들이 참석했다: the list opens with participants no name owns,
+                # or with guests of several organisations named by name and title (이날 협약식에는 A 김민수 참사관과 B
+                # 부시장 등 20여 명이 참석했다); they join the occasion the organisation acting so far holds, so it acts
                 acting, back, actor = None, None, carried
         partners: list[str] = []
         counted = t.pair.search(text, lo, hi) if actor is None else None  # 양 기관은, 두 은행은: the first acting
