@@ -172,6 +172,7 @@ class EventTables:
     # 본점에서), or a one-syllable back-reference (구에, 군과); groups 1–7, one word each
     head: re.Pattern
     any_before: re.Pattern  # a word making the head after it any of its kind (지역 복지관에, 관내 경로당에)
+    any_after: re.Pattern  # another noun and a count after the head (아동센터와 학교 210곳에): any of its kind
     plural: re.Pattern  # a plural head and an oblique particle (후원 기관들과): the organisations named before
     joined_anaphor: re.Pattern  # a back-reference joined to the acting ORG (공단과 대구시의사회가): it acts
     pair: re.Pattern  # the organisations of the last agreement as the subject (양 기관은, 두 기관은, 양사는)
@@ -362,7 +363,10 @@ class EventTables:
                 rf"(?:{oblique})(?![가-힣])"
             ),
             # or a count of them (42개 학교에서)
-            any_before=re.compile(rf"(?<![가-힣])(?:{actor('any')})\s+$|(?<![\d,.])\d+\s*개\s+$"),
+            # or a count of them, maybe with a one-syllable noun it counts (42개 학교에서, 21개 동 행정복지센터에서)
+            any_before=re.compile(rf"(?<![가-힣])(?:{actor('any')})\s+$|(?<![\d,.])\d+\s*개\s+(?:[가-힣]\s+)?$"),
+            # joined to another noun before a count of organisations (아동센터와 학교 210곳에): any of both kinds
+            any_after=re.compile(rf"\s*(?:{comitative}|,)\s*[가-힣]+\s+[\d,]*\d\s*(?:{org_counts})"),
             joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
             pair=re.compile(  # with its staff: 두 회사 임직원 300여 명은
                 (counted_ref + rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(?:들)?(?:{acting})\s").replace(r"\ ", r"\s*")
@@ -983,7 +987,7 @@ def _heads(
             if word not in ends and not any(x.name.endswith(word) for x in before[len(named) :]):
                 continue
             name = _head_of(t, word, before)
-            if name and not _made_any(t, text, lo, at):
+            if name and not _made_any(t, text, lo, at) and not t.any_after.match(text, m.end(g)):
                 out.add(name)
     return out
 
