@@ -937,11 +937,12 @@ def _head_of(t: EventTables, word: str, named: Sequence[Mention], subject: bool 
     short = word not in t.anaphors and len(word) < 3
     if short and (len(word) < 2 or not subject):
         return None
+    tails = (word, *t.endings.get(word, ()))  # 노조 → …노동조합
     return next(
         (
             o.name
             for o in reversed(named)
-            if o.name.endswith(word) and o.name != word and not (short and (len(o.name) < 5 or " " in o.name))
+            if o.name.endswith(tails) and o.name != word and not (short and (len(o.name) < 5 or " " in o.name))
         ),
         None,
     )
@@ -984,7 +985,8 @@ def _heads(
                 continue
             # the latest named, this statement's names before it included (X센터에 … 기증하고, … 센터를 찾아: X센터)
             before = [*named, *(x for x in here if x.end <= at)]
-            if word not in ends and not any(x.name.endswith(word) for x in before[len(named) :]):
+            tails = (word, *t.endings.get(word, ()))
+            if not any(e in ends for e in tails) and not any(x.name.endswith(tails) for x in before[len(named) :]):
                 continue
             name = _head_of(t, word, before)
             if name and not _made_any(t, text, lo, at) and not t.any_after.match(text, m.end(g)):
