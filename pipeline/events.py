@@ -122,7 +122,10 @@ _QUOTE = re.compile(
     r"|[“\"][^”\"\n]*[”\"](?=[^\S\n]*(?:\n|$))"  # or closing its line with no verb (◀INT▶ 김 회장 "…")
 )
 # a sentence opening with the day's occasion as an adverbial topic (이날 행사에는, 같은 날 전달식에는, □ 이날 봉사에선)
-_OCCASION_FRAME = re.compile(r"[^\w\n]*(?:이날|같은 날|당일)\s+(?:[가-힣·]+\s+){0,2}?[가-힣·]+에(?:는|선)\s")
+# the day's occasion opening a sentence (이날 행사에는, 같은 날 전달식에선), or a ceremony alone (협약식에는, 전달식에는)
+_OCCASION_FRAME = re.compile(
+    r"[^\w\n]*(?:(?:이날|같은 날|당일)\s+(?:[가-힣·]+\s+){0,2}?[가-힣·]+|[가-힣]+식)에(?:는|선)\s"
+)
 _LIST_BEFORE = re.compile(r"[과와]\s|,")  # an item of a list of participants before the first organisation
 _COUNTED = re.compile(r"(\d+|[가-힣]+?)\s*(?:개\s*)?([가-힣]+)$")  # 두 은행, 양사, 3개 기관: the count and the noun
 # the quotation marks a name may stand in ('초록바퀴회'는, “하늘길봉사회”가): opening mark → closing marks
@@ -169,6 +172,7 @@ class EventTables:
     # 본점에서), or a one-syllable back-reference (구에, 군과); groups 1–7, one word each
     head: re.Pattern
     any_before: re.Pattern  # a word making the head after it any of its kind (지역 복지관에, 관내 경로당에)
+    any_after: re.Pattern  # another noun and a count after the head (아동센터와 학교 210곳에): any of its kind
     plural: re.Pattern  # a plural head and an oblique particle (후원 기관들과): the organisations named before
     joined_anaphor: re.Pattern  # a back-reference joined to the acting ORG (공단과 대구시의사회가): it acts
     pair: re.Pattern  # the organisations of the last agreement as the subject (양 기관은, 두 기관은, 양사는)
@@ -359,7 +363,10 @@ class EventTables:
                 rf"(?:{oblique})(?![가-힣])"
             ),
             # or a count of them (42개 학교에서)
-            any_before=re.compile(rf"(?<![가-힣])(?:{actor('any')})\s+$|(?<![\d,.])\d+\s*개\s+$"),
+            # or a count of them, maybe with a one-syllable noun it counts (42개 학교에서, 21개 동 행정복지센터에서)
+            any_before=re.compile(rf"(?<![가-힣])(?:{actor('any')})\s+$|(?<![\d,.])\d+\s*개\s+(?:[가-힣]\s+)?$"),
+            # joined to another noun before a count of organisations (아동센터와 학교 210곳에): any of both kinds
+            any_after=re.compile(rf"\s*(?:{comitative}|,)\s*[가-힣]+\s+[\d,]*\d\s*(?:{org_counts})"),
             joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
             pair=re.compile(  # with its staff: 두 회사 임직원 300여 명은
                 (counted_ref + rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(?:들)?(?:{acting})\s").replace(r"\ ", r"\s*")
@@ -930,11 +937,12 @@ def _head_of(t: EventTables, word: str, named: Sequence[Mention], subject: bool 
     short = word not in t.anaphors and len(word) < 3
     if short and (len(word) < 2 or not subject):
         return None
+    tails = (word, *t.endings.get(word, ()))  # 노조 → …노동조합
     return next(
         (
             o.name
             for o in reversed(named)
-            if o.name.endswith(word) and o.name != word and not (short and (len(o.name) < 5 or " " in o.name))
+            if o.name.endswith(tails) and o.name != word and not (short and (len(o.name) < 5 or " " in o.name))
         ),
         None,
     )
@@ -977,10 +985,11 @@ def _heads(
                 continue
             # the latest named, this statement's names before it included (X센터에 … 기증하고, … 센터를 찾아: X센터)
             before = [*named, *(x for x in here if x.end <= at)]
-            if word not in ends and not any(x.name.endswith(word) for x in before[len(named) :]):
+            tails = (word, *t.endings.get(word, ()))
+            if not any(e in ends for e in tails) and not any(x.name.endswith(tails) for x in before[len(named) :]):
                 continue
             name = _head_of(t, word, before)
-            if name and not _made_any(t, text, lo, at):
+            if name and not _made_any(t, text, lo, at) and not t.any_after.match(text, m.end(g)):
                 out.add(name)
     return out
 
@@ -1568,13 +1577,20 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             or (t.takes_part.search(text, lo, hi) and len({o.name for o in orgs} | ({actor} if actor else set())) > 1)
         ):
             opener = next((o for o in orgs if o.start >= frame.end()), None)
-            if opener is not None and not _LIST_BEFORE.search(text, frame.end(), opener.start):
-                if t.staff_with.match(text, opener.end) and actor != opener.name:
+            leads = opener is not None and not _LIST_BEFORE.search(text, frame.end(), opener.start)
+            if leads and opener is not None and t.staff_with.match(text, opener.end):
+                if actor != opener.name:
                     # 이날 행사에는 A 임직원과 B 회원 30명이 참여했다: the list's first organisation leads it
                     acting, back, actor = opener, None, opener.name
-            elif carried is not None and actor != carried and not t.person.search(sentence):
-                # 이날 행사에는 회사 임직원과 A 관계자, B 회원들이 참석했다: the list opens with participants no name owns;
-                # they join the occasion the organisation acting so far holds, so it acts
+            elif (
+                carried is not None
+                and actor != carried
+                and not t.person.search(sentence)
+                and (not leads or len({o.name for o in orgs if o.start >= frame.end()}) > 1)
+            ):
+                # 이날 행사에는 회사 임직원과 A 관계자, B 회원들이 참석했다: the list opens with participants no name owns,
+                # or with guests of several organisations named by name and title (이날 협약식에는 A 김민수 참사관과 B
+                # 부시장 등 20여 명이 참석했다); they join the occasion the organisation acting so far holds, so it acts
                 acting, back, actor = None, None, carried
         partners: list[str] = []
         counted = t.pair.search(text, lo, hi) if actor is None else None  # 양 기관은, 두 은행은: the first acting
