@@ -148,6 +148,15 @@ def _excepted(t: AmountTables, unit: str, text: str, end: int, value: Decimal | 
     )
 
 
+def _one_word(m: re.Match, bounds: TokenIndex | None) -> bool:
+    """Whether a numeral written in Hangul and the counter after it are one word to Kiwi (``삼천포``,
+    ``천장``): a name or a noun, no count. A numeral with digits is always its own token."""
+    if bounds is None or any(c.isdigit() for c in m.group("num")):
+        return False
+    i = bounds.token_at(m.start())
+    return i is not None and bounds.end_list[i] >= m.end()
+
+
 def _number_unit(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
     """``53.9억 원``, ``120여 개``, ``100㎾``: a number, then a currency word or a listed counter."""
     value = _value(m)
@@ -163,6 +172,8 @@ def _number_unit(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Rea
             # 15개 동주민센터: the counter's second word begins a longer word (a neighbourhood's office), so
             # the first word counts alone
             return Reading(kind, value, t.counters[head], m.group("infix"), m.start("unit") + len(head))
+        if _one_word(m, bounds):
+            return None  # 삼천포 (a place), 천장 (a ceiling): Kiwi reads a Hangul numeral and counter as one word
     else:
         (unit, scale), kind = t.after[key], "MONEY"
         value = multiply(value, scale)
