@@ -19,6 +19,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 from spacy.language import Language
@@ -27,7 +28,16 @@ from spacy.tokens import Doc
 from . import schema
 from .component import TableComponent, filter_overlaps
 from .lexicon import DATA_DIR, read_table
-from .numbers import NUMERALS, add, in_quoted_title, multiply, native_numeral_pattern, parse_native, parse_number
+from .numbers import (
+    CLOSE_QUOTES,
+    NUMERALS,
+    add,
+    in_quoted_title,
+    multiply,
+    native_numeral_pattern,
+    parse_native,
+    parse_number,
+)
 from .numbers import SCALES as _SCALES
 from .settings import SETTINGS
 from .spans import TokenIndex, doc_text, set_spans, token_index
@@ -77,6 +87,7 @@ FILES = (
     "particles.tsv",
     "non_counters.tsv",
     "money_words.tsv",
+    "amount_lists.tsv",
 )
 TABLE = "amounts"  # the output table of the labels this component writes
 
@@ -137,6 +148,15 @@ def _excepted(t: AmountTables, unit: str, text: str, end: int, value: Decimal | 
     )
 
 
+def _one_word(m: re.Match, bounds: TokenIndex | None) -> bool:
+    """Whether a numeral written in Hangul and the counter after it are one word to Kiwi (``삼천포``,
+    ``천장``): a name or a noun, no count. A numeral with digits is always its own token."""
+    if bounds is None or any(c.isdigit() for c in m.group("num")):
+        return False
+    i = bounds.token_at(m.start())
+    return i is not None and bounds.end_list[i] >= m.end()
+
+
 def _number_unit(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Reading | None:
     """``53.9억 원``, ``120여 개``, ``100㎾``: a number, then a currency word or a listed counter."""
     value = _value(m)
@@ -152,6 +172,8 @@ def _number_unit(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Rea
             # 15개 동주민센터: the counter's second word begins a longer word (a neighbourhood's office), so
             # the first word counts alone
             return Reading(kind, value, t.counters[head], m.group("infix"), m.start("unit") + len(head))
+        if _one_word(m, bounds):
+            return None  # 삼천포 (a place), 천장 (a ceiling): Kiwi reads a Hangul numeral and counter as one word
     else:
         (unit, scale), kind = t.after[key], "MONEY"
         value = multiply(value, scale)
@@ -261,9 +283,24 @@ def _bare_scaled(m: re.Match, t: AmountTables, bounds: TokenIndex | None) -> Rea
     after = t.rx_money_after.match(m.string, m.end())
     cue = (before and before.group("w")) or (after and after.group("w"))
     value = _value(m)
-    if not cue or value is None:
+    if not cue or value is None or _unit_follows(t, m.string, m.end(), bounds):
         return None
     return Reading("MONEY", value, t.money_words[(cue, "before" if before else "after")])
+
+
+def _unit_follows(t: AmountTables, text: str, end: int, bounds: TokenIndex | None) -> bool:
+    """Whether a bound noun Kiwi reads as a unit nobody listed follows a bare amount (``장학금 1억 동``:
+    Vietnamese dong, a currency left out), so the amount is not won; a list's ``등`` is no unit."""
+    if bounds is None:
+        return False
+    after = len(text[end:]) - len(text[end:].lstrip(" "))
+    i = bounds.token_at(end + after)
+    return (
+        i is not None
+        and bounds.start_list[i] == end + after
+        and bounds.tags[i] == _NNB
+        and text[bounds.start_list[i] : bounds.end_list[i]] not in t.list_separators
+    )
 
 
 @dataclass(frozen=True)
@@ -287,6 +324,9 @@ class AmountTables:
     money_words: dict[tuple[str, str], str]  # (word naming money, before/after) → the unit of a bare amount
     rx_money_before: re.Pattern
     rx_money_after: re.Pattern
+    rx_number: re.Pattern  # a number, maybe with an infix qualifier (2억여): a list's bare items
+    list_separators: frozenset[str]  # marks between two items of a list of amounts (amount_lists.tsv)
+    rx_list_link: re.Pattern  # what may stand between two items of one list (2억 ▲주거 개선 1억; 1억 등 총 4억 원)
     before_width: int  # how far before an amount its prefix qualifier may start (with a word between)
     sources: dict[str, Path]
 
@@ -386,6 +426,9 @@ class AmountTables:
         money_rows = read_table("money_words.tsv", data_dir)
         money_words = {(r["word"], r["position"]): r["unit"] for r in money_rows}
         all_particles = [r["particle"] for r in read_table("particles.tsv", data_dir)]
+        list_rows = read_table("amount_lists.tsv", data_dir)
+        separators = [r["word"] for r in list_rows if r["role"] == "separator"]
+        totals = [r["word"] for r in list_rows if r["role"] == "total"]
         return cls(
             counters=counters,
             bound_only=bound_only,
@@ -411,6 +454,13 @@ class AmountTables:
             rx_money_after=re.compile(
                 rf"(?:\s*(?:{_alt(q_after)}))?(?:{_alt(all_particles)})?\s*"
                 rf"(?P<w>{_alt(w for w, pos in money_words if pos == 'after')})"
+            ),
+            rx_number=re.compile(number),
+            list_separators=frozenset(separators),
+            # a separator right after the first item, then at most three short words (the next item's head)
+            # and a total word: no verb, no particle (checked against Kiwi's tags), no end of a sentence
+            rx_list_link=re.compile(
+                rf"\s*(?:{_alt(separators)})(?:\s*[^\s\d.!?]{{1,12}}){{0,3}}?(?:\s*(?:{_alt(totals)}))?\s*$"
             ),
             before_width=SETTINGS.amount_qualifier_before + max((len(w) + 1 for w in between), default=0),
             sources={name: Path(data_dir or DATA_DIR) / name for name in FILES},
@@ -499,6 +549,89 @@ def _range_start(tables: AmountTables, text: str, a: Amount, bounds: TokenIndex 
     return Amount(m.start(), end, a.kind, first_value, a.unit, qualifier, "amount.range_start")
 
 
+_ELIDED_MAN = re.compile(r"억\s*[\d,.]+\s*[천백십]?$|억\s*[천백십]$")  # 1억 5천: 1억 5천만
+_ELIDED_EOK = re.compile(r"조\s*[\d,.]+\s*[천백십]?$|조\s*[천백십]$")  # 2조 5천: 2조 5천억
+_NOT_IN_LINK = ("V", "E", "J", "XSV", "XSA")  # a verb, an ending or a particle ends a list
+
+
+def _listed_value(num: str) -> Decimal | None:
+    """The value of a list's bare item: a group after 억 (조) with no 만 (억) of its own leaves it out, as
+    a reader reads it (``1억 5천`` is 150000000, ``2조 5천`` is 2500000000000)."""
+    num = num.rstrip()
+    if _ELIDED_MAN.search(num):
+        num += "만"
+    elif _ELIDED_EOK.search(num):
+        num += "억"
+    return parse_number(num)
+
+
+def _linked(tables: AmountTables, text: str, a: Amount, b: Amount, bounds: TokenIndex | None) -> bool:
+    """Whether ``a`` and ``b`` are neighbouring items of one list (``2억 ▲주거 개선 1억 5천``, ``1억 등 총 4억
+    원``): a separator right after ``a``, then a short noun phrase and maybe a total word before ``b``."""
+    between = text[a.end : b.start]
+    if "\n\n" in between or not tables.rx_list_link.match(between):
+        return False
+    if bounds is None:
+        return True
+    for i in range(bisect_left(bounds.start_list, a.end), bisect_left(bounds.start_list, b.start)):
+        word = text[bounds.start_list[i] : bounds.end_list[i]]
+        if word not in tables.list_separators and bounds.tags[i].startswith(_NOT_IN_LINK):
+            return False
+    return True
+
+
+def _listed_bare(tables: AmountTables, text: str, found: list[Amount], bounds: TokenIndex | None) -> list[Amount]:
+    """Bare numbers with a group unit that are items of a list whose other item or total states its
+    currency: ``2억``, ``1억 5천`` in ``▲위기가정 지원 2억 ▲주거 개선 1억 5천 … 총 7억원`` are won. A list
+    with no currency written, or with two, gives its bare items nothing."""
+    bare: list[Amount] = []
+    for m in tables.rx_number.finditer(text):
+        num = m.group("num").rstrip()
+        end = m.start() + len(num) if not m.group("infix") else m.end()
+        if not re.search("[만억조]", num) or any(a.start < end and m.start() < a.end for a in found):
+            continue
+        if not _valid_edges(text, m.start(), end, bounds, tables.q_before):
+            continue
+        value = _listed_value(num if not m.group("infix") else num + (m.group("tail") or ""))
+        if value is None:
+            continue
+        qualifier = _qualifier(tables, text, m.start(), end, m.group("infix"))
+        bare.append(Amount(m.start(), end, "", value, "", qualifier, "money.listed"))
+    if not bare:
+        return []
+    items = sorted([*found, *bare], key=lambda a: a.start)
+    groups: list[list[Amount]] = [[items[0]]]
+    for a, b in pairwise(items):
+        if _linked(tables, text, a, b, bounds):
+            groups[-1].append(b)
+        else:
+            groups.append([b])
+    listed: list[Amount] = []
+    for group in groups:
+        units = {a.unit for a in group if a.kind == "MONEY"}
+        if len(units) == 1:
+            unit = units.pop()
+            listed += [Amount(a.start, a.end, "MONEY", a.value, unit, a.qualifier, a.rule) for a in group if not a.kind]
+    return listed
+
+
+_QUOTE_ENDS = re.compile(rf"\s*[{CLOSE_QUOTES}]\s*")
+_NOUN_TAGS = ("NN", "NR", "NP", "SL", "SH", "SN", "XSN", "XPN")  # a word a title could name (캠페인, 행사)
+
+
+def _quoted_emphasis(text: str, a: Amount, bounds: TokenIndex | None) -> bool:
+    """A quotation that ends with the amount and stands before no noun is emphasis, not a title: the
+    headline's ``‘성금 44억여 원’ 모였다`` states the sum; ``'사랑의 쌀 천 포대' 캠페인`` names a campaign."""
+    m = _QUOTE_ENDS.match(text, a.end)
+    if m is None or bounds is None:
+        return False
+    if m.end() >= len(text) or text[m.end() - 1] == "\n" or text[m.end()] == "\n":
+        return True
+    i = bounds.token_at(m.end())
+    # a noun made of a verb (나눔: Kiwi's VV+ETN) names a title's thing too
+    return i is not None and not bounds.tags[i].startswith(_NOUN_TAGS) and not bounds.tags[i].endswith("ETN")
+
+
 def find_amounts(
     tables: AmountTables, text: str, bounds: TokenIndex | None = None, skip: Iterable[tuple[int, int]] = ()
 ) -> list[Amount]:
@@ -517,12 +650,14 @@ def find_amounts(
             found.append(Amount(m.start(), end, reading.kind, reading.value, reading.unit, qualifier, rule.name))
     found = filter_overlaps(found)
     found += [r for r in (_range_start(tables, text, a, bounds) for a in found) if r is not None]
+    found += _listed_bare(tables, text, found, bounds)
     found = [
         a
         for a in found
         if not any(a.start < e and s < a.end for s, e in skip)
         and (bounds is None or bounds.same_sentence(a.start, a.end))
-        and not in_quoted_title(text, a.start, a.end)  # '한 잔에 백 원' 캠페인: a name
+        # '한 잔에 백 원' 캠페인: a name; ‘성금 44억여 원’ 모였다: emphasis
+        and (not in_quoted_title(text, a.start, a.end) or _quoted_emphasis(text, a, bounds))
     ]
     return filter_overlaps(found)
 
