@@ -265,8 +265,8 @@ class OrgTables:
         cases = _alt(r["particle"] for r in particle_rows if "+" not in r["function"])
         form_rows = read_table("company_forms.tsv", base)
         form_kinds = {r["form"]: r["kind"] for r in form_rows}
-        forms = _alt(form_kinds)
-        forms_after = _alt(r["form"] for r in form_rows if r["position"] == "both")
+        forms = _alt(r["form"] for r in form_rows if r["position"] != "after")
+        forms_after = _alt(r["form"] for r in form_rows if r["position"] != "before")
         history: dict[str, tuple[str, str, str]] = {}
         for row in read_table("org_history.tsv", base):
             history[normalise(row["former"])] = (row["former"], row["since"], row["current"])
@@ -493,6 +493,9 @@ def _gazetteer_matches(
                 j += 1
                 if "" in node:
                     end = idx.orig_pos[j - 1] + 1
+                    if twice := _named_twice(t, text, idx, j, node[""][1], token_ends, sorted_ends):
+                        best = (start, twice, node[""][1])
+                        break
                     if _ends_name(t, text, end, token_ends, sorted_ends):
                         best = (start, end, node[""][1])
         if best:
@@ -500,6 +503,30 @@ def _gazetteer_matches(
             k = idx.norm_of(best[1] - 1) + 1
         else:
             k += 1
+    return out
+
+
+def _named_twice(
+    t: OrgTables,
+    text: str,
+    idx: _Index,
+    k: int,
+    entry: tuple | None,
+    token_ends: set[int],
+    sorted_ends: list[int],
+) -> int | None:
+    """Where a second listed name of the same body glued right after the first ends (an acronym before the
+    full name: LH한국토지주택공사 is 한국토지주택공사), or None."""
+    n = len(idx.norm_chars)
+    if entry is None or k >= n or idx.orig_pos[k] != idx.orig_pos[k - 1] + 1:
+        return None  # (written apart, the second is the first's gloss: 세계보건기구 WHO)
+    node, j, out = t.trie, k, None
+    while j < n and idx.norm_chars[j] in node:
+        node = node[idx.norm_chars[j]]
+        j += 1
+        end = idx.orig_pos[j - 1] + 1
+        if "" in node and node[""][1] == entry and _ends_name(t, text, end, token_ends, sorted_ends):
+            out = end
     return out
 
 
@@ -747,6 +774,8 @@ def _coordinated(t: OrgTables, text: str, words: list[_Word], found: list[Org]) 
                     ),
                     "",
                 )
+                if head and member.endswith(head[-1]):
+                    continue  # a member that ends as the head does has a head of its own: 한빛혈액원·한국건설기술연구원
                 cut = min(len(before_last), len(surface) - len(head))
                 name = (_canonical_unknown(member + surface[cut:]), last.kind)
             if name is None:
@@ -1522,8 +1551,8 @@ def _suffix_orgs(
             w = _Word(w.start, w.end - len(title), w.end - len(title), w.tokens)
             surface, key = text[w.start : w.end], key[: -len(title)]
         kind = _suffix_kind(t, key, w, parent is not None)
-        if kind is None and parent is not None and _regional_unit(t, key):
-            kind = parent.kind  # 한국전력공사 울산본부, KT&G 전남본부
+        if kind is None and parent is not None and (_regional_unit(t, key) or _site_branch(t, key, w)):
+            kind = parent.kind  # 한국전력공사 울산본부, KT&G 전남본부, 남동발전 영흥본부
         if kind is None and parent is not None and parent.kind == "government":
             # a generic head after a city or province is its institution: 전라북도 자원봉사센터
             kind = _suffix_kind(t, key, w, True, generic_ok=True)
@@ -1647,6 +1676,17 @@ def _glued_title(t: OrgTables, key: str, ok: Callable[[str], bool]) -> str:
 def _named_branch(t: OrgTables, key: str) -> bool:
     """A branch with a name of at least two syllables before its head (당진발전본부, 부산지사), not the bare head."""
     return any(key.endswith(h) and len(key) >= len(h) + 2 for h in t.branch_heads)
+
+
+def _site_branch(t: OrgTables, key: str, w: _Word) -> bool:
+    """A branch named by its site (영흥본부, 대청댐지사): a proper noun, or one word Kiwi does not split, before
+    the head; not a division inside the organisation (사업 본부, 경영본부: org_suffixes.tsv `unit`)."""
+    inside = [tok for tok in w.tokens if tok[1] <= w.end]
+    suffix = next((key[-n:] for n in t.suffix_lengths if n <= len(key) and key[-n:] in t.suffixes), "")
+    internal = suffix and t.suffixes[suffix][1] == "unit"  # 경영본부, 지원본부
+    return (
+        _named_branch(t, key) and not internal and (any(tok[2].startswith("NNP") for tok in inside) or len(inside) == 1)
+    )
 
 
 def _branch_owner(t: OrgTables, text: str, prev: _Word, w: _Word) -> bool:
