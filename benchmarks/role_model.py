@@ -90,7 +90,7 @@ class Vocabulary:
         ]
         handed = "|".join(re.escape(r["word"]) for r in read_table("anchor_words.tsv") if r["role"] == "handed")
         classes.append(("handed", re.compile(handed)))
-        classes += [(category, cue) for category, cue in ev._default_tables().categories]
+        classes += [(category, cue) for category, cue, _ in ev._default_tables().categories]
         return cls(
             cases={r["particle"]: r["function"] for r in read_table("particles.tsv")},
             classes=tuple(classes),

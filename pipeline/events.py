@@ -112,6 +112,7 @@ _CLAUSE_END = re.compile(r"(?:며|고|,)\s")  # a clause closed before what foll
 _SUBJECT_MARK = re.compile(r"\s*[이가](?![가-힣])")  # a subject particle after a name (다온물류가)
 _DETERMINER = re.compile(r"(?:같은|해당)\s")  # the same, that: no relative clause
 _CLAUSE_AFTER = 24  # characters after a date its clause's verb may be found in (지난 7월 집중호우로 피해를 입은)
+_AGREEMENT = "partnership"  # the category an agreement's cue gives wherever it stands in the clause
 _GOAL_AFTER = 40  # characters after a date a target noun and its particle may close in (… 달성을 목표로 )
 _TITLE_LINE = 80  # characters a headline's or subtitle's line holds at most
 _DESCRIBED_AFTER = 64  # characters after a date a founding described with its founders may close in
@@ -156,7 +157,8 @@ def _alt(words: Iterable[str]) -> str:
 class EventTables:
     """The tables of one ``csr_events`` component, compiled."""
 
-    categories: list[tuple[str, re.Pattern]]  # (category, cue), first match wins
+    categories: list[tuple[str, re.Pattern, bool]]  # (category, cue, light): an agreement's, else nearest the verb
+    clause_ends: frozenset[str]  # endings closing a coordinated clause (고, 며, 면서): the dated clause ends there
     subject: re.Pattern  # an acting organisation's particle (카카오는, 단체에서는, 재단(이사장 …)은)
     staff: re.Pattern  # its staff acting for it (롯데케미칼 임직원 300여 명은; 임직원 40명과 B 학생 20명이)
     group: re.Pattern  # the last of a list of organisations acting as a group (A, B 등 12개 기업이, 5대 금융그룹은)
@@ -293,7 +295,11 @@ class EventTables:
         numbers = {r["surface"]: int(r["value"]) for r in read_table("numerals.tsv", data_dir) if r["role"] == "native"}
         numbers.update({r["word"]: 2 for r in rows if r["role"] == "both"})
         return cls(
-            categories=[(r["category"], re.compile(r["cue"])) for r in read_table("event_categories.tsv", data_dir)],
+            categories=[
+                (r["category"], re.compile(r["cue"]), r["light"] == "yes")
+                for r in read_table("event_categories.tsv", data_dir)
+            ],
+            clause_ends=frozenset(r["word"] for r in anchors if r["role"] == "clause_end"),
             subject=re.compile(
                 rf"^{_PAREN}(?:(?:\s+[가-힣]{{0,8}}?(?:{units}))?(?:{acting})|\s+(?:{also}))(?![가-힣])"
             ),
@@ -493,17 +499,33 @@ class EventTables:
 
 
 def categorize(
-    tables: EventTables, text: str, mentions_product: bool = False, starts: Collection[int] | None = None
+    tables: EventTables,
+    text: str,
+    mentions_product: bool = False,
+    starts: Collection[int] | None = None,
+    clause: tuple[int, int] | None = None,
 ) -> str:
-    """The category of an event sentence: the first cue in ``event_categories.tsv`` that matches
-    at the start of a morpheme (``starts``: the offsets in ``text`` where a morpheme begins; None:
-    anywhere), so that ``하반기부터`` (하반기 + 부터) holds no ``기부``; else ``service`` when it is about
+    """The category of an event sentence from the cues of ``event_categories.tsv`` that match at the start
+    of a morpheme (``starts``: the offsets in ``text`` where a morpheme begins; None: anywhere), so that
+    ``하반기부터`` (하반기 + 부터) holds no ``기부``, and start inside ``clause`` (the dated clause's offsets in
+    ``text``; None: all of it). An agreement's cue (``partnership``) decides wherever it stands; else the
+    main verb does: the cue ending last, nearest the clause's verb (``기부 플랫폼을 통해 교육사업을 편다`` →
+    ``support``; ties: the table's order), a light verb's (``지원``, ``제공``: the column ``light``) only when
+    no other cue stands in the clause (``교육을 제공한다`` → ``support``); no cue → ``service`` when it is about
     a product or app (``카카오톡은 …``), else :data:`~pipeline.schema.OTHER_CATEGORY`.
     Organisation names should be masked out first (사회복지공동모금회 is no fundraising cue)."""
     text = text.lower()
-    for category, rx in tables.categories:
-        if any(starts is None or m.start() in starts for m in rx.finditer(text)):
-            return category
+    lo, hi = clause or (0, len(text))
+    best: tuple[bool, int, int] | None = None  # (not light, end, -rank) of the cue nearest the verb
+    for rank, (category, rx, light) in enumerate(tables.categories):
+        for m in rx.finditer(text):
+            if lo <= m.start() < hi and (starts is None or m.start() in starts):
+                if category == _AGREEMENT:
+                    return category
+                key = (not light, m.end(), -rank)
+                best = key if best is None else max(best, key)
+    if best is not None:
+        return tables.categories[-best[2]][0]
     return "service" if mentions_product else schema.OTHER_CATEGORY
 
 
@@ -1318,14 +1340,40 @@ def _category(
     orgs: list[Mention],
     products: list[Mention],
     index: TokenIndex | None = None,
+    date: Mention | None = None,
 ) -> str:
     """:func:`categorize` for ``text[start:end]`` with the sentence's ORG names masked, its cues
-    matched at morpheme starts when the Doc's ``index`` is given."""
+    matched at morpheme starts when the Doc's ``index`` is given. With ``date`` too, the clause holding it
+    decides (:func:`_clause_ends`), and when it holds no cue, it with the clauses after it, one by one, and
+    at last the whole sentence (``설을 앞두고 쌀을 전달했다``; ``5일 송편을 빚고, 쌀을 전달했다``)."""
+    masked = _without(text, start, end, orgs, " ")
     starts = None
+    clauses: list[tuple[int, int] | None] = [None]
     if index is not None:
         lo, hi = bisect_left(index.start_list, start), bisect_left(index.start_list, end)
         starts = {s - start for s in index.start_list[lo:hi]}
-    return categorize(t, _without(text, start, end, orgs, " "), bool(products), starts)
+        if date is not None:
+            ends = _clause_ends(t, index, lo, hi)
+            begin = max((e for e in ends if e <= date.start), default=start) - start
+            clauses = [*((begin, e - start) for e in ends if e >= date.end), None]
+    for clause in clauses:
+        category = categorize(t, masked, bool(products), starts, clause)
+        if clause is None or category not in ("service", schema.OTHER_CATEGORY):
+            return category
+    return schema.OTHER_CATEGORY  # not reached: the last clause is the whole sentence
+
+
+def _clause_ends(t: EventTables, index: TokenIndex, lo: int, hi: int) -> list[int]:
+    """The character offsets where the coordinated clauses of tokens ``lo``–``hi`` end: after an ending of
+    ``clause_end`` (anchor_words.tsv: ``모금을 벌이고, 모인 돈을 기탁한다``), not before an auxiliary verb
+    (``모으고 있다``)."""
+    return [
+        index.end_list[i]
+        for i in range(lo, hi)
+        if index.tags[i].endswith("EC")
+        and index.lemmas[i].split("+")[-1] in t.clause_ends
+        and not (i + 1 < hi and index.tags[i + 1].startswith("VX"))
+    ]
 
 
 def _without(text: str, start: int, end: int, spans: list[Mention], fill: str) -> str:
@@ -1342,7 +1390,7 @@ def _without(text: str, start: int, end: int, spans: list[Mention], fill: str) -
 
 def sentence_category(doc: Doc, start: int, end: int, tables: EventTables | None = None) -> str:
     """The category of ``doc.text[start:end]`` as an event would get it (with the default
-    pipeline's tables unless ``tables`` is given)."""
+    pipeline's tables unless ``tables`` is given), dated by its first DATE."""
     ms = [m for m in mentions(doc) if start <= m.start < end]
     return _category(
         tables or _default_tables(),
@@ -1352,6 +1400,7 @@ def sentence_category(doc: Doc, start: int, end: int, tables: EventTables | None
         [m for m in ms if m.label == "ORG"],
         [m for m in ms if m.label == "PRODUCT"],
         token_index(doc),
+        next((m for m in ms if m.label == "DATE"), None),
     )
 
 
@@ -1736,7 +1785,9 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
                     date_end=end,
                     orgs=names,
                     amounts=[_amount_item(m) for m in ms if m.label in amount_labels and m.start >= told],
-                    category=_category(t, text, lo, hi, sources + orgs, [m for m in ms if m.label == "PRODUCT"], index),
+                    category=_category(
+                        t, text, lo, hi, sources + orgs, [m for m in ms if m.label == "PRODUCT"], index, a
+                    ),
                     sentence=sentence,
                     actor=actor,
                     counterparts=[n for n in names if n != actor],

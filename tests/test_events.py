@@ -82,9 +82,9 @@ def test_roles_partition_orgs():
 def test_category_cues_match_at_morpheme_starts():
     """``하반기부터`` holds the characters of ``기부`` but not the morpheme: no donation."""
     tables = EventTables.load()
-    text = "하반기부터 봉사활동을 한다"
-    assert categorize(tables, text) == "donation"  # as a substring the cue matches
-    assert categorize(tables, text, starts={0, 3, 6, 10}) == "support"  # 하반기|부터|봉사|활동…
+    text = "봉사활동은 하반기부터 한다"
+    assert categorize(tables, text) == "donation"  # as a substring the cue matches (the last cue)
+    assert categorize(tables, text, starts={0, 2, 4, 6, 9, 12}) == "support"  # 봉사|활동|은|하반기|부터|한다
     doc = annotate("신한금융그룹은 하반기부터 결식아동 봉사활동을 벌인다.")
     assert [e.category for e in doc._.events] == ["support"]
 

@@ -28,7 +28,7 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "date_parts.tsv": (("word", "kind", "value", "applies_to"), ("word",)),
     "date_words.tsv": (("word", "unit", "offset", "reference", "figurative"), ("word",)),
     "durations.tsv": (("word", "value", "needs_span"), ("word",)),
-    "event_categories.tsv": (("category", "cue"), ("cue",)),
+    "event_categories.tsv": (("category", "cue", "light"), ("cue",)),
     "generic_org_words.tsv": (("word",), ("word",)),
     "non_counters.tsv": (("word", "reason"), ("word",)),
     "holidays.tsv": (("word", "source", "key", "lunar", "needs_cue"), ("word",)),
@@ -221,6 +221,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
             {
                 "comparison",
                 "classifies",
+                "clause_end",
                 "term",
                 "plan",
                 "goal",
