@@ -94,9 +94,11 @@ _ITEM = re.compile(rf"\n[^\S\n]*(?={_MARK.pattern})")  # the start of a line tha
 # a donor list's item: a name (a word or two describing it before) opening a line, then a colon (○ X교회: 1. 27. 백미 …)
 _ITEM_NAME_BEFORE = re.compile(rf"(?:^|\n)[^\S\n]*(?:(?:{_MARK.pattern})[^\S\n]*)?(?:[가-힣]+[^\S\n]+){{0,2}}$")
 _ITEM_NAME_AFTER = re.compile(r"[^\S\n]*[:：]")
-# a dated list item's lead before the name heading it (▲ 12월 12일 X노동조합, 조합원 모금액 …; ▲ 2025. 3. 4.(화) 인천 X,)
+# a dated list item's lead before the name heading it (▲ 12월 12일 X노동조합, 조합원 모금액 …; ▲ 2025. 3. 4.(화) 인천 X,);
+# each run of digits and marks is taken whole (the lookahead), so a failed match cannot retry every split of it
 _ITEM_DATE_LEAD = re.compile(
-    rf"[^\S\n]*(?:{_MARK.pattern})[^\S\n]*(?:[\d'’.~\-–]+[^\S\n]*(?:[년월일](?![가-힣])[^\S\n]*)?|\([월화수목금토일]\)[^\S\n]*)+"
+    rf"[^\S\n]*(?:{_MARK.pattern})[^\S\n]*(?:[\d'’.~\-–]+(?![\d'’.~\-–])[^\S\n]*(?:[년월일](?![가-힣])[^\S\n]*)?"
+    r"|\([월화수목금토일]\)[^\S\n]*)+"
     r"(?:[가-힣]{2,4}[^\S\n]+)?"
 )
 _FINAL = re.compile(r"[.!?。][\"”'’)\]]*\s*$")  # a line closing on a final sign
