@@ -588,11 +588,12 @@ def _listed_bare(tables: AmountTables, text: str, found: list[Amount], bounds: T
     for m in tables.rx_number.finditer(text):
         num = m.group("num").rstrip()
         end = m.start() + len(num) if not m.group("infix") else m.end()
-        if not re.search("[만억조]", num) or any(a.start < end and m.start() < a.end for a in found):
+        whole = num if not m.group("infix") else num + (m.group("tail") or "")  # 5천여만: the scale is the tail's
+        if not re.search("[만억조]", whole) or any(a.start < end and m.start() < a.end for a in found):
             continue
         if not _valid_edges(text, m.start(), end, bounds, tables.q_before):
             continue
-        value = _listed_value(num if not m.group("infix") else num + (m.group("tail") or ""))
+        value = _listed_value(whole)
         if value is None:
             continue
         qualifier = _qualifier(tables, text, m.start(), end, m.group("infix"))
@@ -625,7 +626,7 @@ def _quoted_emphasis(text: str, a: Amount, bounds: TokenIndex | None) -> bool:
     m = _QUOTE_ENDS.match(text, a.end)
     if m is None or bounds is None:
         return False
-    if m.end() >= len(text) or text[m.end() - 1] == "\n" or text[m.end()] == "\n":
+    if m.end() >= len(text) or "\n" in m.group() or text[m.end()] == "\n":  # the line ends after the quotation
         return True
     i = bounds.token_at(m.end())
     # a noun made of a verb (나눔: Kiwi's VV+ETN) names a title's thing too
