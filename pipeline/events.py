@@ -1523,6 +1523,8 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
     named: list[Mention] = []  # the organisations of the sentences before
     named_at: list[int] = []  # the statement each of ``named`` is in
     cited_only: set[str] = set()  # the organisations of ``named`` only ever cited as a source (X에 따르면)
+    all_cited: set[str] = set()  # every organisation cited as a source so far
+    took_part: set[str] = set()  # every organisation that stood in a statement other than as its source
     ends: set[str] = set()  # the endings of their names (재단, 장학회): what a bare head noun may stand for
     people: set[str] = set()  # the names of persons presented so far (가수 한별의 → 한별)
     groups: list[list[str]] = []  # organisations named together (an event naming several, a joint subject), actor first
@@ -1837,9 +1839,11 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
         # a cited source (X에 따르면) is named too: a later 도는 stands for 경남도
         named += sorted(sources + orgs, key=lambda o: o.start)
         named_at += [k] * (len(sources) + len(orgs))
-        cited_only = (cited_only | source_names) - {o.name for o in orgs}
+        all_cited |= source_names
+        took_part |= {o.name for o in orgs}
+        cited_only = all_cited - took_part
         people |= _persons_named(t, index, text, lo, hi)
-        ends.update(o.name[-n:] for o in orgs for n in range(1, len(o.name)))
+        ends.update(o.name[-n:] for o in sources + orgs for n in range(1, len(o.name)))
     return events
 
 
