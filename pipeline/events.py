@@ -302,7 +302,9 @@ class EventTables:
                 rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?"
                 + _BETWEEN.replace(r"[^\s()]+\s+", rf"(?!(?:{affiliates})인\s)[^\s()]+\s+", 1)
                 + rf"(?:(?:{staff})+(?:\s+(?:{staff}))?|['‘][^'’\n]{{1,12}}['’](?={_COUNT}명))"  # or a title: '프레시 매니저' 40명
-                rf"(?:\s*등)?(?:{_COUNT}명)?(?:(?:{comitative})\s+{_BETWEEN}[^\s()]*?명)?(?:들)?(?:{acting})(?![가-힣])"
+                # counted as people, or as bodies (X 회원사 9곳도: its member companies act for it)
+                rf"(?:\s*등)?(?:{_COUNT}(?:명|{org_counts}))?(?:(?:{comitative})\s+{_BETWEEN}[^\s()]*?명)?(?:들)?"
+                rf"(?:{acting})(?![가-힣])"
             ),
             group=re.compile(
                 rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:{org_counts})\s*)?(?:[가-힣]{{2,4}}\s+)?[가-힣]{{0,4}}?(?:{group})(?:들)?"
