@@ -159,6 +159,7 @@ class EventTables:
     categories: list[tuple[str, re.Pattern]]  # (category, cue), first match wins
     subject: re.Pattern  # an acting organisation's particle (카카오는, 단체에서는, 재단(이사장 …)은)
     staff: re.Pattern  # its staff acting for it (롯데케미칼 임직원 300여 명은; 임직원 40명과 B 학생 20명이)
+    joined_back: re.Pattern  # joined to a back-reference as one subject (에어부산과 공사는): the first named acts
     group: re.Pattern  # the last of a list of organisations acting as a group (A, B 등 12개 기업이, 5대 금융그룹은)
     joint: re.Pattern  # what joins two organisations of one subject (A와 B는, A·B는, A 이사장과 (이름) B 회장이)
     titled_with: re.Pattern  # a person's bare title joined to the next name (김영호 대표와 [이수진] X재단 이사장이)
@@ -369,6 +370,7 @@ class EventTables:
             any_before=re.compile(rf"(?<![가-힣])(?:{actor('any')})\s+$|(?<![\d,.])\d+\s*개\s+(?:[가-힣]\s+)?$"),
             # joined to another noun before a count of organisations (아동센터와 학교 210곳에): any of both kinds
             any_after=re.compile(rf"\s*(?:{comitative}|,)\s*[가-힣]+\s+[\d,]*\d\s*(?:{org_counts})"),
+            joined_back=re.compile(rf"^{_PAREN}\s*(?:{comitative})\s+(?:{anaphor_words})(?:{acting})(?![가-힣])"),
             joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
             pair=re.compile(  # with its staff: 두 회사 임직원 300여 명은
                 (counted_ref + rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(?:들)?(?:{acting})\s").replace(r"\ ", r"\s*")
@@ -682,6 +684,7 @@ def _subject_strength(
     m = (
         t.subject.match(after)
         or t.staff.match(text[org.end : org.end + _STAFF_AFTER])
+        or t.joined_back.match(after)
         or t.group.match(after)
         or t.members.match(text[org.end : org.end + _STAFF_AFTER])
     )
