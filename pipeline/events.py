@@ -324,7 +324,9 @@ class EventTables:
             # A와 (or A,) then nouns describing B: 전북은행과 프로축구 B, 주민 봉사단체 C가
             described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative}|,)\s+((?:[가-힣]+\s+){{1,3}})$"),
             anaphor=re.compile(
-                rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+(?:따라|앞서|이어)\s+)?(?:(?:이|해당|동|이번에|{opening})\s+)?"
+                rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+(?:따라|앞서|이어)\s+)?"
+                rf"(?:[^,\n]{{1,60}}?(?:{actor('clause')}),\s+)?"  # a subordinate clause (속도가 느린 만큼, 모금회는)
+                rf"(?:(?:이|해당|동|이번에|{opening})\s+)?"
                 rf"([가-힣]+?)"
                 rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(들)?(?:{acting})\s"  # group 2: a plural (회사들은: the group named last)
             ),
@@ -1543,6 +1545,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             acting is not None
             and topic is not None
             and topic.group(0).rstrip().endswith(("은", "는"))
+            and acting.start >= lo + lead + topic.start(1)  # not an organisation acting in a clause before it
             and (
                 _subject_strength(t, text, acting, index, starts) < 2
                 # 협약에 따라 회사는 2023년까지 …하고, 서구는 …: the date's clause is the back-reference's
