@@ -163,6 +163,7 @@ class EventTables:
     clause_ends: frozenset[str]  # endings closing a coordinated clause (고, 며, 면서): the dated clause ends there
     subject: re.Pattern  # an acting organisation's particle (카카오는, 단체에서는, 재단(이사장 …)은)
     staff: re.Pattern  # its staff acting for it (롯데케미칼 임직원 300여 명은; 임직원 40명과 B 학생 20명이)
+    joined_back: re.Pattern  # joined to a back-reference as one subject (에어부산과 공사는): the first named acts
     group: re.Pattern  # the last of a list of organisations acting as a group (A, B 등 12개 기업이, 5대 금융그룹은)
     joint: re.Pattern  # what joins two organisations of one subject (A와 B는, A·B는, A 이사장과 (이름) B 회장이)
     titled_with: re.Pattern  # a person's bare title joined to the next name (김영호 대표와 [이수진] X재단 이사장이)
@@ -310,7 +311,9 @@ class EventTables:
                 rf"^{_PAREN}\s*(?:등\s+)?(?:(?:{affiliates})\s+)?"
                 + _BETWEEN.replace(r"[^\s()]+\s+", rf"(?!(?:{affiliates})인\s)[^\s()]+\s+", 1)
                 + rf"(?:(?:{staff})+(?:\s+(?:{staff}))?|['‘][^'’\n]{{1,12}}['’](?={_COUNT}명))"  # or a title: '프레시 매니저' 40명
-                rf"(?:\s*등)?(?:{_COUNT}명)?(?:(?:{comitative})\s+{_BETWEEN}[^\s()]*?명)?(?:들)?(?:{acting})(?![가-힣])"
+                # counted as people, or as bodies (X 회원사 9곳도: its member companies act for it)
+                rf"(?:\s*등)?(?:{_COUNT}(?:명|{org_counts}))?(?:(?:{comitative})\s+{_BETWEEN}[^\s()]*?명)?(?:들)?"
+                rf"(?:{acting})(?![가-힣])"
             ),
             group=re.compile(
                 rf"^{_PAREN}\s*등\s+(?:{_COUNT}(?:{org_counts})\s*)?(?:[가-힣]{{2,4}}\s+)?[가-힣]{{0,4}}?(?:{group})(?:들)?"
@@ -329,7 +332,9 @@ class EventTables:
             # A와 (or A,) then nouns describing B: 전북은행과 프로축구 B, 주민 봉사단체 C가
             described_joint=re.compile(rf"^{_PAREN}\s*(?:{comitative}|,)\s+((?:[가-힣]+\s+){{1,3}})$"),
             anaphor=re.compile(
-                rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+(?:따라|앞서|이어)\s+)?(?:(?:이|해당|동|이번에|{opening})\s+)?"
+                rf"^\s*(?:(?:{_MARK.pattern})\s*)?(?:[가-힣]+에\s+(?:따라|앞서|이어)\s+)?"
+                rf"(?:[^,\n]{{1,60}}?(?:{actor('clause')}),\s+)?"  # a subordinate clause (속도가 느린 만큼, 모금회는)
+                rf"(?:(?:이|해당|동|이번에|{opening})\s+)?"
                 rf"([가-힣]+?)"
                 rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(들)?(?:{acting})\s"  # group 2: a plural (회사들은: the group named last)
             ),
@@ -375,6 +380,7 @@ class EventTables:
             any_before=re.compile(rf"(?<![가-힣])(?:{actor('any')})\s+$|(?<![\d,.])\d+\s*개\s+(?:[가-힣]\s+)?$"),
             # joined to another noun before a count of organisations (아동센터와 학교 210곳에): any of both kinds
             any_after=re.compile(rf"\s*(?:{comitative}|,)\s*[가-힣]+\s+[\d,]*\d\s*(?:{org_counts})"),
+            joined_back=re.compile(rf"^{_PAREN}\s*(?:{comitative})\s+(?:{anaphor_words})(?:{acting})(?![가-힣])"),
             joined_anaphor=re.compile(rf"(?<![가-힣])([가-힣]+?)(?:\s*(?:{comitative})|\s*[,·ㆍ])\s*$"),
             pair=re.compile(  # with its staff: 두 회사 임직원 300여 명은
                 (counted_ref + rf"(?:\s+(?:{staff})){{0,2}}(?:{_COUNT}명)?(?:들)?(?:{acting})\s").replace(r"\ ", r"\s*")
@@ -704,6 +710,7 @@ def _subject_strength(
     m = (
         t.subject.match(after)
         or t.staff.match(text[org.end : org.end + _STAFF_AFTER])
+        or t.joined_back.match(after)
         or t.group.match(after)
         or t.members.match(text[org.end : org.end + _STAFF_AFTER])
     )
@@ -1591,6 +1598,7 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             acting is not None
             and topic is not None
             and topic.group(0).rstrip().endswith(("은", "는"))
+            and acting.start >= lo + lead + topic.start(1)  # not an organisation acting in a clause before it
             and (
                 _subject_strength(t, text, acting, index, starts) < 2
                 # 협약에 따라 회사는 2023년까지 …하고, 서구는 …: the date's clause is the back-reference's

@@ -208,6 +208,7 @@ ORG_KINDS = {r["kind"] for r in read_table("organizations.tsv")}
                 "visit",
                 "also",
                 "opening",
+                "clause",
                 "ending",
                 "member",
                 "joins",
