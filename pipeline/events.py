@@ -132,7 +132,7 @@ _OCCASION_FRAME = re.compile(
 _LIST_BEFORE = re.compile(r"[과와]\s|,")  # an item of a list of participants before the first organisation
 _COUNTED = re.compile(r"(\d+|[가-힣]+?)\s*(?:개\s*)?([가-힣]+)$")  # 두 은행, 양사, 3개 기관: the count and the noun
 # the quotation marks a name may stand in ('초록바퀴회'는, “하늘길봉사회”가): opening mark → closing marks
-_NAME_QUOTES = {"'": "'", "‘": "’'", '"': '"', "“": '”"', "「": "」", "『": "』", "《": "》"}
+_NAME_QUOTES = {"'": "'’", "‘": "’'", '"': '"”', "“": '”"', "「": "」", "『": "』", "《": "》"}
 
 
 @dataclass
