@@ -637,6 +637,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _foreign_agencies(t, text, found)
     found = _country_offices(t, text, words, found)
     found = _branches_after(t, text, words, found)
+    found = _glued_branches(t, text, words, found)
     found = _metro_districts(t, text, index, found)
     found = _city_district_acting(t, text, found)
     found = _bylines(t, text, found)
@@ -1959,6 +1960,25 @@ def _branches_after(t: OrgTables, text: str, words: list[_Word], found: list[Org
             continue
         out = [o for o in out if o is not owner and o not in bare]
         out.append(Org(owner.start, w.end, f"{owner.name} {surface}", owner.kind, "org.suffix_unit_later"))
+    return out
+
+
+def _glued_branches(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
+    """A listed organisation at the start of a word with its named branch glued on, no space
+    (``한국수자원공사제주지사``, ``한국공항공사제주지역본부``): the branch, named as with one space
+    (``한국수자원공사 제주지사``); a word some rule already names stays as it is."""
+    out = list(found)
+    for w in words:
+        surface = text[w.start : w.end]
+        if len(surface) < 6 or any(o.start < w.end and w.start < o.end for o in out):
+            continue
+        for n in range(len(surface) - 4, 1, -1):  # the longest listed name first; the branch has 4+ syllables
+            entry = t.gazetteer.get(normalise(surface[:n]))
+            rest = surface[n:]
+            if entry is None or not rest.isalnum() or _suffix_kind(t, normalise(rest), w, True) != _BRANCH:
+                continue
+            out.append(Org(w.start, w.end, f"{entry[0]} {rest}", entry[1], "org.glued_branch"))
+            break
     return out
 
 
