@@ -196,6 +196,9 @@ class OrgTables:
     kind_determiners: frozenset[str]  # org_closed_words.tsv, by role: 각 지역 인재육성재단
     admin_levels: frozenset[str]  # 읍면동, 시군구: every town or district, no one place
     branch_heads: tuple[str, ...]  # 본부, 지사: the heads of named branches
+    temple_orders: frozenset[str]  # 조계종, 사찰: the word before a temple's name
+    temple_offices: tuple[str, ...]  # 주지, 신도회: a temple's head or members after its name
+    not_temples: tuple[str, ...]  # 봉사, 회사: common nouns in 사 no temple's name ends with
     national_openings: tuple[str, ...]  # 한국, 국민, 대한: how a national body's name opens
     members: re.Pattern  # the members of a group right after its name: '한빛손길' 회원들
     head_abbreviations: dict[str, str]  # a name head's abbreviation → the head written out (신협 → 신용협동조합)
@@ -302,6 +305,9 @@ class OrgTables:
             kind_determiners=frozenset(_closed(closed, "determiner")),
             admin_levels=frozenset(_closed(closed, "admin_level")),
             branch_heads=tuple(_closed(closed, "branch_head")),
+            temple_orders=frozenset(_closed(closed, "temple_order")),
+            temple_offices=tuple(_closed(closed, "temple_office")),
+            not_temples=tuple(_closed(closed, "not_temple")),
             national_openings=tuple(_closed(closed, "national")),
             members=re.compile(rf"\s*(?:{_alt(_closed(closed, 'member'))})(?:들)?(?![가-힣])"),
             head_abbreviations={r["short"]: r["full"] for r in read_table("org_head_abbreviations.tsv", base)},
@@ -638,6 +644,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _country_offices(t, text, words, found)
     found = _branches_after(t, text, words, found)
     found = _glued_branches(t, text, words, found)
+    found = _temples(t, text, words, found)
     found = _metro_districts(t, text, index, found)
     found = _city_district_acting(t, text, found)
     found = _bylines(t, text, found)
@@ -1979,6 +1986,41 @@ def _glued_branches(t: OrgTables, text: str, words: list[_Word], found: list[Org
                 continue
             out.append(Org(w.start, w.end, f"{entry[0]} {rest}", entry[1], "org.glued_branch"))
             break
+    return out
+
+
+def _temples(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
+    """A word of three syllables or more ending in 사 is a temple when its order (or the word 사찰) stands one
+    space before it (``태고종 보광사가``, ``사찰 해광사는``) or its head or members one space after it (``연화사
+    주지``, ``청련사 신도회``): an ORG of kind other, named without the order."""
+    out = list(found)
+    for i, w in enumerate(words):
+        surface = text[w.start : w.end]
+        if (
+            len(surface) < 3
+            or not surface.endswith("사")
+            or not all("가" <= c <= "힣" for c in surface)
+            or surface in t.generic
+            or any(o.start < w.end and w.start < o.end for o in out)
+        ):
+            continue
+        if surface.endswith(t.not_temples):
+            continue  # a compound ending in a common noun in 사 (자원봉사, 건설회사), no temple
+        prev = words[i - 1] if i else None
+        after = words[i + 1] if i + 1 < len(words) else None
+        ordered = (
+            prev is not None
+            and text[prev.start : prev.word_end] in t.temple_orders
+            and text[prev.word_end : w.start] == " "
+        )
+        headed = (
+            after is not None
+            and w.word_end == w.end
+            and text[w.end : after.start] == " "
+            and text[after.start : after.word_end].startswith(t.temple_offices)
+        )
+        if ordered or headed:
+            out.append(Org(w.start, w.end, surface, "other", "org.temple"))
     return out
 
 
