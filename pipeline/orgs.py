@@ -627,7 +627,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _suffix_orgs(t, text, words, found, taken, modifier_ends)
     found = _apart_heads(t, text, words, found)
     found = _placed_town_offices(t, text, words, found)
-    found = _company_forms(t, text, words, found)
+    found = _company_forms(t, text, words, found, index)
     found = _coordinated(t, text, words, found)
     found = _list_class(t, text, found)
     found = _acronyms(t, text, found, token_starts, token_ends)
@@ -2138,7 +2138,9 @@ def _quoted_name_shaped(t: OrgTables, text: str, name: str, inner: list[_Word]) 
     )
 
 
-def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
+def _company_forms(
+    t: OrgTables, text: str, words: list[_Word], found: list[Org], index: TokenIndex | None = None
+) -> list[Org]:
     out = list(found)
     taken = [(o.start, o.end) for o in found]
     for w in words:
@@ -2222,7 +2224,12 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         if word is None:
             continue
         name_start = max(m.end(), word.start)
-        if word.end <= name_start or (_written_out(m.group()) and not _names_after_form(word, name_start)):
+        if word.end <= name_start or (
+            _written_out(m.group())
+            and not _names_after_form(word, name_start)
+            # one common noun after the form names a body when it acts: 사회복지법인 동일은 … 전달했다
+            and not (index is not None and _one_noun(word, name_start) and _acts(t, text, index, word.end))
+        ):
             continue
         # a name found already that goes on past the word is the marked name: (재)새솔의료재단 한빛병원
         longer = next((o for o in out if o.start == name_start and o.end > word.end), None)
@@ -2315,6 +2322,12 @@ def _names_after_form(word: _Word, name_start: int) -> bool:
     if tokens[0][2].startswith("MM"):  # a determiner glued inside a name (한/MM 우리나눔재단) opens it
         return len(tokens) > 1
     return len(tokens) > 1 or tokens[0][2].startswith(("NNP", "SL"))
+
+
+def _one_noun(word: _Word, name_start: int) -> bool:
+    """The word after a written-out form, from ``name_start``, is one common noun of two syllables or more."""
+    tokens = [tok for tok in word.tokens if tok[0] >= name_start]
+    return len(tokens) == 1 and tokens[0][2] == "NNG" and tokens[0][1] - tokens[0][0] >= 2
 
 
 def _acts(t: OrgTables, text: str, index: TokenIndex, end: int) -> bool:
