@@ -196,6 +196,9 @@ class OrgTables:
     kind_determiners: frozenset[str]  # org_closed_words.tsv, by role: 각 지역 인재육성재단
     admin_levels: frozenset[str]  # 읍면동, 시군구: every town or district, no one place
     branch_heads: tuple[str, ...]  # 본부, 지사: the heads of named branches
+    temple_orders: frozenset[str]  # 조계종, 사찰: the word before a temple's name
+    temple_offices: tuple[str, ...]  # 주지, 신도회: a temple's head or members after its name
+    not_temples: tuple[str, ...]  # 봉사, 회사: common nouns in 사 no temple's name ends with
     national_openings: tuple[str, ...]  # 한국, 국민, 대한: how a national body's name opens
     members: re.Pattern  # the members of a group right after its name: '한빛손길' 회원들
     head_abbreviations: dict[str, str]  # a name head's abbreviation → the head written out (신협 → 신용협동조합)
@@ -302,6 +305,9 @@ class OrgTables:
             kind_determiners=frozenset(_closed(closed, "determiner")),
             admin_levels=frozenset(_closed(closed, "admin_level")),
             branch_heads=tuple(_closed(closed, "branch_head")),
+            temple_orders=frozenset(_closed(closed, "temple_order")),
+            temple_offices=tuple(_closed(closed, "temple_office")),
+            not_temples=tuple(_closed(closed, "not_temple")),
             national_openings=tuple(_closed(closed, "national")),
             members=re.compile(rf"\s*(?:{_alt(_closed(closed, 'member'))})(?:들)?(?![가-힣])"),
             head_abbreviations={r["short"]: r["full"] for r in read_table("org_head_abbreviations.tsv", base)},
@@ -621,7 +627,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _suffix_orgs(t, text, words, found, taken, modifier_ends)
     found = _apart_heads(t, text, words, found)
     found = _placed_town_offices(t, text, words, found)
-    found = _company_forms(t, text, words, found)
+    found = _company_forms(t, text, words, found, index)
     found = _coordinated(t, text, words, found)
     found = _list_class(t, text, found)
     found = _acronyms(t, text, found, token_starts, token_ends)
@@ -637,6 +643,8 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _foreign_agencies(t, text, found)
     found = _country_offices(t, text, words, found)
     found = _branches_after(t, text, words, found)
+    found = _glued_branches(t, text, words, found)
+    found = _temples(t, text, words, found)
     found = _metro_districts(t, text, index, found)
     found = _city_district_acting(t, text, found)
     found = _bylines(t, text, found)
@@ -1962,6 +1970,60 @@ def _branches_after(t: OrgTables, text: str, words: list[_Word], found: list[Org
     return out
 
 
+def _glued_branches(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
+    """A listed organisation at the start of a word with its named branch glued on, no space
+    (``한국수자원공사제주지사``, ``한국공항공사제주지역본부``): the branch, named as with one space
+    (``한국수자원공사 제주지사``); a word some rule already names stays as it is."""
+    out = list(found)
+    for w in words:
+        surface = text[w.start : w.end]
+        if len(surface) < 6 or any(o.start < w.end and w.start < o.end for o in out):
+            continue
+        for n in range(len(surface) - 4, 1, -1):  # the longest listed name first; the branch has 4+ syllables
+            entry = t.gazetteer.get(normalise(surface[:n]))
+            rest = surface[n:]
+            if entry is None or not rest.isalnum() or _suffix_kind(t, normalise(rest), w, True) != _BRANCH:
+                continue
+            out.append(Org(w.start, w.end, f"{entry[0]} {rest}", entry[1], "org.glued_branch"))
+            break
+    return out
+
+
+def _temples(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
+    """A word of three syllables or more ending in 사 is a temple when its order (or the word 사찰) stands one
+    space before it (``태고종 보광사가``, ``사찰 해광사는``) or its head or members one space after it (``연화사
+    주지``, ``청련사 신도회``): an ORG of kind other, named without the order."""
+    out = list(found)
+    for i, w in enumerate(words):
+        surface = text[w.start : w.end]
+        if (
+            len(surface) < 3
+            or not surface.endswith("사")
+            or not all("가" <= c <= "힣" for c in surface)
+            or surface in t.generic
+            or any(o.start < w.end and w.start < o.end for o in out)
+        ):
+            continue
+        if surface.endswith(t.not_temples):
+            continue  # a compound ending in a common noun in 사 (자원봉사, 건설회사), no temple
+        prev = words[i - 1] if i else None
+        after = words[i + 1] if i + 1 < len(words) else None
+        ordered = (
+            prev is not None
+            and text[prev.start : prev.word_end] in t.temple_orders
+            and text[prev.word_end : w.start] == " "
+        )
+        headed = (
+            after is not None
+            and w.word_end == w.end
+            and text[w.end : after.start] == " "
+            and text[after.start : after.word_end].startswith(t.temple_offices)
+        )
+        if ordered or headed:
+            out.append(Org(w.start, w.end, surface, "other", "org.temple"))
+    return out
+
+
 _COUNTRY_UNITS = ("지부", "사무소", "법인", "지사")  # a unit written apart after a country: 굿네이버스 캄보디아 지부
 _SUBSIDIARY_PARTICLES = ("와", "과", "은", "는", "이", "가", "의")  # 한빛전자 베트남과: not 베트남에 (a place)
 
@@ -2076,7 +2138,9 @@ def _quoted_name_shaped(t: OrgTables, text: str, name: str, inner: list[_Word]) 
     )
 
 
-def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]) -> list[Org]:
+def _company_forms(
+    t: OrgTables, text: str, words: list[_Word], found: list[Org], index: TokenIndex | None = None
+) -> list[Org]:
     out = list(found)
     taken = [(o.start, o.end) for o in found]
     for w in words:
@@ -2160,7 +2224,12 @@ def _company_forms(t: OrgTables, text: str, words: list[_Word], found: list[Org]
         if word is None:
             continue
         name_start = max(m.end(), word.start)
-        if word.end <= name_start or (_written_out(m.group()) and not _names_after_form(word, name_start)):
+        if word.end <= name_start or (
+            _written_out(m.group())
+            and not _names_after_form(word, name_start)
+            # one common noun after the form names a body when it acts: 사회복지법인 동일은 … 전달했다
+            and not (index is not None and _one_noun(word, name_start) and _acts(t, text, index, word.end))
+        ):
             continue
         # a name found already that goes on past the word is the marked name: (재)새솔의료재단 한빛병원
         longer = next((o for o in out if o.start == name_start and o.end > word.end), None)
@@ -2253,6 +2322,12 @@ def _names_after_form(word: _Word, name_start: int) -> bool:
     if tokens[0][2].startswith("MM"):  # a determiner glued inside a name (한/MM 우리나눔재단) opens it
         return len(tokens) > 1
     return len(tokens) > 1 or tokens[0][2].startswith(("NNP", "SL"))
+
+
+def _one_noun(word: _Word, name_start: int) -> bool:
+    """The word after a written-out form, from ``name_start``, is one common noun of two syllables or more."""
+    tokens = [tok for tok in word.tokens if tok[0] >= name_start]
+    return len(tokens) == 1 and tokens[0][2] == "NNG" and tokens[0][1] - tokens[0][0] >= 2
 
 
 def _acts(t: OrgTables, text: str, index: TokenIndex, end: int) -> bool:
