@@ -1247,7 +1247,8 @@ def _generic_alone(t: OrgTables, text: str, index: TokenIndex, found: list[Org])
     for o, key in zip(found, keys, strict=True):
         if key in t.generic_aliases and not t.titles.match(text, o.end):  # its head's title: 수협회장
             before = text[: o.start].rstrip()
-            tag = tag_before.get(len(before), "").split("+")[-1] if text[len(before) : o.start] else ""
+            gap = text[len(before) : o.start]  # a line break before it: the word before is another line's (a headline)
+            tag = tag_before.get(len(before), "").split("+")[-1] if gap and "\n" not in gap else ""
             if (
                 any(k != key and k.endswith(key) and other.name != o.name for other, k in zip(found, keys, strict=True))
                 or not _latin_in_context(
