@@ -646,7 +646,7 @@ def find_orgs(t: OrgTables, doc: Doc) -> tuple[list[Org], list[Product]]:
     found = _glued_branches(t, text, words, found)
     found = _temples(t, text, words, found)
     found = _metro_districts(t, text, index, found)
-    found = _city_district_acting(t, text, found)
+    found = _city_district_acting(t, text, index, found)
     found = _bylines(t, text, found)
     found = _quoted_titles(t, text, found)
     found = _drop_back_references(t, text, found)
@@ -2600,17 +2600,18 @@ _CITY_DISTRICT = re.compile(r"(?P<city>[가-힣]{1,4}시)\s+(?P<district>[가-�
 _DISTRICT_APART = re.compile(r" (?P<district>[가-힣]{1,4}구)청?(?=(?:은|는|이|가|도)(?![가-힣A-Za-z0-9]))")
 
 
-def _city_district_acting(t: OrgTables, text: str, found: list[Org]) -> list[Org]:
+def _city_district_acting(t: OrgTables, text: str, index: TokenIndex, found: list[Org]) -> list[Org]:
     """A listed city that is not metropolitan, then one of its districts written apart as the topic or subject
     (``안양시 만안구는 … 협약을 맺었다``): the district's office acts, one span named ``<city> <district>``
     (the metropolitan cities' are :func:`_metro_districts`'; a district in an address is no subject:
-    ``안양시 만안구 안양동에``)."""
+    ``안양시 만안구 안양동에``); a common noun ending in 구 is no district (``수원시 연구는``, Kiwi's NNG)."""
     out = list(found)
     for o in found:
         surface = text[o.start : o.end]
         m = _DISTRICT_APART.match(text, o.end)
         if (
             m is None
+            or index.tag_at.get(m.start("district"), "").startswith("NNG")
             or o.kind != "government"
             or o.rule != "org.gazetteer"
             or not surface.endswith("시")
