@@ -174,7 +174,7 @@ class EventTables:
     same: re.Pattern  # a back-reference to one named before, not the subject (같은 복지관에, 해당 기관과)
     # a bare head noun standing for an organisation named before, a counterpart: with an oblique particle (재단에), joined
     # to the actor (X와 협회는; two joined, 병원과 모금회, 재단은), its staff (센터 직원들과), a unit of it as the place (재단
-    # 본점에서), or a one-syllable back-reference (구에, 군과); groups 1–7, one word each
+    # 본점에서), or a one-syllable back-reference (구에, 군과); groups 1–8, one word each
     head: re.Pattern
     any_before: re.Pattern  # a word making the head after it any of its kind (지역 복지관에, 관내 경로당에)
     any_after: re.Pattern  # another noun and a count after the head (아동센터와 학교 210곳에): any of its kind
@@ -375,7 +375,6 @@ class EventTables:
                 rf"(?<![가-힣])(?:{actor('plural')})"
                 rf"(?:{oblique})(?![가-힣])"
             ),
-            # or a count of them (42개 학교에서)
             # or a count of them, maybe with a one-syllable noun it counts (42개 학교에서, 21개 동 행정복지센터에서)
             any_before=re.compile(rf"(?<![가-힣])(?:{actor('any')})\s+$|(?<![\d,.])\d+\s*개\s+(?:[가-힣]\s+)?$"),
             # joined to another noun before a count of organisations (아동센터와 학교 210곳에): any of both kinds
@@ -1831,12 +1830,15 @@ def link_events(doc: Doc, tables: EventTables | None = None) -> list[Event]:
             _joined(t, text, a, b, index) and acting in (a, b) for a, b in pairwise(orgs)
         )
         here = bool(events) and events[-1].sentence_id == i + 1 and events[-1].sentence == sentence
-        if (joint or here) and actor is not None and len(names) > 1:
+        dated = (joint or here) and actor is not None
+        if (
+            len(names) > 1
+            and actor is not None
+            and (dated or (not here and acting is not None and actor == acting.name))
+        ):
             first = {o.name: o.start for o in reversed(orgs)}  # the participants in text order, actor first
-            groups.append([actor, *sorted((n for n in names if n != actor), key=lambda n: first.get(n, hi))])
-        elif not here and acting is not None and actor == acting.name and len(names) > 1:
-            first = {o.name: o.start for o in reversed(orgs)}
-            undated.append([actor, *sorted((n for n in names if n != actor), key=lambda n: first.get(n, hi))])
+            ordered = [actor, *sorted((n for n in names if n != actor), key=lambda n: first.get(n, hi))]
+            (groups if dated else undated).append(ordered)
         # parallel clauses, each with its own topic (A는 …이고, B는 …다): a later 두 회사는 counts them
         topics = list(dict.fromkeys(o.name for o in orgs if _subject_strength(t, text, o, index, starts) == 2))
         if len(topics) > 1 and topics not in groups[-1:]:
